@@ -1,0 +1,210 @@
+/* cli.c -- helpers every till command shares; see cli.h. */
+#include "cli.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <termios.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "session.h"
+
+static const char *const error_names[] = {
+  "UNSPECIFIED", "INVALID_ARGUMENT", "UNAUTHENTICATED", "PERMISSION_DENIED", "NOT_FOUND",
+  "FAILED_PRECONDITION", "CONFLICT", "RESOURCE_EXHAUSTED", "UNAVAILABLE", "INTERNAL"};
+
+const char *
+error_code_name(int code)
+{
+  if (code < 0 || code > 9)
+    return "UNKNOWN";
+  return error_names[code];
+}
+
+const char *
+role_name(int role)
+{
+  static const char *const names[] = {"?", "cashier", "supervisor", "auditor", "admin"};
+  return role >= 1 && role <= 4 ? names[role] : "?";
+}
+
+void
+json_str(FILE *f, const char *s)
+{
+  fputc('"', f);
+  for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++) {
+    switch (*p) {
+    case '"': fputs("\\\"", f); break;
+    case '\\': fputs("\\\\", f); break;
+    case '\n': fputs("\\n", f); break;
+    case '\r': fputs("\\r", f); break;
+    case '\t': fputs("\\t", f); break;
+    default:
+      if (*p < 0x20)
+        fprintf(f, "\\u%04x", *p);
+      else
+        fputc(*p, f);
+    }
+  }
+  fputc('"', f);
+}
+
+void
+json_roles(FILE *f, const int *roles, size_t n)
+{
+  fputc('[', f);
+  for (size_t i = 0; i < n; i++) {
+    if (i)
+      fputc(',', f);
+    json_str(f, role_name(roles[i]));
+  }
+  fputc(']', f);
+}
+
+void
+fmt_time(long long t, char *buf, size_t len)
+{
+  if (t <= 0) {
+    snprintf(buf, len, "-");
+    return;
+  }
+  time_t tt = (time_t)t;
+  struct tm tm;
+  localtime_r(&tt, &tm);
+  strftime(buf, len, "%Y-%m-%d %H:%M:%S", &tm);
+}
+
+int
+cli_usage_error(const char *fmt, ...)
+{
+  va_list ap;
+  fputs("till: ", stderr);
+  va_start(ap, fmt);
+  vfprintf(stderr, fmt, ap);
+  va_end(ap);
+  fputs("\n", stderr);
+  return EXIT_USAGE;
+}
+
+const char *
+cli_opt(cli_t *cli, const char *name)
+{
+  for (int i = 0; i + 1 < cli->argc; i++)
+    if (strcmp(cli->argv[i], name) == 0)
+      return cli->argv[i + 1];
+  return NULL;
+}
+
+const char *
+cli_arg(cli_t *cli, int n)
+{
+  int k = 0;
+  for (int i = 0; i < cli->argc; i++) {
+    if (strncmp(cli->argv[i], "--", 2) == 0) {
+      i++; /* skip the option's value */
+      continue;
+    }
+    if (k++ == n)
+      return cli->argv[i];
+  }
+  return NULL;
+}
+
+int
+cli_read_secret(const char *env, const char *prompt, char *buf, size_t len)
+{
+  const char *v = env ? getenv(env) : NULL;
+  if (v) {
+    if (strlen(v) >= len)
+      return -1;
+    snprintf(buf, len, "%s", v);
+    return 0;
+  }
+  int tty = isatty(STDIN_FILENO);
+  struct termios old, quiet;
+  if (tty) {
+    fprintf(stderr, "%s", prompt);
+    tcgetattr(STDIN_FILENO, &old);
+    quiet = old;
+    quiet.c_lflag &= ~(tcflag_t)ECHO;
+    tcsetattr(STDIN_FILENO, TCSANOW, &quiet);
+  }
+  char *got = fgets(buf, (int)len, stdin);
+  if (tty) {
+    tcsetattr(STDIN_FILENO, TCSANOW, &old);
+    fputs("\n", stderr);
+  }
+  if (!got)
+    return -1;
+  buf[strcspn(buf, "\r\n")] = '\0';
+  return 0;
+}
+
+static void
+print_error(cli_t *cli, int code, const char *msg)
+{
+  if (cli->json) {
+    printf("{\"error\":{\"code\":");
+    json_str(stdout, error_code_name(code));
+    printf(",\"message\":");
+    json_str(stdout, msg);
+    printf("}}\n");
+  }
+  fprintf(stderr, "till: %s: %s\n", till_status_name((till_status_t)code), msg);
+}
+
+Till__V1__Envelope *
+cli_call(cli_t *cli, Till__V1__Envelope *req, int with_session, int *exit_code)
+{
+  char err[1024];
+  session_t s;
+  *exit_code = 0;
+  if (with_session) {
+    int lr = session_load(cli->cfg.session_file, &s, err, sizeof err);
+    if (lr < 0) {
+      fprintf(stderr, "till: %s\n", err);
+      *exit_code = EXIT_USAGE;
+      return NULL;
+    }
+    if (lr == 1 || !s.token[0]) {
+      print_error(cli, TILL_E_UNAUTH, "not logged in: run 'till login USER' first");
+      *exit_code = EXIT_SERVER_BASE + TILL_E_UNAUTH;
+      return NULL;
+    }
+    req->session = s.token;
+  }
+  cconn_t *c = cconn_open(&cli->cfg, err, sizeof err);
+  if (!c) {
+    if (cli->json) {
+      printf("{\"error\":{\"code\":\"CONNECTION\",\"message\":");
+      json_str(stdout, err);
+      printf("}}\n");
+    }
+    fprintf(stderr, "till: %s\n", err);
+    *exit_code = EXIT_CONN;
+    return NULL;
+  }
+  Till__V1__Envelope *resp = cconn_call(c, req, err, sizeof err);
+  cconn_close(c);
+  if (with_session)
+    req->session = NULL;
+  if (!resp) {
+    if (cli->json) {
+      printf("{\"error\":{\"code\":\"CONNECTION\",\"message\":");
+      json_str(stdout, err);
+      printf("}}\n");
+    }
+    fprintf(stderr, "till: %s\n", err);
+    *exit_code = EXIT_CONN;
+    return NULL;
+  }
+  if (resp->body_case == TILL__V1__ENVELOPE__BODY_ERROR) {
+    int code = resp->error ? (int)resp->error->code : TILL_E_INTERNAL;
+    print_error(cli, code, resp->error ? resp->error->message : "");
+    *exit_code = EXIT_SERVER_BASE + code;
+    till__v1__envelope__free_unpacked(resp, NULL);
+    return NULL;
+  }
+  return resp;
+}

@@ -1,0 +1,57 @@
+/* cli.h -- what every `till` command shares: parsed global options, the
+ * call helper that maps server errors to messages and exit codes, and small
+ * output helpers for tables and JSON. */
+#ifndef TILL_CLI_H
+#define TILL_CLI_H
+
+#include <stdio.h>
+
+#include "conn.h"
+#include "till_status.h"
+
+/* Exit codes: 0 ok, 2 usage, 3 connection/TLS failure, 10 + ErrorCode for an
+ * error answered by the server (13 = permission denied, 12 = unauthenticated). */
+#define EXIT_USAGE 2
+#define EXIT_CONN 3
+#define EXIT_SERVER_BASE 10
+
+typedef struct {
+  client_cfg_t cfg;
+  int json;
+  int argc;        /* the command's own words and options */
+  char **argv;
+} cli_t;
+
+/* Send <req> with the saved session token (unless with_session is 0) and
+ * return the response body envelope, or NULL after printing the error; *exit
+ * gets the exit code to use. Caller frees the result. */
+Till__V1__Envelope *cli_call(cli_t *cli, Till__V1__Envelope *req, int with_session, int *exit_code);
+
+/* Print a usage or argument error and return EXIT_USAGE. */
+int cli_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Option lookup in the command's words: "--name VALUE". NULL if absent. */
+const char *cli_opt(cli_t *cli, const char *name);
+/* The n-th positional word (options and their values skipped). */
+const char *cli_arg(cli_t *cli, int n);
+
+/* Read a secret from environment variable <env>, else a line of stdin
+ * (echo off on a terminal). 0 or -1. */
+int cli_read_secret(const char *env, const char *prompt, char *buf, size_t len);
+
+/* JSON output. */
+void json_str(FILE *f, const char *s);
+const char *role_name(int role);
+void json_roles(FILE *f, const int *roles, size_t n);
+const char *error_code_name(int code);
+
+/* Human time "2026-11-23 19:27:24" (local time) into buf. */
+void fmt_time(long long unix_seconds, char *buf, size_t len);
+
+/* Command groups. */
+int cmd_login(cli_t *cli);
+int cmd_logout(cli_t *cli);
+int cmd_whoami(cli_t *cli);
+int cmd_admin(cli_t *cli);
+
+#endif

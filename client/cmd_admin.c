@@ -1,0 +1,240 @@
+/* cmd_admin.c -- till admin user add|list|disable, till admin terminal
+ * add|list|disable. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+
+#define ADMIN_USAGE                                                                 \
+  "usage: till admin user add NAME --role ROLE[,ROLE...]  (password from TILL_NEW_PASSWORD or stdin)\n" \
+  "       till admin user list\n"                                                   \
+  "       till admin user disable NAME\n"                                           \
+  "       till admin terminal add ID [--description TEXT]\n"                        \
+  "       till admin terminal list\n"                                               \
+  "       till admin terminal disable ID\n"                                         \
+  "roles: cashier, supervisor, auditor, admin"
+
+static int
+parse_roles(const char *s, Till__V1__Role *out, size_t *n)
+{
+  char buf[128];
+  if (!s || strlen(s) >= sizeof buf)
+    return -1;
+  snprintf(buf, sizeof buf, "%s", s);
+  *n = 0;
+  char *save = NULL;
+  for (char *tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+    int found = 0;
+    for (int r = 1; r <= 4 && !found; r++) {
+      if (strcmp(tok, role_name(r)) == 0) {
+        if (*n == 4)
+          return -1;
+        out[(*n)++] = (Till__V1__Role)r;
+        found = 1;
+      }
+    }
+    if (!found)
+      return -1;
+  }
+  return *n ? 0 : -1;
+}
+
+static void
+print_user_row(cli_t *cli, const Till__V1__User *u, int first)
+{
+  int roles[4];
+  size_t n = u->n_roles > 4 ? 4 : u->n_roles;
+  for (size_t i = 0; i < n; i++)
+    roles[i] = (int)u->roles[i];
+  if (cli->json) {
+    printf("%s{\"name\":", first ? "" : ",");
+    json_str(stdout, u->name);
+    printf(",\"roles\":");
+    json_roles(stdout, roles, n);
+    printf(",\"disabled\":%s,\"locked_until\":%lld,\"created_at\":%lld}",
+           u->disabled ? "true" : "false", (long long)u->locked_until, (long long)u->created_at);
+    return;
+  }
+  char rs[64] = "", created[32];
+  for (size_t i = 0; i < n; i++) {
+    strncat(rs, i ? "," : "", sizeof rs - strlen(rs) - 1);
+    strncat(rs, role_name(roles[i]), sizeof rs - strlen(rs) - 1);
+  }
+  fmt_time(u->created_at, created, sizeof created);
+  printf("%-20s %-30s %-9s %s\n", u->name, rs,
+         u->disabled ? "disabled" : (u->locked_until ? "locked" : "active"), created);
+}
+
+static void
+print_terminal_row(cli_t *cli, const Till__V1__Terminal *t, int first)
+{
+  if (cli->json) {
+    printf("%s{\"id\":", first ? "" : ",");
+    json_str(stdout, t->id);
+    printf(",\"description\":");
+    json_str(stdout, t->description);
+    printf(",\"disabled\":%s,\"created_at\":%lld}", t->disabled ? "true" : "false",
+           (long long)t->created_at);
+    return;
+  }
+  char created[32];
+  fmt_time(t->created_at, created, sizeof created);
+  printf("%-20s %-9s %-20s %s\n", t->id, t->disabled ? "disabled" : "active", created,
+         t->description);
+}
+
+static int
+user_cmd(cli_t *cli, const char *verb)
+{
+  Till__V1__Envelope req = TILL__V1__ENVELOPE__INIT;
+  Till__V1__UserAddRequest add = TILL__V1__USER_ADD_REQUEST__INIT;
+  Till__V1__UserListRequest list = TILL__V1__USER_LIST_REQUEST__INIT;
+  Till__V1__UserDisableRequest dis = TILL__V1__USER_DISABLE_REQUEST__INIT;
+  Till__V1__Role roles[4];
+  char pw[256];
+  int rc;
+  const char *name = cli_arg(cli, 3);
+  if (strcmp(verb, "add") == 0) {
+    size_t n = 0;
+    if (!name)
+      return cli_usage_error(ADMIN_USAGE);
+    if (parse_roles(cli_opt(cli, "--role"), roles, &n) != 0)
+      return cli_usage_error("--role needs one or more of cashier,supervisor,auditor,admin");
+    if (cli_read_secret("TILL_NEW_PASSWORD", "password for the new user: ", pw, sizeof pw) != 0)
+      return cli_usage_error("no password given (TILL_NEW_PASSWORD or a line on stdin)");
+    add.name = (char *)name;
+    add.password = pw;
+    add.roles = roles;
+    add.n_roles = n;
+    req.body_case = TILL__V1__ENVELOPE__BODY_USER_ADD_REQ;
+    req.user_add_req = &add;
+  } else if (strcmp(verb, "list") == 0) {
+    req.body_case = TILL__V1__ENVELOPE__BODY_USER_LIST_REQ;
+    req.user_list_req = &list;
+  } else if (strcmp(verb, "disable") == 0) {
+    if (!name)
+      return cli_usage_error(ADMIN_USAGE);
+    dis.name = (char *)name;
+    req.body_case = TILL__V1__ENVELOPE__BODY_USER_DISABLE_REQ;
+    req.user_disable_req = &dis;
+  } else {
+    return cli_usage_error(ADMIN_USAGE);
+  }
+  Till__V1__Envelope *resp = cli_call(cli, &req, 1, &rc);
+  memset(pw, 0, sizeof pw);
+  if (!resp)
+    return rc;
+  switch (resp->body_case) {
+  case TILL__V1__ENVELOPE__BODY_USER_ADD_RESP:
+    if (!cli->json)
+      printf("added user\n");
+    print_user_row(cli, resp->user_add_resp->user, 1);
+    if (cli->json)
+      printf("\n");
+    break;
+  case TILL__V1__ENVELOPE__BODY_USER_DISABLE_RESP:
+    if (!cli->json)
+      printf("disabled user\n");
+    print_user_row(cli, resp->user_disable_resp->user, 1);
+    if (cli->json)
+      printf("\n");
+    break;
+  case TILL__V1__ENVELOPE__BODY_USER_LIST_RESP: {
+    const Till__V1__UserListResponse *l = resp->user_list_resp;
+    if (cli->json)
+      printf("[");
+    else
+      printf("%-20s %-30s %-9s %s\n", "USER", "ROLES", "STATE", "CREATED");
+    for (size_t i = 0; i < l->n_users; i++)
+      print_user_row(cli, l->users[i], i == 0);
+    if (cli->json)
+      printf("]\n");
+    break;
+  }
+  default:
+    fprintf(stderr, "till: unexpected answer\n");
+    rc = EXIT_CONN;
+  }
+  till__v1__envelope__free_unpacked(resp, NULL);
+  return rc;
+}
+
+static int
+terminal_cmd(cli_t *cli, const char *verb)
+{
+  Till__V1__Envelope req = TILL__V1__ENVELOPE__INIT;
+  Till__V1__TerminalAddRequest add = TILL__V1__TERMINAL_ADD_REQUEST__INIT;
+  Till__V1__TerminalListRequest list = TILL__V1__TERMINAL_LIST_REQUEST__INIT;
+  Till__V1__TerminalDisableRequest dis = TILL__V1__TERMINAL_DISABLE_REQUEST__INIT;
+  int rc;
+  const char *id = cli_arg(cli, 3);
+  if (strcmp(verb, "add") == 0) {
+    if (!id)
+      return cli_usage_error(ADMIN_USAGE);
+    const char *desc = cli_opt(cli, "--description");
+    add.id = (char *)id;
+    add.description = (char *)(desc ? desc : "");
+    req.body_case = TILL__V1__ENVELOPE__BODY_TERMINAL_ADD_REQ;
+    req.terminal_add_req = &add;
+  } else if (strcmp(verb, "list") == 0) {
+    req.body_case = TILL__V1__ENVELOPE__BODY_TERMINAL_LIST_REQ;
+    req.terminal_list_req = &list;
+  } else if (strcmp(verb, "disable") == 0) {
+    if (!id)
+      return cli_usage_error(ADMIN_USAGE);
+    dis.id = (char *)id;
+    req.body_case = TILL__V1__ENVELOPE__BODY_TERMINAL_DISABLE_REQ;
+    req.terminal_disable_req = &dis;
+  } else {
+    return cli_usage_error(ADMIN_USAGE);
+  }
+  Till__V1__Envelope *resp = cli_call(cli, &req, 1, &rc);
+  if (!resp)
+    return rc;
+  switch (resp->body_case) {
+  case TILL__V1__ENVELOPE__BODY_TERMINAL_ADD_RESP:
+    if (!cli->json)
+      printf("added terminal\n");
+    print_terminal_row(cli, resp->terminal_add_resp->terminal, 1);
+    if (cli->json)
+      printf("\n");
+    break;
+  case TILL__V1__ENVELOPE__BODY_TERMINAL_DISABLE_RESP:
+    if (!cli->json)
+      printf("disabled terminal\n");
+    print_terminal_row(cli, resp->terminal_disable_resp->terminal, 1);
+    if (cli->json)
+      printf("\n");
+    break;
+  case TILL__V1__ENVELOPE__BODY_TERMINAL_LIST_RESP: {
+    const Till__V1__TerminalListResponse *l = resp->terminal_list_resp;
+    if (cli->json)
+      printf("[");
+    else
+      printf("%-20s %-9s %-20s %s\n", "TERMINAL", "STATE", "CREATED", "DESCRIPTION");
+    for (size_t i = 0; i < l->n_terminals; i++)
+      print_terminal_row(cli, l->terminals[i], i == 0);
+    if (cli->json)
+      printf("]\n");
+    break;
+  }
+  default:
+    fprintf(stderr, "till: unexpected answer\n");
+    rc = EXIT_CONN;
+  }
+  till__v1__envelope__free_unpacked(resp, NULL);
+  return rc;
+}
+
+int
+cmd_admin(cli_t *cli)
+{
+  const char *what = cli_arg(cli, 1), *verb = cli_arg(cli, 2);
+  if (!what || !verb)
+    return cli_usage_error(ADMIN_USAGE);
+  if (strcmp(what, "user") == 0)
+    return user_cmd(cli, verb);
+  if (strcmp(what, "terminal") == 0)
+    return terminal_cmd(cli, verb);
+  return cli_usage_error(ADMIN_USAGE);
+}

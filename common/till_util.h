@@ -1,0 +1,36 @@
+/* till_util.h -- small helpers both sides need: hex, randomness, clocks,
+ * bounded number parsing and input validation. */
+#ifndef TILL_UTIL_H
+#define TILL_UTIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "till_status.h"
+
+/* Lower-case hex of n bytes into out (2n+1 bytes incl. NUL). */
+void till_hex_encode(const uint8_t *in, size_t n, char *out);
+/* Decode exactly 2n hex characters of <hex> into out[n]. 0 or -1. */
+int till_hex_decode(const char *hex, uint8_t *out, size_t n);
+
+/* Cryptographically random bytes (OpenSSL RAND_bytes). 0 or -1. */
+int till_random(uint8_t *out, size_t n);
+
+/* Wall clock, Unix seconds / milliseconds. */
+int64_t till_now(void);
+int64_t till_now_ms(void);
+/* Monotonic milliseconds, for measuring intervals. */
+int64_t till_mono_ms(void);
+
+/* Parse a whole decimal integer in [min, max]. 0 or -1. */
+int till_parse_i64(const char *s, int64_t min, int64_t max, int64_t *out /* OUT */);
+
+/* 1 if s[0..n) is valid UTF-8 (no overlongs, surrogates or code points past
+ * U+10FFFF) and contains no NUL or other C0 control byte except tab. */
+int till_text_ok(const char *s, size_t n);
+
+/* 1 if s is a valid identifier for users, terminals and series:
+ * 1..max characters from [A-Za-z0-9._-]. */
+int till_ident_ok(const char *s, size_t max);
+
+#endif

@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# install-deps.sh -- install exactly the Debian packages Till needs to build,
+# test and run. Idempotent: packages already present are left alone, and
+# apt-get is not called at all when nothing is missing.
+set -euo pipefail
+
+PACKAGES=(
+  build-essential       # gcc, make, libc headers
+  cmake                 # build system (>= 3.18)
+  pkg-config            # locating the libraries below
+  libevent-dev          # event loop + bufferevent_openssl
+  libssl-dev            # OpenSSL 3: TLS, scrypt, Ed25519, SHA-256
+  openssl               # the certs/ script calls the openssl tool
+  protobuf-c-compiler   # protoc-c, generates till.pb-c.[ch] at build time
+  libprotobuf-c-dev     # protobuf-c runtime
+  libsqlite3-dev        # the ledger store
+  sqlite3               # tests tamper with the database file through it
+  libcmocka-dev         # unit tests
+  clang                 # libFuzzer targets (fuzz builds only)
+  procps                # pgrep/kill used by integration scripts
+)
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+
+if [ "${#missing[@]}" -eq 0 ]; then
+  echo "install-deps: all ${#PACKAGES[@]} packages present"
+  exit 0
+fi
+
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then
+  SUDO="sudo"
+fi
+echo "install-deps: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"

@@ -1,0 +1,16 @@
+/* admin.h -- the admin's requests: users and terminals. Roles are enforced
+ * by dispatch.c; these handlers validate input and write. */
+#ifndef TILLD_ADMIN_H
+#define TILLD_ADMIN_H
+
+#include "request.h"
+#include "store.h"
+
+till_status_t admin_handle_user_add(req_t *r, store_conn_t *sc);
+till_status_t admin_handle_user_list(req_t *r, store_conn_t *sc);
+till_status_t admin_handle_user_disable(req_t *r, store_conn_t *sc);
+till_status_t admin_handle_terminal_add(req_t *r, store_conn_t *sc);
+till_status_t admin_handle_terminal_list(req_t *r, store_conn_t *sc);
+till_status_t admin_handle_terminal_disable(req_t *r, store_conn_t *sc);
+
+#endif

@@ -1,0 +1,290 @@
+/* dispatch.c -- request routing, authorisation in one place, response
+ * packing; see dispatch.h. */
+#include "dispatch.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "admin.h"
+#include "auth.h"
+#include "till_frame.h"
+#include "till_log.h"
+#include "till_util.h"
+
+#define RESP_ARENA_LIMIT (64u * 1024 * 1024)
+
+static const config_t *g_cfg;
+static worker_t *g_worker;
+
+/* The table: who may do what, and where it runs. */
+static const handler_t handlers[] = {
+  {TILL__V1__ENVELOPE__BODY_LOGIN_REQ, TILL__V1__ENVELOPE__BODY_LOGIN_RESP, "login",
+   ROLES_NONE, auth_handle_login_verify, auth_handle_login_commit},
+  {TILL__V1__ENVELOPE__BODY_LOGOUT_REQ, TILL__V1__ENVELOPE__BODY_LOGOUT_RESP, "logout",
+   ROLES_ANY, NULL, auth_handle_logout},
+  {TILL__V1__ENVELOPE__BODY_WHOAMI_REQ, TILL__V1__ENVELOPE__BODY_WHOAMI_RESP, "whoami",
+   ROLES_ANY, auth_handle_whoami, NULL},
+  {TILL__V1__ENVELOPE__BODY_USER_ADD_REQ, TILL__V1__ENVELOPE__BODY_USER_ADD_RESP, "user add",
+   ROLES_ADMIN, NULL, admin_handle_user_add},
+  {TILL__V1__ENVELOPE__BODY_USER_LIST_REQ, TILL__V1__ENVELOPE__BODY_USER_LIST_RESP, "user list",
+   ROLES_ADMIN, admin_handle_user_list, NULL},
+  {TILL__V1__ENVELOPE__BODY_USER_DISABLE_REQ, TILL__V1__ENVELOPE__BODY_USER_DISABLE_RESP,
+   "user disable", ROLES_ADMIN, NULL, admin_handle_user_disable},
+  {TILL__V1__ENVELOPE__BODY_TERMINAL_ADD_REQ, TILL__V1__ENVELOPE__BODY_TERMINAL_ADD_RESP,
+   "terminal add", ROLES_ADMIN, NULL, admin_handle_terminal_add},
+  {TILL__V1__ENVELOPE__BODY_TERMINAL_LIST_REQ, TILL__V1__ENVELOPE__BODY_TERMINAL_LIST_RESP,
+   "terminal list", ROLES_ADMIN, admin_handle_terminal_list, NULL},
+  {TILL__V1__ENVELOPE__BODY_TERMINAL_DISABLE_REQ, TILL__V1__ENVELOPE__BODY_TERMINAL_DISABLE_RESP,
+   "terminal disable", ROLES_ADMIN, NULL, admin_handle_terminal_disable},
+};
+
+/* Internal: the after-handshake terminal check. */
+static till_status_t
+terminal_check_fn(req_t *r, store_conn_t *sc)
+{
+  return auth_terminal_check(r, sc, r->terminal);
+}
+
+static const handler_t terminal_check_handler = {
+  TILL__V1__ENVELOPE__BODY__NOT_SET, TILL__V1__ENVELOPE__BODY__NOT_SET, "terminal check",
+  ROLES_NONE, terminal_check_fn, NULL};
+
+void
+dispatch_init(const config_t *cfg)
+{
+  g_cfg = cfg;
+}
+
+void
+dispatch_set_worker(worker_t *w)
+{
+  g_worker = w;
+}
+
+const config_t *
+dispatch_config(void)
+{
+  return g_cfg;
+}
+
+void
+dispatch_security_event(const char *kind, const char *user, const char *terminal,
+                        const char *fmt, ...)
+{
+  char detail[160];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(detail, sizeof detail, fmt, ap);
+  va_end(ap);
+  if (g_worker)
+    worker_security_event(g_worker, kind, user, terminal, detail);
+}
+
+till_status_t
+req_fail(req_t *r, till_status_t st, const char *fmt, ...)
+{
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(r->errmsg, sizeof r->errmsg, fmt, ap);
+  va_end(ap);
+  r->status = st;
+  return st;
+}
+
+void *
+req_alloc(req_t *r, size_t n)
+{
+  return till_arena_alloc(&r->arena, n);
+}
+
+char *
+req_strdup(req_t *r, const char *s)
+{
+  return till_arena_strdup(&r->arena, s);
+}
+
+till_status_t
+req_check_text(req_t *r, const char *field, const char *s, size_t max, int optional)
+{
+  size_t n = s ? strlen(s) : 0;
+  if (n == 0 && !optional)
+    return req_fail(r, TILL_E_INVALID, "%s is required", field);
+  if (n > max)
+    return req_fail(r, TILL_E_INVALID, "%s is longer than %zu bytes", field, max);
+  if (n && !till_text_ok(s, n))
+    return req_fail(r, TILL_E_INVALID, "%s is not valid UTF-8 text", field);
+  return TILL_OK;
+}
+
+req_t *
+req_new(struct conn *conn, const char *terminal)
+{
+  req_t *r = calloc(1, sizeof *r);
+  if (!r)
+    return NULL;
+  r->conn = conn;
+  snprintf(r->terminal, sizeof r->terminal, "%s", terminal ? terminal : "");
+  till_arena_init(&r->arena, RESP_ARENA_LIMIT);
+  till__v1__envelope__init(&r->resp);
+  return r;
+}
+
+void
+req_free(req_t *r)
+{
+  if (!r)
+    return;
+  if (r->env)
+    till__v1__envelope__free_unpacked(r->env, NULL);
+  till_arena_clear(&r->arena);
+  free(r->out);
+  free(r);
+}
+
+static const handler_t *
+find_handler(Till__V1__Envelope__BodyCase c)
+{
+  for (size_t i = 0; i < sizeof handlers / sizeof handlers[0]; i++)
+    if (handlers[i].req_case == c)
+      return &handlers[i];
+  return NULL;
+}
+
+int
+dispatch_frame(struct conn *conn, const char *terminal, const uint8_t *payload, size_t len,
+               req_t **bad_out)
+{
+  req_t *r = req_new(conn, terminal);
+  *bad_out = NULL;
+  if (!r)
+    return -1;
+  r->env = till__v1__envelope__unpack(NULL, len, payload);
+  if (!r->env) {
+    req_fail(r, TILL_E_INVALID, "frame is not a till.v1.Envelope");
+    r->close_after = 1;
+    dispatch_pack(r);
+    *bad_out = r;
+    return -1;
+  }
+  r->id = r->env->request_id;
+  r->h = find_handler(r->env->body_case);
+  if (!r->h) {
+    /* a well-formed envelope with a response or nothing in it: answer, keep going */
+    req_fail(r, TILL_E_INVALID, "envelope carries no request this server knows (body %d)",
+             (int)r->env->body_case);
+    dispatch_pack(r);
+    *bad_out = r;
+    return 0;
+  }
+  worker_submit(g_worker, r, r->h->read_fn ? WORK_READER : WORK_WRITER);
+  return 0;
+}
+
+void
+dispatch_terminal_check(struct conn *conn, const char *terminal)
+{
+  req_t *r = req_new(conn, terminal);
+  if (!r) {
+    log_err(LD_NET, "terminal check: out of memory");
+    return;
+  }
+  r->h = &terminal_check_handler;
+  worker_submit(g_worker, r, WORK_READER);
+}
+
+work_queue_t
+dispatch_run(req_t *r, store_conn_t *sc, work_queue_t on)
+{
+  const handler_t *h = r->h;
+  if (r->phase == 0 && h->roles != ROLES_NONE) {
+    const char *token = r->env ? r->env->session : "";
+    if (auth_session_check(r, sc, token) != TILL_OK)
+      return WORK_READER;
+    if ((r->actor.roles & h->roles) == 0) {
+      dispatch_security_event("permission_denied", r->actor.user, r->terminal, "%s", h->name);
+      req_fail(r, TILL_E_DENIED, "%s: your roles do not allow this request", h->name);
+      return WORK_READER;
+    }
+  }
+  if (on == WORK_READER && r->phase == 0 && h->read_fn) {
+    r->phase = 1;
+    if (h->read_fn(r, sc) != TILL_OK)
+      return WORK_READER;
+    return h->write_fn ? WORK_WRITER : WORK_READER;
+  }
+  r->phase = 1;
+  if (on == WORK_WRITER && h->write_fn)
+    h->write_fn(r, sc);
+  return WORK_READER;
+}
+
+void
+dispatch_pack(req_t *r)
+{
+  Till__V1__Error err = TILL__V1__ERROR__INIT;
+  Till__V1__Envelope errenv = TILL__V1__ENVELOPE__INIT;
+  Till__V1__Envelope *env = &r->resp;
+  free(r->out);
+  r->out = NULL;
+  r->out_len = 0;
+  if (r->status == TILL_OK && r->h && r->h->resp_case != TILL__V1__ENVELOPE__BODY__NOT_SET &&
+      r->resp.body_case == TILL__V1__ENVELOPE__BODY__NOT_SET) {
+    /* a handler that forgot its response is a bug; never answer "ok" empty */
+    log_err(LD_PROTO, "%s: handler set no response", r->h->name);
+    req_fail(r, TILL_E_INTERNAL, "internal error");
+  }
+  if (r->status != TILL_OK || !r->h || r->h->resp_case == TILL__V1__ENVELOPE__BODY__NOT_SET) {
+    if (r->status == TILL_OK)  /* terminal check passed: nothing to send */
+      return;
+    err.code = (Till__V1__ErrorCode)r->status;
+    err.message = r->errmsg;
+    errenv.body_case = TILL__V1__ENVELOPE__BODY_ERROR;
+    errenv.error = &err;
+    env = &errenv;
+  }
+  env->request_id = r->id;
+  size_t n = till__v1__envelope__get_packed_size(env);
+  if (n > g_cfg->max_frame && env != &errenv) {
+    req_fail(r, TILL_E_EXHAUSTED, "response of %zu bytes exceeds the frame limit; narrow the query", n);
+    dispatch_pack(r);
+    return;
+  }
+  r->out = malloc(TILL_FRAME_HEADER + n);
+  if (!r->out) {
+    log_err(LD_PROTO, "packing response: out of memory");
+    return;
+  }
+  till_frame_put_header(r->out, (uint32_t)n);
+  till__v1__envelope__pack(env, r->out + TILL_FRAME_HEADER);
+  r->out_len = TILL_FRAME_HEADER + n;
+}
+
+int
+dispatch_writer_init(store_conn_t *sc, const config_t *cfg, char *err, size_t errlen)
+{
+  (void)sc;
+  (void)cfg;
+  (void)err;
+  (void)errlen;
+  return 0;
+}
+
+void
+dispatch_committed(store_conn_t *sc)
+{
+  (void)sc;
+}
+
+void
+dispatch_commit_failed(store_conn_t *sc)
+{
+  (void)sc;
+}
+
+void
+dispatch_writer_close(store_conn_t *sc)
+{
+  (void)sc;
+}

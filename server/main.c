@@ -1,0 +1,193 @@
+/* main.c -- tilld's command line: serve, or bootstrap the first admin.
+ *
+ *   tilld [--config FILE] [--SETTING VALUE ...]
+ *   tilld init-admin [--config FILE] [--db PATH] --user NAME --terminal ID
+ *
+ * init-admin reads the password from TILL_ADMIN_PASSWORD or, if that is not
+ * set, from the first line of standard input -- never from argv, where other
+ * users of the machine could read it. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "auth.h"
+#include "config.h"
+#include "server.h"
+#include "store.h"
+#include "till_log.h"
+#include "till_util.h"
+
+static void
+usage(FILE *f)
+{
+  fprintf(f,
+          "usage: tilld [--config FILE] [--SETTING VALUE ...]\n"
+          "       tilld init-admin [--config FILE] [--db PATH] --user NAME --terminal ID\n"
+          "settings (file 'key = value' or flag '--key value'): listen, port_file, db, cert, key,\n"
+          "  ca, crl, signing_key, tls_min_version, max_frame, max_connections,\n"
+          "  handshake_timeout, idle_timeout, max_conn_buffer, max_inflight, session_ttl,\n"
+          "  lockout_failures, lockout_window, lockout_duration, readers, max_batch,\n"
+          "  shutdown_grace, sync, log_level. See docs/operations.md.\n");
+}
+
+/* Read the bootstrap password without putting it on the command line. */
+static int
+read_password(char *buf, size_t len)
+{
+  const char *env = getenv("TILL_ADMIN_PASSWORD");
+  if (env) {
+    if (strlen(env) >= len)
+      return -1;
+    snprintf(buf, len, "%s", env);
+    return 0;
+  }
+  if (isatty(STDIN_FILENO))
+    fprintf(stderr, "password for the new admin: ");
+  if (!fgets(buf, (int)len, stdin))
+    return -1;
+  buf[strcspn(buf, "\r\n")] = '\0';
+  return 0;
+}
+
+static int
+init_admin(config_t *cfg, const char *user, const char *terminal)
+{
+  char err[512], pw[AUTH_PASSWORD_MAX + 2];
+  int rc = 1;
+  store_conn_t *sc = NULL;
+  if (!user || !till_ident_ok(user, USER_NAME_MAX)) {
+    fprintf(stderr, "tilld init-admin: --user NAME is required (A-Z a-z 0-9 . _ -)\n");
+    return 2;
+  }
+  if (!terminal || !till_ident_ok(terminal, TERMINAL_ID_MAX)) {
+    fprintf(stderr, "tilld init-admin: --terminal ID is required (A-Z a-z 0-9 . _ -)\n");
+    return 2;
+  }
+  if (read_password(pw, sizeof pw) != 0 || strlen(pw) < AUTH_PASSWORD_MIN ||
+      strlen(pw) > AUTH_PASSWORD_MAX) {
+    fprintf(stderr, "tilld init-admin: a password of %d to %d bytes is required "
+                    "(TILL_ADMIN_PASSWORD or stdin)\n", AUTH_PASSWORD_MIN, AUTH_PASSWORD_MAX);
+    return 2;
+  }
+  if (!(sc = store_open_rw(cfg->db, cfg->sync_mode, err, sizeof err))) {
+    fprintf(stderr, "tilld init-admin: %s\n", err);
+    return 1;
+  }
+  if (store_exec(sc->db, "BEGIN IMMEDIATE", "init-admin") != 0)
+    goto done;
+  sqlite3_stmt *st = store_stmt(sc, "SELECT count(*) FROM users");
+  if (!st || sqlite3_step(st) != SQLITE_ROW)
+    goto rollback;
+  int64_t users = sqlite3_column_int64(st, 0);
+  sqlite3_reset(st);
+  if (users > 0) {
+    fprintf(stderr, "tilld init-admin: %s already has users; add more with 'till admin user add'\n",
+            cfg->db);
+    goto rollback;
+  }
+  unsigned roles = 1u << 4; /* admin */
+  if (auth_user_create(sc, user, pw, roles, NULL) != TILL_OK) {
+    fprintf(stderr, "tilld init-admin: cannot create user %s\n", user);
+    goto rollback;
+  }
+  till_status_t ts = auth_terminal_create(sc, terminal, "bootstrap terminal");
+  if (ts != TILL_OK && ts != TILL_E_CONFLICT) {
+    fprintf(stderr, "tilld init-admin: cannot register terminal %s\n", terminal);
+    goto rollback;
+  }
+  st = store_stmt(sc, "INSERT INTO security_events(at, kind, user_name, terminal_id, detail) "
+                      "VALUES (?, 'admin_bootstrap', ?, ?, 'first admin created by tilld init-admin')");
+  if (!st)
+    goto rollback;
+  sqlite3_bind_int64(st, 1, till_now());
+  sqlite3_bind_text(st, 2, user, -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 3, terminal, -1, SQLITE_STATIC);
+  if (sqlite3_step(st) != SQLITE_DONE)
+    goto rollback;
+  sqlite3_reset(st);
+  if (store_exec(sc->db, "COMMIT", "init-admin") != 0)
+    goto rollback;
+  printf("admin %s created; terminal %s registered in %s\n", user, terminal, cfg->db);
+  rc = 0;
+  goto done;
+ rollback:
+  sqlite3_exec(sc->db, "ROLLBACK", NULL, NULL, NULL);
+ done:
+  memset(pw, 0, sizeof pw);
+  store_close(sc);
+  return rc;
+}
+
+int
+main(int argc, char **argv)
+{
+  config_t cfg;
+  char err[1024];
+  const char *command = "serve";
+  const char *user = NULL, *terminal = NULL;
+  int i = 1;
+  config_defaults(&cfg);
+  if (argc > 1 && argv[1][0] != '-') {
+    command = argv[1];
+    i = 2;
+  }
+  if (strcmp(command, "serve") != 0 && strcmp(command, "init-admin") != 0) {
+    fprintf(stderr, "tilld: unknown command '%s'\n", command);
+    usage(stderr);
+    return 2;
+  }
+  /* the config file first, so flags override it wherever they stand */
+  for (int j = i; j < argc; j++) {
+    if (strcmp(argv[j], "--config") == 0) {
+      if (j + 1 >= argc) {
+        fprintf(stderr, "tilld: --config needs a file\n");
+        return 2;
+      }
+      if (config_load_file(&cfg, argv[j + 1], err, sizeof err) != 0) {
+        fprintf(stderr, "tilld: %s\n", err);
+        return 2;
+      }
+    }
+  }
+  for (; i < argc; i++) {
+    const char *arg = argv[i];
+    if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
+      usage(stdout);
+      return 0;
+    }
+    if (strncmp(arg, "--", 2) != 0 || i + 1 >= argc) {
+      fprintf(stderr, "tilld: expected --SETTING VALUE, got '%s'\n", arg);
+      usage(stderr);
+      return 2;
+    }
+    const char *key = arg + 2, *value = argv[++i];
+    if (strcmp(key, "config") == 0)
+      continue;
+    if (strcmp(command, "init-admin") == 0 && strcmp(key, "user") == 0) {
+      user = value;
+      continue;
+    }
+    if (strcmp(command, "init-admin") == 0 && strcmp(key, "terminal") == 0) {
+      terminal = value;
+      continue;
+    }
+    char keybuf[64];
+    snprintf(keybuf, sizeof keybuf, "%s", key);
+    for (char *p = keybuf; *p; p++)
+      if (*p == '-')
+        *p = '_';
+    if (config_set(&cfg, keybuf, value, err, sizeof err) != 0) {
+      fprintf(stderr, "tilld: --%s: %s\n", key, err);
+      return 2;
+    }
+  }
+  till_log_set_level((till_log_level_t)cfg.log_level);
+  if (strcmp(command, "init-admin") == 0)
+    return init_admin(&cfg, user, terminal);
+  if (config_check(&cfg, err, sizeof err) != 0) {
+    fprintf(stderr, "tilld: %s\n", err);
+    return 2;
+  }
+  return server_run(&cfg);
+}

@@ -1,0 +1,250 @@
+/* store.c -- SQLite connections and schema migrations; see store.h. */
+#include "store.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "till_log.h"
+
+/* Each migration moves the schema from version i to i+1. Append only: a
+ * released migration is never edited. */
+static const char *const migrations[] = {
+  /* 1: identity -- users, roles, terminals, sessions, security events */
+  "CREATE TABLE roles ("
+  "  id INTEGER PRIMARY KEY,"
+  "  name TEXT NOT NULL UNIQUE);"
+  "INSERT INTO roles(id, name) VALUES (1,'cashier'),(2,'supervisor'),(3,'auditor'),(4,'admin');"
+  "CREATE TABLE users ("
+  "  id INTEGER PRIMARY KEY,"
+  "  name TEXT NOT NULL UNIQUE,"
+  "  pw_salt BLOB NOT NULL,"
+  "  pw_hash BLOB NOT NULL,"
+  "  pw_params TEXT NOT NULL,"
+  "  disabled INTEGER NOT NULL DEFAULT 0 CHECK (disabled IN (0,1)),"
+  "  failed_count INTEGER NOT NULL DEFAULT 0,"
+  "  failed_since INTEGER NOT NULL DEFAULT 0,"
+  "  locked_until INTEGER NOT NULL DEFAULT 0,"
+  "  created_at INTEGER NOT NULL);"
+  "CREATE TABLE user_roles ("
+  "  user_id INTEGER NOT NULL REFERENCES users(id),"
+  "  role_id INTEGER NOT NULL REFERENCES roles(id),"
+  "  PRIMARY KEY (user_id, role_id)) WITHOUT ROWID;"
+  "CREATE TABLE terminals ("
+  "  id TEXT PRIMARY KEY,"
+  "  description TEXT NOT NULL DEFAULT '',"
+  "  disabled INTEGER NOT NULL DEFAULT 0 CHECK (disabled IN (0,1)),"
+  "  created_at INTEGER NOT NULL) WITHOUT ROWID;"
+  "CREATE TABLE sessions ("
+  "  token_hash BLOB PRIMARY KEY,"
+  "  user_id INTEGER NOT NULL REFERENCES users(id),"
+  "  terminal_id TEXT NOT NULL REFERENCES terminals(id),"
+  "  created_at INTEGER NOT NULL,"
+  "  expires_at INTEGER NOT NULL,"
+  "  ended_at INTEGER) WITHOUT ROWID;"
+  "CREATE TABLE security_events ("
+  "  id INTEGER PRIMARY KEY,"
+  "  at INTEGER NOT NULL,"
+  "  kind TEXT NOT NULL,"
+  "  user_name TEXT,"
+  "  terminal_id TEXT,"
+  "  detail TEXT NOT NULL DEFAULT '');"
+  "CREATE INDEX security_events_at ON security_events(at);",
+};
+
+#define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
+
+int
+store_schema_version(void)
+{
+  return N_MIGRATIONS;
+}
+
+int
+store_exec(sqlite3 *db, const char *sql, const char *what)
+{
+  char *msg = NULL;
+  if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+    log_warn(LD_STORE, "%s: %s", what, msg ? msg : sqlite3_errmsg(db));
+    sqlite3_free(msg);
+    return -1;
+  }
+  return 0;
+}
+
+static int
+read_version(sqlite3 *db, int *out)
+{
+  int rc = -1;
+  sqlite3_stmt *st = NULL;
+  if (sqlite3_prepare_v2(db, "SELECT version FROM schema_version", -1, &st, NULL) != SQLITE_OK)
+    goto done;
+  int step = sqlite3_step(st);
+  if (step == SQLITE_ROW)
+    *out = sqlite3_column_int(st, 0);
+  else if (step == SQLITE_DONE)
+    *out = 0;
+  else
+    goto done;
+  rc = 0;
+ done:
+  sqlite3_finalize(st);
+  return rc;
+}
+
+static int
+migrate(sqlite3 *db, char *err, size_t errlen)
+{
+  int version = 0;
+  if (store_exec(db, "BEGIN IMMEDIATE", "starting migration") != 0) {
+    snprintf(err, errlen, "cannot lock database for migration: %s", sqlite3_errmsg(db));
+    return -1;
+  }
+  if (store_exec(db, "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)",
+                 "creating schema_version") != 0 ||
+      read_version(db, &version) != 0) {
+    snprintf(err, errlen, "reading schema version: %s", sqlite3_errmsg(db));
+    goto fail;
+  }
+  if (version > N_MIGRATIONS) {
+    snprintf(err, errlen,
+             "database schema version %d is newer than this tilld understands (%d); "
+             "run a newer tilld",
+             version, N_MIGRATIONS);
+    goto fail;
+  }
+  for (int v = version; v < N_MIGRATIONS; v++) {
+    char what[64];
+    snprintf(what, sizeof what, "schema migration %d -> %d", v, v + 1);
+    if (store_exec(db, migrations[v], what) != 0) {
+      snprintf(err, errlen, "%s failed: %s", what, sqlite3_errmsg(db));
+      goto fail;
+    }
+    log_notice(LD_STORE, "%s applied", what);
+  }
+  if (version != N_MIGRATIONS) {
+    char sql[96];
+    snprintf(sql, sizeof sql, "DELETE FROM schema_version; INSERT INTO schema_version VALUES (%d)",
+             N_MIGRATIONS);
+    if (store_exec(db, sql, "recording schema version") != 0) {
+      snprintf(err, errlen, "recording schema version: %s", sqlite3_errmsg(db));
+      goto fail;
+    }
+  }
+  if (store_exec(db, "COMMIT", "committing migration") != 0) {
+    snprintf(err, errlen, "committing migration: %s", sqlite3_errmsg(db));
+    goto fail;
+  }
+  return 0;
+ fail:
+  sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+  return -1;
+}
+
+static store_conn_t *
+conn_wrap(sqlite3 *db)
+{
+  store_conn_t *sc = calloc(1, sizeof *sc);
+  if (sc)
+    sc->db = db;
+  return sc;
+}
+
+store_conn_t *
+store_open_rw(const char *path, const char *sync, char *err, size_t errlen)
+{
+  sqlite3 *db = NULL;
+  store_conn_t *sc = NULL;
+  int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
+  if (sqlite3_open_v2(path, &db, flags, NULL) != SQLITE_OK) {
+    snprintf(err, errlen, "opening database %s: %s", path, db ? sqlite3_errmsg(db) : "out of memory");
+    goto fail;
+  }
+  sqlite3_extended_result_codes(db, 1);
+  sqlite3_busy_timeout(db, 5000);
+  char pragmas[160];
+  snprintf(pragmas, sizeof pragmas,
+           "PRAGMA journal_mode=WAL; PRAGMA synchronous=%s; PRAGMA foreign_keys=ON;",
+           strcmp(sync, "normal") == 0 ? "NORMAL" : "FULL");
+  if (store_exec(db, pragmas, "setting pragmas") != 0) {
+    snprintf(err, errlen, "database %s: %s", path, sqlite3_errmsg(db));
+    goto fail;
+  }
+  if (migrate(db, err, errlen) != 0)
+    goto fail;
+  if (!(sc = conn_wrap(db))) {
+    snprintf(err, errlen, "out of memory");
+    goto fail;
+  }
+  return sc;
+ fail:
+  if (db)
+    sqlite3_close(db);
+  return NULL;
+}
+
+store_conn_t *
+store_open_ro(const char *path, char *err, size_t errlen)
+{
+  sqlite3 *db = NULL;
+  store_conn_t *sc = NULL;
+  int version = 0;
+  if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+    snprintf(err, errlen, "opening database %s read-only: %s", path,
+             db ? sqlite3_errmsg(db) : "out of memory");
+    goto fail;
+  }
+  sqlite3_extended_result_codes(db, 1);
+  sqlite3_busy_timeout(db, 5000);
+  if (read_version(db, &version) != 0 || version != N_MIGRATIONS) {
+    snprintf(err, errlen, "database %s: schema version %d, expected %d", path, version,
+             N_MIGRATIONS);
+    goto fail;
+  }
+  if (!(sc = conn_wrap(db))) {
+    snprintf(err, errlen, "out of memory");
+    goto fail;
+  }
+  return sc;
+ fail:
+  if (db)
+    sqlite3_close(db);
+  return NULL;
+}
+
+void
+store_close(store_conn_t *sc)
+{
+  if (!sc)
+    return;
+  for (int i = 0; i < sc->n; i++)
+    sqlite3_finalize(sc->st[i]);
+  if (sqlite3_close(sc->db) != SQLITE_OK)
+    log_warn(LD_STORE, "closing database: %s", sqlite3_errmsg(sc->db));
+  free(sc);
+}
+
+sqlite3_stmt *
+store_stmt(store_conn_t *sc, const char *sql)
+{
+  for (int i = 0; i < sc->n; i++) {
+    if (sc->sql[i] == sql) {
+      sqlite3_reset(sc->st[i]);
+      sqlite3_clear_bindings(sc->st[i]);
+      return sc->st[i];
+    }
+  }
+  if (sc->n == STORE_MAX_STMTS) {
+    log_err(LD_STORE, "statement cache full");
+    return NULL;
+  }
+  sqlite3_stmt *st = NULL;
+  if (sqlite3_prepare_v3(sc->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL) != SQLITE_OK) {
+    log_err(LD_STORE, "preparing statement: %s", sqlite3_errmsg(sc->db));
+    return NULL;
+  }
+  sc->sql[sc->n] = sql;
+  sc->st[sc->n] = st;
+  sc->n++;
+  return st;
+}

@@ -1,0 +1,47 @@
+/* store.h -- the SQLite database: opening connections, pragmas and the
+ * versioned schema migrations.
+ *
+ * One read-write connection belongs to the writer thread (worker.c); each
+ * reader thread has its own read-only connection. The schema version lives in
+ * table schema_version; an older database is upgraded on open, a newer one is
+ * refused. Statements other modules need are prepared by those modules on the
+ * connection they are given. */
+#ifndef TILLD_STORE_H
+#define TILLD_STORE_H
+
+#include <sqlite3.h>
+#include <stddef.h>
+
+#define STORE_MAX_STMTS 128
+
+/* One connection and the statements prepared on it. Owned by one thread. */
+typedef struct store_conn {
+  sqlite3 *db;
+  const char *sql[STORE_MAX_STMTS];
+  sqlite3_stmt *st[STORE_MAX_STMTS];
+  int n;
+} store_conn_t;
+
+/* The schema version this build writes. */
+int store_schema_version(void);
+
+/* Open <path> read-write, create it if missing, set WAL and synchronous=<sync>
+ * ("full" or "normal") and run pending migrations. NULL with the reason in
+ * err (including "database schema version N is newer than this tilld (M)"). */
+store_conn_t *store_open_rw(const char *path, const char *sync, char *err, size_t errlen);
+
+/* Open <path> read-only (the database must already exist and be current). */
+store_conn_t *store_open_ro(const char *path, char *err, size_t errlen);
+
+/* Finalize the cached statements and close. Accepts NULL. */
+void store_close(store_conn_t *sc);
+
+/* Run <sql> (no parameters, no rows). 0 or -1 (logged with <what>). */
+int store_exec(sqlite3 *db, const char *sql, const char *what);
+
+/* Prepare <sql> once per connection and cache it by its text pointer (pass
+ * string literals). Returns a reset statement with cleared bindings, owned by
+ * <sc>, or NULL (logged). */
+sqlite3_stmt *store_stmt(store_conn_t *sc, const char *sql);
+
+#endif

@@ -1,0 +1,395 @@
+/* worker.c -- writer (group commit) and reader threads; see worker.h. */
+#include "worker.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dispatch.h"
+#include "store.h"
+#include "till_log.h"
+#include "till_util.h"
+
+#define MAX_READERS 16
+#define MAX_PENDING_EVENTS 4096
+
+typedef struct secevent {
+  int64_t at;
+  char kind[32];
+  char user[USER_NAME_MAX + 1];
+  char terminal[TERMINAL_ID_MAX + 1];
+  char detail[160];
+  struct secevent *next;
+} secevent_t;
+
+typedef struct {
+  req_t *head, *tail;
+} reqq_t;
+
+struct worker {
+  const config_t *cfg;
+  pthread_mutex_t mu;
+  pthread_cond_t wcond, rcond;
+  reqq_t wq, rq, doneq;
+  secevent_t *events;
+  int n_events;
+  int busy;
+  int stopping;
+  int readers_done;
+  store_conn_t *wdb;
+  store_conn_t *rdb[MAX_READERS];
+  pthread_t writer;
+  pthread_t readers[MAX_READERS];
+  int n_readers;
+  int writer_started;
+  struct event *done_ev;
+  worker_done_fn done;
+  void *done_arg;
+};
+
+static void
+q_push(reqq_t *q, req_t *r)
+{
+  r->next = NULL;
+  if (q->tail)
+    q->tail->next = r;
+  else
+    q->head = r;
+  q->tail = r;
+}
+
+static req_t *
+q_pop(reqq_t *q)
+{
+  req_t *r = q->head;
+  if (r) {
+    q->head = r->next;
+    if (!q->head)
+      q->tail = NULL;
+    r->next = NULL;
+  }
+  return r;
+}
+
+/* Hand finished requests to the event loop. */
+static void
+deliver(worker_t *w, req_t *list)
+{
+  pthread_mutex_lock(&w->mu);
+  while (list) {
+    req_t *next = list->next;
+    q_push(&w->doneq, list);
+    list = next;
+  }
+  pthread_mutex_unlock(&w->mu);
+  event_active(w->done_ev, EV_READ, 0);
+}
+
+static void
+on_done_event(evutil_socket_t fd, short what, void *arg)
+{
+  worker_t *w = arg;
+  req_t *list;
+  pthread_mutex_lock(&w->mu);
+  list = w->doneq.head;
+  w->doneq.head = w->doneq.tail = NULL;
+  pthread_mutex_unlock(&w->mu);
+  while (list) {
+    req_t *next = list->next;
+    list->next = NULL;
+    pthread_mutex_lock(&w->mu);
+    w->busy--;
+    pthread_mutex_unlock(&w->mu);
+    w->done(list, w->done_arg);
+    list = next;
+  }
+}
+
+static void
+write_events(worker_t *w, secevent_t *ev)
+{
+  static const char sql[] =
+    "INSERT INTO security_events(at, kind, user_name, terminal_id, detail) VALUES (?,?,?,?,?)";
+  while (ev) {
+    secevent_t *next = ev->next;
+    sqlite3_stmt *st = store_stmt(w->wdb, sql);
+    if (st) {
+      sqlite3_bind_int64(st, 1, ev->at);
+      sqlite3_bind_text(st, 2, ev->kind, -1, SQLITE_STATIC);
+      sqlite3_bind_text(st, 3, ev->user[0] ? ev->user : NULL, -1, SQLITE_STATIC);
+      sqlite3_bind_text(st, 4, ev->terminal[0] ? ev->terminal : NULL, -1, SQLITE_STATIC);
+      sqlite3_bind_text(st, 5, ev->detail, -1, SQLITE_STATIC);
+      if (sqlite3_step(st) != SQLITE_DONE)
+        log_warn(LD_STORE, "recording security event %s: %s", ev->kind,
+                 sqlite3_errmsg(w->wdb->db));
+      sqlite3_reset(st);
+    }
+    free(ev);
+    ev = next;
+  }
+}
+
+/* Run one batch: everything in <batch> plus pending security events, in one
+ * transaction. Every request ends with its response packed. */
+static void
+run_batch(worker_t *w, req_t *batch, secevent_t *events)
+{
+  sqlite3 *db = w->wdb->db;
+  int in_txn = store_exec(db, "BEGIN IMMEDIATE", "starting group commit") == 0;
+  if (in_txn) {
+    write_events(w, events);
+    events = NULL;
+  }
+  for (req_t *r = batch; r; r = r->next) {
+    if (!in_txn) {
+      req_fail(r, TILL_E_UNAVAILABLE, "database is busy; retry");
+      dispatch_pack(r);
+      continue;
+    }
+    if (store_exec(db, "SAVEPOINT req", "opening savepoint") != 0) {
+      req_fail(r, TILL_E_UNAVAILABLE, "database error; retry");
+      dispatch_pack(r);
+      continue;
+    }
+    dispatch_run(r, w->wdb, WORK_WRITER);
+    if (r->status != TILL_OK && !r->keep_writes)
+      store_exec(db, "ROLLBACK TO req", "rolling back one request");
+    store_exec(db, "RELEASE req", "releasing savepoint");
+    dispatch_pack(r);
+  }
+  if (in_txn) {
+    if (store_exec(db, "COMMIT", "group commit") != 0) {
+      sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+      dispatch_commit_failed(w->wdb);
+      for (req_t *r = batch; r; r = r->next) {
+        req_fail(r, TILL_E_UNAVAILABLE, "the database could not commit; nothing was recorded");
+        dispatch_pack(r);
+      }
+    } else {
+      dispatch_committed(w->wdb);
+    }
+  }
+  while (events) {
+    secevent_t *next = events->next;
+    free(events);
+    events = next;
+  }
+}
+
+static void *
+writer_main(void *arg)
+{
+  worker_t *w = arg;
+  for (;;) {
+    pthread_mutex_lock(&w->mu);
+    /* Stop only once the readers are gone: a reader may still hand over a
+     * request with a write phase. */
+    while (!w->wq.head && !w->events && !(w->stopping && w->readers_done))
+      pthread_cond_wait(&w->wcond, &w->mu);
+    if (!w->wq.head && !w->events && w->stopping && w->readers_done) {
+      pthread_mutex_unlock(&w->mu);
+      break;
+    }
+    req_t *batch = NULL, *tail = NULL;
+    for (int n = 0; n < w->cfg->max_batch && w->wq.head; n++) {
+      req_t *r = q_pop(&w->wq);
+      if (tail)
+        tail->next = r;
+      else
+        batch = r;
+      tail = r;
+    }
+    secevent_t *events = w->events;
+    w->events = NULL;
+    w->n_events = 0;
+    pthread_mutex_unlock(&w->mu);
+
+    run_batch(w, batch, events);
+    if (batch)
+      deliver(w, batch);
+  }
+  return NULL;
+}
+
+typedef struct {
+  worker_t *w;
+  int idx;
+} reader_arg_t;
+
+static void *
+reader_main(void *arg)
+{
+  reader_arg_t *ra = arg;
+  worker_t *w = ra->w;
+  store_conn_t *sc = w->rdb[ra->idx];
+  free(ra);
+  for (;;) {
+    pthread_mutex_lock(&w->mu);
+    while (!w->rq.head && !w->stopping)
+      pthread_cond_wait(&w->rcond, &w->mu);
+    req_t *r = q_pop(&w->rq);
+    pthread_mutex_unlock(&w->mu);
+    if (!r)
+      break;
+    /* A read-only snapshot per request: BEGIN makes the reads consistent. */
+    int in_txn = store_exec(sc->db, "BEGIN", "starting read") == 0;
+    work_queue_t next = dispatch_run(r, sc, WORK_READER);
+    if (in_txn)
+      store_exec(sc->db, "COMMIT", "ending read");
+    if (next == WORK_WRITER) {
+      /* the request has a write phase; queue it for the writer */
+      pthread_mutex_lock(&w->mu);
+      q_push(&w->wq, r);
+      pthread_cond_signal(&w->wcond);
+      pthread_mutex_unlock(&w->mu);
+      continue;
+    }
+    dispatch_pack(r);
+    deliver(w, r);
+  }
+  return NULL;
+}
+
+worker_t *
+worker_new(const config_t *cfg, struct event_base *base, worker_done_fn done, void *arg,
+           char *err, size_t errlen)
+{
+  worker_t *w = calloc(1, sizeof *w);
+  if (!w) {
+    snprintf(err, errlen, "out of memory");
+    return NULL;
+  }
+  w->cfg = cfg;
+  w->done = done;
+  w->done_arg = arg;
+  pthread_mutex_init(&w->mu, NULL);
+  pthread_cond_init(&w->wcond, NULL);
+  pthread_cond_init(&w->rcond, NULL);
+  w->done_ev = event_new(base, -1, EV_PERSIST | EV_READ, on_done_event, w);
+  if (!w->done_ev) {
+    snprintf(err, errlen, "out of memory");
+    goto fail;
+  }
+  if (!(w->wdb = store_open_rw(cfg->db, cfg->sync_mode, err, errlen)))
+    goto fail;
+  if (dispatch_writer_init(w->wdb, cfg, err, errlen) != 0)
+    goto fail;
+  for (int i = 0; i < cfg->readers && i < MAX_READERS; i++) {
+    if (!(w->rdb[i] = store_open_ro(cfg->db, err, errlen)))
+      goto fail;
+  }
+  if (pthread_create(&w->writer, NULL, writer_main, w) != 0) {
+    snprintf(err, errlen, "cannot start writer thread");
+    goto fail;
+  }
+  w->writer_started = 1;
+  for (int i = 0; i < cfg->readers && i < MAX_READERS; i++) {
+    reader_arg_t *ra = malloc(sizeof *ra);
+    if (!ra) {
+      snprintf(err, errlen, "out of memory");
+      goto fail;
+    }
+    ra->w = w;
+    ra->idx = i;
+    if (pthread_create(&w->readers[i], NULL, reader_main, ra) != 0) {
+      free(ra);
+      snprintf(err, errlen, "cannot start reader thread");
+      goto fail;
+    }
+    w->n_readers++;
+  }
+  return w;
+ fail:
+  worker_free(w);
+  return NULL;
+}
+
+void
+worker_submit(worker_t *w, req_t *r, work_queue_t q)
+{
+  pthread_mutex_lock(&w->mu);
+  w->busy++;
+  if (q == WORK_WRITER) {
+    q_push(&w->wq, r);
+    pthread_cond_signal(&w->wcond);
+  } else {
+    q_push(&w->rq, r);
+    pthread_cond_signal(&w->rcond);
+  }
+  pthread_mutex_unlock(&w->mu);
+}
+
+void
+worker_security_event(worker_t *w, const char *kind, const char *user, const char *terminal,
+                      const char *detail)
+{
+  log_notice(LD_AUTH, "security event %s user=%s terminal=%s %s", kind, user ? user : "-",
+             terminal ? terminal : "-", detail ? detail : "");
+  secevent_t *ev = calloc(1, sizeof *ev);
+  if (!ev)
+    return;
+  ev->at = till_now();
+  snprintf(ev->kind, sizeof ev->kind, "%s", kind);
+  snprintf(ev->user, sizeof ev->user, "%s", user ? user : "");
+  snprintf(ev->terminal, sizeof ev->terminal, "%s", terminal ? terminal : "");
+  snprintf(ev->detail, sizeof ev->detail, "%s", detail ? detail : "");
+  pthread_mutex_lock(&w->mu);
+  if (w->n_events >= MAX_PENDING_EVENTS) {
+    /* a flood; the log line above still records it */
+    pthread_mutex_unlock(&w->mu);
+    free(ev);
+    return;
+  }
+  ev->next = w->events;
+  w->events = ev;
+  w->n_events++;
+  pthread_cond_signal(&w->wcond);
+  pthread_mutex_unlock(&w->mu);
+}
+
+int
+worker_busy(worker_t *w)
+{
+  pthread_mutex_lock(&w->mu);
+  int n = w->busy;
+  pthread_mutex_unlock(&w->mu);
+  return n;
+}
+
+void
+worker_free(worker_t *w)
+{
+  if (!w)
+    return;
+  pthread_mutex_lock(&w->mu);
+  w->stopping = 1;
+  pthread_cond_broadcast(&w->rcond);
+  pthread_cond_broadcast(&w->wcond);
+  pthread_mutex_unlock(&w->mu);
+  /* readers first: they may still hand a request to the writer */
+  for (int i = 0; i < w->n_readers; i++)
+    pthread_join(w->readers[i], NULL);
+  if (w->writer_started) {
+    pthread_mutex_lock(&w->mu);
+    w->readers_done = 1;
+    pthread_cond_broadcast(&w->wcond);
+    pthread_mutex_unlock(&w->mu);
+    pthread_join(w->writer, NULL);
+  }
+  if (w->done_ev) {
+    on_done_event(-1, 0, w); /* answer whatever finished */
+    event_free(w->done_ev);
+  }
+  for (int i = 0; i < MAX_READERS; i++)
+    store_close(w->rdb[i]);
+  if (w->wdb) {
+    dispatch_writer_close(w->wdb);
+    store_exec(w->wdb->db, "PRAGMA wal_checkpoint(TRUNCATE)", "checkpointing on shutdown");
+    store_close(w->wdb);
+  }
+  pthread_cond_destroy(&w->wcond);
+  pthread_cond_destroy(&w->rcond);
+  pthread_mutex_destroy(&w->mu);
+  free(w);
+}

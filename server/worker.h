@@ -1,0 +1,49 @@
+/* worker.h -- the threads that touch the database.
+ *
+ * One writer thread owns the only read-write connection and commits requests
+ * in groups: it takes every request queued since its last commit (up to
+ * max_batch), runs each inside its own SAVEPOINT within one transaction,
+ * commits once, and only then hands all of them back for answering. Reader
+ * threads each own a read-only connection and run queries that never wait
+ * behind the writer (WAL readers see the last committed snapshot).
+ *
+ * The event loop never touches SQLite. Finished requests are queued and the
+ * loop is woken with event_active() on a persistent event.
+ *
+ * THREAD SAFETY: worker_submit() and worker_security_event() may be called
+ * from any thread; everything else from the event-loop thread only. */
+#ifndef TILLD_WORKER_H
+#define TILLD_WORKER_H
+
+#include <event2/event.h>
+
+#include "config.h"
+#include "request.h"
+
+typedef struct worker worker_t;
+
+typedef enum { WORK_READER = 0, WORK_WRITER = 1 } work_queue_t;
+
+/* Called on the event-loop thread for every finished request; takes
+ * ownership of it. */
+typedef void (*worker_done_fn)(req_t *r, void *arg);
+
+/* Open the database (migrating it), start the threads. NULL with err set. */
+worker_t *worker_new(const config_t *cfg, struct event_base *base, worker_done_fn done,
+                     void *arg, char *err, size_t errlen);
+
+/* Queue <r> (takes ownership until it comes back through done). */
+void worker_submit(worker_t *w, req_t *r, work_queue_t q);
+
+/* Queue a security event; the writer stores it with its next commit. */
+void worker_security_event(worker_t *w, const char *kind, const char *user,
+                           const char *terminal, const char *detail);
+
+/* Number of requests queued or running. */
+int worker_busy(worker_t *w);
+
+/* Finish queued work, stop the threads, deliver what finished, close the
+ * database. Accepts NULL. */
+void worker_free(worker_t *w);
+
+#endif
