@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "session.h"
+#include "till_util.h"
 
 static const char *const error_names[] = {
   "UNSPECIFIED", "INVALID_ARGUMENT", "UNAUTHENTICATED", "PERMISSION_DENIED", "NOT_FOUND",
@@ -207,4 +208,37 @@ cli_call(cli_t *cli, Till__V1__Envelope *req, int with_session, int *exit_code)
     return NULL;
   }
   return resp;
+}
+
+Till__V1__Envelope *
+cli_call_retry(cli_t *cli, Till__V1__Envelope *req, int attempts, int *exit_code)
+{
+  static const int backoff_ms[] = {200, 500, 1000, 2000, 3000};
+  for (int i = 0;; i++) {
+    Till__V1__Envelope *resp = cli_call(cli, req, 1, exit_code);
+    int retryable = *exit_code == EXIT_CONN || *exit_code == EXIT_SERVER_BASE + TILL_E_UNAVAILABLE;
+    if (resp || !retryable || i + 1 >= attempts)
+      return resp;
+    int ms = backoff_ms[i < 4 ? i : 4];
+    fprintf(stderr, "till: retrying with the same idempotency key in %d ms (attempt %d of %d)\n",
+            ms, i + 2, attempts);
+    struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
+    nanosleep(&ts, NULL);
+  }
+}
+
+int
+cli_idempotency_key(cli_t *cli, uint8_t key[16])
+{
+  const char *hex = cli_opt(cli, "--key");
+  if (hex) {
+    if (till_hex_decode(hex, key, 16) != 0)
+      return cli_usage_error("--key must be 32 hex digits");
+    return 0;
+  }
+  if (till_random(key, 16) != 0) {
+    fprintf(stderr, "till: no randomness for an idempotency key\n");
+    return 1;
+  }
+  return 0;
 }

@@ -4,6 +4,7 @@
 #ifndef TILL_CLI_H
 #define TILL_CLI_H
 
+#include <stdint.h>
 #include <stdio.h>
 
 #include "conn.h"
@@ -26,6 +27,17 @@ typedef struct {
  * return the response body envelope, or NULL after printing the error; *exit
  * gets the exit code to use. Caller frees the result. */
 Till__V1__Envelope *cli_call(cli_t *cli, Till__V1__Envelope *req, int with_session, int *exit_code);
+
+/* Like cli_call, but when the connection fails or the server answers
+ * UNAVAILABLE, reconnect and send the very same request again (up to
+ * <attempts> times, backing off). Only for requests that carry an
+ * idempotency key, which makes the retry safe. */
+Till__V1__Envelope *cli_call_retry(cli_t *cli, Till__V1__Envelope *req, int attempts,
+                                   int *exit_code);
+
+/* A fresh random idempotency key, or the one given as 32 hex digits in
+ * --key (so a script can repeat a request). 0 or EXIT_USAGE. */
+int cli_idempotency_key(cli_t *cli, uint8_t key[16]);
 
 /* Print a usage or argument error and return EXIT_USAGE. */
 int cli_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -53,5 +65,9 @@ int cmd_login(cli_t *cli);
 int cmd_logout(cli_t *cli);
 int cmd_whoami(cli_t *cli);
 int cmd_admin(cli_t *cli);
+int cmd_sale(cli_t *cli);
+int cmd_receipt(cli_t *cli);
+int cmd_void(cli_t *cli);
+int cmd_audit(cli_t *cli);
 
 #endif

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "till_money.h"
 
 #define ADMIN_USAGE                                                                 \
   "usage: till admin user add NAME --role ROLE[,ROLE...]  (password from TILL_NEW_PASSWORD or stdin)\n" \
@@ -12,6 +13,10 @@
   "       till admin terminal add ID [--description TEXT]\n"                        \
   "       till admin terminal list\n"                                               \
   "       till admin terminal disable ID\n"                                         \
+  "       till admin series add PREFIX --kind KIND [--description TEXT]\n"           \
+  "       till admin series list\n"                                                 \
+  "       till admin item add CODE --name TEXT --price YUAN --series PREFIX [--revenue revenue:NAME]\n" \
+  "       till admin item list\n"                                                   \
   "roles: cashier, supervisor, auditor, admin"
 
 static int
@@ -226,6 +231,152 @@ terminal_cmd(cli_t *cli, const char *verb)
   return rc;
 }
 
+static void
+print_series(cli_t *cli, const Till__V1__Series *s, int first)
+{
+  if (cli->json) {
+    printf("%s{\"prefix\":", first ? "" : ",");
+    json_str(stdout, s->prefix);
+    printf(",\"kind\":");
+    json_str(stdout, s->kind);
+    printf(",\"description\":");
+    json_str(stdout, s->description);
+    printf(",\"counters\":[");
+    for (size_t i = 0; i < s->n_counters; i++) {
+      printf("%s{\"series\":", i ? "," : "");
+      json_str(stdout, s->counters[i]->series);
+      printf(",\"last_no\":%lld}", (long long)s->counters[i]->last_no);
+    }
+    printf("]}");
+    return;
+  }
+  printf("%-8s %-12s %-30s", s->prefix, s->kind, s->description);
+  for (size_t i = 0; i < s->n_counters; i++)
+    printf(" %s:%lld", s->counters[i]->series, (long long)s->counters[i]->last_no);
+  printf("\n");
+}
+
+static void
+print_item(cli_t *cli, const Till__V1__FeeItem *it, int first)
+{
+  char price[TILL_MONEY_STR_MAX];
+  till_money_format(it->unit_price, price, sizeof price);
+  if (cli->json) {
+    printf("%s{\"code\":", first ? "" : ",");
+    json_str(stdout, it->code);
+    printf(",\"name\":");
+    json_str(stdout, it->name);
+    printf(",\"unit_price\":\"%s\",\"series\":", price);
+    json_str(stdout, it->series_prefix);
+    printf(",\"revenue_account\":");
+    json_str(stdout, it->revenue_account);
+    printf(",\"disabled\":%s}", it->disabled ? "true" : "false");
+    return;
+  }
+  printf("%-16s %12s %-8s %-24s %s\n", it->code, price, it->series_prefix, it->revenue_account,
+         it->name);
+}
+
+static int
+series_cmd(cli_t *cli, const char *verb)
+{
+  Till__V1__Envelope req = TILL__V1__ENVELOPE__INIT;
+  Till__V1__SeriesAddRequest add = TILL__V1__SERIES_ADD_REQUEST__INIT;
+  Till__V1__SeriesListRequest list = TILL__V1__SERIES_LIST_REQUEST__INIT;
+  int rc;
+  if (strcmp(verb, "add") == 0) {
+    const char *prefix = cli_arg(cli, 3), *kind = cli_opt(cli, "--kind");
+    const char *desc = cli_opt(cli, "--description");
+    if (!prefix || !kind)
+      return cli_usage_error(ADMIN_USAGE);
+    add.prefix = (char *)prefix;
+    add.kind = (char *)kind;
+    add.description = (char *)(desc ? desc : "");
+    req.body_case = TILL__V1__ENVELOPE__BODY_SERIES_ADD_REQ;
+    req.series_add_req = &add;
+  } else if (strcmp(verb, "list") == 0) {
+    req.body_case = TILL__V1__ENVELOPE__BODY_SERIES_LIST_REQ;
+    req.series_list_req = &list;
+  } else {
+    return cli_usage_error(ADMIN_USAGE);
+  }
+  Till__V1__Envelope *resp = cli_call(cli, &req, 1, &rc);
+  if (!resp)
+    return rc;
+  if (resp->body_case == TILL__V1__ENVELOPE__BODY_SERIES_ADD_RESP) {
+    if (!cli->json)
+      printf("added series\n");
+    print_series(cli, resp->series_add_resp->series, 1);
+    if (cli->json)
+      printf("\n");
+  } else if (resp->body_case == TILL__V1__ENVELOPE__BODY_SERIES_LIST_RESP) {
+    const Till__V1__SeriesListResponse *l = resp->series_list_resp;
+    if (cli->json)
+      printf("[");
+    else
+      printf("%-8s %-12s %-30s %s\n", "PREFIX", "KIND", "DESCRIPTION", "SERIES:LAST");
+    for (size_t i = 0; i < l->n_series; i++)
+      print_series(cli, l->series[i], i == 0);
+    if (cli->json)
+      printf("]\n");
+  }
+  till__v1__envelope__free_unpacked(resp, NULL);
+  return 0;
+}
+
+static int
+item_cmd(cli_t *cli, const char *verb)
+{
+  Till__V1__Envelope req = TILL__V1__ENVELOPE__INIT;
+  Till__V1__ItemAddRequest add = TILL__V1__ITEM_ADD_REQUEST__INIT;
+  Till__V1__FeeItem item = TILL__V1__FEE_ITEM__INIT;
+  Till__V1__ItemListRequest list = TILL__V1__ITEM_LIST_REQUEST__INIT;
+  int rc;
+  if (strcmp(verb, "add") == 0) {
+    const char *code = cli_arg(cli, 3), *name = cli_opt(cli, "--name");
+    const char *price = cli_opt(cli, "--price"), *series = cli_opt(cli, "--series");
+    const char *revenue = cli_opt(cli, "--revenue");
+    if (!code || !name || !price || !series)
+      return cli_usage_error(ADMIN_USAGE);
+    if (till_money_parse(price, &item.unit_price) != 0)
+      return cli_usage_error("--price '%s' is not an amount like 5 or 5.00", price);
+    item.code = (char *)code;
+    item.name = (char *)name;
+    item.series_prefix = (char *)series;
+    item.revenue_account = (char *)(revenue ? revenue : "");
+    add.item = &item;
+    req.body_case = TILL__V1__ENVELOPE__BODY_ITEM_ADD_REQ;
+    req.item_add_req = &add;
+  } else if (strcmp(verb, "list") == 0) {
+    req.body_case = TILL__V1__ENVELOPE__BODY_ITEM_LIST_REQ;
+    req.item_list_req = &list;
+  } else {
+    return cli_usage_error(ADMIN_USAGE);
+  }
+  Till__V1__Envelope *resp = cli_call(cli, &req, 1, &rc);
+  if (!resp)
+    return rc;
+  if (resp->body_case == TILL__V1__ENVELOPE__BODY_ITEM_ADD_RESP) {
+    if (!cli->json)
+      printf("added item\n");
+    print_item(cli, resp->item_add_resp->item, 1);
+    if (cli->json)
+      printf("\n");
+  } else if (resp->body_case == TILL__V1__ENVELOPE__BODY_ITEM_LIST_RESP) {
+    const Till__V1__ItemListResponse *l = resp->item_list_resp;
+    if (cli->json)
+      printf("[");
+    else
+      printf("%-16s %12s %-8s %-24s %s\n", "ITEM", "PRICE", "SERIES", "REVENUE", "NAME");
+    for (size_t i = 0; i < l->n_items; i++)
+      print_item(cli, l->items[i], i == 0);
+    if (cli->json)
+      printf("]\n");
+  }
+  till__v1__envelope__free_unpacked(resp, NULL);
+  return 0;
+}
+
 int
 cmd_admin(cli_t *cli)
 {
@@ -236,5 +387,9 @@ cmd_admin(cli_t *cli)
     return user_cmd(cli, verb);
   if (strcmp(what, "terminal") == 0)
     return terminal_cmd(cli, verb);
+  if (strcmp(what, "series") == 0)
+    return series_cmd(cli, verb);
+  if (strcmp(what, "item") == 0)
+    return item_cmd(cli, verb);
   return cli_usage_error(ADMIN_USAGE);
 }

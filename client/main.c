@@ -29,6 +29,13 @@ usage(FILE *f)
           "  whoami                     show the session\n"
           "  admin user add|list|disable      manage users (admin)\n"
           "  admin terminal add|list|disable  manage terminals (admin)\n"
+          "  admin series add|list      receipt series (admin)\n"
+          "  admin item add|list        the price table (admin)\n"
+          "  sale ITEM[:QTY]... --method M [--tendered YUAN]   post a sale (cashier)\n"
+          "  receipt show|reprint NUMBER                       look up / reprint a receipt\n"
+          "  void NUMBER --reason TEXT                         request a void (cashier)\n"
+          "  void approve|reject ID [--note TEXT] | void list  decide voids (supervisor)\n"
+          "  audit verify [--pubkey FILE] | pubkey | checkpoint  the chain (auditor/supervisor)\n"
           "See docs/cli.md.\n");
 }
 
@@ -192,6 +199,14 @@ main(int argc, char **argv)
     rc = cmd_whoami(&cli);
   else if (strcmp(cmd, "admin") == 0)
     rc = cmd_admin(&cli);
+  else if (strcmp(cmd, "sale") == 0)
+    rc = cmd_sale(&cli);
+  else if (strcmp(cmd, "receipt") == 0)
+    rc = cmd_receipt(&cli);
+  else if (strcmp(cmd, "void") == 0)
+    rc = cmd_void(&cli);
+  else if (strcmp(cmd, "audit") == 0)
+    rc = cmd_audit(&cli);
   else {
     fprintf(stderr, "till: unknown command '%s'\n", cmd);
     usage(stderr);

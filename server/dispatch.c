@@ -8,7 +8,11 @@
 #include <string.h>
 
 #include "admin.h"
+#include "audit.h"
 #include "auth.h"
+#include "catalog.h"
+#include "ledger.h"
+#include "sales.h"
 #include "till_frame.h"
 #include "till_log.h"
 #include "till_util.h"
@@ -17,6 +21,7 @@
 
 static const config_t *g_cfg;
 static worker_t *g_worker;
+static ledger_t *g_ledger; /* writer thread only */
 
 /* The table: who may do what, and where it runs. */
 static const handler_t handlers[] = {
@@ -38,6 +43,35 @@ static const handler_t handlers[] = {
    "terminal list", ROLES_ADMIN, admin_handle_terminal_list, NULL},
   {TILL__V1__ENVELOPE__BODY_TERMINAL_DISABLE_REQ, TILL__V1__ENVELOPE__BODY_TERMINAL_DISABLE_RESP,
    "terminal disable", ROLES_ADMIN, NULL, admin_handle_terminal_disable},
+  {TILL__V1__ENVELOPE__BODY_SERIES_ADD_REQ, TILL__V1__ENVELOPE__BODY_SERIES_ADD_RESP,
+   "series add", ROLES_ADMIN, NULL, catalog_handle_series_add},
+  {TILL__V1__ENVELOPE__BODY_SERIES_LIST_REQ, TILL__V1__ENVELOPE__BODY_SERIES_LIST_RESP,
+   "series list", ROLES_ADMIN | ROLES_SUPERVISOR | ROLES_AUDITOR, catalog_handle_series_list, NULL},
+  {TILL__V1__ENVELOPE__BODY_ITEM_ADD_REQ, TILL__V1__ENVELOPE__BODY_ITEM_ADD_RESP,
+   "item add", ROLES_ADMIN, NULL, catalog_handle_item_add},
+  {TILL__V1__ENVELOPE__BODY_ITEM_LIST_REQ, TILL__V1__ENVELOPE__BODY_ITEM_LIST_RESP,
+   "item list", ROLES_ANY, catalog_handle_item_list, NULL},
+  /* the ledger */
+  {TILL__V1__ENVELOPE__BODY_SALE_REQ, TILL__V1__ENVELOPE__BODY_SALE_RESP, "sale",
+   ROLES_CASHIER, NULL, sales_handle_sale},
+  /* reading is for cashiers, supervisors and auditors; a reprint (counted,
+   * so written) is checked again in the handler: cashiers and supervisors */
+  {TILL__V1__ENVELOPE__BODY_RECEIPT_GET_REQ, TILL__V1__ENVELOPE__BODY_RECEIPT_GET_RESP,
+   "receipt", ROLES_CASHIER | ROLES_SUPERVISOR | ROLES_AUDITOR, sales_handle_receipt_read,
+   sales_handle_receipt_reprint},
+  {TILL__V1__ENVELOPE__BODY_VOID_REQUEST_REQ, TILL__V1__ENVELOPE__BODY_VOID_REQUEST_RESP,
+   "void request", ROLES_CASHIER, NULL, sales_handle_void_request},
+  {TILL__V1__ENVELOPE__BODY_VOID_DECIDE_REQ, TILL__V1__ENVELOPE__BODY_VOID_DECIDE_RESP,
+   "void decide", ROLES_SUPERVISOR, NULL, sales_handle_void_decide},
+  {TILL__V1__ENVELOPE__BODY_VOID_LIST_REQ, TILL__V1__ENVELOPE__BODY_VOID_LIST_RESP,
+   "void list", ROLES_SUPERVISOR | ROLES_AUDITOR, sales_handle_void_list, NULL},
+  /* audit: auditors read the chain; supervisors sign a checkpoint */
+  {TILL__V1__ENVELOPE__BODY_AUDIT_EXPORT_REQ, TILL__V1__ENVELOPE__BODY_AUDIT_EXPORT_RESP,
+   "audit export", ROLES_AUDITOR, audit_handle_export, NULL},
+  {TILL__V1__ENVELOPE__BODY_AUDIT_HEADS_REQ, TILL__V1__ENVELOPE__BODY_AUDIT_HEADS_RESP,
+   "audit heads", ROLES_AUDITOR, audit_handle_heads, NULL},
+  {TILL__V1__ENVELOPE__BODY_CHAIN_CHECKPOINT_REQ, TILL__V1__ENVELOPE__BODY_CHAIN_CHECKPOINT_RESP,
+   "chain checkpoint", ROLES_SUPERVISOR, NULL, audit_handle_checkpoint},
 };
 
 /* Internal: the after-handshake terminal check. */
@@ -212,7 +246,7 @@ dispatch_run(req_t *r, store_conn_t *sc, work_queue_t on)
     r->phase = 1;
     if (h->read_fn(r, sc) != TILL_OK)
       return WORK_READER;
-    return h->write_fn ? WORK_WRITER : WORK_READER;
+    return h->write_fn && !r->skip_write ? WORK_WRITER : WORK_READER;
   }
   r->phase = 1;
   if (on == WORK_WRITER && h->write_fn)
@@ -264,11 +298,19 @@ dispatch_pack(req_t *r)
 int
 dispatch_writer_init(store_conn_t *sc, const config_t *cfg, char *err, size_t errlen)
 {
-  (void)sc;
-  (void)cfg;
-  (void)err;
-  (void)errlen;
-  return 0;
+  char path[CONFIG_PATH_MAX + 32];
+  if (cfg->signing_key[0])
+    snprintf(path, sizeof path, "%s", cfg->signing_key);
+  else
+    snprintf(path, sizeof path, "%s.signing-key.pem", cfg->db);
+  g_ledger = ledger_open(sc, path, err, errlen);
+  return g_ledger ? 0 : -1;
+}
+
+struct ledger *
+dispatch_ledger(void)
+{
+  return g_ledger;
 }
 
 void
@@ -278,13 +320,31 @@ dispatch_committed(store_conn_t *sc)
 }
 
 void
+dispatch_rolled_back(store_conn_t *sc)
+{
+  if (g_ledger && ledger_reload_head(g_ledger, sc) != 0)
+    log_err(LD_LEDGER, "cannot re-read the chain head after a rollback");
+}
+
+void
 dispatch_commit_failed(store_conn_t *sc)
 {
-  (void)sc;
+  dispatch_rolled_back(sc);
 }
 
 void
 dispatch_writer_close(store_conn_t *sc)
 {
-  (void)sc;
+  /* sign the head on a clean stop, so an auditor can tell whether anything
+   * was appended while the server was down */
+  if (g_ledger && store_exec(sc->db, "BEGIN IMMEDIATE", "signing on shutdown") == 0) {
+    int64_t sig;
+    if (ledger_reload_head(g_ledger, sc) == 0 &&
+        ledger_sign_head(g_ledger, sc, "shutdown", &sig) == TILL_OK)
+      store_exec(sc->db, "COMMIT", "signing on shutdown");
+    else
+      sqlite3_exec(sc->db, "ROLLBACK", NULL, NULL, NULL);
+  }
+  ledger_free(g_ledger);
+  g_ledger = NULL;
 }

@@ -63,6 +63,10 @@ void dispatch_pack(req_t *r);
 /* Writer hooks around the group commit (ledger state kept in memory). */
 int dispatch_writer_init(store_conn_t *sc, const config_t *cfg, char *err, size_t errlen);
 void dispatch_committed(store_conn_t *sc);
+/* A request's savepoint was rolled back: in-memory ledger state re-read. */
+void dispatch_rolled_back(store_conn_t *sc);
+/* The writer's ledger (writer thread only). */
+struct ledger *dispatch_ledger(void);
 void dispatch_commit_failed(store_conn_t *sc);
 void dispatch_writer_close(store_conn_t *sc);
 

@@ -45,6 +45,7 @@ typedef struct req {
   int keep_writes;           /* commit the handler's writes although status != OK */
   int close_after;           /* close the connection once the response is sent */
   int phase;                 /* 0 before the handler's reader phase, 1 after */
+  int skip_write;            /* the reader phase answered; no writer phase */
   void *scratch;             /* handler state between phases, in arena */
   uint8_t *out;              /* packed frame (header + payload), malloc'd */
   size_t out_len;

@@ -153,8 +153,10 @@ run_batch(worker_t *w, req_t *batch, secevent_t *events)
       continue;
     }
     dispatch_run(r, w->wdb, WORK_WRITER);
-    if (r->status != TILL_OK && !r->keep_writes)
+    if (r->status != TILL_OK && !r->keep_writes) {
       store_exec(db, "ROLLBACK TO req", "rolling back one request");
+      dispatch_rolled_back(w->wdb);
+    }
     store_exec(db, "RELEASE req", "releasing savepoint");
     dispatch_pack(r);
   }

@@ -1,0 +1,266 @@
+/* cmd_audit.c -- till audit verify | pubkey | checkpoint.
+ *
+ * verify fetches the counters, signatures and head id in one snapshot, then
+ * pages through the journal up to that head, and checks everything itself
+ * (verify.c): the server is not trusted to say its own ledger is sound. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+
+#include "cli.h"
+#include "till_chain.h"
+#include "verify.h"
+
+#define AUDIT_PAGE 1000
+
+static Till__V1__Envelope *
+call_heads(cli_t *cli, int *rc)
+{
+  Till__V1__AuditHeadsRequest hr = TILL__V1__AUDIT_HEADS_REQUEST__INIT;
+  Till__V1__Envelope req = TILL__V1__ENVELOPE__INIT;
+  req.body_case = TILL__V1__ENVELOPE__BODY_AUDIT_HEADS_REQ;
+  req.audit_heads_req = &hr;
+  Till__V1__Envelope *resp = cli_call(cli, &req, 1, rc);
+  if (resp && (resp->body_case != TILL__V1__ENVELOPE__BODY_AUDIT_HEADS_RESP ||
+               resp->audit_heads_resp->public_key.len != 32)) {
+    fprintf(stderr, "till: unexpected answer to audit heads\n");
+    till__v1__envelope__free_unpacked(resp, NULL);
+    *rc = EXIT_CONN;
+    return NULL;
+  }
+  return resp;
+}
+
+static int
+load_pinned_key(const char *path, uint8_t out[32])
+{
+  FILE *f = fopen(path, "r");
+  if (!f)
+    return -1;
+  EVP_PKEY *pk = PEM_read_PUBKEY(f, NULL, NULL, NULL);
+  fclose(f);
+  size_t len = 32;
+  int ok = pk && EVP_PKEY_get_base_id(pk) == EVP_PKEY_ED25519 &&
+           EVP_PKEY_get_raw_public_key(pk, out, &len) == 1 && len == 32;
+  EVP_PKEY_free(pk);
+  return ok ? 0 : -1;
+}
+
+/* A till_txn_t view of an AuditTxn (pointers into the message). */
+static int
+txn_from_message(const Till__V1__AuditTxn *m, till_txn_t *t)
+{
+  memset(t, 0, sizeof *t);
+  if (m->n_entries > TILL_CHAIN_MAX_ENTRIES || m->hash.len != TILL_HASH_LEN ||
+      (m->idempotency_key.len != 0 && m->idempotency_key.len != TILL_KEY_LEN))
+    return -1;
+  t->id = m->id;
+  t->kind = m->kind;
+  t->at_ms = m->at_ms;
+  t->terminal = m->terminal_id;
+  t->cashier = m->cashier;
+  t->shift_id = m->shift_id;
+  t->series = m->series;
+  t->receipt_no = m->receipt_no;
+  if (m->idempotency_key.len)
+    memcpy(t->idem_key, m->idempotency_key.data, TILL_KEY_LEN);
+  t->reverses = m->reverses;
+  t->method = m->method;
+  t->memo = m->memo;
+  t->approver = m->approver;
+  t->n_entries = m->n_entries;
+  for (size_t i = 0; i < m->n_entries; i++) {
+    const Till__V1__AuditEntry *e = m->entries[i];
+    t->entries[i] = (till_entry_t){e->seq, e->account, e->amount, e->item, e->quantity,
+                                   e->unit_price};
+  }
+  return 0;
+}
+
+static int
+report(cli_t *cli, verifier_t *v)
+{
+  verify_summary_t s;
+  verifier_summary(v, &s);
+  if (cli->json) {
+    printf("{\"ok\":%s,\"first_bad_txn\":%lld,\"error\":", s.ok ? "true" : "false",
+           (long long)s.bad_txn);
+    json_str(stdout, s.error);
+    printf(",\"transactions\":%lld,\"entries\":%lld,\"head_id\":%lld,\"signatures\":%lld,"
+           "\"last_signed_id\":%lld,\"series\":[",
+           (long long)s.n_txns, (long long)s.n_entries, (long long)s.head_id,
+           (long long)s.n_signatures, (long long)s.last_signed_id);
+    for (size_t i = 0; i < s.n_series; i++) {
+      const char *name;
+      int64_t last, seen;
+      verifier_series(v, i, &name, &last, &seen);
+      printf("%s{\"series\":", i ? "," : "");
+      json_str(stdout, name);
+      printf(",\"last_no\":%lld,\"issued\":%lld}", (long long)last, (long long)seen);
+    }
+    printf("]}\n");
+  } else if (s.ok) {
+    printf("ledger verified: %lld transactions, %lld entries, chain head %lld\n",
+           (long long)s.n_txns, (long long)s.n_entries, (long long)s.head_id);
+    printf("signatures: %lld valid; last signed head at transaction %lld", (long long)s.n_signatures,
+           (long long)s.last_signed_id);
+    if (s.head_id > s.last_signed_id)
+      printf(" (%lld after it not yet signed)", (long long)(s.head_id - s.last_signed_id));
+    printf("\n");
+    for (size_t i = 0; i < s.n_series; i++) {
+      const char *name;
+      int64_t last, seen;
+      verifier_series(v, i, &name, &last, &seen);
+      printf("series %s: 1..%lld complete (%lld receipts)\n", name, (long long)last,
+             (long long)seen);
+    }
+  }
+  if (!s.ok) {
+    if (s.bad_txn)
+      fprintf(stderr, "till: VERIFICATION FAILED at transaction %lld: %s\n", (long long)s.bad_txn,
+              s.error);
+    else
+      fprintf(stderr, "till: VERIFICATION FAILED: %s\n", s.error);
+    return 1;
+  }
+  return 0;
+}
+
+static int
+audit_verify(cli_t *cli)
+{
+  int rc;
+  uint8_t pinned[32];
+  const char *pin = cli_opt(cli, "--pubkey");
+  if (pin && load_pinned_key(pin, pinned) != 0)
+    return cli_usage_error("--pubkey %s: not an Ed25519 public key in PEM", pin);
+  Till__V1__Envelope *heads = call_heads(cli, &rc);
+  if (!heads)
+    return rc;
+  const Till__V1__AuditHeadsResponse *h = heads->audit_heads_resp;
+  if (pin && memcmp(pinned, h->public_key.data, 32) != 0) {
+    fprintf(stderr, "till: VERIFICATION FAILED: the server's signing key is not the pinned key %s\n", pin);
+    till__v1__envelope__free_unpacked(heads, NULL);
+    return 1;
+  }
+  if (!pin && !cli->json)
+    fprintf(stderr, "till: note: checking signatures against the key the server presents; "
+                    "pin it with --pubkey FILE (from 'till audit pubkey')\n");
+  verifier_t *v = verifier_new(h->public_key.data);
+  if (!v) {
+    till__v1__envelope__free_unpacked(heads, NULL);
+    return 1;
+  }
+  for (size_t i = 0; i < h->n_counters; i++)
+    verifier_add_counter(v, h->counters[i]->series, h->counters[i]->last_no);
+  int64_t head = h->head_id, after = 0;
+  int ok = 1;
+  rc = 0;
+  /* bounded: each round either advances 'after' or stops */
+  while (ok && after < head) {
+    Till__V1__AuditExportRequest er = TILL__V1__AUDIT_EXPORT_REQUEST__INIT;
+    Till__V1__Envelope req = TILL__V1__ENVELOPE__INIT;
+    er.after_id = after;
+    er.limit = AUDIT_PAGE;
+    req.body_case = TILL__V1__ENVELOPE__BODY_AUDIT_EXPORT_REQ;
+    req.audit_export_req = &er;
+    Till__V1__Envelope *page = cli_call(cli, &req, 1, &rc);
+    if (!page)
+      break;
+    int64_t before = after;
+    const Till__V1__AuditExportResponse *p = page->audit_export_resp;
+    for (size_t i = 0; ok && p && i < p->n_txns && p->txns[i]->id <= head; i++) {
+      till_txn_t t;
+      if (txn_from_message(p->txns[i], &t) != 0) {
+        fprintf(stderr, "till: transaction %lld is malformed\n", (long long)p->txns[i]->id);
+        ok = 0;
+        rc = 1;
+        break;
+      }
+      ok = verifier_add_txn(v, &t, p->txns[i]->hash.data) == 0;
+      after = t.id;
+    }
+    till__v1__envelope__free_unpacked(page, NULL);
+    if (after == before)
+      break;
+  }
+  if (rc == 0 && ok && after < head) {
+    /* the journal ends before the head the server itself reported */
+    till_txn_t missing = {.id = head + 1};
+    verifier_add_txn(v, &missing, (const uint8_t[TILL_HASH_LEN]){0});
+  }
+  if (rc != 0) {
+    verifier_free(v);
+    till__v1__envelope__free_unpacked(heads, NULL);
+    return rc;
+  }
+  for (size_t i = 0; i < h->n_signatures; i++) {
+    const Till__V1__ChainSignature *s = h->signatures[i];
+    if (verifier_add_signature(v, s->txn_id, s->head_hash.data, s->head_hash.len, s->at_ms,
+                               s->signature.data, s->signature.len) != 0)
+      break;
+  }
+  verifier_finish(v);
+  rc = report(cli, v);
+  verifier_free(v);
+  till__v1__envelope__free_unpacked(heads, NULL);
+  return rc;
+}
+
+static int
+audit_pubkey(cli_t *cli)
+{
+  int rc;
+  Till__V1__Envelope *heads = call_heads(cli, &rc);
+  if (!heads)
+    return rc;
+  EVP_PKEY *pk = EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, NULL,
+                                             heads->audit_heads_resp->public_key.data, 32);
+  rc = pk && PEM_write_PUBKEY(stdout, pk) == 1 ? 0 : 1;
+  EVP_PKEY_free(pk);
+  till__v1__envelope__free_unpacked(heads, NULL);
+  return rc;
+}
+
+static int
+audit_checkpoint(cli_t *cli)
+{
+  int rc;
+  Till__V1__ChainCheckpointRequest cr = TILL__V1__CHAIN_CHECKPOINT_REQUEST__INIT;
+  Till__V1__Envelope req = TILL__V1__ENVELOPE__INIT;
+  req.body_case = TILL__V1__ENVELOPE__BODY_CHAIN_CHECKPOINT_REQ;
+  req.chain_checkpoint_req = &cr;
+  Till__V1__Envelope *resp = cli_call(cli, &req, 1, &rc);
+  if (!resp)
+    return rc;
+  const Till__V1__ChainSignature *s = resp->chain_checkpoint_resp ?
+                                        resp->chain_checkpoint_resp->signature : NULL;
+  if (s) {
+    char hex[2 * TILL_HASH_LEN + 1] = "";
+    for (size_t i = 0; i < s->head_hash.len && i < TILL_HASH_LEN; i++)
+      snprintf(hex + 2 * i, 3, "%02x", s->head_hash.data[i]);
+    if (cli->json)
+      printf("{\"txn_id\":%lld,\"head_hash\":\"%s\",\"at_ms\":%lld}\n", (long long)s->txn_id, hex,
+             (long long)s->at_ms);
+    else
+      printf("signed chain head at transaction %lld\nhash %s\n", (long long)s->txn_id, hex);
+  }
+  till__v1__envelope__free_unpacked(resp, NULL);
+  return 0;
+}
+
+int
+cmd_audit(cli_t *cli)
+{
+  const char *verb = cli_arg(cli, 1);
+  if (verb && strcmp(verb, "verify") == 0)
+    return audit_verify(cli);
+  if (verb && strcmp(verb, "pubkey") == 0)
+    return audit_pubkey(cli);
+  if (verb && strcmp(verb, "checkpoint") == 0)
+    return audit_checkpoint(cli);
+  return cli_usage_error("usage: till audit verify [--pubkey FILE] | pubkey | checkpoint");
+}

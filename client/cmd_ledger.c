@@ -1,0 +1,253 @@
+/* cmd_ledger.c -- till sale, till receipt show|reprint, till void. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "print.h"
+#include "till_money.h"
+#include "till_util.h"
+
+#define SALE_MAX_LINES 32
+#define RETRY_ATTEMPTS 5
+
+static int
+method_from(const char *s)
+{
+  for (int m = 1; m <= 7; m++)
+    if (strcmp(s, print_method(m)) == 0)
+      return m;
+  return 0;
+}
+
+int
+cmd_sale(cli_t *cli)
+{
+  Till__V1__SaleRequest sr = TILL__V1__SALE_REQUEST__INIT;
+  Till__V1__Envelope req = TILL__V1__ENVELOPE__INIT;
+  Till__V1__SaleLine lines[SALE_MAX_LINES], *lp[SALE_MAX_LINES];
+  char items[SALE_MAX_LINES][64];
+  uint8_t key[16];
+  int rc;
+  const char *usage =
+    "usage: till sale ITEM[:QTY] [ITEM[:QTY] ...] --method cash|card|wechat|alipay|transfer|"
+    "cheque|subsidy [--tendered YUAN] [--memo TEXT] [--key HEX32]";
+  const char *method = cli_opt(cli, "--method");
+  if (!method)
+    return cli_usage_error("%s", usage);
+  if (!(sr.method = (Till__V1__PaymentMethod)method_from(method)))
+    return cli_usage_error("unknown payment method '%s'", method);
+  size_t n = 0;
+  for (int i = 1;; i++) {
+    const char *arg = cli_arg(cli, i);
+    if (!arg)
+      break;
+    if (n == SALE_MAX_LINES)
+      return cli_usage_error("at most %d lines in one sale", SALE_MAX_LINES);
+    if (strlen(arg) >= sizeof items[n])
+      return cli_usage_error("item '%s' is too long", arg);
+    snprintf(items[n], sizeof items[n], "%s", arg);
+    till__v1__sale_line__init(&lines[n]);
+    int64_t qty = 1;
+    char *colon = strchr(items[n], ':');
+    if (colon) {
+      *colon = '\0';
+      /* the server checks the range; here only that it is a number */
+      if (till_parse_i64(colon + 1, INT64_MIN, INT64_MAX, &qty) != 0)
+        return cli_usage_error("quantity in '%s' is not a whole number", arg);
+    }
+    lines[n].item = items[n];
+    lines[n].quantity = qty;
+    lp[n] = &lines[n];
+    n++;
+  }
+  if (n == 0)
+    return cli_usage_error("%s", usage);
+  const char *tendered = cli_opt(cli, "--tendered");
+  if (tendered && till_money_parse(tendered, &sr.tendered) != 0)
+    return cli_usage_error("--tendered '%s' is not an amount like 100 or 100.00", tendered);
+  const char *memo = cli_opt(cli, "--memo");
+  sr.memo = (char *)(memo ? memo : "");
+  if ((rc = cli_idempotency_key(cli, key)) != 0)
+    return rc;
+  sr.idempotency_key.data = key;
+  sr.idempotency_key.len = sizeof key;
+  sr.lines = lp;
+  sr.n_lines = n;
+  req.body_case = TILL__V1__ENVELOPE__BODY_SALE_REQ;
+  req.sale_req = &sr;
+  Till__V1__Envelope *resp = cli_call_retry(cli, &req, RETRY_ATTEMPTS, &rc);
+  if (!resp)
+    return rc;
+  if (resp->body_case != TILL__V1__ENVELOPE__BODY_SALE_RESP || !resp->sale_resp->receipt) {
+    till__v1__envelope__free_unpacked(resp, NULL);
+    fprintf(stderr, "till: unexpected answer to sale\n");
+    return EXIT_CONN;
+  }
+  if (cli->json)
+    print_receipt_json(stdout, resp->sale_resp->receipt, resp->sale_resp->replayed);
+  else {
+    if (resp->sale_resp->replayed)
+      fprintf(stderr, "till: this sale was already recorded; showing the original receipt\n");
+    print_receipt(stdout, resp->sale_resp->receipt);
+  }
+  till__v1__envelope__free_unpacked(resp, NULL);
+  return 0;
+}
+
+int
+cmd_receipt(cli_t *cli)
+{
+  Till__V1__ReceiptGetRequest gr = TILL__V1__RECEIPT_GET_REQUEST__INIT;
+  Till__V1__Envelope req = TILL__V1__ENVELOPE__INIT;
+  int rc;
+  const char *verb = cli_arg(cli, 1), *number = cli_arg(cli, 2);
+  if (!verb || !number || (strcmp(verb, "show") != 0 && strcmp(verb, "reprint") != 0))
+    return cli_usage_error("usage: till receipt show|reprint NUMBER   (e.g. HT2026-00000001)");
+  gr.number = (char *)number;
+  gr.reprint = strcmp(verb, "reprint") == 0;
+  req.body_case = TILL__V1__ENVELOPE__BODY_RECEIPT_GET_REQ;
+  req.receipt_get_req = &gr;
+  Till__V1__Envelope *resp = cli_call(cli, &req, 1, &rc);
+  if (!resp)
+    return rc;
+  if (resp->body_case == TILL__V1__ENVELOPE__BODY_RECEIPT_GET_RESP &&
+      resp->receipt_get_resp->receipt) {
+    if (cli->json)
+      print_receipt_json(stdout, resp->receipt_get_resp->receipt, 0);
+    else
+      print_receipt(stdout, resp->receipt_get_resp->receipt);
+  }
+  till__v1__envelope__free_unpacked(resp, NULL);
+  return 0;
+}
+
+static const char *
+void_state(int s)
+{
+  static const char *const names[] = {"?", "pending", "approved", "rejected"};
+  return s >= 1 && s <= 3 ? names[s] : "?";
+}
+
+static void
+print_void(cli_t *cli, const Till__V1__VoidInfo *v, int first)
+{
+  char amount[TILL_MONEY_STR_MAX], when[32];
+  till_money_format(v->amount, amount, sizeof amount);
+  if (cli->json) {
+    printf("%s{\"id\":%lld,\"number\":", first ? "" : ",", (long long)v->id);
+    json_str(stdout, v->number);
+    printf(",\"txn_id\":%lld,\"amount\":\"%s\",\"state\":\"%s\",\"reason\":", (long long)v->txn_id,
+           amount, void_state((int)v->state));
+    json_str(stdout, v->reason);
+    printf(",\"requested_by\":");
+    json_str(stdout, v->requested_by);
+    printf(",\"requested_at\":%lld,\"decided_by\":", (long long)v->requested_at);
+    json_str(stdout, v->decided_by);
+    printf(",\"decided_at\":%lld,\"note\":", (long long)v->decided_at);
+    json_str(stdout, v->note);
+    printf(",\"reversal_txn_id\":%lld}", (long long)v->reversal_txn_id);
+    return;
+  }
+  fmt_time(v->requested_at, when, sizeof when);
+  printf("%-6lld %-16s %12s %-9s %-12s %-12s %s\n", (long long)v->id, v->number, amount,
+         void_state((int)v->state), v->requested_by, v->decided_by[0] ? v->decided_by : "-",
+         v->reason);
+}
+
+int
+cmd_void(cli_t *cli)
+{
+  Till__V1__Envelope req = TILL__V1__ENVELOPE__INIT;
+  Till__V1__VoidRequestRequest vr = TILL__V1__VOID_REQUEST_REQUEST__INIT;
+  Till__V1__VoidDecideRequest vd = TILL__V1__VOID_DECIDE_REQUEST__INIT;
+  Till__V1__VoidListRequest vl = TILL__V1__VOID_LIST_REQUEST__INIT;
+  uint8_t key[16];
+  int rc;
+  const char *usage = "usage: till void NUMBER --reason TEXT\n"
+                      "       till void approve|reject ID [--note TEXT]\n"
+                      "       till void list [--state pending|approved|rejected]";
+  const char *a1 = cli_arg(cli, 1);
+  if (!a1)
+    return cli_usage_error("%s", usage);
+  int retry = 0;
+  if (strcmp(a1, "approve") == 0 || strcmp(a1, "reject") == 0) {
+    const char *id = cli_arg(cli, 2);
+    int64_t vid;
+    if (!id || till_parse_i64(id, 1, INT64_MAX, &vid) != 0)
+      return cli_usage_error("%s", usage);
+    const char *note = cli_opt(cli, "--note");
+    if ((rc = cli_idempotency_key(cli, key)) != 0)
+      return rc;
+    vd.idempotency_key.data = key;
+    vd.idempotency_key.len = sizeof key;
+    vd.void_id = vid;
+    vd.approve = strcmp(a1, "approve") == 0;
+    vd.note = (char *)(note ? note : "");
+    req.body_case = TILL__V1__ENVELOPE__BODY_VOID_DECIDE_REQ;
+    req.void_decide_req = &vd;
+    retry = 1;
+  } else if (strcmp(a1, "list") == 0) {
+    const char *state = cli_opt(cli, "--state");
+    if (state) {
+      for (int s = 1; s <= 3; s++)
+        if (strcmp(state, void_state(s)) == 0)
+          vl.state = (Till__V1__VoidState)s;
+      if (!vl.state)
+        return cli_usage_error("--state must be pending, approved or rejected");
+    }
+    req.body_case = TILL__V1__ENVELOPE__BODY_VOID_LIST_REQ;
+    req.void_list_req = &vl;
+  } else {
+    const char *reason = cli_opt(cli, "--reason");
+    if (!reason)
+      return cli_usage_error("a void needs --reason TEXT");
+    vr.number = (char *)a1;
+    vr.reason = (char *)reason;
+    req.body_case = TILL__V1__ENVELOPE__BODY_VOID_REQUEST_REQ;
+    req.void_request_req = &vr;
+  }
+  Till__V1__Envelope *resp =
+    retry ? cli_call_retry(cli, &req, RETRY_ATTEMPTS, &rc) : cli_call(cli, &req, 1, &rc);
+  if (!resp)
+    return rc;
+  const Till__V1__VoidInfo *one = NULL;
+  switch (resp->body_case) {
+  case TILL__V1__ENVELOPE__BODY_VOID_REQUEST_RESP:
+    one = resp->void_request_resp->void_info;
+    if (!cli->json)
+      printf("void requested; a supervisor must approve it\n");
+    break;
+  case TILL__V1__ENVELOPE__BODY_VOID_DECIDE_RESP:
+    one = resp->void_decide_resp->void_info;
+    if (!cli->json)
+      printf("void %s\n", one ? void_state((int)one->state) : "?");
+    break;
+  case TILL__V1__ENVELOPE__BODY_VOID_LIST_RESP: {
+    const Till__V1__VoidListResponse *l = resp->void_list_resp;
+    if (cli->json)
+      printf("[");
+    else
+      printf("%-6s %-16s %12s %-9s %-12s %-12s %s\n", "ID", "RECEIPT", "AMOUNT", "STATE",
+             "REQUESTED", "DECIDED", "REASON");
+    for (size_t i = 0; i < l->n_voids; i++)
+      print_void(cli, l->voids[i], i == 0);
+    if (cli->json)
+      printf("]\n");
+    break;
+  }
+  default:
+    fprintf(stderr, "till: unexpected answer\n");
+    rc = EXIT_CONN;
+  }
+  if (one) {
+    if (!cli->json)
+      printf("%-6s %-16s %12s %-9s %-12s %-12s %s\n", "ID", "RECEIPT", "AMOUNT", "STATE",
+             "REQUESTED", "DECIDED", "REASON");
+    print_void(cli, one, 1);
+    if (cli->json)
+      printf("\n");
+  }
+  till__v1__envelope__free_unpacked(resp, NULL);
+  return rc;
+}

@@ -1,0 +1,243 @@
+/* verify.c -- ledger verification for auditors; see verify.h and
+ * docs/ledger.md. */
+#include "verify.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/evp.h>
+
+#define VERIFY_MAX_SERIES 256
+#define VERIFY_MAX_NUMBER 50000000 /* receipts per series and year we can track */
+
+typedef struct {
+  char name[TILL_SERIES_PREFIX_MAX + 8];
+  int64_t last_no;
+  uint8_t *seen;               /* seen[n] counts receipts numbered n (saturating) */
+  int64_t n_seen;
+} series_t;
+
+struct verifier {
+  uint8_t pubkey[32];
+  uint8_t (*hashes)[TILL_HASH_LEN]; /* hashes[i] = h_i, hashes[0] = zeros */
+  int64_t n_hashes, cap;
+  uint8_t *reversed;           /* reversed[id]: already reversed once */
+  series_t series[VERIFY_MAX_SERIES];
+  size_t n_series;
+  verify_summary_t sum;
+};
+
+static int
+fail(verifier_t *v, int64_t txn, const char *fmt, ...)
+{
+  if (!v->sum.ok)
+    return -1;
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(v->sum.error, sizeof v->sum.error, fmt, ap);
+  va_end(ap);
+  v->sum.ok = 0;
+  v->sum.bad_txn = txn;
+  return -1;
+}
+
+verifier_t *
+verifier_new(const uint8_t pubkey[32])
+{
+  verifier_t *v = calloc(1, sizeof *v);
+  if (!v)
+    return NULL;
+  memcpy(v->pubkey, pubkey, 32);
+  v->cap = 1024;
+  v->hashes = calloc((size_t)v->cap, TILL_HASH_LEN);
+  v->reversed = calloc((size_t)v->cap, 1);
+  if (!v->hashes || !v->reversed) {
+    verifier_free(v);
+    return NULL;
+  }
+  v->n_hashes = 1; /* h_0 */
+  v->sum.ok = 1;
+  return v;
+}
+
+void
+verifier_free(verifier_t *v)
+{
+  if (!v)
+    return;
+  for (size_t i = 0; i < v->n_series; i++)
+    free(v->series[i].seen);
+  free(v->hashes);
+  free(v->reversed);
+  free(v);
+}
+
+int
+verifier_add_counter(verifier_t *v, const char *name, int64_t last_no)
+{
+  if (v->n_series == VERIFY_MAX_SERIES)
+    return fail(v, 0, "more than %d series", VERIFY_MAX_SERIES);
+  if (last_no < 0 || last_no > VERIFY_MAX_NUMBER)
+    return fail(v, 0, "series %s: counter %lld out of range", name, (long long)last_no);
+  series_t *s = &v->series[v->n_series];
+  snprintf(s->name, sizeof s->name, "%s", name);
+  s->last_no = last_no;
+  s->seen = calloc((size_t)last_no + 1, 1);
+  if (!s->seen)
+    return fail(v, 0, "out of memory");
+  v->n_series++;
+  return 0;
+}
+
+static series_t *
+find_series(verifier_t *v, const char *name)
+{
+  for (size_t i = 0; i < v->n_series; i++)
+    if (strcmp(v->series[i].name, name) == 0)
+      return &v->series[i];
+  return NULL;
+}
+
+static int
+grow(verifier_t *v)
+{
+  int64_t cap = v->cap * 2;
+  uint8_t(*h)[TILL_HASH_LEN] = realloc(v->hashes, (size_t)cap * TILL_HASH_LEN);
+  if (!h)
+    return -1;
+  v->hashes = h;
+  uint8_t *r = realloc(v->reversed, (size_t)cap);
+  if (!r)
+    return -1;
+  memset(r + v->cap, 0, (size_t)(cap - v->cap));
+  v->reversed = r;
+  v->cap = cap;
+  return 0;
+}
+
+int
+verifier_add_txn(verifier_t *v, const till_txn_t *t, const uint8_t stored[TILL_HASH_LEN])
+{
+  if (!v->sum.ok)
+    return -1;
+  int64_t want = v->n_hashes; /* next id */
+  if (t->id != want) {
+    if (t->id > want)
+      return fail(v, want, "transaction %lld is missing (the next one present is %lld)",
+                  (long long)want, (long long)t->id);
+    return fail(v, t->id, "transaction %lld appears out of order or twice", (long long)t->id);
+  }
+  int64_t total;
+  if (t->n_entries < 2)
+    return fail(v, t->id, "transaction %lld has %zu entries; at least two are required",
+                (long long)t->id, t->n_entries);
+  if (till_chain_sum(t, &total) != 0 || total != 0)
+    return fail(v, t->id, "transaction %lld does not balance: its entries sum to %lld fen",
+                (long long)t->id, (long long)total);
+  uint8_t h[TILL_HASH_LEN];
+  if (till_chain_hash(v->hashes[want - 1], t, h) != 0)
+    return fail(v, t->id, "out of memory");
+  if (memcmp(h, stored, TILL_HASH_LEN) != 0)
+    return fail(v, t->id, "transaction %lld: hash does not match its contents and the chain "
+                "before it (the row was altered, or one before it was)", (long long)t->id);
+  if (v->n_hashes == v->cap && grow(v) != 0)
+    return fail(v, t->id, "out of memory");
+  memcpy(v->hashes[v->n_hashes++], h, TILL_HASH_LEN);
+
+  if (t->reverses) {
+    if (t->reverses >= t->id)
+      return fail(v, t->id, "transaction %lld reverses a later transaction %lld",
+                  (long long)t->id, (long long)t->reverses);
+    if (v->reversed[t->reverses])
+      return fail(v, t->id, "transaction %lld reverses %lld, which was already reversed",
+                  (long long)t->id, (long long)t->reverses);
+    v->reversed[t->reverses] = 1;
+  }
+  if (t->series && t->series[0]) {
+    series_t *s = find_series(v, t->series);
+    if (!s)
+      return fail(v, t->id, "transaction %lld uses series %s, which has no counter",
+                  (long long)t->id, t->series);
+    if (t->receipt_no < 1 || t->receipt_no > s->last_no)
+      return fail(v, t->id, "transaction %lld: receipt number %lld is outside %s 1..%lld",
+                  (long long)t->id, (long long)t->receipt_no, t->series, (long long)s->last_no);
+    if (s->seen[t->receipt_no])
+      return fail(v, t->id, "transaction %lld: receipt %s-%08lld was issued twice",
+                  (long long)t->id, t->series, (long long)t->receipt_no);
+    s->seen[t->receipt_no] = 1;
+    s->n_seen++;
+  }
+  v->sum.n_txns++;
+  v->sum.n_entries += (int64_t)t->n_entries;
+  v->sum.head_id = t->id;
+  return 0;
+}
+
+int
+verifier_add_signature(verifier_t *v, int64_t txn_id, const uint8_t *head_hash, size_t head_len,
+                       int64_t at_ms, const uint8_t *sig, size_t sig_len)
+{
+  if (!v->sum.ok)
+    return -1;
+  if (head_len != TILL_HASH_LEN || sig_len != 64)
+    return fail(v, txn_id, "a signed head at transaction %lld is malformed", (long long)txn_id);
+  if (txn_id < 0 || txn_id >= v->n_hashes)
+    return fail(v, txn_id, "a signed head covers transaction %lld but the chain ends at %lld "
+                "(transactions were removed from the end)", (long long)txn_id,
+                (long long)(v->n_hashes - 1));
+  if (memcmp(v->hashes[txn_id], head_hash, TILL_HASH_LEN) != 0)
+    return fail(v, txn_id, "the signed head at transaction %lld does not match the chain "
+                "(transactions up to %lld were rewritten)", (long long)txn_id, (long long)txn_id);
+  till_canon_t c;
+  till_canon_init(&c);
+  till_chain_head_message(&c, txn_id, head_hash, at_ms);
+  EVP_PKEY *pk = EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, NULL, v->pubkey, 32);
+  EVP_MD_CTX *md = EVP_MD_CTX_new();
+  int ok = pk && md && !c.failed && EVP_DigestVerifyInit(md, NULL, NULL, NULL, pk) == 1 &&
+           EVP_DigestVerify(md, sig, sig_len, c.data, c.len) == 1;
+  EVP_MD_CTX_free(md);
+  EVP_PKEY_free(pk);
+  till_canon_free(&c);
+  if (!ok)
+    return fail(v, txn_id, "the signature on the head at transaction %lld does not verify "
+                "under the server's key", (long long)txn_id);
+  v->sum.n_signatures++;
+  if (txn_id > v->sum.last_signed_id)
+    v->sum.last_signed_id = txn_id;
+  return 0;
+}
+
+int
+verifier_finish(verifier_t *v)
+{
+  if (!v->sum.ok)
+    return -1;
+  for (size_t i = 0; i < v->n_series; i++) {
+    series_t *s = &v->series[i];
+    for (int64_t n = 1; n <= s->last_no; n++)
+      if (!s->seen[n])
+        return fail(v, 0, "receipt %s-%08lld is missing: series %s was allocated up to %lld",
+                    s->name, (long long)n, s->name, (long long)s->last_no);
+  }
+  return 0;
+}
+
+void
+verifier_summary(const verifier_t *v, verify_summary_t *out)
+{
+  *out = v->sum;
+  out->n_series = v->n_series;
+}
+
+int
+verifier_series(const verifier_t *v, size_t i, const char **name, int64_t *last_no, int64_t *seen)
+{
+  if (i >= v->n_series)
+    return -1;
+  *name = v->series[i].name;
+  *last_no = v->series[i].last_no;
+  *seen = v->series[i].n_seen;
+  return 0;
+}

@@ -1,0 +1,53 @@
+/* verify.h -- the auditor's check of the ledger, done on the client from
+ * the rows as the server stores them (online) or as exported (offline), so
+ * nothing depends on trusting the server's own word.
+ *
+ * Checks, in order of the chain: ids run 1, 2, 3 ... without gaps; every
+ * transaction has two or more entries summing to zero; each stored hash
+ * equals SHA-256(previous hash || canonical bytes); a reversal names an
+ * earlier sale reversed at most once. At the end: every signed head verifies
+ * under the server's Ed25519 key and matches the recomputed chain; every
+ * series is numbered 1..last without gaps or duplicates. The first failure
+ * is kept with the id of the transaction it concerns. */
+#ifndef TILL_VERIFY_H
+#define TILL_VERIFY_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "till_chain.h"
+
+typedef struct verifier verifier_t;
+
+/* <pubkey>: the raw 32-byte Ed25519 key the signatures must verify under. */
+verifier_t *verifier_new(const uint8_t pubkey[32]);
+void verifier_free(verifier_t *v);
+
+/* Declare a series counter (its highest allocated number) before the txns. */
+int verifier_add_counter(verifier_t *v, const char *series, int64_t last_no);
+
+/* Feed transactions in id order. Returns 0 while all is well, -1 once a
+ * failure has been found (later calls are ignored). */
+int verifier_add_txn(verifier_t *v, const till_txn_t *t, const uint8_t stored[TILL_HASH_LEN]);
+
+/* Check one signed head; call after all transactions. */
+int verifier_add_signature(verifier_t *v, int64_t txn_id, const uint8_t *head_hash,
+                           size_t head_len, int64_t at_ms, const uint8_t *sig, size_t sig_len);
+
+/* Final checks (series continuity). 0 if the whole ledger verified. */
+int verifier_finish(verifier_t *v);
+
+typedef struct {
+  int ok;
+  int64_t bad_txn;            /* 0 when the failure is not about one transaction */
+  char error[512];
+  int64_t n_txns, n_entries, n_signatures, last_signed_id, head_id;
+  size_t n_series;
+} verify_summary_t;
+
+void verifier_summary(const verifier_t *v, verify_summary_t *out);
+/* Series i: name, last number, numbers seen. */
+int verifier_series(const verifier_t *v, size_t i, const char **name, int64_t *last_no,
+                    int64_t *seen);
+
+#endif

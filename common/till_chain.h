@@ -1,0 +1,88 @@
+/* till_chain.h -- canonical bytes of a journal transaction and the hash
+ * chain over them, shared by the server (which extends the chain when it
+ * posts) and the client (which re-verifies it for an auditor, online or from
+ * an export file). docs/ledger.md specifies the same format for anyone
+ * re-implementing the check in another language.
+ *
+ *   h_0 = 32 zero bytes
+ *   h_n = SHA-256(h_{n-1} || canonical_bytes(txn_n))
+ *
+ * Receipt numbers are formatted "<PREFIX><YEAR>-<NUMBER:08>" (HT2026-00001234). */
+#ifndef TILL_CHAIN_H
+#define TILL_CHAIN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define TILL_HASH_LEN 32
+#define TILL_KEY_LEN 16          /* idempotency key */
+#define TILL_CHAIN_MAX_ENTRIES 64
+#define TILL_SERIES_PREFIX_MAX 8
+#define TILL_RECEIPT_NO_MAX 32
+
+typedef struct {
+  int32_t seq;
+  const char *account;
+  int64_t amount;                /* signed fen; debit positive */
+  const char *item;              /* "" when the entry is not a sale line */
+  int64_t quantity;
+  int64_t unit_price;
+} till_entry_t;
+
+typedef struct {
+  int64_t id;                    /* position in the chain, from 1 */
+  const char *kind;              /* "sale", "void", ... */
+  int64_t at_ms;
+  const char *terminal;
+  const char *cashier;
+  int64_t shift_id;              /* 0: none */
+  const char *series;            /* "" or "HT2026" */
+  int64_t receipt_no;            /* 0: none */
+  uint8_t idem_key[TILL_KEY_LEN];/* zeros: none */
+  int64_t reverses;              /* 0: none */
+  const char *method;            /* "" or "cash", "card", ... */
+  const char *memo;
+  const char *approver;          /* "" or the approving supervisor */
+  size_t n_entries;
+  till_entry_t entries[TILL_CHAIN_MAX_ENTRIES];
+} till_txn_t;
+
+/* A growable byte buffer for canonical encodings. */
+typedef struct {
+  uint8_t *data;
+  size_t len, cap;
+  int failed;                    /* set on allocation failure; later appends are no-ops */
+} till_canon_t;
+
+void till_canon_init(till_canon_t *c);
+void till_canon_free(till_canon_t *c);
+void till_canon_u32(till_canon_t *c, uint32_t v);
+void till_canon_i64(till_canon_t *c, int64_t v);
+void till_canon_bytes(till_canon_t *c, const void *p, size_t n);
+/* u32 big-endian length, then the bytes (NULL is ""). */
+void till_canon_str(till_canon_t *c, const char *s);
+
+/* Append canonical_bytes(txn) to c. */
+void till_chain_canonical(till_canon_t *c, const till_txn_t *txn);
+
+/* out = SHA-256(prev || canonical_bytes(txn)). 0 or -1 (out of memory). */
+int till_chain_hash(const uint8_t prev[TILL_HASH_LEN], const till_txn_t *txn,
+                    uint8_t out[TILL_HASH_LEN]);
+
+/* The message the server signs for a chain head (see docs/ledger.md). */
+void till_chain_head_message(till_canon_t *c, int64_t txn_id, const uint8_t hash[TILL_HASH_LEN],
+                             int64_t at_ms);
+
+/* Sum of entry amounts, overflow-checked. 0 and *sum, or -1 on overflow. */
+int till_chain_sum(const till_txn_t *txn, int64_t *sum);
+
+/* Short code printed on receipts: first 4 bytes of the hash, "3F2A-9C01". */
+void till_chain_verify_code(const uint8_t hash[TILL_HASH_LEN], char out[10]);
+
+/* "HT2026" + 1234 -> "HT2026-00001234". */
+void till_receipt_format(const char *series, int64_t no, char *out, size_t len);
+/* Parse "HT2026-00001234": series "HT2026" (prefix A-Z 1-8, then 4-digit
+ * year) and number >= 1. 0 or -1. */
+int till_receipt_parse(const char *s, char *series, size_t series_len, int64_t *no);
+
+#endif

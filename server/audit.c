@@ -1,0 +1,241 @@
+/* audit.c -- export of the chain and its signatures; see audit.h. */
+#include "audit.h"
+
+#include <string.h>
+
+#include "dispatch.h"
+#include "ledger.h"
+#include "till_chain.h"
+#include "till_util.h"
+
+static ProtobufCBinaryData
+bin(req_t *r, const void *p, size_t n)
+{
+  ProtobufCBinaryData b = {0, NULL};
+  uint8_t *d = req_alloc(r, n ? n : 1);
+  if (d && n) {
+    memcpy(d, p, n);
+    b.data = d;
+    b.len = n;
+  }
+  return b;
+}
+
+static Till__V1__AuditTxn *
+txn_message(req_t *r, const till_txn_t *t, const uint8_t hash[TILL_HASH_LEN])
+{
+  Till__V1__AuditTxn *m = req_alloc(r, sizeof *m);
+  if (!m)
+    return NULL;
+  till__v1__audit_txn__init(m);
+  m->id = t->id;
+  m->kind = req_strdup(r, t->kind);
+  m->at_ms = t->at_ms;
+  m->terminal_id = req_strdup(r, t->terminal);
+  m->cashier = req_strdup(r, t->cashier);
+  m->shift_id = t->shift_id;
+  m->series = req_strdup(r, t->series);
+  m->receipt_no = t->receipt_no;
+  m->idempotency_key = bin(r, t->idem_key, TILL_KEY_LEN);
+  m->reverses = t->reverses;
+  m->method = req_strdup(r, t->method);
+  m->memo = req_strdup(r, t->memo);
+  m->approver = req_strdup(r, t->approver);
+  m->hash = bin(r, hash, TILL_HASH_LEN);
+  m->entries = req_alloc(r, (t->n_entries ? t->n_entries : 1) * sizeof *m->entries);
+  if (!m->entries)
+    return NULL;
+  for (size_t i = 0; i < t->n_entries; i++) {
+    Till__V1__AuditEntry *e = req_alloc(r, sizeof *e);
+    if (!e)
+      return NULL;
+    till__v1__audit_entry__init(e);
+    e->seq = t->entries[i].seq;
+    e->account = req_strdup(r, t->entries[i].account);
+    e->amount = t->entries[i].amount;
+    e->item = req_strdup(r, t->entries[i].item);
+    e->quantity = t->entries[i].quantity;
+    e->unit_price = t->entries[i].unit_price;
+    m->entries[m->n_entries++] = e;
+  }
+  return m;
+}
+
+till_status_t
+audit_handle_export(req_t *r, store_conn_t *sc)
+{
+  static const char sql_ids[] = "SELECT id FROM journal WHERE id > ? ORDER BY id LIMIT ?";
+  static const char sql_head[] = "SELECT coalesce(max(id), 0) FROM journal";
+  const Till__V1__AuditExportRequest *in = r->env->audit_export_req;
+  if (in->after_id < 0)
+    return req_fail(r, TILL_E_INVALID, "after_id must not be negative");
+  if (in->limit < 1 || in->limit > AUDIT_PAGE_MAX)
+    return req_fail(r, TILL_E_INVALID, "limit must be 1 to %d", AUDIT_PAGE_MAX);
+  Till__V1__AuditExportResponse *resp = req_alloc(r, sizeof *resp);
+  int64_t *ids = req_alloc(r, in->limit * sizeof *ids);
+  if (!resp || !ids)
+    return req_fail(r, TILL_E_INTERNAL, "out of memory");
+  till__v1__audit_export_response__init(resp);
+  sqlite3_stmt *st = store_stmt(sc, sql_head);
+  if (!st || sqlite3_step(st) != SQLITE_ROW) {
+    if (st)
+      sqlite3_reset(st);
+    return req_fail(r, TILL_E_UNAVAILABLE, "database error; retry");
+  }
+  resp->head_id = sqlite3_column_int64(st, 0);
+  sqlite3_reset(st);
+  st = store_stmt(sc, sql_ids);
+  if (!st)
+    return req_fail(r, TILL_E_INTERNAL, "internal error");
+  sqlite3_bind_int64(st, 1, in->after_id);
+  sqlite3_bind_int(st, 2, (int)in->limit);
+  size_t n = 0;
+  int step;
+  while ((step = sqlite3_step(st)) == SQLITE_ROW && n < in->limit)
+    ids[n++] = sqlite3_column_int64(st, 0);
+  sqlite3_reset(st);
+  if (step != SQLITE_DONE && step != SQLITE_ROW)
+    return req_fail(r, TILL_E_UNAVAILABLE, "database error; retry");
+  resp->txns = req_alloc(r, (n ? n : 1) * sizeof *resp->txns);
+  if (!resp->txns)
+    return req_fail(r, TILL_E_INTERNAL, "out of memory");
+  for (size_t i = 0; i < n; i++) {
+    till_txn_t t;
+    uint8_t hash[TILL_HASH_LEN];
+    char buf[8192];
+    if (ledger_load_txn(sc, ids[i], &t, hash, buf, sizeof buf) != 0)
+      return req_fail(r, TILL_E_INTERNAL, "cannot read transaction %lld", (long long)ids[i]);
+    Till__V1__AuditTxn *m = txn_message(r, &t, hash);
+    if (!m)
+      return req_fail(r, TILL_E_INTERNAL, "out of memory");
+    resp->txns[resp->n_txns++] = m;
+  }
+  r->resp.body_case = TILL__V1__ENVELOPE__BODY_AUDIT_EXPORT_RESP;
+  r->resp.audit_export_resp = resp;
+  return TILL_OK;
+}
+
+static Till__V1__ChainSignature *
+signature_from_row(req_t *r, sqlite3_stmt *st)
+{
+  Till__V1__ChainSignature *s = req_alloc(r, sizeof *s);
+  if (!s)
+    return NULL;
+  till__v1__chain_signature__init(s);
+  s->txn_id = sqlite3_column_int64(st, 0);
+  s->head_hash = bin(r, sqlite3_column_blob(st, 1), (size_t)sqlite3_column_bytes(st, 1));
+  s->at_ms = sqlite3_column_int64(st, 2);
+  s->reason = req_strdup(r, (const char *)sqlite3_column_text(st, 3));
+  s->signature = bin(r, sqlite3_column_blob(st, 4), (size_t)sqlite3_column_bytes(st, 4));
+  return s->reason ? s : NULL;
+}
+
+till_status_t
+audit_handle_heads(req_t *r, store_conn_t *sc)
+{
+  static const char sql_key[] = "SELECT id, public_key FROM server_keys ORDER BY id DESC LIMIT 1";
+  static const char sql_sigs[] =
+    "SELECT txn_id, head_hash, at_ms, reason, signature FROM chain_signatures"
+    " WHERE key_id = ? ORDER BY id";
+  static const char sql_count[] = "SELECT count(*) FROM chain_signatures WHERE key_id = ?";
+  static const char sql_ctr[] = "SELECT series, last_no FROM series_counters ORDER BY series";
+  static const char sql_nctr[] = "SELECT count(*) FROM series_counters";
+  static const char sql_head[] = "SELECT coalesce(max(id), 0) FROM journal";
+  Till__V1__AuditHeadsResponse *resp = req_alloc(r, sizeof *resp);
+  if (!resp)
+    return req_fail(r, TILL_E_INTERNAL, "out of memory");
+  till__v1__audit_heads_response__init(resp);
+  sqlite3_stmt *st = store_stmt(sc, sql_key);
+  if (!st)
+    return req_fail(r, TILL_E_INTERNAL, "internal error");
+  int step = sqlite3_step(st);
+  if (step != SQLITE_ROW) {
+    sqlite3_reset(st);
+    return req_fail(r, TILL_E_UNAVAILABLE, "the server has no signing key yet");
+  }
+  int64_t key_id = sqlite3_column_int64(st, 0);
+  resp->public_key = bin(r, sqlite3_column_blob(st, 1), (size_t)sqlite3_column_bytes(st, 1));
+  sqlite3_reset(st);
+
+  /* the reader runs this handler in one read transaction, so head_id,
+   * counters and signatures describe the same committed state */
+  st = store_stmt(sc, sql_head);
+  if (!st)
+    return req_fail(r, TILL_E_INTERNAL, "internal error");
+  if (sqlite3_step(st) == SQLITE_ROW)
+    resp->head_id = sqlite3_column_int64(st, 0);
+  sqlite3_reset(st);
+  /* count first, so the arrays are sized from the same snapshot */
+  int64_t nsig = 0, nctr = 0;
+  st = store_stmt(sc, sql_count);
+  if (!st)
+    return req_fail(r, TILL_E_INTERNAL, "internal error");
+  sqlite3_bind_int64(st, 1, key_id);
+  if (sqlite3_step(st) == SQLITE_ROW)
+    nsig = sqlite3_column_int64(st, 0);
+  sqlite3_reset(st);
+  st = store_stmt(sc, sql_nctr);
+  if (!st)
+    return req_fail(r, TILL_E_INTERNAL, "internal error");
+  if (sqlite3_step(st) == SQLITE_ROW)
+    nctr = sqlite3_column_int64(st, 0);
+  sqlite3_reset(st);
+  resp->signatures = req_alloc(r, (size_t)(nsig + 1) * sizeof *resp->signatures);
+  resp->counters = req_alloc(r, (size_t)(nctr + 1) * sizeof *resp->counters);
+  if (!resp->signatures || !resp->counters)
+    return req_fail(r, TILL_E_EXHAUSTED, "too many signatures to list");
+
+  st = store_stmt(sc, sql_sigs);
+  if (!st)
+    return req_fail(r, TILL_E_INTERNAL, "internal error");
+  sqlite3_bind_int64(st, 1, key_id);
+  while ((step = sqlite3_step(st)) == SQLITE_ROW && (int64_t)resp->n_signatures < nsig) {
+    Till__V1__ChainSignature *s = signature_from_row(r, st);
+    if (!s)
+      break;
+    resp->signatures[resp->n_signatures++] = s;
+  }
+  sqlite3_reset(st);
+  st = store_stmt(sc, sql_ctr);
+  if (!st)
+    return req_fail(r, TILL_E_INTERNAL, "internal error");
+  while ((step = sqlite3_step(st)) == SQLITE_ROW && (int64_t)resp->n_counters < nctr) {
+    Till__V1__SeriesCounter *c = req_alloc(r, sizeof *c);
+    if (!c)
+      break;
+    till__v1__series_counter__init(c);
+    c->series = req_strdup(r, (const char *)sqlite3_column_text(st, 0));
+    c->last_no = sqlite3_column_int64(st, 1);
+    resp->counters[resp->n_counters++] = c;
+  }
+  sqlite3_reset(st);
+  r->resp.body_case = TILL__V1__ENVELOPE__BODY_AUDIT_HEADS_RESP;
+  r->resp.audit_heads_resp = resp;
+  return TILL_OK;
+}
+
+till_status_t
+audit_handle_checkpoint(req_t *r, store_conn_t *sc)
+{
+  static const char sql[] =
+    "SELECT txn_id, head_hash, at_ms, reason, signature FROM chain_signatures WHERE id = ?";
+  int64_t sig_id;
+  if (ledger_sign_head(dispatch_ledger(), sc, "checkpoint", &sig_id) != TILL_OK)
+    return req_fail(r, TILL_E_UNAVAILABLE, "could not sign the chain head; retry");
+  Till__V1__ChainCheckpointResponse *resp = req_alloc(r, sizeof *resp);
+  if (!resp)
+    return req_fail(r, TILL_E_INTERNAL, "out of memory");
+  till__v1__chain_checkpoint_response__init(resp);
+  sqlite3_stmt *st = store_stmt(sc, sql);
+  if (!st)
+    return req_fail(r, TILL_E_INTERNAL, "internal error");
+  sqlite3_bind_int64(st, 1, sig_id);
+  if (sqlite3_step(st) == SQLITE_ROW)
+    resp->signature = signature_from_row(r, st);
+  sqlite3_reset(st);
+  if (!resp->signature)
+    return req_fail(r, TILL_E_INTERNAL, "signature not found after signing");
+  r->resp.body_case = TILL__V1__ENVELOPE__BODY_CHAIN_CHECKPOINT_RESP;
+  r->resp.chain_checkpoint_resp = resp;
+  return TILL_OK;
+}

@@ -1,0 +1,106 @@
+/* ledger.h -- the posting engine: the only code that writes journal rows and
+ * entries.
+ *
+ * One function per business event builds balanced entries, allocates the
+ * receipt number from its series, extends the hash chain and records the
+ * idempotency result, all on the writer's connection inside the caller's
+ * SAVEPOINT -- so a number exists iff its posting commits. Request handlers
+ * turn wire messages into the plain structs below and never write entries
+ * themselves.
+ *
+ * THREAD SAFETY: a ledger_t belongs to the writer thread. */
+#ifndef TILLD_LEDGER_H
+#define TILLD_LEDGER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "store.h"
+#include "till_chain.h"
+#include "till_status.h"
+
+#define LEDGER_MAX_LINES 32
+#define LEDGER_ITEM_MAX 32
+#define LEDGER_MEMO_MAX 200
+#define LEDGER_QTY_MAX 1000000
+#define LEDGER_TOTAL_MAX 100000000000LL /* ¥1,000,000,000.00 in one posting */
+
+typedef enum {
+  METHOD_CASH = 1,
+  METHOD_CARD,
+  METHOD_WECHAT,
+  METHOD_ALIPAY,
+  METHOD_TRANSFER,
+  METHOD_CHEQUE,
+  METHOD_SUBSIDY,
+  METHOD_MAX = METHOD_SUBSIDY,
+} pay_method_t;
+
+typedef struct ledger ledger_t;
+
+typedef struct {
+  char item[LEDGER_ITEM_MAX + 1];
+  int64_t quantity;
+} sale_line_t;
+
+typedef struct {
+  uint8_t key[TILL_KEY_LEN];
+  const char *terminal;
+  const char *cashier;
+  pay_method_t method;
+  int64_t tendered;          /* fen; 0 = exact; cash only */
+  const char *memo;
+  size_t n_lines;
+  sale_line_t lines[LEDGER_MAX_LINES];
+} sale_req_t;
+
+typedef struct {
+  uint8_t key[TILL_KEY_LEN];
+  int64_t void_id;
+  int approve;
+  const char *supervisor;
+  unsigned supervisor_roles; /* must include supervisor */
+  const char *terminal;
+  const char *note;
+} void_decision_t;
+
+typedef struct {
+  int64_t ref_id;            /* txn id (sale) or void id (decision) */
+  int replayed;              /* same key and content seen before */
+} post_result_t;
+
+/* Load the chain head and the signing key (made, mode 0600, on first start)
+ * on the writer's connection. NULL with err set. */
+ledger_t *ledger_open(store_conn_t *sc, const char *key_path, char *err, size_t errlen);
+void ledger_free(ledger_t *lg);
+
+/* Re-read the chain head after a rollback. */
+int ledger_reload_head(ledger_t *lg, store_conn_t *sc);
+
+/* Post a sale. On TILL_OK res->ref_id is the transaction id. On error
+ * nothing was written (the caller's savepoint is rolled back) and err says
+ * why. */
+till_status_t ledger_post_sale(ledger_t *lg, store_conn_t *sc, const sale_req_t *req,
+                               post_result_t *res /* OUT */, char *err, size_t errlen);
+
+/* Approve (posting the reversing transaction) or reject a pending void.
+ * res->ref_id is the void id. */
+till_status_t ledger_decide_void(ledger_t *lg, store_conn_t *sc, const void_decision_t *d,
+                                 post_result_t *res /* OUT */, char *err, size_t errlen);
+
+/* Sign the current chain head; *sig_id gets the chain_signatures row. A
+ * chain with no transaction yet is signed as id 0 with the zero hash. */
+till_status_t ledger_sign_head(ledger_t *lg, store_conn_t *sc, const char *reason,
+                               int64_t *sig_id /* OUT */);
+
+/* The method's wire name ("cash") or NULL; and its debit account into buf. */
+const char *ledger_method_name(int method);
+int ledger_method_from_name(const char *name);
+
+/* Load transaction <id> with its entries as stored. Strings point into
+ * <store> (at least 8 KiB) and stay valid while it does. 0, 1 if not found,
+ * -1 on error. Used by readers too. */
+int ledger_load_txn(store_conn_t *sc, int64_t id, till_txn_t *txn /* OUT */,
+                    uint8_t hash[TILL_HASH_LEN] /* OUT */, char *store, size_t store_len);
+
+#endif
