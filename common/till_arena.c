@@ -24,6 +24,9 @@ till_arena_init(till_arena_t *a, size_t limit)
 void *
 till_arena_alloc(till_arena_t *a, size_t n)
 {
+  /* rounding up and adding the block header must not wrap */
+  if (n > SIZE_MAX - 15 - sizeof(till_arena_block_t))
+    return NULL;
   n = (n + 15) & ~(size_t)15;
   if (n == 0)
     n = 16;
