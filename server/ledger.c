@@ -394,7 +394,9 @@ allocate_number(store_conn_t *sc, const char *prefix, int year, char *series, si
     "INSERT OR IGNORE INTO series_counters(series, prefix, year, last_no) VALUES (?,?,?,0)";
   static const char sql_next[] =
     "UPDATE series_counters SET last_no = last_no + 1 WHERE series = ? RETURNING last_no";
-  snprintf(series, slen, "%s%04d", prefix, year);
+  if (year < 1970 || year > 9999)
+    return -1;
+  snprintf(series, slen, "%.8s%04d", prefix, year % 10000);
   sqlite3_stmt *st = store_stmt(sc, sql_make);
   if (!st)
     return -1;
@@ -480,7 +482,7 @@ ledger_post_sale(ledger_t *lg, store_conn_t *sc, const sale_req_t *req, post_res
   till_txn_t t;
   item_row_t items[LEDGER_MAX_LINES];
   char accounts[LEDGER_MAX_LINES + 1][96];
-  char series[TILL_SERIES_PREFIX_MAX + 8];
+  char series[TILL_SERIES_PREFIX_MAX + 16];
   int64_t total = 0;
 
   if (req->n_lines == 0 || req->n_lines > LEDGER_MAX_LINES) {
