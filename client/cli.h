@@ -69,5 +69,7 @@ int cmd_sale(cli_t *cli);
 int cmd_receipt(cli_t *cli);
 int cmd_void(cli_t *cli);
 int cmd_audit(cli_t *cli);
+int cmd_shift(cli_t *cli);
+int cmd_deposit(cli_t *cli);
 
 #endif

@@ -35,6 +35,8 @@ usage(FILE *f)
           "  receipt show|reprint NUMBER                       look up / reprint a receipt\n"
           "  void NUMBER --reason TEXT                         request a void (cashier)\n"
           "  void approve|reject ID [--note TEXT] | void list  decide voids (supervisor)\n"
+          "  shift open|status|close|approve|list             cash-drawer shifts\n"
+          "  deposit create|confirm|pending                   cash to the bank (supervisor)\n"
           "  audit verify [--pubkey FILE] | pubkey | checkpoint  the chain (auditor/supervisor)\n"
           "See docs/cli.md.\n");
 }
@@ -207,6 +209,10 @@ main(int argc, char **argv)
     rc = cmd_void(&cli);
   else if (strcmp(cmd, "audit") == 0)
     rc = cmd_audit(&cli);
+  else if (strcmp(cmd, "shift") == 0)
+    rc = cmd_shift(&cli);
+  else if (strcmp(cmd, "deposit") == 0)
+    rc = cmd_deposit(&cli);
   else {
     fprintf(stderr, "till: unknown command '%s'\n", cmd);
     usage(stderr);

@@ -10,6 +10,7 @@
 #include "till_conf.h"
 #include "till_frame.h"
 #include "till_log.h"
+#include "till_money.h"
 #include "till_util.h"
 
 void
@@ -38,6 +39,11 @@ config_defaults(config_t *cfg)
   cfg->shutdown_grace = 10;
   snprintf(cfg->sync_mode, sizeof cfg->sync_mode, "full");
   cfg->log_level = LOG_INFO;
+  /* CNY notes 100, 50, 20, 10, 5, 1 yuan; coins 1 yuan, 5 jiao, 1 jiao */
+  static const int64_t cny[] = {10000, 5000, 2000, 1000, 500, 100, 50, 10};
+  for (size_t i = 0; i < sizeof cny / sizeof cny[0]; i++)
+    cfg->denominations[i] = cny[i];
+  cfg->n_denominations = sizeof cny / sizeof cny[0];
 }
 
 static int
@@ -142,6 +148,32 @@ config_set(config_t *cfg, const char *key, const char *value, char *err, size_t 
       return -1;
     }
     return set_str(cfg->sync_mode, sizeof cfg->sync_mode, key, value, err, errlen);
+  }
+  if (strcmp(key, "denominations") == 0) {
+    char buf[256];
+    size_t n = 0;
+    if (strlen(value) >= sizeof buf) {
+      snprintf(err, errlen, "denominations: too long");
+      return -1;
+    }
+    snprintf(buf, sizeof buf, "%s", value);
+    char *save = NULL;
+    for (char *tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+      int64_t fen;
+      if (n == sizeof cfg->denominations / sizeof cfg->denominations[0] ||
+          till_money_parse(tok, &fen) != 0 || fen <= 0) {
+        snprintf(err, errlen, "denominations: '%s' must be up to 16 positive yuan amounts, "
+                 "e.g. 100,50,20,10,5,1,0.5,0.1", value);
+        return -1;
+      }
+      cfg->denominations[n++] = fen;
+    }
+    if (n == 0) {
+      snprintf(err, errlen, "denominations: at least one is needed");
+      return -1;
+    }
+    cfg->n_denominations = n;
+    return 0;
   }
   if (strcmp(key, "log_level") == 0) {
     till_log_level_t lvl;

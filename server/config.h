@@ -33,6 +33,8 @@ typedef struct {
   int readers;                     /* read-only worker threads */
   int max_batch;                   /* most requests in one group commit */
   int shutdown_grace;              /* seconds to finish in-flight work on SIGTERM */
+  int64_t denominations[16];       /* notes and coins, fen, from "100,50,...,0.1" */
+  size_t n_denominations;
   char sync_mode[16];              /* "full" or "normal" */
   int log_level;
 } config_t;

@@ -13,6 +13,7 @@
 #include "catalog.h"
 #include "ledger.h"
 #include "sales.h"
+#include "shift.h"
 #include "till_frame.h"
 #include "till_log.h"
 #include "till_util.h"
@@ -65,6 +66,23 @@ static const handler_t handlers[] = {
    "void decide", ROLES_SUPERVISOR, NULL, sales_handle_void_decide},
   {TILL__V1__ENVELOPE__BODY_VOID_LIST_REQ, TILL__V1__ENVELOPE__BODY_VOID_LIST_RESP,
    "void list", ROLES_SUPERVISOR | ROLES_AUDITOR, sales_handle_void_list, NULL},
+  /* shifts and deposits */
+  {TILL__V1__ENVELOPE__BODY_SHIFT_OPEN_REQ, TILL__V1__ENVELOPE__BODY_SHIFT_OPEN_RESP,
+   "shift open", ROLES_CASHIER, NULL, shift_handle_open},
+  {TILL__V1__ENVELOPE__BODY_SHIFT_STATUS_REQ, TILL__V1__ENVELOPE__BODY_SHIFT_STATUS_RESP,
+   "shift status", ROLES_CASHIER | ROLES_SUPERVISOR | ROLES_AUDITOR, shift_handle_status, NULL},
+  {TILL__V1__ENVELOPE__BODY_SHIFT_CLOSE_REQ, TILL__V1__ENVELOPE__BODY_SHIFT_CLOSE_RESP,
+   "shift close", ROLES_CASHIER, NULL, shift_handle_close},
+  {TILL__V1__ENVELOPE__BODY_SHIFT_APPROVE_REQ, TILL__V1__ENVELOPE__BODY_SHIFT_APPROVE_RESP,
+   "shift approve", ROLES_SUPERVISOR, NULL, shift_handle_approve},
+  {TILL__V1__ENVELOPE__BODY_SHIFT_LIST_REQ, TILL__V1__ENVELOPE__BODY_SHIFT_LIST_RESP,
+   "shift list", ROLES_CASHIER | ROLES_SUPERVISOR | ROLES_AUDITOR, shift_handle_list, NULL},
+  {TILL__V1__ENVELOPE__BODY_DEPOSIT_CREATE_REQ, TILL__V1__ENVELOPE__BODY_DEPOSIT_CREATE_RESP,
+   "deposit create", ROLES_SUPERVISOR, NULL, deposit_handle_create},
+  {TILL__V1__ENVELOPE__BODY_DEPOSIT_CONFIRM_REQ, TILL__V1__ENVELOPE__BODY_DEPOSIT_CONFIRM_RESP,
+   "deposit confirm", ROLES_SUPERVISOR, NULL, deposit_handle_confirm},
+  {TILL__V1__ENVELOPE__BODY_UNDEPOSITED_REQ, TILL__V1__ENVELOPE__BODY_UNDEPOSITED_RESP,
+   "undeposited cash", ROLES_SUPERVISOR | ROLES_AUDITOR, deposit_handle_undeposited, NULL},
   /* audit: auditors read the chain; supervisors sign a checkpoint */
   {TILL__V1__ENVELOPE__BODY_AUDIT_EXPORT_REQ, TILL__V1__ENVELOPE__BODY_AUDIT_EXPORT_RESP,
    "audit export", ROLES_AUDITOR, audit_handle_export, NULL},

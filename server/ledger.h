@@ -69,6 +69,49 @@ typedef struct {
   int replayed;              /* same key and content seen before */
 } post_result_t;
 
+#define LEDGER_MAX_DENOMS 16
+#define LEDGER_MAX_DEPOSIT_SHIFTS 64
+#define LEDGER_COUNT_MAX 1000000
+
+typedef struct {
+  int64_t face;              /* fen */
+  int64_t count;
+} denom_count_t;
+
+/* The deployment's notes and coins (fen), from the config. */
+typedef struct {
+  int64_t face[LEDGER_MAX_DENOMS];
+  size_t n;
+} denoms_t;
+
+typedef struct {
+  uint8_t key[TILL_KEY_LEN];
+  const char *terminal;
+  const char *cashier;
+  size_t n_counts;
+  denom_count_t counts[LEDGER_MAX_DENOMS];
+} shift_open_t;
+
+typedef struct {
+  uint8_t key[TILL_KEY_LEN];
+  const char *terminal;
+  const char *cashier;
+  size_t n_counts;
+  denom_count_t counts[LEDGER_MAX_DENOMS];
+  int64_t noncash[METHOD_MAX + 1]; /* counted per method (cash slot unused) */
+  int noncash_given[METHOD_MAX + 1];
+} shift_close_t;
+
+typedef struct {
+  uint8_t key[TILL_KEY_LEN];
+  const char *terminal;
+  const char *supervisor;
+  const char *slip;
+  int64_t amount;
+  size_t n_shifts;
+  int64_t shifts[LEDGER_MAX_DEPOSIT_SHIFTS];
+} deposit_create_t;
+
 /* Load the chain head and the signing key (made, mode 0600, on first start)
  * on the writer's connection. NULL with err set. */
 ledger_t *ledger_open(store_conn_t *sc, const char *key_path, char *err, size_t errlen);
@@ -87,6 +130,36 @@ till_status_t ledger_post_sale(ledger_t *lg, store_conn_t *sc, const sale_req_t 
  * res->ref_id is the void id. */
 till_status_t ledger_decide_void(ledger_t *lg, store_conn_t *sc, const void_decision_t *d,
                                  post_result_t *res /* OUT */, char *err, size_t errlen);
+
+/* The open shift of <cashier> on <terminal>: 0 and *shift_id, or
+ * TILL_E_PRECONDITION with a message saying what to do. */
+till_status_t ledger_open_shift_of(store_conn_t *sc, const char *terminal, const char *cashier,
+                                   int64_t *shift_id /* OUT */, char *err, size_t errlen);
+
+/* Open a shift with its counted float (posted Dr drawer:shift:N / Cr safe).
+ * res->ref_id is the shift id. */
+till_status_t ledger_shift_open(ledger_t *lg, store_conn_t *sc, const denoms_t *denoms,
+                                const shift_open_t *req, post_result_t *res, char *err,
+                                size_t errlen);
+
+/* Blind close of the caller's open shift: record counts, post the cash
+ * variance to over_short:<cashier> and return the float to the safe, sign the
+ * chain head. res->ref_id is the shift id. */
+till_status_t ledger_shift_close(ledger_t *lg, store_conn_t *sc, const denoms_t *denoms,
+                                 const shift_close_t *req, post_result_t *res, char *err,
+                                 size_t errlen);
+
+/* Move closed shifts' cash to the bank in transit (Dr bank:transit / Cr each
+ * drawer). The amount must equal their counted cash less the floats returned.
+ * res->ref_id is the deposit id. */
+till_status_t ledger_deposit_create(ledger_t *lg, store_conn_t *sc, const deposit_create_t *req,
+                                    post_result_t *res, char *err, size_t errlen);
+
+/* The bank confirmed the deposit: Dr bank / Cr bank:transit. */
+till_status_t ledger_deposit_confirm(ledger_t *lg, store_conn_t *sc, const uint8_t key[TILL_KEY_LEN],
+                                     int64_t deposit_id, const char *terminal,
+                                     const char *supervisor, post_result_t *res, char *err,
+                                     size_t errlen);
 
 /* Sign the current chain head; *sig_id gets the chain_signatures row. A
  * chain with no transaction yet is signed as id 0 with the zero hash. */

@@ -28,7 +28,7 @@ usage(FILE *f)
           "  ca, crl, signing_key, tls_min_version, max_frame, max_connections,\n"
           "  handshake_timeout, idle_timeout, max_conn_buffer, max_inflight, session_ttl,\n"
           "  lockout_failures, lockout_window, lockout_duration, readers, max_batch,\n"
-          "  shutdown_grace, sync, log_level. See docs/operations.md.\n");
+          "  shutdown_grace, sync, denominations, log_level. See docs/operations.md.\n");
 }
 
 /* Read the bootstrap password without putting it on the command line. */

@@ -1,0 +1,518 @@
+/* cmd_shift.c -- till shift open|status|close|approve|list and
+ * till deposit create|confirm|pending; X- and Z-reports for 80 mm. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "print.h"
+#include "till_money.h"
+#include "till_util.h"
+
+#define MAX_COUNTS 16
+#define MAX_SHIFTS 63
+#define RETRY_ATTEMPTS 5
+
+static const char *const shift_states[] = {"?", "open", "closed", "approved"};
+
+static const char *
+shift_state(int s)
+{
+  return s >= 1 && s <= 3 ? shift_states[s] : "?";
+}
+
+/* "100x5,50x4,0.5x10" -> counts; "none" -> no notes at all. */
+static int
+parse_counts(const char *s, Till__V1__DenominationCount *counts,
+             Till__V1__DenominationCount **ptrs, size_t *n)
+{
+  char buf[512];
+  *n = 0;
+  if (!s || strlen(s) >= sizeof buf)
+    return -1;
+  if (strcmp(s, "none") == 0)
+    return 0;
+  snprintf(buf, sizeof buf, "%s", s);
+  char *save = NULL;
+  for (char *tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+    char *x = strchr(tok, 'x');
+    if (!x || *n == MAX_COUNTS)
+      return -1;
+    *x = '\0';
+    till__v1__denomination_count__init(&counts[*n]);
+    if (till_money_parse(tok, &counts[*n].face) != 0 ||
+        till_parse_i64(x + 1, 0, 1000000000, &counts[*n].count) != 0)
+      return -1;
+    ptrs[*n] = &counts[*n];
+    (*n)++;
+  }
+  return 0;
+}
+
+static void
+money(char *buf, int64_t fen)
+{
+  till_money_format(fen, buf, TILL_MONEY_STR_MAX);
+}
+
+static void
+rule(char c)
+{
+  for (int i = 0; i < PRINT_COLS; i++)
+    putchar(c);
+  putchar('\n');
+}
+
+static void
+line_money(const char *label, int64_t fen)
+{
+  char m[TILL_MONEY_STR_MAX];
+  money(m, fen);
+  printf("%-28s%14s\n", label, m);
+}
+
+static void
+print_report(const Till__V1__ShiftReport *r)
+{
+  char a[TILL_MONEY_STR_MAX], b[TILL_MONEY_STR_MAX], c[TILL_MONEY_STR_MAX], when[32];
+  int z = r->state != TILL__V1__SHIFT_STATE__SHIFT_OPEN;
+  rule('=');
+  printf("%*s%s\n", (PRINT_COLS - 17) / 2, "", z ? "Z-REPORT (CLOSED)" : "X-REPORT (RUNNING)");
+  rule('-');
+  printf("Shift     %lld (%s)\n", (long long)r->shift_id, shift_state((int)r->state));
+  printf("Terminal  %s\nCashier   %s\n", r->terminal_id, r->cashier);
+  fmt_time(r->opened_at, when, sizeof when);
+  printf("Opened    %s\n", when);
+  if (z) {
+    fmt_time(r->closed_at, when, sizeof when);
+    printf("Closed    %s\n", when);
+  }
+  rule('-');
+  line_money("Opening float", r->float_amount);
+  printf("Receipts  %-6d Voids %-5d Reprints %d\n", r->receipts, r->voids, r->reprints);
+  line_money("Voided", r->voided_amount);
+  line_money("Refunds", r->refunds);
+  rule('-');
+  printf("%-9s%11s%11s%11s\n", "Method", "Sales", "Voided", z ? "Counted" : "Expected");
+  for (size_t i = 0; i < r->n_methods; i++) {
+    const Till__V1__MethodTotal *m = r->methods[i];
+    money(a, m->sales_amount);
+    money(b, m->voided_amount);
+    money(c, z ? m->counted : m->expected);
+    printf("%-9s%11s%11s%11s\n", print_method((int)m->method), a, b, c);
+    if (z && m->method != TILL__V1__PAYMENT_METHOD__METHOD_CASH) {
+      money(a, m->expected);
+      money(b, m->variance);
+      printf("  expected %-9s variance %s\n", a, b);
+    }
+  }
+  rule('-');
+  printf("%-22s%6s%14s\n", "Item", "Qty", "Amount");
+  for (size_t i = 0; i < r->n_items; i++) {
+    const Till__V1__ItemTotal *it = r->items[i];
+    char name[23];
+    snprintf(name, sizeof name, "%s", it->item);
+    money(a, it->amount);
+    printf("%-22s%6lld%14s\n", name, (long long)it->quantity, a);
+  }
+  rule('-');
+  line_money("Expected cash (float incl.)", r->expected_cash);
+  if (z) {
+    line_money("Counted cash", r->counted_cash);
+    line_money(r->cash_variance < 0 ? "SHORT" : r->cash_variance > 0 ? "OVER" : "Variance",
+               r->cash_variance);
+  }
+  for (size_t i = 0; i < r->n_ranges; i++) {
+    const Till__V1__SeriesRange *s = r->ranges[i];
+    printf("Receipts  %s %lld..%lld (%d)\n", s->series, (long long)s->first_no,
+           (long long)s->last_no, s->count);
+  }
+  if (z && r->signature_txn_id)
+    printf("Chain     signed at transaction %lld\n", (long long)r->signature_txn_id);
+  if (r->approved_by[0]) {
+    fmt_time(r->approved_at, when, sizeof when);
+    printf("Approved  %s %s\n", r->approved_by, when);
+    if (r->note[0])
+      printf("Note      %.32s\n", r->note);
+  }
+  if (r->deposit_id)
+    printf("Deposit   %lld\n", (long long)r->deposit_id);
+  rule('=');
+}
+
+static void
+json_money_kv(const char *key, int64_t fen, int comma)
+{
+  char m[TILL_MONEY_STR_MAX];
+  money(m, fen);
+  printf("%s\"%s\":\"%s\"", comma ? "," : "", key, m);
+}
+
+static void
+json_counts(const char *key, Till__V1__DenominationCount **c, size_t n)
+{
+  printf(",\"%s\":[", key);
+  for (size_t i = 0; i < n; i++) {
+    printf("%s{", i ? "," : "");
+    json_money_kv("face", c[i]->face, 0);
+    printf(",\"count\":%lld}", (long long)c[i]->count);
+  }
+  printf("]");
+}
+
+static void
+print_report_json(const Till__V1__ShiftReport *r, int replayed)
+{
+  printf("{\"shift_id\":%lld,\"state\":\"%s\",\"terminal\":", (long long)r->shift_id,
+         shift_state((int)r->state));
+  json_str(stdout, r->terminal_id);
+  printf(",\"cashier\":");
+  json_str(stdout, r->cashier);
+  printf(",\"opened_at\":%lld,\"closed_at\":%lld", (long long)r->opened_at, (long long)r->closed_at);
+  json_money_kv("float", r->float_amount, 1);
+  printf(",\"receipts\":%d,\"voids\":%d,\"reprints\":%d", r->receipts, r->voids, r->reprints);
+  json_money_kv("voided", r->voided_amount, 1);
+  json_money_kv("refunds", r->refunds, 1);
+  json_money_kv("expected_cash", r->expected_cash, 1);
+  json_money_kv("counted_cash", r->counted_cash, 1);
+  json_money_kv("cash_variance", r->cash_variance, 1);
+  printf(",\"methods\":[");
+  for (size_t i = 0; i < r->n_methods; i++) {
+    const Till__V1__MethodTotal *m = r->methods[i];
+    printf("%s{\"method\":\"%s\",\"sales\":%d", i ? "," : "", print_method((int)m->method), m->sales);
+    json_money_kv("sales_amount", m->sales_amount, 1);
+    json_money_kv("voided", m->voided_amount, 1);
+    json_money_kv("expected", m->expected, 1);
+    json_money_kv("counted", m->counted, 1);
+    json_money_kv("variance", m->variance, 1);
+    printf("}");
+  }
+  printf("],\"items\":[");
+  for (size_t i = 0; i < r->n_items; i++) {
+    printf("%s{\"item\":", i ? "," : "");
+    json_str(stdout, r->items[i]->item);
+    printf(",\"name\":");
+    json_str(stdout, r->items[i]->name);
+    printf(",\"quantity\":%lld", (long long)r->items[i]->quantity);
+    json_money_kv("amount", r->items[i]->amount, 1);
+    printf("}");
+  }
+  printf("],\"ranges\":[");
+  for (size_t i = 0; i < r->n_ranges; i++) {
+    printf("%s{\"series\":", i ? "," : "");
+    json_str(stdout, r->ranges[i]->series);
+    printf(",\"first\":%lld,\"last\":%lld,\"count\":%d}", (long long)r->ranges[i]->first_no,
+           (long long)r->ranges[i]->last_no, r->ranges[i]->count);
+  }
+  printf("]");
+  json_counts("float_count", r->float_count, r->n_float_count);
+  json_counts("cash_count", r->cash_count, r->n_cash_count);
+  printf(",\"signature_txn_id\":%lld,\"approved_by\":", (long long)r->signature_txn_id);
+  json_str(stdout, r->approved_by);
+  printf(",\"approved_at\":%lld,\"note\":", (long long)r->approved_at);
+  json_str(stdout, r->note);
+  printf(",\"deposit_id\":%lld,\"replayed\":%s}\n", (long long)r->deposit_id,
+         replayed ? "true" : "false");
+}
+
+static void
+show_report(cli_t *cli, const Till__V1__ShiftReport *r, int replayed)
+{
+  if (!r)
+    return;
+  if (cli->json)
+    print_report_json(r, replayed);
+  else
+    print_report(r);
+}
+
+static int
+key_into(cli_t *cli, uint8_t key[16], ProtobufCBinaryData *out)
+{
+  int rc = cli_idempotency_key(cli, key);
+  out->data = key;
+  out->len = 16;
+  return rc;
+}
+
+static void
+print_summaries(cli_t *cli, Till__V1__ShiftSummary **s, size_t n)
+{
+  char counted[TILL_MONEY_STR_MAX], var[TILL_MONEY_STR_MAX], dep[TILL_MONEY_STR_MAX], when[32];
+  if (cli->json)
+    printf("[");
+  else
+    printf("%-6s %-12s %-12s %-9s %-19s %12s %10s %12s %s\n", "SHIFT", "TERMINAL", "CASHIER",
+           "STATE", "CLOSED", "COUNTED", "VARIANCE", "TO DEPOSIT", "DEPOSIT");
+  for (size_t i = 0; i < n; i++) {
+    money(counted, s[i]->counted_cash);
+    money(var, s[i]->cash_variance);
+    money(dep, s[i]->depositable);
+    if (cli->json) {
+      printf("%s{\"shift_id\":%lld,\"terminal\":", i ? "," : "", (long long)s[i]->shift_id);
+      json_str(stdout, s[i]->terminal_id);
+      printf(",\"cashier\":");
+      json_str(stdout, s[i]->cashier);
+      printf(",\"state\":\"%s\",\"opened_at\":%lld,\"closed_at\":%lld,\"counted_cash\":\"%s\","
+             "\"cash_variance\":\"%s\",\"depositable\":\"%s\",\"deposit_id\":%lld}",
+             shift_state((int)s[i]->state), (long long)s[i]->opened_at,
+             (long long)s[i]->closed_at, counted, var, dep, (long long)s[i]->deposit_id);
+      continue;
+    }
+    fmt_time(s[i]->closed_at, when, sizeof when);
+    printf("%-6lld %-12s %-12s %-9s %-19s %12s %10s %12s %s\n", (long long)s[i]->shift_id,
+           s[i]->terminal_id, s[i]->cashier, shift_state((int)s[i]->state), when, counted, var,
+           dep, s[i]->deposit_id ? "yes" : "-");
+  }
+  if (cli->json)
+    printf("]\n");
+}
+
+int
+cmd_shift(cli_t *cli)
+{
+  Till__V1__Envelope req = TILL__V1__ENVELOPE__INIT;
+  Till__V1__ShiftOpenRequest open = TILL__V1__SHIFT_OPEN_REQUEST__INIT;
+  Till__V1__ShiftStatusRequest status = TILL__V1__SHIFT_STATUS_REQUEST__INIT;
+  Till__V1__ShiftCloseRequest close = TILL__V1__SHIFT_CLOSE_REQUEST__INIT;
+  Till__V1__ShiftApproveRequest approve = TILL__V1__SHIFT_APPROVE_REQUEST__INIT;
+  Till__V1__ShiftListRequest list = TILL__V1__SHIFT_LIST_REQUEST__INIT;
+  Till__V1__DenominationCount counts[MAX_COUNTS], *cptr[MAX_COUNTS];
+  Till__V1__MethodAmount nc[8], *ncptr[8];
+  uint8_t key[16];
+  int rc, retry = 0;
+  const char *usage =
+    "usage: till shift open --count 100x5,50x4,...|none\n"
+    "       till shift status [SHIFT]\n"
+    "       till shift close --count 100x5,...|none [--noncash card=120.00,wechat=35.50]\n"
+    "       till shift approve SHIFT [--note TEXT]\n"
+    "       till shift list [--state open|closed|approved]";
+  const char *verb = cli_arg(cli, 1);
+  if (!verb)
+    return cli_usage_error("%s", usage);
+  if (strcmp(verb, "open") == 0 || strcmp(verb, "close") == 0) {
+    size_t n;
+    const char *count = cli_opt(cli, "--count");
+    if (!count || parse_counts(count, counts, cptr, &n) != 0)
+      return cli_usage_error("--count must look like 100x5,50x4,0.5x10 (face in yuan x number) "
+                             "or 'none'");
+    if (strcmp(verb, "open") == 0) {
+      if ((rc = key_into(cli, key, &open.idempotency_key)) != 0)
+        return rc;
+      open.float_count = cptr;
+      open.n_float_count = n;
+      req.body_case = TILL__V1__ENVELOPE__BODY_SHIFT_OPEN_REQ;
+      req.shift_open_req = &open;
+    } else {
+      if ((rc = key_into(cli, key, &close.idempotency_key)) != 0)
+        return rc;
+      close.cash_count = cptr;
+      close.n_cash_count = n;
+      const char *noncash = cli_opt(cli, "--noncash");
+      if (noncash) {
+        char buf[512];
+        if (strlen(noncash) >= sizeof buf)
+          return cli_usage_error("--noncash is too long");
+        snprintf(buf, sizeof buf, "%s", noncash);
+        char *save = NULL;
+        for (char *tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+          char *eq = strchr(tok, '=');
+          int m = 0;
+          if (eq) {
+            *eq = '\0';
+            for (int k = 2; k <= 7; k++)
+              if (strcmp(tok, print_method(k)) == 0)
+                m = k;
+          }
+          if (!eq || !m || close.n_noncash == 6)
+            return cli_usage_error("--noncash must look like card=120.00,wechat=35.50");
+          till__v1__method_amount__init(&nc[close.n_noncash]);
+          nc[close.n_noncash].method = (Till__V1__PaymentMethod)m;
+          if (till_money_parse(eq + 1, &nc[close.n_noncash].amount) != 0)
+            return cli_usage_error("--noncash %s: '%s' is not an amount", tok, eq + 1);
+          ncptr[close.n_noncash] = &nc[close.n_noncash];
+          close.n_noncash++;
+        }
+        close.noncash = ncptr;
+      }
+      req.body_case = TILL__V1__ENVELOPE__BODY_SHIFT_CLOSE_REQ;
+      req.shift_close_req = &close;
+    }
+    retry = 1;
+  } else if (strcmp(verb, "status") == 0) {
+    const char *id = cli_arg(cli, 2);
+    if (id && till_parse_i64(id, 1, INT64_MAX, &status.shift_id) != 0)
+      return cli_usage_error("%s", usage);
+    req.body_case = TILL__V1__ENVELOPE__BODY_SHIFT_STATUS_REQ;
+    req.shift_status_req = &status;
+  } else if (strcmp(verb, "approve") == 0) {
+    const char *id = cli_arg(cli, 2), *note = cli_opt(cli, "--note");
+    if (!id || till_parse_i64(id, 1, INT64_MAX, &approve.shift_id) != 0)
+      return cli_usage_error("%s", usage);
+    approve.note = (char *)(note ? note : "");
+    req.body_case = TILL__V1__ENVELOPE__BODY_SHIFT_APPROVE_REQ;
+    req.shift_approve_req = &approve;
+  } else if (strcmp(verb, "list") == 0) {
+    const char *state = cli_opt(cli, "--state");
+    if (state) {
+      for (int s = 1; s <= 3; s++)
+        if (strcmp(state, shift_state(s)) == 0)
+          list.state = (Till__V1__ShiftState)s;
+      if (!list.state)
+        return cli_usage_error("--state must be open, closed or approved");
+    }
+    req.body_case = TILL__V1__ENVELOPE__BODY_SHIFT_LIST_REQ;
+    req.shift_list_req = &list;
+  } else {
+    return cli_usage_error("%s", usage);
+  }
+  Till__V1__Envelope *resp =
+    retry ? cli_call_retry(cli, &req, RETRY_ATTEMPTS, &rc) : cli_call(cli, &req, 1, &rc);
+  if (!resp)
+    return rc;
+  switch (resp->body_case) {
+  case TILL__V1__ENVELOPE__BODY_SHIFT_OPEN_RESP:
+    if (!cli->json)
+      printf("shift opened\n");
+    show_report(cli, resp->shift_open_resp->report, resp->shift_open_resp->replayed);
+    break;
+  case TILL__V1__ENVELOPE__BODY_SHIFT_STATUS_RESP:
+    show_report(cli, resp->shift_status_resp->report, 0);
+    break;
+  case TILL__V1__ENVELOPE__BODY_SHIFT_CLOSE_RESP:
+    show_report(cli, resp->shift_close_resp->report, resp->shift_close_resp->replayed);
+    break;
+  case TILL__V1__ENVELOPE__BODY_SHIFT_APPROVE_RESP:
+    if (!cli->json)
+      printf("shift approved\n");
+    show_report(cli, resp->shift_approve_resp->report, 0);
+    break;
+  case TILL__V1__ENVELOPE__BODY_SHIFT_LIST_RESP:
+    print_summaries(cli, resp->shift_list_resp->shifts, resp->shift_list_resp->n_shifts);
+    break;
+  default:
+    fprintf(stderr, "till: unexpected answer\n");
+    rc = EXIT_CONN;
+  }
+  till__v1__envelope__free_unpacked(resp, NULL);
+  return rc;
+}
+
+static void
+print_deposit(cli_t *cli, const Till__V1__DepositInfo *d, int replayed)
+{
+  char amount[TILL_MONEY_STR_MAX];
+  money(amount, d->amount);
+  const char *state = d->state == TILL__V1__DEPOSIT_STATE__DEPOSIT_CONFIRMED ? "confirmed"
+                                                                            : "in transit";
+  if (cli->json) {
+    printf("{\"id\":%lld,\"slip\":", (long long)d->id);
+    json_str(stdout, d->slip);
+    printf(",\"amount\":\"%s\",\"state\":\"%s\",\"shifts\":[", amount, state);
+    for (size_t i = 0; i < d->n_shift_ids; i++)
+      printf("%s%lld", i ? "," : "", (long long)d->shift_ids[i]);
+    printf("],\"created_by\":");
+    json_str(stdout, d->created_by);
+    printf(",\"confirmed_by\":");
+    json_str(stdout, d->confirmed_by);
+    printf(",\"txn_id\":%lld,\"confirm_txn_id\":%lld,\"replayed\":%s}\n", (long long)d->txn_id,
+           (long long)d->confirm_txn_id, replayed ? "true" : "false");
+    return;
+  }
+  printf("deposit %lld  slip %s  %s  %s  shifts", (long long)d->id, d->slip, amount, state);
+  for (size_t i = 0; i < d->n_shift_ids; i++)
+    printf(" %lld", (long long)d->shift_ids[i]);
+  printf("\n");
+}
+
+int
+cmd_deposit(cli_t *cli)
+{
+  Till__V1__Envelope req = TILL__V1__ENVELOPE__INIT;
+  Till__V1__DepositCreateRequest create = TILL__V1__DEPOSIT_CREATE_REQUEST__INIT;
+  Till__V1__DepositConfirmRequest confirm = TILL__V1__DEPOSIT_CONFIRM_REQUEST__INIT;
+  Till__V1__UndepositedRequest pending = TILL__V1__UNDEPOSITED_REQUEST__INIT;
+  int64_t ids[MAX_SHIFTS];
+  uint8_t key[16];
+  int rc, retry = 0;
+  const char *usage = "usage: till deposit create --shifts 3,4 --slip NO --amount YUAN\n"
+                      "       till deposit confirm DEPOSIT\n"
+                      "       till deposit pending [--hours 24]";
+  const char *verb = cli_arg(cli, 1);
+  if (!verb)
+    return cli_usage_error("%s", usage);
+  if (strcmp(verb, "create") == 0) {
+    const char *shifts = cli_opt(cli, "--shifts"), *slip = cli_opt(cli, "--slip");
+    const char *amount = cli_opt(cli, "--amount");
+    char buf[512];
+    if (!shifts || !slip || !amount || strlen(shifts) >= sizeof buf)
+      return cli_usage_error("%s", usage);
+    if (till_money_parse(amount, &create.amount) != 0)
+      return cli_usage_error("--amount '%s' is not an amount", amount);
+    snprintf(buf, sizeof buf, "%s", shifts);
+    char *save = NULL;
+    for (char *tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+      if (create.n_shift_ids == MAX_SHIFTS ||
+          till_parse_i64(tok, 1, INT64_MAX, &ids[create.n_shift_ids]) != 0)
+        return cli_usage_error("--shifts must be a list of shift numbers like 3,4");
+      create.n_shift_ids++;
+    }
+    create.shift_ids = ids;
+    create.slip = (char *)slip;
+    if ((rc = key_into(cli, key, &create.idempotency_key)) != 0)
+      return rc;
+    req.body_case = TILL__V1__ENVELOPE__BODY_DEPOSIT_CREATE_REQ;
+    req.deposit_create_req = &create;
+    retry = 1;
+  } else if (strcmp(verb, "confirm") == 0) {
+    const char *id = cli_arg(cli, 2);
+    if (!id || till_parse_i64(id, 1, INT64_MAX, &confirm.deposit_id) != 0)
+      return cli_usage_error("%s", usage);
+    if ((rc = key_into(cli, key, &confirm.idempotency_key)) != 0)
+      return rc;
+    req.body_case = TILL__V1__ENVELOPE__BODY_DEPOSIT_CONFIRM_REQ;
+    req.deposit_confirm_req = &confirm;
+    retry = 1;
+  } else if (strcmp(verb, "pending") == 0) {
+    const char *hours = cli_opt(cli, "--hours");
+    int64_t h = 24;
+    if (hours && till_parse_i64(hours, 0, 24 * 366, &h) != 0)
+      return cli_usage_error("--hours must be 0 to 8784");
+    pending.hours = (int32_t)h;
+    req.body_case = TILL__V1__ENVELOPE__BODY_UNDEPOSITED_REQ;
+    req.undeposited_req = &pending;
+  } else {
+    return cli_usage_error("%s", usage);
+  }
+  Till__V1__Envelope *resp =
+    retry ? cli_call_retry(cli, &req, RETRY_ATTEMPTS, &rc) : cli_call(cli, &req, 1, &rc);
+  if (!resp)
+    return rc;
+  switch (resp->body_case) {
+  case TILL__V1__ENVELOPE__BODY_DEPOSIT_CREATE_RESP:
+    print_deposit(cli, resp->deposit_create_resp->deposit, resp->deposit_create_resp->replayed);
+    break;
+  case TILL__V1__ENVELOPE__BODY_DEPOSIT_CONFIRM_RESP:
+    print_deposit(cli, resp->deposit_confirm_resp->deposit, resp->deposit_confirm_resp->replayed);
+    break;
+  case TILL__V1__ENVELOPE__BODY_UNDEPOSITED_RESP: {
+    const Till__V1__UndepositedResponse *u = resp->undeposited_resp;
+    char total[TILL_MONEY_STR_MAX];
+    money(total, u->total);
+    if (!cli->json) {
+      printf("cash closed more than %d hours ago and not deposited: %s\n", pending.hours, total);
+      print_summaries(cli, u->shifts, u->n_shifts);
+    } else {
+      printf("{\"hours\":%d,\"total\":\"%s\",\"shifts\":", pending.hours, total);
+      print_summaries(cli, u->shifts, u->n_shifts);
+      printf("}\n");
+    }
+    break;
+  }
+  default:
+    fprintf(stderr, "till: unexpected answer\n");
+    rc = EXIT_CONN;
+  }
+  till__v1__envelope__free_unpacked(resp, NULL);
+  return rc;
+}

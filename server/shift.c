@@ -1,0 +1,667 @@
+/* shift.c -- shift and deposit handlers and the X/Z report; see shift.h. */
+#include "shift.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "dispatch.h"
+#include "ledger.h"
+#include "till_util.h"
+
+#define SHIFT_LIST_MAX 1000
+#define SLIP_MAX 64
+#define NOTE_MAX 200
+
+static const char sql_shift[] =
+  "SELECT terminal_id, cashier, state, opened_at, float_amount, coalesce(closed_at, 0),"
+  " coalesce(expected_cash, 0), coalesce(counted_cash, 0), coalesce(cash_variance, 0),"
+  " coalesce(signature_txn_id, 0), coalesce(approved_by, ''), coalesce(approved_at, 0), note,"
+  " coalesce(deposit_id, 0) FROM shifts WHERE id = ?";
+static const char sql_counts[] =
+  "SELECT phase, face, count FROM shift_counts WHERE shift_id = ? ORDER BY phase, face DESC";
+/* the first entry of a sale or a void is the payment account's */
+static const char sql_methods[] =
+  "SELECT j.method, j.kind, count(*), coalesce(sum(e.amount), 0) FROM journal j"
+  " JOIN entries e ON e.txn_id = j.id AND e.seq = 1"
+  " WHERE j.shift_id = ? AND j.kind IN ('sale', 'void') GROUP BY j.method, j.kind";
+static const char sql_noncash[] =
+  "SELECT method, counted, expected FROM shift_noncash WHERE shift_id = ?";
+static const char sql_drawer[] =
+  "SELECT coalesce(sum(amount), 0) FROM entries WHERE account = ?";
+static const char sql_items[] =
+  "SELECT e.item, coalesce(f.name, e.item),"
+  " sum(CASE WHEN j.kind = 'void' THEN -e.quantity ELSE e.quantity END), -sum(e.amount)"
+  " FROM entries e JOIN journal j ON j.id = e.txn_id LEFT JOIN fee_items f ON f.code = e.item"
+  " WHERE j.shift_id = ? AND e.item != '' GROUP BY e.item ORDER BY e.item";
+static const char sql_reprints[] =
+  "SELECT count(*) FROM reprints p JOIN journal j ON j.id = p.txn_id WHERE j.shift_id = ?";
+static const char sql_ranges[] =
+  "SELECT series, min(receipt_no), max(receipt_no), count(*) FROM journal"
+  " WHERE shift_id = ? AND series IS NOT NULL GROUP BY series ORDER BY series";
+
+static int
+step_one_int64(store_conn_t *sc, const char *sql, int64_t id, int64_t *out)
+{
+  sqlite3_stmt *st = store_stmt(sc, sql);
+  if (!st)
+    return -1;
+  sqlite3_bind_int64(st, 1, id);
+  int rc = sqlite3_step(st);
+  if (rc == SQLITE_ROW)
+    *out = sqlite3_column_int64(st, 0);
+  sqlite3_reset(st);
+  return rc == SQLITE_ROW ? 0 : -1;
+}
+
+/* The method total for <m>, creating it in the report if needed. */
+static Till__V1__MethodTotal *
+method_slot(req_t *r, Till__V1__ShiftReport *rep, int m)
+{
+  for (size_t i = 0; i < rep->n_methods; i++)
+    if ((int)rep->methods[i]->method == m)
+      return rep->methods[i];
+  if (rep->n_methods == METHOD_MAX)
+    return NULL;
+  Till__V1__MethodTotal *t = req_alloc(r, sizeof *t);
+  if (!t)
+    return NULL;
+  till__v1__method_total__init(t);
+  t->method = (Till__V1__PaymentMethod)m;
+  rep->methods[rep->n_methods++] = t;
+  return t;
+}
+
+static till_status_t
+load_counts(req_t *r, store_conn_t *sc, int64_t id, Till__V1__ShiftReport *rep)
+{
+  sqlite3_stmt *st = store_stmt(sc, sql_counts);
+  if (!st)
+    return req_fail(r, TILL_E_INTERNAL, "internal error");
+  rep->float_count = req_alloc(r, 2 * LEDGER_MAX_DENOMS * sizeof *rep->float_count);
+  rep->cash_count = req_alloc(r, 2 * LEDGER_MAX_DENOMS * sizeof *rep->cash_count);
+  if (!rep->float_count || !rep->cash_count)
+    return req_fail(r, TILL_E_INTERNAL, "out of memory");
+  sqlite3_bind_int64(st, 1, id);
+  while (sqlite3_step(st) == SQLITE_ROW) {
+    int open = strcmp((const char *)sqlite3_column_text(st, 0), "open") == 0;
+    size_t *n = open ? &rep->n_float_count : &rep->n_cash_count;
+    Till__V1__DenominationCount **arr = open ? rep->float_count : rep->cash_count;
+    if (*n == 2 * LEDGER_MAX_DENOMS)
+      continue;
+    Till__V1__DenominationCount *d = req_alloc(r, sizeof *d);
+    if (!d)
+      break;
+    till__v1__denomination_count__init(d);
+    d->face = sqlite3_column_int64(st, 1);
+    d->count = sqlite3_column_int64(st, 2);
+    arr[(*n)++] = d;
+  }
+  sqlite3_reset(st);
+  return TILL_OK;
+}
+
+/* Build the X-report (open shift) or Z-report (closed) of shift <id>. */
+static till_status_t
+report_build(req_t *r, store_conn_t *sc, int64_t id, Till__V1__ShiftReport **out)
+{
+  Till__V1__ShiftReport *rep = req_alloc(r, sizeof *rep);
+  if (!rep)
+    return req_fail(r, TILL_E_INTERNAL, "out of memory");
+  till__v1__shift_report__init(rep);
+  sqlite3_stmt *st = store_stmt(sc, sql_shift);
+  if (!st)
+    return req_fail(r, TILL_E_INTERNAL, "internal error");
+  sqlite3_bind_int64(st, 1, id);
+  int rc = sqlite3_step(st);
+  if (rc != SQLITE_ROW) {
+    sqlite3_reset(st);
+    return req_fail(r, rc == SQLITE_DONE ? TILL_E_NOT_FOUND : TILL_E_UNAVAILABLE,
+                    "no shift %lld", (long long)id);
+  }
+  rep->shift_id = id;
+  rep->terminal_id = req_strdup(r, (const char *)sqlite3_column_text(st, 0));
+  rep->cashier = req_strdup(r, (const char *)sqlite3_column_text(st, 1));
+  rep->state = (Till__V1__ShiftState)sqlite3_column_int(st, 2);
+  rep->opened_at = sqlite3_column_int64(st, 3);
+  rep->float_amount = sqlite3_column_int64(st, 4);
+  rep->closed_at = sqlite3_column_int64(st, 5);
+  rep->expected_cash = sqlite3_column_int64(st, 6);
+  rep->counted_cash = sqlite3_column_int64(st, 7);
+  rep->cash_variance = sqlite3_column_int64(st, 8);
+  rep->signature_txn_id = sqlite3_column_int64(st, 9);
+  rep->approved_by = req_strdup(r, (const char *)sqlite3_column_text(st, 10));
+  rep->approved_at = sqlite3_column_int64(st, 11);
+  rep->note = req_strdup(r, (const char *)sqlite3_column_text(st, 12));
+  rep->deposit_id = sqlite3_column_int64(st, 13);
+  sqlite3_reset(st);
+  if (!rep->terminal_id || !rep->cashier || !rep->approved_by || !rep->note)
+    return req_fail(r, TILL_E_INTERNAL, "out of memory");
+  if (load_counts(r, sc, id, rep) != TILL_OK)
+    return r->status;
+
+  rep->methods = req_alloc(r, METHOD_MAX * sizeof *rep->methods);
+  if (!rep->methods || !method_slot(r, rep, METHOD_CASH))
+    return req_fail(r, TILL_E_INTERNAL, "out of memory");
+  st = store_stmt(sc, sql_methods);
+  if (!st)
+    return req_fail(r, TILL_E_INTERNAL, "internal error");
+  sqlite3_bind_int64(st, 1, id);
+  while (sqlite3_step(st) == SQLITE_ROW) {
+    int m = ledger_method_from_name((const char *)sqlite3_column_text(st, 0));
+    int is_void = strcmp((const char *)sqlite3_column_text(st, 1), "void") == 0;
+    Till__V1__MethodTotal *t = m ? method_slot(r, rep, m) : NULL;
+    if (!t)
+      continue;
+    int64_t n = sqlite3_column_int64(st, 2), sum = sqlite3_column_int64(st, 3);
+    if (is_void) {
+      t->voided_amount += -sum;
+      rep->voids += (int32_t)n;
+      rep->voided_amount += -sum;
+    } else {
+      t->sales += (int32_t)n;
+      t->sales_amount += sum;
+      rep->receipts += (int32_t)n;
+    }
+  }
+  sqlite3_reset(st);
+  for (size_t i = 0; i < rep->n_methods; i++) {
+    Till__V1__MethodTotal *t = rep->methods[i];
+    t->expected = t->sales_amount - t->voided_amount;
+  }
+  /* cash: the drawer, float included; a closed shift keeps what close saw */
+  Till__V1__MethodTotal *cash = method_slot(r, rep, METHOD_CASH);
+  if (rep->state == TILL__V1__SHIFT_STATE__SHIFT_OPEN) {
+    char drawer[64];
+    snprintf(drawer, sizeof drawer, "drawer:shift:%lld", (long long)id);
+    st = store_stmt(sc, sql_drawer);
+    if (!st)
+      return req_fail(r, TILL_E_INTERNAL, "internal error");
+    sqlite3_bind_text(st, 1, drawer, -1, SQLITE_STATIC);
+    if (sqlite3_step(st) == SQLITE_ROW)
+      rep->expected_cash = sqlite3_column_int64(st, 0);
+    sqlite3_reset(st);
+  } else {
+    cash->counted = rep->counted_cash;
+    cash->variance = rep->cash_variance;
+  }
+  cash->expected = rep->expected_cash;
+  st = store_stmt(sc, sql_noncash);
+  if (!st)
+    return req_fail(r, TILL_E_INTERNAL, "internal error");
+  sqlite3_bind_int64(st, 1, id);
+  while (sqlite3_step(st) == SQLITE_ROW) {
+    int m = ledger_method_from_name((const char *)sqlite3_column_text(st, 0));
+    Till__V1__MethodTotal *t = m ? method_slot(r, rep, m) : NULL;
+    if (!t)
+      continue;
+    t->counted = sqlite3_column_int64(st, 1);
+    t->expected = sqlite3_column_int64(st, 2);
+    t->variance = t->counted - t->expected;
+  }
+  sqlite3_reset(st);
+
+  int64_t n_items = 0;
+  st = store_stmt(sc, sql_items);
+  if (!st)
+    return req_fail(r, TILL_E_INTERNAL, "internal error");
+  size_t cap = 64;
+  rep->items = req_alloc(r, cap * sizeof *rep->items);
+  sqlite3_bind_int64(st, 1, id);
+  while (rep->items && sqlite3_step(st) == SQLITE_ROW) {
+    if (rep->n_items == cap) {
+      Till__V1__ItemTotal **bigger = req_alloc(r, 2 * cap * sizeof *bigger);
+      if (!bigger)
+        break;
+      memcpy(bigger, rep->items, cap * sizeof *bigger);
+      rep->items = bigger;
+      cap *= 2;
+    }
+    Till__V1__ItemTotal *it = req_alloc(r, sizeof *it);
+    if (!it)
+      break;
+    till__v1__item_total__init(it);
+    it->item = req_strdup(r, (const char *)sqlite3_column_text(st, 0));
+    it->name = req_strdup(r, (const char *)sqlite3_column_text(st, 1));
+    it->quantity = sqlite3_column_int64(st, 2);
+    it->amount = sqlite3_column_int64(st, 3);
+    rep->items[rep->n_items++] = it;
+    n_items++;
+  }
+  sqlite3_reset(st);
+  int64_t reprints = 0;
+  if (step_one_int64(sc, sql_reprints, id, &reprints) == 0)
+    rep->reprints = (int32_t)reprints;
+  st = store_stmt(sc, sql_ranges);
+  if (!st)
+    return req_fail(r, TILL_E_INTERNAL, "internal error");
+  rep->ranges = req_alloc(r, 64 * sizeof *rep->ranges);
+  sqlite3_bind_int64(st, 1, id);
+  while (rep->ranges && rep->n_ranges < 64 && sqlite3_step(st) == SQLITE_ROW) {
+    Till__V1__SeriesRange *sr = req_alloc(r, sizeof *sr);
+    if (!sr)
+      break;
+    till__v1__series_range__init(sr);
+    sr->series = req_strdup(r, (const char *)sqlite3_column_text(st, 0));
+    sr->first_no = sqlite3_column_int64(st, 1);
+    sr->last_no = sqlite3_column_int64(st, 2);
+    sr->count = sqlite3_column_int(st, 3);
+    rep->ranges[rep->n_ranges++] = sr;
+  }
+  sqlite3_reset(st);
+  *out = rep;
+  return TILL_OK;
+}
+
+static till_status_t
+check_key(req_t *r, ProtobufCBinaryData key, uint8_t out[TILL_KEY_LEN])
+{
+  if (key.len != TILL_KEY_LEN)
+    return req_fail(r, TILL_E_INVALID, "idempotency_key must be %d bytes", TILL_KEY_LEN);
+  memcpy(out, key.data, TILL_KEY_LEN);
+  return TILL_OK;
+}
+
+static till_status_t
+copy_counts(req_t *r, Till__V1__DenominationCount **in, size_t n, denom_count_t *out,
+            size_t *n_out)
+{
+  if (n > LEDGER_MAX_DENOMS)
+    return req_fail(r, TILL_E_INVALID, "at most %d denominations in a count", LEDGER_MAX_DENOMS);
+  for (size_t i = 0; i < n; i++) {
+    out[i].face = in[i]->face;
+    out[i].count = in[i]->count;
+  }
+  *n_out = n;
+  return TILL_OK;
+}
+
+static void
+config_denoms(denoms_t *d)
+{
+  const config_t *cfg = dispatch_config();
+  d->n = cfg->n_denominations < LEDGER_MAX_DENOMS ? cfg->n_denominations : LEDGER_MAX_DENOMS;
+  for (size_t i = 0; i < d->n; i++)
+    d->face[i] = cfg->denominations[i];
+}
+
+till_status_t
+shift_handle_open(req_t *r, store_conn_t *sc)
+{
+  const Till__V1__ShiftOpenRequest *in = r->env->shift_open_req;
+  shift_open_t req;
+  post_result_t res;
+  denoms_t denoms;
+  char err[256];
+  memset(&req, 0, sizeof req);
+  if (check_key(r, in->idempotency_key, req.key) != TILL_OK ||
+      copy_counts(r, in->float_count, in->n_float_count, req.counts, &req.n_counts) != TILL_OK)
+    return r->status;
+  req.terminal = r->terminal;
+  req.cashier = r->actor.user;
+  config_denoms(&denoms);
+  till_status_t st = ledger_shift_open(dispatch_ledger(), sc, &denoms, &req, &res, err, sizeof err);
+  if (st != TILL_OK)
+    return req_fail(r, st, "%s", err);
+  Till__V1__ShiftOpenResponse *resp = req_alloc(r, sizeof *resp);
+  if (!resp)
+    return req_fail(r, TILL_E_INTERNAL, "out of memory");
+  till__v1__shift_open_response__init(resp);
+  resp->replayed = res.replayed != 0;
+  if (report_build(r, sc, res.ref_id, &resp->report) != TILL_OK)
+    return r->status;
+  r->resp.body_case = TILL__V1__ENVELOPE__BODY_SHIFT_OPEN_RESP;
+  r->resp.shift_open_resp = resp;
+  return TILL_OK;
+}
+
+/* May the caller see shift <id>? Cashiers only their own. */
+static till_status_t
+may_see(req_t *r, store_conn_t *sc, int64_t id)
+{
+  static const char sql[] = "SELECT cashier FROM shifts WHERE id = ?";
+  if (r->actor.roles & (ROLES_SUPERVISOR | ROLES_AUDITOR))
+    return TILL_OK;
+  sqlite3_stmt *st = store_stmt(sc, sql);
+  if (!st)
+    return req_fail(r, TILL_E_INTERNAL, "internal error");
+  sqlite3_bind_int64(st, 1, id);
+  int rc = sqlite3_step(st);
+  int mine = rc == SQLITE_ROW && strcmp((const char *)sqlite3_column_text(st, 0), r->actor.user) == 0;
+  sqlite3_reset(st);
+  if (rc == SQLITE_DONE)
+    return req_fail(r, TILL_E_NOT_FOUND, "no shift %lld", (long long)id);
+  if (!mine)
+    return req_fail(r, TILL_E_DENIED, "shift %lld is not yours", (long long)id);
+  return TILL_OK;
+}
+
+till_status_t
+shift_handle_status(req_t *r, store_conn_t *sc)
+{
+  const Till__V1__ShiftStatusRequest *in = r->env->shift_status_req;
+  int64_t id = in->shift_id;
+  char err[256];
+  if (id < 0)
+    return req_fail(r, TILL_E_INVALID, "shift id must be positive");
+  if (id == 0) {
+    till_status_t st = ledger_open_shift_of(sc, r->terminal, r->actor.user, &id, err, sizeof err);
+    if (st != TILL_OK)
+      return req_fail(r, st, "%s", err);
+  } else if (may_see(r, sc, id) != TILL_OK) {
+    return r->status;
+  }
+  Till__V1__ShiftStatusResponse *resp = req_alloc(r, sizeof *resp);
+  if (!resp)
+    return req_fail(r, TILL_E_INTERNAL, "out of memory");
+  till__v1__shift_status_response__init(resp);
+  if (report_build(r, sc, id, &resp->report) != TILL_OK)
+    return r->status;
+  r->resp.body_case = TILL__V1__ENVELOPE__BODY_SHIFT_STATUS_RESP;
+  r->resp.shift_status_resp = resp;
+  return TILL_OK;
+}
+
+till_status_t
+shift_handle_close(req_t *r, store_conn_t *sc)
+{
+  const Till__V1__ShiftCloseRequest *in = r->env->shift_close_req;
+  shift_close_t req;
+  post_result_t res;
+  denoms_t denoms;
+  char err[256];
+  memset(&req, 0, sizeof req);
+  if (check_key(r, in->idempotency_key, req.key) != TILL_OK ||
+      copy_counts(r, in->cash_count, in->n_cash_count, req.counts, &req.n_counts) != TILL_OK)
+    return r->status;
+  for (size_t i = 0; i < in->n_noncash; i++) {
+    int m = (int)in->noncash[i]->method;
+    if (m <= METHOD_CASH || m > METHOD_MAX)
+      return req_fail(r, TILL_E_INVALID, "non-cash totals name card, wechat, alipay, transfer, "
+                      "cheque or subsidy");
+    if (req.noncash_given[m])
+      return req_fail(r, TILL_E_INVALID, "%s is given twice", ledger_method_name(m));
+    req.noncash_given[m] = 1;
+    req.noncash[m] = in->noncash[i]->amount;
+  }
+  req.terminal = r->terminal;
+  req.cashier = r->actor.user;
+  config_denoms(&denoms);
+  till_status_t st = ledger_shift_close(dispatch_ledger(), sc, &denoms, &req, &res, err, sizeof err);
+  if (st != TILL_OK)
+    return req_fail(r, st, "%s", err);
+  Till__V1__ShiftCloseResponse *resp = req_alloc(r, sizeof *resp);
+  if (!resp)
+    return req_fail(r, TILL_E_INTERNAL, "out of memory");
+  till__v1__shift_close_response__init(resp);
+  resp->replayed = res.replayed != 0;
+  if (report_build(r, sc, res.ref_id, &resp->report) != TILL_OK)
+    return r->status;
+  r->resp.body_case = TILL__V1__ENVELOPE__BODY_SHIFT_CLOSE_RESP;
+  r->resp.shift_close_resp = resp;
+  return TILL_OK;
+}
+
+till_status_t
+shift_handle_approve(req_t *r, store_conn_t *sc)
+{
+  static const char sql_get[] =
+    "SELECT cashier, state, coalesce(cash_variance, 0),"
+    " (SELECT count(*) FROM shift_noncash n WHERE n.shift_id = s.id AND n.counted != n.expected)"
+    " FROM shifts s WHERE id = ?";
+  static const char sql_set[] =
+    "UPDATE shifts SET state = 3, approved_by = ?, approved_at = ?, note = ? WHERE id = ? AND state = 2";
+  const Till__V1__ShiftApproveRequest *in = r->env->shift_approve_req;
+  if (req_check_text(r, "note", in->note, NOTE_MAX, 1) != TILL_OK)
+    return r->status;
+  sqlite3_stmt *st = store_stmt(sc, sql_get);
+  if (!st)
+    return req_fail(r, TILL_E_INTERNAL, "internal error");
+  sqlite3_bind_int64(st, 1, in->shift_id);
+  int rc = sqlite3_step(st);
+  if (rc != SQLITE_ROW) {
+    sqlite3_reset(st);
+    return req_fail(r, rc == SQLITE_DONE ? TILL_E_NOT_FOUND : TILL_E_UNAVAILABLE, "no shift %lld",
+                    (long long)in->shift_id);
+  }
+  int own = strcmp((const char *)sqlite3_column_text(st, 0), r->actor.user) == 0;
+  int state = sqlite3_column_int(st, 1);
+  int64_t variance = sqlite3_column_int64(st, 2);
+  int64_t noncash_diff = sqlite3_column_int64(st, 3);
+  sqlite3_reset(st);
+  if (own) {
+    dispatch_security_event("permission_denied", r->actor.user, r->terminal, "approve own shift %lld",
+                            (long long)in->shift_id);
+    return req_fail(r, TILL_E_DENIED, "nobody approves their own shift");
+  }
+  if (state != 2)
+    return req_fail(r, TILL_E_PRECONDITION, "shift %lld is %s", (long long)in->shift_id,
+                    state == 1 ? "still open" : "already approved");
+  if ((variance != 0 || noncash_diff != 0) && !in->note[0])
+    return req_fail(r, TILL_E_INVALID, "shift %lld has a variance; approving it needs --note",
+                    (long long)in->shift_id);
+  st = store_stmt(sc, sql_set);
+  if (!st)
+    return req_fail(r, TILL_E_INTERNAL, "internal error");
+  sqlite3_bind_text(st, 1, r->actor.user, -1, SQLITE_STATIC);
+  sqlite3_bind_int64(st, 2, till_now());
+  sqlite3_bind_text(st, 3, in->note, -1, SQLITE_STATIC);
+  sqlite3_bind_int64(st, 4, in->shift_id);
+  rc = sqlite3_step(st);
+  sqlite3_reset(st);
+  if (rc != SQLITE_DONE || sqlite3_changes(sc->db) != 1)
+    return req_fail(r, TILL_E_UNAVAILABLE, "database error; retry");
+  Till__V1__ShiftApproveResponse *resp = req_alloc(r, sizeof *resp);
+  if (!resp)
+    return req_fail(r, TILL_E_INTERNAL, "out of memory");
+  till__v1__shift_approve_response__init(resp);
+  if (report_build(r, sc, in->shift_id, &resp->report) != TILL_OK)
+    return r->status;
+  r->resp.body_case = TILL__V1__ENVELOPE__BODY_SHIFT_APPROVE_RESP;
+  r->resp.shift_approve_resp = resp;
+  return TILL_OK;
+}
+
+static const char sql_summaries[] =
+  "SELECT id, terminal_id, cashier, state, opened_at, coalesce(closed_at, 0),"
+  " coalesce(counted_cash, 0), coalesce(cash_variance, 0),"
+  " CASE WHEN state = 1 THEN 0 ELSE coalesce(counted_cash, 0) - float_amount END,"
+  " coalesce(deposit_id, 0) FROM shifts"
+  " WHERE (?1 = 0 OR state = ?1) AND (?2 = '' OR cashier = ?2) ORDER BY id LIMIT ?3";
+static const char sql_undeposited[] =
+  "SELECT id, terminal_id, cashier, state, opened_at, coalesce(closed_at, 0),"
+  " coalesce(counted_cash, 0), coalesce(cash_variance, 0),"
+  " coalesce(counted_cash, 0) - float_amount, 0 FROM shifts"
+  " WHERE state IN (2, 3) AND deposit_id IS NULL AND closed_at <= ?1"
+  " AND coalesce(counted_cash, 0) - float_amount > 0 ORDER BY id LIMIT ?2";
+
+static Till__V1__ShiftSummary *
+summary_from_row(req_t *r, sqlite3_stmt *st)
+{
+  Till__V1__ShiftSummary *s = req_alloc(r, sizeof *s);
+  if (!s)
+    return NULL;
+  till__v1__shift_summary__init(s);
+  s->shift_id = sqlite3_column_int64(st, 0);
+  s->terminal_id = req_strdup(r, (const char *)sqlite3_column_text(st, 1));
+  s->cashier = req_strdup(r, (const char *)sqlite3_column_text(st, 2));
+  s->state = (Till__V1__ShiftState)sqlite3_column_int(st, 3);
+  s->opened_at = sqlite3_column_int64(st, 4);
+  s->closed_at = sqlite3_column_int64(st, 5);
+  s->counted_cash = sqlite3_column_int64(st, 6);
+  s->cash_variance = sqlite3_column_int64(st, 7);
+  s->depositable = sqlite3_column_int64(st, 8);
+  s->deposit_id = sqlite3_column_int64(st, 9);
+  return s->terminal_id && s->cashier ? s : NULL;
+}
+
+till_status_t
+shift_handle_list(req_t *r, store_conn_t *sc)
+{
+  const Till__V1__ShiftListRequest *in = r->env->shift_list_req;
+  if ((int)in->state < 0 || (int)in->state > 3)
+    return req_fail(r, TILL_E_INVALID, "unknown shift state");
+  /* cashiers see their own shifts only */
+  const char *only = (r->actor.roles & (ROLES_SUPERVISOR | ROLES_AUDITOR)) ? "" : r->actor.user;
+  Till__V1__ShiftListResponse *resp = req_alloc(r, sizeof *resp);
+  Till__V1__ShiftSummary **list = req_alloc(r, SHIFT_LIST_MAX * sizeof *list);
+  if (!resp || !list)
+    return req_fail(r, TILL_E_INTERNAL, "out of memory");
+  till__v1__shift_list_response__init(resp);
+  sqlite3_stmt *st = store_stmt(sc, sql_summaries);
+  if (!st)
+    return req_fail(r, TILL_E_INTERNAL, "internal error");
+  sqlite3_bind_int(st, 1, (int)in->state);
+  sqlite3_bind_text(st, 2, only, -1, SQLITE_STATIC);
+  sqlite3_bind_int(st, 3, SHIFT_LIST_MAX);
+  while (sqlite3_step(st) == SQLITE_ROW) {
+    Till__V1__ShiftSummary *s = summary_from_row(r, st);
+    if (!s)
+      break;
+    list[resp->n_shifts++] = s;
+  }
+  sqlite3_reset(st);
+  resp->shifts = list;
+  r->resp.body_case = TILL__V1__ENVELOPE__BODY_SHIFT_LIST_RESP;
+  r->resp.shift_list_resp = resp;
+  return TILL_OK;
+}
+
+static till_status_t
+deposit_build(req_t *r, store_conn_t *sc, int64_t id, Till__V1__DepositInfo **out)
+{
+  static const char sql[] =
+    "SELECT slip, amount, state, created_by, created_at, coalesce(confirmed_by, ''),"
+    " coalesce(confirmed_at, 0), txn_id, coalesce(confirm_txn_id, 0) FROM deposits WHERE id = ?";
+  static const char sql_shifts[] = "SELECT id FROM shifts WHERE deposit_id = ? ORDER BY id LIMIT 64";
+  Till__V1__DepositInfo *d = req_alloc(r, sizeof *d);
+  int64_t *ids = req_alloc(r, 64 * sizeof *ids);
+  if (!d || !ids)
+    return req_fail(r, TILL_E_INTERNAL, "out of memory");
+  till__v1__deposit_info__init(d);
+  sqlite3_stmt *st = store_stmt(sc, sql);
+  if (!st)
+    return req_fail(r, TILL_E_INTERNAL, "internal error");
+  sqlite3_bind_int64(st, 1, id);
+  if (sqlite3_step(st) != SQLITE_ROW) {
+    sqlite3_reset(st);
+    return req_fail(r, TILL_E_NOT_FOUND, "no deposit %lld", (long long)id);
+  }
+  d->id = id;
+  d->slip = req_strdup(r, (const char *)sqlite3_column_text(st, 0));
+  d->amount = sqlite3_column_int64(st, 1);
+  d->state = (Till__V1__DepositState)sqlite3_column_int(st, 2);
+  d->created_by = req_strdup(r, (const char *)sqlite3_column_text(st, 3));
+  d->created_at = sqlite3_column_int64(st, 4);
+  d->confirmed_by = req_strdup(r, (const char *)sqlite3_column_text(st, 5));
+  d->confirmed_at = sqlite3_column_int64(st, 6);
+  d->txn_id = sqlite3_column_int64(st, 7);
+  d->confirm_txn_id = sqlite3_column_int64(st, 8);
+  sqlite3_reset(st);
+  st = store_stmt(sc, sql_shifts);
+  if (!st)
+    return req_fail(r, TILL_E_INTERNAL, "internal error");
+  sqlite3_bind_int64(st, 1, id);
+  while (d->n_shift_ids < 64 && sqlite3_step(st) == SQLITE_ROW)
+    ids[d->n_shift_ids++] = sqlite3_column_int64(st, 0);
+  sqlite3_reset(st);
+  d->shift_ids = ids;
+  if (!d->slip || !d->created_by || !d->confirmed_by)
+    return req_fail(r, TILL_E_INTERNAL, "out of memory");
+  *out = d;
+  return TILL_OK;
+}
+
+till_status_t
+deposit_handle_create(req_t *r, store_conn_t *sc)
+{
+  const Till__V1__DepositCreateRequest *in = r->env->deposit_create_req;
+  deposit_create_t req;
+  post_result_t res;
+  char err[256];
+  memset(&req, 0, sizeof req);
+  if (check_key(r, in->idempotency_key, req.key) != TILL_OK)
+    return r->status;
+  if (req_check_text(r, "slip", in->slip, SLIP_MAX, 0) != TILL_OK)
+    return r->status;
+  if (in->n_shift_ids == 0 || in->n_shift_ids >= LEDGER_MAX_DEPOSIT_SHIFTS)
+    return req_fail(r, TILL_E_INVALID, "a deposit covers 1 to %d shifts",
+                    LEDGER_MAX_DEPOSIT_SHIFTS - 1);
+  if (in->amount <= 0)
+    return req_fail(r, TILL_E_INVALID, "the amount must be positive");
+  for (size_t i = 0; i < in->n_shift_ids; i++)
+    req.shifts[i] = in->shift_ids[i];
+  req.n_shifts = in->n_shift_ids;
+  req.slip = in->slip;
+  req.amount = in->amount;
+  req.terminal = r->terminal;
+  req.supervisor = r->actor.user;
+  till_status_t st = ledger_deposit_create(dispatch_ledger(), sc, &req, &res, err, sizeof err);
+  if (st != TILL_OK)
+    return req_fail(r, st, "%s", err);
+  Till__V1__DepositCreateResponse *resp = req_alloc(r, sizeof *resp);
+  if (!resp)
+    return req_fail(r, TILL_E_INTERNAL, "out of memory");
+  till__v1__deposit_create_response__init(resp);
+  resp->replayed = res.replayed != 0;
+  if (deposit_build(r, sc, res.ref_id, &resp->deposit) != TILL_OK)
+    return r->status;
+  r->resp.body_case = TILL__V1__ENVELOPE__BODY_DEPOSIT_CREATE_RESP;
+  r->resp.deposit_create_resp = resp;
+  return TILL_OK;
+}
+
+till_status_t
+deposit_handle_confirm(req_t *r, store_conn_t *sc)
+{
+  const Till__V1__DepositConfirmRequest *in = r->env->deposit_confirm_req;
+  uint8_t key[TILL_KEY_LEN];
+  post_result_t res;
+  char err[256];
+  if (check_key(r, in->idempotency_key, key) != TILL_OK)
+    return r->status;
+  till_status_t st = ledger_deposit_confirm(dispatch_ledger(), sc, key, in->deposit_id,
+                                            r->terminal, r->actor.user, &res, err, sizeof err);
+  if (st != TILL_OK)
+    return req_fail(r, st, "%s", err);
+  Till__V1__DepositConfirmResponse *resp = req_alloc(r, sizeof *resp);
+  if (!resp)
+    return req_fail(r, TILL_E_INTERNAL, "out of memory");
+  till__v1__deposit_confirm_response__init(resp);
+  resp->replayed = res.replayed != 0;
+  if (deposit_build(r, sc, res.ref_id, &resp->deposit) != TILL_OK)
+    return r->status;
+  r->resp.body_case = TILL__V1__ENVELOPE__BODY_DEPOSIT_CONFIRM_RESP;
+  r->resp.deposit_confirm_resp = resp;
+  return TILL_OK;
+}
+
+till_status_t
+deposit_handle_undeposited(req_t *r, store_conn_t *sc)
+{
+  const Till__V1__UndepositedRequest *in = r->env->undeposited_req;
+  int hours = in->hours ? in->hours : 24;
+  if (hours < 0 || hours > 24 * 366)
+    return req_fail(r, TILL_E_INVALID, "hours must be 0 to %d", 24 * 366);
+  Till__V1__UndepositedResponse *resp = req_alloc(r, sizeof *resp);
+  Till__V1__ShiftSummary **list = req_alloc(r, SHIFT_LIST_MAX * sizeof *list);
+  if (!resp || !list)
+    return req_fail(r, TILL_E_INTERNAL, "out of memory");
+  till__v1__undeposited_response__init(resp);
+  sqlite3_stmt *st = store_stmt(sc, sql_undeposited);
+  if (!st)
+    return req_fail(r, TILL_E_INTERNAL, "internal error");
+  sqlite3_bind_int64(st, 1, till_now() - (int64_t)hours * 3600);
+  sqlite3_bind_int(st, 2, SHIFT_LIST_MAX);
+  while (sqlite3_step(st) == SQLITE_ROW) {
+    Till__V1__ShiftSummary *s = summary_from_row(r, st);
+    if (!s)
+      break;
+    list[resp->n_shifts++] = s;
+    resp->total += s->depositable;
+  }
+  sqlite3_reset(st);
+  resp->shifts = list;
+  r->resp.body_case = TILL__V1__ENVELOPE__BODY_UNDEPOSITED_RESP;
+  r->resp.undeposited_resp = resp;
+  return TILL_OK;
+}
