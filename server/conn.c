@@ -112,7 +112,9 @@ conn_request_done(req_t *r)
   if (r->h && r->h->req_case == TILL__V1__ENVELOPE__BODY__NOT_SET && r->env == NULL &&
       c->state == CONN_CHECKING) {
     /* the terminal check after the handshake */
-    if (r->status == TILL_OK && c->bev) {
+    if (!c->bev) {
+      /* the peer left while we were checking */
+    } else if (r->status == TILL_OK) {
       log_info(LD_NET, "%s: terminal %s connected", c->peer, c->terminal);
       c->state = CONN_READY;
       bufferevent_enable(c->bev, EV_READ);

@@ -195,8 +195,8 @@ req_free(req_t *r)
   free(r);
 }
 
-static const handler_t *
-find_handler(Till__V1__Envelope__BodyCase c)
+const handler_t *
+dispatch_find_handler(Till__V1__Envelope__BodyCase c)
 {
   for (size_t i = 0; i < sizeof handlers / sizeof handlers[0]; i++)
     if (handlers[i].req_case == c)
@@ -221,7 +221,7 @@ dispatch_frame(struct conn *conn, const char *terminal, const uint8_t *payload, 
     return -1;
   }
   r->id = r->env->request_id;
-  r->h = find_handler(r->env->body_case);
+  r->h = dispatch_find_handler(r->env->body_case);
   if (!r->h) {
     /* a well-formed envelope with a response or nothing in it: answer, keep going */
     req_fail(r, TILL_E_INVALID, "envelope carries no request this server knows (body %d)",

@@ -70,6 +70,10 @@ struct ledger *dispatch_ledger(void);
 void dispatch_commit_failed(store_conn_t *sc);
 void dispatch_writer_close(store_conn_t *sc);
 
+/* The handler for a request body, or NULL (fuzz targets run handlers
+ * synchronously with it). */
+const handler_t *dispatch_find_handler(Till__V1__Envelope__BodyCase c);
+
 /* A request made by the server itself (connection-level error, id 0). */
 req_t *req_new(struct conn *conn, const char *terminal);
 void req_free(req_t *r);

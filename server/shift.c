@@ -639,7 +639,7 @@ till_status_t
 deposit_handle_undeposited(req_t *r, store_conn_t *sc)
 {
   const Till__V1__UndepositedRequest *in = r->env->undeposited_req;
-  int hours = in->hours ? in->hours : 24;
+  int hours = in->hours; /* the client sends 24 unless told otherwise */
   if (hours < 0 || hours > 24 * 366)
     return req_fail(r, TILL_E_INVALID, "hours must be 0 to %d", 24 * 366);
   Till__V1__UndepositedResponse *resp = req_alloc(r, sizeof *resp);

@@ -12,7 +12,7 @@
 #include <sqlite3.h>
 #include <stddef.h>
 
-#define STORE_MAX_STMTS 128
+#define STORE_MAX_STMTS 256
 
 /* One connection and the statements prepared on it. Owned by one thread. */
 typedef struct store_conn {
