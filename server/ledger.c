@@ -267,6 +267,11 @@ post_txn(ledger_t *lg, store_conn_t *sc, till_txn_t *t, int64_t tendered, char *
   }
   for (size_t i = 0; i < t->n_entries; i++) {
     const till_entry_t *e = &t->entries[i];
+    if (!account_type(e->account)) {
+      snprintf(err, errlen, "internal error: account %s has no known type", e->account);
+      log_err(LD_LEDGER, "posting %s: account %s has no known type", t->kind, e->account);
+      return TILL_E_INTERNAL;
+    }
     if (ensure_account(sc, e->account) != 0)
       goto db_error;
     sqlite3_stmt *st = store_stmt(sc, sql_entry);
@@ -681,7 +686,11 @@ ledger_decide_void(ledger_t *lg, store_conn_t *sc, const void_decision_t *d, pos
     " reversal_txn_id = ? WHERE id = ? AND state = 1";
   uint8_t req_hash[32];
   int64_t ref = 0;
-  char reason[LEDGER_MEMO_MAX + 1], requester[65];
+  char reason[LEDGER_MEMO_MAX + 1];
+  if (!(d->supervisor_roles & LEDGER_ROLE_SUPERVISOR)) {
+    snprintf(err, errlen, "only a supervisor decides voids");
+    return TILL_E_DENIED;
+  }
   void_decision_hash(d, req_hash);
   int found = idem_lookup(sc, d->key, "void_decide", req_hash, &ref);
   if (found == 1) {
@@ -708,7 +717,9 @@ ledger_decide_void(ledger_t *lg, store_conn_t *sc, const void_decision_t *d, pos
     return rc == SQLITE_DONE ? TILL_E_NOT_FOUND : TILL_E_UNAVAILABLE;
   }
   int64_t txn_id = sqlite3_column_int64(st, 0);
-  snprintf(requester, sizeof requester, "%s", (const char *)sqlite3_column_text(st, 1));
+  /* compare the whole stored name: a copy cut to a buffer could let a
+   * requester with a long name pass as someone else */
+  int own = strcmp((const char *)sqlite3_column_text(st, 1), d->supervisor) == 0;
   int state = sqlite3_column_int(st, 2);
   snprintf(reason, sizeof reason, "%s", (const char *)sqlite3_column_text(st, 3));
   sqlite3_reset(st);
@@ -717,7 +728,7 @@ ledger_decide_void(ledger_t *lg, store_conn_t *sc, const void_decision_t *d, pos
              state == 2 ? "approved" : "rejected");
     return TILL_E_PRECONDITION;
   }
-  if (strcmp(requester, d->supervisor) == 0) {
+  if (own) {
     snprintf(err, errlen, "you requested this void; another supervisor must decide it");
     return TILL_E_DENIED;
   }

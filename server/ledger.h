@@ -38,6 +38,9 @@ typedef enum {
 
 typedef struct ledger ledger_t;
 
+/* The supervisor role's bit (1u << ROLE_SUPERVISOR of proto/till.proto). */
+#define LEDGER_ROLE_SUPERVISOR (1u << 2)
+
 typedef struct {
   char item[LEDGER_ITEM_MAX + 1];
   int64_t quantity;
@@ -59,7 +62,7 @@ typedef struct {
   int64_t void_id;
   int approve;
   const char *supervisor;
-  unsigned supervisor_roles; /* must include supervisor */
+  unsigned supervisor_roles; /* role bits; must include LEDGER_ROLE_SUPERVISOR */
   const char *terminal;
   const char *note;
 } void_decision_t;
