@@ -230,10 +230,10 @@ cli_call_retry(cli_t *cli, Till__V1__Envelope *req, int attempts, int *exit_code
 int
 cli_idempotency_key(cli_t *cli, uint8_t key[16])
 {
-  const char *hex = cli_opt(cli, "--key");
+  const char *hex = cli_opt(cli, "--idem-key");
   if (hex) {
     if (till_hex_decode(hex, key, 16) != 0)
-      return cli_usage_error("--key must be 32 hex digits");
+      return cli_usage_error("--idem-key must be 32 hex digits");
     return 0;
   }
   if (till_random(key, 16) != 0) {

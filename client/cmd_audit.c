@@ -171,7 +171,8 @@ audit_verify(cli_t *cli)
     if (!page)
       break;
     int64_t before = after;
-    const Till__V1__AuditExportResponse *p = page->audit_export_resp;
+    const Till__V1__AuditExportResponse *p =
+      page->body_case == TILL__V1__ENVELOPE__BODY_AUDIT_EXPORT_RESP ? page->audit_export_resp : NULL;
     for (size_t i = 0; ok && p && i < p->n_txns && p->txns[i]->id <= head; i++) {
       till_txn_t t;
       if (txn_from_message(p->txns[i], &t) != 0) {
@@ -236,8 +237,9 @@ audit_checkpoint(cli_t *cli)
   Till__V1__Envelope *resp = cli_call(cli, &req, 1, &rc);
   if (!resp)
     return rc;
-  const Till__V1__ChainSignature *s = resp->chain_checkpoint_resp ?
-                                        resp->chain_checkpoint_resp->signature : NULL;
+  const Till__V1__ChainSignature *s =
+    resp->body_case == TILL__V1__ENVELOPE__BODY_CHAIN_CHECKPOINT_RESP && resp->chain_checkpoint_resp
+      ? resp->chain_checkpoint_resp->signature : NULL;
   if (s) {
     char hex[2 * TILL_HASH_LEN + 1] = "";
     for (size_t i = 0; i < s->head_hash.len && i < TILL_HASH_LEN; i++)

@@ -31,7 +31,7 @@ cmd_sale(cli_t *cli)
   int rc;
   const char *usage =
     "usage: till sale ITEM[:QTY] [ITEM[:QTY] ...] --method cash|card|wechat|alipay|transfer|"
-    "cheque|subsidy [--tendered YUAN] [--memo TEXT] [--key HEX32]";
+    "cheque|subsidy [--tendered YUAN] [--memo TEXT] [--idem-key HEX32]";
   const char *method = cli_opt(cli, "--method");
   if (!method)
     return cli_usage_error("%s", usage);

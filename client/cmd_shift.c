@@ -93,13 +93,14 @@ print_report(const Till__V1__ShiftReport *r)
   line_money("Voided", r->voided_amount);
   line_money("Refunds", r->refunds);
   rule('-');
-  printf("%-9s%11s%11s%11s\n", "Method", "Sales", "Voided", z ? "Counted" : "Expected");
+  printf("%-9s%11s%11s%11s\n", "Method", "Sales", "Voided",
+         z ? "Counted" : r->blind ? "" : "Expected");
   for (size_t i = 0; i < r->n_methods; i++) {
     const Till__V1__MethodTotal *m = r->methods[i];
     money(a, m->sales_amount);
     money(b, m->voided_amount);
     money(c, z ? m->counted : m->expected);
-    printf("%-9s%11s%11s%11s\n", print_method((int)m->method), a, b, c);
+    printf("%-9s%11s%11s%11s\n", print_method((int)m->method), a, b, !z && r->blind ? "" : c);
     if (z && m->method != TILL__V1__PAYMENT_METHOD__METHOD_CASH) {
       money(a, m->expected);
       money(b, m->variance);
@@ -116,7 +117,10 @@ print_report(const Till__V1__ShiftReport *r)
     printf("%-22s%6lld%14s\n", name, (long long)it->quantity, a);
   }
   rule('-');
-  line_money("Expected cash (float incl.)", r->expected_cash);
+  if (r->blind)
+    printf("%-28s%14s\n", "Expected cash", "(after count)");
+  else
+    line_money("Expected cash (float incl.)", r->expected_cash);
   if (z) {
     line_money("Counted cash", r->counted_cash);
     line_money(r->cash_variance < 0 ? "SHORT" : r->cash_variance > 0 ? "OVER" : "Variance",
@@ -211,8 +215,8 @@ print_report_json(const Till__V1__ShiftReport *r, int replayed)
   json_str(stdout, r->approved_by);
   printf(",\"approved_at\":%lld,\"note\":", (long long)r->approved_at);
   json_str(stdout, r->note);
-  printf(",\"deposit_id\":%lld,\"replayed\":%s}\n", (long long)r->deposit_id,
-         replayed ? "true" : "false");
+  printf(",\"deposit_id\":%lld,\"blind\":%s,\"replayed\":%s}\n", (long long)r->deposit_id,
+         r->blind ? "true" : "false", replayed ? "true" : "false");
 }
 
 static void

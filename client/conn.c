@@ -212,7 +212,15 @@ cconn_call(cconn_t *c, Till__V1__Envelope *req, char *err, size_t errlen)
   int wr = ssl_write_all(c, buf, TILL_FRAME_HEADER + n);
   free(buf);
   if (wr != 0) {
-    snprintf(err, errlen, "connection lost while sending");
+    /* a server that refused us sent an alert or an Error (id 0) first:
+     * read it, so the user learns why */
+    Till__V1__Envelope *resp = cconn_read(c, err, errlen);
+    if (resp && resp->request_id == 0)
+      return resp;
+    if (resp) {
+      till__v1__envelope__free_unpacked(resp, NULL);
+      snprintf(err, errlen, "connection lost while sending");
+    }
     return NULL;
   }
   /* answers to our single outstanding request; a connection-level error

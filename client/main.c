@@ -8,6 +8,7 @@
  * ~/.config/till/till.conf if it exists; flags override it. Relative paths
  * in a configuration file are relative to the file's folder. */
 #include <libgen.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -113,6 +114,9 @@ main(int argc, char **argv)
   cli_t cli;
   char err[1200];
   const char *config = NULL;
+  /* a server that refused us may have closed the socket already: a write
+   * must fail with EPIPE and be reported, not kill the client */
+  signal(SIGPIPE, SIG_IGN);
   memset(&cli, 0, sizeof cli);
   client_cfg_t *cfg = &cli.cfg;
   snprintf(cfg->server, sizeof cfg->server, "127.0.0.1:7443");

@@ -147,8 +147,8 @@ verifier_add_txn(verifier_t *v, const till_txn_t *t, const uint8_t stored[TILL_H
   memcpy(v->hashes[v->n_hashes++], h, TILL_HASH_LEN);
 
   if (t->reverses) {
-    if (t->reverses >= t->id)
-      return fail(v, t->id, "transaction %lld reverses a later transaction %lld",
+    if (t->reverses < 0 || t->reverses >= t->id)
+      return fail(v, t->id, "transaction %lld reverses %lld, which is not an earlier transaction",
                   (long long)t->id, (long long)t->reverses);
     if (v->reversed[t->reverses])
       return fail(v, t->id, "transaction %lld reverses %lld, which was already reversed",

@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # demo.sh -- from a fresh Debian 12 machine to a running tilld with a short
-# real session: installs dependencies, builds, makes development
+# real day at the counter: installs dependencies, builds, makes development
 # certificates, bootstraps the first admin, starts tilld on its embedded
-# SQLite database and drives it with the real till client: an admin sets up
-# users, a series and a price table; a cashier sells and reprints; a
-# supervisor approves a void and signs the chain head; an auditor verifies.
+# SQLite database and drives it with the real till client. An admin sets up
+# users, a series and a price table; two cashiers on two terminals open
+# shifts with a counted float, sell, reprint and void; they close blind (one
+# is 10.00 short) and the Z-reports print; a supervisor signs the shifts off
+# and deposits the cash; an auditor verifies the whole chain.
 #
 # Everything lives in run/ (never committed). tilld keeps running afterwards;
 # stop it with: kill $(cat run/tilld.pid)
@@ -50,33 +52,80 @@ key = ../certs/dev/terminal-$2.key
 session = $1.session
 CONF
 }
-conf root ADMIN-01; conf alice T-LANE-01; conf bob T-LANE-02; conf carol ADMIN-01
+conf root ADMIN-01; conf alice T-LANE-01; conf dave T-LANE-02; conf bob ADMIN-01; conf carol ADMIN-01
 say() { printf '\n\033[1m$ %s\033[0m\n' "$*"; }
 till() { local who=$1; shift; say "till $* ($who)"; "$TILL" --config "$run/$who.conf" "$@"; }
 
+# fen_of 123.45 -> 12345;  count_for FEN -> "100x1,10x2,1x3,0.1x4" worth FEN
+fen_of() { local y=${1%.*} f=${1#*.}; echo $((10#$y * 100 + 10#$f)); }
+count_for() {
+  local fen=$1 out="" i n
+  local faces=(10000 1000 100 10) names=(100 10 1 0.1)
+  for i in 0 1 2 3; do
+    n=$((fen / faces[i]))
+    fen=$((fen % faces[i]))
+    if [ "$n" -gt 0 ]; then out="$out${out:+,}${names[i]}x$n"; fi
+  done
+  echo "${out:-none}"
+}
+json() { sed -n "s/.*\"$1\":\"\{0,1\}\([^\",}]*\).*/\1/p" | head -1; }
+
 TILL_PASSWORD=demo-admin-pw till root login root
-for u in "alice cashier" "bob supervisor" "carol auditor"; do
+for u in "alice cashier" "dave cashier" "bob supervisor" "carol auditor"; do
   set -- $u
   TILL_NEW_PASSWORD="$1-pw" till root admin user add "$1" --role "$2"
 done
 till root admin terminal add T-LANE-01 --description "toll lane 1"
-till root admin terminal add T-LANE-02 --description "supervisor desk"
+till root admin terminal add T-LANE-02 --description "toll lane 2"
 till root admin series add HT --kind receipt --description "fee receipts"
 till root admin item add PARK1H --name "Parking, 1 hour" --price 5.00 --series HT
 till root admin item add HEAT --name "供热费 heating m2" --price 1.35 --series HT --revenue revenue:heating
 
+# ---- morning: two cashiers open their drawers with a counted float -------
 TILL_PASSWORD=alice-pw till alice login alice
+till alice shift open --count 100x1,10x8,1x20
+TILL_PASSWORD=dave-pw till dave login dave
+till dave shift open --count 50x2
+
+# ---- the day's postings ----------------------------------------------------
 till alice sale PARK1H:2 HEAT:80 --method cash --tendered 200
 till alice sale PARK1H --method wechat --json
-number=$("$TILL" --config "$run/alice.conf" --json sale PARK1H --method card | sed 's/.*"number":"\([^"]*\)".*/\1/')
+number=$("$TILL" --config "$run/alice.conf" --json sale PARK1H --method card | json number)
 till alice receipt reprint "$number"
 till alice void "$number" --reason "card charged twice"
+for m in cash cash alipay card cash; do "$TILL" --config "$run/dave.conf" sale PARK1H:3 --method "$m" >/dev/null; done
+till dave sale HEAT:100 --method cash --tendered 150
+till alice shift status
 
 TILL_PASSWORD=bob-pw till bob login bob
 till bob void list --state pending
 till bob void approve 1 --note "checked the terminal slip"
+
+# ---- evening: blind closes (dave is 10.00 short) -----------------------------
+# The cashiers count their drawers; the demo reads the counts off the
+# supervisor's X-report only because it has no hands to count with (a
+# cashier's own X-report withholds the expected amounts).
+open_ids=$("$TILL" --config "$run/bob.conf" --json shift list --state open | grep -o '"shift_id":[0-9]*' | cut -d: -f2)
+alice_shift=$(echo "$open_ids" | sed -n 1p); dave_shift=$(echo "$open_ids" | sed -n 2p)
+alice_cash=$(fen_of "$("$TILL" --config "$run/bob.conf" --json shift status "$alice_shift" | json expected_cash)")
+dave_cash=$(fen_of "$("$TILL" --config "$run/bob.conf" --json shift status "$dave_shift" | json expected_cash)")
+till alice shift close --count "$(count_for "$alice_cash")" --noncash card=0,wechat=5.00
+till dave shift close --count "$(count_for $((dave_cash - 1000)))" --noncash card=15.00,alipay=15.00
+
+# ---- the supervisor signs off and takes the cash to the bank -----------------
+till bob shift list --state closed
+shifts=$("$TILL" --config "$run/bob.conf" --json shift list --state closed)
+ids="$alice_shift,$dave_shift"
+till bob shift approve "$alice_shift"
+till bob shift approve "$dave_shift" --note "short 10.00; dave informed"
+total=0
+for d in $(echo "$shifts" | grep -o '"depositable":"[0-9.]*"' | cut -d'"' -f4); do total=$((total + $(fen_of "$d"))); done
+till bob deposit pending --hours 0
+till bob deposit create --shifts "$ids" --slip BANK-0001 --amount "$((total / 100)).$(printf %02d $((total % 100)))"
+till bob deposit confirm 1
 till bob audit checkpoint
 
+# ---- the auditor trusts nothing ---------------------------------------------
 TILL_PASSWORD=carol-pw till carol login carol
 "$TILL" --config "$run/carol.conf" audit pubkey >"$run/server.pub"
 till carol audit verify --pubkey "$run/server.pub"

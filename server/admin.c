@@ -107,9 +107,18 @@ load_terminal(req_t *r, store_conn_t *sc, const char *id, Till__V1__Terminal **o
   return TILL_OK;
 }
 
+/* What the reader phase of user add hands to the writer phase. */
+typedef struct {
+  unsigned roles;
+  uint8_t salt[AUTH_SALT_LEN];
+  uint8_t hash[AUTH_HASH_LEN];
+  char params[AUTH_PARAMS_MAX];
+} user_add_state_t;
+
 till_status_t
-admin_handle_user_add(req_t *r, store_conn_t *sc)
+admin_handle_user_add_prepare(req_t *r, store_conn_t *sc)
 {
+  (void)sc;
   const Till__V1__UserAddRequest *in = r->env->user_add_req;
   if (!till_ident_ok(in->name, USER_NAME_MAX))
     return req_fail(r, TILL_E_INVALID,
@@ -127,7 +136,23 @@ admin_handle_user_add(req_t *r, store_conn_t *sc)
   }
   if (!roles)
     return req_fail(r, TILL_E_INVALID, "a user needs at least one role");
-  till_status_t st = auth_user_create(sc, in->name, in->password, roles, NULL);
+  user_add_state_t *us = req_alloc(r, sizeof *us);
+  if (!us)
+    return req_fail(r, TILL_E_INTERNAL, "out of memory");
+  us->roles = roles;
+  if (auth_hash_password(in->password, us->salt, us->hash, us->params) != 0)
+    return req_fail(r, TILL_E_INTERNAL, "could not hash the password");
+  r->scratch = us;
+  return TILL_OK;
+}
+
+till_status_t
+admin_handle_user_add(req_t *r, store_conn_t *sc)
+{
+  const Till__V1__UserAddRequest *in = r->env->user_add_req;
+  const user_add_state_t *us = r->scratch;
+  till_status_t st = auth_user_create_hashed(sc, in->name, us->salt, us->hash, us->params,
+                                             us->roles, NULL);
   if (st == TILL_E_CONFLICT)
     return req_fail(r, st, "user %s already exists", in->name);
   if (st != TILL_OK)

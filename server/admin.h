@@ -6,6 +6,7 @@
 #include "request.h"
 #include "store.h"
 
+till_status_t admin_handle_user_add_prepare(req_t *r, store_conn_t *sc);
 till_status_t admin_handle_user_add(req_t *r, store_conn_t *sc);
 till_status_t admin_handle_user_list(req_t *r, store_conn_t *sc);
 till_status_t admin_handle_user_disable(req_t *r, store_conn_t *sc);

@@ -91,19 +91,27 @@ till_status_t
 auth_user_create(store_conn_t *sc, const char *name, const char *password, unsigned roles,
                  int64_t *user_id)
 {
-  static const char sql_user[] =
-    "INSERT INTO users(name, pw_salt, pw_hash, pw_params, created_at) VALUES (?,?,?,?,?)";
-  static const char sql_role[] = "INSERT INTO user_roles(user_id, role_id) VALUES (?,?)";
   uint8_t salt[AUTH_SALT_LEN], hash[AUTH_HASH_LEN];
   char params[AUTH_PARAMS_MAX];
   if (auth_hash_password(password, salt, hash, params) != 0)
     return TILL_E_INTERNAL;
+  return auth_user_create_hashed(sc, name, salt, hash, params, roles, user_id);
+}
+
+till_status_t
+auth_user_create_hashed(store_conn_t *sc, const char *name, const uint8_t salt[AUTH_SALT_LEN],
+                        const uint8_t hash[AUTH_HASH_LEN], const char *params, unsigned roles,
+                        int64_t *user_id)
+{
+  static const char sql_user[] =
+    "INSERT INTO users(name, pw_salt, pw_hash, pw_params, created_at) VALUES (?,?,?,?,?)";
+  static const char sql_role[] = "INSERT INTO user_roles(user_id, role_id) VALUES (?,?)";
   sqlite3_stmt *st = store_stmt(sc, sql_user);
   if (!st)
     return TILL_E_INTERNAL;
   sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
-  sqlite3_bind_blob(st, 2, salt, sizeof salt, SQLITE_STATIC);
-  sqlite3_bind_blob(st, 3, hash, sizeof hash, SQLITE_STATIC);
+  sqlite3_bind_blob(st, 2, salt, AUTH_SALT_LEN, SQLITE_STATIC);
+  sqlite3_bind_blob(st, 3, hash, AUTH_HASH_LEN, SQLITE_STATIC);
   sqlite3_bind_text(st, 4, params, -1, SQLITE_STATIC);
   sqlite3_bind_int64(st, 5, till_now());
   int rc = sqlite3_step(st);

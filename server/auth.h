@@ -43,6 +43,13 @@ int auth_parse_roles(const char *s, unsigned *out /* OUT */);
 till_status_t auth_user_create(store_conn_t *sc, const char *name, const char *password,
                                unsigned roles, int64_t *user_id /* OUT */);
 
+/* The same with a hash made earlier (on a reader thread, so the slow KDF
+ * never runs on the writer). */
+till_status_t auth_user_create_hashed(store_conn_t *sc, const char *name,
+                                      const uint8_t salt[AUTH_SALT_LEN],
+                                      const uint8_t hash[AUTH_HASH_LEN], const char *params,
+                                      unsigned roles, int64_t *user_id /* OUT */);
+
 /* Load the roles of <user_id> as a bit set. */
 till_status_t auth_user_roles(store_conn_t *sc, int64_t user_id, unsigned *roles /* OUT */);
 

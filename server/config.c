@@ -30,6 +30,7 @@ config_defaults(config_t *cfg)
   cfg->idle_timeout = 300;
   cfg->max_conn_buffer = 4u * 1024 * 1024;
   cfg->max_inflight = 64;
+  cfg->max_queued = 8192;
   cfg->session_ttl = 12 * 3600;
   cfg->lockout_failures = 5;
   cfg->lockout_window = 15 * 60;
@@ -193,6 +194,7 @@ config_set(config_t *cfg, const char *key, const char *value, char *err, size_t 
     {"handshake_timeout", offsetof(config_t, handshake_timeout), 1, 3600},
     {"idle_timeout", offsetof(config_t, idle_timeout), 1, 86400},
     {"max_inflight", offsetof(config_t, max_inflight), 1, 10000},
+    {"max_queued", offsetof(config_t, max_queued), 16, 1000000},
     {"session_ttl", offsetof(config_t, session_ttl), 60, 30 * 86400},
     {"lockout_failures", offsetof(config_t, lockout_failures), 1, 100},
     {"lockout_window", offsetof(config_t, lockout_window), 1, 86400},

@@ -26,6 +26,7 @@ typedef struct {
   int idle_timeout;                /* seconds */
   size_t max_conn_buffer;          /* bytes of unsent output before reading pauses */
   int max_inflight;                /* requests in flight per connection */
+  int max_queued;                  /* requests queued for the database, all connections */
   int session_ttl;                 /* seconds */
   int lockout_failures;
   int lockout_window;              /* seconds */

@@ -15,6 +15,13 @@
 #include "till_util.h"
 
 static void conn_read_frames(conn_t *c);
+static void begin_closing(conn_t *c);
+
+/* Lifetime rule: a conn_t is freed only by conn_close()/conn_free_if_unused()
+ * called at the top of an event callback or at the very end of
+ * conn_request_done(). Everything else that wants the connection gone calls
+ * begin_closing(), which stops reading and leaves the close to the timer
+ * callback, so no caller ever touches a freed connection. */
 
 static void
 conn_free_if_unused(conn_t *c)
@@ -60,7 +67,7 @@ send_bytes(conn_t *c, const uint8_t *buf, size_t len)
     return;
   if (bufferevent_write(c->bev, buf, len) != 0) {
     log_warn(LD_NET, "%s: cannot queue %zu bytes; closing", c->peer, len);
-    conn_close(c);
+    begin_closing(c);
     return;
   }
   c->last_active_ms = till_mono_ms();
@@ -72,14 +79,15 @@ send_bytes(conn_t *c, const uint8_t *buf, size_t len)
   }
 }
 
-/* Close once the output has drained (called from the write callback too). */
+/* Once the output has drained and nothing is in flight, have the timer
+ * callback close the connection (never closed from here: see above). */
 static void
 close_when_flushed(conn_t *c)
 {
   if (!c->bev)
     return;
   if (evbuffer_get_length(bufferevent_get_output(c->bev)) == 0 && c->pending == 0)
-    conn_close(c);
+    event_active(c->timer, EV_TIMEOUT, 1);
 }
 
 static void
@@ -135,7 +143,7 @@ conn_request_done(req_t *r)
   req_free(r);
   if (c->state == CONN_CLOSING) {
     close_when_flushed(c);
-    conn_free_if_unused(c);
+    conn_free_if_unused(c); /* last use of c */
     return;
   }
   if (c->bev && c->paused && c->pending < c->srv->cfg->max_inflight &&
@@ -300,7 +308,8 @@ on_timer(evutil_socket_t fd, short what, void *arg)
     arm_timer(c, cfg->handshake_timeout); /* waiting on our own database; keep going */
     return;
   case CONN_CLOSING:
-    log_info(LD_NET, "%s: peer did not take its last bytes; closing", c->peer);
+    if (c->bev && evbuffer_get_length(bufferevent_get_output(c->bev)) > 0)
+      log_info(LD_NET, "%s: peer did not take its last bytes; closing", c->peer);
     conn_close(c);
     return;
   case CONN_READY:

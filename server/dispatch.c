@@ -33,7 +33,7 @@ static const handler_t handlers[] = {
   {TILL__V1__ENVELOPE__BODY_WHOAMI_REQ, TILL__V1__ENVELOPE__BODY_WHOAMI_RESP, "whoami",
    ROLES_ANY, auth_handle_whoami, NULL},
   {TILL__V1__ENVELOPE__BODY_USER_ADD_REQ, TILL__V1__ENVELOPE__BODY_USER_ADD_RESP, "user add",
-   ROLES_ADMIN, NULL, admin_handle_user_add},
+   ROLES_ADMIN, admin_handle_user_add_prepare, admin_handle_user_add},
   {TILL__V1__ENVELOPE__BODY_USER_LIST_REQ, TILL__V1__ENVELOPE__BODY_USER_LIST_RESP, "user list",
    ROLES_ADMIN, admin_handle_user_list, NULL},
   {TILL__V1__ENVELOPE__BODY_USER_DISABLE_REQ, TILL__V1__ENVELOPE__BODY_USER_DISABLE_RESP,
@@ -226,6 +226,13 @@ dispatch_frame(struct conn *conn, const char *terminal, const uint8_t *payload, 
     /* a well-formed envelope with a response or nothing in it: answer, keep going */
     req_fail(r, TILL_E_INVALID, "envelope carries no request this server knows (body %d)",
              (int)r->env->body_case);
+    dispatch_pack(r);
+    *bad_out = r;
+    return 0;
+  }
+  if (worker_busy(g_worker) >= g_cfg->max_queued) {
+    /* bounded memory whatever the clients do; an honest client retries */
+    req_fail(r, TILL_E_UNAVAILABLE, "server busy: %d requests queued; retry", g_cfg->max_queued);
     dispatch_pack(r);
     *bad_out = r;
     return 0;

@@ -43,12 +43,12 @@ ledger_method_from_name(const char *name)
 }
 
 /* The asset account a payment by <method> lands in. Cash goes to the drawer
- * of the terminal that took it. */
+ * of the shift that took it. */
 static void
-method_account(int method, const char *terminal, char *buf, size_t len)
+method_account(int method, int64_t shift_id, char *buf, size_t len)
 {
   if (method == METHOD_CASH)
-    snprintf(buf, len, "drawer:%s", terminal);
+    snprintf(buf, len, "drawer:shift:%lld", (long long)shift_id);
   else
     snprintf(buf, len, "clearing:%s", method_names[method]);
 }
@@ -515,6 +515,11 @@ ledger_post_sale(ledger_t *lg, store_conn_t *sc, const sale_req_t *req, post_res
   }
 
   memset(&t, 0, sizeof t);
+  int64_t shift_id;
+  till_status_t sst = ledger_open_shift_of(sc, req->terminal, req->cashier, &shift_id, err, errlen);
+  if (sst != TILL_OK)
+    return sst;
+  t.shift_id = shift_id;
   for (size_t i = 0; i < req->n_lines; i++) {
     const sale_line_t *l = &req->lines[i];
     if (l->quantity < 1 || l->quantity > LEDGER_QTY_MAX) {
@@ -551,7 +556,7 @@ ledger_post_sale(ledger_t *lg, store_conn_t *sc, const sale_req_t *req, post_res
     snprintf(err, errlen, "tendered %s is less than the total %s", a, b);
     return TILL_E_INVALID;
   }
-  method_account((int)req->method, req->terminal, accounts[0], sizeof accounts[0]);
+  method_account((int)req->method, shift_id, accounts[0], sizeof accounts[0]);
   t.entries[0] = (till_entry_t){1, accounts[0], total, "", 0, 0};
   t.n_entries = req->n_lines + 1;
 
@@ -658,6 +663,20 @@ ledger_load_txn(store_conn_t *sc, int64_t id, till_txn_t *t, uint8_t hash[TILL_H
  too_big:
   sqlite3_reset(st);
   return -1;
+}
+
+int
+shift_of_txn_is_open(store_conn_t *sc, int64_t txn_id)
+{
+  static const char sql[] =
+    "SELECT s.state FROM journal j JOIN shifts s ON s.id = j.shift_id WHERE j.id = ?";
+  sqlite3_stmt *st = store_stmt(sc, sql);
+  if (!st)
+    return 0;
+  sqlite3_bind_int64(st, 1, txn_id);
+  int open = sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 0) == 1;
+  sqlite3_reset(st);
+  return open;
 }
 
 static void
@@ -1146,9 +1165,14 @@ ledger_shift_close(ledger_t *lg, store_conn_t *sc, const denoms_t *denoms,
   if (!q)
     return TILL_E_INTERNAL;
   sqlite3_bind_int64(q, 1, shift_id);
-  if (sqlite3_step(q) == SQLITE_ROW)
+  int frc = sqlite3_step(q);
+  if (frc == SQLITE_ROW)
     float_amount = sqlite3_column_int64(q, 0);
   sqlite3_reset(q);
+  if (frc != SQLITE_ROW) {
+    snprintf(err, errlen, "database error; retry");
+    return TILL_E_UNAVAILABLE;
+  }
 
   int64_t variance;
   if (__builtin_sub_overflow(counted, expected, &variance)) {

@@ -169,6 +169,9 @@ till_status_t ledger_deposit_confirm(ledger_t *lg, store_conn_t *sc, const uint8
 till_status_t ledger_sign_head(ledger_t *lg, store_conn_t *sc, const char *reason,
                                int64_t *sig_id /* OUT */);
 
+/* 1 if transaction <txn_id> belongs to a shift that is still open. */
+int shift_of_txn_is_open(store_conn_t *sc, int64_t txn_id);
+
 /* The method's wire name ("cash") or NULL; and its debit account into buf. */
 const char *ledger_method_name(int method);
 int ledger_method_from_name(const char *name);

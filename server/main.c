@@ -26,7 +26,8 @@ usage(FILE *f)
           "       tilld init-admin [--config FILE] [--db PATH] --user NAME --terminal ID\n"
           "settings (file 'key = value' or flag '--key value'): listen, port_file, db, cert, key,\n"
           "  ca, crl, signing_key, tls_min_version, max_frame, max_connections,\n"
-          "  handshake_timeout, idle_timeout, max_conn_buffer, max_inflight, session_ttl,\n"
+          "  handshake_timeout, idle_timeout, max_conn_buffer, max_inflight, max_queued,\n"
+          "  session_ttl,\n"
           "  lockout_failures, lockout_window, lockout_duration, readers, max_batch,\n"
           "  shutdown_grace, sync, denominations, log_level. See docs/operations.md.\n");
 }

@@ -326,6 +326,9 @@ sales_handle_void_request(req_t *r, store_conn_t *sc)
     return req_fail(r, TILL_E_PRECONDITION, "%s is not a sale and cannot be voided", in->number);
   if (reversed)
     return req_fail(r, TILL_E_PRECONDITION, "%s is already voided", in->number);
+  if (!shift_of_txn_is_open(sc, txn_id))
+    return req_fail(r, TILL_E_PRECONDITION, "the shift of %s is closed; it can no longer be voided",
+                    in->number);
   st = store_stmt(sc, sql_open);
   if (!st)
     return req_fail(r, TILL_E_INTERNAL, "internal error");

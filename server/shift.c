@@ -258,7 +258,10 @@ check_key(req_t *r, ProtobufCBinaryData key, uint8_t out[TILL_KEY_LEN])
   if (key.len != TILL_KEY_LEN)
     return req_fail(r, TILL_E_INVALID, "idempotency_key must be %d bytes", TILL_KEY_LEN);
   memcpy(out, key.data, TILL_KEY_LEN);
-  return TILL_OK;
+  for (int i = 0; i < TILL_KEY_LEN; i++)
+    if (out[i])
+      return TILL_OK;
+  return req_fail(r, TILL_E_INVALID, "idempotency_key must not be all zeros");
 }
 
 static till_status_t
@@ -356,6 +359,16 @@ shift_handle_status(req_t *r, store_conn_t *sc)
   till__v1__shift_status_response__init(resp);
   if (report_build(r, sc, id, &resp->report) != TILL_OK)
     return r->status;
+  Till__V1__ShiftReport *rep = resp->report;
+  if (rep->state == TILL__V1__SHIFT_STATE__SHIFT_OPEN &&
+      !(r->actor.roles & (ROLES_SUPERVISOR | ROLES_AUDITOR))) {
+    /* the close is blind: until the cashier has counted, the amounts the
+     * drawer and the slips should hold are for supervisors only */
+    rep->blind = 1;
+    rep->expected_cash = 0;
+    for (size_t i = 0; i < rep->n_methods; i++)
+      rep->methods[i]->expected = 0;
+  }
   r->resp.body_case = TILL__V1__ENVELOPE__BODY_SHIFT_STATUS_RESP;
   r->resp.shift_status_resp = resp;
   return TILL_OK;

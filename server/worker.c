@@ -131,45 +131,63 @@ write_events(worker_t *w, secevent_t *ev)
 }
 
 /* Run one batch: everything in <batch> plus pending security events, in one
- * transaction. Every request ends with its response packed. */
+ * transaction. Every request ends with its response packed, and no request
+ * is answered OK unless the COMMIT that holds its writes succeeded.
+ *
+ * SQLite may roll back the whole transaction by itself (SQLITE_FULL,
+ * SQLITE_IOERR, SQLITE_NOMEM). After that a later SAVEPOINT would silently
+ * start -- and RELEASE commit -- a transaction of its own, so the batch is
+ * checked after every step and, once the transaction is gone, every request
+ * in it is answered UNAVAILABLE: nothing of the batch was recorded. */
 static void
 run_batch(worker_t *w, req_t *batch, secevent_t *events)
 {
   sqlite3 *db = w->wdb->db;
   int in_txn = store_exec(db, "BEGIN IMMEDIATE", "starting group commit") == 0;
+  int lost = !in_txn;
   if (in_txn) {
     write_events(w, events);
     events = NULL;
+    lost = sqlite3_get_autocommit(db);
   }
-  for (req_t *r = batch; r; r = r->next) {
-    if (!in_txn) {
-      req_fail(r, TILL_E_UNAVAILABLE, "database is busy; retry");
-      dispatch_pack(r);
-      continue;
-    }
-    if (store_exec(db, "SAVEPOINT req", "opening savepoint") != 0) {
-      req_fail(r, TILL_E_UNAVAILABLE, "database error; retry");
-      dispatch_pack(r);
-      continue;
+  for (req_t *r = batch; r && !lost; r = r->next) {
+    if (store_exec(db, "SAVEPOINT req", "opening savepoint") != 0 || sqlite3_get_autocommit(db)) {
+      lost = 1;
+      break;
     }
     dispatch_run(r, w->wdb, WORK_WRITER);
+    /* pack inside the savepoint: an answer that cannot be packed must not
+     * leave its writes behind */
+    dispatch_pack(r);
+    if (sqlite3_get_autocommit(db)) {
+      lost = 1;
+      break;
+    }
     if (r->status != TILL_OK && !r->keep_writes) {
-      store_exec(db, "ROLLBACK TO req", "rolling back one request");
+      if (store_exec(db, "ROLLBACK TO req", "rolling back one request") != 0) {
+        lost = 1;
+        break;
+      }
       dispatch_rolled_back(w->wdb);
     }
-    store_exec(db, "RELEASE req", "releasing savepoint");
-    dispatch_pack(r);
+    if (store_exec(db, "RELEASE req", "releasing savepoint") != 0 || sqlite3_get_autocommit(db)) {
+      lost = 1;
+      break;
+    }
   }
-  if (in_txn) {
-    if (store_exec(db, "COMMIT", "group commit") != 0) {
+  if (!lost && store_exec(db, "COMMIT", "group commit") == 0) {
+    dispatch_committed(w->wdb);
+  } else {
+    if (!sqlite3_get_autocommit(db))
       sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+    if (in_txn)
       dispatch_commit_failed(w->wdb);
-      for (req_t *r = batch; r; r = r->next) {
-        req_fail(r, TILL_E_UNAVAILABLE, "the database could not commit; nothing was recorded");
-        dispatch_pack(r);
-      }
-    } else {
-      dispatch_committed(w->wdb);
+    log_warn(LD_STORE, "group commit failed (%s); answering the whole batch 'unavailable'",
+             sqlite3_errmsg(db));
+    for (req_t *r = batch; r; r = r->next) {
+      req_fail(r, TILL_E_UNAVAILABLE, "the database could not commit; nothing was recorded");
+      r->keep_writes = 0;
+      dispatch_pack(r);
     }
   }
   while (events) {

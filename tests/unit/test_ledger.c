@@ -62,7 +62,10 @@ static const char SEED_SQL[] =
   "        ('MAXP', 'The posting limit', 100000000000, 'HT', 'revenue:MAXP', 0),"
   /* an account code of no known type: the posting fails after the receipt
    * number was allocated */
-  "        ('BADACCT', 'Bad account', 100, 'HT', 'misc:BAD', 0);";
+  "        ('BADACCT', 'Bad account', 100, 'HT', 'misc:BAD', 0);"
+  /* sales post into the cashier's open shift on the terminal */
+  "INSERT INTO shifts(id, terminal_id, cashier, opened_at, float_amount)"
+  " VALUES (1, 'T-LANE-01', 'alice', 0, 0), (2, 'T-LANE-02', 'bob', 0, 0);";
 
 /* ---- fixture ---------------------------------------------------------------- */
 
@@ -521,7 +524,7 @@ test_cash_and_card_entries(void **state)
   assert_memory_equal(l->t.idem_key, req.key, TILL_KEY_LEN);
   assert_int_equal(l->t.n_entries, 2);
   assert_int_equal(l->t.entries[0].seq, 1);
-  assert_string_equal(l->t.entries[0].account, "drawer:T-LANE-01");
+  assert_string_equal(l->t.entries[0].account, "drawer:shift:1");
   assert_i64_equal(l->t.entries[0].amount, 1500);
   assert_string_equal(l->t.entries[0].item, "");
   assert_int_equal(l->t.entries[1].seq, 2);
@@ -553,21 +556,22 @@ test_cash_and_card_entries(void **state)
   assert_int_equal(till_chain_sum(&l->t, &sum), 0);
   assert_i64_equal(sum, 0);
 
-  /* another cash terminal gets its own drawer */
+  /* another cashier's shift on another terminal gets its own drawer */
   sale1(f, &req, "PARK1H", 1, METHOD_CASH);
   req.terminal = "T-LANE-02";
+  req.cashier = "bob";
   req.tendered = 500; /* exactly the total */
   id = sale_ok(f, &req);
   load(f, id, l);
-  assert_string_equal(l->t.entries[0].account, "drawer:T-LANE-02");
+  assert_string_equal(l->t.entries[0].account, "drawer:shift:2");
 
   /* the accounts were created with their types */
   sqlite3_stmt *st = NULL;
   assert_int_equal(sqlite3_prepare_v2(f->sc->db, "SELECT code, type FROM accounts ORDER BY code",
                                       -1, &st, NULL), SQLITE_OK);
   static const char *const want[][2] = {
-    {"clearing:card", "asset"},     {"drawer:T-LANE-01", "asset"},
-    {"drawer:T-LANE-02", "asset"},  {"revenue:PARK1H", "revenue"},
+    {"clearing:card", "asset"},     {"drawer:shift:1", "asset"},
+    {"drawer:shift:2", "asset"},    {"revenue:PARK1H", "revenue"},
     {"revenue:PARK2H", "revenue"},
   };
   size_t n = 0;
@@ -865,7 +869,7 @@ test_void_decisions(void **state)
     assert_i64_equal(b->unit_price, a->unit_price);
   }
   /* the drawer is back where it was */
-  assert_i64_equal(q_i64(f, "SELECT sum(amount) FROM entries WHERE account = 'drawer:T-LANE-01'", 0),
+  assert_i64_equal(q_i64(f, "SELECT sum(amount) FROM entries WHERE account = 'drawer:shift:1'", 0),
                    0);
 
   /* the same decision again is a replay */
@@ -1027,7 +1031,7 @@ test_triggers_refuse_edits(void **state)
 
   /* an entry added to a sealed transaction */
   exec_fails(f, "INSERT INTO entries(txn_id, seq, account, amount)"
-                " VALUES (1, 3, 'drawer:T-LANE-01', 0)", "sealed");
+                " VALUES (1, 3, 'drawer:shift:1', 0)", "sealed");
 
   /* a journal row whose entries do not sum to zero, or with only one entry */
   static const char journal_3[] =
@@ -1035,12 +1039,12 @@ test_triggers_refuse_edits(void **state)
     " VALUES (3, 'sale', 0, 'T-LANE-01', 'alice', zeroblob(32))";
   exec_ok(f, "BEGIN");
   exec_ok(f, "INSERT INTO entries(txn_id, seq, account, amount) VALUES"
-             " (3, 1, 'drawer:T-LANE-01', 500), (3, 2, 'revenue:PARK1H', -499)");
+             " (3, 1, 'drawer:shift:1', 500), (3, 2, 'revenue:PARK1H', -499)");
   exec_fails(f, journal_3, "summing to zero");
   exec_ok(f, "ROLLBACK");
   exec_ok(f, "BEGIN");
   exec_ok(f, "INSERT INTO entries(txn_id, seq, account, amount) VALUES"
-             " (3, 1, 'drawer:T-LANE-01', 0)");
+             " (3, 1, 'drawer:shift:1', 0)");
   exec_fails(f, journal_3, "two or more entries");
   exec_ok(f, "ROLLBACK");
   exec_ok(f, "BEGIN");
@@ -1050,7 +1054,7 @@ test_triggers_refuse_edits(void **state)
    * the balance check, not some other constraint */
   exec_ok(f, "BEGIN");
   exec_ok(f, "INSERT INTO entries(txn_id, seq, account, amount) VALUES"
-             " (3, 1, 'drawer:T-LANE-01', 500), (3, 2, 'revenue:PARK1H', -500)");
+             " (3, 1, 'drawer:shift:1', 500), (3, 2, 'revenue:PARK1H', -500)");
   exec_ok(f, journal_3);
   exec_ok(f, "ROLLBACK");
 
