@@ -145,7 +145,8 @@ cli_read_secret(const char *env, const char *prompt, char *buf, size_t len)
 static void
 print_error(cli_t *cli, int code, const char *msg)
 {
-  if (cli->json) {
+  /* --json prints one document: an attempt that will be retried stays off stdout */
+  if (cli->json && !(cli->retrying && code == TILL_E_UNAVAILABLE)) {
     printf("{\"error\":{\"code\":");
     json_str(stdout, error_code_name(code));
     printf(",\"message\":");
@@ -177,7 +178,7 @@ cli_call(cli_t *cli, Till__V1__Envelope *req, int with_session, int *exit_code)
   }
   cconn_t *c = cconn_open(&cli->cfg, err, sizeof err);
   if (!c) {
-    if (cli->json) {
+    if (cli->json && !cli->retrying) {
       printf("{\"error\":{\"code\":\"CONNECTION\",\"message\":");
       json_str(stdout, err);
       printf("}}\n");
@@ -191,7 +192,7 @@ cli_call(cli_t *cli, Till__V1__Envelope *req, int with_session, int *exit_code)
   if (with_session)
     req->session = NULL;
   if (!resp) {
-    if (cli->json) {
+    if (cli->json && !cli->retrying) {
       printf("{\"error\":{\"code\":\"CONNECTION\",\"message\":");
       json_str(stdout, err);
       printf("}}\n");
@@ -215,7 +216,9 @@ cli_call_retry(cli_t *cli, Till__V1__Envelope *req, int attempts, int *exit_code
 {
   static const int backoff_ms[] = {200, 500, 1000, 2000, 3000};
   for (int i = 0;; i++) {
+    cli->retrying = i + 1 < attempts;
     Till__V1__Envelope *resp = cli_call(cli, req, 1, exit_code);
+    cli->retrying = 0;
     int retryable = *exit_code == EXIT_CONN || *exit_code == EXIT_SERVER_BASE + TILL_E_UNAVAILABLE;
     if (resp || !retryable || i + 1 >= attempts)
       return resp;

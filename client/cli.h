@@ -19,6 +19,7 @@
 typedef struct {
   client_cfg_t cfg;
   int json;
+  int retrying;    /* an attempt that will be retried if it fails to connect */
   int argc;        /* the command's own words and options */
   char **argv;
 } cli_t;

@@ -60,9 +60,9 @@ print_width(const char *s)
   return w;
 }
 
-/* Print s cut to at most <cells> cells, padded with spaces to exactly that. */
+/* Print s cut to at most <cells> cells; with <pad>, spaces fill the rest. */
 static void
-put_cells(FILE *f, const char *s, int cells)
+put_cells_to(FILE *f, const char *s, int cells, int pad)
 {
   const unsigned char *p = (const unsigned char *)s;
   int used = 0;
@@ -76,8 +76,15 @@ put_cells(FILE *f, const char *s, int cells)
     used += w;
     p += n;
   }
-  for (; used < cells; used++)
+  for (; pad && used < cells; used++)
     fputc(' ', f);
+}
+
+/* Print s in exactly <cells> cells (a column). */
+static void
+put_cells(FILE *f, const char *s, int cells)
+{
+  put_cells_to(f, s, cells, 1);
 }
 
 static void
@@ -102,8 +109,18 @@ money_line(FILE *f, const char *label, int64_t fen)
 {
   char m[TILL_MONEY_STR_MAX];
   till_money_format(fen, m, sizeof m);
-  put_cells(f, label, PRINT_COLS - 14);
-  fprintf(f, "%14s\n", m);
+  int w = (int)strlen(m) > 14 ? (int)strlen(m) : 14; /* a huge figure squeezes the label */
+  put_cells(f, label, PRINT_COLS - w);
+  fprintf(f, "%*s\n", w, m);
+}
+
+/* "Label     value" with the value cut to the line */
+static void
+text_line(FILE *f, const char *label, const char *value)
+{
+  fprintf(f, "%-10s", label);
+  put_cells_to(f, value, PRINT_COLS - 10, 0);
+  fputc('\n', f);
 }
 
 void
@@ -116,10 +133,10 @@ print_receipt(FILE *f, const Till__V1__Receipt *r)
   if (r->copy)
     centered(f, "*** COPY ***");
   rule(f, '-');
-  fprintf(f, "No.       %s\n", r->number);
-  fprintf(f, "Terminal  %s\n", r->terminal_id);
-  fprintf(f, "Cashier   %s\n", r->cashier);
-  fprintf(f, "Time      %s\n", when);
+  text_line(f, "No.", r->number);
+  text_line(f, "Terminal", r->terminal_id);
+  text_line(f, "Cashier", r->cashier);
+  text_line(f, "Time", when);
   rule(f, '-');
   /* item 18 | qty 6 | price 9 | amount 9 = 42 */
   fprintf(f, "%-18s%6s%9s%9s\n", "Item", "Qty", "Price", "Amount");
@@ -145,20 +162,15 @@ print_receipt(FILE *f, const Till__V1__Receipt *r)
     money_line(f, "Tendered", r->tendered);
     money_line(f, "Change", r->change);
   }
-  if (r->memo && r->memo[0]) {
-    fputs("Memo      ", f);
-    put_cells(f, r->memo, PRINT_COLS - 10);
-    fputc('\n', f);
-  }
+  if (r->memo && r->memo[0])
+    text_line(f, "Memo", r->memo);
   rule(f, '-');
   fprintf(f, "Verify    %s   txn %lld\n", r->verify_code, (long long)r->txn_id);
   if (r->copy)
     fprintf(f, "Reprint   #%d\n", r->reprint_count);
   if (r->voided) {
     centered(f, "*** VOIDED ***");
-    fputs("Reason    ", f);
-    put_cells(f, r->void_reason, PRINT_COLS - 10);
-    fputc('\n', f);
+    text_line(f, "Reason", r->void_reason);
   }
   rule(f, '=');
 }

@@ -159,8 +159,8 @@ sales_handle_sale(req_t *r, store_conn_t *sc)
     return req_fail(r, TILL_E_INVALID, "payment method is required (cash, card, wechat, "
                     "alipay, transfer, cheque, subsidy)");
   req.method = (pay_method_t)in->method;
-  if (in->tendered < 0)
-    return req_fail(r, TILL_E_INVALID, "tendered must not be negative");
+  if (in->tendered < 0 || in->tendered > LEDGER_TOTAL_MAX)
+    return req_fail(r, TILL_E_INVALID, "tendered must be 0 to 1000000000.00");
   req.tendered = in->tendered;
   if (req_check_text(r, "memo", in->memo, LEDGER_MEMO_MAX, 1) != TILL_OK)
     return r->status;
