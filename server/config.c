@@ -195,6 +195,7 @@ config_set(config_t *cfg, const char *key, const char *value, char *err, size_t 
     {"idle_timeout", offsetof(config_t, idle_timeout), 1, 86400},
     {"max_inflight", offsetof(config_t, max_inflight), 1, 10000},
     {"max_queued", offsetof(config_t, max_queued), 16, 1000000},
+    {"max_db_pages", offsetof(config_t, max_db_pages), 0, 2147483647},
     {"session_ttl", offsetof(config_t, session_ttl), 60, 30 * 86400},
     {"lockout_failures", offsetof(config_t, lockout_failures), 1, 100},
     {"lockout_window", offsetof(config_t, lockout_window), 1, 86400},

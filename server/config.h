@@ -34,6 +34,7 @@ typedef struct {
   int readers;                     /* read-only worker threads */
   int max_batch;                   /* most requests in one group commit */
   int shutdown_grace;              /* seconds to finish in-flight work on SIGTERM */
+  int max_db_pages;                /* 0: no cap; else PRAGMA max_page_count of the writer */
   int64_t denominations[16];       /* notes and coins, fen, from "100,50,...,0.1" */
   size_t n_denominations;
   char sync_mode[16];              /* "full" or "normal" */

@@ -71,6 +71,23 @@ account_type(const char *code)
   return NULL;
 }
 
+/* The status and message for the last failure on <sc>'s connection: a full
+ * database (disk or max_db_pages) is RESOURCE_EXHAUSTED, anything else
+ * UNAVAILABLE. Either way the caller's savepoint is rolled back, so nothing
+ * of the posting remains. */
+static till_status_t
+db_fail(store_conn_t *sc, char *err, size_t errlen)
+{
+  int code = sqlite3_errcode(sc->db) & 0xff;
+  if (code == SQLITE_FULL) {
+    snprintf(err, errlen, "the database is full; nothing was recorded (free disk space, then retry)");
+    return TILL_E_EXHAUSTED;
+  }
+  snprintf(err, errlen, "database error (%s); nothing was recorded, retry",
+           sqlite3_errstr(code ? code : SQLITE_ERROR));
+  return TILL_E_UNAVAILABLE;
+}
+
 /* ---- the signing key ---------------------------------------------------- */
 
 static EVP_PKEY *
@@ -320,9 +337,8 @@ post_txn(ledger_t *lg, store_conn_t *sc, till_txn_t *t, int64_t tendered, char *
   memcpy(lg->head_hash, hash, TILL_HASH_LEN);
   return TILL_OK;
  db_error:
-  snprintf(err, errlen, "the ledger refused the posting: %s", sqlite3_errmsg(sc->db));
   log_warn(LD_LEDGER, "posting %s: %s", t->kind, sqlite3_errmsg(sc->db));
-  return sqlite3_errcode(sc->db) == SQLITE_FULL ? TILL_E_EXHAUSTED : TILL_E_UNAVAILABLE;
+  return db_fail(sc, err, errlen);
 }
 
 /* Idempotency: 0 new key, 1 replay (ref set), -1 conflict, -2 db error. */
@@ -453,8 +469,7 @@ load_item(store_conn_t *sc, const char *code, item_row_t *out, char *err, size_t
   }
   if (rc != SQLITE_ROW) {
     sqlite3_reset(st);
-    snprintf(err, errlen, "database error; retry");
-    return TILL_E_UNAVAILABLE;
+    return db_fail(sc, err, errlen);
   }
   snprintf(out->name, sizeof out->name, "%s", (const char *)sqlite3_column_text(st, 0));
   out->unit_price = sqlite3_column_int64(st, 1);
@@ -510,8 +525,7 @@ ledger_post_sale(ledger_t *lg, store_conn_t *sc, const sale_req_t *req, post_res
     return TILL_E_CONFLICT;
   }
   if (found < 0) {
-    snprintf(err, errlen, "database error; retry");
-    return TILL_E_UNAVAILABLE;
+    return db_fail(sc, err, errlen);
   }
 
   memset(&t, 0, sizeof t);
@@ -563,8 +577,8 @@ ledger_post_sale(ledger_t *lg, store_conn_t *sc, const sale_req_t *req, post_res
   t.at_ms = till_now_ms();
   int64_t no;
   if (allocate_number(sc, items[0].prefix, current_year(t.at_ms), series, sizeof series, &no) != 0) {
-    snprintf(err, errlen, "cannot allocate a receipt number: %s", sqlite3_errmsg(sc->db));
-    return TILL_E_UNAVAILABLE;
+    log_warn(LD_LEDGER, "allocating a receipt number: %s", sqlite3_errmsg(sc->db));
+    return db_fail(sc, err, errlen);
   }
   t.kind = "sale";
   t.terminal = req->terminal;
@@ -579,8 +593,7 @@ ledger_post_sale(ledger_t *lg, store_conn_t *sc, const sale_req_t *req, post_res
   if (st != TILL_OK)
     return st;
   if (idem_record(sc, req->key, "sale", req_hash, t.id) != 0) {
-    snprintf(err, errlen, "database error; retry");
-    return TILL_E_UNAVAILABLE;
+    return db_fail(sc, err, errlen);
   }
   res->ref_id = t.id;
   res->replayed = 0;
@@ -722,8 +735,7 @@ ledger_decide_void(ledger_t *lg, store_conn_t *sc, const void_decision_t *d, pos
     return TILL_E_CONFLICT;
   }
   if (found < 0) {
-    snprintf(err, errlen, "database error; retry");
-    return TILL_E_UNAVAILABLE;
+    return db_fail(sc, err, errlen);
   }
   sqlite3_stmt *st = store_stmt(sc, sql_get);
   if (!st)
@@ -795,12 +807,10 @@ ledger_decide_void(ledger_t *lg, store_conn_t *sc, const void_decision_t *d, pos
   rc = sqlite3_step(st);
   sqlite3_reset(st);
   if (rc != SQLITE_DONE || sqlite3_changes(sc->db) != 1) {
-    snprintf(err, errlen, "database error; retry");
-    return TILL_E_UNAVAILABLE;
+    return db_fail(sc, err, errlen);
   }
   if (idem_record(sc, d->key, "void_decide", req_hash, d->void_id) != 0) {
-    snprintf(err, errlen, "database error; retry");
-    return TILL_E_UNAVAILABLE;
+    return db_fail(sc, err, errlen);
   }
   res->ref_id = d->void_id;
   res->replayed = 0;
@@ -986,8 +996,7 @@ ledger_open_shift_of(store_conn_t *sc, const char *terminal, const char *cashier
   }
   sqlite3_reset(st);
   if (rc != SQLITE_DONE) {
-    snprintf(err, errlen, "database error; retry");
-    return TILL_E_UNAVAILABLE;
+    return db_fail(sc, err, errlen);
   }
   if (mine) {
     *shift_id = mine;
@@ -1076,8 +1085,7 @@ ledger_shift_open(ledger_t *lg, store_conn_t *sc, const denoms_t *denoms, const 
   }
   shift_id = sqlite3_last_insert_rowid(sc->db);
   if (insert_counts(sc, shift_id, "open", req->counts, req->n_counts) != 0) {
-    snprintf(err, errlen, "database error; retry");
-    return TILL_E_UNAVAILABLE;
+    return db_fail(sc, err, errlen);
   }
   if (total > 0) {
     char drawer[64];
@@ -1088,8 +1096,7 @@ ledger_shift_open(ledger_t *lg, store_conn_t *sc, const denoms_t *denoms, const 
       return st;
   }
   if (idem_record(sc, req->key, "shift_open", hash, shift_id) != 0) {
-    snprintf(err, errlen, "database error; retry");
-    return TILL_E_UNAVAILABLE;
+    return db_fail(sc, err, errlen);
   }
   res->ref_id = shift_id;
   res->replayed = 0;
@@ -1158,8 +1165,7 @@ ledger_shift_close(ledger_t *lg, store_conn_t *sc, const denoms_t *denoms,
   snprintf(drawer, sizeof drawer, "drawer:shift:%lld", (long long)shift_id);
   snprintf(over_short, sizeof over_short, "over_short:%s", req->cashier);
   if (account_sum(sc, drawer, 0, &expected) != 0) {
-    snprintf(err, errlen, "database error; retry");
-    return TILL_E_UNAVAILABLE;
+    return db_fail(sc, err, errlen);
   }
   sqlite3_stmt *q = store_stmt(sc, sql_float);
   if (!q)
@@ -1170,8 +1176,7 @@ ledger_shift_close(ledger_t *lg, store_conn_t *sc, const denoms_t *denoms,
     float_amount = sqlite3_column_int64(q, 0);
   sqlite3_reset(q);
   if (frc != SQLITE_ROW) {
-    snprintf(err, errlen, "database error; retry");
-    return TILL_E_UNAVAILABLE;
+    return db_fail(sc, err, errlen);
   }
 
   int64_t variance;
@@ -1196,16 +1201,14 @@ ledger_shift_close(ledger_t *lg, store_conn_t *sc, const denoms_t *denoms,
       return st;
   }
   if (insert_counts(sc, shift_id, "close", req->counts, req->n_counts) != 0) {
-    snprintf(err, errlen, "database error; retry");
-    return TILL_E_UNAVAILABLE;
+    return db_fail(sc, err, errlen);
   }
   for (int m = METHOD_CARD; m <= METHOD_MAX; m++) {
     char account[32];
     int64_t exp_m = 0;
     snprintf(account, sizeof account, "clearing:%s", method_names[m]);
     if (account_sum(sc, account, shift_id, &exp_m) != 0) {
-      snprintf(err, errlen, "database error; retry");
-      return TILL_E_UNAVAILABLE;
+      return db_fail(sc, err, errlen);
     }
     if (!req->noncash_given[m] && exp_m == 0)
       continue;
@@ -1219,8 +1222,7 @@ ledger_shift_close(ledger_t *lg, store_conn_t *sc, const denoms_t *denoms,
     int rc = sqlite3_step(q);
     sqlite3_reset(q);
     if (rc != SQLITE_DONE) {
-      snprintf(err, errlen, "database error; retry");
-      return TILL_E_UNAVAILABLE;
+      return db_fail(sc, err, errlen);
     }
   }
   if (ledger_sign_head(lg, sc, "shift_close", NULL) != TILL_OK) {
@@ -1239,12 +1241,10 @@ ledger_shift_close(ledger_t *lg, store_conn_t *sc, const denoms_t *denoms,
   int rc = sqlite3_step(q);
   sqlite3_reset(q);
   if (rc != SQLITE_DONE || sqlite3_changes(sc->db) != 1) {
-    snprintf(err, errlen, "database error; retry");
-    return TILL_E_UNAVAILABLE;
+    return db_fail(sc, err, errlen);
   }
   if (idem_record(sc, req->key, "shift_close", hash, shift_id) != 0) {
-    snprintf(err, errlen, "database error; retry");
-    return TILL_E_UNAVAILABLE;
+    return db_fail(sc, err, errlen);
   }
   res->ref_id = shift_id;
   res->replayed = 0;
@@ -1369,8 +1369,7 @@ ledger_deposit_create(ledger_t *lg, store_conn_t *sc, const deposit_create_t *re
   rc = sqlite3_step(q);
   sqlite3_reset(q);
   if (rc != SQLITE_DONE) {
-    snprintf(err, errlen, "database error; retry");
-    return TILL_E_UNAVAILABLE;
+    return db_fail(sc, err, errlen);
   }
   int64_t deposit_id = sqlite3_last_insert_rowid(sc->db);
   for (size_t i = 0; i < req->n_shifts; i++) {
@@ -1382,13 +1381,11 @@ ledger_deposit_create(ledger_t *lg, store_conn_t *sc, const deposit_create_t *re
     rc = sqlite3_step(q);
     sqlite3_reset(q);
     if (rc != SQLITE_DONE || sqlite3_changes(sc->db) != 1) {
-      snprintf(err, errlen, "database error; retry");
-      return TILL_E_UNAVAILABLE;
+      return db_fail(sc, err, errlen);
     }
   }
   if (idem_record(sc, req->key, "deposit", hash, deposit_id) != 0) {
-    snprintf(err, errlen, "database error; retry");
-    return TILL_E_UNAVAILABLE;
+    return db_fail(sc, err, errlen);
   }
   res->ref_id = deposit_id;
   res->replayed = 0;
@@ -1448,8 +1445,7 @@ ledger_deposit_confirm(ledger_t *lg, store_conn_t *sc, const uint8_t key[TILL_KE
   sqlite3_reset(q);
   if (rc != SQLITE_DONE || sqlite3_changes(sc->db) != 1 ||
       idem_record(sc, key, "deposit_confirm", hash, deposit_id) != 0) {
-    snprintf(err, errlen, "database error; retry");
-    return TILL_E_UNAVAILABLE;
+    return db_fail(sc, err, errlen);
   }
   res->ref_id = deposit_id;
   res->replayed = 0;

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "till_log.h"
 
@@ -413,4 +414,70 @@ store_stmt(store_conn_t *sc, const char *sql)
   sc->st[sc->n] = st;
   sc->n++;
   return st;
+}
+
+int
+store_backup(const char *src, const char *dst, int64_t *journal_rows, int64_t *head_id,
+             char *err, size_t errlen)
+{
+  sqlite3 *from = NULL, *to = NULL;
+  sqlite3_backup *b = NULL;
+  sqlite3_stmt *st = NULL;
+  int rc = -1, made = 0;
+  if (access(dst, F_OK) == 0) {
+    snprintf(err, errlen, "%s exists; back up into a new file", dst);
+    return -1;
+  }
+  if (sqlite3_open_v2(src, &from, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
+    snprintf(err, errlen, "opening %s: %s", src, from ? sqlite3_errmsg(from) : "out of memory");
+    goto done;
+  }
+  sqlite3_busy_timeout(from, 5000);
+  if (sqlite3_open_v2(dst, &to, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
+    snprintf(err, errlen, "creating %s: %s", dst, to ? sqlite3_errmsg(to) : "out of memory");
+    goto done;
+  }
+  made = 1;
+  if (!(b = sqlite3_backup_init(to, "main", from, "main"))) {
+    snprintf(err, errlen, "starting the backup: %s", sqlite3_errmsg(to));
+    goto done;
+  }
+  /* -1: every page in one step, under one read transaction of the source */
+  int step = SQLITE_OK;
+  for (int tries = 0; tries < 100; tries++) {
+    step = sqlite3_backup_step(b, -1);
+    if (step != SQLITE_BUSY && step != SQLITE_LOCKED)
+      break;
+    sqlite3_sleep(50);
+  }
+  int fin = sqlite3_backup_finish(b);
+  b = NULL;
+  if (step != SQLITE_DONE || fin != SQLITE_OK) {
+    snprintf(err, errlen, "copying %s: %s", src, sqlite3_errstr(step != SQLITE_DONE ? step : fin));
+    goto done;
+  }
+  if (sqlite3_prepare_v2(to, "SELECT (SELECT count(*) FROM journal), (SELECT coalesce(max(id), 0)"
+                             " FROM journal), (SELECT integrity_check FROM pragma_integrity_check)",
+                         -1, &st, NULL) != SQLITE_OK ||
+      sqlite3_step(st) != SQLITE_ROW) {
+    snprintf(err, errlen, "checking the copy: %s", sqlite3_errmsg(to));
+    goto done;
+  }
+  const char *ok = (const char *)sqlite3_column_text(st, 2);
+  if (!ok || strcmp(ok, "ok") != 0) {
+    snprintf(err, errlen, "the copy fails its integrity check: %s", ok ? ok : "?");
+    goto done;
+  }
+  *journal_rows = sqlite3_column_int64(st, 0);
+  *head_id = sqlite3_column_int64(st, 1);
+  rc = 0;
+ done:
+  sqlite3_finalize(st);
+  if (b)
+    sqlite3_backup_finish(b);
+  sqlite3_close(from);
+  sqlite3_close(to);
+  if (rc != 0 && made)
+    unlink(dst);
+  return rc;
 }

@@ -11,6 +11,7 @@
 
 #include <sqlite3.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #define STORE_MAX_STMTS 256
 
@@ -32,6 +33,14 @@ store_conn_t *store_open_rw(const char *path, const char *sync, char *err, size_
 
 /* Open <path> read-only (the database must already exist and be current). */
 store_conn_t *store_open_ro(const char *path, char *err, size_t errlen);
+
+/* Copy the live database at <src> into a new file <dst> with SQLite's
+ * backup API, in one step: the copy is the snapshot of one read
+ * transaction, taken while tilld keeps committing (a WAL reader blocks no
+ * writer). <dst> must not exist. On success *journal_rows and *head_id
+ * describe the copy. 0, or -1 with the reason in err (and no <dst> left). */
+int store_backup(const char *src, const char *dst, int64_t *journal_rows, int64_t *head_id,
+                 char *err, size_t errlen);
 
 /* Finalize the cached statements and close. Accepts NULL. */
 void store_close(store_conn_t *sc);

@@ -145,6 +145,7 @@ run_batch(worker_t *w, req_t *batch, secevent_t *events)
   sqlite3 *db = w->wdb->db;
   int in_txn = store_exec(db, "BEGIN IMMEDIATE", "starting group commit") == 0;
   int lost = !in_txn;
+  int full = 0; /* the cause was a full database (disk or max_db_pages) */
   if (in_txn) {
     write_events(w, events);
     events = NULL;
@@ -156,6 +157,7 @@ run_batch(worker_t *w, req_t *batch, secevent_t *events)
       break;
     }
     dispatch_run(r, w->wdb, WORK_WRITER);
+    full |= r->status == TILL_E_EXHAUSTED || (sqlite3_errcode(db) & 0xff) == SQLITE_FULL;
     /* pack inside the savepoint: an answer that cannot be packed must not
      * leave its writes behind */
     dispatch_pack(r);
@@ -178,6 +180,7 @@ run_batch(worker_t *w, req_t *batch, secevent_t *events)
   if (!lost && store_exec(db, "COMMIT", "group commit") == 0) {
     dispatch_committed(w->wdb);
   } else {
+    full |= (sqlite3_errcode(db) & 0xff) == SQLITE_FULL;
     if (!sqlite3_get_autocommit(db))
       sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
     if (in_txn)
@@ -185,7 +188,11 @@ run_batch(worker_t *w, req_t *batch, secevent_t *events)
     log_warn(LD_STORE, "group commit failed (%s); answering the whole batch 'unavailable'",
              sqlite3_errmsg(db));
     for (req_t *r = batch; r; r = r->next) {
-      req_fail(r, TILL_E_UNAVAILABLE, "the database could not commit; nothing was recorded");
+      if (full)
+        req_fail(r, TILL_E_EXHAUSTED,
+                 "the database is full; nothing was recorded (free disk space, then retry)");
+      else
+        req_fail(r, TILL_E_UNAVAILABLE, "the database could not commit; nothing was recorded");
       r->keep_writes = 0;
       dispatch_pack(r);
     }
@@ -293,6 +300,16 @@ worker_new(const config_t *cfg, struct event_base *base, worker_done_fn done, vo
   }
   if (!(w->wdb = store_open_rw(cfg->db, cfg->sync_mode, err, errlen)))
     goto fail;
+  if (cfg->max_db_pages > 0) {
+    /* a hard cap on the database's size: postings beyond it are refused as
+     * if the disk were full (and the tests use it to make the disk full) */
+    char sql[64];
+    snprintf(sql, sizeof sql, "PRAGMA max_page_count = %d", cfg->max_db_pages);
+    if (store_exec(w->wdb->db, sql, "capping the database size") != 0) {
+      snprintf(err, errlen, "max_db_pages: %s", sqlite3_errmsg(w->wdb->db));
+      goto fail;
+    }
+  }
   if (dispatch_writer_init(w->wdb, cfg, err, errlen) != 0)
     goto fail;
   for (int i = 0; i < cfg->readers && i < MAX_READERS; i++) {
