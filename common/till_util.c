@@ -109,15 +109,17 @@ till_parse_i64(const char *s, int64_t min, int64_t max, int64_t *out)
   return 0;
 }
 
-int
-till_text_ok(const char *str, size_t n)
+/* The one UTF-8 walk: strict UTF-8; with <text>, also no NUL, no C0 control
+ * except tab and no DEL; without it, only no NUL. */
+static int
+utf8_scan(const char *str, size_t n, int text)
 {
   const unsigned char *s = (const unsigned char *)str;
   size_t i = 0;
   while (i < n) {
     unsigned c = s[i];
     if (c < 0x80) {
-      if ((c < 0x20 && c != '\t') || c == 0x7f)
+      if (c == 0 || (text && ((c < 0x20 && c != '\t') || c == 0x7f)))
         return 0;
       i++;
       continue;
@@ -149,6 +151,18 @@ till_text_ok(const char *str, size_t n)
     i += len;
   }
   return 1;
+}
+
+int
+till_text_ok(const char *s, size_t n)
+{
+  return utf8_scan(s, n, 1);
+}
+
+int
+till_utf8_ok(const char *s, size_t n)
+{
+  return utf8_scan(s, n, 0);
 }
 
 int

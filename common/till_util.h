@@ -29,6 +29,10 @@ int till_parse_i64(const char *s, int64_t min, int64_t max, int64_t *out /* OUT 
  * U+10FFFF) and contains no NUL or other C0 control byte except tab. */
 int till_text_ok(const char *s, size_t n);
 
+/* 1 if s[0..n) is valid UTF-8 in the same strict sense and holds no NUL
+ * byte; other control characters are allowed. */
+int till_utf8_ok(const char *s, size_t n);
+
 /* 1 if s is a valid identifier for users, terminals and series:
  * 1..max characters from [A-Za-z0-9._-]. */
 int till_ident_ok(const char *s, size_t max);

@@ -17,6 +17,7 @@
 #include "till_frame.h"
 #include "till_log.h"
 #include "till_util.h"
+#include "wire_text.h"
 
 #define RESP_ARENA_LIMIT (64u * 1024 * 1024)
 
@@ -221,6 +222,15 @@ dispatch_frame(struct conn *conn, const char *terminal, const uint8_t *payload, 
     return -1;
   }
   r->id = r->env->request_id;
+  char why[160];
+  if (wire_text_check(&till__v1__envelope__descriptor, payload, len, why, sizeof why) != 0) {
+    /* a string that C would cut short or that is not text: refuse it
+     * before any handler sees the truncated copy */
+    req_fail(r, TILL_E_INVALID, "%s", why);
+    dispatch_pack(r);
+    *bad_out = r;
+    return 0;
+  }
   r->h = dispatch_find_handler(r->env->body_case);
   if (!r->h) {
     /* a well-formed envelope with a response or nothing in it: answer, keep going */

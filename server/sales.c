@@ -103,6 +103,9 @@ find_receipt(req_t *r, store_conn_t *sc, const char *number, int64_t *txn_id)
 {
   char series[TILL_SERIES_PREFIX_MAX + 8];
   int64_t no;
+  if (number && strlen(number) >= TILL_RECEIPT_NO_MAX)
+    return req_fail(r, TILL_E_INVALID, "receipt number is longer than %d bytes",
+                    TILL_RECEIPT_NO_MAX - 1);
   if (!number || till_receipt_parse(number, series, sizeof series, &no) != 0)
     return req_fail(r, TILL_E_INVALID, "'%s' is not a receipt number like HT2026-00001234",
                     number ? number : "");

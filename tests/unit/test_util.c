@@ -278,6 +278,38 @@ test_text_ok_rejects_bad_utf8(void **state)
 
 /* ---- till_ident_ok ---- */
 
+/* till_utf8_ok: the same UTF-8 rules, controls allowed, NUL refused. */
+static int
+utf8_ok_n(const char *s, size_t n)
+{
+  char *copy = malloc(n ? n : 1);
+  assert_non_null(copy);
+  memcpy(copy, s, n);
+  int r = till_utf8_ok(copy, n);
+  free(copy);
+  return r;
+}
+
+#define UTF8_OK(lit) utf8_ok_n((lit), sizeof(lit) - 1)
+
+static void
+test_utf8_ok(void **state)
+{
+  (void)state;
+  assert_int_equal(utf8_ok_n("", 0), 1);
+  assert_int_equal(UTF8_OK("line one\nline two\r\n"), 1); /* controls are text here */
+  assert_int_equal(UTF8_OK("\x01\x1f\x7f"), 1);
+  assert_int_equal(UTF8_OK("\xe6\x94\xb6\xe8\xb4\xb9 \xf4\x8f\xbf\xbf"), 1);
+  assert_int_equal(utf8_ok_n("ab\0cd", 5), 0);            /* NUL never */
+  assert_int_equal(utf8_ok_n("\0", 1), 0);
+  assert_int_equal(UTF8_OK("\xc0\x80"), 0);               /* overlong NUL */
+  assert_int_equal(UTF8_OK("\xed\xa0\x80"), 0);           /* surrogate */
+  assert_int_equal(UTF8_OK("\xf4\x90\x80\x80"), 0);       /* past U+10FFFF */
+  assert_int_equal(UTF8_OK("ab\xe2\x82"), 0);              /* cut short */
+  assert_int_equal(UTF8_OK("\x80"), 0);                    /* stray continuation */
+  assert_int_equal(UTF8_OK("\xff"), 0);
+}
+
 static void
 test_ident_ok(void **state)
 {
@@ -410,6 +442,7 @@ main(void)
     cmocka_unit_test(test_text_ok_accepts),
     cmocka_unit_test(test_text_ok_rejects_controls),
     cmocka_unit_test(test_text_ok_rejects_bad_utf8),
+    cmocka_unit_test(test_utf8_ok),
     cmocka_unit_test(test_ident_ok),
     cmocka_unit_test(test_random),
     cmocka_unit_test(test_status_name),
