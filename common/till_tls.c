@@ -52,6 +52,10 @@ load_crl(SSL_CTX *ctx, const char *crl)
   return X509_STORE_set_flags(store, X509_V_FLAG_CRL_CHECK) == 1 ? 0 : -1;
 }
 
+#define TLS12_CIPHERS                                                                        \
+  "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-ECDSA-CHACHA20-POLY1305"
+#define TLS_GROUPS "X25519:P-256:P-384"
+
 SSL_CTX *
 till_tls_server_ctx(const char *cert, const char *key, const char *ca, const char *crl,
                     int min_version)
@@ -64,6 +68,19 @@ till_tls_server_ctx(const char *cert, const char *key, const char *ca, const cha
   }
   if (SSL_CTX_set_min_proto_version(ctx, min_version) != 1) {
     till_tls_log_errors(LOG_ERR, "setting minimum TLS version");
+    goto fail;
+  }
+  /* TLS 1.2 (only by configuration): forward-secret AEAD suites only. The
+   * TLS 1.3 suites are all AEAD and are left at OpenSSL's defaults. */
+  if (SSL_CTX_set_cipher_list(ctx, TLS12_CIPHERS) != 1) {
+    till_tls_log_errors(LOG_ERR, "setting TLS 1.2 cipher suites");
+    goto fail;
+  }
+  /* Cheap, strong groups only: a peer must not make the event loop spend
+   * milliseconds on an ffdhe8192 key exchange before it has shown a
+   * certificate. */
+  if (SSL_CTX_set1_groups_list(ctx, TLS_GROUPS) != 1) {
+    till_tls_log_errors(LOG_ERR, "setting key-exchange groups");
     goto fail;
   }
   snprintf(doing, sizeof doing, "loading server certificate %s", cert);

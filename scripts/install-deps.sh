@@ -18,6 +18,7 @@ PACKAGES=(
   libcmocka-dev         # unit tests
   clang                 # libFuzzer targets (fuzz builds only)
   procps                # pgrep/kill used by integration scripts
+  sslscan               # the TLS scan test (tests/integ/test_tls_scan.sh)
 )
 
 missing=()
