@@ -19,8 +19,9 @@ int till_random(uint8_t *out, size_t n);
 /* Wall clock, Unix seconds / milliseconds. */
 int64_t till_now(void);
 int64_t till_now_ms(void);
-/* Monotonic milliseconds, for measuring intervals. */
+/* Monotonic milliseconds and microseconds, for measuring intervals. */
 int64_t till_mono_ms(void);
+int64_t till_mono_us(void);
 
 /* Parse a whole decimal integer in [min, max]. 0 or -1. */
 int till_parse_i64(const char *s, int64_t min, int64_t max, int64_t *out /* OUT */);

@@ -1,0 +1,574 @@
+/* till_bench.c -- postings per second and latency of a real tilld, over real
+ * mutual TLS, from many terminals at once.
+ *
+ *   till-bench --server HOST:PORT --ca F --terminals FILE --item CODE
+ *              [--connections N] [--count M] [--depth D]
+ *              [--mode post|audit|storm] [--auditor "CERT KEY TOKEN"]
+ *              [--seconds MAX]
+ *
+ * FILE has one line per terminal: "CERT KEY TOKEN" -- the terminal's client
+ * certificate and key, and the session token of the cashier logged in on it
+ * (whose shift must be open). Connection i uses line i, so N terminals post
+ * as N different cashiers into N different shifts, as at a toll plaza.
+ *
+ * Each connection is one thread that posts M cash sales of one unit of CODE,
+ * keeping D requests in flight (pipelining: it writes D frames, then writes
+ * one more each time an answer arrives). A posting's latency is from writing
+ * its frame to reading its answer. Every sale has a fresh random idempotency
+ * key. Errors are counted, never retried: a benchmark must not hide them.
+ *
+ * Modes:
+ *   post   all connections post M sales each.
+ *   audit  the first half of each connection's sales alone, the second half
+ *          while one more connection (--auditor, an auditor's terminal and
+ *          session) pages through the whole journal with AuditExport (1000
+ *          transactions a page) in a loop: latency with and without it.
+ *   storm  the first half, then every connection closes and all reconnect at
+ *          the same moment (a full TLS handshake each), then the second half:
+ *          the reconnect times and the latency of the postings after it.
+ *
+ * After the run it checks that every acknowledged sale got its own
+ * transaction id (no posting answered twice). bench/run then checks the
+ * ledger itself (count, gap-free series, chain) with `till audit verify`.
+ *
+ * Output, one line per phase on stdout:
+ *   phase=NAME ok=N errors=E seconds=T rate=R/s p50_ms= p95_ms= p99_ms= max_ms=
+ * plus, for audit, "auditor pages=P txns=T" and, for storm,
+ * "reconnect n=N p50_ms= p99_ms= max_ms=". Exit 0 iff there were no errors;
+ * 1 otherwise; 2 on a usage error.
+ *
+ * THREAD SAFETY: each connection thread owns its connection and its arrays;
+ * the configuration is written before the threads start. The phase barrier
+ * is a pthread barrier; the auditor's stop flag is an atomic. */
+#include <errno.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "conn.h"
+#include "till_frame.h"
+#include "till_util.h"
+
+#define BENCH_MAX_CONNECTIONS 1024
+#define BENCH_MAX_COUNT 1000000
+#define BENCH_MAX_DEPTH 256
+#define BENCH_MAX_SECONDS 3600
+#define BENCH_LINE_MAX 4096
+#define BENCH_KEY_LEN 16
+#define BENCH_ERR_MAX 320
+#define BENCH_NOTE_MAX (BENCH_ERR_MAX + 64) /* "what: " + an error */
+
+enum mode { MODE_POST, MODE_AUDIT, MODE_STORM };
+
+typedef struct {
+  char cert[1024];
+  char key[1024];
+  char token[160];
+} terminal_t;
+
+typedef struct {
+  const char *server;
+  const char *ca;
+  const char *item;
+  int connections;
+  int64_t count;
+  int depth;
+  enum mode mode;
+  int64_t seconds;
+  terminal_t *terms;
+  terminal_t auditor;
+} bench_cfg_t;
+
+/* One phase of one connection. */
+typedef struct {
+  int64_t n_ok, n_err;
+  int64_t *lat_us;           /* n_ok latencies */
+  int64_t *txn_ids;          /* n_ok transaction ids */
+  int64_t t_start_us, t_end_us;
+} phase_t;
+
+typedef struct {
+  const bench_cfg_t *cfg;
+  int idx;
+  pthread_t thread;
+  int started;
+  phase_t ph[2];
+  int64_t reconnect_us;      /* storm: close to handshake done; -1 if failed */
+  char first_error[BENCH_NOTE_MAX];
+} worker_t;
+
+static pthread_barrier_t g_barrier;
+static atomic_int g_audit_stop;
+static int64_t g_deadline_us;
+
+static void
+usage(void)
+{
+  fprintf(stderr,
+          "usage: till-bench --server HOST:PORT --ca F --terminals FILE --item CODE\n"
+          "                  [--connections N] [--count M] [--depth D]\n"
+          "                  [--mode post|audit|storm] [--auditor \"CERT KEY TOKEN\"]\n"
+          "                  [--seconds MAX]\n"
+          "  FILE: one \"CERT KEY TOKEN\" line per terminal (a cashier with an open shift)\n"
+          "  N: 1..%d connections, one terminal each (default: one per line of FILE)\n"
+          "  M: sales per connection, 1..%d (default 100); D: 1..%d in flight (default 1)\n"
+          "exit 0 iff no posting failed; 1 otherwise; 2 usage error\n",
+          BENCH_MAX_CONNECTIONS, BENCH_MAX_COUNT, BENCH_MAX_DEPTH);
+}
+
+static void
+note_error(worker_t *w, const char *what, const char *err)
+{
+  if (!w->first_error[0])
+    snprintf(w->first_error, sizeof w->first_error, "%s: %s", what, err);
+}
+
+static void
+client_cfg(const bench_cfg_t *cfg, const terminal_t *t, client_cfg_t *cc)
+{
+  memset(cc, 0, sizeof *cc);
+  snprintf(cc->server, sizeof cc->server, "%s", cfg->server);
+  snprintf(cc->ca, sizeof cc->ca, "%s", cfg->ca);
+  snprintf(cc->cert, sizeof cc->cert, "%s", t->cert);
+  snprintf(cc->key, sizeof cc->key, "%s", t->key);
+  cc->timeout = 30;
+}
+
+/* Pack a sale with request id <id> as one frame into buf; its length, or 0. */
+static size_t
+pack_sale(const bench_cfg_t *cfg, const terminal_t *t, uint64_t id, uint8_t *buf, size_t cap)
+{
+  uint8_t key[BENCH_KEY_LEN];
+  if (till_random(key, sizeof key) != 0)
+    return 0;
+  Till__V1__SaleLine line = TILL__V1__SALE_LINE__INIT;
+  Till__V1__SaleLine *lines[1] = {&line};
+  Till__V1__SaleRequest sale = TILL__V1__SALE_REQUEST__INIT;
+  Till__V1__Envelope env = TILL__V1__ENVELOPE__INIT;
+  line.item = (char *)cfg->item;
+  line.quantity = 1;
+  sale.idempotency_key.data = key;
+  sale.idempotency_key.len = sizeof key;
+  sale.lines = lines;
+  sale.n_lines = 1;
+  sale.method = TILL__V1__PAYMENT_METHOD__METHOD_CASH;
+  env.request_id = id;
+  env.session = (char *)t->token;
+  env.body_case = TILL__V1__ENVELOPE__BODY_SALE_REQ;
+  env.sale_req = &sale;
+  size_t n = till__v1__envelope__get_packed_size(&env);
+  if (n + TILL_FRAME_HEADER > cap)
+    return 0;
+  till_frame_put_header(buf, (uint32_t)n);
+  till__v1__envelope__pack(&env, buf + TILL_FRAME_HEADER);
+  return n + TILL_FRAME_HEADER;
+}
+
+/* Post <count> sales on c with <depth> in flight, into ph. Request ids are
+ * base + index, so an answer finds its send time. 0, or -1 if the
+ * connection failed (the sales still in flight count as errors). */
+static int
+run_phase(worker_t *w, cconn_t *c, int64_t count, uint64_t base, phase_t *ph)
+{
+  const bench_cfg_t *cfg = w->cfg;
+  const terminal_t *t = &cfg->terms[w->idx];
+  int64_t *sent_us = calloc((size_t)count, sizeof *sent_us);
+  ph->lat_us = calloc((size_t)count, sizeof *ph->lat_us);
+  ph->txn_ids = calloc((size_t)count, sizeof *ph->txn_ids);
+  if (!sent_us || !ph->lat_us || !ph->txn_ids) {
+    free(sent_us);
+    note_error(w, "memory", "out of memory");
+    ph->n_err = count;
+    return -1;
+  }
+  uint8_t frame[1024];
+  char err[BENCH_ERR_MAX];
+  int64_t next = 0, answered = 0;
+  int rc = 0;
+  ph->t_start_us = till_mono_us();
+  while (answered < count) { /* bounded: every pass answers or fails one */
+    while (next < count && next - answered < cfg->depth && till_mono_us() < g_deadline_us) {
+      size_t n = pack_sale(cfg, t, base + (uint64_t)next, frame, sizeof frame);
+      sent_us[next] = till_mono_us();
+      if (n == 0 || cconn_write_raw(c, frame, n) != 0) {
+        note_error(w, "send", n == 0 ? "could not build the request" : "write failed");
+        rc = -1;
+        break;
+      }
+      next++;
+    }
+    if (rc != 0 || answered == next)
+      break; /* failed, or the deadline passed with nothing in flight */
+    Till__V1__Envelope *resp = cconn_read(c, err, sizeof err);
+    if (!resp) {
+      note_error(w, "read", err);
+      rc = -1;
+      break;
+    }
+    int64_t now = till_mono_us();
+    uint64_t i = resp->request_id - base;
+    if (resp->request_id < base || i >= (uint64_t)next) {
+      note_error(w, "read", "answer to a request never sent");
+      ph->n_err++;
+    } else if (resp->body_case != TILL__V1__ENVELOPE__BODY_SALE_RESP) {
+      note_error(w, "sale", resp->body_case == TILL__V1__ENVELOPE__BODY_ERROR && resp->error
+                              ? resp->error->message : "unexpected answer");
+      ph->n_err++;
+    } else {
+      ph->lat_us[ph->n_ok] = now - sent_us[i];
+      ph->txn_ids[ph->n_ok] = resp->sale_resp->receipt ? resp->sale_resp->receipt->txn_id : 0;
+      ph->n_ok++;
+    }
+    answered++;
+    till__v1__envelope__free_unpacked(resp, NULL);
+  }
+  ph->n_err += count - answered;
+  ph->t_end_us = till_mono_us();
+  free(sent_us);
+  return rc;
+}
+
+static void *
+worker_main(void *arg)
+{
+  worker_t *w = arg;
+  const bench_cfg_t *cfg = w->cfg;
+  client_cfg_t cc;
+  char err[BENCH_ERR_MAX];
+  client_cfg(cfg, &cfg->terms[w->idx], &cc);
+  int64_t first = cfg->mode == MODE_POST ? cfg->count : cfg->count / 2;
+  int64_t second = cfg->count - first;
+  cconn_t *c = cconn_open(&cc, err, sizeof err);
+  if (!c)
+    note_error(w, "connect", err);
+  pthread_barrier_wait(&g_barrier); /* everybody connected: start together */
+  if (c && run_phase(w, c, first, 1, &w->ph[0]) != 0) {
+    cconn_close(c);
+    c = NULL;
+  } else if (!c) {
+    w->ph[0].n_err = first;
+  }
+  if (cfg->mode == MODE_POST) {
+    cconn_close(c);
+    return NULL;
+  }
+  pthread_barrier_wait(&g_barrier); /* phase one over everywhere */
+  if (cfg->mode == MODE_STORM) {
+    int64_t t0 = till_mono_us();
+    cconn_close(c);
+    c = cconn_open(&cc, err, sizeof err);
+    w->reconnect_us = c ? till_mono_us() - t0 : -1;
+    if (!c)
+      note_error(w, "reconnect", err);
+  }
+  if (c && run_phase(w, c, second, 1 + (uint64_t)first, &w->ph[1]) != 0) {
+    cconn_close(c);
+    c = NULL;
+  } else if (!c) {
+    w->ph[1].n_err = second;
+  }
+  cconn_close(c);
+  return NULL;
+}
+
+typedef struct {
+  const bench_cfg_t *cfg;
+  int64_t pages, txns, errors;
+  char first_error[BENCH_NOTE_MAX];
+} auditor_t;
+
+/* Page through the whole journal, again and again, until told to stop. */
+static void *
+auditor_main(void *arg)
+{
+  auditor_t *a = arg;
+  client_cfg_t cc;
+  char err[BENCH_ERR_MAX];
+  client_cfg(a->cfg, &a->cfg->auditor, &cc);
+  cconn_t *c = cconn_open(&cc, err, sizeof err);
+  if (!c) {
+    snprintf(a->first_error, sizeof a->first_error, "connect: %s", err);
+    a->errors++;
+    return NULL;
+  }
+  int64_t after = 0;
+  while (!atomic_load(&g_audit_stop) && till_mono_us() < g_deadline_us) {
+    Till__V1__AuditExportRequest er = TILL__V1__AUDIT_EXPORT_REQUEST__INIT;
+    Till__V1__Envelope req = TILL__V1__ENVELOPE__INIT;
+    er.after_id = after;
+    er.limit = 1000;
+    req.session = (char *)a->cfg->auditor.token;
+    req.body_case = TILL__V1__ENVELOPE__BODY_AUDIT_EXPORT_REQ;
+    req.audit_export_req = &er;
+    Till__V1__Envelope *resp = cconn_call(c, &req, err, sizeof err);
+    if (!resp || resp->body_case != TILL__V1__ENVELOPE__BODY_AUDIT_EXPORT_RESP) {
+      if (!a->first_error[0])
+        snprintf(a->first_error, sizeof a->first_error, "audit export: %s",
+                 !resp ? err : resp->error ? resp->error->message : "unexpected answer");
+      a->errors++;
+      if (resp)
+        till__v1__envelope__free_unpacked(resp, NULL);
+      break;
+    }
+    Till__V1__AuditExportResponse *r = resp->audit_export_resp;
+    a->pages++;
+    a->txns += (int64_t)r->n_txns;
+    after = r->n_txns ? r->txns[r->n_txns - 1]->id : 0; /* at the end: start over */
+    till__v1__envelope__free_unpacked(resp, NULL);
+  }
+  cconn_close(c);
+  return NULL;
+}
+
+static int
+cmp_i64(const void *a, const void *b)
+{
+  int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+  return (x > y) - (x < y);
+}
+
+/* Report phase <p> over all workers; the number of errors. */
+static int64_t
+report_phase(worker_t *ws, int n, int p, const char *name, int64_t *dup_out)
+{
+  int64_t ok = 0, errs = 0, t0 = INT64_MAX, t1 = 0;
+  for (int i = 0; i < n; i++) {
+    ok += ws[i].ph[p].n_ok;
+    errs += ws[i].ph[p].n_err;
+    if (ws[i].ph[p].t_start_us && ws[i].ph[p].t_start_us < t0)
+      t0 = ws[i].ph[p].t_start_us;
+    if (ws[i].ph[p].t_end_us > t1)
+      t1 = ws[i].ph[p].t_end_us;
+  }
+  int64_t *lat = malloc((size_t)(ok ? ok : 1) * sizeof *lat);
+  int64_t *ids = malloc((size_t)(ok ? ok : 1) * sizeof *ids);
+  if (!lat || !ids) {
+    free(lat);
+    free(ids);
+    fprintf(stderr, "till-bench: out of memory\n");
+    return errs + 1;
+  }
+  int64_t k = 0;
+  for (int i = 0; i < n; i++)
+    for (int64_t j = 0; j < ws[i].ph[p].n_ok; j++, k++) {
+      lat[k] = ws[i].ph[p].lat_us[j];
+      ids[k] = ws[i].ph[p].txn_ids[j];
+    }
+  qsort(lat, (size_t)ok, sizeof *lat, cmp_i64);
+  qsort(ids, (size_t)ok, sizeof *ids, cmp_i64);
+  for (int64_t j = 1; j < ok; j++)
+    if (ids[j] == ids[j - 1] || ids[j] <= 0)
+      (*dup_out)++;
+  double secs = t1 > t0 ? (t1 - t0) / 1e6 : 0;
+#define PCT(q) (ok ? lat[(ok - 1) * (q) / 100] / 1000.0 : 0.0)
+  printf("phase=%s ok=%lld errors=%lld seconds=%.2f rate=%.0f/s p50_ms=%.2f p95_ms=%.2f "
+         "p99_ms=%.2f max_ms=%.2f\n",
+         name, (long long)ok, (long long)errs, secs, secs > 0 ? ok / secs : 0.0, PCT(50), PCT(95),
+         PCT(99), PCT(100));
+#undef PCT
+  free(lat);
+  free(ids);
+  return errs;
+}
+
+static void
+report_reconnects(worker_t *ws, int n)
+{
+  int64_t *t = malloc((size_t)n * sizeof *t);
+  int k = 0;
+  if (!t)
+    return;
+  for (int i = 0; i < n; i++)
+    if (ws[i].reconnect_us >= 0)
+      t[k++] = ws[i].reconnect_us;
+  qsort(t, (size_t)k, sizeof *t, cmp_i64);
+  printf("reconnect n=%d failed=%d p50_ms=%.2f p99_ms=%.2f max_ms=%.2f\n", k, n - k,
+         k ? t[(k - 1) / 2] / 1000.0 : 0.0, k ? t[(k - 1) * 99 / 100] / 1000.0 : 0.0,
+         k ? t[k - 1] / 1000.0 : 0.0);
+  free(t);
+}
+
+/* Split "CERT KEY TOKEN" into t. 0 or -1. */
+static int
+parse_terminal(const char *line, terminal_t *t)
+{
+  char cert[1024], key[1024], token[160], extra[2];
+  if (sscanf(line, "%1023s %1023s %159s %1s", cert, key, token, extra) != 3)
+    return -1;
+  snprintf(t->cert, sizeof t->cert, "%s", cert);
+  snprintf(t->key, sizeof t->key, "%s", key);
+  snprintf(t->token, sizeof t->token, "%s", token);
+  return 0;
+}
+
+static int
+load_terminals(const char *path, terminal_t **out, int *n_out)
+{
+  FILE *f = fopen(path, "r");
+  if (!f) {
+    fprintf(stderr, "till-bench: %s: %s\n", path, strerror(errno));
+    return -1;
+  }
+  terminal_t *ts = calloc(BENCH_MAX_CONNECTIONS, sizeof *ts);
+  char line[BENCH_LINE_MAX];
+  int n = 0, rc = 0;
+  while (ts && n < BENCH_MAX_CONNECTIONS && fgets(line, sizeof line, f)) {
+    if (line[0] == '#' || line[0] == '\n')
+      continue;
+    if (parse_terminal(line, &ts[n]) != 0) {
+      fprintf(stderr, "till-bench: %s: line %d is not \"CERT KEY TOKEN\"\n", path, n + 1);
+      rc = -1;
+      break;
+    }
+    n++;
+  }
+  fclose(f);
+  if (!ts || rc != 0 || n == 0) {
+    if (ts && rc == 0)
+      fprintf(stderr, "till-bench: %s lists no terminal\n", path);
+    free(ts);
+    return -1;
+  }
+  *out = ts;
+  *n_out = n;
+  return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+  bench_cfg_t cfg = {.count = 100, .depth = 1, .mode = MODE_POST, .seconds = 600};
+  const char *terms_path = NULL, *auditor = NULL;
+  int64_t v, connections = 0;
+  for (int i = 1; i < argc; i += 2) {
+    const char *a = argv[i], *val = i + 1 < argc ? argv[i + 1] : NULL;
+    if (!val) {
+      usage();
+      return 2;
+    }
+    if (strcmp(a, "--server") == 0)
+      cfg.server = val;
+    else if (strcmp(a, "--ca") == 0)
+      cfg.ca = val;
+    else if (strcmp(a, "--terminals") == 0)
+      terms_path = val;
+    else if (strcmp(a, "--item") == 0)
+      cfg.item = val;
+    else if (strcmp(a, "--auditor") == 0)
+      auditor = val;
+    else if (strcmp(a, "--connections") == 0 &&
+             till_parse_i64(val, 1, BENCH_MAX_CONNECTIONS, &v) == 0)
+      connections = v;
+    else if (strcmp(a, "--count") == 0 && till_parse_i64(val, 1, BENCH_MAX_COUNT, &v) == 0)
+      cfg.count = v;
+    else if (strcmp(a, "--depth") == 0 && till_parse_i64(val, 1, BENCH_MAX_DEPTH, &v) == 0)
+      cfg.depth = (int)v;
+    else if (strcmp(a, "--seconds") == 0 && till_parse_i64(val, 1, BENCH_MAX_SECONDS, &v) == 0)
+      cfg.seconds = v;
+    else if (strcmp(a, "--mode") == 0 && strcmp(val, "post") == 0)
+      cfg.mode = MODE_POST;
+    else if (strcmp(a, "--mode") == 0 && strcmp(val, "audit") == 0)
+      cfg.mode = MODE_AUDIT;
+    else if (strcmp(a, "--mode") == 0 && strcmp(val, "storm") == 0)
+      cfg.mode = MODE_STORM;
+    else {
+      fprintf(stderr, "till-bench: bad option or value: %s %s\n", a, val);
+      usage();
+      return 2;
+    }
+  }
+  if (!cfg.server || !cfg.ca || !terms_path || !cfg.item) {
+    usage();
+    return 2;
+  }
+  if (cfg.mode == MODE_AUDIT && (!auditor || parse_terminal(auditor, &cfg.auditor) != 0)) {
+    fprintf(stderr, "till-bench: --mode audit needs --auditor \"CERT KEY TOKEN\"\n");
+    return 2;
+  }
+  if (cfg.mode != MODE_POST && cfg.count < 2) {
+    fprintf(stderr, "till-bench: --mode %s needs --count of 2 or more\n",
+            cfg.mode == MODE_AUDIT ? "audit" : "storm");
+    return 2;
+  }
+  int n_terms = 0;
+  if (load_terminals(terms_path, &cfg.terms, &n_terms) != 0)
+    return 2;
+  cfg.connections = connections ? (int)connections : n_terms;
+  if (cfg.connections > n_terms) {
+    fprintf(stderr, "till-bench: %d connections but only %d terminals in %s\n", cfg.connections,
+            n_terms, terms_path);
+    free(cfg.terms);
+    return 2;
+  }
+  g_deadline_us = till_mono_us() + cfg.seconds * 1000000;
+  worker_t *ws = calloc((size_t)cfg.connections, sizeof *ws);
+  if (!ws || pthread_barrier_init(&g_barrier, NULL, (unsigned)cfg.connections + 1) != 0) {
+    fprintf(stderr, "till-bench: out of memory\n");
+    return 1;
+  }
+  for (int i = 0; i < cfg.connections; i++) {
+    ws[i].cfg = &cfg;
+    ws[i].idx = i;
+    ws[i].reconnect_us = -1;
+    if (pthread_create(&ws[i].thread, NULL, worker_main, &ws[i]) != 0) {
+      /* the barrier counts every connection: without all threads it would
+       * never open */
+      fprintf(stderr, "till-bench: cannot start thread %d; lower --connections\n", i);
+      exit(1);
+    }
+    ws[i].started = 1;
+  }
+  pthread_barrier_wait(&g_barrier); /* all connected: phase one runs */
+  auditor_t aud = {.cfg = &cfg};
+  pthread_t aud_thread;
+  int aud_started = 0;
+  if (cfg.mode != MODE_POST) {
+    pthread_barrier_wait(&g_barrier); /* phase one over */
+    if (cfg.mode == MODE_AUDIT) {
+      aud_started = pthread_create(&aud_thread, NULL, auditor_main, &aud) == 0;
+      if (!aud_started)
+        aud.errors++;
+    }
+  }
+  for (int i = 0; i < cfg.connections; i++)
+    pthread_join(ws[i].thread, NULL);
+  atomic_store(&g_audit_stop, 1);
+  if (aud_started)
+    pthread_join(aud_thread, NULL);
+
+  int64_t errors = 0, dups = 0;
+  static const char *const names[3][2] = {
+    {"post", NULL}, {"alone", "with_auditor"}, {"before_storm", "after_storm"}};
+  errors += report_phase(ws, cfg.connections, 0, names[cfg.mode][0], &dups);
+  if (cfg.mode != MODE_POST)
+    errors += report_phase(ws, cfg.connections, 1, names[cfg.mode][1], &dups);
+  if (cfg.mode == MODE_AUDIT) {
+    printf("auditor pages=%lld txns=%lld errors=%lld\n", (long long)aud.pages,
+           (long long)aud.txns, (long long)aud.errors);
+    if (aud.first_error[0])
+      fprintf(stderr, "till-bench: auditor: %s\n", aud.first_error);
+    errors += aud.errors;
+  }
+  if (cfg.mode == MODE_STORM)
+    report_reconnects(ws, cfg.connections);
+  for (int i = 0; i < cfg.connections; i++) {
+    if (ws[i].first_error[0])
+      fprintf(stderr, "till-bench: connection %d: %s\n", i, ws[i].first_error);
+    for (int p = 0; p < 2; p++) {
+      free(ws[i].ph[p].lat_us);
+      free(ws[i].ph[p].txn_ids);
+    }
+  }
+  if (dups) {
+    fprintf(stderr, "till-bench: %lld acknowledged sales share a transaction id\n",
+            (long long)dups);
+    errors += dups;
+  }
+  pthread_barrier_destroy(&g_barrier);
+  free(ws);
+  free(cfg.terms);
+  return errors ? 1 : 0;
+}
