@@ -130,7 +130,7 @@ void_state(int s)
 }
 
 static void
-print_void(cli_t *cli, const Till__V1__VoidInfo *v, int first)
+print_void(cli_t *cli, const Till__V1__VoidInfo *v, int first, int replayed /* -1: omit */)
 {
   char amount[TILL_MONEY_STR_MAX], when[32];
   till_money_format(v->amount, amount, sizeof amount);
@@ -146,7 +146,10 @@ print_void(cli_t *cli, const Till__V1__VoidInfo *v, int first)
     json_str(stdout, v->decided_by);
     printf(",\"decided_at\":%lld,\"note\":", (long long)v->decided_at);
     json_str(stdout, v->note);
-    printf(",\"reversal_txn_id\":%lld}", (long long)v->reversal_txn_id);
+    printf(",\"reversal_txn_id\":%lld", (long long)v->reversal_txn_id);
+    if (replayed >= 0)
+      printf(",\"replayed\":%s", replayed ? "true" : "false");
+    printf("}");
     return;
   }
   fmt_time(v->requested_at, when, sizeof when);
@@ -212,6 +215,7 @@ cmd_void(cli_t *cli)
   if (!resp)
     return rc;
   const Till__V1__VoidInfo *one = NULL;
+  int replayed = -1;
   switch (resp->body_case) {
   case TILL__V1__ENVELOPE__BODY_VOID_REQUEST_RESP:
     one = resp->void_request_resp->void_info;
@@ -220,8 +224,10 @@ cmd_void(cli_t *cli)
     break;
   case TILL__V1__ENVELOPE__BODY_VOID_DECIDE_RESP:
     one = resp->void_decide_resp->void_info;
+    replayed = resp->void_decide_resp->replayed;
     if (!cli->json)
-      printf("void %s\n", one ? void_state((int)one->state) : "?");
+      printf("void %s%s\n", one ? void_state((int)one->state) : "?",
+             replayed ? " (already decided with this key: the recorded decision)" : "");
     break;
   case TILL__V1__ENVELOPE__BODY_VOID_LIST_RESP: {
     const Till__V1__VoidListResponse *l = resp->void_list_resp;
@@ -231,7 +237,7 @@ cmd_void(cli_t *cli)
       printf("%-6s %-16s %12s %-9s %-12s %-12s %s\n", "ID", "RECEIPT", "AMOUNT", "STATE",
              "REQUESTED", "DECIDED", "REASON");
     for (size_t i = 0; i < l->n_voids; i++)
-      print_void(cli, l->voids[i], i == 0);
+      print_void(cli, l->voids[i], i == 0, -1);
     if (cli->json)
       printf("]\n");
     break;
@@ -244,7 +250,7 @@ cmd_void(cli_t *cli)
     if (!cli->json)
       printf("%-6s %-16s %12s %-9s %-12s %-12s %s\n", "ID", "RECEIPT", "AMOUNT", "STATE",
              "REQUESTED", "DECIDED", "REASON");
-    print_void(cli, one, 1);
+    print_void(cli, one, 1, replayed);
     if (cli->json)
       printf("\n");
   }

@@ -396,6 +396,7 @@ sales_handle_void_decide(req_t *r, store_conn_t *sc)
   if (!resp)
     return req_fail(r, TILL_E_INTERNAL, "out of memory");
   till__v1__void_decide_response__init(resp);
+  resp->replayed = res.replayed != 0;
   if (load_void(r, sc, res.ref_id, &resp->void_info) != TILL_OK)
     return r->status;
   r->resp.body_case = TILL__V1__ENVELOPE__BODY_VOID_DECIDE_RESP;

@@ -71,13 +71,24 @@ expect_rc 13 till_user T-LANE-02 audrey void approve "$v1"
 expect_sql 1 "SELECT state FROM void_requests WHERE id=$v1"
 
 step "a supervisor approves: a reversing transaction naming the sale"
+KV1=0123456789abcdef0123456789abcdef
 expect_rc_contains 0 '"state":"approved"' \
-  till_user ADMIN-01 sam --json void approve "$v1" --note "checked the camera"
+  till_user ADMIN-01 sam --json void approve "$v1" --note "checked the camera" --idem-key "$KV1"
+assert_last_contains '"replayed":false'
 r1=$(json_field reversal_txn_id)
 [ "$r1" -gt "$t5" ] || fail "reversal txn id '$r1' should follow the sales"
 expect_sql "void|$t1|sam|wrong plate|||cash" "SELECT kind, reverses, approver, memo, coalesce(series, ''),
   coalesce(receipt_no, ''), method FROM journal WHERE id=$r1"
 expect_sql "2|sam|checked the camera|$r1" "SELECT state, decided_by, note, reversal_txn_id FROM void_requests WHERE id=$v1"
+
+step "the same decision again with its key (a retry): the recorded one, marked replayed"
+state=$(ledger_state)
+expect_rc_contains 0 '"replayed":true' \
+  till_user ADMIN-01 sam --json void approve "$v1" --note "checked the camera" --idem-key "$KV1"
+assert_eq "$r1" "$(json_field reversal_txn_id)" "reversal of the replayed decision"
+expect_rc_contains 0 "void approved (already decided with this key" \
+  till_user ADMIN-01 sam void approve "$v1" --note "checked the camera" --idem-key "$KV1"
+expect_state "$state" "a replayed decision"
 # the reversal's entries are the sale's, negated, one for one
 expect_sql "2|2|2" "SELECT (SELECT count(*) FROM entries WHERE txn_id=$t1),
   (SELECT count(*) FROM entries WHERE txn_id=$r1),
