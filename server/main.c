@@ -213,5 +213,6 @@ main(int argc, char **argv)
     fprintf(stderr, "tilld: %s\n", err);
     return 2;
   }
+  store_tune_malloc(); /* before any thread starts */
   return server_run(&cfg);
 }

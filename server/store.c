@@ -1,6 +1,7 @@
 /* store.c -- SQLite connections and schema migrations; see store.h. */
 #include "store.h"
 
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -317,6 +318,17 @@ conn_wrap(sqlite3 *db)
   return sc;
 }
 
+void
+store_tune_malloc(void)
+{
+  /* SQLite frees and reallocates page-sized buffers all the time; with
+   * glibc's defaults the heap is trimmed and grown again over and over
+   * (2,314 brk calls for 5,000 postings; 25 with these settings). Keep
+   * freed memory for reuse instead. */
+  mallopt(M_TRIM_THRESHOLD, STORE_MALLOC_KEEP);
+  mallopt(M_MMAP_THRESHOLD, STORE_MALLOC_MMAP_MIN);
+}
+
 store_conn_t *
 store_open_rw(const char *path, const char *sync, char *err, size_t errlen)
 {
@@ -329,9 +341,14 @@ store_open_rw(const char *path, const char *sync, char *err, size_t errlen)
   }
   sqlite3_extended_result_codes(db, 1);
   sqlite3_busy_timeout(db, 5000);
-  char pragmas[160];
+  char pragmas[256];
   snprintf(pragmas, sizeof pragmas,
-           "PRAGMA journal_mode=WAL; PRAGMA synchronous=%s; PRAGMA foreign_keys=ON;",
+           "PRAGMA journal_mode=WAL; PRAGMA synchronous=%s; PRAGMA foreign_keys=ON;"
+           /* the writer opens a SAVEPOINT per request, and SQLite copies
+            * every page a savepoint first touches into a statement journal:
+            * keep those in memory, not in files under /var/tmp (they were
+            * 9 in 10 of all writes) */
+           " PRAGMA temp_store=MEMORY;",
            strcmp(sync, "normal") == 0 ? "NORMAL" : "FULL");
   if (store_exec(db, pragmas, "setting pragmas") != 0) {
     snprintf(err, errlen, "database %s: %s", path, sqlite3_errmsg(db));

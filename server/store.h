@@ -23,6 +23,15 @@ typedef struct store_conn {
   int n;
 } store_conn_t;
 
+/* Heap memory glibc keeps instead of returning it to the kernel, and the
+ * smallest allocation it serves with mmap (see store_tune_malloc). */
+#define STORE_MALLOC_KEEP (64 * 1024 * 1024)
+#define STORE_MALLOC_MMAP_MIN (4 * 1024 * 1024)
+
+/* Tune glibc's allocator for SQLite's pattern; once, at process start,
+ * before threads start. */
+void store_tune_malloc(void);
+
 /* The schema version this build writes. */
 int store_schema_version(void);
 
