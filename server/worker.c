@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "checkpoint.h"
 #include "dispatch.h"
 #include "store.h"
 #include "till_log.h"
@@ -38,6 +39,7 @@ struct worker {
   int stopping;
   int readers_done;
   store_conn_t *wdb;
+  checkpointer_t *checkpointer;
   store_conn_t *rdb[MAX_READERS];
   pthread_t writer;
   pthread_t readers[MAX_READERS];
@@ -310,6 +312,8 @@ worker_new(const config_t *cfg, struct event_base *base, worker_done_fn done, vo
       goto fail;
     }
   }
+  if (!(w->checkpointer = checkpointer_start(cfg->db, w->wdb, CHECKPOINT_INTERVAL_MS, err, errlen)))
+    goto fail;
   if (dispatch_writer_init(w->wdb, cfg, err, errlen) != 0)
     goto fail;
   for (int i = 0; i < cfg->readers && i < MAX_READERS; i++) {
@@ -420,6 +424,7 @@ worker_free(worker_t *w)
   }
   for (int i = 0; i < MAX_READERS; i++)
     store_close(w->rdb[i]);
+  checkpointer_stop(w->checkpointer);
   if (w->wdb) {
     dispatch_writer_close(w->wdb);
     store_exec(w->wdb->db, "PRAGMA wal_checkpoint(TRUNCATE)", "checkpointing on shutdown");

@@ -1,0 +1,167 @@
+/* test_checkpoint.c -- server/checkpoint: the writer's connection stops
+ * checkpointing by itself, the checkpoint thread copies committed WAL pages
+ * into the database file within a few intervals, and stopping it is prompt
+ * even with a long interval.
+ *
+ * "Copied into the database file" is observed from the file's size: pages
+ * written by a transaction live only in the WAL until a checkpoint copies
+ * them, so the main file stays at its size of before until then. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "checkpoint.h"
+#include "store.h"
+#include "till_log.h"
+#include "till_util.h"
+
+typedef struct {
+  char dir[PATH_MAX / 2];
+  char db[PATH_MAX];
+  store_conn_t *sc;
+} fx_t;
+
+static int
+setup(void **state)
+{
+  fx_t *f = calloc(1, sizeof *f);
+  char err[256];
+  if (!f)
+    return -1;
+  const char *tmp = getenv("TMPDIR");
+  snprintf(f->dir, sizeof f->dir, "%s/till-test-ckpt-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+  if (!mkdtemp(f->dir)) {
+    free(f);
+    return -1;
+  }
+  snprintf(f->db, sizeof f->db, "%s/till.db", f->dir);
+  till_log_set_level(getenv("TEST_DEBUG") ? LOG_DEBUG : LOG_WARN);
+  if (!(f->sc = store_open_rw(f->db, "full", err, sizeof err)) ||
+      store_exec(f->sc->db, "CREATE TABLE filler (b BLOB NOT NULL)", "test") != 0) {
+    fprintf(stderr, "setup: %s\n", err);
+    store_close(f->sc);
+    rmdir(f->dir);
+    free(f);
+    return -1;
+  }
+  *state = f;
+  return 0;
+}
+
+static int
+teardown(void **state)
+{
+  fx_t *f = *state;
+  char p[PATH_MAX + 8];
+  store_close(f->sc);
+  static const char *const suffixes[] = {"", "-wal", "-shm"};
+  for (size_t i = 0; i < 3; i++) {
+    snprintf(p, sizeof p, "%s%s", f->db, suffixes[i]);
+    unlink(p);
+  }
+  rmdir(f->dir);
+  free(f);
+  return 0;
+}
+
+static int64_t
+file_size(const char *path)
+{
+  struct stat st;
+  return stat(path, &st) == 0 ? (int64_t)st.st_size : -1;
+}
+
+static int64_t
+pragma_int(sqlite3 *db, const char *sql)
+{
+  sqlite3_stmt *st = NULL;
+  int64_t v = -1;
+  if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+    v = sqlite3_column_int64(st, 0);
+  sqlite3_finalize(st);
+  return v;
+}
+
+/* ~2 MiB of rows in one transaction: about 500 pages, all in the WAL. */
+static void
+write_filler(fx_t *f)
+{
+  assert_int_equal(store_exec(f->sc->db, "BEGIN", "test"), 0);
+  assert_int_equal(store_exec(f->sc->db,
+                              "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n "
+                              "WHERE i < 2000) INSERT INTO filler SELECT randomblob(1000) FROM n",
+                              "test"),
+                   0);
+  assert_int_equal(store_exec(f->sc->db, "COMMIT", "test"), 0);
+}
+
+static void
+test_writer_no_longer_checkpoints(void **state)
+{
+  fx_t *f = *state;
+  char err[256];
+  assert_true(pragma_int(f->sc->db, "PRAGMA wal_autocheckpoint") > 0); /* SQLite's default */
+  checkpointer_t *cp = checkpointer_start(f->db, f->sc, 60000, err, sizeof err);
+  assert_non_null(cp);
+  assert_int_equal(pragma_int(f->sc->db, "PRAGMA wal_autocheckpoint"), 0);
+  assert_int_equal(pragma_int(f->sc->db, "PRAGMA journal_size_limit"), CHECKPOINT_WAL_KEEP_BYTES);
+  /* with an interval of a minute nothing is copied meanwhile: the commits
+   * themselves no longer checkpoint, however large the WAL grows */
+  int64_t before = file_size(f->db);
+  for (int i = 0; i < 3; i++)
+    write_filler(f);
+  assert_true(file_size(f->db) == before);
+  assert_true(file_size(f->db) < 1024 * 1024);
+  checkpointer_stop(cp);
+}
+
+static void
+test_thread_copies_the_wal(void **state)
+{
+  fx_t *f = *state;
+  char err[256];
+  checkpointer_t *cp = checkpointer_start(f->db, f->sc, 100, err, sizeof err);
+  assert_non_null(cp);
+  int64_t before = file_size(f->db);
+  write_filler(f);
+  assert_true(file_size(f->db) == before); /* committed, not yet copied */
+  int64_t deadline = till_mono_ms() + 5000;
+  while (file_size(f->db) < before + 1024 * 1024 && till_mono_ms() < deadline)
+    usleep(20 * 1000);
+  assert_true(file_size(f->db) >= before + 1024 * 1024);
+  checkpointer_stop(cp);
+}
+
+static void
+test_stop_is_prompt(void **state)
+{
+  fx_t *f = *state;
+  char err[256];
+  checkpointer_t *cp = checkpointer_start(f->db, f->sc, 3600 * 1000, err, sizeof err);
+  assert_non_null(cp);
+  int64_t t0 = till_mono_ms();
+  checkpointer_stop(cp);
+  assert_true(till_mono_ms() - t0 < 2000);
+  checkpointer_stop(NULL); /* accepted */
+}
+
+int
+main(void)
+{
+  const struct CMUnitTest tests[] = {
+    cmocka_unit_test_setup_teardown(test_writer_no_longer_checkpoints, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_thread_copies_the_wal, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_stop_is_prompt, setup, teardown),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
