@@ -247,7 +247,10 @@ dispatch_frame(struct conn *conn, const char *terminal, const uint8_t *payload, 
     *bad_out = r;
     return 0;
   }
-  worker_submit(g_worker, r, r->h->read_fn ? WORK_READER : WORK_WRITER);
+  /* Every request that needs a session starts on a reader: the session
+   * check is a read and must not hold up the single writer. */
+  worker_submit(g_worker, r,
+                r->h->read_fn || r->h->roles != ROLES_NONE ? WORK_READER : WORK_WRITER);
   return 0;
 }
 
@@ -276,6 +279,13 @@ dispatch_run(req_t *r, store_conn_t *sc, work_queue_t on)
       req_fail(r, TILL_E_DENIED, "%s: your roles do not allow this request", h->name);
       return WORK_READER;
     }
+  }
+  if (on == WORK_READER && r->phase == 0 && !h->read_fn) {
+    /* checked above; the rest is the writer's. A session ended or a user
+     * disabled after this point does not stop the request already
+     * accepted, as with one already on the wire. */
+    r->phase = 1;
+    return h->write_fn ? WORK_WRITER : WORK_READER;
   }
   if (on == WORK_READER && r->phase == 0 && h->read_fn) {
     r->phase = 1;
