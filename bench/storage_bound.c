@@ -2,18 +2,22 @@
  * allows Till, with no network, no TLS and no protocol in the way.
  *
  *   till-storage-bound [--dir DIR] [--batches 1,64,512] [--seconds S]
- *                      [--max N] [--sync full|normal]
+ *                      [--max N] [--shifts N] [--sync full|normal]
  *
  * For each batch size B it makes a fresh database in DIR (default: a new
  * directory under $TMPDIR) with Till's own store code (store_open_rw: the
  * same migrations, pragmas and durability setting as tilld), one receipt
- * series, one fee item and one open shift, and then posts sales through
- * Till's own posting engine (ledger_post_sale: journal row, entries, receipt
- * counter, idempotency row, chain hash) the way tilld's writer thread does
- * (worker.c run_batch): BEGIN IMMEDIATE, a SAVEPOINT and RELEASE per
- * posting, COMMIT per batch of B. It stops after S seconds (default 5) or N
- * postings (default 1,000,000), then checks that the journal holds exactly
- * the postings made, numbered without gaps.
+ * series, one fee item and N terminals, each with a cashier and an open
+ * shift (default 256, as bench/run gives till-bench), and then posts sales
+ * going round the N shifts one after the other -- so the drawer accounts
+ * and index pages a posting touches are those Till's postings touch at N
+ * connections -- through Till's own posting engine (ledger_post_sale:
+ * journal row, entries, receipt counter, idempotency row, chain hash) the
+ * way tilld's writer thread does (worker.c run_batch): BEGIN IMMEDIATE, a
+ * SAVEPOINT and RELEASE per posting, COMMIT per batch of B, with tilld's
+ * malloc tuning and its checkpoint thread (checkpoint.h). It stops after S
+ * seconds (default 5) or --max postings (default 1,000,000), then checks
+ * that the journal holds exactly the postings made, numbered without gaps.
  *
  * One line per batch size on stdout:
  *   bound batch=B postings=N seconds=T rate=R/s commit_p50_ms=X commit_p99_ms=Y
@@ -27,6 +31,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "checkpoint.h"
 #include "ledger.h"
 #include "store.h"
 #include "till_log.h"
@@ -39,12 +44,21 @@
 #define BOUND_MAX_SAMPLES 1000000
 
 static const char SEED_SQL[] =
-  "INSERT INTO terminals(id, description, created_at) VALUES ('T-BENCH', 'bench', 0);"
   "INSERT INTO series(prefix, kind, description, created_at) VALUES ('HT', 'receipt', 'bench', 0);"
   "INSERT INTO fee_items(code, name, unit_price, series_prefix, revenue_account, created_at)"
-  " VALUES ('PARK1H', 'Parking 1 h', 500, 'HT', 'revenue:PARK1H', 0);"
+  " VALUES ('PARK1H', 'Parking 1 h', 500, 'HT', 'revenue:PARK1H', 0);";
+/* terminals T-001.. and cashiers c001.., each with an open shift, as
+ * bench/run sets them up for till-bench */
+static const char SEED_TERMINALS_SQL[] =
+  "INSERT INTO terminals(id, description, created_at)"
+  " WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?1)"
+  " SELECT printf('T-%03d', i), 'bench', 0 FROM n";
+static const char SEED_SHIFTS_SQL[] =
   "INSERT INTO shifts(id, terminal_id, cashier, opened_at, float_amount)"
-  " VALUES (1, 'T-BENCH', 'bench', 0, 0);";
+  " WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?1)"
+  " SELECT i, printf('T-%03d', i), printf('c%03d', i), 0, 0 FROM n";
+
+static int g_shifts = 256; /* postings go round these shifts, one after the other */
 
 static int
 cmp_i64(const void *a, const void *b)
@@ -89,8 +103,12 @@ post_batch(ledger_t *lg, store_conn_t *sc, int n, uint64_t *next_key, int64_t *c
     uint64_t k = ++*next_key;
     memcpy(req.key, &k, sizeof k);
     memcpy(req.key + 8, "bound-bk", 8);
-    req.terminal = "T-BENCH";
-    req.cashier = "bench";
+    char terminal[16], cashier[16];
+    int who = (int)(k % (uint64_t)g_shifts) + 1;
+    snprintf(terminal, sizeof terminal, "T-%03d", who);
+    snprintf(cashier, sizeof cashier, "c%03d", who);
+    req.terminal = terminal;
+    req.cashier = cashier;
     req.method = METHOD_CASH;
     req.memo = "";
     req.n_lines = 1;
@@ -128,6 +146,19 @@ query_i64(store_conn_t *sc, const char *sql, int64_t *out)
   return rc == SQLITE_ROW ? 0 : -1;
 }
 
+/* Run a seeding statement with ?1 = the number of shifts. 0 or -1. */
+static int
+seed_n(store_conn_t *sc, const char *sql)
+{
+  sqlite3_stmt *st = store_stmt(sc, sql);
+  if (!st)
+    return -1;
+  sqlite3_bind_int(st, 1, g_shifts);
+  int rc = sqlite3_step(st);
+  sqlite3_reset(st);
+  return rc == SQLITE_DONE ? 0 : -1;
+}
+
 static int
 run_one(const char *dir, int batch, int seconds, int64_t max_postings, const char *sync)
 {
@@ -142,7 +173,15 @@ run_one(const char *dir, int batch, int seconds, int64_t max_postings, const cha
   int ok = -1;
   ledger_t *lg = NULL;
   int64_t *commits = NULL;
-  if (sqlite3_exec(sc->db, SEED_SQL, NULL, NULL, NULL) != SQLITE_OK) {
+  /* checkpoints as tilld makes them: on their own thread */
+  checkpointer_t *cp = checkpointer_start(db, sc, CHECKPOINT_INTERVAL_MS, err, sizeof err);
+  if (!cp) {
+    fprintf(stderr, "till-storage-bound: %s\n", err);
+    store_close(sc);
+    return -1;
+  }
+  if (sqlite3_exec(sc->db, SEED_SQL, NULL, NULL, NULL) != SQLITE_OK ||
+      seed_n(sc, SEED_TERMINALS_SQL) != 0 || seed_n(sc, SEED_SHIFTS_SQL) != 0) {
     fprintf(stderr, "till-storage-bound: seeding: %s\n", sqlite3_errmsg(sc->db));
     goto out;
   }
@@ -185,6 +224,7 @@ run_one(const char *dir, int batch, int seconds, int64_t max_postings, const cha
  out:
   free(commits);
   ledger_free(lg);
+  checkpointer_stop(cp);
   store_close(sc);
   return ok;
 }
@@ -193,7 +233,7 @@ static int
 usage(void)
 {
   fprintf(stderr, "usage: till-storage-bound [--dir DIR] [--batches 1,64,512] [--seconds S] "
-                  "[--max N] [--sync full|normal]\n");
+                  "[--max N] [--shifts N] [--sync full|normal]\n");
   return 2;
 }
 
@@ -217,6 +257,11 @@ main(int argc, char **argv)
     } else if (strcmp(a, "--max") == 0) {
       if (till_parse_i64(v, 1, BOUND_MAX_POSTINGS, &max_postings) != 0)
         return usage();
+    } else if (strcmp(a, "--shifts") == 0) {
+      int64_t n;
+      if (till_parse_i64(v, 1, 999, &n) != 0)
+        return usage();
+      g_shifts = (int)n;
     } else if (strcmp(a, "--sync") == 0) {
       if (strcmp(v, "full") != 0 && strcmp(v, "normal") != 0)
         return usage();
@@ -249,6 +294,7 @@ main(int argc, char **argv)
   }
 
   till_log_set_level(LOG_WARN);
+  store_tune_malloc(); /* as tilld does */
   int rc = 0;
   for (int i = 0; i < n_batches && rc == 0; i++)
     if (run_one(dir, batches[i], (int)seconds, max_postings, sync) != 0)
