@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# test_bench_tools.sh -- the benchmark tools measure what they say, small:
+# till-bench's three modes against a real tilld from two terminals (every
+# acknowledged sale is in the journal exactly once, errors are counted, the
+# auditor reads, all connections reconnect), and till-storage-bound's
+# postings through Till's own store code (counted and gap-free, or it
+# fails). bench/run drives them at full size; see docs/benchmarks.md.
+source "$(dirname -- "$0")/lib.sh"
+source "$(dirname -- "$0")/lib_ledger.sh"
+
+BENCH=${TILL_BENCH:-$(dirname -- "$TILL")/../bench/till-bench}
+BOUND=${TILL_BOUND:-$(dirname -- "$TILL")/../bench/till-storage-bound}
+[ -x "$BENCH" ] || fail "till-bench is not built at $BENCH (set TILL_BENCH)"
+[ -x "$BOUND" ] || fail "till-storage-bound is not built at $BOUND (set TILL_BOUND)"
+
+register_lanes
+ledger_catalog
+add_user carol cashier carol-pw-1
+add_user dan cashier dan-pw-1
+add_user audrey auditor audrey-pw-1
+login_user T-LANE-01 carol carol-pw-1
+login_user T-LANE-02 dan dan-pw-1
+login_user ADMIN-01 audrey audrey-pw-1
+open_shift T-LANE-01 carol
+open_shift T-LANE-02 dan
+line_of() { printf '%s %s %s\n' "$T/certs/terminal-$1.crt" "$T/certs/terminal-$1.key" "$(user_token "$1" "$2")"; }
+{ line_of T-LANE-01 carol; line_of T-LANE-02 dan; } >"$T/terminals"
+bench() {
+  "$BENCH" --server "127.0.0.1:$PORT" --ca "$T/certs/ca.crt" --terminals "$T/terminals" \
+    --item PARK1H --seconds 120 "$@"
+}
+sales() { sql "SELECT count(*) FROM journal WHERE kind = 'sale'"; }
+# phase_ok NAME -- the ok= count of phase NAME in the last output
+phase_ok() { sed -n "s/^phase=$1 ok=\\([0-9]*\\) errors=0 .*/\\1/p" "$T/last.out"; }
+
+step "post: 2 connections x 40 sales, 8 in flight; all acknowledged and in the journal"
+expect_rc 0 bench --connections 2 --count 40 --depth 8
+assert_eq 80 "$(phase_ok post)" "sales acknowledged"
+assert_eq 80 "$(sales)" "sales in the journal"
+assert_last_contains "p99_ms="
+
+step "audit: the second half runs while the auditor pages the journal"
+expect_rc 0 bench --count 20 --depth 4 --mode audit \
+  --auditor "$(line_of ADMIN-01 audrey)"
+assert_eq 20 "$(phase_ok alone)" "sales alone"
+assert_eq 20 "$(phase_ok with_auditor)" "sales with the auditor"
+grep -qE '^auditor pages=[1-9][0-9]* txns=[1-9][0-9]* errors=0$' "$T/last.out" ||
+  fail "the auditor read nothing: $(grep '^auditor' "$T/last.out")"
+assert_eq 120 "$(sales)" "sales in the journal"
+
+step "storm: every connection reconnects half-way, then posts on"
+expect_rc 0 bench --count 10 --depth 2 --mode storm
+assert_eq 10 "$(phase_ok before_storm)" "sales before the storm"
+assert_eq 10 "$(phase_ok after_storm)" "sales after the storm"
+assert_last_contains "reconnect n=2 failed=0"
+assert_eq 140 "$(sales)" "sales in the journal"
+
+step "errors are counted, not hidden: a cashier without an open shift"
+expect_rc 0 till_user T-LANE-02 dan shift close --count none
+run bench --connections 2 --count 5 --depth 2
+assert_eq 1 "$LAST_RC" "till-bench's exit code with refused sales"
+assert_last_contains "phase=post ok=5 errors=5"
+assert_last_contains "no open shift"
+assert_eq 145 "$(sales)" "sales in the journal"
+
+step "the ledger after all of it"
+expect_rc_contains 0 "complete" till_user ADMIN-01 audrey audit verify
+
+step "till-storage-bound: batches of 1 and 8 over 4 shifts, counted and gap-free"
+expect_rc 0 "$BOUND" --dir "$T" --batches 1,8 --max 200 --seconds 60 --shifts 4
+grep -qE '^bound batch=1 postings=200 seconds=[0-9.]+ rate=[0-9]+/s ' "$T/last.out" ||
+  fail "no line for batch 1: $(cat "$T/last.out")"
+grep -qE '^bound batch=8 postings=200 ' "$T/last.out" || fail "no line for batch 8"
+expect_rc 2 "$BOUND" --batches 0
+expect_rc 2 "$BOUND" --shifts 1000
