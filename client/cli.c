@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "session.h"
+#include "till_tls.h"
 #include "till_util.h"
 
 static const char *const error_names[] = {
@@ -156,6 +157,18 @@ print_error(cli_t *cli, int code, const char *msg)
   fprintf(stderr, "till: %s: %s\n", till_status_name((till_status_t)code), msg);
 }
 
+static void
+connection_failed(cli_t *cli, const char *err, int *exit_code)
+{
+  if (cli->json && !cli->retrying) {
+    printf("{\"error\":{\"code\":\"CONNECTION\",\"message\":");
+    json_str(stdout, err);
+    printf("}}\n");
+  }
+  fprintf(stderr, "till: %s\n", err);
+  *exit_code = EXIT_CONN;
+}
+
 Till__V1__Envelope *
 cli_call(cli_t *cli, Till__V1__Envelope *req, int with_session, int *exit_code)
 {
@@ -178,13 +191,7 @@ cli_call(cli_t *cli, Till__V1__Envelope *req, int with_session, int *exit_code)
   }
   cconn_t *c = cconn_open(&cli->cfg, err, sizeof err);
   if (!c) {
-    if (cli->json && !cli->retrying) {
-      printf("{\"error\":{\"code\":\"CONNECTION\",\"message\":");
-      json_str(stdout, err);
-      printf("}}\n");
-    }
-    fprintf(stderr, "till: %s\n", err);
-    *exit_code = EXIT_CONN;
+    connection_failed(cli, err, exit_code);
     return NULL;
   }
   Till__V1__Envelope *resp = cconn_call(c, req, err, sizeof err);
@@ -215,6 +222,15 @@ Till__V1__Envelope *
 cli_call_retry(cli_t *cli, Till__V1__Envelope *req, int attempts, int *exit_code)
 {
   static const int backoff_ms[] = {200, 500, 1000, 2000, 3000};
+  /* An unreadable certificate, key or CA is this machine's problem, not the
+   * network's: say so once instead of retrying. */
+  char err[1024];
+  SSL_CTX *ctx = till_tls_client_ctx(cli->cfg.cert, cli->cfg.key, cli->cfg.ca, err, sizeof err);
+  if (!ctx) {
+    connection_failed(cli, err, exit_code);
+    return NULL;
+  }
+  SSL_CTX_free(ctx);
   for (int i = 0;; i++) {
     cli->retrying = i + 1 < attempts;
     Till__V1__Envelope *resp = cli_call(cli, req, 1, exit_code);

@@ -46,3 +46,14 @@ for ((i = 0; i < TRIES; i++)); do
   expect_rc_contains 3 "TLS handshake with 127.0.0.1:$PORT failed" till_as ADMIN-01 whoami
 done
 wait_file_contains "$TILLD_LOG" "refused, 1 connections open (max_connections)" 5
+
+step "a posting command with an unreadable key: exit 3 at once, no retries"
+restart_tilld
+mkdir -p "$T/term/BROKEN"
+sed 's#^key = .*#key = ../../certs/no-such.key#' "$T/term/ADMIN-01/till.conf" >"$T/term/BROKEN/till.conf"
+cp -p "$(session_file ADMIN-01)" "$(session_file BROKEN)" # logged in: only the key is wrong
+t0=$(date +%s%N)
+expect_rc_contains 3 "no-such.key" till_as BROKEN sale PARK1H --method cash
+assert_last_lacks "retrying"
+ms=$((($(date +%s%N) - t0) / 1000000))
+[ "$ms" -lt 2000 ] || fail "a local key problem took $ms ms (retried?)"
