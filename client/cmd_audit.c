@@ -129,6 +129,24 @@ report(cli_t *cli, verifier_t *v)
   return 0;
 }
 
+/* A failure found before the verifier could report it: the same words on
+ * stderr, and with --json the same object as report() writes. Returns 1. */
+static int
+failed_early(cli_t *cli, int64_t bad_txn, const char *error)
+{
+  if (cli->json) {
+    printf("{\"ok\":false,\"first_bad_txn\":%lld,\"error\":", (long long)bad_txn);
+    json_str(stdout, error);
+    printf("}\n");
+  }
+  if (bad_txn)
+    fprintf(stderr, "till: VERIFICATION FAILED at transaction %lld: %s\n", (long long)bad_txn,
+            error);
+  else
+    fprintf(stderr, "till: VERIFICATION FAILED: %s\n", error);
+  return 1;
+}
+
 static int
 audit_verify(cli_t *cli)
 {
@@ -142,9 +160,10 @@ audit_verify(cli_t *cli)
     return rc;
   const Till__V1__AuditHeadsResponse *h = heads->audit_heads_resp;
   if (pin && memcmp(pinned, h->public_key.data, 32) != 0) {
-    fprintf(stderr, "till: VERIFICATION FAILED: the server's signing key is not the pinned key %s\n", pin);
+    char why[1100];
+    snprintf(why, sizeof why, "the server's signing key is not the pinned key %s", pin);
     till__v1__envelope__free_unpacked(heads, NULL);
-    return 1;
+    return failed_early(cli, 0, why);
   }
   if (!pin && !cli->json)
     fprintf(stderr, "till: note: checking signatures against the key the server presents; "
@@ -176,9 +195,9 @@ audit_verify(cli_t *cli)
     for (size_t i = 0; ok && p && i < p->n_txns && p->txns[i]->id <= head; i++) {
       till_txn_t t;
       if (txn_from_message(p->txns[i], &t) != 0) {
-        fprintf(stderr, "till: transaction %lld is malformed\n", (long long)p->txns[i]->id);
+        rc = failed_early(cli, p->txns[i]->id,
+                          "malformed: hash, key or number of entries out of range");
         ok = 0;
-        rc = 1;
         break;
       }
       ok = verifier_add_txn(v, &t, p->txns[i]->hash.data) == 0;
