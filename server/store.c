@@ -348,7 +348,11 @@ store_open_rw(const char *path, const char *sync, char *err, size_t errlen)
             * every page a savepoint first touches into a statement journal:
             * keep those in memory, not in files under /var/tmp (they were
             * 9 in 10 of all writes) */
-           " PRAGMA temp_store=MEMORY;",
+           " PRAGMA temp_store=MEMORY;"
+           /* every posting inserts two random idempotency keys, each into a
+            * different index page: with SQLite's default 2 MiB cache those
+            * pages were read again 3.7 times a posting, 0.8 with this */
+           " PRAGMA cache_size=-" STORE_CACHE_KIB ";",
            strcmp(sync, "normal") == 0 ? "NORMAL" : "FULL");
   if (store_exec(db, pragmas, "setting pragmas") != 0) {
     snprintf(err, errlen, "database %s: %s", path, sqlite3_errmsg(db));

@@ -28,6 +28,10 @@ typedef struct store_conn {
 #define STORE_MALLOC_KEEP (64 * 1024 * 1024)
 #define STORE_MALLOC_MMAP_MIN (4 * 1024 * 1024)
 
+/* Page cache of the read-write connection (the writer's), KiB, as the
+ * string PRAGMA cache_size takes (negative: KiB). */
+#define STORE_CACHE_KIB "65536"
+
 /* Tune glibc's allocator for SQLite's pattern; once, at process start,
  * before threads start. */
 void store_tune_malloc(void);
@@ -36,7 +40,8 @@ void store_tune_malloc(void);
 int store_schema_version(void);
 
 /* Open <path> read-write, create it if missing, set WAL and synchronous=<sync>
- * ("full" or "normal") and run pending migrations. NULL with the reason in
+ * ("full" or "normal"), statement journals in memory and a STORE_CACHE_KIB
+ * page cache, and run pending migrations. NULL with the reason in
  * err (including "database schema version N is newer than this tilld (M)"). */
 store_conn_t *store_open_rw(const char *path, const char *sync, char *err, size_t errlen);
 
