@@ -1,8 +1,9 @@
-/* cmd_audit.c -- till audit verify | pubkey | checkpoint.
+/* cmd_audit.c -- till audit verify | pubkey | checkpoint | receipts.
  *
  * verify fetches the counters, signatures and head id in one snapshot, then
  * pages through the journal up to that head, and checks everything itself
  * (verify.c): the server is not trusted to say its own ledger is sound. */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +13,7 @@
 
 #include "cli.h"
 #include "till_chain.h"
+#include "till_util.h"
 #include "verify.h"
 
 #define AUDIT_PAGE 1000
@@ -273,6 +275,120 @@ audit_checkpoint(cli_t *cli)
   return 0;
 }
 
+/* "--from"/"--to": a receipt number >= 1, or 0 when not given. */
+static int
+number_opt(cli_t *cli, const char *name, int64_t *out)
+{
+  const char *v = cli_opt(cli, name);
+  *out = 0;
+  return v && till_parse_i64(v, 1, INT64_MAX, out) != 0 ? -1 : 0;
+}
+
+static void
+print_receipts_json(const Till__V1__AuditReceiptsResponse *a, int complete)
+{
+  printf("{\"series\":");
+  json_str(stdout, a->series);
+  printf(",\"last_no\":%lld,\"from\":%lld,\"to\":%lld,\"issued\":%lld,\"complete\":%s,"
+         "\"truncated\":%s,\"missing\":[",
+         (long long)a->last_no, (long long)a->from_no, (long long)a->to_no, (long long)a->issued,
+         complete ? "true" : "false", a->truncated ? "true" : "false");
+  for (size_t i = 0; i < a->n_missing; i++)
+    printf("%s{\"from\":%lld,\"to\":%lld}", i ? "," : "", (long long)a->missing[i]->from_no,
+           (long long)a->missing[i]->to_no);
+  printf("],\"voided\":[");
+  for (size_t i = 0; i < a->n_voided; i++) {
+    const Till__V1__VoidedReceipt *v = a->voided[i];
+    printf("%s{\"receipt_no\":%lld,\"reason\":", i ? "," : "", (long long)v->receipt_no);
+    json_str(stdout, v->reason);
+    printf(",\"requested_by\":");
+    json_str(stdout, v->requested_by);
+    printf(",\"approved_by\":");
+    json_str(stdout, v->approved_by);
+    printf(",\"void_txn_id\":%lld}", (long long)v->void_txn_id);
+  }
+  printf("],\"reprinted\":[");
+  for (size_t i = 0; i < a->n_reprinted; i++)
+    printf("%s{\"receipt_no\":%lld,\"copies\":%lld}", i ? "," : "",
+           (long long)a->reprinted[i]->receipt_no, (long long)a->reprinted[i]->copies);
+  printf("]}\n");
+}
+
+static void
+print_receipts_text(const Till__V1__AuditReceiptsResponse *a, int complete)
+{
+  char n1[TILL_RECEIPT_NO_MAX], n2[TILL_RECEIPT_NO_MAX];
+  till_receipt_format(a->series, a->from_no, n1, sizeof n1);
+  till_receipt_format(a->series, a->to_no, n2, sizeof n2);
+  printf("series %s: %s..%s, %lld of %lld numbers in the journal: %s\n", a->series, n1, n2,
+         (long long)a->issued, (long long)(a->to_no - a->from_no + 1),
+         complete ? "complete" : "NUMBERS MISSING");
+  for (size_t i = 0; i < a->n_missing; i++) {
+    till_receipt_format(a->series, a->missing[i]->from_no, n1, sizeof n1);
+    till_receipt_format(a->series, a->missing[i]->to_no, n2, sizeof n2);
+    if (a->missing[i]->from_no == a->missing[i]->to_no)
+      printf("missing  %s\n", n1);
+    else
+      printf("missing  %s..%s (%lld numbers)\n", n1, n2,
+             (long long)(a->missing[i]->to_no - a->missing[i]->from_no + 1));
+  }
+  if (a->n_voided) {
+    printf("voided (%zu):\n%-18s %-12s %-12s %s\n", a->n_voided, "NUMBER", "REQUESTED",
+           "APPROVED", "REASON");
+    for (size_t i = 0; i < a->n_voided; i++) {
+      const Till__V1__VoidedReceipt *v = a->voided[i];
+      till_receipt_format(a->series, v->receipt_no, n1, sizeof n1);
+      printf("%-18s %-12s %-12s %s\n", n1, v->requested_by, v->approved_by, v->reason);
+    }
+  }
+  if (a->n_reprinted) {
+    printf("reprinted (%zu):\n", a->n_reprinted);
+    for (size_t i = 0; i < a->n_reprinted; i++) {
+      till_receipt_format(a->series, a->reprinted[i]->receipt_no, n1, sizeof n1);
+      printf("%-18s %lld %s\n", n1, (long long)a->reprinted[i]->copies,
+             a->reprinted[i]->copies == 1 ? "copy" : "copies");
+    }
+  }
+  if (a->truncated)
+    printf("(a list stopped at 1000 entries; narrow --from/--to)\n");
+}
+
+static int
+audit_receipts(cli_t *cli)
+{
+  Till__V1__AuditReceiptsRequest ar = TILL__V1__AUDIT_RECEIPTS_REQUEST__INIT;
+  Till__V1__Envelope req = TILL__V1__ENVELOPE__INIT;
+  const char *series = cli_opt(cli, "--series");
+  if (!series)
+    return cli_usage_error("usage: till audit receipts --series SERIES [--from N] [--to N]");
+  if (number_opt(cli, "--from", &ar.from_no) != 0 || number_opt(cli, "--to", &ar.to_no) != 0)
+    return cli_usage_error("--from and --to must be receipt numbers (1 or more)");
+  ar.series = (char *)series;
+  req.body_case = TILL__V1__ENVELOPE__BODY_AUDIT_RECEIPTS_REQ;
+  req.audit_receipts_req = &ar;
+  int rc;
+  Till__V1__Envelope *resp = cli_call(cli, &req, 1, &rc);
+  if (!resp)
+    return rc;
+  if (resp->body_case != TILL__V1__ENVELOPE__BODY_AUDIT_RECEIPTS_RESP) {
+    fprintf(stderr, "till: unexpected answer to audit receipts\n");
+    till__v1__envelope__free_unpacked(resp, NULL);
+    return EXIT_CONN;
+  }
+  const Till__V1__AuditReceiptsResponse *a = resp->audit_receipts_resp;
+  int complete = a->n_missing == 0 && a->issued == a->to_no - a->from_no + 1;
+  if (cli->json)
+    print_receipts_json(a, complete);
+  else
+    print_receipts_text(a, complete);
+  if (!complete)
+    fprintf(stderr, "till: RECEIPTS MISSING in series %s: %lld of %lld numbers not in the journal\n",
+            a->series, (long long)(a->to_no - a->from_no + 1 - a->issued),
+            (long long)(a->to_no - a->from_no + 1));
+  till__v1__envelope__free_unpacked(resp, NULL);
+  return complete ? 0 : 1;
+}
+
 int
 cmd_audit(cli_t *cli)
 {
@@ -283,5 +399,8 @@ cmd_audit(cli_t *cli)
     return audit_pubkey(cli);
   if (verb && strcmp(verb, "checkpoint") == 0)
     return audit_checkpoint(cli);
-  return cli_usage_error("usage: till audit verify [--pubkey FILE] | pubkey | checkpoint");
+  if (verb && strcmp(verb, "receipts") == 0)
+    return audit_receipts(cli);
+  return cli_usage_error("usage: till audit verify [--pubkey FILE] | pubkey | checkpoint | "
+                         "receipts --series S [--from N] [--to N]");
 }

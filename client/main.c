@@ -39,6 +39,7 @@ usage(FILE *f)
           "  shift open|status|close|approve|list             cash-drawer shifts\n"
           "  deposit create|confirm|pending                   cash to the bank (supervisor)\n"
           "  audit verify [--pubkey FILE] | pubkey | checkpoint  the chain (auditor/supervisor)\n"
+          "  audit receipts --series S [--from N] [--to N]       receipt continuity (auditor/supervisor)\n"
           "See docs/cli.md.\n");
 }
 

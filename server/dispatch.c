@@ -11,6 +11,7 @@
 #include "audit.h"
 #include "auth.h"
 #include "catalog.h"
+#include "continuity.h"
 #include "ledger.h"
 #include "sales.h"
 #include "shift.h"
@@ -89,6 +90,8 @@ static const handler_t handlers[] = {
    "audit export", ROLES_AUDITOR, audit_handle_export, NULL},
   {TILL__V1__ENVELOPE__BODY_AUDIT_HEADS_REQ, TILL__V1__ENVELOPE__BODY_AUDIT_HEADS_RESP,
    "audit heads", ROLES_AUDITOR, audit_handle_heads, NULL},
+  {TILL__V1__ENVELOPE__BODY_AUDIT_RECEIPTS_REQ, TILL__V1__ENVELOPE__BODY_AUDIT_RECEIPTS_RESP,
+   "audit receipts", ROLES_AUDITOR | ROLES_SUPERVISOR, continuity_handle_receipts, NULL},
   {TILL__V1__ENVELOPE__BODY_CHAIN_CHECKPOINT_REQ, TILL__V1__ENVELOPE__BODY_CHAIN_CHECKPOINT_RESP,
    "chain checkpoint", ROLES_SUPERVISOR, NULL, audit_handle_checkpoint},
 };
