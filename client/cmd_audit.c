@@ -1,4 +1,4 @@
-/* cmd_audit.c -- till audit verify | pubkey | checkpoint | receipts.
+/* cmd_audit.c -- till audit verify | pubkey | checkpoint | receipts | txn.
  *
  * verify fetches the counters, signatures and head id in one snapshot, then
  * pages through the journal up to that head, and checks everything itself
@@ -13,6 +13,7 @@
 
 #include "cli.h"
 #include "till_chain.h"
+#include "till_money.h"
 #include "till_util.h"
 #include "verify.h"
 
@@ -389,6 +390,148 @@ audit_receipts(cli_t *cli)
   return complete ? 0 : 1;
 }
 
+static const char *const void_states[] = {"?", "pending", "approved", "rejected"};
+
+static const char *
+void_state_name(int s)
+{
+  return s >= 1 && s <= 3 ? void_states[s] : "?";
+}
+
+static void
+print_txn_json(const Till__V1__AuditTxnResponse *a)
+{
+  const Till__V1__AuditTxn *t = a->txn;
+  char hex[2 * TILL_HASH_LEN + 1] = "", key[2 * TILL_KEY_LEN + 1] = "", money[TILL_MONEY_STR_MAX];
+  if (t->hash.len == TILL_HASH_LEN)
+    till_hex_encode(t->hash.data, TILL_HASH_LEN, hex);
+  if (t->idempotency_key.len == TILL_KEY_LEN)
+    till_hex_encode(t->idempotency_key.data, TILL_KEY_LEN, key);
+  printf("{\"id\":%lld,\"kind\":", (long long)t->id);
+  json_str(stdout, t->kind);
+  printf(",\"at_ms\":%lld,\"terminal\":", (long long)t->at_ms);
+  json_str(stdout, t->terminal_id);
+  printf(",\"cashier\":");
+  json_str(stdout, t->cashier);
+  printf(",\"shift_id\":%lld,\"series\":", (long long)t->shift_id);
+  json_str(stdout, t->series);
+  printf(",\"receipt_no\":%lld,\"idempotency_key\":\"%s\",\"reverses\":%lld,\"method\":",
+         (long long)t->receipt_no, key, (long long)t->reverses);
+  json_str(stdout, t->method);
+  printf(",\"memo\":");
+  json_str(stdout, t->memo);
+  printf(",\"approver\":");
+  json_str(stdout, t->approver);
+  printf(",\"hash\":\"%s\",\"entries\":[", hex);
+  for (size_t i = 0; i < t->n_entries; i++) {
+    const Till__V1__AuditEntry *e = t->entries[i];
+    till_money_format(e->amount, money, sizeof money);
+    printf("%s{\"seq\":%d,\"account\":", i ? "," : "", e->seq);
+    json_str(stdout, e->account);
+    printf(",\"amount\":\"%s\",\"item\":", money);
+    json_str(stdout, e->item);
+    printf(",\"quantity\":%lld,", (long long)e->quantity);
+    till_money_format(e->unit_price, money, sizeof money);
+    printf("\"unit_price\":\"%s\"}", money);
+  }
+  printf("],\"reversed_by\":%lld,\"reprints\":%lld,\"voids\":[", (long long)a->reversed_by,
+         (long long)a->reprints);
+  for (size_t i = 0; i < a->n_voids; i++) {
+    const Till__V1__VoidInfo *v = a->voids[i];
+    printf("%s{\"id\":%lld,\"state\":\"%s\",\"reason\":", i ? "," : "", (long long)v->id,
+           void_state_name((int)v->state));
+    json_str(stdout, v->reason);
+    printf(",\"requested_by\":");
+    json_str(stdout, v->requested_by);
+    printf(",\"decided_by\":");
+    json_str(stdout, v->decided_by);
+    printf(",\"note\":");
+    json_str(stdout, v->note);
+    printf(",\"txn_id\":%lld,\"reversal_txn_id\":%lld}", (long long)v->txn_id,
+           (long long)v->reversal_txn_id);
+  }
+  printf("]}\n");
+}
+
+static void
+print_txn_text(const Till__V1__AuditTxnResponse *a)
+{
+  const Till__V1__AuditTxn *t = a->txn;
+  char when[32], hex[2 * TILL_HASH_LEN + 1] = "", money[TILL_MONEY_STR_MAX], price[TILL_MONEY_STR_MAX];
+  fmt_time(t->at_ms / 1000, when, sizeof when);
+  if (t->hash.len == TILL_HASH_LEN)
+    till_hex_encode(t->hash.data, TILL_HASH_LEN, hex);
+  printf("transaction %lld: %s at %s, terminal %s, cashier %s", (long long)t->id, t->kind, when,
+         t->terminal_id, t->cashier);
+  if (t->shift_id)
+    printf(", shift %lld", (long long)t->shift_id);
+  printf("\n");
+  if (t->receipt_no) {
+    char number[TILL_RECEIPT_NO_MAX];
+    till_receipt_format(t->series, t->receipt_no, number, sizeof number);
+    printf("receipt %s", number);
+    if (t->method[0])
+      printf(", method %s", t->method);
+    printf("\n");
+  }
+  if (t->reverses)
+    printf("reverses transaction %lld, approved by %s\n", (long long)t->reverses, t->approver);
+  if (t->memo[0])
+    printf("memo: %s\n", t->memo);
+  printf("hash %s\n", hex);
+  printf("%-4s %-28s %12s  %-12s %8s %10s\n", "SEQ", "ACCOUNT", "AMOUNT", "ITEM", "QTY", "PRICE");
+  for (size_t i = 0; i < t->n_entries; i++) {
+    const Till__V1__AuditEntry *e = t->entries[i];
+    till_money_format(e->amount, money, sizeof money);
+    if (e->item[0]) {
+      till_money_format(e->unit_price, price, sizeof price);
+      printf("%-4d %-28s %12s  %-12s %8lld %10s\n", e->seq, e->account, money, e->item,
+             (long long)e->quantity, price);
+    } else {
+      printf("%-4d %-28s %12s\n", e->seq, e->account, money);
+    }
+  }
+  if (a->reversed_by)
+    printf("reversed by transaction %lld\n", (long long)a->reversed_by);
+  for (size_t i = 0; i < a->n_voids; i++) {
+    const Till__V1__VoidInfo *v = a->voids[i];
+    printf("void %lld (%s): requested by %s: %s", (long long)v->id,
+           void_state_name((int)v->state), v->requested_by, v->reason);
+    if (v->decided_by[0])
+      printf("; decided by %s%s%s", v->decided_by, v->note[0] ? ": " : "", v->note);
+    printf("\n");
+  }
+  if (a->reprints)
+    printf("receipt reprinted %lld %s\n", (long long)a->reprints, a->reprints == 1 ? "time" : "times");
+}
+
+static int
+audit_txn(cli_t *cli)
+{
+  Till__V1__AuditTxnRequest tr = TILL__V1__AUDIT_TXN_REQUEST__INIT;
+  Till__V1__Envelope req = TILL__V1__ENVELOPE__INIT;
+  const char *id = cli_arg(cli, 2);
+  if (!id || till_parse_i64(id, 1, INT64_MAX, &tr.id) != 0)
+    return cli_usage_error("usage: till audit txn ID (a transaction id, 1 or more)");
+  req.body_case = TILL__V1__ENVELOPE__BODY_AUDIT_TXN_REQ;
+  req.audit_txn_req = &tr;
+  int rc;
+  Till__V1__Envelope *resp = cli_call(cli, &req, 1, &rc);
+  if (!resp)
+    return rc;
+  if (resp->body_case != TILL__V1__ENVELOPE__BODY_AUDIT_TXN_RESP || !resp->audit_txn_resp->txn) {
+    fprintf(stderr, "till: unexpected answer to audit txn\n");
+    till__v1__envelope__free_unpacked(resp, NULL);
+    return EXIT_CONN;
+  }
+  if (cli->json)
+    print_txn_json(resp->audit_txn_resp);
+  else
+    print_txn_text(resp->audit_txn_resp);
+  till__v1__envelope__free_unpacked(resp, NULL);
+  return 0;
+}
+
 int
 cmd_audit(cli_t *cli)
 {
@@ -401,6 +544,8 @@ cmd_audit(cli_t *cli)
     return audit_checkpoint(cli);
   if (verb && strcmp(verb, "receipts") == 0)
     return audit_receipts(cli);
+  if (verb && strcmp(verb, "txn") == 0)
+    return audit_txn(cli);
   return cli_usage_error("usage: till audit verify [--pubkey FILE] | pubkey | checkpoint | "
-                         "receipts --series S [--from N] [--to N]");
+                         "receipts --series S [--from N] [--to N] | txn ID");
 }

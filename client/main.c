@@ -40,6 +40,7 @@ usage(FILE *f)
           "  deposit create|confirm|pending                   cash to the bank (supervisor)\n"
           "  audit verify [--pubkey FILE] | pubkey | checkpoint  the chain (auditor/supervisor)\n"
           "  audit receipts --series S [--from N] [--to N]       receipt continuity (auditor/supervisor)\n"
+          "  audit txn ID                                        one transaction (auditor/supervisor)\n"
           "See docs/cli.md.\n");
 }
 

@@ -5,6 +5,7 @@
 
 #include "dispatch.h"
 #include "ledger.h"
+#include "sales.h"
 #include "till_chain.h"
 #include "till_util.h"
 
@@ -237,5 +238,75 @@ audit_handle_checkpoint(req_t *r, store_conn_t *sc)
     return req_fail(r, TILL_E_INTERNAL, "signature not found after signing");
   r->resp.body_case = TILL__V1__ENVELOPE__BODY_CHAIN_CHECKPOINT_RESP;
   r->resp.chain_checkpoint_resp = resp;
+  return TILL_OK;
+}
+
+till_status_t
+audit_handle_txn(req_t *r, store_conn_t *sc)
+{
+  static const char sql_voids[] =
+    "SELECT id FROM void_requests WHERE txn_id = ?1 OR reversal_txn_id = ?1 ORDER BY id LIMIT ?2";
+  static const char sql_reversed_by[] = "SELECT id FROM journal WHERE reverses = ?";
+  static const char sql_reprints[] = "SELECT count(*) FROM reprints WHERE txn_id = ?";
+  const Till__V1__AuditTxnRequest *in = r->env->audit_txn_req;
+  if (in->id <= 0)
+    return req_fail(r, TILL_E_INVALID, "a transaction id is 1 or more");
+  till_txn_t t;
+  uint8_t hash[TILL_HASH_LEN];
+  char buf[8192];
+  int found = ledger_load_txn(sc, in->id, &t, hash, buf, sizeof buf);
+  if (found == 1)
+    return req_fail(r, TILL_E_NOT_FOUND, "no transaction %lld", (long long)in->id);
+  if (found != 0)
+    return req_fail(r, TILL_E_UNAVAILABLE, "database error; retry");
+  Till__V1__AuditTxnResponse *resp = req_alloc(r, sizeof *resp);
+  if (!resp)
+    return req_fail(r, TILL_E_INTERNAL, "out of memory");
+  till__v1__audit_txn_response__init(resp);
+  if (!(resp->txn = txn_message(r, &t, hash)))
+    return req_fail(r, TILL_E_INTERNAL, "out of memory");
+
+  int64_t ids[AUDIT_TXN_VOIDS_MAX];
+  size_t n = 0;
+  sqlite3_stmt *st = store_stmt(sc, sql_voids);
+  if (!st)
+    return req_fail(r, TILL_E_INTERNAL, "internal error");
+  sqlite3_bind_int64(st, 1, in->id);
+  sqlite3_bind_int(st, 2, AUDIT_TXN_VOIDS_MAX);
+  int step;
+  while ((step = sqlite3_step(st)) == SQLITE_ROW && n < AUDIT_TXN_VOIDS_MAX)
+    ids[n++] = sqlite3_column_int64(st, 0);
+  sqlite3_reset(st);
+  if (step != SQLITE_DONE && step != SQLITE_ROW)
+    return req_fail(r, TILL_E_UNAVAILABLE, "database error; retry");
+  resp->voids = req_alloc(r, (n ? n : 1) * sizeof *resp->voids);
+  if (!resp->voids)
+    return req_fail(r, TILL_E_INTERNAL, "out of memory");
+  for (size_t i = 0; i < n; i++) {
+    if (sales_load_void(r, sc, ids[i], &resp->voids[i]) != TILL_OK)
+      return r->status;
+    resp->n_voids++;
+  }
+
+  if (!(st = store_stmt(sc, sql_reversed_by)))
+    return req_fail(r, TILL_E_INTERNAL, "internal error");
+  sqlite3_bind_int64(st, 1, in->id);
+  step = sqlite3_step(st);
+  if (step == SQLITE_ROW)
+    resp->reversed_by = sqlite3_column_int64(st, 0);
+  sqlite3_reset(st);
+  if (step != SQLITE_ROW && step != SQLITE_DONE)
+    return req_fail(r, TILL_E_UNAVAILABLE, "database error; retry");
+  if (!(st = store_stmt(sc, sql_reprints)))
+    return req_fail(r, TILL_E_INTERNAL, "internal error");
+  sqlite3_bind_int64(st, 1, in->id);
+  step = sqlite3_step(st);
+  if (step == SQLITE_ROW)
+    resp->reprints = sqlite3_column_int64(st, 0);
+  sqlite3_reset(st);
+  if (step != SQLITE_ROW)
+    return req_fail(r, TILL_E_UNAVAILABLE, "database error; retry");
+  r->resp.body_case = TILL__V1__ENVELOPE__BODY_AUDIT_TXN_RESP;
+  r->resp.audit_txn_resp = resp;
   return TILL_OK;
 }

@@ -1,7 +1,7 @@
 /* audit.h -- the auditor's view of the chain: transactions exactly as
- * stored (for the client to re-verify), signed chain heads, the server's
- * public key and the series counters; and the supervisor's checkpoint, which
- * signs the current head. */
+ * stored (for the client to re-verify), one transaction with what happened
+ * to it, signed chain heads, the server's public key and the series
+ * counters; and the supervisor's checkpoint, which signs the current head. */
 #ifndef TILLD_AUDIT_H
 #define TILLD_AUDIT_H
 
@@ -13,5 +13,12 @@
 till_status_t audit_handle_export(req_t *r, store_conn_t *sc);
 till_status_t audit_handle_heads(req_t *r, store_conn_t *sc);
 till_status_t audit_handle_checkpoint(req_t *r, store_conn_t *sc);
+
+/* Void requests returned with one transaction, at most (a sale has at most
+ * one pending or approved void, and rejected ones are rare). */
+#define AUDIT_TXN_VOIDS_MAX 100
+
+/* One transaction with its entries, voids, reversal and reprint count. */
+till_status_t audit_handle_txn(req_t *r, store_conn_t *sc);
 
 #endif

@@ -283,8 +283,8 @@ void_from_row(req_t *r, sqlite3_stmt *st)
   return v->reason && v->requested_by && v->decided_by && v->note && v->number ? v : NULL;
 }
 
-static till_status_t
-load_void(req_t *r, store_conn_t *sc, int64_t id, Till__V1__VoidInfo **out)
+till_status_t
+sales_load_void(req_t *r, store_conn_t *sc, int64_t id, Till__V1__VoidInfo **out)
 {
   sqlite3_stmt *st = store_stmt(sc, sql_void_by_id);
   if (!st)
@@ -358,7 +358,7 @@ sales_handle_void_request(req_t *r, store_conn_t *sc)
   if (!resp)
     return req_fail(r, TILL_E_INTERNAL, "out of memory");
   till__v1__void_request_response__init(resp);
-  if (load_void(r, sc, sqlite3_last_insert_rowid(sc->db), &resp->void_info) != TILL_OK)
+  if (sales_load_void(r, sc, sqlite3_last_insert_rowid(sc->db), &resp->void_info) != TILL_OK)
     return r->status;
   r->resp.body_case = TILL__V1__ENVELOPE__BODY_VOID_REQUEST_RESP;
   r->resp.void_request_resp = resp;
@@ -397,7 +397,7 @@ sales_handle_void_decide(req_t *r, store_conn_t *sc)
     return req_fail(r, TILL_E_INTERNAL, "out of memory");
   till__v1__void_decide_response__init(resp);
   resp->replayed = res.replayed != 0;
-  if (load_void(r, sc, res.ref_id, &resp->void_info) != TILL_OK)
+  if (sales_load_void(r, sc, res.ref_id, &resp->void_info) != TILL_OK)
     return r->status;
   r->resp.body_case = TILL__V1__ENVELOPE__BODY_VOID_DECIDE_RESP;
   r->resp.void_decide_resp = resp;

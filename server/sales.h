@@ -14,4 +14,7 @@ till_status_t sales_handle_void_request(req_t *r, store_conn_t *sc);
 till_status_t sales_handle_void_decide(req_t *r, store_conn_t *sc);
 till_status_t sales_handle_void_list(req_t *r, store_conn_t *sc);
 
+/* Void request <id> as a VoidInfo in r's arena (NOT_FOUND if none). */
+till_status_t sales_load_void(req_t *r, store_conn_t *sc, int64_t id, Till__V1__VoidInfo **out);
+
 #endif

@@ -5,7 +5,8 @@
 # count; a sub-range counts only its numbers; a journal row removed from the
 # database file (triggers dropped) is named as missing and the command exits
 # 1, as text and as JSON; bad ranges, unknown series and a cashier are
-# refused.
+# refused. And `till audit txn ID`: a transaction as stored (entries, hash)
+# with its void, its reversal and its reprints.
 source "$(dirname -- "$0")/lib.sh"
 source "$(dirname -- "$0")/lib_ledger.sh"
 
@@ -60,6 +61,36 @@ expect_rc_contains 13 "audit receipts: your roles do not allow this request" \
   till_user T-LANE-01 carol audit receipts --series "$S"
 expect_rc 2 till_user T-LANE-02 audrey audit receipts
 expect_rc 2 till_user T-LANE-02 audrey audit receipts --series "$S" --from 0
+
+step "audit txn: the voided sale, its reversal and a reprinted one, as stored"
+t3=$(sql "SELECT id FROM journal WHERE $(receipt_where "$S-00000003")")
+r3=$(sql "SELECT id FROM journal WHERE reverses = $t3")
+t5=$(sql "SELECT id FROM journal WHERE $(receipt_where "$S-00000005")")
+shift_id=$(sql "SELECT shift_id FROM journal WHERE id = $t3")
+[ -n "$t3" ] && [ -n "$r3" ] && [ -n "$t5" ] || fail "no transactions for receipts 3 and 5"
+expect_rc_contains 0 "transaction $t3: sale at " till_user T-LANE-02 audrey audit txn "$t3"
+assert_last_contains "terminal T-LANE-01, cashier carol, shift $shift_id"
+assert_last_contains "receipt $S-00000003, method cash"
+assert_last_contains "hash $(sql "SELECT lower(hex(hash)) FROM journal WHERE id = $t3")"
+last_matches "^1 +drawer:shift:$shift_id +15\.00\$" || fail "the drawer entry of transaction $t3"
+last_matches "^2 +revenue:PARK1H +-15\.00  PARK1H +3 +5\.00\$" || fail "the revenue entry of $t3"
+assert_last_contains "reversed by transaction $r3"
+assert_last_contains "void 1 (approved): requested by carol: plate misread; decided by sam: ok"
+expect_rc_contains 0 "reverses transaction $t3, approved by sam" \
+  till_user ADMIN-01 sam audit txn "$r3"
+assert_last_contains "void 1 (approved)"
+expect_rc_contains 0 "receipt reprinted 2 times" till_user T-LANE-02 audrey audit txn "$t5"
+expect_rc 0 till_user T-LANE-02 audrey --json audit txn "$t3"
+assert_last_contains "{\"id\":$t3,\"kind\":\"sale\","
+assert_last_contains '"entries":[{"seq":1,"account":"drawer:shift:'
+assert_last_contains '"amount":"-15.00","item":"PARK1H","quantity":3,"unit_price":"5.00"}]'
+assert_last_contains "\"reversed_by\":$r3,\"reprints\":0,\"voids\":[{\"id\":1,\"state\":\"approved\""
+assert_last_contains "\"reversal_txn_id\":$r3}]}"
+expect_rc_contains 14 "no transaction 99999" till_user T-LANE-02 audrey audit txn 99999
+expect_rc_contains 13 "audit txn: your roles do not allow this request" \
+  till_user T-LANE-01 carol audit txn "$t3"
+expect_rc 2 till_user T-LANE-02 audrey audit txn 0
+expect_rc 2 till_user T-LANE-02 audrey audit txn
 stop_tilld || fail "tilld exited with $TILLD_RC on SIGTERM"
 
 step "a journal row removed from the file: the number is named missing, exit 1"
