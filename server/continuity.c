@@ -107,71 +107,62 @@ find_gaps(req_t *r, store_conn_t *sc, Till__V1__AuditReceiptsResponse *resp)
   return TILL_OK;
 }
 
-static till_status_t
-find_voided(req_t *r, store_conn_t *sc, Till__V1__AuditReceiptsResponse *resp)
+/* Add the row at st to one of resp's lists: 0, or -1 out of memory. */
+typedef int (*add_row_fn)(req_t *r, sqlite3_stmt *st, Till__V1__AuditReceiptsResponse *resp);
+
+static int
+add_voided(req_t *r, sqlite3_stmt *st, Till__V1__AuditReceiptsResponse *resp)
 {
-  sqlite3_stmt *st = range_stmt(sc, sql_voided, resp->series, resp->from_no, resp->to_no);
-  if (!st)
-    return req_fail(r, TILL_E_INTERNAL, "internal error");
-  sqlite3_bind_int(st, 4, CONTINUITY_LIST_MAX + 1);
-  resp->voided = req_alloc(r, CONTINUITY_LIST_MAX * sizeof *resp->voided);
-  if (!resp->voided) {
-    sqlite3_reset(st);
-    return req_fail(r, TILL_E_INTERNAL, "out of memory");
+  if (resp->n_voided == CONTINUITY_LIST_MAX) {
+    resp->truncated = 1;
+    return 0;
   }
-  int step;
-  while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-    if (resp->n_voided == CONTINUITY_LIST_MAX) {
-      resp->truncated = 1;
-      continue;
-    }
-    Till__V1__VoidedReceipt *v = req_alloc(r, sizeof *v);
-    if (!v)
-      break;
-    till__v1__voided_receipt__init(v);
-    v->receipt_no = sqlite3_column_int64(st, 0);
-    v->reason = req_strdup(r, (const char *)sqlite3_column_text(st, 1));
-    v->requested_by = req_strdup(r, (const char *)sqlite3_column_text(st, 2));
-    v->approved_by = req_strdup(r, (const char *)sqlite3_column_text(st, 3));
-    v->void_txn_id = sqlite3_column_int64(st, 4);
-    if (!v->reason || !v->requested_by || !v->approved_by)
-      break;
-    resp->voided[resp->n_voided++] = v;
-  }
-  sqlite3_reset(st);
-  if (step == SQLITE_ROW)
-    return req_fail(r, TILL_E_INTERNAL, "out of memory");
-  if (step != SQLITE_DONE)
-    return req_fail(r, TILL_E_UNAVAILABLE, "database error; retry");
-  return TILL_OK;
+  Till__V1__VoidedReceipt *v = req_alloc(r, sizeof *v);
+  if (!v)
+    return -1;
+  till__v1__voided_receipt__init(v);
+  v->receipt_no = sqlite3_column_int64(st, 0);
+  v->reason = req_strdup(r, (const char *)sqlite3_column_text(st, 1));
+  v->requested_by = req_strdup(r, (const char *)sqlite3_column_text(st, 2));
+  v->approved_by = req_strdup(r, (const char *)sqlite3_column_text(st, 3));
+  v->void_txn_id = sqlite3_column_int64(st, 4);
+  if (!v->reason || !v->requested_by || !v->approved_by)
+    return -1;
+  resp->voided[resp->n_voided++] = v;
+  return 0;
 }
 
-static till_status_t
-find_reprinted(req_t *r, store_conn_t *sc, Till__V1__AuditReceiptsResponse *resp)
+static int
+add_reprinted(req_t *r, sqlite3_stmt *st, Till__V1__AuditReceiptsResponse *resp)
 {
-  sqlite3_stmt *st = range_stmt(sc, sql_reprinted, resp->series, resp->from_no, resp->to_no);
+  if (resp->n_reprinted == CONTINUITY_LIST_MAX) {
+    resp->truncated = 1;
+    return 0;
+  }
+  Till__V1__ReprintedReceipt *p = req_alloc(r, sizeof *p);
+  if (!p)
+    return -1;
+  till__v1__reprinted_receipt__init(p);
+  p->receipt_no = sqlite3_column_int64(st, 0);
+  p->copies = sqlite3_column_int64(st, 1);
+  resp->reprinted[resp->n_reprinted++] = p;
+  return 0;
+}
+
+/* Run <sql> over the range (at most one row past the list's limit) and add
+ * each row with <add>. */
+static till_status_t
+collect(req_t *r, store_conn_t *sc, const char *sql, Till__V1__AuditReceiptsResponse *resp,
+        add_row_fn add)
+{
+  sqlite3_stmt *st = range_stmt(sc, sql, resp->series, resp->from_no, resp->to_no);
   if (!st)
     return req_fail(r, TILL_E_INTERNAL, "internal error");
   sqlite3_bind_int(st, 4, CONTINUITY_LIST_MAX + 1);
-  resp->reprinted = req_alloc(r, CONTINUITY_LIST_MAX * sizeof *resp->reprinted);
-  if (!resp->reprinted) {
-    sqlite3_reset(st);
-    return req_fail(r, TILL_E_INTERNAL, "out of memory");
-  }
   int step;
-  while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-    if (resp->n_reprinted == CONTINUITY_LIST_MAX) {
-      resp->truncated = 1;
-      continue;
-    }
-    Till__V1__ReprintedReceipt *p = req_alloc(r, sizeof *p);
-    if (!p)
+  while ((step = sqlite3_step(st)) == SQLITE_ROW)
+    if (add(r, st, resp) != 0)
       break;
-    till__v1__reprinted_receipt__init(p);
-    p->receipt_no = sqlite3_column_int64(st, 0);
-    p->copies = sqlite3_column_int64(st, 1);
-    resp->reprinted[resp->n_reprinted++] = p;
-  }
   sqlite3_reset(st);
   if (step == SQLITE_ROW)
     return req_fail(r, TILL_E_INTERNAL, "out of memory");
@@ -216,8 +207,12 @@ continuity_handle_receipts(req_t *r, store_conn_t *sc)
   if (resp->from_no > resp->to_no)
     return req_fail(r, TILL_E_INVALID, "from %lld is after to %lld", (long long)resp->from_no,
                     (long long)resp->to_no);
-  if (find_gaps(r, sc, resp) != TILL_OK || find_voided(r, sc, resp) != TILL_OK ||
-      find_reprinted(r, sc, resp) != TILL_OK)
+  resp->voided = req_alloc(r, CONTINUITY_LIST_MAX * sizeof *resp->voided);
+  resp->reprinted = req_alloc(r, CONTINUITY_LIST_MAX * sizeof *resp->reprinted);
+  if (!resp->voided || !resp->reprinted)
+    return req_fail(r, TILL_E_INTERNAL, "out of memory");
+  if (find_gaps(r, sc, resp) != TILL_OK || collect(r, sc, sql_voided, resp, add_voided) != TILL_OK ||
+      collect(r, sc, sql_reprinted, resp, add_reprinted) != TILL_OK)
     return r->status;
   r->resp.body_case = TILL__V1__ENVELOPE__BODY_AUDIT_RECEIPTS_RESP;
   r->resp.audit_receipts_resp = resp;
