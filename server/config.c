@@ -36,7 +36,7 @@ config_defaults(config_t *cfg)
   cfg->lockout_window = 15 * 60;
   cfg->lockout_duration = 15 * 60;
   cfg->readers = 2;
-  cfg->max_batch = 256;
+  cfg->max_batch = 1024;
   cfg->shutdown_grace = 10;
   snprintf(cfg->sync_mode, sizeof cfg->sync_mode, "full");
   cfg->log_level = LOG_INFO;
