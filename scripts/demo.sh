@@ -6,7 +6,8 @@
 # users, a series and a price table; two cashiers on two terminals open
 # shifts with a counted float, sell, reprint and void; they close blind (one
 # is 10.00 short) and the Z-reports print; a supervisor signs the shifts off
-# and deposits the cash; an auditor verifies the whole chain.
+# and deposits the cash; an auditor verifies the whole chain and proves the
+# receipt series has no gap.
 #
 # Everything lives in run/ (never committed). tilld keeps running afterwards;
 # stop it with: kill $(cat run/tilld.pid)
@@ -129,6 +130,7 @@ till bob audit checkpoint
 TILL_PASSWORD=carol-pw till carol login carol
 "$TILL" --config "$run/carol.conf" audit pubkey >"$run/server.pub"
 till carol audit verify --pubkey "$run/server.pub"
+till carol audit receipts --series "${number%-*}"
 
 echo
 echo "demo: tilld is running on 127.0.0.1:$port (pid $(cat "$run/tilld.pid"), log $run/tilld.log)."
