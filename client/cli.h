@@ -58,6 +58,12 @@ const char *role_name(int role);
 void json_roles(FILE *f, const int *roles, size_t n);
 const char *error_code_name(int code);
 
+/* Voids (cmd_ledger.c): the state's name, and one VoidInfo as a table row
+ * or (with --json) an object, preceded by a comma unless <first>; with
+ * <replayed> >= 0 the object also says whether the answer was a replay. */
+const char *void_state_name(int state);
+void print_void_info(cli_t *cli, const Till__V1__VoidInfo *v, int first, int replayed);
+
 /* Human time "2026-11-23 19:27:24" (local time) into buf. */
 void fmt_time(long long unix_seconds, char *buf, size_t len);
 

@@ -390,16 +390,8 @@ audit_receipts(cli_t *cli)
   return complete ? 0 : 1;
 }
 
-static const char *const void_states[] = {"?", "pending", "approved", "rejected"};
-
-static const char *
-void_state_name(int s)
-{
-  return s >= 1 && s <= 3 ? void_states[s] : "?";
-}
-
 static void
-print_txn_json(const Till__V1__AuditTxnResponse *a)
+print_txn_json(cli_t *cli, const Till__V1__AuditTxnResponse *a)
 {
   const Till__V1__AuditTxn *t = a->txn;
   char hex[2 * TILL_HASH_LEN + 1] = "", key[2 * TILL_KEY_LEN + 1] = "", money[TILL_MONEY_STR_MAX];
@@ -436,20 +428,8 @@ print_txn_json(const Till__V1__AuditTxnResponse *a)
   }
   printf("],\"reversed_by\":%lld,\"reprints\":%lld,\"voids\":[", (long long)a->reversed_by,
          (long long)a->reprints);
-  for (size_t i = 0; i < a->n_voids; i++) {
-    const Till__V1__VoidInfo *v = a->voids[i];
-    printf("%s{\"id\":%lld,\"state\":\"%s\",\"reason\":", i ? "," : "", (long long)v->id,
-           void_state_name((int)v->state));
-    json_str(stdout, v->reason);
-    printf(",\"requested_by\":");
-    json_str(stdout, v->requested_by);
-    printf(",\"decided_by\":");
-    json_str(stdout, v->decided_by);
-    printf(",\"note\":");
-    json_str(stdout, v->note);
-    printf(",\"txn_id\":%lld,\"reversal_txn_id\":%lld}", (long long)v->txn_id,
-           (long long)v->reversal_txn_id);
-  }
+  for (size_t i = 0; i < a->n_voids; i++)
+    print_void_info(cli, a->voids[i], i == 0, -1);
   printf("]}\n");
 }
 
@@ -525,7 +505,7 @@ audit_txn(cli_t *cli)
     return EXIT_CONN;
   }
   if (cli->json)
-    print_txn_json(resp->audit_txn_resp);
+    print_txn_json(cli, resp->audit_txn_resp);
   else
     print_txn_text(resp->audit_txn_resp);
   till__v1__envelope__free_unpacked(resp, NULL);

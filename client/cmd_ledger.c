@@ -122,15 +122,15 @@ cmd_receipt(cli_t *cli)
   return 0;
 }
 
-static const char *
-void_state(int s)
+const char *
+void_state_name(int s)
 {
   static const char *const names[] = {"?", "pending", "approved", "rejected"};
   return s >= 1 && s <= 3 ? names[s] : "?";
 }
 
-static void
-print_void(cli_t *cli, const Till__V1__VoidInfo *v, int first, int replayed /* -1: omit */)
+void
+print_void_info(cli_t *cli, const Till__V1__VoidInfo *v, int first, int replayed)
 {
   char amount[TILL_MONEY_STR_MAX], when[32];
   till_money_format(v->amount, amount, sizeof amount);
@@ -138,7 +138,7 @@ print_void(cli_t *cli, const Till__V1__VoidInfo *v, int first, int replayed /* -
     printf("%s{\"id\":%lld,\"number\":", first ? "" : ",", (long long)v->id);
     json_str(stdout, v->number);
     printf(",\"txn_id\":%lld,\"amount\":\"%s\",\"state\":\"%s\",\"reason\":", (long long)v->txn_id,
-           amount, void_state((int)v->state));
+           amount, void_state_name((int)v->state));
     json_str(stdout, v->reason);
     printf(",\"requested_by\":");
     json_str(stdout, v->requested_by);
@@ -154,7 +154,7 @@ print_void(cli_t *cli, const Till__V1__VoidInfo *v, int first, int replayed /* -
   }
   fmt_time(v->requested_at, when, sizeof when);
   printf("%-6lld %-16s %12s %-9s %-12s %-12s %s\n", (long long)v->id, v->number, amount,
-         void_state((int)v->state), v->requested_by, v->decided_by[0] ? v->decided_by : "-",
+         void_state_name((int)v->state), v->requested_by, v->decided_by[0] ? v->decided_by : "-",
          v->reason);
 }
 
@@ -194,7 +194,7 @@ cmd_void(cli_t *cli)
     const char *state = cli_opt(cli, "--state");
     if (state) {
       for (int s = 1; s <= 3; s++)
-        if (strcmp(state, void_state(s)) == 0)
+        if (strcmp(state, void_state_name(s)) == 0)
           vl.state = (Till__V1__VoidState)s;
       if (!vl.state)
         return cli_usage_error("--state must be pending, approved or rejected");
@@ -226,7 +226,7 @@ cmd_void(cli_t *cli)
     one = resp->void_decide_resp->void_info;
     replayed = resp->void_decide_resp->replayed;
     if (!cli->json)
-      printf("void %s%s\n", one ? void_state((int)one->state) : "?",
+      printf("void %s%s\n", one ? void_state_name((int)one->state) : "?",
              replayed ? " (already decided with this key: the recorded decision)" : "");
     break;
   case TILL__V1__ENVELOPE__BODY_VOID_LIST_RESP: {
@@ -237,7 +237,7 @@ cmd_void(cli_t *cli)
       printf("%-6s %-16s %12s %-9s %-12s %-12s %s\n", "ID", "RECEIPT", "AMOUNT", "STATE",
              "REQUESTED", "DECIDED", "REASON");
     for (size_t i = 0; i < l->n_voids; i++)
-      print_void(cli, l->voids[i], i == 0, -1);
+      print_void_info(cli, l->voids[i], i == 0, -1);
     if (cli->json)
       printf("]\n");
     break;
@@ -250,7 +250,7 @@ cmd_void(cli_t *cli)
     if (!cli->json)
       printf("%-6s %-16s %12s %-9s %-12s %-12s %s\n", "ID", "RECEIPT", "AMOUNT", "STATE",
              "REQUESTED", "DECIDED", "REASON");
-    print_void(cli, one, 1, replayed);
+    print_void_info(cli, one, 1, replayed);
     if (cli->json)
       printf("\n");
   }

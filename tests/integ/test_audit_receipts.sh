@@ -84,8 +84,9 @@ expect_rc 0 till_user T-LANE-02 audrey --json audit txn "$t3"
 assert_last_contains "{\"id\":$t3,\"kind\":\"sale\","
 assert_last_contains '"entries":[{"seq":1,"account":"drawer:shift:'
 assert_last_contains '"amount":"-15.00","item":"PARK1H","quantity":3,"unit_price":"5.00"}]'
-assert_last_contains "\"reversed_by\":$r3,\"reprints\":0,\"voids\":[{\"id\":1,\"state\":\"approved\""
-assert_last_contains "\"reversal_txn_id\":$r3}]}"
+assert_last_contains "\"reversed_by\":$r3,\"reprints\":0,\"voids\":[{\"id\":1,\"number\":\"$S-00000003\",\"txn_id\":$t3,\"amount\":\"15.00\",\"state\":\"approved\",\"reason\":\"plate misread\",\"requested_by\":\"carol\","
+assert_last_contains "\"decided_by\":\"sam\","
+assert_last_contains "\"note\":\"ok\",\"reversal_txn_id\":$r3}]}"
 expect_rc_contains 14 "no transaction 99999" till_user T-LANE-02 audrey audit txn 99999
 expect_rc_contains 13 "audit txn: your roles do not allow this request" \
   till_user T-LANE-01 carol audit txn "$t3"
