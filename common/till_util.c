@@ -2,6 +2,7 @@
 #include "till_util.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -184,4 +185,78 @@ till_ident_ok(const char *s, size_t max)
       return 0;
   }
   return 1;
+}
+
+/* Local midnight of y-m-d (m 1-based; d may run past the month's end,
+ * mktime normalises it), or -1. */
+static int64_t
+local_midnight(int y, int m, int d)
+{
+  struct tm tm = {.tm_year = y - 1900, .tm_mon = m - 1, .tm_mday = d, .tm_isdst = -1};
+  time_t t = mktime(&tm);
+  return t == (time_t)-1 ? -1 : (int64_t)t;
+}
+
+/* Exactly <n> digits at s, as a number; -1 otherwise. */
+static int
+digits(const char *s, int n)
+{
+  int v = 0;
+  for (int i = 0; i < n; i++) {
+    if (s[i] < '0' || s[i] > '9')
+      return -1;
+    v = v * 10 + (s[i] - '0');
+  }
+  return v;
+}
+
+static int
+days_in_month(int y, int m)
+{
+  static const int days[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+  return m == 2 && leap ? 29 : days[m - 1];
+}
+
+/* "YYYY-MM" at s: year and month, or -1. */
+static int
+parse_year_month(const char *s, int *y, int *m)
+{
+  *y = digits(s, 4);
+  *m = s[4] == '-' ? digits(s + 5, 2) : -1;
+  return *y >= 2000 && *y <= 2999 && *m >= 1 && *m <= 12 ? 0 : -1;
+}
+
+int
+till_day_bounds(const char *date, int64_t *from_s, int64_t *to_s)
+{
+  int y, m, d;
+  if (!date || strlen(date) != 10 || parse_year_month(date, &y, &m) != 0 || date[7] != '-')
+    return -1;
+  d = digits(date + 8, 2);
+  if (d < 1 || d > days_in_month(y, m))
+    return -1;
+  *from_s = local_midnight(y, m, d);
+  *to_s = local_midnight(y, m, d + 1);
+  return *from_s >= 0 && *to_s > *from_s ? 0 : -1;
+}
+
+int
+till_month_bounds(const char *month, int64_t *from_s, int64_t *to_s)
+{
+  int y, m;
+  if (!month || strlen(month) != 7 || parse_year_month(month, &y, &m) != 0)
+    return -1;
+  *from_s = local_midnight(y, m, 1);
+  *to_s = local_midnight(y, m + 1, 1);
+  return *from_s >= 0 && *to_s > *from_s ? 0 : -1;
+}
+
+void
+till_local_date(int64_t unix_s, char out[11])
+{
+  time_t t = (time_t)unix_s;
+  struct tm tm;
+  if (!localtime_r(&t, &tm) || strftime(out, 11, "%Y-%m-%d", &tm) != 10)
+    snprintf(out, 11, "0000-00-00");
 }

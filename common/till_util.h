@@ -38,4 +38,13 @@ int till_utf8_ok(const char *s, size_t n);
  * 1..max characters from [A-Za-z0-9._-]. */
 int till_ident_ok(const char *s, size_t max);
 
+/* The local calendar (the process's TZ): reports count days and months as
+ * the people at the windows do. A day "YYYY-MM-DD" or a month "YYYY-MM"
+ * (years 2000..2999, a real date) becomes [*from_s, *to_s) in Unix seconds,
+ * so a day across a daylight-saving change has its true length. 0 or -1. */
+int till_day_bounds(const char *date, int64_t *from_s /* OUT */, int64_t *to_s /* OUT */);
+int till_month_bounds(const char *month, int64_t *from_s /* OUT */, int64_t *to_s /* OUT */);
+/* The local date of a Unix time as "YYYY-MM-DD" (out: 11 bytes). */
+void till_local_date(int64_t unix_s, char out[11]);
+
 #endif

@@ -19,6 +19,7 @@ PACKAGES=(
   clang                 # libFuzzer targets (fuzz builds only)
   procps                # pgrep/kill used by integration scripts
   sslscan               # the TLS scan test (tests/integ/test_tls_scan.sh)
+  tzdata                # time zones: reports count days in the local calendar
 )
 
 missing=()

@@ -18,6 +18,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "till_status.h"
 #include "till_util.h"
@@ -428,6 +429,57 @@ test_clocks(void **state)
   }
 }
 
+/* ---- the local calendar ---- */
+
+static void
+test_day_bounds(void **state)
+{
+  (void)state;
+  int64_t from, to;
+  setenv("TZ", "Asia/Shanghai", 1);
+  tzset();
+  assert_int_equal(till_day_bounds("2026-11-28", &from, &to), 0);
+  assert_int_equal(from, INT64_C(1795795200));   /* 2026-11-28T00:00+08:00 */
+  assert_int_equal(to - from, 86400);
+  char d[11];
+  till_local_date(from, d);
+  assert_string_equal(d, "2026-11-28");
+  till_local_date(to - 1, d);
+  assert_string_equal(d, "2026-11-28");
+  till_local_date(to, d);
+  assert_string_equal(d, "2026-11-29");
+  assert_int_equal(till_day_bounds("2028-02-29", &from, &to), 0); /* a leap day */
+  assert_int_equal(till_month_bounds("2026-02", &from, &to), 0);
+  assert_int_equal(to - from, 28 * 86400);
+  assert_int_equal(till_month_bounds("2026-12", &from, &to), 0);  /* into the next year */
+  till_local_date(to, d);
+  assert_string_equal(d, "2027-01-01");
+
+  /* a day across the spring change has 23 hours */
+  setenv("TZ", "Europe/Berlin", 1);
+  tzset();
+  assert_int_equal(till_day_bounds("2026-03-29", &from, &to), 0);
+  assert_int_equal(to - from, 23 * 3600);
+  unsetenv("TZ");
+  tzset();
+}
+
+static void
+test_day_bounds_rejects(void **state)
+{
+  (void)state;
+  int64_t from, to;
+  const char *bad_days[] = {"2026-02-29", "2026-13-01", "2026-00-10", "2026-11-31", "2026-11-00",
+                            "2026-1-28", "2026/11/28", "2026-11-28 ", "1999-12-31", "3000-01-01",
+                            "2026-11-2x", "", "2026-11"};
+  for (size_t i = 0; i < sizeof bad_days / sizeof bad_days[0]; i++)
+    assert_int_equal(till_day_bounds(bad_days[i], &from, &to), -1);
+  assert_int_equal(till_day_bounds(NULL, &from, &to), -1);
+  const char *bad_months[] = {"2026-13", "2026-00", "2026-1", "2026-11-01", "26-11", "2026_11", ""};
+  for (size_t i = 0; i < sizeof bad_months / sizeof bad_months[0]; i++)
+    assert_int_equal(till_month_bounds(bad_months[i], &from, &to), -1);
+}
+
 int
 main(void)
 {
@@ -447,6 +499,8 @@ main(void)
     cmocka_unit_test(test_random),
     cmocka_unit_test(test_status_name),
     cmocka_unit_test(test_clocks),
+    cmocka_unit_test(test_day_bounds),
+    cmocka_unit_test(test_day_bounds_rejects),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
