@@ -1,4 +1,5 @@
-/* cmd_audit.c -- till audit verify | pubkey | checkpoint | receipts | txn.
+/* cmd_audit.c -- till audit verify | pubkey | checkpoint | receipts | txn
+ * (export and verify --file: cmd_export.c).
  *
  * verify fetches the counters, signatures and head id in one snapshot, then
  * pages through the journal up to that head, and checks everything itself
@@ -37,8 +38,8 @@ call_heads(cli_t *cli, int *rc)
   return resp;
 }
 
-static int
-load_pinned_key(const char *path, uint8_t out[32])
+int
+audit_load_pinned_key(const char *path, uint8_t out[32])
 {
   FILE *f = fopen(path, "r");
   if (!f)
@@ -52,9 +53,8 @@ load_pinned_key(const char *path, uint8_t out[32])
   return ok ? 0 : -1;
 }
 
-/* A till_txn_t view of an AuditTxn (pointers into the message). */
-static int
-txn_from_message(const Till__V1__AuditTxn *m, till_txn_t *t)
+int
+audit_txn_view(const Till__V1__AuditTxn *m, till_txn_t *t)
 {
   memset(t, 0, sizeof *t);
   if (m->n_entries > TILL_CHAIN_MAX_ENTRIES || m->hash.len != TILL_HASH_LEN ||
@@ -98,8 +98,8 @@ report(cli_t *cli, verifier_t *v)
            (long long)s.n_signatures, (long long)s.last_signed_id);
     for (size_t i = 0; i < s.n_series; i++) {
       const char *name;
-      int64_t last, seen;
-      verifier_series(v, i, &name, &last, &seen);
+      int64_t first, last, seen;
+      verifier_series(v, i, &name, &first, &last, &seen);
       printf("%s{\"series\":", i ? "," : "");
       json_str(stdout, name);
       printf(",\"last_no\":%lld,\"issued\":%lld}", (long long)last, (long long)seen);
@@ -115,8 +115,8 @@ report(cli_t *cli, verifier_t *v)
     printf("\n");
     for (size_t i = 0; i < s.n_series; i++) {
       const char *name;
-      int64_t last, seen;
-      verifier_series(v, i, &name, &last, &seen);
+      int64_t first, last, seen;
+      verifier_series(v, i, &name, &first, &last, &seen);
       printf("series %s: 1..%lld complete (%lld receipts)\n", name, (long long)last,
              (long long)seen);
     }
@@ -155,8 +155,11 @@ audit_verify(cli_t *cli)
 {
   int rc;
   uint8_t pinned[32];
+  const char *file = cli_opt(cli, "--file");
+  if (file)
+    return audit_verify_file(cli, file);
   const char *pin = cli_opt(cli, "--pubkey");
-  if (pin && load_pinned_key(pin, pinned) != 0)
+  if (pin && audit_load_pinned_key(pin, pinned) != 0)
     return cli_usage_error("--pubkey %s: not an Ed25519 public key in PEM", pin);
   Till__V1__Envelope *heads = call_heads(cli, &rc);
   if (!heads)
@@ -197,7 +200,7 @@ audit_verify(cli_t *cli)
       page->body_case == TILL__V1__ENVELOPE__BODY_AUDIT_EXPORT_RESP ? page->audit_export_resp : NULL;
     for (size_t i = 0; ok && p && i < p->n_txns && p->txns[i]->id <= head; i++) {
       till_txn_t t;
-      if (txn_from_message(p->txns[i], &t) != 0) {
+      if (audit_txn_view(p->txns[i], &t) != 0) {
         rc = failed_early(cli, p->txns[i]->id,
                           "malformed: hash, key or number of entries out of range");
         ok = 0;
@@ -526,6 +529,9 @@ cmd_audit(cli_t *cli)
     return audit_receipts(cli);
   if (verb && strcmp(verb, "txn") == 0)
     return audit_txn(cli);
-  return cli_usage_error("usage: till audit verify [--pubkey FILE] | pubkey | checkpoint | "
-                         "receipts --series S [--from N] [--to N] | txn ID");
+  if (verb && strcmp(verb, "export") == 0)
+    return audit_export(cli);
+  return cli_usage_error("usage: till audit verify [--pubkey FILE] [--file EXPORT] | pubkey | "
+                         "checkpoint | receipts --series S [--from N] [--to N] | txn ID | "
+                         "export [--from DATE] [--to DATE]");
 }

@@ -15,6 +15,7 @@
 typedef struct {
   char name[TILL_SERIES_PREFIX_MAX + 8];
   int64_t last_no;
+  int64_t first_no;            /* range mode: the first number seen */
   uint8_t *seen;               /* seen[n] counts receipts numbered n (saturating) */
   int64_t n_seen;
 } series_t;
@@ -23,7 +24,11 @@ struct verifier {
   uint8_t pubkey[32];
   uint8_t (*hashes)[TILL_HASH_LEN]; /* hashes[i] = h_i, hashes[0] = zeros */
   int64_t n_hashes, cap;
-  uint8_t *reversed;           /* reversed[id]: already reversed once */
+  int64_t base;                /* hashes[i] = h_{base + i}; 0 for the whole chain */
+  int range;                   /* a run of the chain (an export): see verifier_new_range */
+  uint8_t *reversed;           /* reversed[id - base]: already reversed once */
+  int64_t *early;              /* ids before the run that the run reverses */
+  size_t n_early, cap_early;
   series_t series[VERIFY_MAX_SERIES];
   size_t n_series;
   verify_summary_t sum;
@@ -46,10 +51,21 @@ fail(verifier_t *v, int64_t txn, const char *fmt, ...)
 verifier_t *
 verifier_new(const uint8_t pubkey[32])
 {
+  static const uint8_t h0[TILL_HASH_LEN];
+  return verifier_new_range(pubkey, 1, h0);
+}
+
+verifier_t *
+verifier_new_range(const uint8_t pubkey[32], int64_t first_id, const uint8_t prev_hash[TILL_HASH_LEN])
+{
+  if (first_id < 1)
+    return NULL;
   verifier_t *v = calloc(1, sizeof *v);
   if (!v)
     return NULL;
   memcpy(v->pubkey, pubkey, 32);
+  v->base = first_id - 1;
+  v->range = first_id > 1;
   v->cap = 1024;
   v->hashes = calloc((size_t)v->cap, TILL_HASH_LEN);
   v->reversed = calloc((size_t)v->cap, 1);
@@ -57,9 +73,16 @@ verifier_new(const uint8_t pubkey[32])
     verifier_free(v);
     return NULL;
   }
-  v->n_hashes = 1; /* h_0 */
+  memcpy(v->hashes[0], prev_hash, TILL_HASH_LEN); /* h_base */
+  v->n_hashes = 1;
   v->sum.ok = 1;
   return v;
+}
+
+void
+verifier_set_range(verifier_t *v)
+{
+  v->range = 1;
 }
 
 void
@@ -71,6 +94,7 @@ verifier_free(verifier_t *v)
     free(v->series[i].seen);
   free(v->hashes);
   free(v->reversed);
+  free(v->early);
   free(v);
 }
 
@@ -117,12 +141,79 @@ grow(verifier_t *v)
   return 0;
 }
 
+/* A reversal of a transaction before the run: remembered, and refused if
+ * the run reverses it twice. 0, or -1 if it was reversed already. */
+static int
+note_early_reversal(verifier_t *v, int64_t id)
+{
+  for (size_t i = 0; i < v->n_early; i++)
+    if (v->early[i] == id)
+      return -1;
+  if (v->n_early == v->cap_early) {
+    size_t cap = v->cap_early ? 2 * v->cap_early : 64;
+    int64_t *e = realloc(v->early, cap * sizeof *e);
+    if (!e)
+      return -1;
+    v->early = e;
+    v->cap_early = cap;
+  }
+  v->early[v->n_early++] = id;
+  return 0;
+}
+
+/* The whole chain: the number lies within its series' counter, once. */
+static int
+number_in_counter(verifier_t *v, const till_txn_t *t)
+{
+  series_t *s = find_series(v, t->series);
+  if (!s)
+    return fail(v, t->id, "transaction %lld uses series %s, which has no counter", (long long)t->id,
+                t->series);
+  if (t->receipt_no < 1 || t->receipt_no > s->last_no)
+    return fail(v, t->id, "transaction %lld: receipt number %lld is outside %s 1..%lld",
+                (long long)t->id, (long long)t->receipt_no, t->series, (long long)s->last_no);
+  if (s->seen[t->receipt_no])
+    return fail(v, t->id, "transaction %lld: receipt %s-%08lld was issued twice", (long long)t->id,
+                t->series, (long long)t->receipt_no);
+  s->seen[t->receipt_no] = 1;
+  s->n_seen++;
+  return 0;
+}
+
+/* A run of the chain: numbers are allocated in transaction order, so each
+ * series' numbers in the run follow one another without a gap. */
+static int
+number_in_run(verifier_t *v, const till_txn_t *t)
+{
+  series_t *s = find_series(v, t->series);
+  if (!s) {
+    if (v->n_series == VERIFY_MAX_SERIES)
+      return fail(v, t->id, "more than %d series", VERIFY_MAX_SERIES);
+    if (t->receipt_no < 1 || (v->base == 0 && t->receipt_no != 1))
+      return fail(v, t->id, "transaction %lld: receipt %s-%08lld is the first of its series in "
+                  "the chain, which must be number 1", (long long)t->id, t->series,
+                  (long long)t->receipt_no);
+    s = &v->series[v->n_series++];
+    snprintf(s->name, sizeof s->name, "%s", t->series);
+    s->first_no = s->last_no = t->receipt_no;
+    s->n_seen = 1;
+    return 0;
+  }
+  if (t->receipt_no != s->last_no + 1)
+    return fail(v, t->id, "transaction %lld: receipt %s-%08lld follows %s-%08lld; numbers are "
+                "handed out one after another", (long long)t->id, t->series,
+                (long long)t->receipt_no, t->series, (long long)s->last_no);
+  s->last_no = t->receipt_no;
+  s->n_seen++;
+  return 0;
+}
+
 int
 verifier_add_txn(verifier_t *v, const till_txn_t *t, const uint8_t stored[TILL_HASH_LEN])
 {
   if (!v->sum.ok)
     return -1;
-  int64_t want = v->n_hashes; /* next id */
+  int64_t want = v->base + v->n_hashes; /* next id */
   if (t->id != want) {
     if (t->id > want)
       return fail(v, want, "transaction %lld is missing (the next one present is %lld)",
@@ -137,7 +228,7 @@ verifier_add_txn(verifier_t *v, const till_txn_t *t, const uint8_t stored[TILL_H
     return fail(v, t->id, "transaction %lld does not balance: its entries sum to %lld fen",
                 (long long)t->id, (long long)total);
   uint8_t h[TILL_HASH_LEN];
-  if (till_chain_hash(v->hashes[want - 1], t, h) != 0)
+  if (till_chain_hash(v->hashes[v->n_hashes - 1], t, h) != 0)
     return fail(v, t->id, "out of memory");
   if (memcmp(h, stored, TILL_HASH_LEN) != 0)
     return fail(v, t->id, "transaction %lld: hash does not match its contents and the chain "
@@ -150,24 +241,20 @@ verifier_add_txn(verifier_t *v, const till_txn_t *t, const uint8_t stored[TILL_H
     if (t->reverses < 0 || t->reverses >= t->id)
       return fail(v, t->id, "transaction %lld reverses %lld, which is not an earlier transaction",
                   (long long)t->id, (long long)t->reverses);
-    if (v->reversed[t->reverses])
+    if (t->reverses > v->base) {
+      if (v->reversed[t->reverses - v->base])
+        return fail(v, t->id, "transaction %lld reverses %lld, which was already reversed",
+                    (long long)t->id, (long long)t->reverses);
+      v->reversed[t->reverses - v->base] = 1;
+    } else if (note_early_reversal(v, t->reverses) != 0) {
       return fail(v, t->id, "transaction %lld reverses %lld, which was already reversed",
                   (long long)t->id, (long long)t->reverses);
-    v->reversed[t->reverses] = 1;
+    }
   }
   if (t->series && t->series[0]) {
-    series_t *s = find_series(v, t->series);
-    if (!s)
-      return fail(v, t->id, "transaction %lld uses series %s, which has no counter",
-                  (long long)t->id, t->series);
-    if (t->receipt_no < 1 || t->receipt_no > s->last_no)
-      return fail(v, t->id, "transaction %lld: receipt number %lld is outside %s 1..%lld",
-                  (long long)t->id, (long long)t->receipt_no, t->series, (long long)s->last_no);
-    if (s->seen[t->receipt_no])
-      return fail(v, t->id, "transaction %lld: receipt %s-%08lld was issued twice",
-                  (long long)t->id, t->series, (long long)t->receipt_no);
-    s->seen[t->receipt_no] = 1;
-    s->n_seen++;
+    int bad = v->range ? number_in_run(v, t) : number_in_counter(v, t);
+    if (bad)
+      return -1;
   }
   v->sum.n_txns++;
   v->sum.n_entries += (int64_t)t->n_entries;
@@ -183,11 +270,14 @@ verifier_add_signature(verifier_t *v, int64_t txn_id, const uint8_t *head_hash, 
     return -1;
   if (head_len != TILL_HASH_LEN || sig_len != 64)
     return fail(v, txn_id, "a signed head at transaction %lld is malformed", (long long)txn_id);
-  if (txn_id < 0 || txn_id >= v->n_hashes)
+  if (txn_id < v->base)
+    return fail(v, txn_id, "a signed head at transaction %lld lies before the run, which starts "
+                "at %lld", (long long)txn_id, (long long)(v->base + 1));
+  if (txn_id >= v->base + v->n_hashes)
     return fail(v, txn_id, "a signed head covers transaction %lld but the chain ends at %lld "
                 "(transactions were removed from the end)", (long long)txn_id,
-                (long long)(v->n_hashes - 1));
-  if (memcmp(v->hashes[txn_id], head_hash, TILL_HASH_LEN) != 0)
+                (long long)(v->base + v->n_hashes - 1));
+  if (memcmp(v->hashes[txn_id - v->base], head_hash, TILL_HASH_LEN) != 0)
     return fail(v, txn_id, "the signed head at transaction %lld does not match the chain "
                 "(transactions up to %lld were rewritten)", (long long)txn_id, (long long)txn_id);
   till_canon_t c;
@@ -214,7 +304,7 @@ verifier_finish(verifier_t *v)
 {
   if (!v->sum.ok)
     return -1;
-  for (size_t i = 0; i < v->n_series; i++) {
+  for (size_t i = 0; i < v->n_series && !v->range; i++) {
     series_t *s = &v->series[i];
     for (int64_t n = 1; n <= s->last_no; n++)
       if (!s->seen[n])
@@ -232,11 +322,13 @@ verifier_summary(const verifier_t *v, verify_summary_t *out)
 }
 
 int
-verifier_series(const verifier_t *v, size_t i, const char **name, int64_t *last_no, int64_t *seen)
+verifier_series(const verifier_t *v, size_t i, const char **name, int64_t *first_no,
+                int64_t *last_no, int64_t *seen)
 {
   if (i >= v->n_series)
     return -1;
   *name = v->series[i].name;
+  *first_no = v->range ? v->series[i].first_no : 1;
   *last_no = v->series[i].last_no;
   *seen = v->series[i].n_seen;
   return 0;

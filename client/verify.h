@@ -19,8 +19,21 @@
 
 typedef struct verifier verifier_t;
 
-/* <pubkey>: the raw 32-byte Ed25519 key the signatures must verify under. */
+/* <pubkey>: the raw 32-byte Ed25519 key the signatures must verify under.
+ * The whole chain, from transaction 1, with series checked against their
+ * counters (verifier_add_counter). */
 verifier_t *verifier_new(const uint8_t pubkey[32]);
+
+/* A run of the chain from <first_id> (an export), chained from <prev_hash>
+ * = h_{first_id - 1}; a signed head at first_id - 1 vouches for it. Series
+ * need no counters: numbers are allocated in transaction order, so each
+ * series' numbers in the run must follow one another (and start at 1 when
+ * the run starts at transaction 1). A reversal of a transaction before the
+ * run is checked only against the run's other reversals. */
+verifier_t *verifier_new_range(const uint8_t pubkey[32], int64_t first_id,
+                               const uint8_t prev_hash[TILL_HASH_LEN]);
+/* Check series as a run (above) although the run starts at transaction 1. */
+void verifier_set_range(verifier_t *v);
 void verifier_free(verifier_t *v);
 
 /* Declare a series counter (its highest allocated number) before the txns. */
@@ -46,8 +59,8 @@ typedef struct {
 } verify_summary_t;
 
 void verifier_summary(const verifier_t *v, verify_summary_t *out);
-/* Series i: name, last number, numbers seen. */
-int verifier_series(const verifier_t *v, size_t i, const char **name, int64_t *last_no,
-                    int64_t *seen);
+/* Series i: name, first and last number, numbers seen. */
+int verifier_series(const verifier_t *v, size_t i, const char **name, int64_t *first_no,
+                    int64_t *last_no, int64_t *seen);
 
 #endif

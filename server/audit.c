@@ -310,3 +310,75 @@ audit_handle_txn(req_t *r, store_conn_t *sc)
   r->resp.audit_txn_resp = resp;
   return TILL_OK;
 }
+
+/* One id from a single-row query with an int64 bound, or <none> when it
+ * returns no row. 0, or -1 on a database error. */
+static int
+id_query(store_conn_t *sc, const char *sql, int64_t bound, int64_t none, int64_t *out)
+{
+  sqlite3_stmt *st = store_stmt(sc, sql);
+  if (!st)
+    return -1;
+  sqlite3_bind_int64(st, 1, bound);
+  int step = sqlite3_step(st);
+  *out = step == SQLITE_ROW ? sqlite3_column_int64(st, 0) : none;
+  sqlite3_reset(st);
+  return step == SQLITE_ROW || step == SQLITE_DONE ? 0 : -1;
+}
+
+till_status_t
+audit_handle_range(req_t *r, store_conn_t *sc)
+{
+  /* both walk journal_at(at_ms) from one end: O(log n), whatever the range */
+  static const char sql_first[] =
+    "SELECT id FROM journal WHERE at_ms >= ? ORDER BY at_ms, id LIMIT 1";
+  static const char sql_last[] =
+    "SELECT id FROM journal WHERE at_ms < ? ORDER BY at_ms DESC, id DESC LIMIT 1";
+  static const char sql_head[] = "SELECT coalesce(max(id), 0) FROM journal WHERE id > ?";
+  static const char sql_hash[] = "SELECT hash FROM journal WHERE id = ?";
+  const Till__V1__AuditRangeRequest *in = r->env->audit_range_req;
+  if (in->from_ms < 0 || in->to_ms < 0)
+    return req_fail(r, TILL_E_INVALID, "from_ms and to_ms must not be negative");
+  if (in->to_ms && in->from_ms >= in->to_ms)
+    return req_fail(r, TILL_E_INVALID, "from_ms must be before to_ms");
+  Till__V1__AuditRangeResponse *resp = req_alloc(r, sizeof *resp);
+  uint8_t *prev = req_alloc(r, TILL_HASH_LEN);
+  if (!resp || !prev)
+    return req_fail(r, TILL_E_INTERNAL, "out of memory");
+  till__v1__audit_range_response__init(resp);
+  int64_t head, first, last;
+  if (id_query(sc, sql_head, 0, 0, &head) != 0)
+    return req_fail(r, TILL_E_UNAVAILABLE, "database error; retry");
+  first = 1;
+  last = head;
+  if (in->from_ms && id_query(sc, sql_first, in->from_ms, head + 1, &first) != 0)
+    return req_fail(r, TILL_E_UNAVAILABLE, "database error; retry");
+  if (in->to_ms && id_query(sc, sql_last, in->to_ms, 0, &last) != 0)
+    return req_fail(r, TILL_E_UNAVAILABLE, "database error; retry");
+  memset(prev, 0, TILL_HASH_LEN);
+  if (first > 1 && first <= last) {
+    sqlite3_stmt *st = store_stmt(sc, sql_hash);
+    if (!st)
+      return req_fail(r, TILL_E_INTERNAL, "internal error");
+    sqlite3_bind_int64(st, 1, first - 1);
+    int ok = sqlite3_step(st) == SQLITE_ROW && sqlite3_column_bytes(st, 0) == TILL_HASH_LEN;
+    if (ok)
+      memcpy(prev, sqlite3_column_blob(st, 0), TILL_HASH_LEN);
+    sqlite3_reset(st);
+    if (!ok)
+      return req_fail(r, TILL_E_INTERNAL, "transaction %lld, before the range, cannot be read",
+                      (long long)(first - 1));
+  }
+  if (first > last) { /* nothing in the range: an empty run after the head */
+    first = head + 1;
+    last = head;
+  }
+  resp->first_id = first;
+  resp->last_id = last;
+  resp->head_id = head;
+  resp->prev_hash.data = prev;
+  resp->prev_hash.len = TILL_HASH_LEN;
+  r->resp.body_case = TILL__V1__ENVELOPE__BODY_AUDIT_RANGE_RESP;
+  r->resp.audit_range_resp = resp;
+  return TILL_OK;
+}

@@ -21,4 +21,8 @@ till_status_t audit_handle_checkpoint(req_t *r, store_conn_t *sc);
 /* One transaction with its entries, voids, reversal and reprint count. */
 till_status_t audit_handle_txn(req_t *r, store_conn_t *sc);
 
+/* The contiguous run of ids an export of [from_ms, to_ms) covers, with the
+ * hash it chains from. */
+till_status_t audit_handle_range(req_t *r, store_conn_t *sc);
+
 #endif

@@ -94,6 +94,8 @@ static const handler_t handlers[] = {
    "audit receipts", ROLES_AUDITOR | ROLES_SUPERVISOR, continuity_handle_receipts, NULL},
   {TILL__V1__ENVELOPE__BODY_AUDIT_TXN_REQ, TILL__V1__ENVELOPE__BODY_AUDIT_TXN_RESP,
    "audit txn", ROLES_AUDITOR | ROLES_SUPERVISOR, audit_handle_txn, NULL},
+  {TILL__V1__ENVELOPE__BODY_AUDIT_RANGE_REQ, TILL__V1__ENVELOPE__BODY_AUDIT_RANGE_RESP,
+   "audit range", ROLES_AUDITOR, audit_handle_range, NULL},
   {TILL__V1__ENVELOPE__BODY_CHAIN_CHECKPOINT_REQ, TILL__V1__ENVELOPE__BODY_CHAIN_CHECKPOINT_RESP,
    "chain checkpoint", ROLES_SUPERVISOR, NULL, audit_handle_checkpoint},
 };

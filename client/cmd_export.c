@@ -1,0 +1,422 @@
+/* cmd_export.c -- the signed export for offline audit.
+ *
+ *   till audit export [--from DATE] [--to DATE] > FILE
+ *   till audit verify --file FILE [--pubkey PEM]
+ *
+ * The export is a run of the chain: every transaction with its entries and
+ * stored hash, the hash the run chains from, the signed heads within it and
+ * the server's public key (export_file.h, docs/ledger.md). It is extended to
+ * the first signed head at or after the range's end, so a signature vouches
+ * for every record. verify --file checks it with the same verifier as the
+ * online `till audit verify`, without contacting any server. */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "export_file.h"
+#include "till_util.h"
+#include "verify.h"
+
+#define EXPORT_PAGE 1000
+
+/* --from DATE: the start of that local day; --to DATE: the end of it. In
+ * milliseconds, 0 when the option is absent; -1 on a bad date. */
+static int
+date_opt(cli_t *cli, const char *name, int end, int64_t *ms)
+{
+  const char *v = cli_opt(cli, name);
+  int64_t from_s, to_s;
+  *ms = 0;
+  if (!v)
+    return 0;
+  if (till_day_bounds(v, &from_s, &to_s) != 0)
+    return -1;
+  *ms = (end ? to_s : from_s) * 1000;
+  return 0;
+}
+
+/* Send one request and check the answer is of <want>; NULL after printing. */
+static Till__V1__Envelope *
+call(cli_t *cli, Till__V1__Envelope *req, Till__V1__Envelope__BodyCase want, int *rc)
+{
+  Till__V1__Envelope *resp = cli_call(cli, req, 1, rc);
+  if (resp && resp->body_case != want) {
+    fprintf(stderr, "till: unexpected answer from the server\n");
+    till__v1__envelope__free_unpacked(resp, NULL);
+    *rc = EXIT_CONN;
+    return NULL;
+  }
+  return resp;
+}
+
+static int
+write_txns(cli_t *cli, FILE *out, int64_t first, int64_t last, int64_t *written, int *rc)
+{
+  int64_t after = first - 1;
+  /* bounded: each round advances 'after' or stops */
+  while (after < last) {
+    Till__V1__AuditExportRequest er = TILL__V1__AUDIT_EXPORT_REQUEST__INIT;
+    Till__V1__Envelope req = TILL__V1__ENVELOPE__INIT;
+    er.after_id = after;
+    er.limit = EXPORT_PAGE;
+    req.body_case = TILL__V1__ENVELOPE__BODY_AUDIT_EXPORT_REQ;
+    req.audit_export_req = &er;
+    Till__V1__Envelope *page = call(cli, &req, TILL__V1__ENVELOPE__BODY_AUDIT_EXPORT_RESP, rc);
+    if (!page)
+      return -1;
+    const Till__V1__AuditExportResponse *p = page->audit_export_resp;
+    int64_t before = after;
+    for (size_t i = 0; i < p->n_txns && p->txns[i]->id <= last; i++) {
+      Till__V1__ExportRecord rec = TILL__V1__EXPORT_RECORD__INIT;
+      rec.body_case = TILL__V1__EXPORT_RECORD__BODY_TXN;
+      rec.txn = p->txns[i];
+      if (export_write(out, &rec) != 0) {
+        till__v1__envelope__free_unpacked(page, NULL);
+        return -1;
+      }
+      after = p->txns[i]->id;
+      (*written)++;
+    }
+    till__v1__envelope__free_unpacked(page, NULL);
+    if (after == before) {
+      fprintf(stderr, "till: the journal ends at %lld, before transaction %lld\n",
+              (long long)after, (long long)last);
+      *rc = 1;
+      return -1;
+    }
+  }
+  return 0;
+}
+
+int
+audit_export(cli_t *cli)
+{
+  int64_t from_ms, to_ms;
+  if (date_opt(cli, "--from", 0, &from_ms) != 0 || date_opt(cli, "--to", 1, &to_ms) != 0)
+    return cli_usage_error("--from and --to take a date YYYY-MM-DD");
+  if (from_ms && to_ms && from_ms >= to_ms)
+    return cli_usage_error("--from %s is after --to %s", cli_opt(cli, "--from"),
+                           cli_opt(cli, "--to"));
+  if (isatty(STDOUT_FILENO))
+    return cli_usage_error("the export is a binary file: redirect it, "
+                           "till audit export ... > FILE");
+  int rc = 0;
+  Till__V1__AuditRangeRequest rr = TILL__V1__AUDIT_RANGE_REQUEST__INIT;
+  Till__V1__Envelope req = TILL__V1__ENVELOPE__INIT;
+  rr.from_ms = from_ms;
+  rr.to_ms = to_ms;
+  req.body_case = TILL__V1__ENVELOPE__BODY_AUDIT_RANGE_REQ;
+  req.audit_range_req = &rr;
+  Till__V1__Envelope *range = call(cli, &req, TILL__V1__ENVELOPE__BODY_AUDIT_RANGE_RESP, &rc);
+  if (!range)
+    return rc;
+  Till__V1__AuditHeadsRequest hr = TILL__V1__AUDIT_HEADS_REQUEST__INIT;
+  req.body_case = TILL__V1__ENVELOPE__BODY_AUDIT_HEADS_REQ;
+  req.audit_heads_req = &hr;
+  Till__V1__Envelope *heads = call(cli, &req, TILL__V1__ENVELOPE__BODY_AUDIT_HEADS_RESP, &rc);
+  if (!heads) {
+    till__v1__envelope__free_unpacked(range, NULL);
+    return rc;
+  }
+  const Till__V1__AuditRangeResponse *g = range->audit_range_resp;
+  const Till__V1__AuditHeadsResponse *h = heads->audit_heads_resp;
+  int64_t first = g->first_id, last = g->last_id;
+  if (h->public_key.len != 32 || g->prev_hash.len != TILL_HASH_LEN || first < 1) {
+    fprintf(stderr, "till: the server's answer is malformed\n");
+    rc = EXIT_CONN;
+    goto out;
+  }
+  /* run on to the first signed head at or after the end, so a signature
+   * vouches for every record */
+  if (first <= last) {
+    int64_t to = 0;
+    for (size_t i = 0; i < h->n_signatures; i++) {
+      int64_t id = h->signatures[i]->txn_id;
+      if (id >= last && (to == 0 || id < to))
+        to = id;
+    }
+    if (to)
+      last = to;
+  }
+
+  Till__V1__ExportHeader eh = TILL__V1__EXPORT_HEADER__INIT;
+  eh.format = EXPORT_FORMAT;
+  eh.public_key = h->public_key;
+  eh.first_id = first;
+  eh.last_id = last;
+  eh.prev_hash = g->prev_hash;
+  eh.from_ms = from_ms;
+  eh.to_ms = to_ms;
+  eh.created_at_ms = till_now_ms();
+  eh.n_counters = h->n_counters;
+  eh.counters = h->counters;
+  eh.head_id = h->head_id > g->head_id ? h->head_id : g->head_id;
+  Till__V1__ExportRecord rec = TILL__V1__EXPORT_RECORD__INIT;
+  rec.body_case = TILL__V1__EXPORT_RECORD__BODY_HEADER;
+  rec.header = &eh;
+  int64_t n_txns = 0, n_sigs = 0;
+  if (export_write(stdout, &rec) != 0)
+    goto write_failed;
+  if (write_txns(cli, stdout, first, last, &n_txns, &rc) != 0) {
+    if (rc)
+      goto out;
+    goto write_failed;
+  }
+  for (size_t i = 0; i < h->n_signatures; i++) {
+    int64_t id = h->signatures[i]->txn_id;
+    if (id < first - 1 || id > last || first > last)
+      continue;
+    rec.body_case = TILL__V1__EXPORT_RECORD__BODY_SIGNATURE;
+    rec.signature = h->signatures[i];
+    if (export_write(stdout, &rec) != 0)
+      goto write_failed;
+    n_sigs++;
+  }
+  Till__V1__ExportEnd end = TILL__V1__EXPORT_END__INIT;
+  end.txns = n_txns;
+  end.signatures = n_sigs;
+  rec.body_case = TILL__V1__EXPORT_RECORD__BODY_END;
+  rec.end = &end;
+  if (export_write(stdout, &rec) != 0 || fflush(stdout) != 0)
+    goto write_failed;
+  if (n_txns)
+    fprintf(stderr, "till: exported transactions %lld..%lld (%lld) and %lld signed heads\n",
+            (long long)first, (long long)last, (long long)n_txns, (long long)n_sigs);
+  else
+    fprintf(stderr, "till: no transactions in the range; exported an empty run\n");
+  goto out;
+write_failed:
+  perror("till: writing the export");
+  rc = 1;
+out:
+  till__v1__envelope__free_unpacked(heads, NULL);
+  till__v1__envelope__free_unpacked(range, NULL);
+  return rc;
+}
+
+/* ---- verify --file ------------------------------------------------------ */
+
+typedef struct {
+  int64_t records, txns, sigs;
+  int64_t record_at_failure; /* the record a failure was found in, 1-based */
+  int ended;
+} file_walk_t;
+
+static int
+verify_failed(cli_t *cli, int64_t bad_txn, int64_t record, const char *error)
+{
+  if (cli->json) {
+    printf("{\"ok\":false,\"first_bad_txn\":%lld,\"record\":%lld,\"error\":", (long long)bad_txn,
+           (long long)record);
+    json_str(stdout, error);
+    printf("}\n");
+  }
+  if (bad_txn)
+    fprintf(stderr, "till: VERIFICATION FAILED at transaction %lld (record %lld): %s\n",
+            (long long)bad_txn, (long long)record, error);
+  else
+    fprintf(stderr, "till: VERIFICATION FAILED (record %lld): %s\n", (long long)record, error);
+  return 1;
+}
+
+static void
+report_file(cli_t *cli, verifier_t *v, const Till__V1__ExportHeader *eh)
+{
+  verify_summary_t s;
+  verifier_summary(v, &s);
+  int64_t unsigned_after = s.n_txns ? eh->last_id - s.last_signed_id : 0;
+  if (s.n_signatures == 0)
+    unsigned_after = s.n_txns;
+  if (cli->json) {
+    printf("{\"ok\":true,\"first_id\":%lld,\"last_id\":%lld,\"transactions\":%lld,"
+           "\"entries\":%lld,\"signatures\":%lld,\"last_signed_id\":%lld,\"unsigned\":%lld,"
+           "\"created_at_ms\":%lld,\"series\":[",
+           (long long)eh->first_id, (long long)eh->last_id, (long long)s.n_txns,
+           (long long)s.n_entries, (long long)s.n_signatures, (long long)s.last_signed_id,
+           (long long)unsigned_after, (long long)eh->created_at_ms);
+  } else {
+    char made[32];
+    fmt_time(eh->created_at_ms / 1000, made, sizeof made);
+    if (s.n_txns)
+      printf("export verified: transactions %lld..%lld (%lld), %lld entries; made %s\n",
+             (long long)eh->first_id, (long long)eh->last_id, (long long)s.n_txns,
+             (long long)s.n_entries, made);
+    else
+      printf("export verified: no transactions in the range (the journal's head was %lld); "
+             "made %s\n", (long long)eh->head_id, made);
+    if (s.n_signatures)
+      printf("signatures: %lld valid; last signed head at transaction %lld (%lld after it not "
+             "yet signed)\n",
+             (long long)s.n_signatures, (long long)s.last_signed_id, (long long)unsigned_after);
+    else if (s.n_txns)
+      printf("WARNING: no signed head in the file vouches for these %lld transactions\n",
+             (long long)s.n_txns);
+  }
+  for (size_t i = 0; i < s.n_series; i++) {
+    const char *name;
+    int64_t first, last, seen;
+    verifier_series(v, i, &name, &first, &last, &seen);
+    if (cli->json) {
+      printf("%s{\"series\":", i ? "," : "");
+      json_str(stdout, name);
+      printf(",\"first_no\":%lld,\"last_no\":%lld,\"issued\":%lld}", (long long)first,
+             (long long)last, (long long)seen);
+    } else {
+      printf("series %s: %s-%08lld..%s-%08lld without a gap (%lld receipts)\n", name, name,
+             (long long)first, name, (long long)last, (long long)seen);
+    }
+  }
+  if (cli->json)
+    printf("]}\n");
+}
+
+/* One record after the header. 0 to go on, -1 with the failure in err. */
+static int
+take_record(verifier_t *v, const Till__V1__ExportRecord *rec, const Till__V1__ExportHeader *eh,
+            file_walk_t *w, int64_t *bad_txn, char *err, size_t errlen)
+{
+  switch (rec->body_case) {
+  case TILL__V1__EXPORT_RECORD__BODY_TXN: {
+    till_txn_t t;
+    if (w->sigs) {
+      *bad_txn = rec->txn->id;
+      snprintf(err, errlen, "a transaction after the signed heads: records were moved");
+      return -1;
+    }
+    if (audit_txn_view(rec->txn, &t) != 0) {
+      *bad_txn = rec->txn->id;
+      snprintf(err, errlen, "malformed: hash, key or number of entries out of range");
+      return -1;
+    }
+    if (t.id > eh->last_id) {
+      *bad_txn = t.id;
+      snprintf(err, errlen, "transaction %lld lies beyond the export's last, %lld: a record was "
+               "added", (long long)t.id, (long long)eh->last_id);
+      return -1;
+    }
+    w->txns++;
+    return verifier_add_txn(v, &t, rec->txn->hash.data) == 0 ? 0 : -1;
+  }
+  case TILL__V1__EXPORT_RECORD__BODY_SIGNATURE: {
+    const Till__V1__ChainSignature *s = rec->signature;
+    w->sigs++;
+    return verifier_add_signature(v, s->txn_id, s->head_hash.data, s->head_hash.len, s->at_ms,
+                                  s->signature.data, s->signature.len) == 0 ? 0 : -1;
+  }
+  case TILL__V1__EXPORT_RECORD__BODY_END:
+    if (rec->end->txns != w->txns || rec->end->signatures != w->sigs) {
+      snprintf(err, errlen, "the end record counts %lld transactions and %lld signed heads, the "
+               "file holds %lld and %lld: records were removed or added",
+               (long long)rec->end->txns, (long long)rec->end->signatures, (long long)w->txns,
+               (long long)w->sigs);
+      return -1;
+    }
+    w->ended = 1;
+    return 0;
+  default:
+    snprintf(err, errlen, "a second header or an unknown record");
+    return -1;
+  }
+}
+
+int
+audit_verify_file(cli_t *cli, const char *path)
+{
+  uint8_t pinned[32];
+  const char *pin = cli_opt(cli, "--pubkey");
+  if (pin && audit_load_pinned_key(pin, pinned) != 0)
+    return cli_usage_error("--pubkey %s: not an Ed25519 public key in PEM", pin);
+  FILE *f = fopen(path, "rb");
+  if (!f) {
+    fprintf(stderr, "till: %s: ", path);
+    perror(NULL);
+    return 1;
+  }
+  char err[512] = "";
+  long long offset = 0;
+  Till__V1__ExportRecord *hrec = NULL, *rec = NULL;
+  verifier_t *v = NULL;
+  file_walk_t w = {0};
+  int64_t bad = 0;
+  int rc = 1;
+  int got = export_read(f, &hrec, &offset, err, sizeof err);
+  w.records = 1;
+  if (got == 0)
+    snprintf(err, sizeof err, "the file is empty");
+  if (got != 1)
+    goto failed;
+  const Till__V1__ExportHeader *eh =
+    hrec->body_case == TILL__V1__EXPORT_RECORD__BODY_HEADER ? hrec->header : NULL;
+  if (!eh || strcmp(eh->format, EXPORT_FORMAT) != 0 || eh->public_key.len != 32 ||
+      eh->prev_hash.len != TILL_HASH_LEN || eh->first_id < 1 || eh->last_id < eh->first_id - 1) {
+    snprintf(err, sizeof err, "not a %s file: its first record is not a valid header",
+             EXPORT_FORMAT);
+    goto failed;
+  }
+  if (pin && memcmp(pinned, eh->public_key.data, 32) != 0) {
+    snprintf(err, sizeof err, "the export's signing key is not the pinned key %s", pin);
+    goto failed;
+  }
+  if (!pin && !cli->json)
+    fprintf(stderr, "till: note: checking signatures against the key in the file; "
+                    "pin it with --pubkey FILE (from 'till audit pubkey')\n");
+  v = verifier_new_range(eh->public_key.data, eh->first_id, eh->prev_hash.data);
+  if (!v) {
+    snprintf(err, sizeof err, "out of memory");
+    goto failed;
+  }
+  verifier_set_range(v);
+  /* bounded by the file: every record consumes at least five bytes */
+  while (!w.ended && (got = export_read(f, &rec, &offset, err, sizeof err)) == 1) {
+    w.records++;
+    int r = take_record(v, rec, eh, &w, &bad, err, sizeof err);
+    till__v1__export_record__free_unpacked(rec, NULL);
+    rec = NULL;
+    if (r != 0)
+      goto failed;
+  }
+  if (got < 0)
+    goto failed;
+  if (!w.ended) {
+    snprintf(err, sizeof err, "the file ends without its end record: it was cut short");
+    goto failed;
+  }
+  if ((got = export_read(f, &rec, &offset, err, sizeof err)) != 0) {
+    if (got == 1)
+      snprintf(err, sizeof err, "data after the end record");
+    goto failed;
+  }
+  verify_summary_t s;
+  verifier_summary(v, &s);
+  if (s.ok && w.txns != eh->last_id - eh->first_id + 1) {
+    snprintf(err, sizeof err, "the header announces transactions %lld..%lld, the file holds %lld",
+             (long long)eh->first_id, (long long)eh->last_id, (long long)w.txns);
+    goto failed;
+  }
+  if (verifier_finish(v) != 0)
+    goto failed;
+  report_file(cli, v, eh);
+  rc = 0;
+  goto out;
+failed:
+  if (v) {
+    verify_summary_t fs;
+    verifier_summary(v, &fs);
+    if (!fs.ok) {
+      bad = fs.bad_txn;
+      snprintf(err, sizeof err, "%s", fs.error);
+    }
+  }
+  rc = verify_failed(cli, bad, w.records, err[0] ? err : "unreadable");
+out:
+  if (rec)
+    till__v1__export_record__free_unpacked(rec, NULL);
+  if (hrec)
+    till__v1__export_record__free_unpacked(hrec, NULL);
+  verifier_free(v);
+  fclose(f);
+  return rc;
+}

@@ -1,0 +1,151 @@
+#!/usr/bin/env bash
+# test_audit_export.sh -- the signed export for offline audit. An auditor
+# exports the ledger from a real tilld (`till audit export > FILE`) and
+# verifies the file with the server stopped and no configuration at all
+# (`till audit verify --file`). Then the file is damaged the ways a forger
+# or an accident would: one byte of an amount changed, a record deleted,
+# duplicated, moved, a signed head removed, the file cut short or extended
+# -- each fails, naming the transaction or record. A date range, an empty
+# range, bad options and the roles are checked too.
+source "$(dirname -- "$0")/lib.sh"
+source "$(dirname -- "$0")/lib_ledger.sh"
+
+register_lanes
+ledger_catalog
+expect_rc 0 till_as ADMIN-01 admin item add HEAT --name Heating --price 123.45 --series HT
+add_user carol cashier carol-pw-1
+add_user sam supervisor sam-pw-1
+add_user audrey auditor audrey-pw-1
+login_user T-LANE-01 carol carol-pw-1
+login_user ADMIN-01 sam sam-pw-1
+login_user T-LANE-02 audrey audrey-pw-1
+open_shift T-LANE-01 carol
+
+step "a day: sales by cash and WeChat, a void, a signed head, then two sales more"
+for q in 1 2 3; do
+  expect_rc 0 till_user T-LANE-01 carol sale "PARK1H:$q" --method cash
+done
+expect_rc 0 till_user T-LANE-01 carol --json sale HEAT:1 --method wechat
+S=$(json_field series)
+expect_rc 0 till_user T-LANE-01 carol sale HEAT:1 --method wechat --memo 'flat 3-502, "north"'
+expect_rc 0 till_user T-LANE-01 carol --json void "$S-00000002" --reason "wrong plate"
+expect_rc 0 till_user ADMIN-01 sam void approve "$(json_field id)" --note ok
+expect_rc 0 till_user ADMIN-01 sam --json audit checkpoint
+signed=$(json_field txn_id)
+expect_rc 0 till_user T-LANE-01 carol sale PARK1H:4 --method cash
+expect_rc 0 till_user T-LANE-01 carol sale PARK1H:5 --method card
+head=$(sql "SELECT max(id) FROM journal")
+last_no=$(sql "SELECT last_no FROM series_counters WHERE series = '$S'")
+assert_eq 7 "$last_no" "receipts issued"
+assert_eq $((signed + 2)) "$head" "the two sales after the signed head"
+
+step "the export verifies offline, with the key pinned, with the server stopped"
+expect_rc_contains 0 "exported transactions 1..$head ($head) and 1 signed heads" \
+  till_user T-LANE-02 audrey audit export
+cp -- "$T/last.out" "$T/all.tex"
+expect_rc 0 till_user T-LANE-02 audrey audit pubkey
+cp -- "$T/last.out" "$T/server.pem"
+stop_tilld || fail "tilld exited with $TILLD_RC on SIGTERM"
+verify_file() { (cd "$T" && HOME=$T/nowhere "$TILL" audit verify "$@"); }
+expect_rc_contains 0 "export verified: transactions 1..$head ($head)" \
+  verify_file --file "$T/all.tex" --pubkey "$T/server.pem"
+assert_last_contains "signatures: 1 valid; last signed head at transaction $signed (2 after it not yet signed)"
+assert_last_contains "series $S: $S-00000001..$S-00000007 without a gap (7 receipts)"
+expect_rc 0 verify_file --json --file "$T/all.tex"
+assert_last_contains "{\"ok\":true,\"first_id\":1,\"last_id\":$head,\"transactions\":$head,"
+assert_last_contains "\"signatures\":1,\"last_signed_id\":$signed,\"unsigned\":2,"
+openssl genpkey -algorithm ed25519 2>/dev/null | openssl pkey -pubout >"$T/other.pem" 2>/dev/null ||
+  fail "cannot make a second Ed25519 key"
+expect_rc_contains 1 "not the pinned key" verify_file --file "$T/all.tex" --pubkey "$T/other.pem"
+
+# ---- damage -----------------------------------------------------------------
+
+# records FILE -- one line per record: offset, length with its 4-byte
+# header, and the first byte of the message (10 header, 18 transaction,
+# 26 signed head, 34 end).
+records() {
+  local f=$1 off=0 size len n=0
+  size=$(stat -c %s -- "$f")
+  while [ "$off" -lt "$size" ] && [ "$n" -lt 10000 ]; do
+    len=$(od -An -tu1 -j "$off" -N4 -- "$f" | awk '{ print $1 * 16777216 + $2 * 65536 + $3 * 256 + $4 }')
+    printf '%s %s %s\n' "$off" $((len + 4)) "$(od -An -tu1 -j $((off + 4)) -N1 -- "$f" | tr -d ' ')"
+    off=$((off + len + 4))
+    n=$((n + 1))
+  done
+}
+# rec_field I FIELD -- offset (1), length (2) or kind (3) of record I (1-based).
+rec_field() { records "$T/all.tex" | sed -n "${1}p" | cut -d' ' -f"$2"; }
+# bytes FILE OFFSET LENGTH -- a slice of a file.
+bytes() { tail -c +$(($2 + 1)) -- "$1" | head -c "$3"; }
+
+records "$T/all.tex" >"$T/records"
+assert_eq "$((head + 3))" "$(wc -l <"$T/records")" "records: header, $head transactions, 1 signed head, end"
+assert_eq "10 18 26 34" "$(sed -n "1p;2p;$((head + 2))p;$((head + 3))p" "$T/records" | cut -d' ' -f3 | tr '\n' ' ' | sed 's/ $//')" \
+  "record kinds"
+size=$(stat -c %s -- "$T/all.tex")
+
+step "one byte of an amount changed: fails at that transaction"
+heat=$(sql "SELECT min(txn_id) FROM entries WHERE amount = 12345")
+at=$(LC_ALL=C grep -obUaP '\x18\xb9\x60' -- "$T/all.tex" | head -1 | cut -d: -f1)
+[ -n "$at" ] || fail "the amount 123.45 (varint b9 60 after field tag 0x18) is not in the export"
+cp -- "$T/all.tex" "$T/amount.tex"
+printf '\x61' | dd of="$T/amount.tex" bs=1 seek=$((at + 2)) conv=notrunc status=none
+expect_rc_contains 1 "VERIFICATION FAILED at transaction $heat (record $((heat + 1)))" \
+  verify_file --file "$T/amount.tex"
+expect_rc_contains 1 "\"ok\":false,\"first_bad_txn\":$heat," verify_file --json --file "$T/amount.tex"
+
+step "a transaction deleted, duplicated, or two swapped"
+i=4 # record 4 = transaction 3
+o=$(rec_field $i 1) l=$(rec_field $i 2) o2=$(rec_field $((i + 1)) 1) l2=$(rec_field $((i + 1)) 2)
+{ bytes "$T/all.tex" 0 "$o"; bytes "$T/all.tex" $((o + l)) "$size"; } >"$T/deleted.tex"
+expect_rc_contains 1 "VERIFICATION FAILED at transaction 3 (record 4): transaction 3 is missing" \
+  verify_file --file "$T/deleted.tex"
+{ bytes "$T/all.tex" 0 $((o + l)); bytes "$T/all.tex" "$o" "$size"; } >"$T/twice.tex"
+expect_rc_contains 1 "transaction 3 appears out of order or twice" verify_file --file "$T/twice.tex"
+{ bytes "$T/all.tex" 0 "$o"; bytes "$T/all.tex" "$o2" "$l2"; bytes "$T/all.tex" "$o" "$l"
+  bytes "$T/all.tex" $((o2 + l2)) "$size"; } >"$T/swapped.tex"
+assert_eq "$size" "$(stat -c %s -- "$T/swapped.tex")" "the swapped file's size"
+expect_rc_contains 1 "VERIFICATION FAILED at transaction 3 (record 4): transaction 3 is missing" \
+  verify_file --file "$T/swapped.tex"
+
+step "the signed head removed, the end cut off, bytes appended, a foreign header"
+i=$((head + 2))
+o=$(rec_field $i 1) l=$(rec_field $i 2)
+{ bytes "$T/all.tex" 0 "$o"; bytes "$T/all.tex" $((o + l)) "$size"; } >"$T/nosig.tex"
+expect_rc_contains 1 "the end record counts $head transactions and 1 signed heads, the file holds $head and 0" \
+  verify_file --file "$T/nosig.tex"
+head -c "$o" -- "$T/all.tex" >"$T/cut.tex"
+expect_rc_contains 1 "the file ends without its end record: it was cut short" verify_file --file "$T/cut.tex"
+head -c $((size - 3)) -- "$T/all.tex" >"$T/cut2.tex"
+expect_rc_contains 1 "the file ends inside a record" verify_file --file "$T/cut2.tex"
+{ cat -- "$T/all.tex"; bytes "$T/all.tex" "$(rec_field 2 1)" "$(rec_field 2 2)"; } >"$T/long.tex"
+expect_rc_contains 1 "data after the end record" verify_file --file "$T/long.tex"
+{ bytes "$T/all.tex" "$(rec_field 2 1)" "$size"; } >"$T/headless.tex"
+expect_rc_contains 1 "not a till-export-v1 file" verify_file --file "$T/headless.tex"
+: >"$T/empty.tex"
+expect_rc_contains 1 "the file is empty" verify_file --file "$T/empty.tex"
+expect_rc_contains 1 "No such file" verify_file --file "$T/none.tex"
+
+# ---- ranges and roles ---------------------------------------------------------
+
+start_tilld || fail "tilld did not restart"
+today=$(date +%Y-%m-%d)
+step "today's range is the whole ledger; a past day is an empty run"
+expect_rc_contains 0 "exported transactions 1..$head ($head)" \
+  till_user T-LANE-02 audrey audit export --from "$today" --to "$today"
+cp -- "$T/last.out" "$T/today.tex"
+expect_rc_contains 0 "export verified: transactions 1..$head ($head)" verify_file --file "$T/today.tex"
+expect_rc_contains 0 "no transactions in the range" \
+  till_user T-LANE-02 audrey audit export --from 2001-01-01 --to 2001-01-31
+cp -- "$T/last.out" "$T/past.tex"
+expect_rc_contains 0 "export verified: no transactions in the range (the journal's head was $head)" \
+  verify_file --file "$T/past.tex"
+
+step "refused: bad dates (2), a supervisor and a cashier (13)"
+expect_rc_contains 2 "--from and --to take a date YYYY-MM-DD" \
+  till_user T-LANE-02 audrey audit export --from 2026-02-30
+expect_rc_contains 2 "is after --to" till_user T-LANE-02 audrey audit export --from 2026-03-02 --to 2026-03-01
+expect_rc_contains 13 "your roles do not allow this request" till_user ADMIN-01 sam audit export
+expect_rc_contains 13 "your roles do not allow this request" till_user T-LANE-01 carol audit export
+expect_rc_contains 2 "not an Ed25519 public key" verify_file --file "$T/all.tex" --pubkey /dev/null
+
