@@ -41,6 +41,8 @@ usage(FILE *f)
           "  audit verify [--pubkey FILE] | pubkey | checkpoint  the chain (auditor/supervisor)\n"
           "  audit receipts --series S [--from N] [--to N]       receipt continuity (auditor/supervisor)\n"
           "  audit txn ID                                        one transaction (auditor/supervisor)\n"
+          "  audit export [--from DATE] [--to DATE] > FILE       signed export (auditor)\n"
+          "  audit verify --file FILE [--pubkey PEM]             check an export offline\n"
           "See docs/cli.md.\n");
 }
 

@@ -25,6 +25,12 @@ step "a day: sales by cash and WeChat, a void, a signed head, then two sales mor
 for q in 1 2 3; do
   expect_rc 0 till_user T-LANE-01 carol sale "PARK1H:$q" --method cash
 done
+step "before any head is signed, an export verifies but says nothing vouches for it"
+expect_rc_contains 0 "exported transactions 1..3 (3) and 0 signed heads" \
+  till_user T-LANE-02 audrey audit export
+cp -- "$T/last.out" "$T/unsigned.tex"
+expect_rc_contains 0 "WARNING: no signed head in the file vouches for these 3 transactions" \
+  "$TILL" audit verify --file "$T/unsigned.tex"
 expect_rc 0 till_user T-LANE-01 carol --json sale HEAT:1 --method wechat
 S=$(json_field series)
 expect_rc 0 till_user T-LANE-01 carol sale HEAT:1 --method wechat --memo 'flat 3-502, "north"'
