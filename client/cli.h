@@ -8,7 +8,6 @@
 #include <stdio.h>
 
 #include "conn.h"
-#include "till_chain.h"
 #include "till_status.h"
 
 /* Exit codes: 0 ok, 2 usage, 3 connection/TLS failure, 10 + ErrorCode for an
@@ -65,10 +64,7 @@ const char *error_code_name(int code);
 const char *void_state_name(int state);
 void print_void_info(cli_t *cli, const Till__V1__VoidInfo *v, int first, int replayed);
 
-/* Audit (cmd_audit.c): a till_txn_t view of an AuditTxn, pointing into the
- * message (0, or -1 when a length is out of range); an Ed25519 public key
- * from a PEM file (0 or -1). */
-int audit_txn_view(const Till__V1__AuditTxn *m, till_txn_t *t);
+/* Audit (cmd_audit.c): an Ed25519 public key from a PEM file (0 or -1). */
 int audit_load_pinned_key(const char *path, uint8_t out[32]);
 /* cmd_export.c: `till audit export`, `till audit verify --file F`. */
 int audit_export(cli_t *cli);

@@ -13,6 +13,7 @@
 #include <openssl/pem.h>
 
 #include "cli.h"
+#include "export_file.h"
 #include "till_chain.h"
 #include "till_money.h"
 #include "till_util.h"
@@ -51,36 +52,6 @@ audit_load_pinned_key(const char *path, uint8_t out[32])
            EVP_PKEY_get_raw_public_key(pk, out, &len) == 1 && len == 32;
   EVP_PKEY_free(pk);
   return ok ? 0 : -1;
-}
-
-int
-audit_txn_view(const Till__V1__AuditTxn *m, till_txn_t *t)
-{
-  memset(t, 0, sizeof *t);
-  if (m->n_entries > TILL_CHAIN_MAX_ENTRIES || m->hash.len != TILL_HASH_LEN ||
-      (m->idempotency_key.len != 0 && m->idempotency_key.len != TILL_KEY_LEN))
-    return -1;
-  t->id = m->id;
-  t->kind = m->kind;
-  t->at_ms = m->at_ms;
-  t->terminal = m->terminal_id;
-  t->cashier = m->cashier;
-  t->shift_id = m->shift_id;
-  t->series = m->series;
-  t->receipt_no = m->receipt_no;
-  if (m->idempotency_key.len)
-    memcpy(t->idem_key, m->idempotency_key.data, TILL_KEY_LEN);
-  t->reverses = m->reverses;
-  t->method = m->method;
-  t->memo = m->memo;
-  t->approver = m->approver;
-  t->n_entries = m->n_entries;
-  for (size_t i = 0; i < m->n_entries; i++) {
-    const Till__V1__AuditEntry *e = m->entries[i];
-    t->entries[i] = (till_entry_t){e->seq, e->account, e->amount, e->item, e->quantity,
-                                   e->unit_price};
-  }
-  return 0;
 }
 
 static int

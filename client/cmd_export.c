@@ -199,54 +199,48 @@ out:
 
 /* ---- verify --file ------------------------------------------------------ */
 
-typedef struct {
-  int64_t records, txns, sigs;
-  int64_t record_at_failure; /* the record a failure was found in, 1-based */
-  int ended;
-} file_walk_t;
-
 static int
-verify_failed(cli_t *cli, int64_t bad_txn, int64_t record, const char *error)
+verify_failed(cli_t *cli, const export_check_t *c)
 {
+  const char *error = c->error[0] ? c->error : "unreadable";
   if (cli->json) {
-    printf("{\"ok\":false,\"first_bad_txn\":%lld,\"record\":%lld,\"error\":", (long long)bad_txn,
-           (long long)record);
+    printf("{\"ok\":false,\"first_bad_txn\":%lld,\"record\":%lld,\"error\":",
+           (long long)c->bad_txn, (long long)c->records);
     json_str(stdout, error);
     printf("}\n");
   }
-  if (bad_txn)
+  if (c->bad_txn)
     fprintf(stderr, "till: VERIFICATION FAILED at transaction %lld (record %lld): %s\n",
-            (long long)bad_txn, (long long)record, error);
+            (long long)c->bad_txn, (long long)c->records, error);
   else
-    fprintf(stderr, "till: VERIFICATION FAILED (record %lld): %s\n", (long long)record, error);
+    fprintf(stderr, "till: VERIFICATION FAILED (record %lld): %s\n", (long long)c->records,
+            error);
   return 1;
 }
 
 static void
-report_file(cli_t *cli, verifier_t *v, const Till__V1__ExportHeader *eh)
+report_file(cli_t *cli, const export_check_t *c)
 {
   verify_summary_t s;
-  verifier_summary(v, &s);
-  int64_t unsigned_after = s.n_txns ? eh->last_id - s.last_signed_id : 0;
-  if (s.n_signatures == 0)
-    unsigned_after = s.n_txns;
+  verifier_summary(c->v, &s);
+  int64_t unsigned_after = s.n_signatures ? c->last_id - s.last_signed_id : s.n_txns;
   if (cli->json) {
     printf("{\"ok\":true,\"first_id\":%lld,\"last_id\":%lld,\"transactions\":%lld,"
            "\"entries\":%lld,\"signatures\":%lld,\"last_signed_id\":%lld,\"unsigned\":%lld,"
            "\"created_at_ms\":%lld,\"series\":[",
-           (long long)eh->first_id, (long long)eh->last_id, (long long)s.n_txns,
+           (long long)c->first_id, (long long)c->last_id, (long long)s.n_txns,
            (long long)s.n_entries, (long long)s.n_signatures, (long long)s.last_signed_id,
-           (long long)unsigned_after, (long long)eh->created_at_ms);
+           (long long)unsigned_after, (long long)c->created_at_ms);
   } else {
     char made[32];
-    fmt_time(eh->created_at_ms / 1000, made, sizeof made);
+    fmt_time(c->created_at_ms / 1000, made, sizeof made);
     if (s.n_txns)
       printf("export verified: transactions %lld..%lld (%lld), %lld entries; made %s\n",
-             (long long)eh->first_id, (long long)eh->last_id, (long long)s.n_txns,
+             (long long)c->first_id, (long long)c->last_id, (long long)s.n_txns,
              (long long)s.n_entries, made);
     else
       printf("export verified: no transactions in the range (the journal's head was %lld); "
-             "made %s\n", (long long)eh->head_id, made);
+             "made %s\n", (long long)c->head_id, made);
     if (s.n_signatures)
       printf("signatures: %lld valid; last signed head at transaction %lld (%lld after it not "
              "yet signed)\n",
@@ -258,7 +252,7 @@ report_file(cli_t *cli, verifier_t *v, const Till__V1__ExportHeader *eh)
   for (size_t i = 0; i < s.n_series; i++) {
     const char *name;
     int64_t first, last, seen;
-    verifier_series(v, i, &name, &first, &last, &seen);
+    verifier_series(c->v, i, &name, &first, &last, &seen);
     if (cli->json) {
       printf("%s{\"series\":", i ? "," : "");
       json_str(stdout, name);
@@ -271,55 +265,6 @@ report_file(cli_t *cli, verifier_t *v, const Till__V1__ExportHeader *eh)
   }
   if (cli->json)
     printf("]}\n");
-}
-
-/* One record after the header. 0 to go on, -1 with the failure in err. */
-static int
-take_record(verifier_t *v, const Till__V1__ExportRecord *rec, const Till__V1__ExportHeader *eh,
-            file_walk_t *w, int64_t *bad_txn, char *err, size_t errlen)
-{
-  switch (rec->body_case) {
-  case TILL__V1__EXPORT_RECORD__BODY_TXN: {
-    till_txn_t t;
-    if (w->sigs) {
-      *bad_txn = rec->txn->id;
-      snprintf(err, errlen, "a transaction after the signed heads: records were moved");
-      return -1;
-    }
-    if (audit_txn_view(rec->txn, &t) != 0) {
-      *bad_txn = rec->txn->id;
-      snprintf(err, errlen, "malformed: hash, key or number of entries out of range");
-      return -1;
-    }
-    if (t.id > eh->last_id) {
-      *bad_txn = t.id;
-      snprintf(err, errlen, "transaction %lld lies beyond the export's last, %lld: a record was "
-               "added", (long long)t.id, (long long)eh->last_id);
-      return -1;
-    }
-    w->txns++;
-    return verifier_add_txn(v, &t, rec->txn->hash.data) == 0 ? 0 : -1;
-  }
-  case TILL__V1__EXPORT_RECORD__BODY_SIGNATURE: {
-    const Till__V1__ChainSignature *s = rec->signature;
-    w->sigs++;
-    return verifier_add_signature(v, s->txn_id, s->head_hash.data, s->head_hash.len, s->at_ms,
-                                  s->signature.data, s->signature.len) == 0 ? 0 : -1;
-  }
-  case TILL__V1__EXPORT_RECORD__BODY_END:
-    if (rec->end->txns != w->txns || rec->end->signatures != w->sigs) {
-      snprintf(err, errlen, "the end record counts %lld transactions and %lld signed heads, the "
-               "file holds %lld and %lld: records were removed or added",
-               (long long)rec->end->txns, (long long)rec->end->signatures, (long long)w->txns,
-               (long long)w->sigs);
-      return -1;
-    }
-    w->ended = 1;
-    return 0;
-  default:
-    snprintf(err, errlen, "a second header or an unknown record");
-    return -1;
-  }
 }
 
 int
@@ -335,88 +280,16 @@ audit_verify_file(cli_t *cli, const char *path)
     perror(NULL);
     return 1;
   }
-  char err[512] = "";
-  long long offset = 0;
-  Till__V1__ExportRecord *hrec = NULL, *rec = NULL;
-  verifier_t *v = NULL;
-  file_walk_t w = {0};
-  int64_t bad = 0;
-  int rc = 1;
-  int got = export_read(f, &hrec, &offset, err, sizeof err);
-  w.records = 1;
-  if (got == 0)
-    snprintf(err, sizeof err, "the file is empty");
-  if (got != 1)
-    goto failed;
-  const Till__V1__ExportHeader *eh =
-    hrec->body_case == TILL__V1__EXPORT_RECORD__BODY_HEADER ? hrec->header : NULL;
-  if (!eh || strcmp(eh->format, EXPORT_FORMAT) != 0 || eh->public_key.len != 32 ||
-      eh->prev_hash.len != TILL_HASH_LEN || eh->first_id < 1 || eh->last_id < eh->first_id - 1) {
-    snprintf(err, sizeof err, "not a %s file: its first record is not a valid header",
-             EXPORT_FORMAT);
-    goto failed;
-  }
-  if (pin && memcmp(pinned, eh->public_key.data, 32) != 0) {
-    snprintf(err, sizeof err, "the export's signing key is not the pinned key %s", pin);
-    goto failed;
-  }
   if (!pin && !cli->json)
     fprintf(stderr, "till: note: checking signatures against the key in the file; "
                     "pin it with --pubkey FILE (from 'till audit pubkey')\n");
-  v = verifier_new_range(eh->public_key.data, eh->first_id, eh->prev_hash.data);
-  if (!v) {
-    snprintf(err, sizeof err, "out of memory");
-    goto failed;
-  }
-  verifier_set_range(v);
-  /* bounded by the file: every record consumes at least five bytes */
-  while (!w.ended && (got = export_read(f, &rec, &offset, err, sizeof err)) == 1) {
-    w.records++;
-    int r = take_record(v, rec, eh, &w, &bad, err, sizeof err);
-    till__v1__export_record__free_unpacked(rec, NULL);
-    rec = NULL;
-    if (r != 0)
-      goto failed;
-  }
-  if (got < 0)
-    goto failed;
-  if (!w.ended) {
-    snprintf(err, sizeof err, "the file ends without its end record: it was cut short");
-    goto failed;
-  }
-  if ((got = export_read(f, &rec, &offset, err, sizeof err)) != 0) {
-    if (got == 1)
-      snprintf(err, sizeof err, "data after the end record");
-    goto failed;
-  }
-  verify_summary_t s;
-  verifier_summary(v, &s);
-  if (s.ok && w.txns != eh->last_id - eh->first_id + 1) {
-    snprintf(err, sizeof err, "the header announces transactions %lld..%lld, the file holds %lld",
-             (long long)eh->first_id, (long long)eh->last_id, (long long)w.txns);
-    goto failed;
-  }
-  if (verifier_finish(v) != 0)
-    goto failed;
-  report_file(cli, v, eh);
-  rc = 0;
-  goto out;
-failed:
-  if (v) {
-    verify_summary_t fs;
-    verifier_summary(v, &fs);
-    if (!fs.ok) {
-      bad = fs.bad_txn;
-      snprintf(err, sizeof err, "%s", fs.error);
-    }
-  }
-  rc = verify_failed(cli, bad, w.records, err[0] ? err : "unreadable");
-out:
-  if (rec)
-    till__v1__export_record__free_unpacked(rec, NULL);
-  if (hrec)
-    till__v1__export_record__free_unpacked(hrec, NULL);
-  verifier_free(v);
+  export_check_t c;
+  int rc = export_verify(f, pin ? pinned : NULL, &c);
   fclose(f);
+  if (rc == 0)
+    report_file(cli, &c);
+  else
+    rc = verify_failed(cli, &c);
+  verifier_free(c.v);
   return rc;
 }

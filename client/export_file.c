@@ -3,6 +3,7 @@
 
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "till_frame.h"
 
@@ -59,5 +60,175 @@ export_read(FILE *f, Till__V1__ExportRecord **out, long long *offset, char *err,
     return -1;
   }
   *offset += (long long)(TILL_FRAME_HEADER + len);
+  return 1;
+}
+
+int
+audit_txn_view(const Till__V1__AuditTxn *m, till_txn_t *t)
+{
+  memset(t, 0, sizeof *t);
+  if (m->n_entries > TILL_CHAIN_MAX_ENTRIES || m->hash.len != TILL_HASH_LEN ||
+      (m->idempotency_key.len != 0 && m->idempotency_key.len != TILL_KEY_LEN))
+    return -1;
+  t->id = m->id;
+  t->kind = m->kind;
+  t->at_ms = m->at_ms;
+  t->terminal = m->terminal_id;
+  t->cashier = m->cashier;
+  t->shift_id = m->shift_id;
+  t->series = m->series;
+  t->receipt_no = m->receipt_no;
+  if (m->idempotency_key.len)
+    memcpy(t->idem_key, m->idempotency_key.data, TILL_KEY_LEN);
+  t->reverses = m->reverses;
+  t->method = m->method;
+  t->memo = m->memo;
+  t->approver = m->approver;
+  t->n_entries = m->n_entries;
+  for (size_t i = 0; i < m->n_entries; i++) {
+    const Till__V1__AuditEntry *e = m->entries[i];
+    t->entries[i] = (till_entry_t){e->seq, e->account, e->amount, e->item, e->quantity,
+                                   e->unit_price};
+  }
+  return 0;
+}
+
+typedef struct {
+  int64_t txns, sigs;
+  int ended;
+} walk_t;
+
+/* One record after the header. 0 to go on, -1 with the failure in c. */
+static int
+take_record(export_check_t *c, walk_t *w, const Till__V1__ExportRecord *rec)
+{
+  switch (rec->body_case) {
+  case TILL__V1__EXPORT_RECORD__BODY_TXN: {
+    till_txn_t t;
+    c->bad_txn = rec->txn->id;
+    if (w->sigs) {
+      snprintf(c->error, sizeof c->error, "a transaction after the signed heads: records were "
+               "moved");
+      return -1;
+    }
+    if (audit_txn_view(rec->txn, &t) != 0) {
+      snprintf(c->error, sizeof c->error, "malformed: hash, key or number of entries out of range");
+      return -1;
+    }
+    if (t.id > c->last_id) {
+      snprintf(c->error, sizeof c->error, "transaction %lld lies beyond the export's last, %lld: "
+               "a record was added", (long long)t.id, (long long)c->last_id);
+      return -1;
+    }
+    w->txns++;
+    if (verifier_add_txn(c->v, &t, rec->txn->hash.data) != 0)
+      return -1;
+    c->bad_txn = 0;
+    return 0;
+  }
+  case TILL__V1__EXPORT_RECORD__BODY_SIGNATURE: {
+    const Till__V1__ChainSignature *s = rec->signature;
+    w->sigs++;
+    return verifier_add_signature(c->v, s->txn_id, s->head_hash.data, s->head_hash.len, s->at_ms,
+                                  s->signature.data, s->signature.len) == 0 ? 0 : -1;
+  }
+  case TILL__V1__EXPORT_RECORD__BODY_END:
+    if (rec->end->txns != w->txns || rec->end->signatures != w->sigs) {
+      snprintf(c->error, sizeof c->error, "the end record counts %lld transactions and %lld "
+               "signed heads, the file holds %lld and %lld: records were removed or added",
+               (long long)rec->end->txns, (long long)rec->end->signatures, (long long)w->txns,
+               (long long)w->sigs);
+      return -1;
+    }
+    w->ended = 1;
+    return 0;
+  default:
+    snprintf(c->error, sizeof c->error, "a second header or an unknown record");
+    return -1;
+  }
+}
+
+/* The header record: checked, and the verifier made from it. 0 or -1. */
+static int
+take_header(export_check_t *c, const Till__V1__ExportRecord *rec, const uint8_t *pinned)
+{
+  const Till__V1__ExportHeader *eh =
+    rec->body_case == TILL__V1__EXPORT_RECORD__BODY_HEADER ? rec->header : NULL;
+  if (!eh || strcmp(eh->format, EXPORT_FORMAT) != 0 || eh->public_key.len != 32 ||
+      eh->prev_hash.len != TILL_HASH_LEN || eh->first_id < 1 || eh->last_id < eh->first_id - 1) {
+    snprintf(c->error, sizeof c->error, "not a %s file: its first record is not a valid header",
+             EXPORT_FORMAT);
+    return -1;
+  }
+  if (pinned && memcmp(pinned, eh->public_key.data, 32) != 0) {
+    snprintf(c->error, sizeof c->error, "the export's signing key is not the pinned key");
+    return -1;
+  }
+  c->first_id = eh->first_id;
+  c->last_id = eh->last_id;
+  c->head_id = eh->head_id;
+  c->created_at_ms = eh->created_at_ms;
+  c->v = verifier_new_range(eh->public_key.data, eh->first_id, eh->prev_hash.data);
+  if (!c->v) {
+    snprintf(c->error, sizeof c->error, "out of memory");
+    return -1;
+  }
+  verifier_set_range(c->v);
+  return 0;
+}
+
+int
+export_verify(FILE *f, const uint8_t *pinned, export_check_t *c)
+{
+  memset(c, 0, sizeof *c);
+  Till__V1__ExportRecord *rec = NULL;
+  long long offset = 0;
+  walk_t w = {0};
+  int got = export_read(f, &rec, &offset, c->error, sizeof c->error);
+  c->records = 1;
+  if (got == 0)
+    snprintf(c->error, sizeof c->error, "the file is empty");
+  if (got != 1)
+    return 1;
+  int bad = take_header(c, rec, pinned);
+  till__v1__export_record__free_unpacked(rec, NULL);
+  if (bad)
+    return 1;
+  /* bounded by the file: every record consumes at least five bytes */
+  while (!w.ended && (got = export_read(f, &rec, &offset, c->error, sizeof c->error)) == 1) {
+    c->records++;
+    bad = take_record(c, &w, rec);
+    till__v1__export_record__free_unpacked(rec, NULL);
+    if (bad)
+      goto failed;
+  }
+  if (got < 0)
+    return 1;
+  if (!w.ended) {
+    snprintf(c->error, sizeof c->error, "the file ends without its end record: it was cut short");
+    return 1;
+  }
+  if ((got = export_read(f, &rec, &offset, c->error, sizeof c->error)) != 0) {
+    if (got == 1) {
+      till__v1__export_record__free_unpacked(rec, NULL);
+      snprintf(c->error, sizeof c->error, "data after the end record");
+    }
+    return 1;
+  }
+  if (w.txns != c->last_id - c->first_id + 1) {
+    snprintf(c->error, sizeof c->error, "the header announces transactions %lld..%lld, the file "
+             "holds %lld", (long long)c->first_id, (long long)c->last_id, (long long)w.txns);
+    return 1;
+  }
+  if (verifier_finish(c->v) == 0)
+    return 0;
+failed:;
+  /* the verifier's own finding, if it has one, names the transaction */
+  verify_summary_t s;
+  verifier_summary(c->v, &s);
+  if (!s.ok) {
+    c->bad_txn = s.bad_txn;
+    snprintf(c->error, sizeof c->error, "%s", s.error);
+  }
   return 1;
 }

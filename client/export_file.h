@@ -11,6 +11,7 @@
 #include <stdio.h>
 
 #include "till.pb-c.h"
+#include "verify.h"
 
 #define EXPORT_FORMAT "till-export-v1"
 #define EXPORT_RECORD_MAX (1024u * 1024u)
@@ -25,5 +26,27 @@ int export_write(FILE *f, const Till__V1__ExportRecord *rec);
  * counts the bytes consumed, for the message. */
 int export_read(FILE *f, Till__V1__ExportRecord **out, long long *offset, char *err,
                 size_t errlen);
+
+/* A till_txn_t view of an AuditTxn, pointing into the message, for the
+ * verifier (here and in the online `till audit verify`). 0, or -1 when a
+ * length is out of range. */
+int audit_txn_view(const Till__V1__AuditTxn *m, till_txn_t *t);
+
+/* What export_verify found. */
+typedef struct {
+  verifier_t *v;             /* set once the header was read; free with verifier_free */
+  int64_t first_id, last_id, head_id, created_at_ms; /* from the header */
+  int64_t records;           /* records read, the header included: where a failure is */
+  int64_t bad_txn;           /* the transaction a failure concerns, or 0 */
+  char error[512];
+} export_check_t;
+
+/* Read and verify a whole export from <f> (docs/ledger.md, "The export
+ * file"): the header, then every record through one verifier in range mode,
+ * then the file's structure (order of records, the end record's counts,
+ * nothing after it, the run complete). <pinned>: NULL, or the 32-byte key
+ * the header must carry. 0 if it verifies, 1 if not (error, bad_txn and
+ * records say where); c->v is set in either case once the header was read. */
+int export_verify(FILE *f, const uint8_t *pinned, export_check_t *c);
 
 #endif

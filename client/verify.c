@@ -34,6 +34,9 @@ struct verifier {
   verify_summary_t sum;
 };
 
+static int fail(verifier_t *v, int64_t txn, const char *fmt, ...)
+  __attribute__((format(printf, 3, 4)));
+
 static int
 fail(verifier_t *v, int64_t txn, const char *fmt, ...)
 {

@@ -11,10 +11,10 @@ cd "$(dirname "$0")/.."
 seconds=${1:-60}
 bash scripts/install-deps.sh
 CC=clang cmake -S . -B build-fuzz -DTILL_FUZZ=ON -DCMAKE_BUILD_TYPE=Debug >/dev/null
-cmake --build build-fuzz -j"$(nproc)" --target fuzz_frame fuzz_conf fuzz_dispatch
+cmake --build build-fuzz -j"$(nproc)" --target fuzz_frame fuzz_conf fuzz_dispatch fuzz_export
 export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}"
 export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
-for target in frame conf dispatch; do
+for target in frame conf dispatch export; do
   work=build-fuzz/corpus-$target
   mkdir -p "$work"
   echo "== fuzz_$target for $seconds s"
