@@ -41,6 +41,8 @@ usage(FILE *f)
           "  audit verify [--pubkey FILE] | pubkey | checkpoint  the chain (auditor/supervisor)\n"
           "  audit receipts --series S [--from N] [--to N]       receipt continuity (auditor/supervisor)\n"
           "  audit txn ID                                        one transaction (auditor/supervisor)\n"
+          "  report monthly [--month YYYY-MM]                    monthly settlement (supervisor/auditor)\n"
+          "  target set --cashier U --month YYYY-MM --amount YUAN  a cashier's target (supervisor)\n"
           "See docs/cli.md.\n");
 }
 
@@ -219,6 +221,10 @@ main(int argc, char **argv)
     rc = cmd_shift(&cli);
   else if (strcmp(cmd, "deposit") == 0)
     rc = cmd_deposit(&cli);
+  else if (strcmp(cmd, "target") == 0)
+    rc = cmd_target(&cli);
+  else if (strcmp(cmd, "report") == 0 && cli_arg(&cli, 1) && strcmp(cli_arg(&cli, 1), "monthly") == 0)
+    rc = report_monthly(&cli); /* until cmd_report (daily) routes it */
   else {
     fprintf(stderr, "till: unknown command '%s'\n", cmd);
     usage(stderr);
