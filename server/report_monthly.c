@@ -48,11 +48,11 @@ static const char sql_over_short[] =
   " WHERE j.at_ms >= ? AND j.at_ms < ?"
   "   AND e.account >= 'over_short:' AND e.account < 'over_short;'"
   " GROUP BY e.account ORDER BY e.account LIMIT ?";
-/* waiver:<kind> is debited what was waived; a reversal credits it back and
- * counts -1 */
+/* waiver:<kind> is debited what was waived; a reversal credits it back:
+ * count is the transactions debiting it less those crediting it */
 static const char sql_waivers[] =
-  "SELECT e.account, sum(CASE WHEN e.amount > 0 THEN 1 WHEN e.amount < 0 THEN -1 ELSE 0 END),"
-  " sum(e.amount)"
+  "SELECT e.account, count(DISTINCT CASE WHEN e.amount > 0 THEN e.txn_id END)"
+  " - count(DISTINCT CASE WHEN e.amount < 0 THEN e.txn_id END), sum(e.amount)"
   " FROM journal j JOIN entries e ON e.txn_id = j.id"
   " WHERE j.at_ms >= ? AND j.at_ms < ?"
   "   AND e.account >= 'waiver:' AND e.account < 'waiver;'"
