@@ -84,5 +84,8 @@ int cmd_void(cli_t *cli);
 int cmd_audit(cli_t *cli);
 int cmd_shift(cli_t *cli);
 int cmd_deposit(cli_t *cli);
+/* cmd_monthly.c: till report monthly, till target set */
+int report_monthly(cli_t *cli);
+int cmd_target(cli_t *cli);
 
 #endif

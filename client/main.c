@@ -43,6 +43,8 @@ usage(FILE *f)
           "  audit txn ID                                        one transaction (auditor/supervisor)\n"
           "  audit export [--from DATE] [--to DATE] > FILE       signed export (auditor)\n"
           "  audit verify --file FILE [--pubkey PEM]             check an export offline\n"
+          "  report monthly [--month YYYY-MM]                    monthly settlement (supervisor/auditor)\n"
+          "  target set --cashier U --month YYYY-MM --amount YUAN  a cashier's target (supervisor)\n"
           "See docs/cli.md.\n");
 }
 
@@ -221,6 +223,10 @@ main(int argc, char **argv)
     rc = cmd_shift(&cli);
   else if (strcmp(cmd, "deposit") == 0)
     rc = cmd_deposit(&cli);
+  else if (strcmp(cmd, "target") == 0)
+    rc = cmd_target(&cli);
+  else if (strcmp(cmd, "report") == 0 && cli_arg(&cli, 1) && strcmp(cli_arg(&cli, 1), "monthly") == 0)
+    rc = report_monthly(&cli); /* until cmd_report (daily) routes it */
   else {
     fprintf(stderr, "till: unknown command '%s'\n", cmd);
     usage(stderr);

@@ -13,6 +13,7 @@
 #include "catalog.h"
 #include "continuity.h"
 #include "ledger.h"
+#include "report_monthly.h"
 #include "sales.h"
 #include "shift.h"
 #include "till_frame.h"
@@ -98,6 +99,12 @@ static const handler_t handlers[] = {
    "audit range", ROLES_AUDITOR, audit_handle_range, NULL},
   {TILL__V1__ENVELOPE__BODY_CHAIN_CHECKPOINT_REQ, TILL__V1__ENVELOPE__BODY_CHAIN_CHECKPOINT_RESP,
    "chain checkpoint", ROLES_SUPERVISOR, NULL, audit_handle_checkpoint},
+  /* reports: the monthly settlement is read by supervisors and auditors;
+   * only a supervisor sets a cashier's target */
+  {TILL__V1__ENVELOPE__BODY_MONTHLY_REPORT_REQ, TILL__V1__ENVELOPE__BODY_MONTHLY_REPORT_RESP,
+   "monthly report", ROLES_SUPERVISOR | ROLES_AUDITOR, monthly_handle_report, NULL},
+  {TILL__V1__ENVELOPE__BODY_TARGET_SET_REQ, TILL__V1__ENVELOPE__BODY_TARGET_SET_RESP,
+   "target set", ROLES_SUPERVISOR, NULL, monthly_handle_target_set},
 };
 
 /* Internal: the after-handshake terminal check. */

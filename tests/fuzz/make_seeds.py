@@ -91,6 +91,11 @@ ENVELOPES = {
     "audit_heads": env(82),
     "checkpoint": env(84),
     "error_body": env(10, vfield(1, 3) + lfield(2, "x")),
+    "monthly_report": env(124, lfield(1, "2026-11")),
+    "monthly_report_now": env(124),
+    "monthly_report_bad_month": env(124, lfield(1, "2026-13")),
+    "target_set": env(126, lfield(1, "fuzz") + lfield(2, "2026-11") + vfield(3, 1200000)),
+    "target_set_huge": env(126, lfield(1, "fuzz") + lfield(2, "2026-11") + vfield(3, (1 << 63) - 1)),
 }
 
 

@@ -1,0 +1,454 @@
+/* report_monthly.c -- the monthly settlement and cashier targets; see
+ * report_monthly.h. */
+#include "report_monthly.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dispatch.h"
+#include "till_util.h"
+
+#define MONTH_LEN 7
+#define DAYS_MAX 31
+
+/* Sales and their voids are the collections: a sale counts on the day it
+ * was posted, a void (its reversal, with the sale's cashier and method) on
+ * the day it was posted. A transaction's amount is the sum of its line
+ * entries (item <> ''), negated: the revenue credited, which equals what the
+ * drawer or the clearing account was debited. Other kinds (floats, variances,
+ * deposits, and waivers once they exist) are not collections. Each query
+ * walks journal_at over the range and reaches the entries by their primary
+ * key (txn_id, seq). */
+static const char sql_day[] =
+  "SELECT count(DISTINCT j.id),"
+  " count(DISTINCT CASE WHEN j.kind = 'sale' AND j.receipt_no IS NOT NULL THEN j.id END),"
+  " coalesce(-sum(e.amount), 0),"
+  " coalesce(-sum(CASE WHEN j.method = 'cash' THEN e.amount END), 0)"
+  " FROM journal j JOIN entries e ON e.txn_id = j.id AND e.item <> ''"
+  " WHERE j.at_ms >= ? AND j.at_ms < ? AND j.kind IN ('sale', 'void')";
+/* a void's entries keep the sale's quantity; only the amounts are negated */
+static const char sql_items[] =
+  "SELECT e.item, coalesce((SELECT f.name FROM fee_items f WHERE f.code = e.item), ''),"
+  " sum(CASE WHEN j.kind = 'void' THEN -e.quantity ELSE e.quantity END), -sum(e.amount)"
+  " FROM journal j JOIN entries e ON e.txn_id = j.id AND e.item <> ''"
+  " WHERE j.at_ms >= ? AND j.at_ms < ? AND j.kind IN ('sale', 'void')"
+  " GROUP BY e.item ORDER BY e.item LIMIT ?";
+static const char sql_collected[] =
+  "SELECT j.cashier, -sum(e.amount)"
+  " FROM journal j JOIN entries e ON e.txn_id = j.id AND e.item <> ''"
+  " WHERE j.at_ms >= ? AND j.at_ms < ? AND j.kind IN ('sale', 'void')"
+  " GROUP BY j.cashier ORDER BY j.cashier LIMIT ?";
+/* over_short:<cashier> is debited a shortage and credited an overage; the
+ * account range 'over_short:' .. 'over_short;' (';' follows ':') is every
+ * such account */
+static const char sql_over_short[] =
+  "SELECT substr(e.account, 12), -sum(e.amount)"
+  " FROM journal j JOIN entries e ON e.txn_id = j.id"
+  " WHERE j.at_ms >= ? AND j.at_ms < ?"
+  "   AND e.account >= 'over_short:' AND e.account < 'over_short;'"
+  " GROUP BY e.account ORDER BY e.account LIMIT ?";
+/* waiver:<kind> is debited what was waived; a reversal credits it back:
+ * count is the transactions debiting it less those crediting it */
+static const char sql_waivers[] =
+  "SELECT e.account, count(DISTINCT CASE WHEN e.amount > 0 THEN e.txn_id END)"
+  " - count(DISTINCT CASE WHEN e.amount < 0 THEN e.txn_id END), sum(e.amount)"
+  " FROM journal j JOIN entries e ON e.txn_id = j.id"
+  " WHERE j.at_ms >= ? AND j.at_ms < ?"
+  "   AND e.account >= 'waiver:' AND e.account < 'waiver;'"
+  " GROUP BY e.account ORDER BY e.account LIMIT ?";
+static const char sql_targets[] =
+  "SELECT cashier, amount FROM cashier_targets WHERE month = ? ORDER BY cashier LIMIT ?";
+
+/* ---- the arithmetic ------------------------------------------------------ */
+
+static int64_t
+saturate(__int128 v)
+{
+  if (v > INT64_MAX)
+    return INT64_MAX;
+  if (v < -(__int128)INT64_MAX)
+    return -INT64_MAX;
+  return (int64_t)v;
+}
+
+void
+monthly_deviation(int64_t collected, int64_t target, int64_t *deviation_bp,
+                  monthly_band_t *band, int *above)
+{
+  *deviation_bp = 0;
+  *band = MONTHLY_BAND_NONE;
+  *above = 0;
+  if (target <= 0)
+    return;
+  /* |collected - target| < 2^64 and times 10000 < 2^78: exact in 128 bits */
+  __int128 diff = (__int128)collected - target;
+  __int128 mag = diff < 0 ? -diff : diff;
+  __int128 bp = (mag * 10000 + target - 1) / target; /* rounded up: away from zero */
+  *deviation_bp = saturate(diff < 0 ? -bp : bp);
+  *above = diff > 0;
+  if (bp <= 500)
+    *band = MONTHLY_BAND_WITHIN_5;
+  else if (bp <= 1000)
+    *band = MONTHLY_BAND_5_10;
+  else if (bp <= 1500)
+    *band = MONTHLY_BAND_10_15;
+  else
+    *band = MONTHLY_BAND_BEYOND_15;
+}
+
+int64_t
+monthly_ratio_bp(int64_t part, int64_t whole)
+{
+  if (whole <= 0)
+    return 0;
+  __int128 num = (__int128)part * 10000;
+  __int128 mag = num < 0 ? -num : num;
+  __int128 q = (2 * mag + whole) / (2 * (__int128)whole); /* floor(mag/whole + 1/2) */
+  return saturate(num < 0 ? -q : q);
+}
+
+/* ---- the report ---------------------------------------------------------- */
+
+/* One cashier's row while the lists are merged. */
+typedef struct {
+  const char *name; /* in the request's arena */
+  int64_t collected, over_short, target;
+} cashier_acc_t;
+
+typedef struct {
+  cashier_acc_t *v;
+  size_t n;
+} cashiers_t;
+
+/* The row of <name>, added (in the arena) if new; NULL when full or out of
+ * memory. A linear search: the lists are at most MONTHLY_CASHIERS_MAX. */
+static cashier_acc_t *
+cashier_row(req_t *r, cashiers_t *cs, const char *name)
+{
+  for (size_t i = 0; i < cs->n; i++)
+    if (strcmp(cs->v[i].name, name) == 0)
+      return &cs->v[i];
+  if (cs->n == MONTHLY_CASHIERS_MAX)
+    return NULL;
+  char *copy = req_strdup(r, name);
+  if (!copy)
+    return NULL;
+  cs->v[cs->n] = (cashier_acc_t){copy, 0, 0, 0};
+  return &cs->v[cs->n++];
+}
+
+static till_status_t
+db_error(req_t *r, int step)
+{
+  if (step == SQLITE_ROW)
+    return req_fail(r, TILL_E_INTERNAL, "out of memory");
+  return req_fail(r, TILL_E_UNAVAILABLE, "database error; retry");
+}
+
+static sqlite3_stmt *
+range_stmt(store_conn_t *sc, const char *sql, int64_t from_ms, int64_t to_ms)
+{
+  sqlite3_stmt *st = store_stmt(sc, sql);
+  if (st) {
+    sqlite3_bind_int64(st, 1, from_ms);
+    sqlite3_bind_int64(st, 2, to_ms);
+  }
+  return st;
+}
+
+/* The days of the month with sales or voids, and the month's totals. */
+static till_status_t
+add_days(req_t *r, store_conn_t *sc, Till__V1__MonthlyReportResponse *resp)
+{
+  resp->days = req_alloc(r, DAYS_MAX * sizeof *resp->days);
+  if (!resp->days)
+    return req_fail(r, TILL_E_INTERNAL, "out of memory");
+  for (int d = 1; d <= DAYS_MAX; d++) {
+    char date[16];
+    int64_t from_s, to_s;
+    snprintf(date, sizeof date, "%.7s-%02d", resp->month, d);
+    if (till_day_bounds(date, &from_s, &to_s) != 0)
+      break; /* past the month's last day */
+    sqlite3_stmt *st = range_stmt(sc, sql_day, from_s * 1000, to_s * 1000);
+    if (!st)
+      return req_fail(r, TILL_E_INTERNAL, "internal error");
+    int step = sqlite3_step(st);
+    int64_t txns = 0, receipts = 0, amount = 0, cash = 0;
+    if (step == SQLITE_ROW) {
+      txns = sqlite3_column_int64(st, 0);
+      receipts = sqlite3_column_int64(st, 1);
+      amount = sqlite3_column_int64(st, 2);
+      cash = sqlite3_column_int64(st, 3);
+    }
+    sqlite3_reset(st);
+    if (step != SQLITE_ROW)
+      return db_error(r, step);
+    if (txns == 0)
+      continue;
+    Till__V1__DayTotal *t = req_alloc(r, sizeof *t);
+    if (!t)
+      return req_fail(r, TILL_E_INTERNAL, "out of memory");
+    till__v1__day_total__init(t);
+    if (!(t->date = req_strdup(r, date)))
+      return req_fail(r, TILL_E_INTERNAL, "out of memory");
+    t->receipts = receipts;
+    t->amount = amount;
+    t->cash = cash;
+    /* a month's sums fit: each posting is at most LEDGER_TOTAL_MAX, and
+     * int64 holds 92 million of them */
+    t->noncash = amount - cash;
+    resp->total += amount;
+    resp->cash += cash;
+    resp->noncash += t->noncash;
+    resp->days[resp->n_days++] = t;
+  }
+  resp->epay_ratio_bp = monthly_ratio_bp(resp->noncash, resp->total);
+  return TILL_OK;
+}
+
+static till_status_t
+add_items(req_t *r, store_conn_t *sc, Till__V1__MonthlyReportResponse *resp)
+{
+  resp->items = req_alloc(r, MONTHLY_ITEMS_MAX * sizeof *resp->items);
+  if (!resp->items)
+    return req_fail(r, TILL_E_INTERNAL, "out of memory");
+  sqlite3_stmt *st = range_stmt(sc, sql_items, resp->from_ms, resp->to_ms);
+  if (!st)
+    return req_fail(r, TILL_E_INTERNAL, "internal error");
+  sqlite3_bind_int(st, 3, MONTHLY_ITEMS_MAX);
+  int step;
+  while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+    Till__V1__MonthItem *it = req_alloc(r, sizeof *it);
+    if (!it)
+      break;
+    till__v1__month_item__init(it);
+    it->item = req_strdup(r, (const char *)sqlite3_column_text(st, 0));
+    it->name = req_strdup(r, (const char *)sqlite3_column_text(st, 1));
+    it->quantity = sqlite3_column_int64(st, 2);
+    it->amount = sqlite3_column_int64(st, 3);
+    if (!it->item || !it->name)
+      break;
+    resp->items[resp->n_items++] = it;
+  }
+  sqlite3_reset(st);
+  return step == SQLITE_DONE ? TILL_OK : db_error(r, step);
+}
+
+static till_status_t
+add_waivers(req_t *r, store_conn_t *sc, Till__V1__MonthlyReportResponse *resp)
+{
+  enum { WAIVERS_MAX = 1000 };
+  resp->waivers = req_alloc(r, WAIVERS_MAX * sizeof *resp->waivers);
+  if (!resp->waivers)
+    return req_fail(r, TILL_E_INTERNAL, "out of memory");
+  sqlite3_stmt *st = range_stmt(sc, sql_waivers, resp->from_ms, resp->to_ms);
+  if (!st)
+    return req_fail(r, TILL_E_INTERNAL, "internal error");
+  sqlite3_bind_int(st, 3, WAIVERS_MAX);
+  int step;
+  while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+    Till__V1__WaiverTotal *w = req_alloc(r, sizeof *w);
+    if (!w)
+      break;
+    till__v1__waiver_total__init(w);
+    w->account = req_strdup(r, (const char *)sqlite3_column_text(st, 0));
+    w->count = sqlite3_column_int64(st, 1);
+    w->amount = sqlite3_column_int64(st, 2);
+    if (!w->account)
+      break;
+    resp->waivers[resp->n_waivers++] = w;
+  }
+  sqlite3_reset(st);
+  return step == SQLITE_DONE ? TILL_OK : db_error(r, step);
+}
+
+/* Which figure of a cashier a query fills. */
+enum cashier_field { F_COLLECTED, F_OVER_SHORT, F_TARGET };
+
+/* Run <st> (rows: cashier, amount) and put each amount into the cashier's
+ * row. */
+static till_status_t
+merge_cashiers(req_t *r, sqlite3_stmt *st, cashiers_t *cs, enum cashier_field f)
+{
+  int step;
+  while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+    cashier_acc_t *c = cashier_row(r, cs, (const char *)sqlite3_column_text(st, 0));
+    if (!c)
+      break;
+    int64_t v = sqlite3_column_int64(st, 1);
+    if (f == F_COLLECTED)
+      c->collected = v;
+    else if (f == F_OVER_SHORT)
+      c->over_short = v;
+    else
+      c->target = v;
+  }
+  sqlite3_reset(st);
+  if (step == SQLITE_ROW && cs->n == MONTHLY_CASHIERS_MAX)
+    return req_fail(r, TILL_E_EXHAUSTED, "more than %d cashiers in one month",
+                    MONTHLY_CASHIERS_MAX);
+  return step == SQLITE_DONE ? TILL_OK : db_error(r, step);
+}
+
+static int
+cashier_cmp(const void *a, const void *b)
+{
+  return strcmp(((const cashier_acc_t *)a)->name, ((const cashier_acc_t *)b)->name);
+}
+
+static till_status_t
+add_cashiers(req_t *r, store_conn_t *sc, Till__V1__MonthlyReportResponse *resp)
+{
+  cashiers_t cs = {req_alloc(r, MONTHLY_CASHIERS_MAX * sizeof *cs.v), 0};
+  if (!cs.v)
+    return req_fail(r, TILL_E_INTERNAL, "out of memory");
+  sqlite3_stmt *st = range_stmt(sc, sql_collected, resp->from_ms, resp->to_ms);
+  if (!st)
+    return req_fail(r, TILL_E_INTERNAL, "internal error");
+  sqlite3_bind_int(st, 3, MONTHLY_CASHIERS_MAX + 1);
+  if (merge_cashiers(r, st, &cs, F_COLLECTED) != TILL_OK)
+    return r->status;
+  if (!(st = range_stmt(sc, sql_over_short, resp->from_ms, resp->to_ms)))
+    return req_fail(r, TILL_E_INTERNAL, "internal error");
+  sqlite3_bind_int(st, 3, MONTHLY_CASHIERS_MAX + 1);
+  if (merge_cashiers(r, st, &cs, F_OVER_SHORT) != TILL_OK)
+    return r->status;
+  if (!(st = store_stmt(sc, sql_targets)))
+    return req_fail(r, TILL_E_INTERNAL, "internal error");
+  sqlite3_bind_text(st, 1, resp->month, -1, SQLITE_STATIC);
+  sqlite3_bind_int(st, 2, MONTHLY_CASHIERS_MAX + 1);
+  if (merge_cashiers(r, st, &cs, F_TARGET) != TILL_OK)
+    return r->status;
+  qsort(cs.v, cs.n, sizeof *cs.v, cashier_cmp);
+  resp->cashiers = req_alloc(r, (cs.n ? cs.n : 1) * sizeof *resp->cashiers);
+  if (!resp->cashiers)
+    return req_fail(r, TILL_E_INTERNAL, "out of memory");
+  for (size_t i = 0; i < cs.n; i++) {
+    Till__V1__CashierMonth *m = req_alloc(r, sizeof *m);
+    if (!m)
+      return req_fail(r, TILL_E_INTERNAL, "out of memory");
+    till__v1__cashier_month__init(m);
+    m->cashier = (char *)cs.v[i].name;
+    m->collected = cs.v[i].collected;
+    m->over_short = cs.v[i].over_short;
+    m->target = cs.v[i].target;
+    monthly_band_t band;
+    int above;
+    monthly_deviation(m->collected, m->target, &m->deviation_bp, &band, &above);
+    m->band = (Till__V1__TargetBand)band;
+    m->above = above != 0;
+    resp->cashiers[resp->n_cashiers++] = m;
+  }
+  return TILL_OK;
+}
+
+till_status_t
+monthly_handle_report(req_t *r, store_conn_t *sc)
+{
+  const Till__V1__MonthlyReportRequest *in = r->env->monthly_report_req;
+  char month[MONTH_LEN + 1];
+  int64_t from_s, to_s;
+  if (in->month[0] == '\0') {
+    char today[11];
+    till_local_date(till_now(), today);
+    snprintf(month, sizeof month, "%.7s", today);
+  } else if (strlen(in->month) == MONTH_LEN) {
+    memcpy(month, in->month, MONTH_LEN + 1);
+  } else {
+    month[0] = '\0';
+  }
+  if (!month[0] || till_month_bounds(month, &from_s, &to_s) != 0)
+    return req_fail(r, TILL_E_INVALID, "month must be YYYY-MM (2000-01 to 2999-12), like 2026-11");
+  Till__V1__MonthlyReportResponse *resp = req_alloc(r, sizeof *resp);
+  if (!resp)
+    return req_fail(r, TILL_E_INTERNAL, "out of memory");
+  till__v1__monthly_report_response__init(resp);
+  resp->month = req_strdup(r, month);
+  if (!resp->month)
+    return req_fail(r, TILL_E_INTERNAL, "out of memory");
+  resp->from_ms = from_s * 1000;
+  resp->to_ms = to_s * 1000;
+  if (add_days(r, sc, resp) != TILL_OK || add_items(r, sc, resp) != TILL_OK ||
+      add_waivers(r, sc, resp) != TILL_OK || add_cashiers(r, sc, resp) != TILL_OK)
+    return r->status;
+  r->resp.body_case = TILL__V1__ENVELOPE__BODY_MONTHLY_REPORT_RESP;
+  r->resp.monthly_report_resp = resp;
+  return TILL_OK;
+}
+
+/* ---- targets --------------------------------------------------------------- */
+
+till_status_t
+monthly_handle_target_set(req_t *r, store_conn_t *sc)
+{
+  static const char sql_user[] =
+    "SELECT EXISTS (SELECT 1 FROM user_roles ur WHERE ur.user_id = u.id AND ur.role_id = ?)"
+    " FROM users u WHERE u.name = ?";
+  static const char sql_prev[] =
+    "SELECT amount FROM cashier_targets WHERE cashier = ? AND month = ?";
+  static const char sql_upsert[] =
+    "INSERT INTO cashier_targets(cashier, month, amount, set_by, set_at) VALUES (?,?,?,?,?)"
+    " ON CONFLICT (cashier, month) DO UPDATE SET amount = excluded.amount,"
+    " set_by = excluded.set_by, set_at = excluded.set_at";
+  const Till__V1__TargetSetRequest *in = r->env->target_set_req;
+  int64_t from_s, to_s, previous = 0;
+  if (!till_ident_ok(in->cashier, USER_NAME_MAX))
+    return req_fail(r, TILL_E_INVALID, "cashier must be a user name (1-%d of A-Z a-z 0-9 . _ -)",
+                    USER_NAME_MAX);
+  if (strlen(in->month) != MONTH_LEN || till_month_bounds(in->month, &from_s, &to_s) != 0)
+    return req_fail(r, TILL_E_INVALID, "month must be YYYY-MM (2000-01 to 2999-12), like 2026-11");
+  if (in->amount <= 0 || in->amount > MONTHLY_TARGET_MAX)
+    return req_fail(r, TILL_E_INVALID, "amount must be above 0.00 and at most 1000000000.00");
+  sqlite3_stmt *st = store_stmt(sc, sql_user);
+  if (!st)
+    return req_fail(r, TILL_E_INTERNAL, "internal error");
+  sqlite3_bind_int(st, 1, TILL__V1__ROLE__ROLE_CASHIER);
+  sqlite3_bind_text(st, 2, in->cashier, -1, SQLITE_STATIC);
+  int step = sqlite3_step(st);
+  int is_cashier = step == SQLITE_ROW && sqlite3_column_int(st, 0) != 0;
+  sqlite3_reset(st);
+  if (step == SQLITE_DONE)
+    return req_fail(r, TILL_E_NOT_FOUND, "no user %s", in->cashier);
+  if (step != SQLITE_ROW)
+    return req_fail(r, TILL_E_UNAVAILABLE, "database error; retry");
+  if (!is_cashier)
+    return req_fail(r, TILL_E_INVALID, "%s does not hold the cashier role", in->cashier);
+  if (!(st = store_stmt(sc, sql_prev)))
+    return req_fail(r, TILL_E_INTERNAL, "internal error");
+  sqlite3_bind_text(st, 1, in->cashier, -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 2, in->month, -1, SQLITE_STATIC);
+  step = sqlite3_step(st);
+  if (step == SQLITE_ROW)
+    previous = sqlite3_column_int64(st, 0);
+  sqlite3_reset(st);
+  if (step != SQLITE_ROW && step != SQLITE_DONE)
+    return req_fail(r, TILL_E_UNAVAILABLE, "database error; retry");
+  int64_t now = till_now();
+  if (!(st = store_stmt(sc, sql_upsert)))
+    return req_fail(r, TILL_E_INTERNAL, "internal error");
+  sqlite3_bind_text(st, 1, in->cashier, -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 2, in->month, -1, SQLITE_STATIC);
+  sqlite3_bind_int64(st, 3, in->amount);
+  sqlite3_bind_text(st, 4, r->actor.user, -1, SQLITE_STATIC);
+  sqlite3_bind_int64(st, 5, now);
+  step = sqlite3_step(st);
+  sqlite3_reset(st);
+  if (step != SQLITE_DONE)
+    return req_fail(r, TILL_E_UNAVAILABLE, "database error; retry");
+  Till__V1__TargetSetResponse *resp = req_alloc(r, sizeof *resp);
+  if (!resp)
+    return req_fail(r, TILL_E_INTERNAL, "out of memory");
+  till__v1__target_set_response__init(resp);
+  resp->cashier = req_strdup(r, in->cashier);
+  resp->month = req_strdup(r, in->month);
+  resp->set_by = req_strdup(r, r->actor.user);
+  if (!resp->cashier || !resp->month || !resp->set_by)
+    return req_fail(r, TILL_E_INTERNAL, "out of memory");
+  resp->amount = in->amount;
+  resp->set_at = now;
+  resp->previous = previous;
+  r->resp.body_case = TILL__V1__ENVELOPE__BODY_TARGET_SET_RESP;
+  r->resp.target_set_resp = resp;
+  return TILL_OK;
+}

@@ -1,0 +1,55 @@
+/* report_monthly.h -- the monthly settlement (月结) and the cashiers'
+ * monthly targets.
+ *
+ * The report reads, on a reader's snapshot, one month of the server's local
+ * calendar (till_month_bounds, tilld's TZ): the net takings per day and per
+ * fee item, cash and non-cash with the e-payment ratio, the waivers, and per
+ * cashier what they collected, their over/short at closes, and how far that
+ * is from the target a supervisor set (TargetSetRequest, written on the
+ * writer inside the request's SAVEPOINT). The arithmetic of ratios and
+ * target bands is in the pure functions below, so it can be tested on its
+ * own. Definitions: docs/protocol.md, "MonthlyReportRequest". */
+#ifndef TILLD_REPORT_MONTHLY_H
+#define TILLD_REPORT_MONTHLY_H
+
+#include <stdint.h>
+
+#include "request.h"
+#include "store.h"
+
+/* Rows in the items and cashiers lists, at most. */
+#define MONTHLY_ITEMS_MAX 10000
+#define MONTHLY_CASHIERS_MAX 10000
+/* A target is at most ¥1,000,000,000.00 (as one posting). */
+#define MONTHLY_TARGET_MAX 100000000000LL
+
+/* How far collections are from the target; the values are those of the
+ * protocol's TargetBand. */
+typedef enum {
+  MONTHLY_BAND_NONE = 0,      /* no target */
+  MONTHLY_BAND_WITHIN_5 = 1,  /* |deviation| <= 5 % */
+  MONTHLY_BAND_5_10 = 2,      /* 5 % < |deviation| <= 10 % */
+  MONTHLY_BAND_10_15 = 3,     /* 10 % < |deviation| <= 15 % */
+  MONTHLY_BAND_BEYOND_15 = 4, /* |deviation| > 15 % */
+} monthly_band_t;
+
+/* The deviation of <collected> from <target>, (collected - target) / target,
+ * in basis points, rounded AWAY FROM ZERO to the next whole basis point (so
+ * 5.0001 % is 501 bp: the band read off the figure is always the band of the
+ * exact ratio), saturating at +-INT64_MAX; its band; and whether collected
+ * is above the target. With target <= 0 (none set): 0, MONTHLY_BAND_NONE,
+ * not above. Pure; any int64 inputs, no overflow. */
+void monthly_deviation(int64_t collected, int64_t target, int64_t *deviation_bp /* OUT */,
+                       monthly_band_t *band /* OUT */, int *above /* OUT */);
+
+/* part / whole in basis points, rounded half up (half away from zero for a
+ * negative quotient); 0 when whole <= 0; saturating at +-INT64_MAX. Pure. */
+int64_t monthly_ratio_bp(int64_t part, int64_t whole);
+
+/* MonthlyReportRequest: reader phase only (supervisor, auditor). */
+till_status_t monthly_handle_report(req_t *r, store_conn_t *sc);
+
+/* TargetSetRequest: writer phase (supervisor). */
+till_status_t monthly_handle_target_set(req_t *r, store_conn_t *sc);
+
+#endif
