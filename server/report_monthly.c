@@ -400,6 +400,11 @@ monthly_handle_target_set(req_t *r, store_conn_t *sc)
     return req_fail(r, TILL_E_INVALID, "month must be YYYY-MM (2000-01 to 2999-12), like 2026-11");
   if (in->amount <= 0 || in->amount > MONTHLY_TARGET_MAX)
     return req_fail(r, TILL_E_INVALID, "amount must be above 0.00 and at most 1000000000.00");
+  if (strcmp(in->cashier, r->actor.user) == 0) {
+    dispatch_security_event("permission_denied", r->actor.user, r->terminal,
+                            "set own target %s", in->month);
+    return req_fail(r, TILL_E_DENIED, "nobody sets their own target");
+  }
   sqlite3_stmt *st = store_stmt(sc, sql_user);
   if (!st)
     return req_fail(r, TILL_E_INTERNAL, "internal error");

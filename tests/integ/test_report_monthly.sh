@@ -187,8 +187,12 @@ expect_rc_contains 13 "target set: your roles do not allow this request" \
 step "refusals: unknown user (14), not a cashier, bad month, bad amount (11); bad syntax (2)"
 expect_rc_contains 14 "no user nobody" \
   till_user ADMIN-01 sam target set --cashier nobody --month "$MONTH" --amount 10
-expect_rc_contains 11 "sam does not hold the cashier role" \
-  till_user ADMIN-01 sam target set --cashier sam --month "$MONTH" --amount 10
+expect_rc_contains 11 "audrey does not hold the cashier role" \
+  till_user ADMIN-01 sam target set --cashier audrey --month "$MONTH" --amount 10
+add_user kim cashier,supervisor kim-pw-1
+login_user ADMIN-01 kim kim-pw-1
+expect_rc_contains 13 "nobody sets their own target" \
+  till_user ADMIN-01 kim target set --cashier kim --month "$MONTH" --amount 10
 expect_rc_contains 11 "cashier must be a user name" \
   till_user ADMIN-01 sam target set --cashier "x'; DROP TABLE users;--" --month "$MONTH" --amount 10
 for m in 2026-13 2026-00 2026-1 1999-12 "$MONTH-01" "${MONTH/-/\/}" abcdefg; do
