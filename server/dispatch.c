@@ -13,6 +13,7 @@
 #include "catalog.h"
 #include "continuity.h"
 #include "ledger.h"
+#include "ledger_query.h"
 #include "sales.h"
 #include "shift.h"
 #include "till_frame.h"
@@ -94,6 +95,8 @@ static const handler_t handlers[] = {
    "audit receipts", ROLES_AUDITOR | ROLES_SUPERVISOR, continuity_handle_receipts, NULL},
   {TILL__V1__ENVELOPE__BODY_AUDIT_TXN_REQ, TILL__V1__ENVELOPE__BODY_AUDIT_TXN_RESP,
    "audit txn", ROLES_AUDITOR | ROLES_SUPERVISOR, audit_handle_txn, NULL},
+  {TILL__V1__ENVELOPE__BODY_LEDGER_QUERY_REQ, TILL__V1__ENVELOPE__BODY_LEDGER_QUERY_RESP,
+   "ledger query", ROLES_AUDITOR | ROLES_SUPERVISOR, ledger_query_handle, NULL},
   {TILL__V1__ENVELOPE__BODY_CHAIN_CHECKPOINT_REQ, TILL__V1__ENVELOPE__BODY_CHAIN_CHECKPOINT_RESP,
    "chain checkpoint", ROLES_SUPERVISOR, NULL, audit_handle_checkpoint},
 };
