@@ -64,6 +64,11 @@ const char *error_code_name(int code);
 const char *void_state_name(int state);
 void print_void_info(cli_t *cli, const Till__V1__VoidInfo *v, int first, int replayed);
 
+/* One transaction as `till audit txn --json` prints it (cmd_audit.c): the
+ * object's fields up to and including its "entries" array, without the
+ * closing brace, so a caller adds its own fields or just "}". */
+void print_audit_txn_json_open(const Till__V1__AuditTxn *t);
+
 /* Human time "2026-11-23 19:27:24" (local time) into buf. */
 void fmt_time(long long unix_seconds, char *buf, size_t len);
 
@@ -76,6 +81,7 @@ int cmd_sale(cli_t *cli);
 int cmd_receipt(cli_t *cli);
 int cmd_void(cli_t *cli);
 int cmd_audit(cli_t *cli);
+int cmd_audit_ledger(cli_t *cli); /* cmd_audit_ledger.c: till audit ledger */
 int cmd_shift(cli_t *cli);
 int cmd_deposit(cli_t *cli);
 

@@ -41,6 +41,10 @@ usage(FILE *f)
           "  audit verify [--pubkey FILE] | pubkey | checkpoint  the chain (auditor/supervisor)\n"
           "  audit receipts --series S [--from N] [--to N]       receipt continuity (auditor/supervisor)\n"
           "  audit txn ID                                        one transaction (auditor/supervisor)\n"
+          "  audit ledger [--from DATE] [--to DATE] [--terminal ID] [--cashier U] [--shift N]\n"
+          "        [--account A] [--kind K] [--series S] [--receipt-from N] [--receipt-to N]\n"
+          "        [--min YUAN] [--max YUAN] [--method M] [--page-size N] [--json | --csv]\n"
+          "                                                      query the journal (auditor/supervisor)\n"
           "See docs/cli.md.\n");
 }
 
