@@ -284,7 +284,8 @@ cmd_audit_ledger(cli_t *cli)
   } else if (f == FMT_TABLE) {
     char money[TILL_MONEY_STR_MAX];
     till_money_format(total, money, sizeof money);
-    printf("%lld %s, total %s\n", (long long)count, count == 1 ? "transaction" : "transactions",
+    printf("%lld %s up to transaction %lld, total %s\n", (long long)count,
+           count == 1 ? "transaction" : "transactions", (long long)head,
            overflow ? "beyond the range of an amount" : money);
   }
   return 0;

@@ -21,7 +21,7 @@
 #include "store.h"
 
 /* Journal ids one page examines, at most. */
-#define LEDGER_QUERY_WINDOW 20000
+#define LEDGER_QUERY_WINDOW 5000
 /* Rows a page may return: LedgerQueryRequest.limit is 1 .. this. */
 #define LEDGER_QUERY_LIMIT_MAX 1000
 
