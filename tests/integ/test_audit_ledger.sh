@@ -283,3 +283,13 @@ same_ids "shift_id = $DS AND method = 'card'" --shift "$DS" --method card --page
 same_ids "series = '$HT' AND receipt_no BETWEEN 9000 AND 9100" --series "$HT" --receipt-from 9000 --receipt-to 9100
 same_ids "series = '$WY'" --series "$WY"
 same_ids "kind = 'sale' AND $AMOUNT = 500 AND cashier = 'dave' AND method = 'card'" --cashier dave --min 5.00 --max 5.00 --method card
+
+step "a range across the edges of the 5,000-id windows: nothing lost between two windows"
+for edge in 5000 10000; do
+  range=$(sql "SELECT min(receipt_no) || ' ' || max(receipt_no) FROM journal
+               WHERE series = '$HT' AND id BETWEEN $((edge - 10)) AND $((edge + 10))")
+  read -r lo hi <<<"$range"
+  assert_eq 21 "$(sql "SELECT count(*) FROM journal WHERE receipt_no BETWEEN $lo AND $hi")" \
+    "receipts $lo..$hi around id $edge"
+  same_ids "receipt_no BETWEEN $lo AND $hi" --receipt-from "$lo" --receipt-to "$hi"
+done
