@@ -31,7 +31,8 @@ static const char *const value_opts[] = {
 static int
 invalid(const char *opt, const char *what, const char *value)
 {
-  fprintf(stderr, "till: INVALID_ARGUMENT: %s must be %s, %s given\n", opt, what, value);
+  fprintf(stderr, "till: %s: %s must be %s, %s given\n", till_status_name(TILL_E_INVALID), opt,
+          what, value);
   return EXIT_INVALID;
 }
 
@@ -113,8 +114,8 @@ build_request(cli_t *cli, Till__V1__LedgerQueryRequest *q, int *csv)
   if ((rc = date_opt(cli, "--from", 0, &q->from_ms)) || (rc = date_opt(cli, "--to", 1, &q->to_ms)))
     return rc;
   if (q->from_ms && q->to_ms && q->from_ms >= q->to_ms) {
-    fprintf(stderr, "till: INVALID_ARGUMENT: --from %s is after --to %s\n", cli_opt(cli, "--from"),
-            cli_opt(cli, "--to"));
+    fprintf(stderr, "till: %s: --from %s is after --to %s\n", till_status_name(TILL_E_INVALID),
+            cli_opt(cli, "--from"), cli_opt(cli, "--to"));
     return EXIT_INVALID;
   }
   /* range checks (negative, ordered, 1..1000) are the server's: it answers
