@@ -69,6 +69,10 @@ int audit_load_pinned_key(const char *path, uint8_t out[32]);
 /* cmd_export.c: `till audit export`, `till audit verify --file F`. */
 int audit_export(cli_t *cli);
 int audit_verify_file(cli_t *cli, const char *path);
+/* One transaction as `till audit txn --json` prints it (cmd_audit.c): the
+ * object's fields up to and including its "entries" array, without the
+ * closing brace, so a caller adds its own fields or just "}". */
+void print_audit_txn_json_open(const Till__V1__AuditTxn *t);
 
 /* Human time "2026-11-23 19:27:24" (local time) into buf. */
 void fmt_time(long long unix_seconds, char *buf, size_t len);
@@ -82,6 +86,7 @@ int cmd_sale(cli_t *cli);
 int cmd_receipt(cli_t *cli);
 int cmd_void(cli_t *cli);
 int cmd_audit(cli_t *cli);
+int cmd_audit_ledger(cli_t *cli); /* cmd_audit_ledger.c: till audit ledger */
 int cmd_shift(cli_t *cli);
 int cmd_deposit(cli_t *cli);
 /* cmd_monthly.c: till report monthly, till target set */

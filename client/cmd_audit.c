@@ -1,5 +1,5 @@
 /* cmd_audit.c -- till audit verify | pubkey | checkpoint | receipts | txn
- * (export and verify --file: cmd_export.c).
+ * (export and verify --file: cmd_export.c; ledger: cmd_audit_ledger.c).
  *
  * verify fetches the counters, signatures and head id in one snapshot, then
  * pages through the journal up to that head, and checks everything itself
@@ -364,10 +364,9 @@ audit_receipts(cli_t *cli)
   return complete ? 0 : 1;
 }
 
-static void
-print_txn_json(cli_t *cli, const Till__V1__AuditTxnResponse *a)
+void
+print_audit_txn_json_open(const Till__V1__AuditTxn *t)
 {
-  const Till__V1__AuditTxn *t = a->txn;
   char hex[2 * TILL_HASH_LEN + 1] = "", key[2 * TILL_KEY_LEN + 1] = "", money[TILL_MONEY_STR_MAX];
   if (t->hash.len == TILL_HASH_LEN)
     till_hex_encode(t->hash.data, TILL_HASH_LEN, hex);
@@ -400,7 +399,14 @@ print_txn_json(cli_t *cli, const Till__V1__AuditTxnResponse *a)
     till_money_format(e->unit_price, money, sizeof money);
     printf("\"unit_price\":\"%s\"}", money);
   }
-  printf("],\"reversed_by\":%lld,\"reprints\":%lld,\"voids\":[", (long long)a->reversed_by,
+  printf("]");
+}
+
+static void
+print_txn_json(cli_t *cli, const Till__V1__AuditTxnResponse *a)
+{
+  print_audit_txn_json_open(a->txn);
+  printf(",\"reversed_by\":%lld,\"reprints\":%lld,\"voids\":[", (long long)a->reversed_by,
          (long long)a->reprints);
   for (size_t i = 0; i < a->n_voids; i++)
     print_void_info(cli, a->voids[i], i == 0, -1);
@@ -502,7 +508,9 @@ cmd_audit(cli_t *cli)
     return audit_txn(cli);
   if (verb && strcmp(verb, "export") == 0)
     return audit_export(cli);
+  if (verb && strcmp(verb, "ledger") == 0)
+    return cmd_audit_ledger(cli);
   return cli_usage_error("usage: till audit verify [--pubkey FILE] [--file EXPORT] | pubkey | "
                          "checkpoint | receipts --series S [--from N] [--to N] | txn ID | "
-                         "export [--from DATE] [--to DATE]");
+                         "export [--from DATE] [--to DATE] | ledger [FILTERS]");
 }

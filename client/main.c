@@ -45,6 +45,10 @@ usage(FILE *f)
           "  audit verify --file FILE [--pubkey PEM]             check an export offline\n"
           "  report monthly [--month YYYY-MM]                    monthly settlement (supervisor/auditor)\n"
           "  target set --cashier U --month YYYY-MM --amount YUAN  a cashier's target (supervisor)\n"
+          "  audit ledger [--from DATE] [--to DATE] [--terminal ID] [--cashier U] [--shift N]\n"
+          "        [--account A] [--kind K] [--series S] [--receipt-from N] [--receipt-to N]\n"
+          "        [--min YUAN] [--max YUAN] [--method M] [--page-size N] [--json | --csv]\n"
+          "                                                      query the journal (auditor/supervisor)\n"
           "See docs/cli.md.\n");
 }
 

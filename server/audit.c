@@ -22,8 +22,8 @@ bin(req_t *r, const void *p, size_t n)
   return b;
 }
 
-static Till__V1__AuditTxn *
-txn_message(req_t *r, const till_txn_t *t, const uint8_t hash[TILL_HASH_LEN])
+Till__V1__AuditTxn *
+audit_txn_message(req_t *r, const till_txn_t *t, const uint8_t hash[TILL_HASH_LEN])
 {
   Till__V1__AuditTxn *m = req_alloc(r, sizeof *m);
   if (!m)
@@ -106,7 +106,7 @@ audit_handle_export(req_t *r, store_conn_t *sc)
     char buf[8192];
     if (ledger_load_txn(sc, ids[i], &t, hash, buf, sizeof buf) != 0)
       return req_fail(r, TILL_E_INTERNAL, "cannot read transaction %lld", (long long)ids[i]);
-    Till__V1__AuditTxn *m = txn_message(r, &t, hash);
+    Till__V1__AuditTxn *m = audit_txn_message(r, &t, hash);
     if (!m)
       return req_fail(r, TILL_E_INTERNAL, "out of memory");
     resp->txns[resp->n_txns++] = m;
@@ -263,7 +263,7 @@ audit_handle_txn(req_t *r, store_conn_t *sc)
   if (!resp)
     return req_fail(r, TILL_E_INTERNAL, "out of memory");
   till__v1__audit_txn_response__init(resp);
-  if (!(resp->txn = txn_message(r, &t, hash)))
+  if (!(resp->txn = audit_txn_message(r, &t, hash)))
     return req_fail(r, TILL_E_INTERNAL, "out of memory");
 
   int64_t ids[AUDIT_TXN_VOIDS_MAX];

@@ -7,8 +7,14 @@
 
 #include "request.h"
 #include "store.h"
+#include "till_chain.h"
 
 #define AUDIT_PAGE_MAX 1000
+
+/* <t> (with its stored <hash>) as a wire AuditTxn, every string and the
+ * entries copied into the request's arena. NULL when out of memory. */
+Till__V1__AuditTxn *audit_txn_message(req_t *r, const till_txn_t *t,
+                                      const uint8_t hash[TILL_HASH_LEN]);
 
 till_status_t audit_handle_export(req_t *r, store_conn_t *sc);
 till_status_t audit_handle_heads(req_t *r, store_conn_t *sc);

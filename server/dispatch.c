@@ -14,6 +14,7 @@
 #include "continuity.h"
 #include "ledger.h"
 #include "report_monthly.h"
+#include "ledger_query.h"
 #include "sales.h"
 #include "shift.h"
 #include "till_frame.h"
@@ -97,6 +98,8 @@ static const handler_t handlers[] = {
    "audit txn", ROLES_AUDITOR | ROLES_SUPERVISOR, audit_handle_txn, NULL},
   {TILL__V1__ENVELOPE__BODY_AUDIT_RANGE_REQ, TILL__V1__ENVELOPE__BODY_AUDIT_RANGE_RESP,
    "audit range", ROLES_AUDITOR, audit_handle_range, NULL},
+  {TILL__V1__ENVELOPE__BODY_LEDGER_QUERY_REQ, TILL__V1__ENVELOPE__BODY_LEDGER_QUERY_RESP,
+   "ledger query", ROLES_AUDITOR | ROLES_SUPERVISOR, ledger_query_handle, NULL},
   {TILL__V1__ENVELOPE__BODY_CHAIN_CHECKPOINT_REQ, TILL__V1__ENVELOPE__BODY_CHAIN_CHECKPOINT_RESP,
    "chain checkpoint", ROLES_SUPERVISOR, NULL, audit_handle_checkpoint},
   /* reports: the monthly settlement is read by supervisors and auditors;

@@ -1,0 +1,293 @@
+/* cmd_audit_ledger.c -- till audit ledger: the journal's transactions that
+ * match filters, as a table, JSON or CSV (RFC 4180).
+ *
+ * It pages with LedgerQueryRequest until the server says there is no more
+ * (next_after_id 0), printing each page as it arrives: memory stays one
+ * page, however long the result. The first page fixes head_id; every later
+ * page sends it back, so rows posted meanwhile are not mixed in and none is
+ * missed or repeated. The loop is bounded: every page must move the cursor
+ * forward and stay within the head, or the command stops with an error. */
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "till_chain.h"
+#include "till_money.h"
+#include "till_util.h"
+
+#define LEDGER_PAGE_DEFAULT 500
+#define EXIT_INVALID (EXIT_SERVER_BASE + TILL_E_INVALID)
+
+enum format { FMT_TABLE, FMT_JSON, FMT_CSV };
+
+/* Options that take a value, and the flag without one. */
+static const char *const value_opts[] = {
+  "--from", "--to", "--terminal", "--cashier", "--shift", "--account", "--kind", "--series",
+  "--receipt-from", "--receipt-to", "--min", "--max", "--method", "--page-size"};
+
+/* A value the server cannot be asked about: "<opt> must be <what>, <value>
+ * given" on stderr, and the exit code of INVALID_ARGUMENT. */
+static int
+invalid(const char *opt, const char *what, const char *value)
+{
+  fprintf(stderr, "till: %s: %s must be %s, %s given\n", till_status_name(TILL_E_INVALID), opt,
+          what, value);
+  return EXIT_INVALID;
+}
+
+/* Words after "audit ledger": every one a known option (with its value) or
+ * --csv. 0, or EXIT_USAGE after saying which word is wrong. */
+static int
+check_words(cli_t *cli, int *csv)
+{
+  *csv = 0;
+  for (int i = 2; i < cli->argc; i++) {
+    const char *w = cli->argv[i];
+    if (strcmp(w, "--csv") == 0) {
+      *csv = 1;
+      continue;
+    }
+    size_t k = 0;
+    while (k < sizeof value_opts / sizeof value_opts[0] && strcmp(w, value_opts[k]) != 0)
+      k++;
+    if (k == sizeof value_opts / sizeof value_opts[0])
+      return cli_usage_error("audit ledger: unknown option or word '%s'", w);
+    if (i + 1 >= cli->argc)
+      return cli_usage_error("audit ledger: %s needs a value", w);
+    i++;
+  }
+  return 0;
+}
+
+/* "audit" and "ledger" come first; --csv is a flag, so cli_arg's view of
+ * the words (every --option followed by a value) does not apply after it. */
+static int
+is_audit_ledger(cli_t *cli)
+{
+  return cli->argc >= 2 && strcmp(cli->argv[0], "audit") == 0 &&
+         strcmp(cli->argv[1], "ledger") == 0;
+}
+
+static int
+int_opt(cli_t *cli, const char *name, int64_t min, int64_t *out)
+{
+  const char *v = cli_opt(cli, name);
+  if (v && till_parse_i64(v, min, INT64_MAX, out) != 0)
+    return invalid(name, "a whole number", v);
+  return 0;
+}
+
+static int
+money_opt(cli_t *cli, const char *name, int64_t *out)
+{
+  const char *v = cli_opt(cli, name);
+  if (v && till_money_parse(v, out) != 0)
+    return invalid(name, "an amount in yuan like 12.30", v);
+  return 0;
+}
+
+static int
+date_opt(cli_t *cli, const char *name, int end, int64_t *ms)
+{
+  const char *v = cli_opt(cli, name);
+  int64_t from_s, to_s;
+  if (!v)
+    return 0;
+  if (till_day_bounds(v, &from_s, &to_s) != 0)
+    return invalid(name, "a date YYYY-MM-DD", v);
+  *ms = (end ? to_s : from_s) * 1000;
+  return 0;
+}
+
+/* Fill the request's filters from the options. 0, EXIT_USAGE or
+ * EXIT_INVALID (a value the server could not be asked about). */
+static int
+build_request(cli_t *cli, Till__V1__LedgerQueryRequest *q, int *csv)
+{
+  int rc = check_words(cli, csv);
+  if (rc)
+    return rc;
+  if (*csv && cli->json)
+    return cli_usage_error("audit ledger: --json and --csv exclude each other");
+  int64_t page = LEDGER_PAGE_DEFAULT;
+  if ((rc = date_opt(cli, "--from", 0, &q->from_ms)) || (rc = date_opt(cli, "--to", 1, &q->to_ms)))
+    return rc;
+  if (q->from_ms && q->to_ms && q->from_ms >= q->to_ms) {
+    fprintf(stderr, "till: %s: --from %s is after --to %s\n", till_status_name(TILL_E_INVALID),
+            cli_opt(cli, "--from"), cli_opt(cli, "--to"));
+    return EXIT_INVALID;
+  }
+  /* range checks (negative, ordered, 1..1000) are the server's: it answers
+   * INVALID_ARGUMENT naming the field, as it does for any client */
+  if ((rc = int_opt(cli, "--shift", INT64_MIN, &q->shift_id)) ||
+      (rc = int_opt(cli, "--receipt-from", INT64_MIN, &q->receipt_from)) ||
+      (rc = int_opt(cli, "--receipt-to", INT64_MIN, &q->receipt_to)) ||
+      (rc = int_opt(cli, "--page-size", INT64_MIN, &page)) ||
+      (rc = money_opt(cli, "--min", &q->amount_min)) || (rc = money_opt(cli, "--max", &q->amount_max)))
+    return rc;
+  /* out of 1..1000 stays out of it, for the server to refuse */
+  q->limit = page < 0 ? 0 : page > UINT32_MAX ? UINT32_MAX : (uint32_t)page;
+  const char *s;
+  q->terminal_id = (char *)((s = cli_opt(cli, "--terminal")) ? s : "");
+  q->cashier = (char *)((s = cli_opt(cli, "--cashier")) ? s : "");
+  q->account = (char *)((s = cli_opt(cli, "--account")) ? s : "");
+  q->kind = (char *)((s = cli_opt(cli, "--kind")) ? s : "");
+  q->series = (char *)((s = cli_opt(cli, "--series")) ? s : "");
+  q->method = (char *)((s = cli_opt(cli, "--method")) ? s : "");
+  return 0;
+}
+
+/* The transaction's amount: the sum of its debits. -1 on overflow. */
+static int
+txn_amount(const Till__V1__AuditTxn *t, int64_t *out)
+{
+  int64_t sum = 0;
+  for (size_t i = 0; i < t->n_entries; i++)
+    if (t->entries[i]->amount > 0 && till_money_add(sum, t->entries[i]->amount, &sum) != 0)
+      return -1;
+  *out = sum;
+  return 0;
+}
+
+/* One CSV field (RFC 4180): quoted, with quotes doubled, when it holds a
+ * comma, a double quote, CR or LF. */
+static void
+csv_field(const char *s)
+{
+  if (strpbrk(s, ",\"\r\n") == NULL) {
+    fputs(s, stdout);
+    return;
+  }
+  putchar('"');
+  for (const char *p = s; *p; p++) {
+    if (*p == '"')
+      putchar('"');
+    putchar(*p);
+  }
+  putchar('"');
+}
+
+static void
+print_header(enum format f)
+{
+  if (f == FMT_CSV)
+    fputs("id,time,kind,terminal,cashier,shift,receipt,method,amount,reverses,memo\r\n", stdout);
+  else if (f == FMT_TABLE)
+    printf("%-8s %-19s %-15s %-12s %-10s %6s %-16s %-8s %12s\n", "ID", "TIME", "KIND", "TERMINAL",
+           "CASHIER", "SHIFT", "RECEIPT", "METHOD", "AMOUNT");
+  else
+    fputs("[", stdout);
+}
+
+static void
+print_row(enum format f, const Till__V1__AuditTxn *t, int64_t amount, int first)
+{
+  char when[32], number[TILL_RECEIPT_NO_MAX] = "-", money[TILL_MONEY_STR_MAX];
+  if (f == FMT_JSON) {
+    fputs(first ? "\n" : ",\n", stdout);
+    print_audit_txn_json_open(t);
+    fputs("}", stdout);
+    return;
+  }
+  fmt_time(t->at_ms / 1000, when, sizeof when);
+  if (t->receipt_no)
+    till_receipt_format(t->series, t->receipt_no, number, sizeof number);
+  till_money_format(amount, money, sizeof money);
+  if (f == FMT_TABLE) {
+    char shift[24] = "-";
+    if (t->shift_id)
+      snprintf(shift, sizeof shift, "%lld", (long long)t->shift_id);
+    printf("%-8lld %-19s %-15s %-12s %-10s %6s %-16s %-8s %12s\n", (long long)t->id, when, t->kind,
+           t->terminal_id, t->cashier, shift, number, t->method[0] ? t->method : "-", money);
+    return;
+  }
+  printf("%lld,%s,", (long long)t->id, when);
+  csv_field(t->kind);
+  putchar(',');
+  csv_field(t->terminal_id);
+  putchar(',');
+  csv_field(t->cashier);
+  printf(",%lld,%s,", (long long)t->shift_id, t->receipt_no ? number : "");
+  csv_field(t->method);
+  printf(",%s,%lld,", money, (long long)t->reverses);
+  csv_field(t->memo);
+  fputs("\r\n", stdout);
+}
+
+/* Check one page against the cursor: ids ascending, above after, at most
+ * head; a next cursor that moves forward within the head. 0 or -1. */
+static int
+page_ok(const Till__V1__LedgerQueryResponse *p, int64_t after, int64_t head)
+{
+  int64_t last = after;
+  for (size_t i = 0; i < p->n_txns; i++) {
+    if (!p->txns[i] || p->txns[i]->id <= last || p->txns[i]->id > head)
+      return -1;
+    last = p->txns[i]->id;
+  }
+  return p->next_after_id == 0 || (p->next_after_id >= last && p->next_after_id > after &&
+                                   p->next_after_id < head) ? 0 : -1;
+}
+
+int
+cmd_audit_ledger(cli_t *cli)
+{
+  Till__V1__LedgerQueryRequest q = TILL__V1__LEDGER_QUERY_REQUEST__INIT;
+  int csv = 0;
+  if (!is_audit_ledger(cli))
+    return cli_usage_error("usage: till audit ledger [FILTERS] [--json | --csv]");
+  int rc = build_request(cli, &q, &csv);
+  if (rc)
+    return rc;
+  enum format f = csv ? FMT_CSV : cli->json ? FMT_JSON : FMT_TABLE;
+  int64_t count = 0, total = 0, head = 0;
+  int started = 0, overflow = 0;
+  /* bounded: each page moves q.after_id forward and never past head, so
+   * there are at most head pages after the first */
+  for (int64_t pages = 0;; pages++) {
+    Till__V1__Envelope req = TILL__V1__ENVELOPE__INIT;
+    req.body_case = TILL__V1__ENVELOPE__BODY_LEDGER_QUERY_REQ;
+    req.ledger_query_req = &q;
+    Till__V1__Envelope *resp = cli_call(cli, &req, 1, &rc);
+    if (!resp)
+      return rc;
+    const Till__V1__LedgerQueryResponse *p =
+      resp->body_case == TILL__V1__ENVELOPE__BODY_LEDGER_QUERY_RESP ? resp->ledger_query_resp : NULL;
+    if (p && pages == 0)
+      head = p->head_id;
+    if (!p || p->head_id != head || pages > head || page_ok(p, q.after_id, head) != 0) {
+      fprintf(stderr, "till: the server's page after transaction %lld does not continue the "
+                      "query (head %lld); stopping\n", (long long)q.after_id, (long long)head);
+      till__v1__envelope__free_unpacked(resp, NULL);
+      return EXIT_CONN;
+    }
+    if (!started) {
+      print_header(f);
+      started = 1;
+    }
+    for (size_t i = 0; i < p->n_txns; i++) {
+      int64_t amount = 0;
+      if (txn_amount(p->txns[i], &amount) != 0 || till_money_add(total, amount, &total) != 0)
+        overflow = 1;
+      print_row(f, p->txns[i], amount, count == 0);
+      count++;
+    }
+    fflush(stdout);
+    q.head_id = head;
+    q.after_id = p->next_after_id;
+    till__v1__envelope__free_unpacked(resp, NULL);
+    if (q.after_id == 0)
+      break;
+  }
+  if (f == FMT_JSON) {
+    fputs(count ? "\n]\n" : "]\n", stdout);
+  } else if (f == FMT_TABLE) {
+    char money[TILL_MONEY_STR_MAX];
+    till_money_format(total, money, sizeof money);
+    printf("%lld %s up to transaction %lld, total %s\n", (long long)count,
+           count == 1 ? "transaction" : "transactions", (long long)head,
+           overflow ? "beyond the range of an amount" : money);
+  }
+  return 0;
+}
