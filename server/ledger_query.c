@@ -54,6 +54,12 @@ static const char sql_by_account[] =
   " WHERE e.account = ?14 AND e.txn_id > ?1 AND e.txn_id <= ?2)" LQ_FILTERS;
 
 static const char sql_head[] = "SELECT coalesce(max(id), 0) FROM journal";
+/* The first id posted at or after a time, exactly even if the clock was
+ * ever set back: journal_at is walked from that time to the end, so the
+ * cost is the rows posted since (a recent range is cheap; the planner would
+ * otherwise walk the ids from 1). */
+static const char sql_first_at[] =
+  "SELECT min(id) FROM journal INDEXED BY journal_at WHERE at_ms >= ?1";
 static const char sql_first_of_shift[] =
   "SELECT id FROM journal WHERE shift_id = ?1 AND id > ?2 ORDER BY id LIMIT 1";
 static const char sql_first_of_account[] =
@@ -143,14 +149,27 @@ id_by_text(store_conn_t *sc, const char *sql, const char *text, int64_t num, int
 }
 
 /* Narrow (*lo, *hi] -- the ids still to examine -- by the indexed filters:
- * the first id of the shift and of the account after *lo, and the ids of
+ * on the first page the first id posted at or after from_ms; the first id
+ * of the shift and of the account after *lo, and the ids of
  * the first and last receipt of the series' range. Each is exact, so the
  * result is only narrowed, never wrong. 0, or -1 on a database error. */
 static int
 narrow(store_conn_t *sc, const Till__V1__LedgerQueryRequest *in, int64_t *lo, int64_t *hi)
 {
   int64_t id;
-  if (in->shift_id) {
+  if (in->from_ms && *lo == 0) { /* the first page only: later ones start past it */
+    sqlite3_stmt *st = store_stmt(sc, sql_first_at);
+    if (!st)
+      return -1;
+    sqlite3_bind_int64(st, 1, in->from_ms);
+    if (one_id(st, &id) != 0)
+      return -1;
+    if (!id)
+      *hi = *lo;
+    else if (id - 1 > *lo)
+      *lo = id - 1;
+  }
+  if (in->shift_id && *lo < *hi) {
     sqlite3_stmt *st = store_stmt(sc, sql_first_of_shift);
     if (!st)
       return -1;

@@ -293,3 +293,20 @@ for edge in 5000 10000; do
     "receipts $lo..$hi around id $edge"
   same_ids "receipt_no BETWEEN $lo AND $hi" --receipt-from "$lo" --receipt-to "$hi"
 done
+
+step "a day that starts mid-journal: the first page jumps by journal_at, nothing lost"
+# the client counts days in its own time zone: pick one whose midnight is
+# the start of the last second with postings, so the day begins mid-journal
+split=$(($(sql "SELECT max(at_ms) FROM journal") / 1000))
+before=$(sql "SELECT count(*) FROM journal WHERE at_ms < $split * 1000")
+[ "$before" -gt 10000 ] || fail "only $before transactions before the split at $split"
+off=$((-(split % 86400)))
+((off < -43200)) && off=$((off + 86400))
+abs=${off#-}
+sign=-; ((off < 0)) && sign=+ # POSIX TZ: '-' is east of Greenwich
+tz=$(printf 'TST%s%02d:%02d:%02d' "$sign" $((abs / 3600)) $((abs % 3600 / 60)) $((abs % 60)))
+day=$(TZ=$tz date -d "@$split" +%F)
+assert_eq "00:00:00" "$(TZ=$tz date -d "@$split" +%T)" "midnight of $day in $tz"
+TZ=$tz same_ids "at_ms >= $split * 1000" --from "$day"
+TZ=$tz same_ids "at_ms >= $split * 1000 AND method = 'card'" --from "$day" --method card --page-size 3
+TZ=$tz same_ids "at_ms < $split * 1000 AND kind = 'void'" --to "$(TZ=$tz date -d "@$((split - 1))" +%F)" --kind void
