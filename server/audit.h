@@ -21,4 +21,8 @@ till_status_t audit_handle_checkpoint(req_t *r, store_conn_t *sc);
 /* One transaction with its entries, voids, reversal and reprint count. */
 till_status_t audit_handle_txn(req_t *r, store_conn_t *sc);
 
+/* A ChainSignature from a row of (txn_id, head_hash, at_ms, reason,
+ * signature) of chain_signatures, in r's arena; NULL when out of memory. */
+Till__V1__ChainSignature *audit_signature_from_row(req_t *r, sqlite3_stmt *st);
+
 #endif
