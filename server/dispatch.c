@@ -13,6 +13,7 @@
 #include "catalog.h"
 #include "continuity.h"
 #include "ledger.h"
+#include "report_daily.h"
 #include "sales.h"
 #include "shift.h"
 #include "till_frame.h"
@@ -96,6 +97,12 @@ static const handler_t handlers[] = {
    "audit txn", ROLES_AUDITOR | ROLES_SUPERVISOR, audit_handle_txn, NULL},
   {TILL__V1__ENVELOPE__BODY_CHAIN_CHECKPOINT_REQ, TILL__V1__ENVELOPE__BODY_CHAIN_CHECKPOINT_RESP,
    "chain checkpoint", ROLES_SUPERVISOR, NULL, audit_handle_checkpoint},
+  /* reports: the daily close (日清); supervisors and auditors read, only a
+   * supervisor closes the day (checked on a reader, signed on the writer) */
+  {TILL__V1__ENVELOPE__BODY_DAILY_REPORT_REQ, TILL__V1__ENVELOPE__BODY_DAILY_REPORT_RESP,
+   "daily report", ROLES_SUPERVISOR | ROLES_AUDITOR, report_daily_handle, NULL},
+  {TILL__V1__ENVELOPE__BODY_DAY_CLOSE_REQ, TILL__V1__ENVELOPE__BODY_DAY_CLOSE_RESP,
+   "day close", ROLES_SUPERVISOR, report_day_close_check, report_day_close_commit},
 };
 
 /* Internal: the after-handshake terminal check. */
