@@ -78,5 +78,8 @@ int cmd_void(cli_t *cli);
 int cmd_audit(cli_t *cli);
 int cmd_shift(cli_t *cli);
 int cmd_deposit(cli_t *cli);
+/* cmd_report.c: till report daily; till day close */
+int cmd_report(cli_t *cli);
+int cmd_day(cli_t *cli);
 
 #endif

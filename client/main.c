@@ -41,6 +41,9 @@ usage(FILE *f)
           "  audit verify [--pubkey FILE] | pubkey | checkpoint  the chain (auditor/supervisor)\n"
           "  audit receipts --series S [--from N] [--to N]       receipt continuity (auditor/supervisor)\n"
           "  audit txn ID                                        one transaction (auditor/supervisor)\n"
+          "  report daily [--date YYYY-MM-DD]   the day's takings, receipts, shifts, deposits\n"
+          "                                     (supervisor/auditor; default: the server's today)\n"
+          "  day close --date YYYY-MM-DD        close the day: sign the chain head (supervisor)\n"
           "See docs/cli.md.\n");
 }
 
@@ -219,6 +222,10 @@ main(int argc, char **argv)
     rc = cmd_shift(&cli);
   else if (strcmp(cmd, "deposit") == 0)
     rc = cmd_deposit(&cli);
+  else if (strcmp(cmd, "report") == 0)
+    rc = cmd_report(&cli);
+  else if (strcmp(cmd, "day") == 0)
+    rc = cmd_day(&cli);
   else {
     fprintf(stderr, "till: unknown command '%s'\n", cmd);
     usage(stderr);
