@@ -21,8 +21,9 @@
  * RESOURCE_EXHAUSTED rather than answering a partial report. */
 #define REPORT_DAILY_LIST_MAX 1000
 
-/* Open shifts named in the error that refuses a day close, at most. */
-#define REPORT_DAILY_OPEN_NAMED 5
+/* Open shifts named in the error that refuses a day close, at most: three
+ * fit the 256-byte error message with names of ordinary length. */
+#define REPORT_DAILY_OPEN_NAMED 3
 
 /* Reader phase only: the day's report (supervisor, auditor). */
 till_status_t report_daily_handle(req_t *r, store_conn_t *sc);

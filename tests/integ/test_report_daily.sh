@@ -254,6 +254,30 @@ expect_rc_contains 15 "day $TODAY cannot be closed: 1 shift is still open: shift
   till_user ADMIN-01 sam day close --date "$TODAY"
 assert_eq "$before" "$(close_state)" "a refused close changed the database"
 
+step "with four shifts open the message names three, and says how many more"
+expect_rc 0 till_as ADMIN-01 admin terminal add T-GHOST --description "lane 3"
+add_user erin cashier erin-pw-1
+add_user fay cashier fay-pw-1
+add_user gil cashier gil-pw-1
+login_user T-LANE-02 erin erin-pw-1
+login_user T-GHOST fay fay-pw-1
+login_user ADMIN-01 gil gil-pw-1
+expect_rc 0 till_user T-LANE-02 erin --json shift open --count none
+s_erin=$(json_field shift_id)
+expect_rc 0 till_user T-GHOST fay --json shift open --count none
+s_fay=$(json_field shift_id)
+expect_rc 0 till_user ADMIN-01 gil shift open --count none
+before=$(close_state)
+expect_rc_contains 15 "day $TODAY cannot be closed: 4 shifts are still open: shift $s_open on T-LANE-01 by carol opened " \
+  till_user ADMIN-01 sam day close --date "$TODAY"
+last_matches "; shift $s_erin on T-LANE-02 by erin opened [-0-9]{10} [:0-9]{8}; shift $s_fay on T-GHOST by fay opened [-0-9]{10} [:0-9]{8}; and 1 more\$" ||
+  fail "the refusal does not name erin's and fay's shifts, then one more"
+assert_last_lacks "gil"
+assert_eq "$before" "$(close_state)" "a refused close changed the database"
+expect_rc 0 till_user T-LANE-02 erin shift close --count none
+expect_rc 0 till_user T-GHOST fay shift close --count none
+expect_rc 0 till_user ADMIN-01 gil shift close --count none
+
 step "once it is closed, the day closes: the head is signed in the same transaction"
 expect_rc 0 till_user T-LANE-01 carol shift close --count none
 sigs=$(sql "SELECT count(*) FROM chain_signatures")
