@@ -250,13 +250,21 @@ print_daily_text(const Till__V1__DailyReportResponse *d)
     printf("none\n");
 }
 
+/* 1 if the command line ends in <name> with no value after it: cli_opt
+ * would not see it, and a forgotten date must not mean "today". */
+static int
+opt_lacks_value(cli_t *cli, const char *name)
+{
+  return cli->argc > 0 && strcmp(cli->argv[cli->argc - 1], name) == 0;
+}
+
 static int
 report_daily(cli_t *cli)
 {
   Till__V1__DailyReportRequest dr = TILL__V1__DAILY_REPORT_REQUEST__INIT;
   Till__V1__Envelope req = TILL__V1__ENVELOPE__INIT;
   const char *date = cli_opt(cli, "--date");
-  if (cli_arg(cli, 2))
+  if (cli_arg(cli, 2) || opt_lacks_value(cli, "--date"))
     return cli_usage_error("usage: till report daily [--date YYYY-MM-DD]");
   /* empty: the server's today, on its own calendar */
   dr.date = (char *)(date ? date : "");

@@ -246,6 +246,8 @@ tomorrow=$(date -d "$TODAY 12:00 next day" +%F)
 expect_rc_contains 11 "date $tomorrow is in the future" \
   till_user ADMIN-01 sam day close --date "$tomorrow"
 expect_rc 2 till_user ADMIN-01 sam day close
+expect_rc 2 till_user ADMIN-01 sam day close --date
+expect_rc 2 till_user ADMIN-01 sam report daily --date
 expect_rc 2 till_user ADMIN-01 sam report monthly
 assert_eq "$before" "$(close_state)" "refused requests changed the database"
 
