@@ -364,7 +364,6 @@ report_daily_handle(req_t *r, store_conn_t *sc)
   resp->from_ms = from_s * 1000;
   resp->to_ms = to_s * 1000;
   /* every figure comes from the reader's one snapshot (worker.c's BEGIN) */
-  till_status_t st = TILL_OK;
   if (load_takings(r, sc, resp) != TILL_OK || load_receipts(r, sc, resp) != TILL_OK ||
       collect_shifts(r, sc, sql_shifts_of_day, from_s, to_s, &resp->shifts, &resp->n_shifts,
                      NULL, "shifts") != TILL_OK ||
@@ -376,18 +375,13 @@ report_daily_handle(req_t *r, store_conn_t *sc)
                      "shifts with cash not deposited") != TILL_OK ||
       collect_shifts(r, sc, sql_open_shifts, from_s, to_s, &resp->open_shifts,
                      &resp->n_open_shifts, NULL, "open shifts") != TILL_OK)
-    st = r->status;
-  if (st == TILL_OK) {
-    int closed = load_close(r, sc, date, &resp->close_signature, &resp->closed_by,
-                            &resp->closed_at);
-    if (closed < 0)
-      st = r->status;
-    resp->closed = closed == 1;
-    if (closed == 0 && !(resp->closed_by = req_strdup(r, "")))
-      st = req_fail(r, TILL_E_INTERNAL, "out of memory");
-  }
-  if (st != TILL_OK)
-    return st;
+    return r->status;
+  /* not closed: closed_by stays the empty string, the signature absent */
+  int closed = load_close(r, sc, date, &resp->close_signature, &resp->closed_by,
+                          &resp->closed_at);
+  if (closed < 0)
+    return r->status;
+  resp->closed = closed == 1;
   r->resp.body_case = TILL__V1__ENVELOPE__BODY_DAILY_REPORT_RESP;
   r->resp.daily_report_resp = resp;
   return TILL_OK;
