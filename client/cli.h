@@ -92,5 +92,8 @@ int cmd_deposit(cli_t *cli);
 /* cmd_monthly.c: till report monthly, till target set */
 int report_monthly(cli_t *cli);
 int cmd_target(cli_t *cli);
+/* cmd_report.c: till report daily; till day close */
+int cmd_report(cli_t *cli);
+int cmd_day(cli_t *cli);
 
 #endif

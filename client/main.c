@@ -49,6 +49,9 @@ usage(FILE *f)
           "        [--account A] [--kind K] [--series S] [--receipt-from N] [--receipt-to N]\n"
           "        [--min YUAN] [--max YUAN] [--method M] [--page-size N] [--json | --csv]\n"
           "                                                      query the journal (auditor/supervisor)\n"
+          "  report daily [--date YYYY-MM-DD]   the day's takings, receipts, shifts, deposits\n"
+          "                                     (supervisor/auditor; default: the server's today)\n"
+          "  day close --date YYYY-MM-DD        close the day: sign the chain head (supervisor)\n"
           "See docs/cli.md.\n");
 }
 
@@ -227,10 +230,12 @@ main(int argc, char **argv)
     rc = cmd_shift(&cli);
   else if (strcmp(cmd, "deposit") == 0)
     rc = cmd_deposit(&cli);
+  else if (strcmp(cmd, "report") == 0)
+    rc = cmd_report(&cli);
+  else if (strcmp(cmd, "day") == 0)
+    rc = cmd_day(&cli);
   else if (strcmp(cmd, "target") == 0)
     rc = cmd_target(&cli);
-  else if (strcmp(cmd, "report") == 0 && cli_arg(&cli, 1) && strcmp(cli_arg(&cli, 1), "monthly") == 0)
-    rc = report_monthly(&cli); /* until cmd_report (daily) routes it */
   else {
     fprintf(stderr, "till: unknown command '%s'\n", cmd);
     usage(stderr);

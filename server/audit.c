@@ -116,8 +116,8 @@ audit_handle_export(req_t *r, store_conn_t *sc)
   return TILL_OK;
 }
 
-static Till__V1__ChainSignature *
-signature_from_row(req_t *r, sqlite3_stmt *st)
+Till__V1__ChainSignature *
+audit_signature_from_row(req_t *r, sqlite3_stmt *st)
 {
   Till__V1__ChainSignature *s = req_alloc(r, sizeof *s);
   if (!s)
@@ -191,7 +191,7 @@ audit_handle_heads(req_t *r, store_conn_t *sc)
     return req_fail(r, TILL_E_INTERNAL, "internal error");
   sqlite3_bind_int64(st, 1, key_id);
   while ((step = sqlite3_step(st)) == SQLITE_ROW && (int64_t)resp->n_signatures < nsig) {
-    Till__V1__ChainSignature *s = signature_from_row(r, st);
+    Till__V1__ChainSignature *s = audit_signature_from_row(r, st);
     if (!s)
       break;
     resp->signatures[resp->n_signatures++] = s;
@@ -232,7 +232,7 @@ audit_handle_checkpoint(req_t *r, store_conn_t *sc)
     return req_fail(r, TILL_E_INTERNAL, "internal error");
   sqlite3_bind_int64(st, 1, sig_id);
   if (sqlite3_step(st) == SQLITE_ROW)
-    resp->signature = signature_from_row(r, st);
+    resp->signature = audit_signature_from_row(r, st);
   sqlite3_reset(st);
   if (!resp->signature)
     return req_fail(r, TILL_E_INTERNAL, "signature not found after signing");

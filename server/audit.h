@@ -30,5 +30,8 @@ till_status_t audit_handle_txn(req_t *r, store_conn_t *sc);
 /* The contiguous run of ids an export of [from_ms, to_ms) covers, with the
  * hash it chains from. */
 till_status_t audit_handle_range(req_t *r, store_conn_t *sc);
+/* A ChainSignature from a row of (txn_id, head_hash, at_ms, reason,
+ * signature) of chain_signatures, in r's arena; NULL when out of memory. */
+Till__V1__ChainSignature *audit_signature_from_row(req_t *r, sqlite3_stmt *st);
 
 #endif

@@ -15,6 +15,7 @@
 #include "ledger.h"
 #include "report_monthly.h"
 #include "ledger_query.h"
+#include "report_daily.h"
 #include "sales.h"
 #include "shift.h"
 #include "till_frame.h"
@@ -108,6 +109,12 @@ static const handler_t handlers[] = {
    "monthly report", ROLES_SUPERVISOR | ROLES_AUDITOR, monthly_handle_report, NULL},
   {TILL__V1__ENVELOPE__BODY_TARGET_SET_REQ, TILL__V1__ENVELOPE__BODY_TARGET_SET_RESP,
    "target set", ROLES_SUPERVISOR, NULL, monthly_handle_target_set},
+  /* reports: the daily close (日清); supervisors and auditors read, only a
+   * supervisor closes the day (checked on a reader, signed on the writer) */
+  {TILL__V1__ENVELOPE__BODY_DAILY_REPORT_REQ, TILL__V1__ENVELOPE__BODY_DAILY_REPORT_RESP,
+   "daily report", ROLES_SUPERVISOR | ROLES_AUDITOR, report_daily_handle, NULL},
+  {TILL__V1__ENVELOPE__BODY_DAY_CLOSE_REQ, TILL__V1__ENVELOPE__BODY_DAY_CLOSE_RESP,
+   "day close", ROLES_SUPERVISOR, report_day_close_check, report_day_close_commit},
 };
 
 /* Internal: the after-handshake terminal check. */

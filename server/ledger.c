@@ -1041,6 +1041,7 @@ ledger_shift_open(ledger_t *lg, store_conn_t *sc, const denoms_t *denoms, const 
     "SELECT id, terminal_id, cashier FROM shifts WHERE state = 1 AND (terminal_id = ? OR cashier = ?)";
   static const char sql_add[] =
     "INSERT INTO shifts(terminal_id, cashier, opened_at, float_amount) VALUES (?,?,?,?)";
+  static const char sql_day_closed[] = "SELECT 1 FROM day_closes WHERE date = ?";
   uint8_t hash[32];
   till_canon_t c;
   till_status_t st;
@@ -1055,7 +1056,23 @@ ledger_shift_open(ledger_t *lg, store_conn_t *sc, const denoms_t *denoms, const 
     return st;
   if ((st = count_total(denoms, req->counts, req->n_counts, &total, err, errlen)) != TILL_OK)
     return st;
-  sqlite3_stmt *q = store_stmt(sc, sql_busy);
+  /* a closed day (till day close) stays closed: no shift opens on it */
+  int64_t now = till_now();
+  char today[11];
+  till_local_date(now, today);
+  sqlite3_stmt *q = store_stmt(sc, sql_day_closed);
+  if (!q)
+    return TILL_E_INTERNAL;
+  sqlite3_bind_text(q, 1, today, -1, SQLITE_STATIC);
+  int closed = sqlite3_step(q);
+  sqlite3_reset(q);
+  if (closed == SQLITE_ROW) {
+    snprintf(err, errlen, "day %s is closed", today);
+    return TILL_E_PRECONDITION;
+  }
+  if (closed != SQLITE_DONE)
+    return db_fail(sc, err, errlen);
+  q = store_stmt(sc, sql_busy);
   if (!q)
     return TILL_E_INTERNAL;
   sqlite3_bind_text(q, 1, req->terminal, -1, SQLITE_STATIC);
@@ -1075,7 +1092,7 @@ ledger_shift_open(ledger_t *lg, store_conn_t *sc, const denoms_t *denoms, const 
     return TILL_E_INTERNAL;
   sqlite3_bind_text(q, 1, req->terminal, -1, SQLITE_STATIC);
   sqlite3_bind_text(q, 2, req->cashier, -1, SQLITE_STATIC);
-  sqlite3_bind_int64(q, 3, till_now());
+  sqlite3_bind_int64(q, 3, now);
   sqlite3_bind_int64(q, 4, total);
   int rc = sqlite3_step(q);
   sqlite3_reset(q);

@@ -475,10 +475,7 @@ shift_handle_approve(req_t *r, store_conn_t *sc)
 }
 
 static const char sql_summaries[] =
-  "SELECT id, terminal_id, cashier, state, opened_at, coalesce(closed_at, 0),"
-  " coalesce(counted_cash, 0), coalesce(cash_variance, 0),"
-  " CASE WHEN state = 1 THEN 0 ELSE coalesce(counted_cash, 0) - float_amount END,"
-  " coalesce(deposit_id, 0) FROM shifts"
+  "SELECT " SHIFT_SUMMARY_COLUMNS " FROM shifts"
   " WHERE (?1 = 0 OR state = ?1) AND (?2 = '' OR cashier = ?2) ORDER BY id LIMIT ?3";
 static const char sql_undeposited[] =
   "SELECT id, terminal_id, cashier, state, opened_at, coalesce(closed_at, 0),"
@@ -487,8 +484,8 @@ static const char sql_undeposited[] =
   " WHERE state IN (2, 3) AND deposit_id IS NULL AND closed_at <= ?1"
   " AND coalesce(counted_cash, 0) - float_amount > 0 ORDER BY id LIMIT ?2";
 
-static Till__V1__ShiftSummary *
-summary_from_row(req_t *r, sqlite3_stmt *st)
+Till__V1__ShiftSummary *
+shift_summary_from_row(req_t *r, sqlite3_stmt *st)
 {
   Till__V1__ShiftSummary *s = req_alloc(r, sizeof *s);
   if (!s)
@@ -527,7 +524,7 @@ shift_handle_list(req_t *r, store_conn_t *sc)
   sqlite3_bind_text(st, 2, only, -1, SQLITE_STATIC);
   sqlite3_bind_int(st, 3, SHIFT_LIST_MAX);
   while (sqlite3_step(st) == SQLITE_ROW) {
-    Till__V1__ShiftSummary *s = summary_from_row(r, st);
+    Till__V1__ShiftSummary *s = shift_summary_from_row(r, st);
     if (!s)
       break;
     list[resp->n_shifts++] = s;
@@ -539,8 +536,8 @@ shift_handle_list(req_t *r, store_conn_t *sc)
   return TILL_OK;
 }
 
-static till_status_t
-deposit_build(req_t *r, store_conn_t *sc, int64_t id, Till__V1__DepositInfo **out)
+till_status_t
+deposit_info_build(req_t *r, store_conn_t *sc, int64_t id, Till__V1__DepositInfo **out)
 {
   static const char sql[] =
     "SELECT slip, amount, state, created_by, created_at, coalesce(confirmed_by, ''),"
@@ -616,7 +613,7 @@ deposit_handle_create(req_t *r, store_conn_t *sc)
     return req_fail(r, TILL_E_INTERNAL, "out of memory");
   till__v1__deposit_create_response__init(resp);
   resp->replayed = res.replayed != 0;
-  if (deposit_build(r, sc, res.ref_id, &resp->deposit) != TILL_OK)
+  if (deposit_info_build(r, sc, res.ref_id, &resp->deposit) != TILL_OK)
     return r->status;
   r->resp.body_case = TILL__V1__ENVELOPE__BODY_DEPOSIT_CREATE_RESP;
   r->resp.deposit_create_resp = resp;
@@ -641,7 +638,7 @@ deposit_handle_confirm(req_t *r, store_conn_t *sc)
     return req_fail(r, TILL_E_INTERNAL, "out of memory");
   till__v1__deposit_confirm_response__init(resp);
   resp->replayed = res.replayed != 0;
-  if (deposit_build(r, sc, res.ref_id, &resp->deposit) != TILL_OK)
+  if (deposit_info_build(r, sc, res.ref_id, &resp->deposit) != TILL_OK)
     return r->status;
   r->resp.body_case = TILL__V1__ENVELOPE__BODY_DEPOSIT_CONFIRM_RESP;
   r->resp.deposit_confirm_resp = resp;
@@ -666,7 +663,7 @@ deposit_handle_undeposited(req_t *r, store_conn_t *sc)
   sqlite3_bind_int64(st, 1, till_now() - (int64_t)hours * 3600);
   sqlite3_bind_int(st, 2, SHIFT_LIST_MAX);
   while (sqlite3_step(st) == SQLITE_ROW) {
-    Till__V1__ShiftSummary *s = summary_from_row(r, st);
+    Till__V1__ShiftSummary *s = shift_summary_from_row(r, st);
     if (!s)
       break;
     list[resp->n_shifts++] = s;

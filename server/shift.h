@@ -15,4 +15,21 @@ till_status_t deposit_handle_create(req_t *r, store_conn_t *sc);
 till_status_t deposit_handle_confirm(req_t *r, store_conn_t *sc);
 till_status_t deposit_handle_undeposited(req_t *r, store_conn_t *sc);
 
+/* The columns of shifts a ShiftSummary is made of, in the order
+ * shift_summary_from_row reads them: select them FROM shifts (no alias). */
+#define SHIFT_SUMMARY_COLUMNS                                                     \
+  "id, terminal_id, cashier, state, opened_at, coalesce(closed_at, 0),"          \
+  " coalesce(counted_cash, 0), coalesce(cash_variance, 0),"                      \
+  " CASE WHEN state = 1 THEN 0 ELSE coalesce(counted_cash, 0) - float_amount END," \
+  " coalesce(deposit_id, 0)"
+
+/* The ShiftSummary of the row at <st> (SHIFT_SUMMARY_COLUMNS), in r's
+ * arena; NULL when out of memory. */
+Till__V1__ShiftSummary *shift_summary_from_row(req_t *r, sqlite3_stmt *st);
+
+/* Deposit <id> with its shifts (at most 64), in r's arena. TILL_OK, or the
+ * failure recorded in r (NOT_FOUND when there is no such deposit). */
+till_status_t deposit_info_build(req_t *r, store_conn_t *sc, int64_t id,
+                                 Till__V1__DepositInfo **out /* OUT */);
+
 #endif

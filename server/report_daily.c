@@ -1,0 +1,527 @@
+/* report_daily.c -- the daily report and the day close; see report_daily.h.
+ *
+ * Every query here finds its rows by a time range over an index of
+ * migration 4 (journal_at, shifts_opened, shifts_closed, deposits_created)
+ * or by the small set of open shifts (shifts_state), never by a scan of the
+ * journal; docs/ledger.md says which query uses which. Shift times and
+ * deposit times are Unix seconds, journal times milliseconds. */
+#include "report_daily.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "audit.h"
+#include "dispatch.h"
+#include "ledger.h"
+#include "shift.h"
+#include "till_money.h"
+#include "till_util.h"
+
+#define DATE_LEN 10
+
+/* The day's takings. A line of a sale credits a revenue account with its
+ * item, quantity and unit price; a void repeats the lines with the amounts
+ * negated, on the day its reversal was posted. The payment method, cashier
+ * and terminal of a void are the sale's (ledger_decide_void copies them). */
+static const char sql_takings[] =
+  "SELECT e.item, j.method, j.cashier, j.terminal_id,"
+  " sum(CASE WHEN j.kind = 'sale' THEN e.quantity ELSE 0 END),"
+  " sum(CASE WHEN j.kind = 'sale' THEN -e.amount ELSE 0 END),"
+  " sum(CASE WHEN j.kind = 'void' THEN e.quantity ELSE 0 END),"
+  " sum(CASE WHEN j.kind = 'void' THEN e.amount ELSE 0 END)"
+  " FROM journal j JOIN entries e ON e.txn_id = j.id"
+  " JOIN accounts a ON a.code = e.account AND a.type = 'revenue'"
+  " WHERE j.at_ms >= ?1 AND j.at_ms < ?2 AND j.kind IN ('sale', 'void')"
+  " GROUP BY e.item, j.method, j.cashier, j.terminal_id"
+  " ORDER BY e.item, j.method, j.cashier, j.terminal_id LIMIT ?3";
+/* Receipts numbered that day, per series; voided = reversed by now (a void
+ * needs its shift open, and a closed day has none, so this settles). */
+static const char sql_receipts[] =
+  "SELECT j.series, min(j.receipt_no), max(j.receipt_no), count(*),"
+  " sum(EXISTS (SELECT 1 FROM journal v WHERE v.reverses = j.id))"
+  " FROM journal j WHERE j.at_ms >= ?1 AND j.at_ms < ?2 AND j.receipt_no > 0"
+  " GROUP BY j.series ORDER BY j.series LIMIT ?3";
+static const char sql_shifts_of_day[] =
+  "SELECT " SHIFT_SUMMARY_COLUMNS " FROM shifts"
+  " WHERE (opened_at >= ?1 AND opened_at < ?2) OR (closed_at >= ?1 AND closed_at < ?2)"
+  " ORDER BY id LIMIT ?3";
+static const char sql_floats[] =
+  "SELECT coalesce(sum(float_amount), 0) FROM shifts WHERE opened_at >= ?1 AND opened_at < ?2";
+static const char sql_variance[] =
+  "SELECT coalesce(sum(cash_variance), 0) FROM shifts WHERE closed_at >= ?1 AND closed_at < ?2";
+static const char sql_deposits[] =
+  "SELECT id FROM deposits WHERE created_at >= ?1 AND created_at < ?2 ORDER BY id LIMIT ?3";
+/* Closed before the day's end and not in a deposit made before it: what a
+ * report printed at midnight would have shown, whenever it is asked for. */
+static const char sql_undeposited[] =
+  "SELECT " SHIFT_SUMMARY_COLUMNS " FROM shifts"
+  " WHERE closed_at < ?2 AND state IN (2, 3)"
+  " AND (deposit_id IS NULL"
+  "      OR (SELECT d.created_at FROM deposits d WHERE d.id = shifts.deposit_id) >= ?2)"
+  " AND coalesce(counted_cash, 0) - float_amount > 0 ORDER BY id LIMIT ?3";
+static const char sql_open_shifts[] =
+  "SELECT " SHIFT_SUMMARY_COLUMNS " FROM shifts"
+  " WHERE state = 1 AND opened_at < ?2 ORDER BY id LIMIT ?3";
+static const char sql_closed[] =
+  "SELECT s.txn_id, s.head_hash, s.at_ms, s.reason, s.signature, c.closed_by, c.closed_at"
+  " FROM day_closes c JOIN chain_signatures s ON s.id = c.signature_id WHERE c.date = ?";
+static const char sql_open_count[] =
+  "SELECT count(*) FROM shifts WHERE state = 1 AND opened_at < ?";
+static const char sql_open_named[] =
+  "SELECT id, terminal_id, cashier, opened_at FROM shifts WHERE state = 1 AND opened_at < ?1"
+  " ORDER BY id LIMIT ?2";
+static const char sql_close_add[] =
+  "INSERT INTO day_closes(date, closed_by, closed_at, signature_id) VALUES (?,?,?,?)";
+
+/* The day <date> ("" = today, when allowed) into out and its bounds in Unix
+ * seconds; fails the request with INVALID_ARGUMENT naming the field. */
+static till_status_t
+day_of(req_t *r, const char *date, int empty_is_today, char out[DATE_LEN + 1], int64_t *from_s,
+       int64_t *to_s)
+{
+  if ((!date || !date[0]) && empty_is_today)
+    till_local_date(till_now(), out);
+  else if (!date || !date[0])
+    return req_fail(r, TILL_E_INVALID, "date is required (YYYY-MM-DD)");
+  else if (strlen(date) != DATE_LEN)
+    return req_fail(r, TILL_E_INVALID, "date must be YYYY-MM-DD, a day of the years 2000 to 2999");
+  else
+    memcpy(out, date, DATE_LEN + 1);
+  if (till_day_bounds(out, from_s, to_s) != 0)
+    return req_fail(r, TILL_E_INVALID, "date %s is not a day of the calendar (YYYY-MM-DD, "
+                    "years 2000 to 2999)", out);
+  return TILL_OK;
+}
+
+/* "2026-11-28 09:00:01", the server's local time. */
+static void
+local_time(int64_t unix_s, char out[20])
+{
+  time_t t = (time_t)unix_s;
+  struct tm tm;
+  if (!localtime_r(&t, &tm) || strftime(out, 20, "%Y-%m-%d %H:%M:%S", &tm) != 19)
+    snprintf(out, 20, "?");
+}
+
+static till_status_t
+step_failed(req_t *r, int step)
+{
+  if (step == SQLITE_ROW)
+    return req_fail(r, TILL_E_INTERNAL, "out of memory");
+  return req_fail(r, TILL_E_UNAVAILABLE, "database error; retry");
+}
+
+static sqlite3_stmt *
+range_stmt(store_conn_t *sc, const char *sql, int64_t from, int64_t to, int limit)
+{
+  sqlite3_stmt *st = store_stmt(sc, sql);
+  if (!st)
+    return NULL;
+  sqlite3_bind_int64(st, 1, from);
+  sqlite3_bind_int64(st, 2, to);
+  if (limit)
+    sqlite3_bind_int(st, 3, limit);
+  return st;
+}
+
+static till_status_t
+too_many(req_t *r, const char *what)
+{
+  return req_fail(r, TILL_E_EXHAUSTED, "the day has more than %d %s; the report would be "
+                  "incomplete", REPORT_DAILY_LIST_MAX, what);
+}
+
+static till_status_t
+sum_one(req_t *r, store_conn_t *sc, const char *sql, int64_t from, int64_t to, int64_t *out)
+{
+  sqlite3_stmt *st = range_stmt(sc, sql, from, to, 0);
+  if (!st)
+    return req_fail(r, TILL_E_INTERNAL, "internal error");
+  int step = sqlite3_step(st);
+  if (step == SQLITE_ROW)
+    *out = sqlite3_column_int64(st, 0);
+  sqlite3_reset(st);
+  return step == SQLITE_ROW ? TILL_OK : req_fail(r, TILL_E_UNAVAILABLE, "database error; retry");
+}
+
+/* Shift summaries selected by <sql> over (from, to); *sum gets the sum of
+ * their depositable amounts when not NULL. */
+static till_status_t
+collect_shifts(req_t *r, store_conn_t *sc, const char *sql, int64_t from, int64_t to,
+               Till__V1__ShiftSummary ***list, size_t *n, int64_t *sum, const char *what)
+{
+  sqlite3_stmt *st = range_stmt(sc, sql, from, to, REPORT_DAILY_LIST_MAX + 1);
+  *list = req_alloc(r, REPORT_DAILY_LIST_MAX * sizeof **list);
+  if (!st || !*list)
+    return req_fail(r, TILL_E_INTERNAL, "internal error");
+  int step;
+  /* bounded: LIMIT MAX + 1 rows */
+  while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+    if (*n == REPORT_DAILY_LIST_MAX) {
+      sqlite3_reset(st);
+      return too_many(r, what);
+    }
+    Till__V1__ShiftSummary *s = shift_summary_from_row(r, st);
+    if (!s)
+      break;
+    if (sum && till_money_add(*sum, s->depositable, sum) != 0) {
+      sqlite3_reset(st);
+      return req_fail(r, TILL_E_INTERNAL, "%s: amount out of range", what);
+    }
+    (*list)[(*n)++] = s;
+  }
+  sqlite3_reset(st);
+  return step == SQLITE_DONE ? TILL_OK : step_failed(r, step);
+}
+
+static Till__V1__MethodAmount *
+method_slot(req_t *r, Till__V1__DailyReportResponse *resp, int m)
+{
+  for (size_t i = 0; i < resp->n_methods; i++)
+    if ((int)resp->methods[i]->method == m)
+      return resp->methods[i];
+  if (resp->n_methods == METHOD_MAX)
+    return NULL;
+  Till__V1__MethodAmount *a = req_alloc(r, sizeof *a);
+  if (!a)
+    return NULL;
+  till__v1__method_amount__init(a);
+  a->method = (Till__V1__PaymentMethod)m;
+  /* keep the list in the enum's order: cash, card, wechat, ... */
+  size_t at = resp->n_methods;
+  while (at > 0 && (int)resp->methods[at - 1]->method > m) {
+    resp->methods[at] = resp->methods[at - 1];
+    at--;
+  }
+  resp->methods[at] = a;
+  resp->n_methods++;
+  return a;
+}
+
+static till_status_t
+load_takings(req_t *r, store_conn_t *sc, Till__V1__DailyReportResponse *resp)
+{
+  sqlite3_stmt *st = range_stmt(sc, sql_takings, resp->from_ms, resp->to_ms,
+                                REPORT_DAILY_LIST_MAX + 1);
+  resp->takings = req_alloc(r, REPORT_DAILY_LIST_MAX * sizeof *resp->takings);
+  resp->methods = req_alloc(r, METHOD_MAX * sizeof *resp->methods);
+  if (!st || !resp->takings || !resp->methods)
+    return req_fail(r, TILL_E_INTERNAL, "internal error");
+  int step;
+  while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+    if (resp->n_takings == REPORT_DAILY_LIST_MAX) {
+      sqlite3_reset(st);
+      return too_many(r, "takings rows (item, method, cashier, terminal)");
+    }
+    Till__V1__TakingsRow *t = req_alloc(r, sizeof *t);
+    if (!t)
+      break;
+    till__v1__takings_row__init(t);
+    t->item = req_strdup(r, (const char *)sqlite3_column_text(st, 0));
+    t->method = req_strdup(r, (const char *)sqlite3_column_text(st, 1));
+    t->cashier = req_strdup(r, (const char *)sqlite3_column_text(st, 2));
+    t->terminal_id = req_strdup(r, (const char *)sqlite3_column_text(st, 3));
+    t->quantity = sqlite3_column_int64(st, 4);
+    t->amount = sqlite3_column_int64(st, 5);
+    t->void_quantity = sqlite3_column_int64(st, 6);
+    t->void_amount = sqlite3_column_int64(st, 7);
+    if (!t->item || !t->method || !t->cashier || !t->terminal_id)
+      break;
+    int m = ledger_method_from_name(t->method);
+    Till__V1__MethodAmount *a = m ? method_slot(r, resp, m) : NULL;
+    int64_t net;
+    if (!a || till_money_sub(t->amount, t->void_amount, &net) != 0 ||
+        till_money_add(a->amount, net, &a->amount) != 0 ||
+        till_money_add(resp->sales_amount, t->amount, &resp->sales_amount) != 0 ||
+        till_money_add(resp->void_amount, t->void_amount, &resp->void_amount) != 0) {
+      sqlite3_reset(st);
+      return req_fail(r, TILL_E_INTERNAL, "takings of %s by %s: method or amount out of range",
+                      t->item, t->method);
+    }
+    resp->takings[resp->n_takings++] = t;
+  }
+  sqlite3_reset(st);
+  if (step != SQLITE_DONE)
+    return step_failed(r, step);
+  if (till_money_sub(resp->sales_amount, resp->void_amount, &resp->net_amount) != 0)
+    return req_fail(r, TILL_E_INTERNAL, "net takings out of range");
+  return TILL_OK;
+}
+
+static till_status_t
+load_receipts(req_t *r, store_conn_t *sc, Till__V1__DailyReportResponse *resp)
+{
+  sqlite3_stmt *st = range_stmt(sc, sql_receipts, resp->from_ms, resp->to_ms,
+                                REPORT_DAILY_LIST_MAX + 1);
+  resp->receipts = req_alloc(r, REPORT_DAILY_LIST_MAX * sizeof *resp->receipts);
+  if (!st || !resp->receipts)
+    return req_fail(r, TILL_E_INTERNAL, "internal error");
+  int step;
+  while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+    if (resp->n_receipts == REPORT_DAILY_LIST_MAX) {
+      sqlite3_reset(st);
+      return too_many(r, "receipt series");
+    }
+    Till__V1__SeriesDay *d = req_alloc(r, sizeof *d);
+    if (!d)
+      break;
+    till__v1__series_day__init(d);
+    if (!(d->series = req_strdup(r, (const char *)sqlite3_column_text(st, 0))))
+      break;
+    d->first_no = sqlite3_column_int64(st, 1);
+    d->last_no = sqlite3_column_int64(st, 2);
+    d->issued = sqlite3_column_int64(st, 3);
+    d->voided = sqlite3_column_int64(st, 4);
+    resp->receipts_issued += d->issued;
+    resp->receipts_voided += d->voided;
+    resp->receipts[resp->n_receipts++] = d;
+  }
+  sqlite3_reset(st);
+  return step == SQLITE_DONE ? TILL_OK : step_failed(r, step);
+}
+
+static till_status_t
+load_deposits(req_t *r, store_conn_t *sc, Till__V1__DailyReportResponse *resp, int64_t from_s,
+              int64_t to_s)
+{
+  int64_t *ids = req_alloc(r, REPORT_DAILY_LIST_MAX * sizeof *ids);
+  size_t n = 0;
+  sqlite3_stmt *st = range_stmt(sc, sql_deposits, from_s, to_s, REPORT_DAILY_LIST_MAX + 1);
+  if (!st || !ids)
+    return req_fail(r, TILL_E_INTERNAL, "internal error");
+  int step;
+  while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+    if (n == REPORT_DAILY_LIST_MAX) {
+      sqlite3_reset(st);
+      return too_many(r, "deposits");
+    }
+    ids[n++] = sqlite3_column_int64(st, 0);
+  }
+  sqlite3_reset(st);
+  if (step != SQLITE_DONE)
+    return step_failed(r, step);
+  resp->deposits = req_alloc(r, (n ? n : 1) * sizeof *resp->deposits);
+  if (!resp->deposits)
+    return req_fail(r, TILL_E_INTERNAL, "out of memory");
+  for (size_t i = 0; i < n; i++) {
+    Till__V1__DepositInfo *d;
+    if (deposit_info_build(r, sc, ids[i], &d) != TILL_OK)
+      return r->status;
+    if (till_money_add(resp->deposited, d->amount, &resp->deposited) != 0)
+      return req_fail(r, TILL_E_INTERNAL, "deposits out of range");
+    resp->deposits[resp->n_deposits++] = d;
+  }
+  return TILL_OK;
+}
+
+/* The close of <date>, if any: 1 and the fields set, 0 if the day is open,
+ * or -1 with the failure recorded in r. */
+static int
+load_close(req_t *r, store_conn_t *sc, const char *date, Till__V1__ChainSignature **sig,
+           char **closed_by, int64_t *closed_at)
+{
+  sqlite3_stmt *st = store_stmt(sc, sql_closed);
+  if (!st) {
+    req_fail(r, TILL_E_INTERNAL, "internal error");
+    return -1;
+  }
+  sqlite3_bind_text(st, 1, date, -1, SQLITE_STATIC);
+  int step = sqlite3_step(st);
+  if (step == SQLITE_ROW) {
+    *sig = audit_signature_from_row(r, st);
+    *closed_by = req_strdup(r, (const char *)sqlite3_column_text(st, 5));
+    *closed_at = sqlite3_column_int64(st, 6);
+  }
+  sqlite3_reset(st);
+  if (step == SQLITE_DONE)
+    return 0;
+  if (step != SQLITE_ROW) {
+    req_fail(r, TILL_E_UNAVAILABLE, "database error; retry");
+    return -1;
+  }
+  if (!*sig || !*closed_by) {
+    req_fail(r, TILL_E_INTERNAL, "out of memory");
+    return -1;
+  }
+  return 1;
+}
+
+till_status_t
+report_daily_handle(req_t *r, store_conn_t *sc)
+{
+  const Till__V1__DailyReportRequest *in = r->env->daily_report_req;
+  char date[DATE_LEN + 1];
+  int64_t from_s, to_s;
+  if (day_of(r, in->date, 1, date, &from_s, &to_s) != TILL_OK)
+    return r->status;
+  Till__V1__DailyReportResponse *resp = req_alloc(r, sizeof *resp);
+  if (!resp)
+    return req_fail(r, TILL_E_INTERNAL, "out of memory");
+  till__v1__daily_report_response__init(resp);
+  if (!(resp->date = req_strdup(r, date)))
+    return req_fail(r, TILL_E_INTERNAL, "out of memory");
+  resp->from_ms = from_s * 1000;
+  resp->to_ms = to_s * 1000;
+  /* every figure comes from the reader's one snapshot (worker.c's BEGIN) */
+  if (load_takings(r, sc, resp) != TILL_OK || load_receipts(r, sc, resp) != TILL_OK ||
+      collect_shifts(r, sc, sql_shifts_of_day, from_s, to_s, &resp->shifts, &resp->n_shifts,
+                     NULL, "shifts") != TILL_OK ||
+      sum_one(r, sc, sql_floats, from_s, to_s, &resp->floats) != TILL_OK ||
+      sum_one(r, sc, sql_variance, from_s, to_s, &resp->variance) != TILL_OK ||
+      load_deposits(r, sc, resp, from_s, to_s) != TILL_OK ||
+      collect_shifts(r, sc, sql_undeposited, from_s, to_s, &resp->undeposited,
+                     &resp->n_undeposited, &resp->undeposited_amount,
+                     "shifts with cash not deposited") != TILL_OK ||
+      collect_shifts(r, sc, sql_open_shifts, from_s, to_s, &resp->open_shifts,
+                     &resp->n_open_shifts, NULL, "open shifts") != TILL_OK)
+    return r->status;
+  /* not closed: closed_by stays the empty string, the signature absent */
+  int closed = load_close(r, sc, date, &resp->close_signature, &resp->closed_by,
+                          &resp->closed_at);
+  if (closed < 0)
+    return r->status;
+  resp->closed = closed == 1;
+  r->resp.body_case = TILL__V1__ENVELOPE__BODY_DAILY_REPORT_RESP;
+  r->resp.daily_report_resp = resp;
+  return TILL_OK;
+}
+
+/* ---- closing a day --------------------------------------------------------- */
+
+/* If <date> is closed, answer its close as recorded: 1. 0 when the day is
+ * open (nothing answered), -1 with the failure recorded in r. */
+static int
+answer_close(req_t *r, store_conn_t *sc, const char *date, int replayed)
+{
+  Till__V1__DayCloseResponse *resp = req_alloc(r, sizeof *resp);
+  if (!resp) {
+    req_fail(r, TILL_E_INTERNAL, "out of memory");
+    return -1;
+  }
+  till__v1__day_close_response__init(resp);
+  int found = load_close(r, sc, date, &resp->signature, &resp->closed_by, &resp->closed_at);
+  if (found != 1)
+    return found;
+  if (!(resp->date = req_strdup(r, date))) {
+    req_fail(r, TILL_E_INTERNAL, "out of memory");
+    return -1;
+  }
+  resp->replayed = replayed;
+  r->resp.body_case = TILL__V1__ENVELOPE__BODY_DAY_CLOSE_RESP;
+  r->resp.day_close_resp = resp;
+  return 1;
+}
+
+/* FAILED_PRECONDITION naming the shifts opened before <to_s> that are still
+ * open (at most REPORT_DAILY_OPEN_NAMED, then "and N more"); TILL_OK when
+ * there are none. */
+static till_status_t
+refuse_open_shifts(req_t *r, store_conn_t *sc, const char *date, int64_t to_s)
+{
+  sqlite3_stmt *st = store_stmt(sc, sql_open_count);
+  if (!st)
+    return req_fail(r, TILL_E_INTERNAL, "internal error");
+  sqlite3_bind_int64(st, 1, to_s);
+  int step = sqlite3_step(st);
+  int64_t open = step == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+  sqlite3_reset(st);
+  if (step != SQLITE_ROW)
+    return req_fail(r, TILL_E_UNAVAILABLE, "database error; retry");
+  if (open == 0)
+    return TILL_OK;
+  char msg[sizeof r->errmsg];
+  size_t len = 0;
+  int n = snprintf(msg, sizeof msg, "day %s cannot be closed: %lld %s still open:", date,
+                   (long long)open, open == 1 ? "shift is" : "shifts are");
+  len = n > 0 && (size_t)n < sizeof msg ? (size_t)n : sizeof msg - 1;
+  if (!(st = store_stmt(sc, sql_open_named)))
+    return req_fail(r, TILL_E_INTERNAL, "internal error");
+  sqlite3_bind_int64(st, 1, to_s);
+  sqlite3_bind_int(st, 2, REPORT_DAILY_OPEN_NAMED);
+  int64_t named = 0;
+  /* bounded: LIMIT REPORT_DAILY_OPEN_NAMED */
+  while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+    char when[20];
+    local_time(sqlite3_column_int64(st, 3), when);
+    n = snprintf(msg + len, sizeof msg - len, "%s shift %lld on %s by %s opened %s",
+                 named ? ";" : "", (long long)sqlite3_column_int64(st, 0),
+                 (const char *)sqlite3_column_text(st, 1), (const char *)sqlite3_column_text(st, 2),
+                 when);
+    len = n > 0 && (size_t)n < sizeof msg - len ? len + (size_t)n : sizeof msg - 1;
+    named++;
+  }
+  sqlite3_reset(st);
+  if (step != SQLITE_DONE)
+    return req_fail(r, TILL_E_UNAVAILABLE, "database error; retry");
+  if (open > named)
+    snprintf(msg + len, sizeof msg - len, "; and %lld more", (long long)(open - named));
+  return req_fail(r, TILL_E_PRECONDITION, "%s", msg);
+}
+
+/* The checks both phases make. TILL_OK with *closed set when the day is
+ * already closed (answered as a replay). */
+static till_status_t
+close_checks(req_t *r, store_conn_t *sc, char date[DATE_LEN + 1], int64_t *to_s, int *closed)
+{
+  const Till__V1__DayCloseRequest *in = r->env->day_close_req;
+  int64_t from_s;
+  *closed = 0;
+  if (day_of(r, in->date, 0, date, &from_s, to_s) != TILL_OK)
+    return r->status;
+  if (from_s > till_now())
+    return req_fail(r, TILL_E_INVALID, "date %s is in the future; a day is closed on or after "
+                    "it", date);
+  int found = answer_close(r, sc, date, 1);
+  if (found < 0)
+    return r->status;
+  if (found == 1) {
+    *closed = 1;
+    return TILL_OK;
+  }
+  return refuse_open_shifts(r, sc, date, *to_s);
+}
+
+till_status_t
+report_day_close_check(req_t *r, store_conn_t *sc)
+{
+  char date[DATE_LEN + 1];
+  int64_t to_s;
+  int closed;
+  if (close_checks(r, sc, date, &to_s, &closed) != TILL_OK)
+    return r->status;
+  if (closed)
+    r->skip_write = 1; /* answered: the first close, replayed */
+  return TILL_OK;
+}
+
+till_status_t
+report_day_close_commit(req_t *r, store_conn_t *sc)
+{
+  char date[DATE_LEN + 1], reason[32];
+  int64_t to_s, sig_id;
+  int closed;
+  /* again, on the writer: a shift may have opened, or another supervisor
+   * closed the day, since the reader looked */
+  if (close_checks(r, sc, date, &to_s, &closed) != TILL_OK || closed)
+    return r->status;
+  snprintf(reason, sizeof reason, "day_close:%s", date);
+  if (ledger_sign_head(dispatch_ledger(), sc, reason, &sig_id) != TILL_OK)
+    return req_fail(r, TILL_E_UNAVAILABLE, "could not sign the chain head; retry");
+  sqlite3_stmt *st = store_stmt(sc, sql_close_add);
+  if (!st)
+    return req_fail(r, TILL_E_INTERNAL, "internal error");
+  sqlite3_bind_text(st, 1, date, -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 2, r->actor.user, -1, SQLITE_STATIC);
+  sqlite3_bind_int64(st, 3, till_now());
+  sqlite3_bind_int64(st, 4, sig_id);
+  int step = sqlite3_step(st);
+  sqlite3_reset(st);
+  if (step != SQLITE_DONE)
+    return req_fail(r, TILL_E_UNAVAILABLE, "cannot record the close: %s; retry",
+                    sqlite3_errmsg(sc->db));
+  if (answer_close(r, sc, date, 0) != 1)
+    return r->status == TILL_OK ? req_fail(r, TILL_E_INTERNAL, "the close was not recorded")
+                                : r->status;
+  return TILL_OK;
+}
