@@ -6,8 +6,9 @@
 # users, a series and a price table; two cashiers on two terminals open
 # shifts with a counted float, sell, reprint and void; they close blind (one
 # is 10.00 short) and the Z-reports print; a supervisor signs the shifts off
-# and deposits the cash; an auditor verifies the whole chain and proves the
-# receipt series has no gap.
+# and deposits the cash, closes the day (日清), sets monthly targets and reads
+# the month (月结); an auditor verifies the whole chain, proves the receipt
+# series has no gap, queries the ledger, and exports it to verify offline.
 #
 # Everything lives in run/ (never committed). tilld keeps running afterwards;
 # stop it with: kill $(cat run/tilld.pid)
@@ -126,11 +127,23 @@ till bob deposit create --shifts "$ids" --slip BANK-0001 --amount "$((total / 10
 till bob deposit confirm 1
 till bob audit checkpoint
 
+# ---- 日清 and 月结: the supervisor closes the day and looks at the month --------
+till bob report daily
+till bob day close --date "$(date +%F)"
+till bob target set --cashier alice --month "$(date +%Y-%m)" --amount 120.00
+till bob target set --cashier dave --month "$(date +%Y-%m)" --amount 230.00
+till bob report monthly
+
 # ---- the auditor trusts nothing ---------------------------------------------
 TILL_PASSWORD=carol-pw till carol login carol
 "$TILL" --config "$run/carol.conf" audit pubkey >"$run/server.pub"
 till carol audit verify --pubkey "$run/server.pub"
 till carol audit receipts --series "${number%-*}"
+till carol audit ledger --cashier dave
+till carol audit ledger --kind void --csv
+say "till audit export > run/ledger.tex (carol)"
+"$TILL" --config "$run/carol.conf" audit export >"$run/ledger.tex"
+till carol audit verify --file "$run/ledger.tex" --pubkey "$run/server.pub"
 
 echo
 echo "demo: tilld is running on 127.0.0.1:$port (pid $(cat "$run/tilld.pid"), log $run/tilld.log)."
