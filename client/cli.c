@@ -89,6 +89,27 @@ cli_usage_error(const char *fmt, ...)
   return EXIT_USAGE;
 }
 
+/* The command options that take no value. */
+static const char *const flags[] = {"--csv", "--allow-unsigned"};
+
+static int
+is_flag(const char *w)
+{
+  for (size_t i = 0; i < sizeof flags / sizeof flags[0]; i++)
+    if (strcmp(w, flags[i]) == 0)
+      return 1;
+  return 0;
+}
+
+int
+cli_flag(cli_t *cli, const char *name)
+{
+  for (int i = 0; i < cli->argc; i++)
+    if (strcmp(cli->argv[i], name) == 0)
+      return 1;
+  return 0;
+}
+
 const char *
 cli_opt(cli_t *cli, const char *name)
 {
@@ -104,7 +125,8 @@ cli_arg(cli_t *cli, int n)
   int k = 0;
   for (int i = 0; i < cli->argc; i++) {
     if (strncmp(cli->argv[i], "--", 2) == 0) {
-      i++; /* skip the option's value */
+      if (!is_flag(cli->argv[i]))
+        i++; /* skip the option's value */
       continue;
     }
     if (k++ == n)

@@ -45,7 +45,10 @@ int cli_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* Option lookup in the command's words: "--name VALUE". NULL if absent. */
 const char *cli_opt(cli_t *cli, const char *name);
-/* The n-th positional word (options and their values skipped). */
+/* 1 if the flag <name> (one of the options without a value: --csv,
+ * --allow-unsigned) was given. */
+int cli_flag(cli_t *cli, const char *name);
+/* The n-th positional word (options and their values, and flags, skipped). */
 const char *cli_arg(cli_t *cli, int n);
 
 /* Read a secret from environment variable <env>, else a line of stdin

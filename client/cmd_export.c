@@ -245,9 +245,9 @@ report_file(cli_t *cli, const export_check_t *c)
       printf("signatures: %lld valid; last signed head at transaction %lld (%lld after it not "
              "yet signed)\n",
              (long long)s.n_signatures, (long long)s.last_signed_id, (long long)unsigned_after);
-    else if (s.n_txns)
-      printf("WARNING: no signed head in the file vouches for these %lld transactions\n",
-             (long long)s.n_txns);
+    if (unsigned_after)
+      printf("WARNING: %lld transactions after the last signed head are accepted unproven "
+             "(--allow-unsigned)\n", (long long)unsigned_after);
   }
   for (size_t i = 0; i < s.n_series; i++) {
     const char *name;
@@ -284,7 +284,7 @@ audit_verify_file(cli_t *cli, const char *path)
     fprintf(stderr, "till: note: checking signatures against the key in the file; "
                     "pin it with --pubkey FILE (from 'till audit pubkey')\n");
   export_check_t c;
-  int rc = export_verify(f, pin ? pinned : NULL, &c);
+  int rc = export_verify(f, pin ? pinned : NULL, cli_flag(cli, "--allow-unsigned"), &c);
   fclose(f);
   if (rc == 0)
     report_file(cli, &c);

@@ -178,7 +178,7 @@ take_header(export_check_t *c, const Till__V1__ExportRecord *rec, const uint8_t 
 }
 
 int
-export_verify(FILE *f, const uint8_t *pinned, export_check_t *c)
+export_verify(FILE *f, const uint8_t *pinned, int allow_unsigned, export_check_t *c)
 {
   memset(c, 0, sizeof *c);
   Till__V1__ExportRecord *rec = NULL;
@@ -220,8 +220,21 @@ export_verify(FILE *f, const uint8_t *pinned, export_check_t *c)
              "holds %lld", (long long)c->first_id, (long long)c->last_id, (long long)w.txns);
     return 1;
   }
-  if (verifier_finish(c->v) == 0)
-    return 0;
+  if (verifier_finish(c->v) != 0)
+    goto failed;
+  /* everything after the last signed head could have been rewritten with
+   * its hashes, or cut off together with the signed heads after it */
+  verify_summary_t vs;
+  verifier_summary(c->v, &vs);
+  if (vs.n_txns && vs.last_signed_id < c->last_id && !allow_unsigned) {
+    c->bad_txn = vs.last_signed_id < c->first_id ? c->first_id : vs.last_signed_id + 1;
+    snprintf(c->error, sizeof c->error, "transactions %lld..%lld are not covered by a signed "
+             "head, so nothing proves them unaltered; export again after a supervisor's "
+             "'till audit checkpoint', or accept them unproven with --allow-unsigned",
+             (long long)c->bad_txn, (long long)c->last_id);
+    return 1;
+  }
+  return 0;
 failed:;
   /* the verifier's own finding, if it has one, names the transaction */
   verify_summary_t s;

@@ -44,9 +44,11 @@ typedef struct {
 /* Read and verify a whole export from <f> (docs/ledger.md, "The export
  * file"): the header, then every record through one verifier in range mode,
  * then the file's structure (order of records, the end record's counts,
- * nothing after it, the run complete). <pinned>: NULL, or the 32-byte key
+ * nothing after it, the run complete), and that a signed head covers the
+ * run's last transaction -- unless <allow_unsigned>, which accepts an
+ * unsigned tail (the caller says so). <pinned>: NULL, or the 32-byte key
  * the header must carry. 0 if it verifies, 1 if not (error, bad_txn and
  * records say where); c->v is set in either case once the header was read. */
-int export_verify(FILE *f, const uint8_t *pinned, export_check_t *c);
+int export_verify(FILE *f, const uint8_t *pinned, int allow_unsigned, export_check_t *c);
 
 #endif

@@ -144,14 +144,12 @@ grow(verifier_t *v)
   return 0;
 }
 
-/* A reversal of a transaction before the run: remembered, and refused if
- * the run reverses it twice. 0, or -1 if it was reversed already. */
+/* A reversal of a transaction before the run: remembered, to be checked
+ * for a second reversal of it in verifier_finish (sorted there: a hostile
+ * file must not buy quadratic time). 0, or -1 when out of memory. */
 static int
 note_early_reversal(verifier_t *v, int64_t id)
 {
-  for (size_t i = 0; i < v->n_early; i++)
-    if (v->early[i] == id)
-      return -1;
   if (v->n_early == v->cap_early) {
     size_t cap = v->cap_early ? 2 * v->cap_early : 64;
     int64_t *e = realloc(v->early, cap * sizeof *e);
@@ -162,6 +160,13 @@ note_early_reversal(verifier_t *v, int64_t id)
   }
   v->early[v->n_early++] = id;
   return 0;
+}
+
+static int
+cmp_i64(const void *a, const void *b)
+{
+  int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+  return (x > y) - (x < y);
 }
 
 /* The whole chain: the number lies within its series' counter, once. */
@@ -250,8 +255,7 @@ verifier_add_txn(verifier_t *v, const till_txn_t *t, const uint8_t stored[TILL_H
                     (long long)t->id, (long long)t->reverses);
       v->reversed[t->reverses - v->base] = 1;
     } else if (note_early_reversal(v, t->reverses) != 0) {
-      return fail(v, t->id, "transaction %lld reverses %lld, which was already reversed",
-                  (long long)t->id, (long long)t->reverses);
+      return fail(v, t->id, "out of memory");
     }
   }
   if (t->series && t->series[0]) {
@@ -307,6 +311,13 @@ verifier_finish(verifier_t *v)
 {
   if (!v->sum.ok)
     return -1;
+  if (v->n_early > 1) {
+    qsort(v->early, v->n_early, sizeof *v->early, cmp_i64);
+    for (size_t i = 1; i < v->n_early; i++)
+      if (v->early[i] == v->early[i - 1])
+        return fail(v, 0, "transaction %lld, before the run, is reversed twice within it",
+                    (long long)v->early[i]);
+  }
   for (size_t i = 0; i < v->n_series && !v->range; i++) {
     series_t *s = &v->series[i];
     for (int64_t n = 1; n <= s->last_no; n++)

@@ -312,7 +312,7 @@ audit_handle_txn(req_t *r, store_conn_t *sc)
 }
 
 /* One id from a single-row query with an int64 bound, or <none> when it
- * returns no row. 0, or -1 on a database error. */
+ * returns no row or NULL. 0, or -1 on a database error. */
 static int
 id_query(store_conn_t *sc, const char *sql, int64_t bound, int64_t none, int64_t *out)
 {
@@ -321,7 +321,8 @@ id_query(store_conn_t *sc, const char *sql, int64_t bound, int64_t none, int64_t
     return -1;
   sqlite3_bind_int64(st, 1, bound);
   int step = sqlite3_step(st);
-  *out = step == SQLITE_ROW ? sqlite3_column_int64(st, 0) : none;
+  *out = step == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL
+           ? sqlite3_column_int64(st, 0) : none;
   sqlite3_reset(st);
   return step == SQLITE_ROW || step == SQLITE_DONE ? 0 : -1;
 }
@@ -329,11 +330,15 @@ id_query(store_conn_t *sc, const char *sql, int64_t bound, int64_t none, int64_t
 till_status_t
 audit_handle_range(req_t *r, store_conn_t *sc)
 {
-  /* both walk journal_at(at_ms) from one end: O(log n), whatever the range */
+  /* Exact even if the clock was ever set back (a later id with an earlier
+   * at_ms): the smallest id at or after from_ms, over journal_at from that
+   * time on, and the largest id before to_ms, walking the ids down from the
+   * head. Each costs the rows posted since its bound, so a recent range is
+   * cheap. */
   static const char sql_first[] =
-    "SELECT id FROM journal WHERE at_ms >= ? ORDER BY at_ms, id LIMIT 1";
+    "SELECT min(id) FROM journal INDEXED BY journal_at WHERE at_ms >= ?";
   static const char sql_last[] =
-    "SELECT id FROM journal WHERE at_ms < ? ORDER BY at_ms DESC, id DESC LIMIT 1";
+    "SELECT id FROM journal NOT INDEXED WHERE at_ms < ? ORDER BY id DESC LIMIT 1";
   static const char sql_head[] = "SELECT coalesce(max(id), 0) FROM journal WHERE id > ?";
   static const char sql_hash[] = "SELECT hash FROM journal WHERE id = ?";
   const Till__V1__AuditRangeRequest *in = r->env->audit_range_req;

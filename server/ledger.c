@@ -763,6 +763,13 @@ ledger_decide_void(ledger_t *lg, store_conn_t *sc, const void_decision_t *d, pos
     snprintf(err, errlen, "you requested this void; another supervisor must decide it");
     return TILL_E_DENIED;
   }
+  /* the drawer was counted at close and the day may be closed and signed:
+   * a void approved after that would change figures already settled */
+  if (d->approve && !shift_of_txn_is_open(sc, txn_id)) {
+    snprintf(err, errlen, "the shift of this sale is closed: its drawer was counted, so the "
+             "void can only be rejected");
+    return TILL_E_PRECONDITION;
+  }
   int64_t reversal = 0;
   if (d->approve) {
     till_txn_t orig, t;

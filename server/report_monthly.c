@@ -216,9 +216,14 @@ add_items(req_t *r, store_conn_t *sc, Till__V1__MonthlyReportResponse *resp)
   sqlite3_stmt *st = range_stmt(sc, sql_items, resp->from_ms, resp->to_ms);
   if (!st)
     return req_fail(r, TILL_E_INTERNAL, "internal error");
-  sqlite3_bind_int(st, 3, MONTHLY_ITEMS_MAX);
+  sqlite3_bind_int(st, 3, MONTHLY_ITEMS_MAX + 1);
   int step;
   while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+    if (resp->n_items == MONTHLY_ITEMS_MAX) {
+      sqlite3_reset(st);
+      return req_fail(r, TILL_E_EXHAUSTED, "the month has more than %d fee items; the report "
+                      "would be incomplete", MONTHLY_ITEMS_MAX);
+    }
     Till__V1__MonthItem *it = req_alloc(r, sizeof *it);
     if (!it)
       break;
@@ -245,9 +250,14 @@ add_waivers(req_t *r, store_conn_t *sc, Till__V1__MonthlyReportResponse *resp)
   sqlite3_stmt *st = range_stmt(sc, sql_waivers, resp->from_ms, resp->to_ms);
   if (!st)
     return req_fail(r, TILL_E_INTERNAL, "internal error");
-  sqlite3_bind_int(st, 3, WAIVERS_MAX);
+  sqlite3_bind_int(st, 3, WAIVERS_MAX + 1);
   int step;
   while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+    if (resp->n_waivers == WAIVERS_MAX) {
+      sqlite3_reset(st);
+      return req_fail(r, TILL_E_EXHAUSTED, "the month has more than %d waiver accounts; the "
+                      "report would be incomplete", WAIVERS_MAX);
+    }
     Till__V1__WaiverTotal *w = req_alloc(r, sizeof *w);
     if (!w)
       break;

@@ -25,12 +25,14 @@ step "a day: sales by cash and WeChat, a void, a signed head, then two sales mor
 for q in 1 2 3; do
   expect_rc 0 till_user T-LANE-01 carol sale "PARK1H:$q" --method cash
 done
-step "before any head is signed, an export verifies but says nothing vouches for it"
+step "before any head is signed, an export does not verify: nothing vouches for it"
 expect_rc_contains 0 "exported transactions 1..3 (3) and 0 signed heads" \
   till_user T-LANE-02 audrey audit export
 cp -- "$T/last.out" "$T/unsigned.tex"
-expect_rc_contains 0 "WARNING: no signed head in the file vouches for these 3 transactions" \
+expect_rc_contains 1 "VERIFICATION FAILED at transaction 1 (record 5): transactions 1..3 are not covered by a signed head" \
   "$TILL" audit verify --file "$T/unsigned.tex"
+expect_rc_contains 0 "WARNING: 3 transactions after the last signed head are accepted unproven (--allow-unsigned)" \
+  "$TILL" audit verify --file "$T/unsigned.tex" --allow-unsigned
 expect_rc 0 till_user T-LANE-01 carol --json sale HEAT:1 --method wechat
 S=$(json_field series)
 expect_rc 0 till_user T-LANE-01 carol sale HEAT:1 --method wechat --memo 'flat 3-502, "north"'
@@ -45,8 +47,22 @@ last_no=$(sql "SELECT last_no FROM series_counters WHERE series = '$S'")
 assert_eq 7 "$last_no" "receipts issued"
 assert_eq $((signed + 2)) "$head" "the two sales after the signed head"
 
-step "the export verifies offline, with the key pinned, with the server stopped"
+step "an unsigned tail fails, unless accepted as unproven"
 expect_rc_contains 0 "exported transactions 1..$head ($head) and 1 signed heads" \
+  till_user T-LANE-02 audrey audit export
+cp -- "$T/last.out" "$T/tail.tex"
+expect_rc_contains 1 "transactions $((signed + 1))..$head are not covered by a signed head" \
+  "$TILL" audit verify --file "$T/tail.tex"
+expect_rc_contains 0 "signatures: 1 valid; last signed head at transaction $signed (2 after it not yet signed)" \
+  "$TILL" audit verify --allow-unsigned --file "$T/tail.tex"
+assert_last_contains "WARNING: 2 transactions after the last signed head are accepted unproven"
+expect_rc 0 "$TILL" --json audit verify --file "$T/tail.tex" --allow-unsigned
+assert_last_contains "\"signatures\":1,\"last_signed_id\":$signed,\"unsigned\":2,"
+
+step "after a checkpoint the export verifies offline, with the key pinned, with the server stopped"
+expect_rc 0 till_user ADMIN-01 sam --json audit checkpoint
+assert_eq "$head" "$(json_field txn_id)" "the checkpoint's head"
+expect_rc_contains 0 "exported transactions 1..$head ($head) and 2 signed heads" \
   till_user T-LANE-02 audrey audit export
 cp -- "$T/last.out" "$T/all.tex"
 expect_rc 0 till_user T-LANE-02 audrey audit pubkey
@@ -55,11 +71,12 @@ stop_tilld || fail "tilld exited with $TILLD_RC on SIGTERM"
 verify_file() { (cd "$T" && HOME=$T/nowhere "$TILL" audit verify "$@"); }
 expect_rc_contains 0 "export verified: transactions 1..$head ($head)" \
   verify_file --file "$T/all.tex" --pubkey "$T/server.pem"
-assert_last_contains "signatures: 1 valid; last signed head at transaction $signed (2 after it not yet signed)"
+assert_last_contains "signatures: 2 valid; last signed head at transaction $head (0 after it not yet signed)"
 assert_last_contains "series $S: $S-00000001..$S-00000007 without a gap (7 receipts)"
+assert_last_lacks "WARNING"
 expect_rc 0 verify_file --json --file "$T/all.tex"
 assert_last_contains "{\"ok\":true,\"first_id\":1,\"last_id\":$head,\"transactions\":$head,"
-assert_last_contains "\"signatures\":1,\"last_signed_id\":$signed,\"unsigned\":2,"
+assert_last_contains "\"signatures\":2,\"last_signed_id\":$head,\"unsigned\":0,"
 openssl genpkey -algorithm ed25519 2>/dev/null | openssl pkey -pubout >"$T/other.pem" 2>/dev/null ||
   fail "cannot make a second Ed25519 key"
 expect_rc_contains 1 "not the pinned key" verify_file --file "$T/all.tex" --pubkey "$T/other.pem"
@@ -85,8 +102,8 @@ rec_field() { records "$T/all.tex" | sed -n "${1}p" | cut -d' ' -f"$2"; }
 bytes() { tail -c +$(($2 + 1)) -- "$1" | head -c "$3"; }
 
 records "$T/all.tex" >"$T/records"
-assert_eq "$((head + 3))" "$(wc -l <"$T/records")" "records: header, $head transactions, 1 signed head, end"
-assert_eq "10 18 26 34" "$(sed -n "1p;2p;$((head + 2))p;$((head + 3))p" "$T/records" | cut -d' ' -f3 | tr '\n' ' ' | sed 's/ $//')" \
+assert_eq "$((head + 4))" "$(wc -l <"$T/records")" "records: header, $head transactions, 2 signed heads, end"
+assert_eq "10 18 26 26 34" "$(sed -n "1p;2p;$((head + 2))p;$((head + 3))p;$((head + 4))p" "$T/records" | cut -d' ' -f3 | tr '\n' ' ' | sed 's/ $//')" \
   "record kinds"
 size=$(stat -c %s -- "$T/all.tex")
 
@@ -114,12 +131,19 @@ assert_eq "$size" "$(stat -c %s -- "$T/swapped.tex")" "the swapped file's size"
 expect_rc_contains 1 "VERIFICATION FAILED at transaction 3 (record 4): transaction 3 is missing" \
   verify_file --file "$T/swapped.tex"
 
-step "the signed head removed, the end cut off, bytes appended, a foreign header"
-i=$((head + 2))
+step "signed heads removed (end record left, or rewritten to match), the end cut off, bytes appended, a foreign header"
+i=$((head + 3)) # the last signed head
 o=$(rec_field $i 1) l=$(rec_field $i 2)
 { bytes "$T/all.tex" 0 "$o"; bytes "$T/all.tex" $((o + l)) "$size"; } >"$T/nosig.tex"
-expect_rc_contains 1 "the end record counts $head transactions and 1 signed heads, the file holds $head and 0" \
+expect_rc_contains 1 "the end record counts $head transactions and 2 signed heads, the file holds $head and 1" \
   verify_file --file "$T/nosig.tex"
+# a forger drops both signed heads and writes an end record that agrees:
+# ExportEnd { txns = head } is 4 bytes, 22 02 08 <head> (head < 128)
+[ "$head" -lt 128 ] || fail "the forged end record below assumes fewer than 128 transactions"
+{ bytes "$T/all.tex" 0 "$(rec_field $((head + 2)) 1)"
+  printf "\\x00\\x00\\x00\\x04\\x22\\x02\\x08\\x$(printf %02x "$head")"; } >"$T/stripped.tex"
+expect_rc_contains 1 "transactions 1..$head are not covered by a signed head" \
+  verify_file --file "$T/stripped.tex" --pubkey "$T/server.pem"
 head -c "$o" -- "$T/all.tex" >"$T/cut.tex"
 expect_rc_contains 1 "the file ends without its end record: it was cut short" verify_file --file "$T/cut.tex"
 head -c $((size - 3)) -- "$T/all.tex" >"$T/cut2.tex"

@@ -188,3 +188,16 @@ step "the books and the chain after the voids"
 expect_sql "-2000" "SELECT sum(amount) FROM entries WHERE account LIKE 'revenue:%'"
 expect_sql 0 "SELECT count(*) FROM (SELECT txn_id FROM entries GROUP BY txn_id HAVING sum(amount) != 0)"
 expect_rc_contains 0 "series $series: 1..5 complete (5 receipts)" till_user T-LANE-02 audrey audit verify
+
+step "a void still pending when its shift closes can only be rejected (15), nothing posted"
+sale T-LANE-01 carol PARK1H:1 --method cash
+expect_rc 0 till_user T-LANE-01 carol --json void "$NUM" --reason "late doubt"
+late=$(json_field id)
+expect_rc 0 till_user T-LANE-01 carol shift close --count none
+state=$(ledger_state)
+expect_rc_contains 15 "the shift of this sale is closed: its drawer was counted, so the void can only be rejected" \
+  till_user ADMIN-01 sam void approve "$late" --note "too late"
+expect_state "$state" "a void approved after its shift closed"
+expect_sql 1 "SELECT state FROM void_requests WHERE id = $late"
+expect_rc_contains 0 "rejected" till_user ADMIN-01 sam void reject "$late" --note "shift closed"
+expect_sql 3 "SELECT state FROM void_requests WHERE id = $late"

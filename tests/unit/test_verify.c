@@ -7,7 +7,8 @@
  * of transaction 3, and a wrong anchor is caught by the signed head after
  * it. In a run, receipt numbers must follow one another; a run from
  * transaction 1 must start each series at 1; a transaction before the run
- * cannot be reversed twice inside it; a signed head before the run or past
+ * cannot be reversed twice inside it (found in verifier_finish, so a file of
+ * many such reversals costs n log n, not n^2); a signed head before the run or past
  * its end is refused. */
 #include <stdarg.h>
 #include <stddef.h>
@@ -235,11 +236,11 @@ test_run_reverses_an_early_txn_once(void **state)
   make_txn(&t5, 5, 0, 1);
   assert_int_equal(till_chain_hash(C.h[4], &t5, h5), 0);
   assert_int_equal(verifier_add_txn(v, &C.t[4], C.h[4]), 0);
-  assert_int_equal(verifier_add_txn(v, &t5, h5), -1);
+  assert_int_equal(verifier_add_txn(v, &t5, h5), 0);
+  assert_int_equal(verifier_finish(v), -1); /* found when the run is complete */
   verify_summary_t s;
   verifier_summary(v, &s);
-  assert_int_equal(s.bad_txn, 5);
-  assert_non_null(strstr(s.error, "already reversed"));
+  assert_non_null(strstr(s.error, "transaction 1, before the run, is reversed twice within it"));
   verifier_free(v);
 }
 
