@@ -110,6 +110,23 @@ cli_flag(cli_t *cli, const char *name)
   return 0;
 }
 
+int
+cli_date_opt(cli_t *cli, const char *name, int end, int64_t *ms)
+{
+  const char *v = cli_opt(cli, name);
+  int64_t from_s, to_s;
+  *ms = 0;
+  if (!v)
+    return 0;
+  if (till_day_bounds(v, &from_s, &to_s) != 0) {
+    fprintf(stderr, "till: %s: %s must be a date YYYY-MM-DD, %s given\n",
+            till_status_name(TILL_E_INVALID), name, v);
+    return EXIT_SERVER_BASE + TILL_E_INVALID;
+  }
+  *ms = (end ? to_s : from_s) * 1000;
+  return 0;
+}
+
 const char *
 cli_opt(cli_t *cli, const char *name)
 {

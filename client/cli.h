@@ -43,6 +43,16 @@ int cli_idempotency_key(cli_t *cli, uint8_t key[16]);
 /* Print a usage or argument error and return EXIT_USAGE. */
 int cli_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* --from DATE / --to DATE, a day of the client's local calendar: the start
+ * (end 0) or the end (end 1) of that day in Unix milliseconds into *ms, 0
+ * when the option is absent. 0, or the exit code of INVALID_ARGUMENT after
+ * "<name> must be a date YYYY-MM-DD, <value> given" on stderr. */
+int cli_date_opt(cli_t *cli, const char *name, int end, int64_t *ms);
+
+/* One page of AuditExportRequest (cmd_audit.c): the transactions after
+ * <after_id>, at most <limit>; NULL with *rc set on failure. */
+Till__V1__Envelope *audit_export_page(cli_t *cli, int64_t after_id, uint32_t limit, int *rc);
+
 /* Option lookup in the command's words: "--name VALUE". NULL if absent. */
 const char *cli_opt(cli_t *cli, const char *name);
 /* 1 if the flag <name> (one of the options without a value: --csv,

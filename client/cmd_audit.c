@@ -54,6 +54,25 @@ audit_load_pinned_key(const char *path, uint8_t out[32])
   return ok ? 0 : -1;
 }
 
+Till__V1__Envelope *
+audit_export_page(cli_t *cli, int64_t after_id, uint32_t limit, int *rc)
+{
+  Till__V1__AuditExportRequest er = TILL__V1__AUDIT_EXPORT_REQUEST__INIT;
+  Till__V1__Envelope req = TILL__V1__ENVELOPE__INIT;
+  er.after_id = after_id;
+  er.limit = limit;
+  req.body_case = TILL__V1__ENVELOPE__BODY_AUDIT_EXPORT_REQ;
+  req.audit_export_req = &er;
+  Till__V1__Envelope *page = cli_call(cli, &req, 1, rc);
+  if (page && page->body_case != TILL__V1__ENVELOPE__BODY_AUDIT_EXPORT_RESP) {
+    fprintf(stderr, "till: unexpected answer to audit export\n");
+    till__v1__envelope__free_unpacked(page, NULL);
+    *rc = EXIT_CONN;
+    return NULL;
+  }
+  return page;
+}
+
 static int
 report(cli_t *cli, verifier_t *v)
 {
@@ -157,19 +176,12 @@ audit_verify(cli_t *cli)
   rc = 0;
   /* bounded: each round either advances 'after' or stops */
   while (ok && after < head) {
-    Till__V1__AuditExportRequest er = TILL__V1__AUDIT_EXPORT_REQUEST__INIT;
-    Till__V1__Envelope req = TILL__V1__ENVELOPE__INIT;
-    er.after_id = after;
-    er.limit = AUDIT_PAGE;
-    req.body_case = TILL__V1__ENVELOPE__BODY_AUDIT_EXPORT_REQ;
-    req.audit_export_req = &er;
-    Till__V1__Envelope *page = cli_call(cli, &req, 1, &rc);
+    Till__V1__Envelope *page = audit_export_page(cli, after, AUDIT_PAGE, &rc);
     if (!page)
       break;
     int64_t before = after;
-    const Till__V1__AuditExportResponse *p =
-      page->body_case == TILL__V1__ENVELOPE__BODY_AUDIT_EXPORT_RESP ? page->audit_export_resp : NULL;
-    for (size_t i = 0; ok && p && i < p->n_txns && p->txns[i]->id <= head; i++) {
+    const Till__V1__AuditExportResponse *p = page->audit_export_resp;
+    for (size_t i = 0; ok && i < p->n_txns && p->txns[i]->id <= head; i++) {
       till_txn_t t;
       if (audit_txn_view(p->txns[i], &t) != 0) {
         rc = failed_early(cli, p->txns[i]->id,

@@ -87,19 +87,6 @@ money_opt(cli_t *cli, const char *name, int64_t *out)
   return 0;
 }
 
-static int
-date_opt(cli_t *cli, const char *name, int end, int64_t *ms)
-{
-  const char *v = cli_opt(cli, name);
-  int64_t from_s, to_s;
-  if (!v)
-    return 0;
-  if (till_day_bounds(v, &from_s, &to_s) != 0)
-    return invalid(name, "a date YYYY-MM-DD", v);
-  *ms = (end ? to_s : from_s) * 1000;
-  return 0;
-}
-
 /* Fill the request's filters from the options. 0, EXIT_USAGE or
  * EXIT_INVALID (a value the server could not be asked about). */
 static int
@@ -111,7 +98,8 @@ build_request(cli_t *cli, Till__V1__LedgerQueryRequest *q, int *csv)
   if (*csv && cli->json)
     return cli_usage_error("audit ledger: --json and --csv exclude each other");
   int64_t page = LEDGER_PAGE_DEFAULT;
-  if ((rc = date_opt(cli, "--from", 0, &q->from_ms)) || (rc = date_opt(cli, "--to", 1, &q->to_ms)))
+  if ((rc = cli_date_opt(cli, "--from", 0, &q->from_ms)) ||
+      (rc = cli_date_opt(cli, "--to", 1, &q->to_ms)))
     return rc;
   if (q->from_ms && q->to_ms && q->from_ms >= q->to_ms) {
     fprintf(stderr, "till: %s: --from %s is after --to %s\n", till_status_name(TILL_E_INVALID),

@@ -22,22 +22,6 @@
 
 #define EXPORT_PAGE 1000
 
-/* --from DATE: the start of that local day; --to DATE: the end of it. In
- * milliseconds, 0 when the option is absent; -1 on a bad date. */
-static int
-date_opt(cli_t *cli, const char *name, int end, int64_t *ms)
-{
-  const char *v = cli_opt(cli, name);
-  int64_t from_s, to_s;
-  *ms = 0;
-  if (!v)
-    return 0;
-  if (till_day_bounds(v, &from_s, &to_s) != 0)
-    return -1;
-  *ms = (end ? to_s : from_s) * 1000;
-  return 0;
-}
-
 /* Send one request and check the answer is of <want>; NULL after printing. */
 static Till__V1__Envelope *
 call(cli_t *cli, Till__V1__Envelope *req, Till__V1__Envelope__BodyCase want, int *rc)
@@ -58,13 +42,7 @@ write_txns(cli_t *cli, FILE *out, int64_t first, int64_t last, int64_t *written,
   int64_t after = first - 1;
   /* bounded: each round advances 'after' or stops */
   while (after < last) {
-    Till__V1__AuditExportRequest er = TILL__V1__AUDIT_EXPORT_REQUEST__INIT;
-    Till__V1__Envelope req = TILL__V1__ENVELOPE__INIT;
-    er.after_id = after;
-    er.limit = EXPORT_PAGE;
-    req.body_case = TILL__V1__ENVELOPE__BODY_AUDIT_EXPORT_REQ;
-    req.audit_export_req = &er;
-    Till__V1__Envelope *page = call(cli, &req, TILL__V1__ENVELOPE__BODY_AUDIT_EXPORT_RESP, rc);
+    Till__V1__Envelope *page = audit_export_page(cli, after, EXPORT_PAGE, rc);
     if (!page)
       return -1;
     const Till__V1__AuditExportResponse *p = page->audit_export_resp;
@@ -95,15 +73,17 @@ int
 audit_export(cli_t *cli)
 {
   int64_t from_ms, to_ms;
-  if (date_opt(cli, "--from", 0, &from_ms) != 0 || date_opt(cli, "--to", 1, &to_ms) != 0)
-    return cli_usage_error("--from and --to take a date YYYY-MM-DD");
-  if (from_ms && to_ms && from_ms >= to_ms)
-    return cli_usage_error("--from %s is after --to %s", cli_opt(cli, "--from"),
-                           cli_opt(cli, "--to"));
+  int rc = cli_date_opt(cli, "--from", 0, &from_ms);
+  if (rc || (rc = cli_date_opt(cli, "--to", 1, &to_ms)))
+    return rc;
+  if (from_ms && to_ms && from_ms >= to_ms) {
+    fprintf(stderr, "till: %s: --from %s is after --to %s\n", till_status_name(TILL_E_INVALID),
+            cli_opt(cli, "--from"), cli_opt(cli, "--to"));
+    return EXIT_SERVER_BASE + TILL_E_INVALID;
+  }
   if (isatty(STDOUT_FILENO))
     return cli_usage_error("the export is a binary file: redirect it, "
                            "till audit export ... > FILE");
-  int rc = 0;
   Till__V1__AuditRangeRequest rr = TILL__V1__AUDIT_RANGE_REQUEST__INIT;
   Till__V1__Envelope req = TILL__V1__ENVELOPE__INIT;
   rr.from_ms = from_ms;

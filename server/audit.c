@@ -62,6 +62,22 @@ audit_txn_message(req_t *r, const till_txn_t *t, const uint8_t hash[TILL_HASH_LE
   return m;
 }
 
+Till__V1__AuditTxn *
+audit_load_message(req_t *r, store_conn_t *sc, int64_t id)
+{
+  till_txn_t t;
+  uint8_t hash[TILL_HASH_LEN];
+  char buf[8192];
+  if (ledger_load_txn(sc, id, &t, hash, buf, sizeof buf) != 0) {
+    req_fail(r, TILL_E_INTERNAL, "cannot read transaction %lld", (long long)id);
+    return NULL;
+  }
+  Till__V1__AuditTxn *m = audit_txn_message(r, &t, hash);
+  if (!m)
+    req_fail(r, TILL_E_INTERNAL, "out of memory");
+  return m;
+}
+
 till_status_t
 audit_handle_export(req_t *r, store_conn_t *sc)
 {
@@ -101,14 +117,9 @@ audit_handle_export(req_t *r, store_conn_t *sc)
   if (!resp->txns)
     return req_fail(r, TILL_E_INTERNAL, "out of memory");
   for (size_t i = 0; i < n; i++) {
-    till_txn_t t;
-    uint8_t hash[TILL_HASH_LEN];
-    char buf[8192];
-    if (ledger_load_txn(sc, ids[i], &t, hash, buf, sizeof buf) != 0)
-      return req_fail(r, TILL_E_INTERNAL, "cannot read transaction %lld", (long long)ids[i]);
-    Till__V1__AuditTxn *m = audit_txn_message(r, &t, hash);
+    Till__V1__AuditTxn *m = audit_load_message(r, sc, ids[i]);
     if (!m)
-      return req_fail(r, TILL_E_INTERNAL, "out of memory");
+      return r->status;
     resp->txns[resp->n_txns++] = m;
   }
   r->resp.body_case = TILL__V1__ENVELOPE__BODY_AUDIT_EXPORT_RESP;

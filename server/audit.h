@@ -16,6 +16,10 @@
 Till__V1__AuditTxn *audit_txn_message(req_t *r, const till_txn_t *t,
                                       const uint8_t hash[TILL_HASH_LEN]);
 
+/* Transaction <id> as stored, as a wire AuditTxn in the request's arena;
+ * NULL after req_fail when it cannot be read. */
+Till__V1__AuditTxn *audit_load_message(req_t *r, store_conn_t *sc, int64_t id);
+
 till_status_t audit_handle_export(req_t *r, store_conn_t *sc);
 till_status_t audit_handle_heads(req_t *r, store_conn_t *sc);
 till_status_t audit_handle_checkpoint(req_t *r, store_conn_t *sc);

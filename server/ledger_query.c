@@ -292,14 +292,9 @@ ledger_query_handle(req_t *r, store_conn_t *sc)
    * client continue after the last transaction sent */
   size_t budget = dispatch_config()->max_frame / 2, bytes = 0;
   for (size_t i = 0; i < n; i++) {
-    till_txn_t t;
-    uint8_t hash[TILL_HASH_LEN];
-    char buf[8192];
-    if (ledger_load_txn(sc, ids[i], &t, hash, buf, sizeof buf) != 0)
-      return req_fail(r, TILL_E_INTERNAL, "cannot read transaction %lld", (long long)ids[i]);
-    Till__V1__AuditTxn *m = audit_txn_message(r, &t, hash);
+    Till__V1__AuditTxn *m = audit_load_message(r, sc, ids[i]);
     if (!m)
-      return req_fail(r, TILL_E_INTERNAL, "out of memory");
+      return r->status;
     size_t sz = till__v1__audit_txn__get_packed_size(m) + 8;
     if (i > 0 && bytes + sz > budget)
       break;

@@ -171,10 +171,11 @@ cp -- "$T/last.out" "$T/past.tex"
 expect_rc_contains 0 "export verified: no transactions in the range (the journal's head was $head)" \
   verify_file --file "$T/past.tex"
 
-step "refused: bad dates (2), a supervisor and a cashier (13)"
-expect_rc_contains 2 "--from and --to take a date YYYY-MM-DD" \
+step "refused: bad dates (11), a supervisor and a cashier (13)"
+expect_rc_contains 11 "--from must be a date YYYY-MM-DD, 2026-02-30 given" \
   till_user T-LANE-02 audrey audit export --from 2026-02-30
-expect_rc_contains 2 "is after --to" till_user T-LANE-02 audrey audit export --from 2026-03-02 --to 2026-03-01
+expect_rc_contains 11 "--from 2026-03-02 is after --to 2026-03-01" \
+  till_user T-LANE-02 audrey audit export --from 2026-03-02 --to 2026-03-01
 expect_rc_contains 13 "your roles do not allow this request" till_user ADMIN-01 sam audit export
 expect_rc_contains 13 "your roles do not allow this request" till_user T-LANE-01 carol audit export
 expect_rc_contains 2 "not an Ed25519 public key" verify_file --file "$T/all.tex" --pubkey /dev/null
