@@ -3,8 +3,8 @@
  *
  *   till-bench --server HOST:PORT --ca F --terminals FILE --item CODE
  *              [--connections N] [--count M] [--depth D]
- *              [--mode post|audit|storm] [--auditor "CERT KEY TOKEN"]
- *              [--seconds MAX]
+ *              [--mode post|audit|storm|idle] [--auditor "CERT KEY TOKEN"]
+ *              [--hold S] [--seconds MAX]
  *
  * FILE has one line per terminal: "CERT KEY TOKEN" -- the terminal's client
  * certificate and key, and the session token of the cashier logged in on it
@@ -26,6 +26,10 @@
  *   storm  the first half, then every connection closes and all reconnect at
  *          the same moment (a full TLS handshake each), then the second half:
  *          the reconnect times and the latency of the postings after it.
+ *   idle   every connection posts its M sales (a real session, a real
+ *          posting), then all stay open and silent for --hold S seconds
+ *          (default 5): once all are idle it prints "idle connections=N",
+ *          so a caller can read the server's memory meanwhile.
  *
  * After the run it checks that every acknowledged sale got its own
  * transaction id (no posting answered twice). bench/run then checks the
@@ -47,6 +51,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "conn.h"
 #include "till_frame.h"
@@ -56,12 +61,13 @@
 #define BENCH_MAX_COUNT 1000000
 #define BENCH_MAX_DEPTH 256
 #define BENCH_MAX_SECONDS 3600
+#define BENCH_MAX_HOLD 600
 #define BENCH_LINE_MAX 4096
 #define BENCH_KEY_LEN 16
 #define BENCH_ERR_MAX 320
 #define BENCH_NOTE_MAX (BENCH_ERR_MAX + 64) /* "what: " + an error */
 
-enum mode { MODE_POST, MODE_AUDIT, MODE_STORM };
+enum mode { MODE_POST, MODE_AUDIT, MODE_STORM, MODE_IDLE };
 
 typedef struct {
   char cert[1024];
@@ -78,6 +84,7 @@ typedef struct {
   int depth;
   enum mode mode;
   int64_t seconds;
+  int64_t hold;              /* idle: seconds all connections stay open */
   terminal_t *terms;
   terminal_t auditor;
 } bench_cfg_t;
@@ -110,8 +117,8 @@ usage(void)
   fprintf(stderr,
           "usage: till-bench --server HOST:PORT --ca F --terminals FILE --item CODE\n"
           "                  [--connections N] [--count M] [--depth D]\n"
-          "                  [--mode post|audit|storm] [--auditor \"CERT KEY TOKEN\"]\n"
-          "                  [--seconds MAX]\n"
+          "                  [--mode post|audit|storm|idle] [--auditor \"CERT KEY TOKEN\"]\n"
+          "                  [--hold S] [--seconds MAX]\n"
           "  FILE: one \"CERT KEY TOKEN\" line per terminal (a cashier with an open shift)\n"
           "  N: 1..%d connections, one terminal each (default: one per line of FILE)\n"
           "  M: sales per connection, 1..%d (default 100); D: 1..%d in flight (default 1)\n"
@@ -239,7 +246,7 @@ worker_main(void *arg)
   client_cfg_t cc;
   char err[BENCH_ERR_MAX];
   client_cfg(cfg, &cfg->terms[w->idx], &cc);
-  int64_t first = cfg->mode == MODE_POST ? cfg->count : cfg->count / 2;
+  int64_t first = cfg->mode == MODE_POST || cfg->mode == MODE_IDLE ? cfg->count : cfg->count / 2;
   int64_t second = cfg->count - first;
   cconn_t *c = cconn_open(&cc, err, sizeof err);
   if (!c)
@@ -256,6 +263,11 @@ worker_main(void *arg)
     return NULL;
   }
   pthread_barrier_wait(&g_barrier); /* phase one over everywhere */
+  if (cfg->mode == MODE_IDLE) {
+    pthread_barrier_wait(&g_barrier); /* the hold is over */
+    cconn_close(c);
+    return NULL;
+  }
   if (cfg->mode == MODE_STORM) {
     int64_t t0 = till_mono_us();
     cconn_close(c);
@@ -440,7 +452,7 @@ load_terminals(const char *path, terminal_t **out, int *n_out)
 int
 main(int argc, char **argv)
 {
-  bench_cfg_t cfg = {.count = 100, .depth = 1, .mode = MODE_POST, .seconds = 600};
+  bench_cfg_t cfg = {.count = 100, .depth = 1, .mode = MODE_POST, .seconds = 600, .hold = 5};
   const char *terms_path = NULL, *auditor = NULL;
   int64_t v, connections = 0;
   for (int i = 1; i < argc; i += 2) {
@@ -474,6 +486,10 @@ main(int argc, char **argv)
       cfg.mode = MODE_AUDIT;
     else if (strcmp(a, "--mode") == 0 && strcmp(val, "storm") == 0)
       cfg.mode = MODE_STORM;
+    else if (strcmp(a, "--mode") == 0 && strcmp(val, "idle") == 0)
+      cfg.mode = MODE_IDLE;
+    else if (strcmp(a, "--hold") == 0 && till_parse_i64(val, 1, BENCH_MAX_HOLD, &v) == 0)
+      cfg.hold = v;
     else {
       fprintf(stderr, "till-bench: bad option or value: %s %s\n", a, val);
       usage();
@@ -488,7 +504,7 @@ main(int argc, char **argv)
     fprintf(stderr, "till-bench: --mode audit needs --auditor \"CERT KEY TOKEN\"\n");
     return 2;
   }
-  if (cfg.mode != MODE_POST && cfg.count < 2) {
+  if ((cfg.mode == MODE_AUDIT || cfg.mode == MODE_STORM) && cfg.count < 2) {
     fprintf(stderr, "till-bench: --mode %s needs --count of 2 or more\n",
             cfg.mode == MODE_AUDIT ? "audit" : "storm");
     return 2;
@@ -527,6 +543,14 @@ main(int argc, char **argv)
   int aud_started = 0;
   if (cfg.mode != MODE_POST) {
     pthread_barrier_wait(&g_barrier); /* phase one over */
+    if (cfg.mode == MODE_IDLE) {
+      printf("idle connections=%d hold_s=%lld\n", cfg.connections, (long long)cfg.hold);
+      fflush(stdout);
+      struct timespec ts = {.tv_sec = (time_t)cfg.hold, .tv_nsec = 0};
+      while (nanosleep(&ts, &ts) != 0 && errno == EINTR) /* bounded: ts only shrinks */
+        ;
+      pthread_barrier_wait(&g_barrier); /* release the connections */
+    }
     if (cfg.mode == MODE_AUDIT) {
       aud_started = pthread_create(&aud_thread, NULL, auditor_main, &aud) == 0;
       if (!aud_started)
@@ -540,10 +564,12 @@ main(int argc, char **argv)
     pthread_join(aud_thread, NULL);
 
   int64_t errors = 0, dups = 0;
-  static const char *const names[3][2] = {
-    {"post", NULL}, {"alone", "with_auditor"}, {"before_storm", "after_storm"}};
+  static const char *const names[4][2] = {{"post", NULL},
+                                          {"alone", "with_auditor"},
+                                          {"before_storm", "after_storm"},
+                                          {"before_idle", NULL}};
   errors += report_phase(ws, cfg.connections, 0, names[cfg.mode][0], &dups);
-  if (cfg.mode != MODE_POST)
+  if (cfg.mode == MODE_AUDIT || cfg.mode == MODE_STORM)
     errors += report_phase(ws, cfg.connections, 1, names[cfg.mode][1], &dups);
   if (cfg.mode == MODE_AUDIT) {
     printf("auditor pages=%lld txns=%lld errors=%lld\n", (long long)aud.pages,

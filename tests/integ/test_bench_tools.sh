@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # test_bench_tools.sh -- the benchmark tools measure what they say, small:
-# till-bench's three modes against a real tilld from two terminals (every
+# till-bench's four modes against a real tilld from two terminals (every
 # acknowledged sale is in the journal exactly once, errors are counted, the
-# auditor reads, all connections reconnect), and till-storage-bound's
+# auditor reads, all connections reconnect, idle connections stay open for
+# the hold and no longer), and till-storage-bound's
 # postings through Till's own store code (counted and gap-free, or it
 # fails). bench/run drives them at full size; see docs/benchmarks.md.
 source "$(dirname -- "$0")/lib.sh"
@@ -55,13 +56,29 @@ assert_eq 10 "$(phase_ok after_storm)" "sales after the storm"
 assert_last_contains "reconnect n=2 failed=0"
 assert_eq 140 "$(sales)" "sales in the journal"
 
+step "idle: both connections post one sale, then stay open and silent for the hold"
+# established connections to tilld's port, from the kernel's table (state 01)
+established() {
+  awk -v port="$(printf ':%04X' "$PORT")" '$2 ~ port"$" && $4 == "01"' /proc/net/tcp | wc -l
+}
+bench --count 1 --mode idle --hold 3 >"$T/idle.out" 2>"$T/idle.err" &
+idle_pid=$!
+for ((i = 0; i < 100; i++)); do grep -q '^idle connections=2 hold_s=3$' "$T/idle.out" && break; sleep 0.1; done
+grep -q '^idle connections=2 hold_s=3$' "$T/idle.out" || fail "no idle line: $(cat "$T/idle.out" "$T/idle.err")"
+assert_eq 2 "$(established)" "connections open to tilld during the hold"
+wait "$idle_pid" || fail "till-bench --mode idle failed: $(cat "$T/idle.err")"
+grep -qE '^phase=before_idle ok=2 errors=0 ' "$T/idle.out" || fail "idle phase: $(cat "$T/idle.out")"
+for ((i = 0; i < 50; i++)); do [ "$(established)" = 0 ] && break; sleep 0.1; done
+assert_eq 0 "$(established)" "connections open to tilld after the hold"
+assert_eq 142 "$(sales)" "sales in the journal"
+
 step "errors are counted, not hidden: a cashier without an open shift"
 expect_rc 0 till_user T-LANE-02 dan shift close --count none
 run bench --connections 2 --count 5 --depth 2
 assert_eq 1 "$LAST_RC" "till-bench's exit code with refused sales"
 assert_last_contains "phase=post ok=5 errors=5"
 assert_last_contains "no open shift"
-assert_eq 145 "$(sales)" "sales in the journal"
+assert_eq 147 "$(sales)" "sales in the journal"
 
 step "the ledger after all of it"
 expect_rc_contains 0 "complete" till_user ADMIN-01 audrey audit verify
