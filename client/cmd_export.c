@@ -1,14 +1,16 @@
 /* cmd_export.c -- the signed export for offline audit.
  *
  *   till audit export [--from DATE] [--to DATE] > FILE
- *   till audit verify --file FILE [--pubkey PEM]
+ *   till audit verify --file FILE [--pubkey PEM] [--allow-unsigned]
  *
  * The export is a run of the chain: every transaction with its entries and
  * stored hash, the hash the run chains from, the signed heads within it and
  * the server's public key (export_file.h, docs/ledger.md). It is extended to
  * the first signed head at or after the range's end, so a signature vouches
  * for every record. verify --file checks it with the same verifier as the
- * online `till audit verify`, without contacting any server. */
+ * online `till audit verify`, without contacting any server, and fails when
+ * no signed head covers the run's last transaction (unless
+ * --allow-unsigned). */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
