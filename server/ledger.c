@@ -1040,6 +1040,28 @@ idem_check(store_conn_t *sc, const uint8_t key[TILL_KEY_LEN], const char *kind,
   return 1;
 }
 
+/* A closed day (till day close) stays closed: no shift opens on it and no
+ * deposit is made or confirmed on it, so nothing is posted on its date after
+ * the close signed the chain. TILL_OK while the local date of <now> is open. */
+static till_status_t
+day_still_open(store_conn_t *sc, int64_t now, char *err, size_t errlen)
+{
+  static const char sql[] = "SELECT 1 FROM day_closes WHERE date = ?";
+  char today[11];
+  till_local_date(now, today);
+  sqlite3_stmt *q = store_stmt(sc, sql);
+  if (!q)
+    return TILL_E_INTERNAL;
+  sqlite3_bind_text(q, 1, today, -1, SQLITE_STATIC);
+  int closed = sqlite3_step(q);
+  sqlite3_reset(q);
+  if (closed == SQLITE_ROW) {
+    snprintf(err, errlen, "day %s is closed", today);
+    return TILL_E_PRECONDITION;
+  }
+  return closed == SQLITE_DONE ? TILL_OK : db_fail(sc, err, errlen);
+}
+
 till_status_t
 ledger_shift_open(ledger_t *lg, store_conn_t *sc, const denoms_t *denoms, const shift_open_t *req,
                   post_result_t *res, char *err, size_t errlen)
@@ -1048,7 +1070,6 @@ ledger_shift_open(ledger_t *lg, store_conn_t *sc, const denoms_t *denoms, const 
     "SELECT id, terminal_id, cashier FROM shifts WHERE state = 1 AND (terminal_id = ? OR cashier = ?)";
   static const char sql_add[] =
     "INSERT INTO shifts(terminal_id, cashier, opened_at, float_amount) VALUES (?,?,?,?)";
-  static const char sql_day_closed[] = "SELECT 1 FROM day_closes WHERE date = ?";
   uint8_t hash[32];
   till_canon_t c;
   till_status_t st;
@@ -1063,23 +1084,10 @@ ledger_shift_open(ledger_t *lg, store_conn_t *sc, const denoms_t *denoms, const 
     return st;
   if ((st = count_total(denoms, req->counts, req->n_counts, &total, err, errlen)) != TILL_OK)
     return st;
-  /* a closed day (till day close) stays closed: no shift opens on it */
   int64_t now = till_now();
-  char today[11];
-  till_local_date(now, today);
-  sqlite3_stmt *q = store_stmt(sc, sql_day_closed);
-  if (!q)
-    return TILL_E_INTERNAL;
-  sqlite3_bind_text(q, 1, today, -1, SQLITE_STATIC);
-  int closed = sqlite3_step(q);
-  sqlite3_reset(q);
-  if (closed == SQLITE_ROW) {
-    snprintf(err, errlen, "day %s is closed", today);
-    return TILL_E_PRECONDITION;
-  }
-  if (closed != SQLITE_DONE)
-    return db_fail(sc, err, errlen);
-  q = store_stmt(sc, sql_busy);
+  if ((st = day_still_open(sc, now, err, errlen)) != TILL_OK)
+    return st;
+  sqlite3_stmt *q = store_stmt(sc, sql_busy);
   if (!q)
     return TILL_E_INTERNAL;
   sqlite3_bind_text(q, 1, req->terminal, -1, SQLITE_STATIC);
@@ -1303,6 +1311,8 @@ ledger_deposit_create(ledger_t *lg, store_conn_t *sc, const deposit_create_t *re
   finish_hash(&c, hash);
   if (idem_check(sc, req->key, "deposit", hash, res, &st, err, errlen))
     return st;
+  if ((st = day_still_open(sc, till_now(), err, errlen)) != TILL_OK)
+    return st;
   if (req->n_shifts == 0 || req->n_shifts > LEDGER_MAX_DEPOSIT_SHIFTS - 1) {
     snprintf(err, errlen, "a deposit covers 1 to %d shifts", LEDGER_MAX_DEPOSIT_SHIFTS - 1);
     return TILL_E_INVALID;
@@ -1435,6 +1445,8 @@ ledger_deposit_confirm(ledger_t *lg, store_conn_t *sc, const uint8_t key[TILL_KE
   till_canon_i64(&c, deposit_id);
   finish_hash(&c, hash);
   if (idem_check(sc, key, "deposit_confirm", hash, res, &st, err, errlen))
+    return st;
+  if ((st = day_still_open(sc, till_now(), err, errlen)) != TILL_OK)
     return st;
   sqlite3_stmt *q = store_stmt(sc, sql_get);
   if (!q)

@@ -370,11 +370,15 @@ assert_eq "${first/\"replayed\":false/\"replayed\":true}" "$(cat -- "$T/last.out
 expect_rc_contains 0 "day $TODAY was already closed by sam" till_user ADMIN-01 sam day close --date "$TODAY"
 assert_eq $((sigs + 1)) "$(sql "SELECT count(*) FROM chain_signatures")" "no second signature"
 
-step "no shift opens on a closed day; nothing is written"
+step "no shift opens, no deposit is made or confirmed on a closed day; nothing is written"
 before=$(close_state)
 expect_rc_contains 15 "day $TODAY is closed" till_user T-LANE-02 dan shift open --count 50x1
 expect_rc_contains 15 "day $TODAY is closed" till_user T-LANE-01 carol shift open --count none
-assert_eq "$before" "$(close_state)" "a refused shift open changed the database"
+expect_rc_contains 15 "day $TODAY is closed" till_user ADMIN-01 sam deposit create --shifts "$s_dan" \
+  --slip SLIP-2 --amount "$(yuan $((exp_dan - 10000)))"
+expect_rc_contains 15 "day $TODAY is closed" till_user ADMIN-01 sam deposit confirm 1
+assert_eq "$before" "$(close_state)" "a refused shift open or deposit changed the database"
+assert_eq "1|1" "$(sql "SELECT count(*), min(state) FROM deposits")" "the deposits after the refusals"
 
 step "the report says the day is closed, with the signature"
 daily_json --date "$TODAY"
