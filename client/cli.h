@@ -49,6 +49,20 @@ int cli_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  * "<name> must be a date YYYY-MM-DD, <value> given" on stderr. */
 int cli_date_opt(cli_t *cli, const char *name, int end, int64_t *ms);
 
+/* AuditHeads (cmd_audit.c): the first page's key, counters and head, and
+ * every signed head that existed at the first page, read page by page. */
+typedef struct {
+  Till__V1__Envelope *first;                  /* owns the first page */
+  const Till__V1__AuditHeadsResponse *h;      /* the first page's answer */
+  Till__V1__Envelope **more;                  /* the further pages */
+  size_t n_more;
+  const Till__V1__ChainSignature **sigs;      /* every signature, into the pages */
+  size_t n_sigs;
+} audit_heads_t;
+/* 0, or -1 with *rc set; free with audit_heads_free either way. */
+int audit_heads_fetch(cli_t *cli, audit_heads_t *hs, int *rc);
+void audit_heads_free(audit_heads_t *hs);
+
 /* One page of AuditExportRequest (cmd_audit.c): the transactions after
  * <after_id>, at most <limit>; NULL with *rc set on failure. */
 Till__V1__Envelope *audit_export_page(cli_t *cli, int64_t after_id, uint32_t limit, int *rc);

@@ -21,11 +21,15 @@
 
 #define AUDIT_PAGE 1000
 
+/* One page of AuditHeadsRequest; NULL with *rc set on failure. */
 static Till__V1__Envelope *
-call_heads(cli_t *cli, int *rc)
+call_heads(cli_t *cli, int64_t after, int64_t up_to, uint32_t limit, int *rc)
 {
   Till__V1__AuditHeadsRequest hr = TILL__V1__AUDIT_HEADS_REQUEST__INIT;
   Till__V1__Envelope req = TILL__V1__ENVELOPE__INIT;
+  hr.after_signature = after;
+  hr.up_to_signature = up_to;
+  hr.limit = limit;
   req.body_case = TILL__V1__ENVELOPE__BODY_AUDIT_HEADS_REQ;
   req.audit_heads_req = &hr;
   Till__V1__Envelope *resp = cli_call(cli, &req, 1, rc);
@@ -37,6 +41,60 @@ call_heads(cli_t *cli, int *rc)
     return NULL;
   }
   return resp;
+}
+
+int
+audit_heads_fetch(cli_t *cli, audit_heads_t *hs, int *rc)
+{
+  memset(hs, 0, sizeof *hs);
+  if (!(hs->first = call_heads(cli, 0, 0, AUDIT_PAGE, rc)))
+    return -1;
+  hs->h = hs->first->audit_heads_resp;
+  const Till__V1__AuditHeadsResponse *page = hs->h;
+  int64_t after = 0;
+  /* bounded: the cursor only grows, up to last_signature */
+  for (;;) {
+    size_t n = hs->n_sigs + page->n_signatures;
+    const Till__V1__ChainSignature **sigs = realloc(hs->sigs, (n ? n : 1) * sizeof *sigs);
+    if (!sigs) {
+      fprintf(stderr, "till: out of memory\n");
+      *rc = 1;
+      return -1;
+    }
+    hs->sigs = sigs;
+    for (size_t i = 0; i < page->n_signatures; i++)
+      hs->sigs[hs->n_sigs++] = page->signatures[i];
+    if (!page->next_signature)
+      return 0;
+    if (page->next_signature <= after || page->next_signature >= hs->h->last_signature) {
+      fprintf(stderr, "till: the server's signature pages do not advance\n");
+      *rc = EXIT_CONN;
+      return -1;
+    }
+    after = page->next_signature;
+    Till__V1__Envelope **more = realloc(hs->more, (hs->n_more + 1) * sizeof *more);
+    if (!more) {
+      fprintf(stderr, "till: out of memory\n");
+      *rc = 1;
+      return -1;
+    }
+    hs->more = more;
+    if (!(hs->more[hs->n_more] = call_heads(cli, after, hs->h->last_signature, AUDIT_PAGE, rc)))
+      return -1;
+    page = hs->more[hs->n_more++]->audit_heads_resp;
+  }
+}
+
+void
+audit_heads_free(audit_heads_t *hs)
+{
+  for (size_t i = 0; i < hs->n_more; i++)
+    till__v1__envelope__free_unpacked(hs->more[i], NULL);
+  if (hs->first)
+    till__v1__envelope__free_unpacked(hs->first, NULL);
+  free(hs->more);
+  free(hs->sigs);
+  memset(hs, 0, sizeof *hs);
 }
 
 int
@@ -151,14 +209,16 @@ audit_verify(cli_t *cli)
   const char *pin = cli_opt(cli, "--pubkey");
   if (pin && audit_load_pinned_key(pin, pinned) != 0)
     return cli_usage_error("--pubkey %s: not an Ed25519 public key in PEM", pin);
-  Till__V1__Envelope *heads = call_heads(cli, &rc);
-  if (!heads)
+  audit_heads_t hs;
+  if (audit_heads_fetch(cli, &hs, &rc) != 0) {
+    audit_heads_free(&hs);
     return rc;
-  const Till__V1__AuditHeadsResponse *h = heads->audit_heads_resp;
+  }
+  const Till__V1__AuditHeadsResponse *h = hs.h;
   if (pin && memcmp(pinned, h->public_key.data, 32) != 0) {
     char why[1100];
     snprintf(why, sizeof why, "the server's signing key is not the pinned key %s", pin);
-    till__v1__envelope__free_unpacked(heads, NULL);
+    audit_heads_free(&hs);
     return failed_early(cli, 0, why);
   }
   if (!pin && !cli->json)
@@ -166,7 +226,7 @@ audit_verify(cli_t *cli)
                     "pin it with --pubkey FILE (from 'till audit pubkey')\n");
   verifier_t *v = verifier_new(h->public_key.data);
   if (!v) {
-    till__v1__envelope__free_unpacked(heads, NULL);
+    audit_heads_free(&hs);
     return 1;
   }
   for (size_t i = 0; i < h->n_counters; i++)
@@ -203,11 +263,11 @@ audit_verify(cli_t *cli)
   }
   if (rc != 0) {
     verifier_free(v);
-    till__v1__envelope__free_unpacked(heads, NULL);
+    audit_heads_free(&hs);
     return rc;
   }
-  for (size_t i = 0; i < h->n_signatures; i++) {
-    const Till__V1__ChainSignature *s = h->signatures[i];
+  for (size_t i = 0; i < hs.n_sigs; i++) {
+    const Till__V1__ChainSignature *s = hs.sigs[i];
     if (verifier_add_signature(v, s->txn_id, s->head_hash.data, s->head_hash.len, s->at_ms,
                                s->signature.data, s->signature.len) != 0)
       break;
@@ -215,7 +275,7 @@ audit_verify(cli_t *cli)
   verifier_finish(v);
   rc = report(cli, v);
   verifier_free(v);
-  till__v1__envelope__free_unpacked(heads, NULL);
+  audit_heads_free(&hs);
   return rc;
 }
 
@@ -223,7 +283,7 @@ static int
 audit_pubkey(cli_t *cli)
 {
   int rc;
-  Till__V1__Envelope *heads = call_heads(cli, &rc);
+  Till__V1__Envelope *heads = call_heads(cli, 0, 0, 1, &rc);
   if (!heads)
     return rc;
   EVP_PKEY *pk = EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, NULL,

@@ -95,16 +95,14 @@ audit_export(cli_t *cli)
   Till__V1__Envelope *range = call(cli, &req, TILL__V1__ENVELOPE__BODY_AUDIT_RANGE_RESP, &rc);
   if (!range)
     return rc;
-  Till__V1__AuditHeadsRequest hr = TILL__V1__AUDIT_HEADS_REQUEST__INIT;
-  req.body_case = TILL__V1__ENVELOPE__BODY_AUDIT_HEADS_REQ;
-  req.audit_heads_req = &hr;
-  Till__V1__Envelope *heads = call(cli, &req, TILL__V1__ENVELOPE__BODY_AUDIT_HEADS_RESP, &rc);
-  if (!heads) {
+  audit_heads_t hs;
+  if (audit_heads_fetch(cli, &hs, &rc) != 0) {
+    audit_heads_free(&hs);
     till__v1__envelope__free_unpacked(range, NULL);
     return rc;
   }
   const Till__V1__AuditRangeResponse *g = range->audit_range_resp;
-  const Till__V1__AuditHeadsResponse *h = heads->audit_heads_resp;
+  const Till__V1__AuditHeadsResponse *h = hs.h;
   int64_t first = g->first_id, last = g->last_id;
   if (h->public_key.len != 32 || g->prev_hash.len != TILL_HASH_LEN || first < 1) {
     fprintf(stderr, "till: the server's answer is malformed\n");
@@ -115,8 +113,8 @@ audit_export(cli_t *cli)
    * vouches for every record */
   if (first <= last) {
     int64_t to = 0;
-    for (size_t i = 0; i < h->n_signatures; i++) {
-      int64_t id = h->signatures[i]->txn_id;
+    for (size_t i = 0; i < hs.n_sigs; i++) {
+      int64_t id = hs.sigs[i]->txn_id;
       if (id >= last && (to == 0 || id < to))
         to = id;
     }
@@ -147,12 +145,12 @@ audit_export(cli_t *cli)
       goto out;
     goto write_failed;
   }
-  for (size_t i = 0; i < h->n_signatures; i++) {
-    int64_t id = h->signatures[i]->txn_id;
+  for (size_t i = 0; i < hs.n_sigs; i++) {
+    int64_t id = hs.sigs[i]->txn_id;
     if (id < first - 1 || id > last || first > last)
       continue;
     rec.body_case = TILL__V1__EXPORT_RECORD__BODY_SIGNATURE;
-    rec.signature = h->signatures[i];
+    rec.signature = (Till__V1__ChainSignature *)hs.sigs[i];
     if (export_write(stdout, &rec) != 0)
       goto write_failed;
     n_sigs++;
@@ -174,7 +172,7 @@ write_failed:
   perror("till: writing the export");
   rc = 1;
 out:
-  till__v1__envelope__free_unpacked(heads, NULL);
+  audit_heads_free(&hs);
   till__v1__envelope__free_unpacked(range, NULL);
   return rc;
 }

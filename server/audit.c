@@ -147,12 +147,20 @@ audit_handle_heads(req_t *r, store_conn_t *sc)
 {
   static const char sql_key[] = "SELECT id, public_key FROM server_keys ORDER BY id DESC LIMIT 1";
   static const char sql_sigs[] =
-    "SELECT txn_id, head_hash, at_ms, reason, signature FROM chain_signatures"
-    " WHERE key_id = ? ORDER BY id";
-  static const char sql_count[] = "SELECT count(*) FROM chain_signatures WHERE key_id = ?";
+    "SELECT txn_id, head_hash, at_ms, reason, signature, id FROM chain_signatures"
+    " WHERE key_id = ?1 AND id > ?2 AND id <= ?3 ORDER BY id LIMIT ?4";
+  static const char sql_last[] =
+    "SELECT coalesce(max(id), 0) FROM chain_signatures WHERE key_id = ?";
   static const char sql_ctr[] = "SELECT series, last_no FROM series_counters ORDER BY series";
   static const char sql_nctr[] = "SELECT count(*) FROM series_counters";
   static const char sql_head[] = "SELECT coalesce(max(id), 0) FROM journal";
+  const Till__V1__AuditHeadsRequest *in = r->env->audit_heads_req;
+  if (in->after_signature < 0 || in->up_to_signature < 0)
+    return req_fail(r, TILL_E_INVALID, "after_signature and up_to_signature must not be negative");
+  if (in->limit > AUDIT_PAGE_MAX)
+    return req_fail(r, TILL_E_INVALID, "limit must be 1 to %d (0: %d)", AUDIT_PAGE_MAX,
+                    AUDIT_PAGE_MAX);
+  uint32_t limit = in->limit ? in->limit : AUDIT_PAGE_MAX;
   Till__V1__AuditHeadsResponse *resp = req_alloc(r, sizeof *resp);
   if (!resp)
     return req_fail(r, TILL_E_INTERNAL, "out of memory");
@@ -177,37 +185,51 @@ audit_handle_heads(req_t *r, store_conn_t *sc)
   if (sqlite3_step(st) == SQLITE_ROW)
     resp->head_id = sqlite3_column_int64(st, 0);
   sqlite3_reset(st);
-  /* count first, so the arrays are sized from the same snapshot */
-  int64_t nsig = 0, nctr = 0;
-  st = store_stmt(sc, sql_count);
+  st = store_stmt(sc, sql_last);
   if (!st)
     return req_fail(r, TILL_E_INTERNAL, "internal error");
   sqlite3_bind_int64(st, 1, key_id);
   if (sqlite3_step(st) == SQLITE_ROW)
-    nsig = sqlite3_column_int64(st, 0);
+    resp->last_signature = sqlite3_column_int64(st, 0);
   sqlite3_reset(st);
+  /* count first, so the array is sized from the same snapshot */
+  int64_t nctr = 0;
   st = store_stmt(sc, sql_nctr);
   if (!st)
     return req_fail(r, TILL_E_INTERNAL, "internal error");
   if (sqlite3_step(st) == SQLITE_ROW)
     nctr = sqlite3_column_int64(st, 0);
   sqlite3_reset(st);
-  resp->signatures = req_alloc(r, (size_t)(nsig + 1) * sizeof *resp->signatures);
+  resp->signatures = req_alloc(r, limit * sizeof *resp->signatures);
   resp->counters = req_alloc(r, (size_t)(nctr + 1) * sizeof *resp->counters);
   if (!resp->signatures || !resp->counters)
-    return req_fail(r, TILL_E_EXHAUSTED, "too many signatures to list");
+    return req_fail(r, TILL_E_EXHAUSTED, "too many series counters to list");
 
+  /* one row more than the page: whether another page follows */
   st = store_stmt(sc, sql_sigs);
   if (!st)
     return req_fail(r, TILL_E_INTERNAL, "internal error");
   sqlite3_bind_int64(st, 1, key_id);
-  while ((step = sqlite3_step(st)) == SQLITE_ROW && (int64_t)resp->n_signatures < nsig) {
-    Till__V1__ChainSignature *s = audit_signature_from_row(r, st);
-    if (!s)
+  sqlite3_bind_int64(st, 2, in->after_signature);
+  sqlite3_bind_int64(st, 3, in->up_to_signature ? in->up_to_signature : resp->last_signature);
+  sqlite3_bind_int64(st, 4, (int64_t)limit + 1);
+  int64_t last_id = 0;
+  while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+    if (resp->n_signatures == limit) {
+      resp->next_signature = last_id;
       break;
+    }
+    Till__V1__ChainSignature *s = audit_signature_from_row(r, st);
+    if (!s) {
+      sqlite3_reset(st);
+      return req_fail(r, TILL_E_INTERNAL, "out of memory");
+    }
+    last_id = sqlite3_column_int64(st, 5);
     resp->signatures[resp->n_signatures++] = s;
   }
   sqlite3_reset(st);
+  if (step != SQLITE_ROW && step != SQLITE_DONE)
+    return req_fail(r, TILL_E_UNAVAILABLE, "database error; retry");
   st = store_stmt(sc, sql_ctr);
   if (!st)
     return req_fail(r, TILL_E_INTERNAL, "internal error");

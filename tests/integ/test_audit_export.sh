@@ -180,3 +180,20 @@ expect_rc_contains 13 "your roles do not allow this request" till_user ADMIN-01 
 expect_rc_contains 13 "your roles do not allow this request" till_user T-LANE-01 carol audit export
 expect_rc_contains 2 "not an Ed25519 public key" verify_file --file "$T/all.tex" --pubkey /dev/null
 
+
+step "more signed heads than one page holds: verify and export read them all"
+# a year of shift closes signs thousands of heads; copies of the last valid
+# signature stand in for them (each verifies on its own)
+stop_tilld || fail "tilld exited with $TILLD_RC on SIGTERM"
+sql "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 2100)
+     INSERT INTO chain_signatures (txn_id, head_hash, at_ms, reason, key_id, signature)
+     SELECT s.txn_id, s.head_hash, s.at_ms, s.reason, s.key_id, s.signature
+     FROM n, (SELECT * FROM chain_signatures ORDER BY id DESC LIMIT 1) s"
+start_tilld || fail "tilld did not restart"
+nsig=$(sql "SELECT count(*) FROM chain_signatures")
+[ "$nsig" -gt 2000 ] || fail "only $nsig signatures: fewer than three pages"
+expect_rc_contains 0 "signatures: $nsig valid" till_user T-LANE-02 audrey audit verify
+expect_rc_contains 0 "exported transactions 1..$head ($head) and $nsig signed heads" \
+  till_user T-LANE-02 audrey audit export
+cp -- "$T/last.out" "$T/many.tex"
+expect_rc_contains 0 "signatures: $nsig valid" verify_file --file "$T/many.tex" --pubkey "$T/server.pem"
