@@ -1,5 +1,6 @@
 /* cli.c -- helpers every till command shares; see cli.h. */
 #include "cli.h"
+#include "till_money.h"
 
 #include <stdarg.h>
 #include <stdlib.h>
@@ -50,6 +51,14 @@ json_str(FILE *f, const char *s)
     }
   }
   fputc('"', f);
+}
+
+void
+json_money(FILE *f, const char *key, int64_t fen, int comma)
+{
+  char m[TILL_MONEY_STR_MAX];
+  till_money_format(fen, m, sizeof m);
+  fprintf(f, "%s\"%s\":\"%s\"", comma ? "," : "", key, m);
 }
 
 void

@@ -81,6 +81,8 @@ int cli_read_secret(const char *env, const char *prompt, char *buf, size_t len);
 
 /* JSON output. */
 void json_str(FILE *f, const char *s);
+/* "key":"12.30", preceded by a comma when <comma>. */
+void json_money(FILE *f, const char *key, int64_t fen, int comma);
 const char *role_name(int role);
 void json_roles(FILE *f, const int *roles, size_t n);
 const char *error_code_name(int code);
@@ -100,6 +102,11 @@ int audit_verify_file(cli_t *cli, const char *path);
  * object's fields up to and including its "entries" array, without the
  * closing brace, so a caller adds its own fields or just "}". */
 void print_audit_txn_json_open(const Till__V1__AuditTxn *t);
+
+/* Shifts (cmd_shift.c): the state's name, and one ShiftSummary as a JSON
+ * object, preceded by a comma unless <first>. */
+const char *shift_state_name(int state);
+void print_shift_summary_json(const Till__V1__ShiftSummary *s, int first);
 
 /* Human time "2026-11-23 19:27:24" (local time) into buf. */
 void fmt_time(long long unix_seconds, char *buf, size_t len);

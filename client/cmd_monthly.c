@@ -51,14 +51,6 @@ band_text(char *buf, size_t len, const Till__V1__CashierMonth *c)
 }
 
 static void
-json_money(const char *key, int64_t fen, int comma)
-{
-  char m[TILL_MONEY_STR_MAX];
-  yuan(m, fen);
-  printf("%s\"%s\":\"%s\"", comma ? "," : "", key, m);
-}
-
-static void
 print_monthly_json(const Till__V1__MonthlyReportResponse *m)
 {
   char pct[40];
@@ -71,9 +63,9 @@ print_monthly_json(const Till__V1__MonthlyReportResponse *m)
     printf("%s{\"date\":", i ? "," : "");
     json_str(stdout, d->date);
     printf(",\"receipts\":%lld", (long long)d->receipts);
-    json_money("amount", d->amount, 1);
-    json_money("cash", d->cash, 1);
-    json_money("noncash", d->noncash, 1);
+    json_money(stdout, "amount", d->amount, 1);
+    json_money(stdout, "cash", d->cash, 1);
+    json_money(stdout, "noncash", d->noncash, 1);
     printf("}");
   }
   printf("],\"items\":[");
@@ -84,13 +76,13 @@ print_monthly_json(const Till__V1__MonthlyReportResponse *m)
     printf(",\"name\":");
     json_str(stdout, it->name);
     printf(",\"quantity\":%lld", (long long)it->quantity);
-    json_money("amount", it->amount, 1);
+    json_money(stdout, "amount", it->amount, 1);
     printf("}");
   }
   printf("]");
-  json_money("total", m->total, 1);
-  json_money("cash", m->cash, 1);
-  json_money("noncash", m->noncash, 1);
+  json_money(stdout, "total", m->total, 1);
+  json_money(stdout, "cash", m->cash, 1);
+  json_money(stdout, "noncash", m->noncash, 1);
   fmt_bp(pct, sizeof pct, m->epay_ratio_bp);
   printf(",\"epay_ratio_bp\":%lld,\"epay_ratio_percent\":\"%s\",\"waivers\":[",
          (long long)m->epay_ratio_bp, pct);
@@ -99,7 +91,7 @@ print_monthly_json(const Till__V1__MonthlyReportResponse *m)
     printf("%s{\"account\":", i ? "," : "");
     json_str(stdout, w->account);
     printf(",\"count\":%lld", (long long)w->count);
-    json_money("amount", w->amount, 1);
+    json_money(stdout, "amount", w->amount, 1);
     printf("}");
   }
   printf("],\"cashiers\":[");
@@ -107,9 +99,9 @@ print_monthly_json(const Till__V1__MonthlyReportResponse *m)
     const Till__V1__CashierMonth *c = m->cashiers[i];
     printf("%s{\"cashier\":", i ? "," : "");
     json_str(stdout, c->cashier);
-    json_money("collected", c->collected, 1);
-    json_money("over_short", c->over_short, 1);
-    json_money("target", c->target, 1);
+    json_money(stdout, "collected", c->collected, 1);
+    json_money(stdout, "over_short", c->over_short, 1);
+    json_money(stdout, "target", c->target, 1);
     fmt_bp(pct, sizeof pct, c->deviation_bp);
     printf(",\"deviation_bp\":%lld,\"deviation_percent\":\"%s\",\"band\":\"%s\",\"above\":%s}",
            (long long)c->deviation_bp, pct, band_key(c->band), c->above ? "true" : "false");

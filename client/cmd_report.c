@@ -15,14 +15,6 @@
 #include "till_money.h"
 #include "till_util.h"
 
-static const char *const shift_states[] = {"?", "open", "closed", "approved"};
-
-static const char *
-state_name(int s)
-{
-  return s >= 1 && s <= 3 ? shift_states[s] : "?";
-}
-
 /* Amounts are formatted into one of a few rotating buffers, so a printf
  * may show several. */
 static const char *
@@ -63,17 +55,8 @@ static void
 json_shifts(const char *key, Till__V1__ShiftSummary **s, size_t n)
 {
   printf(",\"%s\":[", key);
-  for (size_t i = 0; i < n; i++) {
-    printf("%s{\"shift_id\":%lld,\"terminal\":", i ? "," : "", (long long)s[i]->shift_id);
-    json_str(stdout, s[i]->terminal_id);
-    printf(",\"cashier\":");
-    json_str(stdout, s[i]->cashier);
-    printf(",\"state\":\"%s\",\"opened_at\":%lld,\"closed_at\":%lld,\"counted_cash\":\"%s\","
-           "\"cash_variance\":\"%s\",\"depositable\":\"%s\",\"deposit_id\":%lld}",
-           state_name((int)s[i]->state), (long long)s[i]->opened_at, (long long)s[i]->closed_at,
-           yuan(s[i]->counted_cash), yuan(s[i]->cash_variance), yuan(s[i]->depositable),
-           (long long)s[i]->deposit_id);
-  }
+  for (size_t i = 0; i < n; i++)
+    print_shift_summary_json(s[i], i == 0);
   printf("]");
 }
 
@@ -169,7 +152,7 @@ print_shift_rows(Till__V1__ShiftSummary **s, size_t n)
     fmt_time(s[i]->closed_at, closed, sizeof closed);
     int open = s[i]->state == TILL__V1__SHIFT_STATE__SHIFT_OPEN;
     printf("%-6lld %-12s %-12s %-9s %-19s %-19s %12s %10s %12s ", (long long)s[i]->shift_id,
-           s[i]->terminal_id, s[i]->cashier, state_name((int)s[i]->state), opened, closed,
+           s[i]->terminal_id, s[i]->cashier, shift_state_name((int)s[i]->state), opened, closed,
            open ? "-" : yuan(s[i]->counted_cash), open ? "-" : yuan(s[i]->cash_variance),
            open ? "-" : yuan(s[i]->depositable));
     if (s[i]->deposit_id)

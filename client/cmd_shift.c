@@ -15,8 +15,8 @@
 
 static const char *const shift_states[] = {"?", "open", "closed", "approved"};
 
-static const char *
-shift_state(int s)
+const char *
+shift_state_name(int s)
 {
   return s >= 1 && s <= 3 ? shift_states[s] : "?";
 }
@@ -79,7 +79,7 @@ print_report(const Till__V1__ShiftReport *r)
   rule('=');
   printf("%*s%s\n", (PRINT_COLS - 17) / 2, "", z ? "Z-REPORT (CLOSED)" : "X-REPORT (RUNNING)");
   rule('-');
-  printf("Shift     %lld (%s)\n", (long long)r->shift_id, shift_state((int)r->state));
+  printf("Shift     %lld (%s)\n", (long long)r->shift_id, shift_state_name((int)r->state));
   printf("Terminal  %s\nCashier   %s\n", r->terminal_id, r->cashier);
   fmt_time(r->opened_at, when, sizeof when);
   printf("Opened    %s\n", when);
@@ -145,20 +145,12 @@ print_report(const Till__V1__ShiftReport *r)
 }
 
 static void
-json_money_kv(const char *key, int64_t fen, int comma)
-{
-  char m[TILL_MONEY_STR_MAX];
-  money(m, fen);
-  printf("%s\"%s\":\"%s\"", comma ? "," : "", key, m);
-}
-
-static void
 json_counts(const char *key, Till__V1__DenominationCount **c, size_t n)
 {
   printf(",\"%s\":[", key);
   for (size_t i = 0; i < n; i++) {
     printf("%s{", i ? "," : "");
-    json_money_kv("face", c[i]->face, 0);
+    json_money(stdout, "face", c[i]->face, 0);
     printf(",\"count\":%lld}", (long long)c[i]->count);
   }
   printf("]");
@@ -168,27 +160,27 @@ static void
 print_report_json(const Till__V1__ShiftReport *r, int replayed)
 {
   printf("{\"shift_id\":%lld,\"state\":\"%s\",\"terminal\":", (long long)r->shift_id,
-         shift_state((int)r->state));
+         shift_state_name((int)r->state));
   json_str(stdout, r->terminal_id);
   printf(",\"cashier\":");
   json_str(stdout, r->cashier);
   printf(",\"opened_at\":%lld,\"closed_at\":%lld", (long long)r->opened_at, (long long)r->closed_at);
-  json_money_kv("float", r->float_amount, 1);
+  json_money(stdout, "float", r->float_amount, 1);
   printf(",\"receipts\":%d,\"voids\":%d,\"reprints\":%d", r->receipts, r->voids, r->reprints);
-  json_money_kv("voided", r->voided_amount, 1);
-  json_money_kv("refunds", r->refunds, 1);
-  json_money_kv("expected_cash", r->expected_cash, 1);
-  json_money_kv("counted_cash", r->counted_cash, 1);
-  json_money_kv("cash_variance", r->cash_variance, 1);
+  json_money(stdout, "voided", r->voided_amount, 1);
+  json_money(stdout, "refunds", r->refunds, 1);
+  json_money(stdout, "expected_cash", r->expected_cash, 1);
+  json_money(stdout, "counted_cash", r->counted_cash, 1);
+  json_money(stdout, "cash_variance", r->cash_variance, 1);
   printf(",\"methods\":[");
   for (size_t i = 0; i < r->n_methods; i++) {
     const Till__V1__MethodTotal *m = r->methods[i];
     printf("%s{\"method\":\"%s\",\"sales\":%d", i ? "," : "", print_method((int)m->method), m->sales);
-    json_money_kv("sales_amount", m->sales_amount, 1);
-    json_money_kv("voided", m->voided_amount, 1);
-    json_money_kv("expected", m->expected, 1);
-    json_money_kv("counted", m->counted, 1);
-    json_money_kv("variance", m->variance, 1);
+    json_money(stdout, "sales_amount", m->sales_amount, 1);
+    json_money(stdout, "voided", m->voided_amount, 1);
+    json_money(stdout, "expected", m->expected, 1);
+    json_money(stdout, "counted", m->counted, 1);
+    json_money(stdout, "variance", m->variance, 1);
     printf("}");
   }
   printf("],\"items\":[");
@@ -198,7 +190,7 @@ print_report_json(const Till__V1__ShiftReport *r, int replayed)
     printf(",\"name\":");
     json_str(stdout, r->items[i]->name);
     printf(",\"quantity\":%lld", (long long)r->items[i]->quantity);
-    json_money_kv("amount", r->items[i]->amount, 1);
+    json_money(stdout, "amount", r->items[i]->amount, 1);
     printf("}");
   }
   printf("],\"ranges\":[");
@@ -239,6 +231,21 @@ key_into(cli_t *cli, uint8_t key[16], ProtobufCBinaryData *out)
   return rc;
 }
 
+void
+print_shift_summary_json(const Till__V1__ShiftSummary *s, int first)
+{
+  printf("%s{\"shift_id\":%lld,\"terminal\":", first ? "" : ",", (long long)s->shift_id);
+  json_str(stdout, s->terminal_id);
+  printf(",\"cashier\":");
+  json_str(stdout, s->cashier);
+  printf(",\"state\":\"%s\",\"opened_at\":%lld,\"closed_at\":%lld", shift_state_name((int)s->state),
+         (long long)s->opened_at, (long long)s->closed_at);
+  json_money(stdout, "counted_cash", s->counted_cash, 1);
+  json_money(stdout, "cash_variance", s->cash_variance, 1);
+  json_money(stdout, "depositable", s->depositable, 1);
+  printf(",\"deposit_id\":%lld}", (long long)s->deposit_id);
+}
+
 static void
 print_summaries(cli_t *cli, Till__V1__ShiftSummary **s, size_t n)
 {
@@ -253,19 +260,12 @@ print_summaries(cli_t *cli, Till__V1__ShiftSummary **s, size_t n)
     money(var, s[i]->cash_variance);
     money(dep, s[i]->depositable);
     if (cli->json) {
-      printf("%s{\"shift_id\":%lld,\"terminal\":", i ? "," : "", (long long)s[i]->shift_id);
-      json_str(stdout, s[i]->terminal_id);
-      printf(",\"cashier\":");
-      json_str(stdout, s[i]->cashier);
-      printf(",\"state\":\"%s\",\"opened_at\":%lld,\"closed_at\":%lld,\"counted_cash\":\"%s\","
-             "\"cash_variance\":\"%s\",\"depositable\":\"%s\",\"deposit_id\":%lld}",
-             shift_state((int)s[i]->state), (long long)s[i]->opened_at,
-             (long long)s[i]->closed_at, counted, var, dep, (long long)s[i]->deposit_id);
+      print_shift_summary_json(s[i], i == 0);
       continue;
     }
     fmt_time(s[i]->closed_at, when, sizeof when);
     printf("%-6lld %-12s %-12s %-9s %-19s %12s %10s %12s %s\n", (long long)s[i]->shift_id,
-           s[i]->terminal_id, s[i]->cashier, shift_state((int)s[i]->state), when, counted, var,
+           s[i]->terminal_id, s[i]->cashier, shift_state_name((int)s[i]->state), when, counted, var,
            dep, s[i]->deposit_id ? "yes" : "-");
   }
   if (cli->json)
@@ -360,7 +360,7 @@ cmd_shift(cli_t *cli)
     const char *state = cli_opt(cli, "--state");
     if (state) {
       for (int s = 1; s <= 3; s++)
-        if (strcmp(state, shift_state(s)) == 0)
+        if (strcmp(state, shift_state_name(s)) == 0)
           list.state = (Till__V1__ShiftState)s;
       if (!list.state)
         return cli_usage_error("--state must be open, closed or approved");

@@ -175,14 +175,6 @@ print_receipt(FILE *f, const Till__V1__Receipt *r)
   rule(f, '=');
 }
 
-static void
-json_money(FILE *f, const char *key, int64_t fen, int comma)
-{
-  char m[TILL_MONEY_STR_MAX];
-  till_money_format(fen, m, sizeof m);
-  fprintf(f, "%s\"%s\":\"%s\"", comma ? "," : "", key, m);
-}
-
 void
 print_receipt_json(FILE *f, const Till__V1__Receipt *r, int replayed)
 {
