@@ -278,6 +278,14 @@ dispatch_frame(struct conn *conn, const char *terminal, const uint8_t *payload, 
   return 0;
 }
 
+till_status_t
+req_step_failed(req_t *r, int step)
+{
+  if (step == SQLITE_ROW)
+    return req_fail(r, TILL_E_INTERNAL, "out of memory");
+  return req_fail(r, TILL_E_UNAVAILABLE, "database error; retry");
+}
+
 void
 dispatch_terminal_check(struct conn *conn, const char *terminal)
 {

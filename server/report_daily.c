@@ -104,23 +104,12 @@ local_time(int64_t unix_s, char out[20])
     snprintf(out, 20, "?");
 }
 
-static till_status_t
-step_failed(req_t *r, int step)
-{
-  if (step == SQLITE_ROW)
-    return req_fail(r, TILL_E_INTERNAL, "out of memory");
-  return req_fail(r, TILL_E_UNAVAILABLE, "database error; retry");
-}
-
+/* store_range_stmt, and ?3 bound to a row limit when <limit> is not 0 */
 static sqlite3_stmt *
 range_stmt(store_conn_t *sc, const char *sql, int64_t from, int64_t to, int limit)
 {
-  sqlite3_stmt *st = store_stmt(sc, sql);
-  if (!st)
-    return NULL;
-  sqlite3_bind_int64(st, 1, from);
-  sqlite3_bind_int64(st, 2, to);
-  if (limit)
+  sqlite3_stmt *st = store_range_stmt(sc, sql, from, to);
+  if (st && limit)
     sqlite3_bind_int(st, 3, limit);
   return st;
 }
@@ -172,7 +161,7 @@ collect_shifts(req_t *r, store_conn_t *sc, const char *sql, int64_t from, int64_
     (*list)[(*n)++] = s;
   }
   sqlite3_reset(st);
-  return step == SQLITE_DONE ? TILL_OK : step_failed(r, step);
+  return step == SQLITE_DONE ? TILL_OK : req_step_failed(r, step);
 }
 
 static Till__V1__MethodAmount *
@@ -243,7 +232,7 @@ load_takings(req_t *r, store_conn_t *sc, Till__V1__DailyReportResponse *resp)
   }
   sqlite3_reset(st);
   if (step != SQLITE_DONE)
-    return step_failed(r, step);
+    return req_step_failed(r, step);
   if (till_money_sub(resp->sales_amount, resp->void_amount, &resp->net_amount) != 0)
     return req_fail(r, TILL_E_INTERNAL, "net takings out of range");
   return TILL_OK;
@@ -278,7 +267,7 @@ load_receipts(req_t *r, store_conn_t *sc, Till__V1__DailyReportResponse *resp)
     resp->receipts[resp->n_receipts++] = d;
   }
   sqlite3_reset(st);
-  return step == SQLITE_DONE ? TILL_OK : step_failed(r, step);
+  return step == SQLITE_DONE ? TILL_OK : req_step_failed(r, step);
 }
 
 static till_status_t
@@ -300,7 +289,7 @@ load_deposits(req_t *r, store_conn_t *sc, Till__V1__DailyReportResponse *resp, i
   }
   sqlite3_reset(st);
   if (step != SQLITE_DONE)
-    return step_failed(r, step);
+    return req_step_failed(r, step);
   resp->deposits = req_alloc(r, (n ? n : 1) * sizeof *resp->deposits);
   if (!resp->deposits)
     return req_fail(r, TILL_E_INTERNAL, "out of memory");

@@ -138,25 +138,6 @@ cashier_row(req_t *r, cashiers_t *cs, const char *name)
   return &cs->v[cs->n++];
 }
 
-static till_status_t
-db_error(req_t *r, int step)
-{
-  if (step == SQLITE_ROW)
-    return req_fail(r, TILL_E_INTERNAL, "out of memory");
-  return req_fail(r, TILL_E_UNAVAILABLE, "database error; retry");
-}
-
-static sqlite3_stmt *
-range_stmt(store_conn_t *sc, const char *sql, int64_t from_ms, int64_t to_ms)
-{
-  sqlite3_stmt *st = store_stmt(sc, sql);
-  if (st) {
-    sqlite3_bind_int64(st, 1, from_ms);
-    sqlite3_bind_int64(st, 2, to_ms);
-  }
-  return st;
-}
-
 /* The days of the month with sales or voids, and the month's totals. */
 static till_status_t
 add_days(req_t *r, store_conn_t *sc, Till__V1__MonthlyReportResponse *resp)
@@ -170,7 +151,7 @@ add_days(req_t *r, store_conn_t *sc, Till__V1__MonthlyReportResponse *resp)
     snprintf(date, sizeof date, "%.7s-%02d", resp->month, d);
     if (till_day_bounds(date, &from_s, &to_s) != 0)
       break; /* past the month's last day */
-    sqlite3_stmt *st = range_stmt(sc, sql_day, from_s * 1000, to_s * 1000);
+    sqlite3_stmt *st = store_range_stmt(sc, sql_day, from_s * 1000, to_s * 1000);
     if (!st)
       return req_fail(r, TILL_E_INTERNAL, "internal error");
     int step = sqlite3_step(st);
@@ -183,7 +164,7 @@ add_days(req_t *r, store_conn_t *sc, Till__V1__MonthlyReportResponse *resp)
     }
     sqlite3_reset(st);
     if (step != SQLITE_ROW)
-      return db_error(r, step);
+      return req_step_failed(r, step);
     if (txns == 0)
       continue;
     Till__V1__DayTotal *t = req_alloc(r, sizeof *t);
@@ -213,7 +194,7 @@ add_items(req_t *r, store_conn_t *sc, Till__V1__MonthlyReportResponse *resp)
   resp->items = req_alloc(r, MONTHLY_ITEMS_MAX * sizeof *resp->items);
   if (!resp->items)
     return req_fail(r, TILL_E_INTERNAL, "out of memory");
-  sqlite3_stmt *st = range_stmt(sc, sql_items, resp->from_ms, resp->to_ms);
+  sqlite3_stmt *st = store_range_stmt(sc, sql_items, resp->from_ms, resp->to_ms);
   if (!st)
     return req_fail(r, TILL_E_INTERNAL, "internal error");
   sqlite3_bind_int(st, 3, MONTHLY_ITEMS_MAX + 1);
@@ -237,7 +218,7 @@ add_items(req_t *r, store_conn_t *sc, Till__V1__MonthlyReportResponse *resp)
     resp->items[resp->n_items++] = it;
   }
   sqlite3_reset(st);
-  return step == SQLITE_DONE ? TILL_OK : db_error(r, step);
+  return step == SQLITE_DONE ? TILL_OK : req_step_failed(r, step);
 }
 
 static till_status_t
@@ -247,7 +228,7 @@ add_waivers(req_t *r, store_conn_t *sc, Till__V1__MonthlyReportResponse *resp)
   resp->waivers = req_alloc(r, WAIVERS_MAX * sizeof *resp->waivers);
   if (!resp->waivers)
     return req_fail(r, TILL_E_INTERNAL, "out of memory");
-  sqlite3_stmt *st = range_stmt(sc, sql_waivers, resp->from_ms, resp->to_ms);
+  sqlite3_stmt *st = store_range_stmt(sc, sql_waivers, resp->from_ms, resp->to_ms);
   if (!st)
     return req_fail(r, TILL_E_INTERNAL, "internal error");
   sqlite3_bind_int(st, 3, WAIVERS_MAX + 1);
@@ -270,7 +251,7 @@ add_waivers(req_t *r, store_conn_t *sc, Till__V1__MonthlyReportResponse *resp)
     resp->waivers[resp->n_waivers++] = w;
   }
   sqlite3_reset(st);
-  return step == SQLITE_DONE ? TILL_OK : db_error(r, step);
+  return step == SQLITE_DONE ? TILL_OK : req_step_failed(r, step);
 }
 
 /* Which figure of a cashier a query fills. */
@@ -298,7 +279,7 @@ merge_cashiers(req_t *r, sqlite3_stmt *st, cashiers_t *cs, enum cashier_field f)
   if (step == SQLITE_ROW && cs->n == MONTHLY_CASHIERS_MAX)
     return req_fail(r, TILL_E_EXHAUSTED, "more than %d cashiers in one month",
                     MONTHLY_CASHIERS_MAX);
-  return step == SQLITE_DONE ? TILL_OK : db_error(r, step);
+  return step == SQLITE_DONE ? TILL_OK : req_step_failed(r, step);
 }
 
 static int
@@ -313,13 +294,13 @@ add_cashiers(req_t *r, store_conn_t *sc, Till__V1__MonthlyReportResponse *resp)
   cashiers_t cs = {req_alloc(r, MONTHLY_CASHIERS_MAX * sizeof *cs.v), 0};
   if (!cs.v)
     return req_fail(r, TILL_E_INTERNAL, "out of memory");
-  sqlite3_stmt *st = range_stmt(sc, sql_collected, resp->from_ms, resp->to_ms);
+  sqlite3_stmt *st = store_range_stmt(sc, sql_collected, resp->from_ms, resp->to_ms);
   if (!st)
     return req_fail(r, TILL_E_INTERNAL, "internal error");
   sqlite3_bind_int(st, 3, MONTHLY_CASHIERS_MAX + 1);
   if (merge_cashiers(r, st, &cs, F_COLLECTED) != TILL_OK)
     return r->status;
-  if (!(st = range_stmt(sc, sql_over_short, resp->from_ms, resp->to_ms)))
+  if (!(st = store_range_stmt(sc, sql_over_short, resp->from_ms, resp->to_ms)))
     return req_fail(r, TILL_E_INTERNAL, "internal error");
   sqlite3_bind_int(st, 3, MONTHLY_CASHIERS_MAX + 1);
   if (merge_cashiers(r, st, &cs, F_OVER_SHORT) != TILL_OK)

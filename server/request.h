@@ -56,4 +56,8 @@ typedef struct req {
 till_status_t req_fail(req_t *r, till_status_t st, const char *fmt, ...)
   __attribute__((format(printf, 3, 4)));
 
+/* A loop over rows that stopped early: at a row (<step> SQLITE_ROW) only
+ * because memory ran out, else on a database error. Returns the status. */
+till_status_t req_step_failed(req_t *r, int step);
+
 #endif

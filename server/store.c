@@ -461,6 +461,17 @@ store_stmt(store_conn_t *sc, const char *sql)
   return st;
 }
 
+sqlite3_stmt *
+store_range_stmt(store_conn_t *sc, const char *sql, int64_t from, int64_t to)
+{
+  sqlite3_stmt *st = store_stmt(sc, sql);
+  if (st) {
+    sqlite3_bind_int64(st, 1, from);
+    sqlite3_bind_int64(st, 2, to);
+  }
+  return st;
+}
+
 int
 store_backup(const char *src, const char *dst, int64_t *journal_rows, int64_t *head_id,
              char *err, size_t errlen)

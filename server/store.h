@@ -67,4 +67,8 @@ int store_exec(sqlite3 *db, const char *sql, const char *what);
  * <sc>, or NULL (logged). */
 sqlite3_stmt *store_stmt(store_conn_t *sc, const char *sql);
 
+/* store_stmt with ?1 and ?2 bound to a range [from, to) -- of times, for the
+ * reports. NULL (logged) as store_stmt. */
+sqlite3_stmt *store_range_stmt(store_conn_t *sc, const char *sql, int64_t from, int64_t to);
+
 #endif
