@@ -60,8 +60,8 @@ check_words(cli_t *cli, int *csv)
   return 0;
 }
 
-/* "audit" and "ledger" come first; --csv is a flag, so cli_arg's view of
- * the words (every --option followed by a value) does not apply after it. */
+/* "audit" and "ledger" come first: check_words reads the options from the
+ * third word on. */
 static int
 is_audit_ledger(cli_t *cli)
 {
