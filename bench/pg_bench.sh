@@ -17,8 +17,9 @@
 # synchronous_commit and full_page_writes all on, nothing tuned except
 # max_connections=300), and creates Till's posting tables in plain SQL. One
 # pgbench transaction is one posting in one commit: take the next receipt
-# number from the series counter row, insert the journal row (random 16-byte
-# idempotency key, SHA-256 chained to the previous receipt's hash), two
+# number from the series counter row, insert the journal row (a 16-byte
+# idempotency key made as Till's clients make theirs -- 6 bytes of Unix
+# milliseconds, big-endian, then 10 random bytes -- SHA-256 chained to the previous receipt's hash), two
 # entries that sum to zero and the idempotency row. pgbench connects over
 # TCP to 127.0.0.1 with a password, like an application server would. After
 # each run the database must hold exactly the postings pgbench reports,
@@ -154,7 +155,9 @@ BEGIN;
 UPDATE series_counters SET last_no = last_no + 1 WHERE series = 'HT2026' RETURNING last_no \gset
 INSERT INTO journal (kind, at_ms, terminal, cashier, series, receipt_no, idem_key, chain_hash)
 VALUES (1, (extract(epoch FROM clock_timestamp()) * 1000)::bigint, 'T-LANE-01', 'cashier1',
-        'HT2026', :last_no, decode(md5(random()::text || clock_timestamp()::text), 'hex'),
+        'HT2026', :last_no,
+        decode(lpad(to_hex((extract(epoch FROM clock_timestamp()) * 1000)::bigint), 12, '0')
+               || substr(md5(random()::text || clock_timestamp()::text), 1, 20), 'hex'),
         sha256(coalesce((SELECT chain_hash FROM journal
                           WHERE series = 'HT2026' AND receipt_no = :last_no::bigint - 1), ''::bytea)
                || convert_to(:last_no::text || '|' || :amount::text, 'UTF8')))

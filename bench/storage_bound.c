@@ -12,8 +12,9 @@
  * going round the N shifts one after the other -- so the drawer accounts
  * and index pages a posting touches are those Till's postings touch at N
  * connections -- through Till's own posting engine (ledger_post_sale:
- * journal row, entries, receipt counter, idempotency row, chain hash) the
- * way tilld's writer thread does (worker.c run_batch): BEGIN IMMEDIATE, a
+ * journal row, entries, receipt counter, idempotency row, chain hash, with
+ * keys made as `till` makes them: till_idem_key) the way tilld's writer
+ * thread does (worker.c run_batch): BEGIN IMMEDIATE, a
  * SAVEPOINT and RELEASE per posting, COMMIT per batch of B, with tilld's
  * malloc tuning and its checkpoint thread (checkpoint.h). It stops after S
  * seconds (default 5) or --max postings (default 1,000,000), then checks
@@ -101,8 +102,10 @@ post_batch(ledger_t *lg, store_conn_t *sc, int n, uint64_t *next_key, int64_t *c
     sale_req_t req;
     memset(&req, 0, sizeof req);
     uint64_t k = ++*next_key;
-    memcpy(req.key, &k, sizeof k);
-    memcpy(req.key + 8, "bound-bk", 8);
+    if (till_idem_key(till_now_ms(), req.key) != 0) {
+      fprintf(stderr, "till-storage-bound: no randomness for an idempotency key\n");
+      return -1;
+    }
     char terminal[16], cashier[16];
     int who = (int)(k % (uint64_t)g_shifts) + 1;
     snprintf(terminal, sizeof terminal, "T-%03d", who);

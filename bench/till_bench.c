@@ -14,8 +14,8 @@
  * Each connection is one thread that posts M cash sales of one unit of CODE,
  * keeping D requests in flight (pipelining: it writes D frames, then writes
  * one more each time an answer arrives). A posting's latency is from writing
- * its frame to reading its answer. Every sale has a fresh random idempotency
- * key. Errors are counted, never retried: a benchmark must not hide them.
+ * its frame to reading its answer. Every sale has a fresh idempotency key,
+ * made as `till` makes them (till_idem_key: time-ordered). Errors are counted, never retried: a benchmark must not hide them.
  *
  * Modes:
  *   post   all connections post M sales each.
@@ -149,7 +149,7 @@ static size_t
 pack_sale(const bench_cfg_t *cfg, const terminal_t *t, uint64_t id, uint8_t *buf, size_t cap)
 {
   uint8_t key[BENCH_KEY_LEN];
-  if (till_random(key, sizeof key) != 0)
+  if (till_idem_key(till_now_ms(), key) != 0)
     return 0;
   Till__V1__SaleLine line = TILL__V1__SALE_LINE__INIT;
   Till__V1__SaleLine *lines[1] = {&line};

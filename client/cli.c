@@ -303,7 +303,7 @@ cli_idempotency_key(cli_t *cli, uint8_t key[16])
       return cli_usage_error("--idem-key must be 32 hex digits");
     return 0;
   }
-  if (till_random(key, 16) != 0) {
+  if (till_idem_key(till_now_ms(), key) != 0) {
     fprintf(stderr, "till: no randomness for an idempotency key\n");
     return 1;
   }

@@ -69,6 +69,20 @@ till_random(uint8_t *out, size_t n)
   return RAND_bytes(out, (int)n) == 1 ? 0 : -1;
 }
 
+int
+till_idem_key(int64_t now_ms, uint8_t key[16])
+{
+  if (now_ms < 0 || now_ms >= INT64_C(1) << 48)
+    return -1;
+  if (till_random(key + 6, 10) != 0)
+    return -1;
+  for (int i = 0; i < 6; i++)
+    key[i] = (uint8_t)((uint64_t)now_ms >> (40 - 8 * i));
+  key[6] = (uint8_t)(0x70 | (key[6] & 0x0f)); /* version 7 */
+  key[8] = (uint8_t)(0x80 | (key[8] & 0x3f)); /* variant 10 */
+  return 0;
+}
+
 int64_t
 till_now(void)
 {

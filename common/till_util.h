@@ -16,6 +16,14 @@ int till_hex_decode(const char *hex, uint8_t *out, size_t n);
 /* Cryptographically random bytes (OpenSSL RAND_bytes). 0 or -1. */
 int till_random(uint8_t *out, size_t n);
 
+/* A fresh idempotency key in the layout of an RFC 9562 UUIDv7: the Unix
+ * time in milliseconds, big-endian, in the first 48 bits, then 74 random
+ * bits (4 version and 2 variant bits fixed). Keys made one after another
+ * sort one after another, so each lands at the right-hand edge of the
+ * server's key indexes instead of on a random page (docs/benchmarks.md).
+ * <now_ms> is the wall clock in ms (till_now_ms()). 0 or -1. */
+int till_idem_key(int64_t now_ms, uint8_t key[16]);
+
 /* Wall clock, Unix seconds / milliseconds. */
 int64_t till_now(void);
 int64_t till_now_ms(void);

@@ -7,8 +7,9 @@
  * It posts N sales of one unit of CODE over C mutual-TLS connections (one
  * thread each, client/conn.h: the real framing and the real TLS stack), each
  * thread posting its share one after the other. Every sale carries a fresh
- * random 16-byte idempotency key; when the connection drops, or the server
- * answers UNAVAILABLE, the thread reconnects and sends the very same request
+ * 16-byte idempotency key made as `till` makes them (till_idem_key); when
+ * the connection drops, or the server answers UNAVAILABLE, the thread
+ * reconnects and sends the very same request
  * again (LOAD_MAX_ATTEMPTS in all), as `till` does -- so a posting the server
  * committed before the drop comes back as a replay, never as a second sale.
  * --fixed-key makes every posting use one key instead: a storm of duplicates
@@ -247,7 +248,7 @@ worker_main(void *arg)
     posting_t *p = &w->done[w->n_ok];
     if (w->cfg->fixed) {
       memcpy(p->key, w->cfg->fixed_key, LOAD_KEY_LEN);
-    } else if (till_random(p->key, LOAD_KEY_LEN) != 0) {
+    } else if (till_idem_key(till_now_ms(), p->key) != 0) {
       note_error(w, "no randomness for an idempotency key");
       w->n_failed++;
       continue;

@@ -369,6 +369,53 @@ test_random(void **state)
     assert_int_equal(c[i], 0xa5);
 }
 
+/* ---- till_idem_key ---- */
+
+static void
+test_idem_key(void **state)
+{
+  (void)state;
+  /* 2026-11-28T00:00:00.123Z: the ms in the first 6 bytes, big-endian */
+  const int64_t ms = INT64_C(1795824000123);
+  uint8_t k[16];
+  assert_int_equal(till_idem_key(ms, k), 0);
+  int64_t got = 0;
+  for (int i = 0; i < 6; i++)
+    got = got << 8 | k[i];
+  assert_int_equal(got, ms);
+  assert_int_equal(k[6] >> 4, 7);    /* version */
+  assert_int_equal(k[8] >> 6, 2);    /* variant */
+
+  /* the rest is random: 200 keys in one ms are all different */
+  uint8_t keys[200][16];
+  for (int i = 0; i < 200; i++) {
+    assert_int_equal(till_idem_key(ms, keys[i]), 0);
+    assert_memory_equal(keys[i], k, 6);
+    for (int j = 0; j < i; j++)
+      assert_memory_not_equal(keys[i], keys[j], 16);
+  }
+
+  /* a later ms sorts after every key of an earlier one, whatever its
+   * random bits: that is what keeps new keys at the indexes' right edge */
+  for (int i = 0; i < 200; i++) {
+    uint8_t later[16];
+    assert_int_equal(till_idem_key(ms + 1, later), 0);
+    assert_true(memcmp(later, keys[i], 16) > 0);
+  }
+  uint8_t a[16], b[16];
+  assert_int_equal(till_idem_key(255, a), 0);
+  assert_int_equal(till_idem_key(256, b), 0);
+  assert_true(memcmp(b, a, 16) > 0);
+
+  /* the clock must fit in 48 bits */
+  memset(k, 0xa5, sizeof k);
+  assert_int_equal(till_idem_key(-1, k), -1);
+  assert_int_equal(till_idem_key(INT64_C(1) << 48, k), -1);
+  assert_int_equal(till_idem_key((INT64_C(1) << 48) - 1, k), 0);
+  for (int i = 0; i < 6; i++)
+    assert_int_equal(k[i], 0xff);
+}
+
 /* ---- till_status_name ---- */
 
 static void
@@ -497,6 +544,7 @@ main(void)
     cmocka_unit_test(test_utf8_ok),
     cmocka_unit_test(test_ident_ok),
     cmocka_unit_test(test_random),
+    cmocka_unit_test(test_idem_key),
     cmocka_unit_test(test_status_name),
     cmocka_unit_test(test_clocks),
     cmocka_unit_test(test_day_bounds),
