@@ -4,7 +4,7 @@
  *   till-bench --server HOST:PORT --ca F --terminals FILE --item CODE
  *              [--connections N] [--count M] [--depth D]
  *              [--mode post|audit|storm|idle] [--auditor "CERT KEY TOKEN"]
- *              [--hold S] [--seconds MAX]
+ *              [--hold S] [--rate R] [--seconds MAX]
  *
  * FILE has one line per terminal: "CERT KEY TOKEN" -- the terminal's client
  * certificate and key, and the session token of the cashier logged in on it
@@ -15,7 +15,17 @@
  * keeping D requests in flight (pipelining: it writes D frames, then writes
  * one more each time an answer arrives). A posting's latency is from writing
  * its frame to reading its answer. Every sale has a fresh idempotency key,
- * made as `till` makes them (till_idem_key: time-ordered). Errors are counted, never retried: a benchmark must not hide them.
+ * made as `till` makes them (till_idem_key: time-ordered). Errors are
+ * counted, never retried: a benchmark must not hide them.
+ *
+ * --rate R paces the postings instead (an open loop, as customers arrive at
+ * windows whatever the server is doing): R postings a second in all, the
+ * connections' schedules interleaved, so connection i sends its k-th sale
+ * at (k*N + i)/R seconds; at most D are in flight on a connection, and a
+ * sale that cannot go out on time waits. Its latency counts from when it
+ * was due, not from when it went out, so a server that falls behind shows
+ * in the latency rather than in a lower offered load. A send may be up to
+ * 1 ms late (the wait for answers is in whole ms), and that is counted too.
  *
  * Modes:
  *   post   all connections post M sales each.
@@ -37,6 +47,7 @@
  *
  * Output, one line per phase on stdout:
  *   phase=NAME ok=N errors=E seconds=T rate=R/s p50_ms= p95_ms= p99_ms= max_ms=
+ * (with --rate, also offered=R/s),
  * plus, for audit, "auditor pages=P txns=T" and, for storm,
  * "reconnect n=N p50_ms= p99_ms= max_ms=". Exit 0 iff there were no errors;
  * 1 otherwise; 2 on a usage error.
@@ -62,6 +73,7 @@
 #define BENCH_MAX_DEPTH 256
 #define BENCH_MAX_SECONDS 3600
 #define BENCH_MAX_HOLD 600
+#define BENCH_MAX_RATE 1000000
 #define BENCH_LINE_MAX 4096
 #define BENCH_KEY_LEN 16
 #define BENCH_ERR_MAX 320
@@ -85,6 +97,7 @@ typedef struct {
   enum mode mode;
   int64_t seconds;
   int64_t hold;              /* idle: seconds all connections stay open */
+  int64_t rate;              /* --rate: postings/s in all; 0: closed loop */
   terminal_t *terms;
   terminal_t auditor;
 } bench_cfg_t;
@@ -118,12 +131,13 @@ usage(void)
           "usage: till-bench --server HOST:PORT --ca F --terminals FILE --item CODE\n"
           "                  [--connections N] [--count M] [--depth D]\n"
           "                  [--mode post|audit|storm|idle] [--auditor \"CERT KEY TOKEN\"]\n"
-          "                  [--hold S] [--seconds MAX]\n"
+          "                  [--hold S] [--rate R] [--seconds MAX]\n"
           "  FILE: one \"CERT KEY TOKEN\" line per terminal (a cashier with an open shift)\n"
           "  N: 1..%d connections, one terminal each (default: one per line of FILE)\n"
           "  M: sales per connection, 1..%d (default 100); D: 1..%d in flight (default 1)\n"
+          "  R: 1..%d postings a second in all, paced (default: as fast as answers come)\n"
           "exit 0 iff no posting failed; 1 otherwise; 2 usage error\n",
-          BENCH_MAX_CONNECTIONS, BENCH_MAX_COUNT, BENCH_MAX_DEPTH);
+          BENCH_MAX_CONNECTIONS, BENCH_MAX_COUNT, BENCH_MAX_DEPTH, BENCH_MAX_RATE);
 }
 
 static void
@@ -174,9 +188,26 @@ pack_sale(const bench_cfg_t *cfg, const terminal_t *t, uint64_t id, uint8_t *buf
   return n + TILL_FRAME_HEADER;
 }
 
-/* Post <count> sales on c with <depth> in flight, into ph. Request ids are
- * base + index, so an answer finds its send time. 0, or -1 if the
- * connection failed (the sales still in flight count as errors). */
+/* --rate: when this connection's <k>-th sale of the phase is due. */
+static int64_t
+due_us(const worker_t *w, const phase_t *ph, int64_t k)
+{
+  const bench_cfg_t *cfg = w->cfg;
+  return ph->t_start_us + (int64_t)((double)(k * cfg->connections + w->idx) * 1e6 / (double)cfg->rate);
+}
+
+static void
+sleep_us(int64_t us)
+{
+  struct timespec ts = {.tv_sec = (time_t)(us / 1000000), .tv_nsec = (long)(us % 1000000) * 1000};
+  while (nanosleep(&ts, &ts) != 0 && errno == EINTR) /* bounded: ts only shrinks */
+    ;
+}
+
+/* Post <count> sales on c with <depth> in flight, into ph: as fast as the
+ * answers come, or paced by --rate. Request ids are base + index, so an
+ * answer finds its send (or due) time. 0, or -1 if the connection failed
+ * (the sales still in flight count as errors). */
 static int
 run_phase(worker_t *w, cconn_t *c, int64_t count, uint64_t base, phase_t *ph)
 {
@@ -196,10 +227,13 @@ run_phase(worker_t *w, cconn_t *c, int64_t count, uint64_t base, phase_t *ph)
   int64_t next = 0, answered = 0;
   int rc = 0;
   ph->t_start_us = till_mono_us();
-  while (answered < count) { /* bounded: every pass answers or fails one */
-    while (next < count && next - answered < cfg->depth && till_mono_us() < g_deadline_us) {
+  /* bounded: every pass sends, answers or fails one, or (--rate) waits for
+   * a due time, which only moves on, or for the deadline */
+  while (answered < count) {
+    while (next < count && next - answered < cfg->depth && till_mono_us() < g_deadline_us &&
+           (!cfg->rate || till_mono_us() >= due_us(w, ph, next))) {
       size_t n = pack_sale(cfg, t, base + (uint64_t)next, frame, sizeof frame);
-      sent_us[next] = till_mono_us();
+      sent_us[next] = cfg->rate ? due_us(w, ph, next) : till_mono_us();
       if (n == 0 || cconn_write_raw(c, frame, n) != 0) {
         note_error(w, "send", n == 0 ? "could not build the request" : "write failed");
         rc = -1;
@@ -207,8 +241,22 @@ run_phase(worker_t *w, cconn_t *c, int64_t count, uint64_t base, phase_t *ph)
       }
       next++;
     }
-    if (rc != 0 || answered == next)
-      break; /* failed, or the deadline passed with nothing in flight */
+    if (rc != 0)
+      break;
+    int more = next < count && next - answered < cfg->depth && till_mono_us() < g_deadline_us;
+    if (cfg->rate && more) {
+      /* the next sale is not due yet: read what comes until it is */
+      int64_t wait = due_us(w, ph, next) - till_mono_us();
+      if (answered == next) {
+        if (wait > 0)
+          sleep_us(wait);
+        continue;
+      }
+      if (wait <= 0 || cconn_wait_readable(c, (int)((wait + 999) / 1000)) == 0)
+        continue;
+    } else if (answered == next) {
+      break; /* the deadline passed with nothing in flight */
+    }
     Till__V1__Envelope *resp = cconn_read(c, err, sizeof err);
     if (!resp) {
       note_error(w, "read", err);
@@ -377,9 +425,12 @@ report_phase(worker_t *ws, int n, int p, const char *name, int64_t *dup_out)
   double secs = t1 > t0 ? (t1 - t0) / 1e6 : 0;
 #define PCT(q) (ok ? lat[(ok - 1) * (q) / 100] / 1000.0 : 0.0)
   printf("phase=%s ok=%lld errors=%lld seconds=%.2f rate=%.0f/s p50_ms=%.2f p95_ms=%.2f "
-         "p99_ms=%.2f max_ms=%.2f\n",
+         "p99_ms=%.2f max_ms=%.2f",
          name, (long long)ok, (long long)errs, secs, secs > 0 ? ok / secs : 0.0, PCT(50), PCT(95),
          PCT(99), PCT(100));
+  if (n > 0 && ws[0].cfg->rate)
+    printf(" offered=%lld/s", (long long)ws[0].cfg->rate);
+  printf("\n");
 #undef PCT
   free(lat);
   free(ids);
@@ -490,6 +541,8 @@ main(int argc, char **argv)
       cfg.mode = MODE_IDLE;
     else if (strcmp(a, "--hold") == 0 && till_parse_i64(val, 1, BENCH_MAX_HOLD, &v) == 0)
       cfg.hold = v;
+    else if (strcmp(a, "--rate") == 0 && till_parse_i64(val, 1, BENCH_MAX_RATE, &v) == 0)
+      cfg.rate = v;
     else {
       fprintf(stderr, "till-bench: bad option or value: %s %s\n", a, val);
       usage();

@@ -6,6 +6,7 @@
 #include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -158,6 +159,15 @@ int
 cconn_write_raw(cconn_t *c, const void *buf, size_t len)
 {
   return ssl_write_all(c, buf, len);
+}
+
+int
+cconn_wait_readable(cconn_t *c, int timeout_ms)
+{
+  if (SSL_pending(c->ssl) > 0)
+    return 1;
+  struct pollfd p = {.fd = c->fd, .events = POLLIN};
+  return poll(&p, 1, timeout_ms) != 0; /* an error too: cconn_read reports it */
 }
 
 Till__V1__Envelope *

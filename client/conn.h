@@ -34,6 +34,11 @@ Till__V1__Envelope *cconn_call(cconn_t *c, Till__V1__Envelope *req, char *err, s
 int cconn_write_raw(cconn_t *c, const void *buf, size_t len);
 /* Read one frame's payload into an unpacked envelope; NULL on EOF/error. */
 Till__V1__Envelope *cconn_read(cconn_t *c, char *err, size_t errlen);
+/* Wait up to <timeout_ms> for an answer's bytes: 1 if some have come (or
+ * the connection failed, which the next cconn_read reports), 0 if the time
+ * ran out. For a caller that paces its requests and must not block in
+ * cconn_read past its next send. */
+int cconn_wait_readable(cconn_t *c, int timeout_ms);
 
 void cconn_close(cconn_t *c);
 
