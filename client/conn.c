@@ -4,8 +4,6 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netdb.h>
-#include <netinet/in.h>
-#include <netinet/tcp.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,6 +18,7 @@
 
 #include "till_frame.h"
 #include "till_tls.h"
+#include "till_util.h"
 
 struct cconn {
   SSL_CTX *ctx;
@@ -67,8 +66,7 @@ connect_tcp(const char *host, const char *port, int timeout, char *err, size_t e
     struct timeval tv = {timeout, 0};
     setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
     setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
-    int one = 1;
-    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    till_tcp_nodelay(fd); /* only latency depends on it */
     if (connect(fd, ai->ai_addr, ai->ai_addrlen) == 0)
       break;
     snprintf(err, errlen, "cannot connect to %s:%s: %s", host, port, strerror(errno));

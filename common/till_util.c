@@ -7,6 +7,10 @@
 #include <string.h>
 #include <time.h>
 
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+
 #include <openssl/rand.h>
 
 const char *
@@ -273,4 +277,11 @@ till_local_date(int64_t unix_s, char out[11])
   struct tm tm;
   if (!localtime_r(&t, &tm) || strftime(out, 11, "%Y-%m-%d", &tm) != 10)
     snprintf(out, 11, "0000-00-00");
+}
+
+int
+till_tcp_nodelay(int fd)
+{
+  int one = 1;
+  return setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one) == 0 ? 0 : -1;
 }

@@ -55,4 +55,9 @@ int till_month_bounds(const char *month, int64_t *from_s /* OUT */, int64_t *to_
 /* The local date of a Unix time as "YYYY-MM-DD" (out: 11 bytes). */
 void till_local_date(int64_t unix_s, char out[11]);
 
+/* Send small writes on TCP socket <fd> at once (TCP_NODELAY). Till's
+ * answers are small and a peer may not answer them, so without it a write
+ * can wait for the peer's delayed ACK (docs/benchmarks.md). 0 or -1. */
+int till_tcp_nodelay(int fd);
+
 #endif

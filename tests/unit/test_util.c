@@ -4,8 +4,9 @@
  * contract (a whole decimal integer in [min, max], nothing else; OUT left
  * alone on failure), till_text_ok on valid UTF-8 and on each kind of invalid
  * sequence (controls, NUL, truncation, overlongs, surrogates, > U+10FFFF,
- * stray continuation bytes), till_ident_ok, till_random, till_status_name
- * and the plausibility of the clocks.
+ * stray continuation bytes), till_ident_ok, till_random, till_status_name,
+ * the plausibility of the clocks, and till_tcp_nodelay on an accepted
+ * loopback socket (as tilld's) and on a descriptor that is not a socket.
  *
  * till_text_ok is called on heap copies of exactly n bytes, so a read past n
  * is caught by AddressSanitizer.
@@ -19,6 +20,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include "till_status.h"
 #include "till_util.h"
@@ -527,6 +534,53 @@ test_day_bounds_rejects(void **state)
     assert_int_equal(till_month_bounds(bad_months[i], &from, &to), -1);
 }
 
+/* ---- sockets ---- */
+
+static int
+nodelay_of(int fd)
+{
+  int v = -1;
+  socklen_t len = sizeof v;
+  assert_int_equal(getsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &v, &len), 0);
+  return v;
+}
+
+/* an accepted loopback connection, as tilld gets one: off by default, on
+ * after till_tcp_nodelay */
+static void
+test_tcp_nodelay(void **state)
+{
+  (void)state;
+  int lfd = socket(AF_INET, SOCK_STREAM, 0);
+  assert_true(lfd >= 0);
+  struct sockaddr_in sa = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+  socklen_t sl = sizeof sa;
+  assert_int_equal(bind(lfd, (struct sockaddr *)&sa, sizeof sa), 0);
+  assert_int_equal(listen(lfd, 1), 0);
+  assert_int_equal(getsockname(lfd, (struct sockaddr *)&sa, &sl), 0);
+  int cfd = socket(AF_INET, SOCK_STREAM, 0);
+  assert_true(cfd >= 0);
+  assert_int_equal(connect(cfd, (struct sockaddr *)&sa, sizeof sa), 0);
+  int afd = accept(lfd, NULL, NULL);
+  assert_true(afd >= 0);
+
+  assert_int_equal(nodelay_of(afd), 0);
+  assert_int_equal(till_tcp_nodelay(afd), 0);
+  assert_int_equal(nodelay_of(afd), 1);
+  assert_int_equal(till_tcp_nodelay(afd), 0); /* twice is harmless */
+  assert_int_equal(nodelay_of(afd), 1);
+  assert_int_equal(nodelay_of(cfd), 0); /* only the socket it was given */
+
+  int pfd[2];
+  assert_int_equal(pipe(pfd), 0);
+  assert_int_equal(till_tcp_nodelay(pfd[0]), -1);
+  close(pfd[0]);
+  close(pfd[1]);
+  close(afd);
+  close(cfd);
+  close(lfd);
+}
+
 int
 main(void)
 {
@@ -549,6 +603,7 @@ main(void)
     cmocka_unit_test(test_clocks),
     cmocka_unit_test(test_day_bounds),
     cmocka_unit_test(test_day_bounds_rejects),
+    cmocka_unit_test(test_tcp_nodelay),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
