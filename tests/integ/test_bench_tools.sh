@@ -3,7 +3,8 @@
 # till-bench's four modes against a real tilld from two terminals (every
 # acknowledged sale is in the journal exactly once, errors are counted, the
 # auditor reads, all connections reconnect, idle connections stay open for
-# the hold and no longer), and till-storage-bound's
+# the hold and no longer), its paced open loop (--rate: sales go out on
+# schedule, not as fast as answers come), and till-storage-bound's
 # postings through Till's own store code (counted and gap-free, or it
 # fails). bench/run drives them at full size; see docs/benchmarks.md.
 source "$(dirname -- "$0")/lib.sh"
@@ -40,6 +41,19 @@ assert_eq 80 "$(phase_ok post)" "sales acknowledged"
 assert_eq 80 "$(sales)" "sales in the journal"
 assert_last_contains "p99_ms="
 
+step "paced: 2 connections x 30 sales at 60 a second take about a second, not as fast as answers come"
+expect_rc 0 bench --connections 2 --count 30 --depth 4 --rate 60
+assert_eq 60 "$(phase_ok post)" "paced sales acknowledged"
+assert_last_contains "offered=60/s"
+# the last sale is due at (29 x 2 + 1) / 60 s = 0.98 s; unpaced, 60 sales
+# take a small fraction of that
+secs=$(sed -n 's/^phase=post .* seconds=\([0-9.]*\) .*/\1/p' "$T/last.out")
+awk -v s="$secs" 'BEGIN { exit !(s >= 0.95 && s < 30) }' ||
+  fail "60 sales at 60/s took ${secs:-?} s, not about 1 s"
+assert_eq 140 "$(sales)" "sales in the journal"
+expect_rc 2 bench --count 1 --rate 0
+expect_rc 2 bench --count 1 --rate x
+
 step "audit: the second half runs while the auditor pages the journal"
 expect_rc 0 bench --count 20 --depth 4 --mode audit \
   --auditor "$(line_of ADMIN-01 audrey)"
@@ -47,14 +61,14 @@ assert_eq 20 "$(phase_ok alone)" "sales alone"
 assert_eq 20 "$(phase_ok with_auditor)" "sales with the auditor"
 grep -qE '^auditor pages=[1-9][0-9]* txns=[1-9][0-9]* errors=0$' "$T/last.out" ||
   fail "the auditor read nothing: $(grep '^auditor' "$T/last.out")"
-assert_eq 120 "$(sales)" "sales in the journal"
+assert_eq 180 "$(sales)" "sales in the journal"
 
 step "storm: every connection reconnects half-way, then posts on"
 expect_rc 0 bench --count 10 --depth 2 --mode storm
 assert_eq 10 "$(phase_ok before_storm)" "sales before the storm"
 assert_eq 10 "$(phase_ok after_storm)" "sales after the storm"
 assert_last_contains "reconnect n=2 failed=0"
-assert_eq 140 "$(sales)" "sales in the journal"
+assert_eq 200 "$(sales)" "sales in the journal"
 
 step "idle: both connections post one sale, then stay open and silent for the hold"
 # established connections to tilld's port, from the kernel's table (state 01)
@@ -70,7 +84,7 @@ wait "$idle_pid" || fail "till-bench --mode idle failed: $(cat "$T/idle.err")"
 grep -qE '^phase=before_idle ok=2 errors=0 ' "$T/idle.out" || fail "idle phase: $(cat "$T/idle.out")"
 for ((i = 0; i < 50; i++)); do [ "$(established)" = 0 ] && break; sleep 0.1; done
 assert_eq 0 "$(established)" "connections open to tilld after the hold"
-assert_eq 142 "$(sales)" "sales in the journal"
+assert_eq 202 "$(sales)" "sales in the journal"
 
 step "errors are counted, not hidden: a cashier without an open shift"
 expect_rc 0 till_user T-LANE-02 dan shift close --count none
@@ -78,7 +92,7 @@ run bench --connections 2 --count 5 --depth 2
 assert_eq 1 "$LAST_RC" "till-bench's exit code with refused sales"
 assert_last_contains "phase=post ok=5 errors=5"
 assert_last_contains "no open shift"
-assert_eq 147 "$(sales)" "sales in the journal"
+assert_eq 207 "$(sales)" "sales in the journal"
 
 step "the ledger after all of it"
 expect_rc_contains 0 "complete" till_user ADMIN-01 audrey audit verify
