@@ -16,6 +16,7 @@ struct checkpointer {
   pthread_mutex_t mu;
   pthread_cond_t cond;
   int stopping;
+  int finish_due; /* atomic: the last pass found the WAL long */
 };
 
 static void *
@@ -45,6 +46,8 @@ checkpointer_main(void *arg)
       log_warn(LD_STORE, "checkpoint failed: %s", sqlite3_errmsg(cp->db));
     else
       log_debug(LD_STORE, "checkpoint: %d of %d WAL frames in the database", copied, wal_frames);
+    if (st == SQLITE_OK && wal_frames >= CHECKPOINT_RESTART_FRAMES)
+      __atomic_store_n(&cp->finish_due, 1, __ATOMIC_RELEASE);
     pthread_mutex_lock(&cp->mu);
   }
   pthread_mutex_unlock(&cp->mu);
@@ -116,4 +119,27 @@ checkpointer_stop(checkpointer_t *cp)
   pthread_cond_destroy(&cp->cond);
   pthread_mutex_destroy(&cp->mu);
   free(cp);
+}
+
+int
+checkpointer_finish(checkpointer_t *cp, store_conn_t *writer)
+{
+  if (!cp || !__atomic_exchange_n(&cp->finish_due, 0, __ATOMIC_ACQ_REL))
+    return 0;
+  int wal_frames = 0, copied = 0;
+  int st = sqlite3_wal_checkpoint_v2(writer->db, NULL, SQLITE_CHECKPOINT_PASSIVE, &wal_frames,
+                                     &copied);
+  if (st == SQLITE_BUSY) {
+    /* the thread is in a pass of its own: try again after the next batch */
+    __atomic_store_n(&cp->finish_due, 1, __ATOMIC_RELEASE);
+    return 0;
+  }
+  if (st != SQLITE_OK) {
+    log_warn(LD_STORE, "finishing a checkpoint on the writer failed: %s",
+             sqlite3_errmsg(writer->db));
+    return -1;
+  }
+  log_debug(LD_STORE, "checkpoint finished by the writer: %d of %d WAL frames", copied,
+            wal_frames);
+  return 1;
 }

@@ -5,13 +5,22 @@
  * copies the WAL into the database file and fsyncs it. The checkpointer
  * turns that off on the writer's connection and runs PASSIVE checkpoints on
  * a connection and thread of its own every interval instead. PASSIVE never
- * waits for the writer or the readers; the writer restarts the WAL from the
- * top once a checkpoint has copied all of it. Durability is unchanged: a
- * COMMIT is acknowledged only after the WAL is synced (synchronous=FULL),
- * and the WAL is what recovery replays.
+ * waits for the writer or the readers. Durability is unchanged: a COMMIT is
+ * acknowledged only after the WAL is synced (synchronous=FULL), and the WAL
+ * is what recovery replays.
+ *
+ * The writer starts the WAL again from the top only when a transaction
+ * begins with every frame of it already copied. Under steady load that never
+ * happens by itself -- the writer commits while the thread copies -- and the
+ * WAL grew by hundreds of MiB a minute (docs/benchmarks.md). So once a pass
+ * finds the WAL CHECKPOINT_RESTART_FRAMES long or more, the writer finishes
+ * the job between two transactions (checkpointer_finish): it copies the few
+ * frames committed since that pass, and its next transaction restarts the
+ * WAL.
  *
  * THREAD SAFETY: checkpointer_start runs before the writer thread uses its
- * connection; the checkpointer's own connection is used by its thread only. */
+ * connection; the checkpointer's own connection is used by its thread only;
+ * checkpointer_finish on the writer's thread only. */
 #ifndef TILLD_CHECKPOINT_H
 #define TILLD_CHECKPOINT_H
 
@@ -22,6 +31,8 @@
 #define CHECKPOINT_INTERVAL_MS 1000
 /* after a WAL restart the file is cut back to this size */
 #define CHECKPOINT_WAL_KEEP_BYTES (64 * 1024 * 1024)
+/* a WAL this long (16 MiB of 4 KiB pages) is to be started again */
+#define CHECKPOINT_RESTART_FRAMES 4096
 
 typedef struct checkpointer checkpointer_t;
 
@@ -33,5 +44,14 @@ checkpointer_t *checkpointer_start(const char *path, store_conn_t *writer, int i
 /* Stop the thread (after at most the checkpoint in progress) and close its
  * connection. Accepts NULL. The writer's final close checkpoints the rest. */
 void checkpointer_stop(checkpointer_t *cp);
+
+/* On the writer's thread, outside a transaction: if the checkpoint thread's
+ * last pass found the WAL long, copy what was committed since (a PASSIVE
+ * checkpoint on <writer>, which nothing appends to meanwhile), so that the
+ * writer's next transaction starts the WAL from the top. 1 if it
+ * checkpointed, 0 if nothing was due (or <cp> is NULL, or the thread is
+ * in a pass: then it is due again at the next call), -1 if the checkpoint
+ * failed (logged; the thread asks again after its next pass). */
+int checkpointer_finish(checkpointer_t *cp, store_conn_t *writer);
 
 #endif

@@ -1,7 +1,8 @@
 /* test_checkpoint.c -- server/checkpoint: the writer's connection stops
  * checkpointing by itself, the checkpoint thread copies committed WAL pages
- * into the database file within a few intervals, and stopping it is prompt
- * even with a long interval.
+ * into the database file within a few intervals, a writer that commits
+ * without a pause still gets its WAL started again from the top (so the
+ * file stops growing), and stopping is prompt even with a long interval.
  *
  * "Copied into the database file" is observed from the file's size: pages
  * written by a transaction live only in the WAL until a checkpoint copies
@@ -142,6 +143,47 @@ test_thread_copies_the_wal(void **state)
   checkpointer_stop(cp);
 }
 
+/* A writer committing without a pause, as under load: every commit rewrites
+ * the same 64 rows of 3,000 bytes (about 64 pages, so 64 WAL frames), and
+ * between commits it calls checkpointer_finish, as tilld's writer does. 400
+ * commits append about 25,600 frames, 100 MiB: without a restart the WAL
+ * holds all of them. With one, it is started again from the top whenever it
+ * passes CHECKPOINT_RESTART_FRAMES (16 MiB), so the file stays near that. */
+static void
+test_busy_writer_restarts_the_wal(void **state)
+{
+  fx_t *f = *state;
+  char err[256];
+  char wal[PATH_MAX + 8];
+  snprintf(wal, sizeof wal, "%s-wal", f->db);
+  assert_int_equal(store_exec(f->sc->db,
+                              "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n "
+                              "WHERE i < 64) INSERT INTO filler SELECT randomblob(3000) FROM n",
+                              "test"),
+                   0);
+  checkpointer_t *cp = checkpointer_start(f->db, f->sc, 20, err, sizeof err);
+  assert_non_null(cp);
+  const int commits = 400;
+  int finished = 0, i;
+  int64_t deadline = till_mono_ms() + 60000;
+  for (i = 0; i < commits && till_mono_ms() < deadline; i++) {
+    assert_int_equal(store_exec(f->sc->db, "UPDATE filler SET b = randomblob(3000)", "test"), 0);
+    int r = checkpointer_finish(cp, f->sc);
+    assert_true(r == 0 || r == 1);
+    finished += r;
+  }
+  assert_int_equal(i, commits);
+  checkpointer_stop(cp);
+  int64_t appended = (int64_t)commits * 64 * 4096;
+  int64_t wal_bytes = file_size(wal);
+  assert_true(finished >= 2);
+  assert_true(wal_bytes > 0);
+  if (wal_bytes > appended / 2)
+    fail_msg("the WAL is %lld bytes after %d commits of ~256 KiB: never started again",
+             (long long)wal_bytes, commits);
+  assert_int_equal(checkpointer_finish(NULL, f->sc), 0);
+}
+
 static void
 test_stop_is_prompt(void **state)
 {
@@ -161,6 +203,7 @@ main(void)
   const struct CMUnitTest tests[] = {
     cmocka_unit_test_setup_teardown(test_writer_no_longer_checkpoints, setup, teardown),
     cmocka_unit_test_setup_teardown(test_thread_copies_the_wal, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_busy_writer_restarts_the_wal, setup, teardown),
     cmocka_unit_test_setup_teardown(test_stop_is_prompt, setup, teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
