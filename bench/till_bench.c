@@ -193,7 +193,8 @@ static int64_t
 due_us(const worker_t *w, const phase_t *ph, int64_t k)
 {
   const bench_cfg_t *cfg = w->cfg;
-  return ph->t_start_us + (int64_t)((double)(k * cfg->connections + w->idx) * 1e6 / (double)cfg->rate);
+  double slot = (double)(k * cfg->connections + w->idx);
+  return ph->t_start_us + (int64_t)(slot * 1e6 / (double)cfg->rate);
 }
 
 static void

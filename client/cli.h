@@ -36,8 +36,9 @@ Till__V1__Envelope *cli_call(cli_t *cli, Till__V1__Envelope *req, int with_sessi
 Till__V1__Envelope *cli_call_retry(cli_t *cli, Till__V1__Envelope *req, int attempts,
                                    int *exit_code);
 
-/* A fresh idempotency key (till_idem_key: time-ordered), or the one given as 32 hex digits in
- * --idem-key (so a script can repeat a request). 0 or EXIT_USAGE. */
+/* A fresh idempotency key (till_idem_key: time-ordered), or the one given
+ * as 32 hex digits in --idem-key (so a script can repeat a request). 0 or
+ * EXIT_USAGE. */
 int cli_idempotency_key(cli_t *cli, uint8_t key[16]);
 
 /* Print a usage or argument error and return EXIT_USAGE. */
