@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
@@ -16,7 +17,7 @@ struct checkpointer {
   pthread_mutex_t mu;
   pthread_cond_t cond;
   int stopping;
-  int finish_due; /* atomic: the last pass found the WAL long */
+  atomic_int finish_due; /* the last pass found the WAL long */
 };
 
 static void *
@@ -47,7 +48,7 @@ checkpointer_main(void *arg)
     else
       log_debug(LD_STORE, "checkpoint: %d of %d WAL frames in the database", copied, wal_frames);
     if (st == SQLITE_OK && wal_frames >= CHECKPOINT_RESTART_FRAMES)
-      __atomic_store_n(&cp->finish_due, 1, __ATOMIC_RELEASE);
+      atomic_store(&cp->finish_due, 1);
     pthread_mutex_lock(&cp->mu);
   }
   pthread_mutex_unlock(&cp->mu);
@@ -71,6 +72,7 @@ checkpointer_start(const char *path, store_conn_t *writer, int interval_ms, char
     return NULL;
   }
   cp->interval_ms = interval_ms > 0 ? interval_ms : CHECKPOINT_INTERVAL_MS;
+  atomic_init(&cp->finish_due, 0);
   if (sqlite3_open_v2(path, &cp->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) !=
       SQLITE_OK) {
     snprintf(err, errlen, "opening database %s for checkpoints: %s", path,
@@ -124,14 +126,14 @@ checkpointer_stop(checkpointer_t *cp)
 int
 checkpointer_finish(checkpointer_t *cp, store_conn_t *writer)
 {
-  if (!cp || !__atomic_exchange_n(&cp->finish_due, 0, __ATOMIC_ACQ_REL))
+  if (!cp || !atomic_exchange(&cp->finish_due, 0))
     return 0;
   int wal_frames = 0, copied = 0;
   int st = sqlite3_wal_checkpoint_v2(writer->db, NULL, SQLITE_CHECKPOINT_PASSIVE, &wal_frames,
                                      &copied);
   if (st == SQLITE_BUSY) {
     /* the thread is in a pass of its own: try again after the next batch */
-    __atomic_store_n(&cp->finish_due, 1, __ATOMIC_RELEASE);
+    atomic_store(&cp->finish_due, 1);
     return 0;
   }
   if (st != SQLITE_OK) {
