@@ -33,6 +33,8 @@
  *          while one more connection (--auditor, an auditor's terminal and
  *          session) pages through the whole journal with AuditExport (1000
  *          transactions a page) in a loop: latency with and without it.
+ *          The second half starts once the auditor has read its first page,
+ *          so all of it runs while the auditor reads.
  *   storm  the first half, then every connection closes and all reconnect at
  *          the same moment (a full TLS handshake each), then the second half:
  *          the reconnect times and the latency of the postings after it.
@@ -54,9 +56,11 @@
  *
  * THREAD SAFETY: each connection thread owns its connection and its arrays;
  * the configuration is written before the threads start. The phase barrier
- * is a pthread barrier; the auditor's stop flag is an atomic. */
+ * is a pthread barrier; the auditor's stop flag is an atomic, and it says
+ * it is reading through a semaphore. */
 #include <errno.h>
 #include <pthread.h>
+#include <semaphore.h>
 #include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -122,6 +126,9 @@ typedef struct {
 
 static pthread_barrier_t g_barrier;
 static atomic_int g_audit_stop;
+/* posted once by the auditor when it has read its first page (or failed):
+ * only then does the second half start, so it runs while the auditor reads */
+static sem_t g_auditor_reading;
 static int64_t g_deadline_us;
 
 static void
@@ -317,6 +324,8 @@ worker_main(void *arg)
     cconn_close(c);
     return NULL;
   }
+  if (cfg->mode == MODE_AUDIT)
+    pthread_barrier_wait(&g_barrier); /* the auditor is reading */
   if (cfg->mode == MODE_STORM) {
     int64_t t0 = till_mono_us();
     cconn_close(c);
@@ -353,9 +362,11 @@ auditor_main(void *arg)
   if (!c) {
     snprintf(a->first_error, sizeof a->first_error, "connect: %s", err);
     a->errors++;
+    sem_post(&g_auditor_reading);
     return NULL;
   }
   int64_t after = 0;
+  int said_reading = 0;
   while (!atomic_load(&g_audit_stop) && till_mono_us() < g_deadline_us) {
     Till__V1__AuditExportRequest er = TILL__V1__AUDIT_EXPORT_REQUEST__INIT;
     Till__V1__Envelope req = TILL__V1__ENVELOPE__INIT;
@@ -379,7 +390,13 @@ auditor_main(void *arg)
     a->txns += (int64_t)r->n_txns;
     after = r->n_txns ? r->txns[r->n_txns - 1]->id : 0; /* at the end: start over */
     till__v1__envelope__free_unpacked(resp, NULL);
+    if (!said_reading) {
+      said_reading = 1;
+      sem_post(&g_auditor_reading);
+    }
   }
+  if (!said_reading)
+    sem_post(&g_auditor_reading);
   cconn_close(c);
   return NULL;
 }
@@ -575,7 +592,8 @@ main(int argc, char **argv)
   }
   g_deadline_us = till_mono_us() + cfg.seconds * 1000000;
   worker_t *ws = calloc((size_t)cfg.connections, sizeof *ws);
-  if (!ws || pthread_barrier_init(&g_barrier, NULL, (unsigned)cfg.connections + 1) != 0) {
+  if (!ws || pthread_barrier_init(&g_barrier, NULL, (unsigned)cfg.connections + 1) != 0 ||
+      sem_init(&g_auditor_reading, 0, 0) != 0) {
     fprintf(stderr, "till-bench: out of memory\n");
     return 1;
   }
@@ -609,6 +627,10 @@ main(int argc, char **argv)
       aud_started = pthread_create(&aud_thread, NULL, auditor_main, &aud) == 0;
       if (!aud_started)
         aud.errors++;
+      else
+        while (sem_wait(&g_auditor_reading) != 0 && errno == EINTR) /* bounded: one post comes */
+          ;
+      pthread_barrier_wait(&g_barrier); /* the second half runs while it reads */
     }
   }
   for (int i = 0; i < cfg.connections; i++)
@@ -648,6 +670,7 @@ main(int argc, char **argv)
     errors += dups;
   }
   pthread_barrier_destroy(&g_barrier);
+  sem_destroy(&g_auditor_reading);
   free(ws);
   free(cfg.terms);
   return errors ? 1 : 0;
