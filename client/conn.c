@@ -168,6 +168,36 @@ cconn_wait_readable(cconn_t *c, int timeout_ms)
   return poll(&p, 1, timeout_ms) != 0; /* an error too: cconn_read reports it */
 }
 
+int
+cconn_wait_any(cconn_t *const *cs, size_t n, int timeout_ms, unsigned char *ready)
+{
+  struct pollfd p[CCONN_WAIT_MAX];
+  size_t slot[CCONN_WAIT_MAX];
+  size_t np = 0;
+  int buffered = 0;
+  if (n > CCONN_WAIT_MAX)
+    return -1;
+  for (size_t i = 0; i < n; i++) {
+    ready[i] = 0;
+    if (!cs[i])
+      continue;
+    if (SSL_pending(cs[i]->ssl) > 0) {
+      ready[i] = 1; /* already decrypted: no need to wait for the socket */
+      buffered++;
+      continue;
+    }
+    p[np] = (struct pollfd){.fd = cs[i]->fd, .events = POLLIN};
+    slot[np++] = i;
+  }
+  int rc = poll(p, (nfds_t)np, buffered ? 0 : timeout_ms);
+  if (rc < 0)
+    return errno == EINTR ? buffered : -1;
+  for (size_t k = 0; k < np; k++)
+    if (p[k].revents) /* POLLIN, or an error the next cconn_read reports */
+      ready[slot[k]] = 1;
+  return buffered + rc;
+}
+
 Till__V1__Envelope *
 cconn_read(cconn_t *c, char *err, size_t errlen)
 {

@@ -40,6 +40,14 @@ Till__V1__Envelope *cconn_read(cconn_t *c, char *err, size_t errlen);
  * cconn_read past its next send. */
 int cconn_wait_readable(cconn_t *c, int timeout_ms);
 
+#define CCONN_WAIT_MAX 1024
+/* The same for up to CCONN_WAIT_MAX connections at once (NULL entries are
+ * skipped): sets ready[i] to 1 for each cs[i] with an answer's bytes (or a
+ * failure) and 0 for the others, and returns how many are ready, 0 if the
+ * time ran out, -1 if n is too large or poll failed. For a caller that
+ * drives many connections from one thread. */
+int cconn_wait_any(cconn_t *const *cs, size_t n, int timeout_ms, unsigned char *ready);
+
 void cconn_close(cconn_t *c);
 
 #endif
