@@ -4,19 +4,23 @@
  *   till-bench --server HOST:PORT --ca F --terminals FILE --item CODE
  *              [--connections N] [--count M] [--depth D]
  *              [--mode post|audit|storm|idle] [--auditor "CERT KEY TOKEN"]
- *              [--hold S] [--rate R] [--seconds MAX]
+ *              [--hold S] [--rate R] [--threads T] [--seconds MAX]
  *
  * FILE has one line per terminal: "CERT KEY TOKEN" -- the terminal's client
  * certificate and key, and the session token of the cashier logged in on it
  * (whose shift must be open). Connection i uses line i, so N terminals post
  * as N different cashiers into N different shifts, as at a toll plaza.
  *
- * Each connection is one thread that posts M cash sales of one unit of CODE,
- * keeping D requests in flight (pipelining: it writes D frames, then writes
- * one more each time an answer arrives). A posting's latency is from writing
- * its frame to reading its answer. Every sale has a fresh idempotency key,
- * made as `till` makes them (till_idem_key: time-ordered). Errors are
- * counted, never retried: a benchmark must not hide them.
+ * Each connection posts M cash sales of one unit of CODE, keeping D requests
+ * in flight (pipelining: it writes D frames, then writes one more each time
+ * an answer arrives). T threads drive the connections (default: one thread
+ * a connection, as N terminals would be N machines); with fewer, each
+ * thread waits on its share of the connections at once (poll), so that the
+ * benchmark takes less of the CPU the server shares with it on one machine.
+ * A posting's latency is from writing its frame to reading its answer.
+ * Every sale has a fresh idempotency key, made as `till` makes them
+ * (till_idem_key: time-ordered). Errors are counted, never retried: a
+ * benchmark must not hide them.
  *
  * --rate R paces the postings instead (an open loop, as customers arrive at
  * windows whatever the server is doing): R postings a second in all, the
@@ -37,7 +41,9 @@
  *          so all of it runs while the auditor reads.
  *   storm  the first half, then every connection closes and all reconnect at
  *          the same moment (a full TLS handshake each), then the second half:
- *          the reconnect times and the latency of the postings after it.
+ *          the reconnect times and the latency of the postings after it. A
+ *          thread driving several connections reconnects them one after the
+ *          other; each one's time counts from when they all closed.
  *   idle   every connection posts its M sales (a real session, a real
  *          posting), then all stay open and silent for --hold S seconds
  *          (default 5): once all are idle it prints "idle connections=N",
@@ -54,10 +60,10 @@
  * "reconnect n=N p50_ms= p99_ms= max_ms=". Exit 0 iff there were no errors;
  * 1 otherwise; 2 on a usage error.
  *
- * THREAD SAFETY: each connection thread owns its connection and its arrays;
- * the configuration is written before the threads start. The phase barrier
- * is a pthread barrier; the auditor's stop flag is an atomic, and it says
- * it is reading through a semaphore. */
+ * THREAD SAFETY: each thread owns its share of the connections and their
+ * arrays; the configuration is written before the threads start. The phase
+ * barrier is a pthread barrier; the auditor's stop flag is an atomic, and it
+ * says it is reading through a semaphore. */
 #include <errno.h>
 #include <pthread.h>
 #include <semaphore.h>
@@ -78,6 +84,7 @@
 #define BENCH_MAX_SECONDS 3600
 #define BENCH_MAX_HOLD 600
 #define BENCH_MAX_RATE 1000000
+#define BENCH_ANSWER_TIMEOUT 30 /* seconds a connection waits for an answer due */
 #define BENCH_LINE_MAX 4096
 #define BENCH_KEY_LEN 16
 #define BENCH_ERR_MAX 320
@@ -114,15 +121,32 @@ typedef struct {
   int64_t t_start_us, t_end_us;
 } phase_t;
 
+/* One terminal's connection: what it posted, phase by phase, and where the
+ * phase in progress stands. */
 typedef struct {
-  const bench_cfg_t *cfg;
-  int idx;
-  pthread_t thread;
-  int started;
+  int idx;                   /* its line of the terminals file */
+  cconn_t *c;                /* NULL once it failed */
   phase_t ph[2];
   int64_t reconnect_us;      /* storm: close to handshake done; -1 if failed */
   char first_error[BENCH_NOTE_MAX];
-} worker_t;
+  /* the phase in progress */
+  phase_t *cur;
+  int active;                /* still sending or waiting for answers */
+  int64_t count, next, answered;
+  uint64_t base;             /* request ids are base + index */
+  int64_t *sent_us;          /* send (or, paced, due) time of each request */
+  int64_t progress_us;       /* the last send or answer */
+} lane_t;
+
+/* One thread and the connections it drives. */
+typedef struct {
+  const bench_cfg_t *cfg;
+  lane_t *lanes;             /* lanes[0..n) */
+  int n;
+  cconn_t **waiting;         /* n: the connections with answers due */
+  unsigned char *ready;      /* n: which of them have something to read */
+  pthread_t thread;
+} driver_t;
 
 static pthread_barrier_t g_barrier;
 static atomic_int g_audit_stop;
@@ -138,20 +162,21 @@ usage(void)
           "usage: till-bench --server HOST:PORT --ca F --terminals FILE --item CODE\n"
           "                  [--connections N] [--count M] [--depth D]\n"
           "                  [--mode post|audit|storm|idle] [--auditor \"CERT KEY TOKEN\"]\n"
-          "                  [--hold S] [--rate R] [--seconds MAX]\n"
+          "                  [--hold S] [--rate R] [--threads T] [--seconds MAX]\n"
           "  FILE: one \"CERT KEY TOKEN\" line per terminal (a cashier with an open shift)\n"
           "  N: 1..%d connections, one terminal each (default: one per line of FILE)\n"
           "  M: sales per connection, 1..%d (default 100); D: 1..%d in flight (default 1)\n"
           "  R: 1..%d postings a second in all, paced (default: as fast as answers come)\n"
+          "  T: 1..N threads driving the connections (default N: one each)\n"
           "exit 0 iff no posting failed; 1 otherwise; 2 usage error\n",
           BENCH_MAX_CONNECTIONS, BENCH_MAX_COUNT, BENCH_MAX_DEPTH, BENCH_MAX_RATE);
 }
 
 static void
-note_error(worker_t *w, const char *what, const char *err)
+note_error(lane_t *l, const char *what, const char *err)
 {
-  if (!w->first_error[0])
-    snprintf(w->first_error, sizeof w->first_error, "%s: %s", what, err);
+  if (!l->first_error[0])
+    snprintf(l->first_error, sizeof l->first_error, "%s: %s", what, err);
 }
 
 static void
@@ -195,152 +220,238 @@ pack_sale(const bench_cfg_t *cfg, const terminal_t *t, uint64_t id, uint8_t *buf
   return n + TILL_FRAME_HEADER;
 }
 
-/* --rate: when this connection's <k>-th sale of the phase is due. */
+/* --rate: when connection <idx>'s <k>-th sale of the phase is due. */
 static int64_t
-due_us(const worker_t *w, const phase_t *ph, int64_t k)
+due_us(const bench_cfg_t *cfg, int idx, const phase_t *ph, int64_t k)
 {
-  const bench_cfg_t *cfg = w->cfg;
-  double slot = (double)(k * cfg->connections + w->idx);
+  double slot = (double)(k * cfg->connections + idx);
   return ph->t_start_us + (int64_t)(slot * 1e6 / (double)cfg->rate);
 }
 
+/* The lane's phase is over: what was not answered counts as errors. */
 static void
-sleep_us(int64_t us)
+lane_finish(lane_t *l)
 {
-  struct timespec ts = {.tv_sec = (time_t)(us / 1000000), .tv_nsec = (long)(us % 1000000) * 1000};
-  while (nanosleep(&ts, &ts) != 0 && errno == EINTR) /* bounded: ts only shrinks */
-    ;
+  l->cur->n_err += l->count - l->answered;
+  l->cur->t_end_us = till_mono_us();
+  free(l->sent_us);
+  l->sent_us = NULL;
+  l->active = 0;
 }
 
-/* Post <count> sales on c with <depth> in flight, into ph: as fast as the
- * answers come, or paced by --rate. Request ids are base + index, so an
- * answer finds its send (or due) time. 0, or -1 if the connection failed
- * (the sales still in flight count as errors). */
-static int
-run_phase(worker_t *w, cconn_t *c, int64_t count, uint64_t base, phase_t *ph)
+/* The connection failed: close it and end its phase. */
+static void
+lane_fail(lane_t *l, const char *what, const char *err)
 {
-  const bench_cfg_t *cfg = w->cfg;
-  const terminal_t *t = &cfg->terms[w->idx];
-  int64_t *sent_us = calloc((size_t)count, sizeof *sent_us);
+  note_error(l, what, err);
+  cconn_close(l->c);
+  l->c = NULL;
+  lane_finish(l);
+}
+
+/* Start a phase of <count> sales on l, request ids from <base>, into ph.
+ * A lane without a connection counts all of them as errors at once. */
+static void
+lane_start(lane_t *l, int64_t count, uint64_t base, phase_t *ph, int64_t t0)
+{
+  l->cur = ph;
+  l->count = count;
+  l->base = base;
+  l->next = l->answered = 0;
+  l->active = 0;
+  if (!l->c) {
+    ph->n_err = count;
+    return;
+  }
+  l->sent_us = calloc((size_t)count, sizeof *l->sent_us);
   ph->lat_us = calloc((size_t)count, sizeof *ph->lat_us);
   ph->txn_ids = calloc((size_t)count, sizeof *ph->txn_ids);
-  if (!sent_us || !ph->lat_us || !ph->txn_ids) {
-    free(sent_us);
-    note_error(w, "memory", "out of memory");
+  if (!l->sent_us || !ph->lat_us || !ph->txn_ids) {
+    free(l->sent_us);
+    l->sent_us = NULL;
+    note_error(l, "memory", "out of memory");
     ph->n_err = count;
-    return -1;
+    return;
   }
+  ph->t_start_us = t0;
+  l->progress_us = t0;
+  l->active = 1;
+}
+
+/* Send what may go out now: as many as the depth allows, or (--rate) those
+ * that are due. */
+static void
+lane_send(const bench_cfg_t *cfg, lane_t *l)
+{
+  const terminal_t *t = &cfg->terms[l->idx];
   uint8_t frame[1024];
-  char err[BENCH_ERR_MAX];
-  int64_t next = 0, answered = 0;
-  int rc = 0;
-  ph->t_start_us = till_mono_us();
-  /* bounded: every pass sends, answers or fails one, or (--rate) waits for
-   * a due time, which only moves on, or for the deadline */
-  while (answered < count) {
-    while (next < count && next - answered < cfg->depth && till_mono_us() < g_deadline_us &&
-           (!cfg->rate || till_mono_us() >= due_us(w, ph, next))) {
-      size_t n = pack_sale(cfg, t, base + (uint64_t)next, frame, sizeof frame);
-      sent_us[next] = cfg->rate ? due_us(w, ph, next) : till_mono_us();
-      if (n == 0 || cconn_write_raw(c, frame, n) != 0) {
-        note_error(w, "send", n == 0 ? "could not build the request" : "write failed");
-        rc = -1;
-        break;
-      }
-      next++;
+  /* bounded: at most depth sends */
+  while (l->next < l->count && l->next - l->answered < cfg->depth &&
+         till_mono_us() < g_deadline_us &&
+         (!cfg->rate || till_mono_us() >= due_us(cfg, l->idx, l->cur, l->next))) {
+    size_t n = pack_sale(cfg, t, l->base + (uint64_t)l->next, frame, sizeof frame);
+    l->sent_us[l->next] = cfg->rate ? due_us(cfg, l->idx, l->cur, l->next) : till_mono_us();
+    if (n == 0 || cconn_write_raw(l->c, frame, n) != 0) {
+      lane_fail(l, "send", n == 0 ? "could not build the request" : "write failed");
+      return;
     }
-    if (rc != 0)
-      break;
-    int more = next < count && next - answered < cfg->depth && till_mono_us() < g_deadline_us;
-    if (cfg->rate && more) {
-      /* the next sale is not due yet: read what comes until it is */
-      int64_t wait = due_us(w, ph, next) - till_mono_us();
-      if (answered == next) {
-        if (wait > 0)
-          sleep_us(wait);
-        continue;
-      }
-      if (wait <= 0 || cconn_wait_readable(c, (int)((wait + 999) / 1000)) == 0)
-        continue;
-    } else if (answered == next) {
-      break; /* the deadline passed with nothing in flight */
-    }
-    Till__V1__Envelope *resp = cconn_read(c, err, sizeof err);
-    if (!resp) {
-      note_error(w, "read", err);
-      rc = -1;
-      break;
-    }
-    int64_t now = till_mono_us();
-    uint64_t i = resp->request_id - base;
-    if (resp->request_id < base || i >= (uint64_t)next) {
-      note_error(w, "read", "answer to a request never sent");
-      ph->n_err++;
-    } else if (resp->body_case != TILL__V1__ENVELOPE__BODY_SALE_RESP) {
-      note_error(w, "sale", resp->body_case == TILL__V1__ENVELOPE__BODY_ERROR && resp->error
-                              ? resp->error->message : "unexpected answer");
-      ph->n_err++;
-    } else {
-      ph->lat_us[ph->n_ok] = now - sent_us[i];
-      ph->txn_ids[ph->n_ok] = resp->sale_resp->receipt ? resp->sale_resp->receipt->txn_id : 0;
-      ph->n_ok++;
-    }
-    answered++;
-    till__v1__envelope__free_unpacked(resp, NULL);
+    l->next++;
+    l->progress_us = till_mono_us();
   }
-  ph->n_err += count - answered;
-  ph->t_end_us = till_mono_us();
-  free(sent_us);
-  return rc;
+}
+
+/* Read one answer on l and account for it. */
+static void
+lane_read(lane_t *l)
+{
+  char err[BENCH_ERR_MAX];
+  phase_t *ph = l->cur;
+  Till__V1__Envelope *resp = cconn_read(l->c, err, sizeof err);
+  if (!resp) {
+    lane_fail(l, "read", err);
+    return;
+  }
+  int64_t now = till_mono_us();
+  uint64_t i = resp->request_id - l->base;
+  if (resp->request_id < l->base || i >= (uint64_t)l->next) {
+    note_error(l, "read", "answer to a request never sent");
+    ph->n_err++;
+  } else if (resp->body_case != TILL__V1__ENVELOPE__BODY_SALE_RESP) {
+    note_error(l, "sale", resp->body_case == TILL__V1__ENVELOPE__BODY_ERROR && resp->error
+                            ? resp->error->message : "unexpected answer");
+    ph->n_err++;
+  } else {
+    ph->lat_us[ph->n_ok] = now - l->sent_us[i];
+    ph->txn_ids[ph->n_ok] = resp->sale_resp->receipt ? resp->sale_resp->receipt->txn_id : 0;
+    ph->n_ok++;
+  }
+  l->answered++;
+  l->progress_us = now;
+  till__v1__envelope__free_unpacked(resp, NULL);
+}
+
+/* Post <count> sales on each of the driver's connections, with <depth> in
+ * flight on each, into phase <p>: as fast as the answers come, or paced by
+ * --rate. One thread waits on all its connections at once. A connection
+ * that fails, or has answers due and none for BENCH_ANSWER_TIMEOUT seconds,
+ * ends its phase there (what is still in flight counts as errors). */
+static void
+run_phase(driver_t *d, int64_t count, uint64_t base, int p)
+{
+  const bench_cfg_t *cfg = d->cfg;
+  int64_t t0 = till_mono_us();
+  int active = 0;
+  for (int i = 0; i < d->n; i++) {
+    lane_start(&d->lanes[i], count, base, &d->lanes[i].ph[p], t0);
+    active += d->lanes[i].active;
+  }
+  /* bounded: every pass sends, answers or ends one, or waits at most 1 s
+   * for a due time (which only moves on), an answer (up to its timeout) or
+   * the deadline */
+  while (active > 0) {
+    int64_t now = till_mono_us(), wake = INT64_MAX;
+    for (int i = 0; i < d->n; i++) {
+      lane_t *l = &d->lanes[i];
+      d->waiting[i] = NULL;
+      if (!l->active)
+        continue;
+      lane_send(cfg, l);
+      if (l->active && l->answered == l->next &&
+          (l->next == l->count || till_mono_us() >= g_deadline_us))
+        lane_finish(l); /* all answered, or the deadline passed with nothing in flight */
+      else if (l->active && l->answered < l->next &&
+               now - l->progress_us > BENCH_ANSWER_TIMEOUT * 1000000)
+        lane_fail(l, "read", "no answer within the timeout");
+      if (!l->active) {
+        active--;
+        continue;
+      }
+      if (l->answered < l->next)
+        d->waiting[i] = l->c;
+      if (cfg->rate && l->next < l->count && l->next - l->answered < cfg->depth &&
+          now < g_deadline_us) {
+        int64_t due = due_us(cfg, l->idx, l->cur, l->next);
+        wake = due < wake ? due : wake;
+      }
+    }
+    if (active == 0)
+      break;
+    int64_t wait_ms = 1000; /* so that timeouts and the deadline are seen */
+    if (wake != INT64_MAX)
+      wait_ms = wake <= now ? 0 : (wake - now + 999) / 1000 < wait_ms ? (wake - now + 999) / 1000
+                                                                       : wait_ms;
+    int n_ready = cconn_wait_any(d->waiting, (size_t)d->n, (int)wait_ms, d->ready);
+    int wait_errno = errno;
+    for (int i = 0; i < d->n && n_ready != 0; i++) {
+      lane_t *l = &d->lanes[i];
+      if (!d->waiting[i] || !l->active)
+        continue;
+      if (n_ready < 0) {
+        lane_fail(l, "wait", strerror(wait_errno));
+        active--;
+      } else if (d->ready[i]) {
+        lane_read(l);
+        active -= !l->active;
+      }
+    }
+  }
+}
+
+static void
+close_all(driver_t *d)
+{
+  for (int i = 0; i < d->n; i++) {
+    cconn_close(d->lanes[i].c);
+    d->lanes[i].c = NULL;
+  }
 }
 
 static void *
-worker_main(void *arg)
+driver_main(void *arg)
 {
-  worker_t *w = arg;
-  const bench_cfg_t *cfg = w->cfg;
+  driver_t *d = arg;
+  const bench_cfg_t *cfg = d->cfg;
   client_cfg_t cc;
   char err[BENCH_ERR_MAX];
-  client_cfg(cfg, &cfg->terms[w->idx], &cc);
   int64_t first = cfg->mode == MODE_POST || cfg->mode == MODE_IDLE ? cfg->count : cfg->count / 2;
   int64_t second = cfg->count - first;
-  cconn_t *c = cconn_open(&cc, err, sizeof err);
-  if (!c)
-    note_error(w, "connect", err);
-  pthread_barrier_wait(&g_barrier); /* everybody connected: start together */
-  if (c && run_phase(w, c, first, 1, &w->ph[0]) != 0) {
-    cconn_close(c);
-    c = NULL;
-  } else if (!c) {
-    w->ph[0].n_err = first;
+  for (int i = 0; i < d->n; i++) {
+    lane_t *l = &d->lanes[i];
+    client_cfg(cfg, &cfg->terms[l->idx], &cc);
+    l->c = cconn_open(&cc, err, sizeof err);
+    if (!l->c)
+      note_error(l, "connect", err);
   }
+  pthread_barrier_wait(&g_barrier); /* everybody connected: start together */
+  run_phase(d, first, 1, 0);
   if (cfg->mode == MODE_POST) {
-    cconn_close(c);
+    close_all(d);
     return NULL;
   }
   pthread_barrier_wait(&g_barrier); /* phase one over everywhere */
   if (cfg->mode == MODE_IDLE) {
     pthread_barrier_wait(&g_barrier); /* the hold is over */
-    cconn_close(c);
+    close_all(d);
     return NULL;
   }
   if (cfg->mode == MODE_AUDIT)
     pthread_barrier_wait(&g_barrier); /* the auditor is reading */
   if (cfg->mode == MODE_STORM) {
+    /* all close at once; a thread driving several reconnects them one after
+     * the other, so each one's time counts from the common close */
     int64_t t0 = till_mono_us();
-    cconn_close(c);
-    c = cconn_open(&cc, err, sizeof err);
-    w->reconnect_us = c ? till_mono_us() - t0 : -1;
-    if (!c)
-      note_error(w, "reconnect", err);
+    close_all(d);
+    for (int i = 0; i < d->n; i++) {
+      lane_t *l = &d->lanes[i];
+      client_cfg(cfg, &cfg->terms[l->idx], &cc);
+      l->c = cconn_open(&cc, err, sizeof err);
+      l->reconnect_us = l->c ? till_mono_us() - t0 : -1;
+      if (!l->c)
+        note_error(l, "reconnect", err);
+    }
   }
-  if (c && run_phase(w, c, second, 1 + (uint64_t)first, &w->ph[1]) != 0) {
-    cconn_close(c);
-    c = NULL;
-  } else if (!c) {
-    w->ph[1].n_err = second;
-  }
-  cconn_close(c);
+  run_phase(d, second, 1 + (uint64_t)first, 1);
+  close_all(d);
   return NULL;
 }
 
@@ -408,9 +519,10 @@ cmp_i64(const void *a, const void *b)
   return (x > y) - (x < y);
 }
 
-/* Report phase <p> over all workers; the number of errors. */
+/* Report phase <p> over all connections; the number of errors. */
 static int64_t
-report_phase(worker_t *ws, int n, int p, const char *name, int64_t *dup_out)
+report_phase(const bench_cfg_t *cfg, lane_t *ws, int n, int p, const char *name,
+             int64_t *dup_out)
 {
   int64_t ok = 0, errs = 0, t0 = INT64_MAX, t1 = 0;
   for (int i = 0; i < n; i++) {
@@ -446,8 +558,8 @@ report_phase(worker_t *ws, int n, int p, const char *name, int64_t *dup_out)
          "p99_ms=%.2f max_ms=%.2f",
          name, (long long)ok, (long long)errs, secs, secs > 0 ? ok / secs : 0.0, PCT(50), PCT(95),
          PCT(99), PCT(100));
-  if (n > 0 && ws[0].cfg->rate)
-    printf(" offered=%lld/s", (long long)ws[0].cfg->rate);
+  if (cfg->rate)
+    printf(" offered=%lld/s", (long long)cfg->rate);
   printf("\n");
 #undef PCT
   free(lat);
@@ -456,7 +568,7 @@ report_phase(worker_t *ws, int n, int p, const char *name, int64_t *dup_out)
 }
 
 static void
-report_reconnects(worker_t *ws, int n)
+report_reconnects(lane_t *ws, int n)
 {
   int64_t *t = malloc((size_t)n * sizeof *t);
   int k = 0;
@@ -523,7 +635,7 @@ main(int argc, char **argv)
 {
   bench_cfg_t cfg = {.count = 100, .depth = 1, .mode = MODE_POST, .seconds = 600, .hold = 5};
   const char *terms_path = NULL, *auditor = NULL;
-  int64_t v, connections = 0;
+  int64_t v, connections = 0, threads = 0;
   for (int i = 1; i < argc; i += 2) {
     const char *a = argv[i], *val = i + 1 < argc ? argv[i + 1] : NULL;
     if (!val) {
@@ -543,6 +655,9 @@ main(int argc, char **argv)
     else if (strcmp(a, "--connections") == 0 &&
              till_parse_i64(val, 1, BENCH_MAX_CONNECTIONS, &v) == 0)
       connections = v;
+    else if (strcmp(a, "--threads") == 0 &&
+             till_parse_i64(val, 1, BENCH_MAX_CONNECTIONS, &v) == 0)
+      threads = v;
     else if (strcmp(a, "--count") == 0 && till_parse_i64(val, 1, BENCH_MAX_COUNT, &v) == 0)
       cfg.count = v;
     else if (strcmp(a, "--depth") == 0 && till_parse_i64(val, 1, BENCH_MAX_DEPTH, &v) == 0)
@@ -590,24 +705,40 @@ main(int argc, char **argv)
     free(cfg.terms);
     return 2;
   }
+  int n_drivers = threads ? (int)threads : cfg.connections;
+  if (n_drivers > cfg.connections) {
+    fprintf(stderr, "till-bench: %d threads for only %d connections\n", n_drivers,
+            cfg.connections);
+    free(cfg.terms);
+    return 2;
+  }
   g_deadline_us = till_mono_us() + cfg.seconds * 1000000;
-  worker_t *ws = calloc((size_t)cfg.connections, sizeof *ws);
-  if (!ws || pthread_barrier_init(&g_barrier, NULL, (unsigned)cfg.connections + 1) != 0 ||
+  lane_t *ws = calloc((size_t)cfg.connections, sizeof *ws);
+  driver_t *ds = calloc((size_t)n_drivers, sizeof *ds);
+  cconn_t **waiting = calloc((size_t)cfg.connections, sizeof *waiting);
+  unsigned char *ready = calloc((size_t)cfg.connections, 1);
+  if (!ws || !ds || !waiting || !ready ||
+      pthread_barrier_init(&g_barrier, NULL, (unsigned)n_drivers + 1) != 0 ||
       sem_init(&g_auditor_reading, 0, 0) != 0) {
     fprintf(stderr, "till-bench: out of memory\n");
     return 1;
   }
   for (int i = 0; i < cfg.connections; i++) {
-    ws[i].cfg = &cfg;
     ws[i].idx = i;
     ws[i].reconnect_us = -1;
-    if (pthread_create(&ws[i].thread, NULL, worker_main, &ws[i]) != 0) {
-      /* the barrier counts every connection: without all threads it would
+  }
+  /* thread k drives connections [k*N/T, (k+1)*N/T) */
+  for (int k = 0; k < n_drivers; k++) {
+    int lo = (int)((int64_t)k * cfg.connections / n_drivers);
+    int hi = (int)((int64_t)(k + 1) * cfg.connections / n_drivers);
+    ds[k] = (driver_t){.cfg = &cfg, .lanes = ws + lo, .n = hi - lo,
+                       .waiting = waiting + lo, .ready = ready + lo};
+    if (pthread_create(&ds[k].thread, NULL, driver_main, &ds[k]) != 0) {
+      /* the barrier counts every thread: without all of them it would
        * never open */
-      fprintf(stderr, "till-bench: cannot start thread %d; lower --connections\n", i);
+      fprintf(stderr, "till-bench: cannot start thread %d; lower --threads\n", k);
       exit(1);
     }
-    ws[i].started = 1;
   }
   pthread_barrier_wait(&g_barrier); /* all connected: phase one runs */
   auditor_t aud = {.cfg = &cfg};
@@ -633,8 +764,8 @@ main(int argc, char **argv)
       pthread_barrier_wait(&g_barrier); /* the second half runs while it reads */
     }
   }
-  for (int i = 0; i < cfg.connections; i++)
-    pthread_join(ws[i].thread, NULL);
+  for (int k = 0; k < n_drivers; k++)
+    pthread_join(ds[k].thread, NULL);
   atomic_store(&g_audit_stop, 1);
   if (aud_started)
     pthread_join(aud_thread, NULL);
@@ -644,9 +775,9 @@ main(int argc, char **argv)
                                           {"alone", "with_auditor"},
                                           {"before_storm", "after_storm"},
                                           {"before_idle", NULL}};
-  errors += report_phase(ws, cfg.connections, 0, names[cfg.mode][0], &dups);
+  errors += report_phase(&cfg, ws, cfg.connections, 0, names[cfg.mode][0], &dups);
   if (cfg.mode == MODE_AUDIT || cfg.mode == MODE_STORM)
-    errors += report_phase(ws, cfg.connections, 1, names[cfg.mode][1], &dups);
+    errors += report_phase(&cfg, ws, cfg.connections, 1, names[cfg.mode][1], &dups);
   if (cfg.mode == MODE_AUDIT) {
     printf("auditor pages=%lld txns=%lld errors=%lld\n", (long long)aud.pages,
            (long long)aud.txns, (long long)aud.errors);
@@ -672,6 +803,9 @@ main(int argc, char **argv)
   pthread_barrier_destroy(&g_barrier);
   sem_destroy(&g_auditor_reading);
   free(ws);
+  free(ds);
+  free(waiting);
+  free(ready);
   free(cfg.terms);
   return errors ? 1 : 0;
 }

@@ -4,7 +4,8 @@
 # acknowledged sale is in the journal exactly once, errors are counted, the
 # auditor reads, all connections reconnect, idle connections stay open for
 # the hold and no longer), its paced open loop (--rate: sales go out on
-# schedule, not as fast as answers come), and till-storage-bound's
+# schedule, not as fast as answers come), the same with one thread driving
+# both connections (--threads 1), and till-storage-bound's
 # postings through Till's own store code (counted and gap-free, or it
 # fails). bench/run drives them at full size; see docs/benchmarks.md.
 source "$(dirname -- "$0")/lib.sh"
@@ -93,6 +94,47 @@ assert_eq 1 "$LAST_RC" "till-bench's exit code with refused sales"
 assert_last_contains "phase=post ok=5 errors=5"
 assert_last_contains "no open shift"
 assert_eq 207 "$(sales)" "sales in the journal"
+
+step "--threads 1: one thread drives both connections; a refused one does not stop the other"
+run bench --connections 2 --count 5 --depth 2 --threads 1
+assert_eq 1 "$LAST_RC" "till-bench's exit code with refused sales"
+assert_last_contains "phase=post ok=5 errors=5"
+assert_last_contains "no open shift"
+assert_eq 212 "$(sales)" "sales in the journal"
+open_shift T-LANE-02 dan
+expect_rc 0 bench --connections 2 --count 40 --depth 8 --threads 1
+assert_eq 80 "$(phase_ok post)" "sales acknowledged, one thread"
+assert_eq 292 "$(sales)" "sales in the journal"
+
+step "--threads 1, paced: the schedule holds with both connections on one thread"
+expect_rc 0 bench --connections 2 --count 30 --depth 4 --rate 60 --threads 1
+assert_eq 60 "$(phase_ok post)" "paced sales acknowledged, one thread"
+secs=$(sed -n 's/^phase=post .* seconds=\([0-9.]*\) .*/\1/p' "$T/last.out")
+awk -v s="$secs" 'BEGIN { exit !(s >= 0.95 && s < 30) }' ||
+  fail "60 sales at 60/s on one thread took ${secs:-?} s, not about 1 s"
+assert_eq 352 "$(sales)" "sales in the journal"
+
+step "--threads 1, storm: both reconnect, one after the other, and post on"
+expect_rc 0 bench --count 10 --depth 2 --mode storm --threads 1
+assert_eq 10 "$(phase_ok before_storm)" "sales before the storm, one thread"
+assert_eq 10 "$(phase_ok after_storm)" "sales after the storm, one thread"
+assert_last_contains "reconnect n=2 failed=0"
+assert_eq 372 "$(sales)" "sales in the journal"
+
+step "--threads 1, idle: two connections held open by one thread besides the main one"
+# a simple command, not the function, so that $! is till-bench itself
+"$BENCH" --server "127.0.0.1:$PORT" --ca "$T/certs/ca.crt" --terminals "$T/terminals" \
+  --item PARK1H --seconds 120 --count 1 --mode idle --hold 2 --threads 1 \
+  >"$T/idle.out" 2>"$T/idle.err" &
+idle_pid=$!
+for ((i = 0; i < 100; i++)); do grep -q '^idle connections=2 hold_s=2$' "$T/idle.out" && break; sleep 0.1; done
+grep -q '^idle connections=2 hold_s=2$' "$T/idle.out" || fail "no idle line: $(cat "$T/idle.out" "$T/idle.err")"
+assert_eq 2 "$(established)" "connections open to tilld during the hold"
+assert_eq 2 "$(ls /proc/$idle_pid/task | wc -l)" "till-bench's threads with --threads 1"
+wait "$idle_pid" || fail "till-bench --mode idle --threads 1 failed: $(cat "$T/idle.err")"
+assert_eq 374 "$(sales)" "sales in the journal"
+expect_rc 2 bench --count 1 --threads 3
+expect_rc 2 bench --count 1 --threads 0
 
 step "the ledger after all of it"
 expect_rc_contains 0 "complete" till_user ADMIN-01 audrey audit verify
