@@ -94,17 +94,28 @@ pragma_int(sqlite3 *db, const char *sql)
   return v;
 }
 
+/* Insert <rows> rows of <bytes> random bytes in one transaction. */
+static void
+insert_blobs(fx_t *f, int rows, int bytes)
+{
+  sqlite3_stmt *st = NULL;
+  assert_int_equal(sqlite3_prepare_v2(f->sc->db,
+                                      "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 "
+                                      "FROM n WHERE i < ?1) "
+                                      "INSERT INTO filler SELECT randomblob(?2) FROM n",
+                                      -1, &st, NULL),
+                   SQLITE_OK);
+  sqlite3_bind_int(st, 1, rows);
+  sqlite3_bind_int(st, 2, bytes);
+  assert_int_equal(sqlite3_step(st), SQLITE_DONE);
+  sqlite3_finalize(st);
+}
+
 /* ~2 MiB of rows in one transaction: about 500 pages, all in the WAL. */
 static void
 write_filler(fx_t *f)
 {
-  assert_int_equal(store_exec(f->sc->db, "BEGIN", "test"), 0);
-  assert_int_equal(store_exec(f->sc->db,
-                              "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n "
-                              "WHERE i < 2000) INSERT INTO filler SELECT randomblob(1000) FROM n",
-                              "test"),
-                   0);
-  assert_int_equal(store_exec(f->sc->db, "COMMIT", "test"), 0);
+  insert_blobs(f, 2000, 1000);
 }
 
 static void
@@ -157,11 +168,7 @@ test_busy_writer_restarts_the_wal(void **state)
   char err[256];
   char wal[PATH_MAX + 8];
   snprintf(wal, sizeof wal, "%s-wal", f->db);
-  assert_int_equal(store_exec(f->sc->db,
-                              "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n "
-                              "WHERE i < 64) INSERT INTO filler SELECT randomblob(3000) FROM n",
-                              "test"),
-                   0);
+  insert_blobs(f, 64, 3000);
   checkpointer_t *cp = checkpointer_start(f->db, f->sc, 20, err, sizeof err);
   assert_non_null(cp);
   const int commits = 400;
@@ -201,11 +208,7 @@ test_restart_keeps_a_large_wal_in_place(void **state)
   checkpointer_t *cp = checkpointer_start(f->db, f->sc, 3600 * 1000, err, sizeof err);
   assert_non_null(cp);
   /* one page a row: about 24,600 WAL frames of 4 KiB and their headers */
-  assert_int_equal(store_exec(f->sc->db,
-                              "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n "
-                              "WHERE i < 24576) INSERT INTO filler SELECT randomblob(3000) FROM n",
-                              "test"),
-                   0);
+  insert_blobs(f, 24576, 3000);
   int64_t grown = file_size(wal);
   assert_true(grown > 96LL * 1024 * 1024);
   assert_true(grown < CHECKPOINT_WAL_KEEP_BYTES);
