@@ -377,9 +377,11 @@ run_phase(driver_t *d, int64_t count, uint64_t base, int p)
     if (active == 0)
       break;
     int64_t wait_ms = 1000; /* so that timeouts and the deadline are seen */
-    if (wake != INT64_MAX)
-      wait_ms = wake <= now ? 0 : (wake - now + 999) / 1000 < wait_ms ? (wake - now + 999) / 1000
-                                                                       : wait_ms;
+    if (wake != INT64_MAX) {
+      int64_t until_due = wake <= now ? 0 : (wake - now + 999) / 1000;
+      if (until_due < wait_ms)
+        wait_ms = until_due;
+    }
     int n_ready = cconn_wait_any(d->waiting, (size_t)d->n, (int)wait_ms, d->ready);
     int wait_errno = errno;
     for (int i = 0; i < d->n && n_ready != 0; i++) {
