@@ -160,15 +160,6 @@ cconn_write_raw(cconn_t *c, const void *buf, size_t len)
 }
 
 int
-cconn_wait_readable(cconn_t *c, int timeout_ms)
-{
-  if (SSL_pending(c->ssl) > 0)
-    return 1;
-  struct pollfd p = {.fd = c->fd, .events = POLLIN};
-  return poll(&p, 1, timeout_ms) != 0; /* an error too: cconn_read reports it */
-}
-
-int
 cconn_wait_any(cconn_t *const *cs, size_t n, int timeout_ms, unsigned char *ready)
 {
   struct pollfd p[CCONN_WAIT_MAX];

@@ -34,18 +34,15 @@ Till__V1__Envelope *cconn_call(cconn_t *c, Till__V1__Envelope *req, char *err, s
 int cconn_write_raw(cconn_t *c, const void *buf, size_t len);
 /* Read one frame's payload into an unpacked envelope; NULL on EOF/error. */
 Till__V1__Envelope *cconn_read(cconn_t *c, char *err, size_t errlen);
-/* Wait up to <timeout_ms> for an answer's bytes: 1 if some have come (or
- * the connection failed, which the next cconn_read reports), 0 if the time
- * ran out. For a caller that paces its requests and must not block in
- * cconn_read past its next send. */
-int cconn_wait_readable(cconn_t *c, int timeout_ms);
 
 #define CCONN_WAIT_MAX 1024
-/* The same for up to CCONN_WAIT_MAX connections at once (NULL entries are
- * skipped): sets ready[i] to 1 for each cs[i] with an answer's bytes (or a
- * failure) and 0 for the others, and returns how many are ready, 0 if the
+/* Wait up to <timeout_ms> for an answer's bytes on any of up to
+ * CCONN_WAIT_MAX connections (NULL entries are skipped): sets ready[i] to 1
+ * for each cs[i] with some bytes (or a failure, which the next cconn_read
+ * reports) and 0 for the others, and returns how many are ready, 0 if the
  * time ran out, -1 if n is too large or poll failed. For a caller that
- * drives many connections from one thread. */
+ * drives several connections from one thread, or paces its requests and
+ * must not block in cconn_read past its next send. */
 int cconn_wait_any(cconn_t *const *cs, size_t n, int timeout_ms, unsigned char *ready);
 
 void cconn_close(cconn_t *c);
