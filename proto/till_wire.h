@@ -38,6 +38,13 @@ till_wire_method(till_method_t v)
   return (Till__V1__PaymentMethod)v;
 }
 
+/* A method from the wire, or 0 when it names none of ours. */
+static inline int
+till_wire_method_of(Till__V1__PaymentMethod m)
+{
+  return m >= (int)TILL_METHOD_CASH && m <= (int)TILL_METHOD_MAX ? (int)m : 0;
+}
+
 static inline Till__V1__ShiftState
 till_wire_shift_state(till_shift_state_t v)
 {

@@ -4,9 +4,10 @@
 #include <string.h>
 
 #include "auth.h"
-#include "dispatch.h"
+#include "request.h"
 #include "till_log.h"
 #include "till_util.h"
+#include "till_wire.h"
 
 #define ADMIN_LIST_MAX 10000
 #define DESCRIPTION_MAX 200
@@ -39,7 +40,7 @@ user_from_row(req_t *r, store_conn_t *sc, sqlite3_stmt *st)
     return NULL;
   for (int i = 1; i <= 4; i++)
     if (bits & (1u << i))
-      roles[u->n_roles++] = (Till__V1__Role)i;
+      roles[u->n_roles++] = till_wire_role(i);
   u->roles = roles;
   return u->name ? u : NULL;
 }
@@ -165,7 +166,7 @@ admin_handle_user_add(req_t *r, store_conn_t *sc)
     return r->status;
   r->resp.body_case = TILL__V1__ENVELOPE__BODY_USER_ADD_RESP;
   r->resp.user_add_resp = resp;
-  dispatch_security_event("user_added", r->actor.user, r->terminal, "added user %s", in->name);
+  req_security_event(r, "user_added", r->actor.user, r->terminal, "added user %s", in->name);
   return TILL_OK;
 }
 
@@ -245,7 +246,7 @@ admin_handle_user_disable(req_t *r, store_conn_t *sc)
   resp->user->disabled = 1;
   r->resp.body_case = TILL__V1__ENVELOPE__BODY_USER_DISABLE_RESP;
   r->resp.user_disable_resp = resp;
-  dispatch_security_event("user_disabled", r->actor.user, r->terminal, "disabled user %s", name);
+  req_security_event(r, "user_disabled", r->actor.user, r->terminal, "disabled user %s", name);
   return TILL_OK;
 }
 
@@ -271,7 +272,7 @@ admin_handle_terminal_add(req_t *r, store_conn_t *sc)
     return r->status;
   r->resp.body_case = TILL__V1__ENVELOPE__BODY_TERMINAL_ADD_RESP;
   r->resp.terminal_add_resp = resp;
-  dispatch_security_event("terminal_added", r->actor.user, r->terminal, "added terminal %s", in->id);
+  req_security_event(r, "terminal_added", r->actor.user, r->terminal, "added terminal %s", in->id);
   return TILL_OK;
 }
 
@@ -338,6 +339,6 @@ admin_handle_terminal_disable(req_t *r, store_conn_t *sc)
   resp->terminal->disabled = 1;
   r->resp.body_case = TILL__V1__ENVELOPE__BODY_TERMINAL_DISABLE_RESP;
   r->resp.terminal_disable_resp = resp;
-  dispatch_security_event("terminal_disabled", r->actor.user, r->terminal, "disabled terminal %s", id);
+  req_security_event(r, "terminal_disabled", r->actor.user, r->terminal, "disabled terminal %s", id);
   return TILL_OK;
 }

@@ -3,7 +3,7 @@
 
 #include <string.h>
 
-#include "dispatch.h"
+#include "request.h"
 #include "ledger.h"
 #include "sales.h"
 #include "till_chain.h"
@@ -254,7 +254,7 @@ audit_handle_checkpoint(req_t *r, store_conn_t *sc)
   static const char sql[] =
     "SELECT txn_id, head_hash, at_ms, reason, signature FROM chain_signatures WHERE id = ?";
   int64_t sig_id;
-  if (ledger_sign_head(dispatch_ledger(), sc, "checkpoint", &sig_id) != TILL_OK)
+  if (ledger_sign_head(req_ledger(r), sc, "checkpoint", &sig_id) != TILL_OK)
     return req_fail(r, TILL_E_UNAVAILABLE, "could not sign the chain head; retry");
   Till__V1__ChainCheckpointResponse *resp = req_alloc(r, sizeof *resp);
   if (!resp)

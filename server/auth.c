@@ -8,13 +8,12 @@
 #include <openssl/evp.h>
 #include <openssl/sha.h>
 
-#include "dispatch.h"
+#include "request.h"
 #include "till_log.h"
 #include "till_util.h"
+#include "till_wire.h"
 
 #define TOKEN_BYTES 32
-
-static const char *const role_names[] = {NULL, "cashier", "supervisor", "auditor", "admin"};
 
 int
 auth_parse_roles(const char *s, unsigned *out)
@@ -26,15 +25,10 @@ auth_parse_roles(const char *s, unsigned *out)
   snprintf(buf, sizeof buf, "%s", s);
   char *save = NULL;
   for (char *tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-    int found = 0;
-    for (int i = 1; i <= 4; i++) {
-      if (strcmp(tok, role_names[i]) == 0) {
-        roles |= 1u << i;
-        found = 1;
-      }
-    }
-    if (!found)
+    int role = till_role_from_name(tok);
+    if (!role)
       return -1;
+    roles |= TILL_ROLE_BIT(role);
   }
   if (!roles)
     return -1;
@@ -193,13 +187,13 @@ auth_terminal_check(req_t *r, store_conn_t *sc, const char *terminal)
   int disabled = rc == SQLITE_ROW ? sqlite3_column_int(st, 0) : 0;
   sqlite3_reset(st);
   if (rc == SQLITE_DONE) {
-    dispatch_security_event("terminal_unknown", NULL, terminal, "certificate valid, terminal not registered");
+    req_security_event(r, "terminal_unknown", NULL, terminal, "certificate valid, terminal not registered");
     return req_fail(r, TILL_E_UNAUTH, "terminal %s is not registered", terminal);
   }
   if (rc != SQLITE_ROW)
     return req_fail(r, TILL_E_UNAVAILABLE, "database error; retry");
   if (disabled) {
-    dispatch_security_event("terminal_disabled", NULL, terminal, "connection refused");
+    req_security_event(r, "terminal_disabled", NULL, terminal, "connection refused");
     return req_fail(r, TILL_E_UNAUTH, "terminal %s is disabled", terminal);
   }
   return TILL_OK;
@@ -225,7 +219,7 @@ auth_session_check(req_t *r, store_conn_t *sc, const char *token_hex)
   int rc = sqlite3_step(st);
   if (rc == SQLITE_DONE) {
     sqlite3_reset(st);
-    dispatch_security_event("session_unknown", NULL, r->terminal, "unknown session token presented");
+    req_security_event(r, "session_unknown", NULL, r->terminal, "unknown session token presented");
     return req_fail(r, TILL_E_UNAUTH, "session not recognised; log in again");
   }
   if (rc != SQLITE_ROW) {
@@ -244,7 +238,7 @@ auth_session_check(req_t *r, store_conn_t *sc, const char *token_hex)
   sqlite3_reset(st);
 
   if (strcmp(sess_terminal, r->terminal) != 0) {
-    dispatch_security_event("session_foreign_terminal", user, r->terminal,
+    req_security_event(r, "session_foreign_terminal", user, r->terminal,
                             "token of a session opened on %s", sess_terminal);
     return req_fail(r, TILL_E_UNAUTH, "this session belongs to another terminal; log in here");
   }
@@ -280,7 +274,7 @@ auth_session_info(req_t *r)
   si->expires_at = r->actor.session_expires;
   for (int i = 1; i <= 4; i++)
     if (r->actor.roles & (1u << i))
-      roles[si->n_roles++] = (Till__V1__Role)i;
+      roles[si->n_roles++] = till_wire_role(i);
   si->roles = roles;
   return si->user && si->terminal_id ? si : NULL;
 }
@@ -342,7 +336,7 @@ auth_handle_login_commit(req_t *r, store_conn_t *sc)
   static const char sql_sess[] =
     "INSERT INTO sessions(token_hash, user_id, terminal_id, created_at, expires_at) "
     "VALUES (?,?,?,?,?)";
-  const config_t *cfg = dispatch_config();
+  const config_t *cfg = req_config(r);
   const char *name = r->env->login_req->user;
   login_state_t *ls = r->scratch;
   int64_t now = till_now();
@@ -350,7 +344,7 @@ auth_handle_login_commit(req_t *r, store_conn_t *sc)
   /* Failures must be recorded even though the response is an error. */
   r->keep_writes = 1;
   if (ls->user_id == 0) {
-    dispatch_security_event("login_failed", name, r->terminal, "unknown user");
+    req_security_event(r, "login_failed", name, r->terminal, "unknown user");
     return req_fail(r, TILL_E_UNAUTH, "wrong user name or password");
   }
   sqlite3_stmt *st = store_stmt(sc, sql_user);
@@ -368,7 +362,7 @@ auth_handle_login_commit(req_t *r, store_conn_t *sc)
   sqlite3_reset(st);
 
   if (locked_until > now) {
-    dispatch_security_event("login_while_locked", name, r->terminal, "attempt during lock-out");
+    req_security_event(r, "login_while_locked", name, r->terminal, "attempt during lock-out");
     return req_fail(r, TILL_E_PRECONDITION,
                     "user %s is locked out after repeated failures; try again in %lld s",
                     name, (long long)(locked_until - now));
@@ -382,10 +376,10 @@ auth_handle_login_commit(req_t *r, store_conn_t *sc)
     int64_t lock = 0;
     if (failed >= cfg->lockout_failures) {
       lock = now + cfg->lockout_duration;
-      dispatch_security_event("user_locked_out", name, r->terminal, "%lld failures within %d s",
+      req_security_event(r, "user_locked_out", name, r->terminal, "%lld failures within %d s",
                               (long long)failed, cfg->lockout_window);
     } else {
-      dispatch_security_event("login_failed", name, r->terminal, "wrong password (%lld)",
+      req_security_event(r, "login_failed", name, r->terminal, "wrong password (%lld)",
                               (long long)failed);
     }
     st = store_stmt(sc, sql_fail);
@@ -405,7 +399,7 @@ auth_handle_login_commit(req_t *r, store_conn_t *sc)
     return req_fail(r, TILL_E_UNAUTH, "wrong user name or password");
   }
   if (disabled) {
-    dispatch_security_event("login_disabled_user", name, r->terminal, "disabled user tried to log in");
+    req_security_event(r, "login_disabled_user", name, r->terminal, "disabled user tried to log in");
     return req_fail(r, TILL_E_UNAUTH, "user %s is disabled", name);
   }
   r->keep_writes = 0;
@@ -457,7 +451,7 @@ auth_handle_login_commit(req_t *r, store_conn_t *sc)
     return req_fail(r, TILL_E_INTERNAL, "out of memory");
   r->resp.body_case = TILL__V1__ENVELOPE__BODY_LOGIN_RESP;
   r->resp.login_resp = resp;
-  dispatch_security_event("login_ok", name, r->terminal, "session opened");
+  req_security_event(r, "login_ok", name, r->terminal, "session opened");
   return TILL_OK;
 }
 
@@ -484,7 +478,7 @@ auth_handle_logout(req_t *r, store_conn_t *sc)
   till__v1__logout_response__init(resp);
   r->resp.body_case = TILL__V1__ENVELOPE__BODY_LOGOUT_RESP;
   r->resp.logout_resp = resp;
-  dispatch_security_event("logout", r->actor.user, r->terminal, "session ended");
+  req_security_event(r, "logout", r->actor.user, r->terminal, "session ended");
   return TILL_OK;
 }
 

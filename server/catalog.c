@@ -1,9 +1,10 @@
 /* catalog.c -- receipt series and fee items; see catalog.h. */
 #include "catalog.h"
 
+#include <stdio.h>
 #include <string.h>
 
-#include "dispatch.h"
+#include "request.h"
 #include "ledger.h"
 #include "till_chain.h"
 #include "till_util.h"

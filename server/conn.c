@@ -161,7 +161,7 @@ static void
 protocol_error(conn_t *c, till_status_t st, const char *msg)
 {
   log_notice(LD_PROTO, "%s (%s): %s; closing", c->peer, c->terminal, msg);
-  req_t *r = req_new(c, c->terminal);
+  req_t *r = req_new(c, c->terminal, dispatch_ctx());
   if (r) {
     req_fail(r, st, "%s", msg);
     dispatch_pack(r);

@@ -4,7 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "dispatch.h"
+#include "request.h"
 #include "till_chain.h"
 
 #define SERIES_NAME_MAX (TILL_SERIES_PREFIX_MAX + 4)

@@ -21,13 +21,13 @@
 #include "till_frame.h"
 #include "till_log.h"
 #include "till_util.h"
+#include "till_wire.h"
 #include "wire_text.h"
 
-#define RESP_ARENA_LIMIT (64u * 1024 * 1024)
-
-static const config_t *g_cfg;
+/* The one context of this server: set by dispatch_init, the ledger by the
+ * writer thread when it opens. */
 static worker_t *g_worker;
-static ledger_t *g_ledger; /* writer thread only */
+static req_ctx_t g_ctx;
 
 /* The table: who may do what, and where it runs. */
 static const handler_t handlers[] = {
@@ -128,96 +128,31 @@ static const handler_t terminal_check_handler = {
   TILL__V1__ENVELOPE__BODY__NOT_SET, TILL__V1__ENVELOPE__BODY__NOT_SET, "terminal check",
   ROLES_NONE, terminal_check_fn, NULL};
 
+static void
+security_event_to_worker(void *arg, const char *kind, const char *user, const char *terminal,
+                         const char *detail)
+{
+  worker_security_event(arg, kind, user, terminal, detail);
+}
+
 void
 dispatch_init(const config_t *cfg)
 {
-  g_cfg = cfg;
+  g_ctx.cfg = cfg;
 }
 
 void
 dispatch_set_worker(worker_t *w)
 {
   g_worker = w;
+  g_ctx.security_event = w ? security_event_to_worker : NULL;
+  g_ctx.security_arg = w;
 }
 
-const config_t *
-dispatch_config(void)
+const req_ctx_t *
+dispatch_ctx(void)
 {
-  return g_cfg;
-}
-
-void
-dispatch_security_event(const char *kind, const char *user, const char *terminal,
-                        const char *fmt, ...)
-{
-  char detail[160];
-  va_list ap;
-  va_start(ap, fmt);
-  vsnprintf(detail, sizeof detail, fmt, ap);
-  va_end(ap);
-  if (g_worker)
-    worker_security_event(g_worker, kind, user, terminal, detail);
-}
-
-till_status_t
-req_fail(req_t *r, till_status_t st, const char *fmt, ...)
-{
-  va_list ap;
-  va_start(ap, fmt);
-  vsnprintf(r->errmsg, sizeof r->errmsg, fmt, ap);
-  va_end(ap);
-  r->status = st;
-  return st;
-}
-
-void *
-req_alloc(req_t *r, size_t n)
-{
-  return till_arena_alloc(&r->arena, n);
-}
-
-char *
-req_strdup(req_t *r, const char *s)
-{
-  return till_arena_strdup(&r->arena, s);
-}
-
-till_status_t
-req_check_text(req_t *r, const char *field, const char *s, size_t max, int optional)
-{
-  size_t n = s ? strlen(s) : 0;
-  if (n == 0 && !optional)
-    return req_fail(r, TILL_E_INVALID, "%s is required", field);
-  if (n > max)
-    return req_fail(r, TILL_E_INVALID, "%s is longer than %zu bytes", field, max);
-  if (n && !till_text_ok(s, n))
-    return req_fail(r, TILL_E_INVALID, "%s is not valid UTF-8 text", field);
-  return TILL_OK;
-}
-
-req_t *
-req_new(struct conn *conn, const char *terminal)
-{
-  req_t *r = calloc(1, sizeof *r);
-  if (!r)
-    return NULL;
-  r->conn = conn;
-  snprintf(r->terminal, sizeof r->terminal, "%s", terminal ? terminal : "");
-  till_arena_init(&r->arena, RESP_ARENA_LIMIT);
-  till__v1__envelope__init(&r->resp);
-  return r;
-}
-
-void
-req_free(req_t *r)
-{
-  if (!r)
-    return;
-  if (r->env)
-    till__v1__envelope__free_unpacked(r->env, NULL);
-  till_arena_clear(&r->arena);
-  free(r->out);
-  free(r);
+  return &g_ctx;
 }
 
 const handler_t *
@@ -233,7 +168,7 @@ int
 dispatch_frame(struct conn *conn, const char *terminal, const uint8_t *payload, size_t len,
                req_t **bad_out)
 {
-  req_t *r = req_new(conn, terminal);
+  req_t *r = req_new(conn, terminal, &g_ctx);
   *bad_out = NULL;
   if (!r)
     return -1;
@@ -264,9 +199,9 @@ dispatch_frame(struct conn *conn, const char *terminal, const uint8_t *payload, 
     *bad_out = r;
     return 0;
   }
-  if (worker_busy(g_worker) >= g_cfg->max_queued) {
+  if (worker_busy(g_worker) >= g_ctx.cfg->max_queued) {
     /* bounded memory whatever the clients do; an honest client retries */
-    req_fail(r, TILL_E_UNAVAILABLE, "server busy: %d requests queued; retry", g_cfg->max_queued);
+    req_fail(r, TILL_E_UNAVAILABLE, "server busy: %d requests queued; retry", g_ctx.cfg->max_queued);
     dispatch_pack(r);
     *bad_out = r;
     return 0;
@@ -278,18 +213,10 @@ dispatch_frame(struct conn *conn, const char *terminal, const uint8_t *payload, 
   return 0;
 }
 
-till_status_t
-req_step_failed(req_t *r, int step)
-{
-  if (step == SQLITE_ROW)
-    return req_fail(r, TILL_E_INTERNAL, "out of memory");
-  return req_fail(r, TILL_E_UNAVAILABLE, "database error; retry");
-}
-
 void
 dispatch_terminal_check(struct conn *conn, const char *terminal)
 {
-  req_t *r = req_new(conn, terminal);
+  req_t *r = req_new(conn, terminal, &g_ctx);
   if (!r) {
     log_err(LD_NET, "terminal check: out of memory");
     return;
@@ -307,7 +234,7 @@ dispatch_run(req_t *r, store_conn_t *sc, work_queue_t on)
     if (auth_session_check(r, sc, token) != TILL_OK)
       return WORK_READER;
     if ((r->actor.roles & h->roles) == 0) {
-      dispatch_security_event("permission_denied", r->actor.user, r->terminal, "%s", h->name);
+      req_security_event(r, "permission_denied", r->actor.user, r->terminal, "%s", h->name);
       req_fail(r, TILL_E_DENIED, "%s: your roles do not allow this request", h->name);
       return WORK_READER;
     }
@@ -349,7 +276,7 @@ dispatch_pack(req_t *r)
   if (r->status != TILL_OK || !r->h || r->h->resp_case == TILL__V1__ENVELOPE__BODY__NOT_SET) {
     if (r->status == TILL_OK)  /* terminal check passed: nothing to send */
       return;
-    err.code = (Till__V1__ErrorCode)r->status;
+    err.code = till_wire_error_code(r->status);
     err.message = r->errmsg;
     errenv.body_case = TILL__V1__ENVELOPE__BODY_ERROR;
     errenv.error = &err;
@@ -357,7 +284,7 @@ dispatch_pack(req_t *r)
   }
   env->request_id = r->id;
   size_t n = till__v1__envelope__get_packed_size(env);
-  if (n > g_cfg->max_frame && env != &errenv) {
+  if (n > g_ctx.cfg->max_frame && env != &errenv) {
     req_fail(r, TILL_E_EXHAUSTED, "response of %zu bytes exceeds the frame limit; narrow the query", n);
     dispatch_pack(r);
     return;
@@ -373,55 +300,78 @@ dispatch_pack(req_t *r)
 }
 
 int
-dispatch_writer_init(store_conn_t *sc, const config_t *cfg, char *err, size_t errlen)
+dispatch_writer_open(store_conn_t *sc, char *err, size_t errlen)
 {
+  const config_t *cfg = g_ctx.cfg;
   char path[CONFIG_PATH_MAX + 32];
   if (cfg->signing_key[0])
     snprintf(path, sizeof path, "%s", cfg->signing_key);
   else
     snprintf(path, sizeof path, "%s.signing-key.pem", cfg->db);
-  g_ledger = ledger_open(sc, path, err, errlen);
-  return g_ledger ? 0 : -1;
-}
-
-struct ledger *
-dispatch_ledger(void)
-{
-  return g_ledger;
-}
-
-void
-dispatch_committed(store_conn_t *sc)
-{
-  (void)sc;
+  g_ctx.ledger = ledger_open(sc, path, err, errlen);
+  return g_ctx.ledger ? 0 : -1;
 }
 
 void
 dispatch_rolled_back(store_conn_t *sc)
 {
-  if (g_ledger && ledger_reload_head(g_ledger, sc) != 0)
+  if (g_ctx.ledger && ledger_reload_head(g_ctx.ledger, sc) != 0)
     log_err(LD_LEDGER, "cannot re-read the chain head after a rollback");
-}
-
-void
-dispatch_commit_failed(store_conn_t *sc)
-{
-  dispatch_rolled_back(sc);
 }
 
 void
 dispatch_writer_close(store_conn_t *sc)
 {
+  ledger_t *lg = g_ctx.ledger;
   /* sign the head on a clean stop, so an auditor can tell whether anything
    * was appended while the server was down */
-  if (g_ledger && store_exec(sc->db, "BEGIN IMMEDIATE", "signing on shutdown") == 0) {
+  if (lg && store_exec(sc->db, "BEGIN IMMEDIATE", "signing on shutdown") == 0) {
     int64_t sig;
-    if (ledger_reload_head(g_ledger, sc) == 0 &&
-        ledger_sign_head(g_ledger, sc, "shutdown", &sig) == TILL_OK)
+    if (ledger_reload_head(lg, sc) == 0 && ledger_sign_head(lg, sc, "shutdown", &sig) == TILL_OK)
       store_exec(sc->db, "COMMIT", "signing on shutdown");
     else
       sqlite3_exec(sc->db, "ROLLBACK", NULL, NULL, NULL);
   }
-  ledger_free(g_ledger);
-  g_ledger = NULL;
+  ledger_free(lg);
+  g_ctx.ledger = NULL;
+}
+
+/* The worker's hooks: the functions above with the worker's signatures. */
+static work_queue_t
+hook_run(req_t *r, store_conn_t *sc, work_queue_t on, void *arg)
+{
+  return dispatch_run(r, sc, on);
+}
+
+static void
+hook_pack(req_t *r, void *arg)
+{
+  dispatch_pack(r);
+}
+
+static int
+hook_writer_open(store_conn_t *sc, void *arg, char *err, size_t errlen)
+{
+  return dispatch_writer_open(sc, err, errlen);
+}
+
+static void
+hook_rolled_back(store_conn_t *sc, void *arg)
+{
+  dispatch_rolled_back(sc);
+}
+
+static void
+hook_writer_close(store_conn_t *sc, void *arg)
+{
+  dispatch_writer_close(sc);
+}
+
+static const worker_hooks_t worker_hooks = {hook_run, hook_pack, hook_writer_open,
+                                            hook_rolled_back, hook_writer_close, NULL};
+
+const worker_hooks_t *
+dispatch_worker_hooks(void)
+{
+  return &worker_hooks;
 }

@@ -17,14 +17,6 @@
 
 struct conn;
 
-#define ROLE_BIT(r) (1u << (r))
-#define ROLES_CASHIER ROLE_BIT(TILL__V1__ROLE__ROLE_CASHIER)
-#define ROLES_SUPERVISOR ROLE_BIT(TILL__V1__ROLE__ROLE_SUPERVISOR)
-#define ROLES_AUDITOR ROLE_BIT(TILL__V1__ROLE__ROLE_AUDITOR)
-#define ROLES_ADMIN ROLE_BIT(TILL__V1__ROLE__ROLE_ADMIN)
-#define ROLES_ANY (ROLES_CASHIER | ROLES_SUPERVISOR | ROLES_AUDITOR | ROLES_ADMIN)
-#define ROLES_NONE 0u /* no session needed (login) */
-
 typedef till_status_t (*handler_fn)(req_t *r, store_conn_t *sc);
 
 typedef struct handler {
@@ -36,12 +28,15 @@ typedef struct handler {
   handler_fn write_fn;   /* then on the writer, inside the group commit, if set */
 } handler_t;
 
-/* Settings and the worker the handlers need. Call before serving. */
+/* The context every request carries: the settings (<cfg> must outlive the
+ * server), and security events go to <w> once it is set (none before, or
+ * after it is set to NULL). Call both before serving. */
 void dispatch_init(const config_t *cfg);
 void dispatch_set_worker(worker_t *w);
-const config_t *dispatch_config(void);
-void dispatch_security_event(const char *kind, const char *user, const char *terminal,
-                             const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+const req_ctx_t *dispatch_ctx(void);
+/* What the worker calls: dispatch_run, dispatch_pack and the posting
+ * engine's life on the writer. */
+const worker_hooks_t *dispatch_worker_hooks(void);
 
 /* Event loop: decode one frame's payload from <conn> and queue the request.
  * Returns 0, or -1 when the payload is not a valid request envelope (the
@@ -60,30 +55,15 @@ work_queue_t dispatch_run(req_t *r, store_conn_t *sc, work_queue_t on);
 /* Worker: pack r's response (or its error) into r->out. */
 void dispatch_pack(req_t *r);
 
-/* Writer hooks around the group commit (ledger state kept in memory). */
-int dispatch_writer_init(store_conn_t *sc, const config_t *cfg, char *err, size_t errlen);
-void dispatch_committed(store_conn_t *sc);
-/* A request's savepoint was rolled back: in-memory ledger state re-read. */
+/* Writer: open the posting engine on <sc> (load the chain head and signing
+ * key), re-read its head after a rollback, and sign and close it on a
+ * clean stop. */
+int dispatch_writer_open(store_conn_t *sc, char *err, size_t errlen);
 void dispatch_rolled_back(store_conn_t *sc);
-/* The writer's ledger (writer thread only). */
-struct ledger *dispatch_ledger(void);
-void dispatch_commit_failed(store_conn_t *sc);
 void dispatch_writer_close(store_conn_t *sc);
 
 /* The handler for a request body, or NULL (fuzz targets run handlers
  * synchronously with it). */
 const handler_t *dispatch_find_handler(Till__V1__Envelope__BodyCase c);
-
-/* A request made by the server itself (connection-level error, id 0). */
-req_t *req_new(struct conn *conn, const char *terminal);
-void req_free(req_t *r);
-
-/* Helpers for handlers. */
-void *req_alloc(req_t *r, size_t n);
-char *req_strdup(req_t *r, const char *s);
-/* Check a text field: valid UTF-8, no control characters, 1..max bytes
- * (0..max when optional). On failure records TILL_E_INVALID naming <field>. */
-till_status_t req_check_text(req_t *r, const char *field, const char *s, size_t max,
-                             int optional);
 
 #endif

@@ -24,33 +24,15 @@ struct ledger {
   int64_t key_id;
 };
 
-static const char *const method_names[] = {NULL,       "cash",   "card",   "wechat",
-                                           "alipay",   "transfer", "cheque", "subsidy"};
-
-const char *
-ledger_method_name(int method)
-{
-  return method >= METHOD_CASH && method <= METHOD_MAX ? method_names[method] : NULL;
-}
-
-int
-ledger_method_from_name(const char *name)
-{
-  for (int m = METHOD_CASH; m <= METHOD_MAX; m++)
-    if (strcmp(name, method_names[m]) == 0)
-      return m;
-  return 0;
-}
-
 /* The asset account a payment by <method> lands in. Cash goes to the drawer
  * of the shift that took it. */
 static void
 method_account(int method, int64_t shift_id, char *buf, size_t len)
 {
-  if (method == METHOD_CASH)
+  if (method == TILL_METHOD_CASH)
     snprintf(buf, len, "drawer:shift:%lld", (long long)shift_id);
   else
-    snprintf(buf, len, "clearing:%s", method_names[method]);
+    snprintf(buf, len, "clearing:%s", till_method_name(method));
 }
 
 /* Account type from the code's prefix (docs/ledger.md lists them). */
@@ -509,7 +491,7 @@ ledger_post_sale(ledger_t *lg, store_conn_t *sc, const sale_req_t *req, post_res
     snprintf(err, errlen, "a sale needs 1 to %d lines", LEDGER_MAX_LINES);
     return TILL_E_INVALID;
   }
-  if (!ledger_method_name((int)req->method)) {
+  if (!till_method_name((int)req->method)) {
     snprintf(err, errlen, "unknown payment method");
     return TILL_E_INVALID;
   }
@@ -559,7 +541,7 @@ ledger_post_sale(ledger_t *lg, store_conn_t *sc, const sale_req_t *req, post_res
     t.entries[i + 1] = (till_entry_t){(int32_t)(i + 2), accounts[i + 1], -amount, l->item,
                                       l->quantity, items[i].unit_price};
   }
-  if (req->method != METHOD_CASH && req->tendered != 0) {
+  if (req->method != TILL_METHOD_CASH && req->tendered != 0) {
     snprintf(err, errlen, "tendered applies to cash only");
     return TILL_E_INVALID;
   }
@@ -586,7 +568,7 @@ ledger_post_sale(ledger_t *lg, store_conn_t *sc, const sale_req_t *req, post_res
   t.series = series;
   t.receipt_no = no;
   memcpy(t.idem_key, req->key, TILL_KEY_LEN);
-  t.method = ledger_method_name((int)req->method);
+  t.method = till_method_name((int)req->method);
   t.memo = req->memo ? req->memo : "";
   t.approver = "";
   till_status_t st = post_txn(lg, sc, &t, req->tendered, err, errlen);
@@ -719,7 +701,7 @@ ledger_decide_void(ledger_t *lg, store_conn_t *sc, const void_decision_t *d, pos
   uint8_t req_hash[32];
   int64_t ref = 0;
   char reason[LEDGER_MEMO_MAX + 1];
-  if (!(d->supervisor_roles & LEDGER_ROLE_SUPERVISOR)) {
+  if (!(d->supervisor_roles & TILL_ROLE_BIT(TILL_ROLE_SUPERVISOR))) {
     snprintf(err, errlen, "only a supervisor decides voids");
     return TILL_E_DENIED;
   }
@@ -1177,7 +1159,7 @@ ledger_shift_close(ledger_t *lg, store_conn_t *sc, const denoms_t *denoms,
   till_canon_str(&c, req->terminal);
   till_canon_str(&c, req->cashier);
   hash_counts(&c, req->counts, req->n_counts);
-  for (int m = METHOD_CARD; m <= METHOD_MAX; m++) {
+  for (int m = TILL_METHOD_CARD; m <= TILL_METHOD_MAX; m++) {
     till_canon_i64(&c, req->noncash_given[m]);
     till_canon_i64(&c, req->noncash[m]);
   }
@@ -1186,9 +1168,9 @@ ledger_shift_close(ledger_t *lg, store_conn_t *sc, const denoms_t *denoms,
     return st;
   if ((st = count_total(denoms, req->counts, req->n_counts, &counted, err, errlen)) != TILL_OK)
     return st;
-  for (int m = METHOD_CARD; m <= METHOD_MAX; m++) {
+  for (int m = TILL_METHOD_CARD; m <= TILL_METHOD_MAX; m++) {
     if (req->noncash[m] < 0 || req->noncash[m] > LEDGER_TOTAL_MAX) {
-      snprintf(err, errlen, "%s total must be 0 to 1000000000.00", method_names[m]);
+      snprintf(err, errlen, "%s total must be 0 to 1000000000.00", till_method_name(m));
       return TILL_E_INVALID;
     }
   }
@@ -1235,10 +1217,10 @@ ledger_shift_close(ledger_t *lg, store_conn_t *sc, const denoms_t *denoms,
   if (insert_counts(sc, shift_id, "close", req->counts, req->n_counts) != 0) {
     return db_fail(sc, err, errlen);
   }
-  for (int m = METHOD_CARD; m <= METHOD_MAX; m++) {
+  for (int m = TILL_METHOD_CARD; m <= TILL_METHOD_MAX; m++) {
     char account[32];
     int64_t exp_m = 0;
-    snprintf(account, sizeof account, "clearing:%s", method_names[m]);
+    snprintf(account, sizeof account, "clearing:%s", till_method_name(m));
     if (account_sum(sc, account, shift_id, &exp_m) != 0) {
       return db_fail(sc, err, errlen);
     }
@@ -1248,7 +1230,7 @@ ledger_shift_close(ledger_t *lg, store_conn_t *sc, const denoms_t *denoms,
     if (!q)
       return TILL_E_INTERNAL;
     sqlite3_bind_int64(q, 1, shift_id);
-    sqlite3_bind_text(q, 2, method_names[m], -1, SQLITE_STATIC);
+    sqlite3_bind_text(q, 2, till_method_name(m), -1, SQLITE_STATIC);
     sqlite3_bind_int64(q, 3, req->noncash[m]);
     sqlite3_bind_int64(q, 4, exp_m);
     int rc = sqlite3_step(q);

@@ -17,6 +17,7 @@
 
 #include "store.h"
 #include "till_chain.h"
+#include "till_names.h"
 #include "till_status.h"
 
 #define LEDGER_MAX_LINES 32
@@ -25,21 +26,9 @@
 #define LEDGER_QTY_MAX 1000000
 #define LEDGER_TOTAL_MAX 100000000000LL /* ¥1,000,000,000.00 in one posting */
 
-typedef enum {
-  METHOD_CASH = 1,
-  METHOD_CARD,
-  METHOD_WECHAT,
-  METHOD_ALIPAY,
-  METHOD_TRANSFER,
-  METHOD_CHEQUE,
-  METHOD_SUBSIDY,
-  METHOD_MAX = METHOD_SUBSIDY,
-} pay_method_t;
 
 typedef struct ledger ledger_t;
 
-/* The supervisor role's bit (1u << ROLE_SUPERVISOR of proto/till.proto). */
-#define LEDGER_ROLE_SUPERVISOR (1u << 2)
 
 typedef struct {
   char item[LEDGER_ITEM_MAX + 1];
@@ -50,7 +39,7 @@ typedef struct {
   uint8_t key[TILL_KEY_LEN];
   const char *terminal;
   const char *cashier;
-  pay_method_t method;
+  till_method_t method;
   int64_t tendered;          /* fen; 0 = exact; cash only */
   const char *memo;
   size_t n_lines;
@@ -62,7 +51,7 @@ typedef struct {
   int64_t void_id;
   int approve;
   const char *supervisor;
-  unsigned supervisor_roles; /* role bits; must include LEDGER_ROLE_SUPERVISOR */
+  unsigned supervisor_roles; /* role bits; must include TILL_ROLE_BIT(TILL_ROLE_SUPERVISOR) */
   const char *terminal;
   const char *note;
 } void_decision_t;
@@ -101,8 +90,8 @@ typedef struct {
   const char *cashier;
   size_t n_counts;
   denom_count_t counts[LEDGER_MAX_DENOMS];
-  int64_t noncash[METHOD_MAX + 1]; /* counted per method (cash slot unused) */
-  int noncash_given[METHOD_MAX + 1];
+  int64_t noncash[TILL_METHOD_MAX + 1]; /* counted per method (cash slot unused) */
+  int noncash_given[TILL_METHOD_MAX + 1];
 } shift_close_t;
 
 typedef struct {
@@ -172,9 +161,6 @@ till_status_t ledger_sign_head(ledger_t *lg, store_conn_t *sc, const char *reaso
 /* 1 if transaction <txn_id> belongs to a shift that is still open. */
 int shift_of_txn_is_open(store_conn_t *sc, int64_t txn_id);
 
-/* The method's wire name ("cash") or NULL; and its debit account into buf. */
-const char *ledger_method_name(int method);
-int ledger_method_from_name(const char *name);
 
 /* Load transaction <id> with its entries as stored. Strings point into
  * <store> (at least 8 KiB) and stay valid while it does. 0, 1 if not found,

@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "audit.h"
-#include "dispatch.h"
+#include "request.h"
 #include "ledger.h"
 #include "till_chain.h"
 
@@ -120,7 +120,7 @@ validate(req_t *r, const Till__V1__LedgerQueryRequest *in)
     return req_fail(r, TILL_E_INVALID,
                     "kind must be one of sale, void, float, variance, float_return, deposit, "
                     "deposit_confirm");
-  if (in->method[0] && !ledger_method_from_name(in->method))
+  if (in->method[0] && !till_method_from_name(in->method))
     return req_fail(r, TILL_E_INVALID,
                     "method must be one of cash, card, wechat, alipay, transfer, cheque, subsidy");
   return TILL_OK;
@@ -290,7 +290,7 @@ ledger_query_handle(req_t *r, store_conn_t *sc)
     return req_fail(r, TILL_E_INTERNAL, "out of memory");
   /* keep the page well inside the frame limit: stop early, and let the
    * client continue after the last transaction sent */
-  size_t budget = dispatch_config()->max_frame / 2, bytes = 0;
+  size_t budget = req_config(r)->max_frame / 2, bytes = 0;
   for (size_t i = 0; i < n; i++) {
     Till__V1__AuditTxn *m = audit_load_message(r, sc, ids[i]);
     if (!m)

@@ -12,11 +12,12 @@
 #include <time.h>
 
 #include "audit.h"
-#include "dispatch.h"
+#include "request.h"
 #include "ledger.h"
 #include "shift.h"
 #include "till_money.h"
 #include "till_util.h"
+#include "till_wire.h"
 
 #define DATE_LEN 10
 
@@ -170,13 +171,13 @@ method_slot(req_t *r, Till__V1__DailyReportResponse *resp, int m)
   for (size_t i = 0; i < resp->n_methods; i++)
     if ((int)resp->methods[i]->method == m)
       return resp->methods[i];
-  if (resp->n_methods == METHOD_MAX)
+  if (resp->n_methods == TILL_METHOD_MAX)
     return NULL;
   Till__V1__MethodAmount *a = req_alloc(r, sizeof *a);
   if (!a)
     return NULL;
   till__v1__method_amount__init(a);
-  a->method = (Till__V1__PaymentMethod)m;
+  a->method = till_wire_method(m);
   /* keep the list in the enum's order: cash, card, wechat, ... */
   size_t at = resp->n_methods;
   while (at > 0 && (int)resp->methods[at - 1]->method > m) {
@@ -194,7 +195,7 @@ load_takings(req_t *r, store_conn_t *sc, Till__V1__DailyReportResponse *resp)
   sqlite3_stmt *st = range_stmt(sc, sql_takings, resp->from_ms, resp->to_ms,
                                 REPORT_DAILY_LIST_MAX + 1);
   resp->takings = req_alloc(r, REPORT_DAILY_LIST_MAX * sizeof *resp->takings);
-  resp->methods = req_alloc(r, METHOD_MAX * sizeof *resp->methods);
+  resp->methods = req_alloc(r, TILL_METHOD_MAX * sizeof *resp->methods);
   if (!st || !resp->takings || !resp->methods)
     return req_fail(r, TILL_E_INTERNAL, "internal error");
   int step;
@@ -217,7 +218,7 @@ load_takings(req_t *r, store_conn_t *sc, Till__V1__DailyReportResponse *resp)
     t->void_amount = sqlite3_column_int64(st, 7);
     if (!t->item || !t->method || !t->cashier || !t->terminal_id)
       break;
-    int m = ledger_method_from_name(t->method);
+    int m = till_method_from_name(t->method);
     Till__V1__MethodAmount *a = m ? method_slot(r, resp, m) : NULL;
     int64_t net;
     if (!a || till_money_sub(t->amount, t->void_amount, &net) != 0 ||
@@ -495,7 +496,7 @@ report_day_close_commit(req_t *r, store_conn_t *sc)
   if (close_checks(r, sc, date, &to_s, &closed) != TILL_OK || closed)
     return r->status;
   snprintf(reason, sizeof reason, "day_close:%s", date);
-  if (ledger_sign_head(dispatch_ledger(), sc, reason, &sig_id) != TILL_OK)
+  if (ledger_sign_head(req_ledger(r), sc, reason, &sig_id) != TILL_OK)
     return req_fail(r, TILL_E_UNAVAILABLE, "could not sign the chain head; retry");
   sqlite3_stmt *st = store_stmt(sc, sql_close_add);
   if (!st)

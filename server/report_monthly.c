@@ -6,8 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "dispatch.h"
+#include "request.h"
 #include "till_util.h"
+#include "till_wire.h"
 
 #define MONTH_LEN 7
 #define DAYS_MAX 31
@@ -74,10 +75,10 @@ saturate(__int128 v)
 
 void
 monthly_deviation(int64_t collected, int64_t target, int64_t *deviation_bp,
-                  monthly_band_t *band, int *above)
+                  till_band_t *band, int *above)
 {
   *deviation_bp = 0;
-  *band = MONTHLY_BAND_NONE;
+  *band = TILL_BAND_NONE;
   *above = 0;
   if (target <= 0)
     return;
@@ -88,13 +89,13 @@ monthly_deviation(int64_t collected, int64_t target, int64_t *deviation_bp,
   *deviation_bp = saturate(diff < 0 ? -bp : bp);
   *above = diff > 0;
   if (bp <= 500)
-    *band = MONTHLY_BAND_WITHIN_5;
+    *band = TILL_BAND_WITHIN_5;
   else if (bp <= 1000)
-    *band = MONTHLY_BAND_5_10;
+    *band = TILL_BAND_5_10;
   else if (bp <= 1500)
-    *band = MONTHLY_BAND_10_15;
+    *band = TILL_BAND_10_15;
   else
-    *band = MONTHLY_BAND_BEYOND_15;
+    *band = TILL_BAND_BEYOND_15;
 }
 
 int64_t
@@ -324,10 +325,10 @@ add_cashiers(req_t *r, store_conn_t *sc, Till__V1__MonthlyReportResponse *resp)
     m->collected = cs.v[i].collected;
     m->over_short = cs.v[i].over_short;
     m->target = cs.v[i].target;
-    monthly_band_t band;
+    till_band_t band;
     int above;
     monthly_deviation(m->collected, m->target, &m->deviation_bp, &band, &above);
-    m->band = (Till__V1__TargetBand)band;
+    m->band = till_wire_band(band);
     m->above = above != 0;
     resp->cashiers[resp->n_cashiers++] = m;
   }
@@ -392,7 +393,7 @@ monthly_handle_target_set(req_t *r, store_conn_t *sc)
   if (in->amount <= 0 || in->amount > MONTHLY_TARGET_MAX)
     return req_fail(r, TILL_E_INVALID, "amount must be above 0.00 and at most 1000000000.00");
   if (strcmp(in->cashier, r->actor.user) == 0) {
-    dispatch_security_event("permission_denied", r->actor.user, r->terminal,
+    req_security_event(r, "permission_denied", r->actor.user, r->terminal,
                             "set own target %s", in->month);
     return req_fail(r, TILL_E_DENIED, "nobody sets their own target");
   }

@@ -23,24 +23,14 @@
 /* A target is at most ¥1,000,000,000.00 (as one posting). */
 #define MONTHLY_TARGET_MAX 100000000000LL
 
-/* How far collections are from the target; the values are those of the
- * protocol's TargetBand. */
-typedef enum {
-  MONTHLY_BAND_NONE = 0,      /* no target */
-  MONTHLY_BAND_WITHIN_5 = 1,  /* |deviation| <= 5 % */
-  MONTHLY_BAND_5_10 = 2,      /* 5 % < |deviation| <= 10 % */
-  MONTHLY_BAND_10_15 = 3,     /* 10 % < |deviation| <= 15 % */
-  MONTHLY_BAND_BEYOND_15 = 4, /* |deviation| > 15 % */
-} monthly_band_t;
-
 /* The deviation of <collected> from <target>, (collected - target) / target,
  * in basis points, rounded AWAY FROM ZERO to the next whole basis point (so
  * 5.0001 % is 501 bp: the band read off the figure is always the band of the
  * exact ratio), saturating at +-INT64_MAX; its band; and whether collected
- * is above the target. With target <= 0 (none set): 0, MONTHLY_BAND_NONE,
+ * is above the target. With target <= 0 (none set): 0, TILL_BAND_NONE,
  * not above. Pure; any int64 inputs, no overflow. */
 void monthly_deviation(int64_t collected, int64_t target, int64_t *deviation_bp /* OUT */,
-                       monthly_band_t *band /* OUT */, int *above /* OUT */);
+                       till_band_t *band /* OUT */, int *above /* OUT */);
 
 /* part / whole in basis points, rounded half up (half away from zero for a
  * negative quotient); 0 when whole <= 0; saturating at +-INT64_MAX. Pure. */

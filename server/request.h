@@ -1,18 +1,25 @@
-/* request.h -- one request on its way through tilld.
+/* request.h -- one request on its way through tilld, and everything a
+ * handler may use: its arguments, its caller, the response arena, and the
+ * server's context (settings, the posting engine, the security-event sink).
  *
  * A request is made on the event-loop thread from a decoded envelope, run on
  * a worker thread (the writer or a reader, see worker.h) and handed back to
  * the event loop with its packed response. It is owned by whoever holds it at
  * the moment: the connection's dispatch, then the worker queue, then the
- * done queue; server_request_done() frees it. */
+ * done queue; server_request_done() frees it.
+ *
+ * Handlers include this header and their own; never dispatch.h. */
 #ifndef TILLD_REQUEST_H
 #define TILLD_REQUEST_H
 
 #include <stddef.h>
 #include <stdint.h>
 
+#include "config.h"
+#include "store.h"
 #include "till.pb-c.h"
 #include "till_arena.h"
+#include "till_names.h"
 #include "till_status.h"
 
 #define TERMINAL_ID_MAX 64
@@ -20,7 +27,29 @@
 
 struct conn;
 struct handler;
-struct config_t_;
+struct ledger;
+
+/* Role sets, as in actor_t.roles and the handler table. */
+#define ROLES_CASHIER TILL_ROLE_BIT(TILL_ROLE_CASHIER)
+#define ROLES_SUPERVISOR TILL_ROLE_BIT(TILL_ROLE_SUPERVISOR)
+#define ROLES_AUDITOR TILL_ROLE_BIT(TILL_ROLE_AUDITOR)
+#define ROLES_ADMIN TILL_ROLE_BIT(TILL_ROLE_ADMIN)
+#define ROLES_ANY (ROLES_CASHIER | ROLES_SUPERVISOR | ROLES_AUDITOR | ROLES_ADMIN)
+#define ROLES_NONE 0u /* no session needed (login) */
+
+/* Records a security event (stored with the writer's next commit). */
+typedef void (*req_security_fn)(void *arg, const char *kind, const char *user,
+                                const char *terminal, const char *detail);
+
+/* What the server gives every request: set up once before serving, shared
+ * read-only by all threads, except <ledger>, which only the writer thread
+ * sets and uses. */
+typedef struct req_ctx {
+  const config_t *cfg;
+  struct ledger *ledger;          /* the posting engine (writer phase only) */
+  req_security_fn security_event; /* may be NULL: events are dropped */
+  void *security_arg;
+} req_ctx_t;
 
 /* Who is asking: filled in by the session check before a handler runs. */
 typedef struct {
@@ -33,6 +62,7 @@ typedef struct {
 
 typedef struct req {
   struct conn *conn;         /* borrowed; stays valid while the request is pending */
+  const req_ctx_t *ctx;      /* borrowed; outlives every request */
   uint64_t id;               /* the client's request_id */
   Till__V1__Envelope *env;   /* owned: free with till__v1__envelope__free_unpacked */
   const struct handler *h;
@@ -51,6 +81,30 @@ typedef struct req {
   size_t out_len;
   struct req *next;          /* queue link */
 } req_t;
+
+/* A request from <conn> (NULL for one made by the server itself, such as a
+ * connection-level error with id 0) on the terminal of its certificate.
+ * NULL when out of memory. */
+req_t *req_new(struct conn *conn, const char *terminal, const req_ctx_t *ctx);
+/* Frees the envelope, the arena and the packed answer. Accepts NULL. */
+void req_free(req_t *r);
+
+/* The server's settings. */
+const config_t *req_config(const req_t *r);
+/* The posting engine; writer phase only (NULL on a reader). */
+struct ledger *req_ledger(const req_t *r);
+/* Record a security event <kind> by <user> (may be NULL) at <terminal>. */
+void req_security_event(req_t *r, const char *kind, const char *user, const char *terminal,
+                        const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+/* Response allocations, freed with the request; NULL when out of memory. */
+void *req_alloc(req_t *r, size_t n);
+char *req_strdup(req_t *r, const char *s);
+
+/* Check a text field: valid UTF-8, no control characters, 1..max bytes
+ * (0..max when optional). On failure records TILL_E_INVALID naming <field>. */
+till_status_t req_check_text(req_t *r, const char *field, const char *s, size_t max,
+                             int optional);
 
 /* Record the failure <st> with a human message; returns st. */
 till_status_t req_fail(req_t *r, till_status_t st, const char *fmt, ...)

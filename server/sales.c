@@ -4,11 +4,12 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "dispatch.h"
+#include "request.h"
 #include "ledger.h"
 #include "till_chain.h"
 #include "till_log.h"
 #include "till_util.h"
+#include "till_wire.h"
 
 #define VOID_LIST_MAX 1000
 
@@ -50,7 +51,7 @@ receipt_build(req_t *r, store_conn_t *sc, int64_t txn_id, int copy, Till__V1__Re
   rc->cashier = req_strdup(r, (const char *)sqlite3_column_text(st, 3));
   rc->series = req_strdup(r, (const char *)sqlite3_column_text(st, 4));
   rc->receipt_no = sqlite3_column_int64(st, 5);
-  rc->method = (Till__V1__PaymentMethod)ledger_method_from_name((const char *)sqlite3_column_text(st, 6));
+  rc->method = till_wire_method(till_method_from_name((const char *)sqlite3_column_text(st, 6)));
   rc->memo = req_strdup(r, (const char *)sqlite3_column_text(st, 7));
   rc->tendered = sqlite3_column_int64(st, 8);
   char code[10] = "";
@@ -158,10 +159,11 @@ sales_handle_sale(req_t *r, store_conn_t *sc)
     req.lines[i].quantity = l->quantity;
   }
   req.n_lines = in->n_lines;
-  if (!ledger_method_name((int)in->method))
+  int method = till_wire_method_of(in->method);
+  if (!method)
     return req_fail(r, TILL_E_INVALID, "payment method is required (cash, card, wechat, "
                     "alipay, transfer, cheque, subsidy)");
-  req.method = (pay_method_t)in->method;
+  req.method = (till_method_t)method;
   if (in->tendered < 0 || in->tendered > LEDGER_TOTAL_MAX)
     return req_fail(r, TILL_E_INVALID, "tendered must be 0 to 1000000000.00");
   req.tendered = in->tendered;
@@ -171,7 +173,7 @@ sales_handle_sale(req_t *r, store_conn_t *sc)
   req.terminal = r->terminal;
   req.cashier = r->actor.user;
 
-  till_status_t st = ledger_post_sale(dispatch_ledger(), sc, &req, &res, err, sizeof err);
+  till_status_t st = ledger_post_sale(req_ledger(r), sc, &req, &res, err, sizeof err);
   if (st != TILL_OK)
     return req_fail(r, st, "%s", err);
   Till__V1__SaleResponse *resp = req_alloc(r, sizeof *resp);
@@ -194,7 +196,7 @@ sales_handle_receipt_read(req_t *r, store_conn_t *sc)
   if (in->reprint) {
     /* a reprint is counted, so it is written: cashiers and supervisors only */
     if (!(r->actor.roles & (ROLES_CASHIER | ROLES_SUPERVISOR))) {
-      dispatch_security_event("permission_denied", r->actor.user, r->terminal, "receipt reprint");
+      req_security_event(r, "permission_denied", r->actor.user, r->terminal, "receipt reprint");
       return req_fail(r, TILL_E_DENIED, "receipt reprint: your roles do not allow this request");
     }
     return find_receipt(r, sc, in->number, &txn_id); /* on to the writer */
@@ -270,7 +272,7 @@ void_from_row(req_t *r, sqlite3_stmt *st)
   v->reason = req_strdup(r, (const char *)sqlite3_column_text(st, 2));
   v->requested_by = req_strdup(r, (const char *)sqlite3_column_text(st, 3));
   v->requested_at = sqlite3_column_int64(st, 4);
-  v->state = (Till__V1__VoidState)sqlite3_column_int(st, 5);
+  v->state = till_wire_void_state(sqlite3_column_int(st, 5));
   v->decided_by = req_strdup(r, (const char *)sqlite3_column_text(st, 6));
   v->decided_at = sqlite3_column_int64(st, 7);
   v->note = req_strdup(r, (const char *)sqlite3_column_text(st, 8));
@@ -385,10 +387,10 @@ sales_handle_void_decide(req_t *r, store_conn_t *sc)
   d.supervisor_roles = r->actor.roles;
   d.terminal = r->terminal;
   d.note = in->note;
-  till_status_t st = ledger_decide_void(dispatch_ledger(), sc, &d, &res, err, sizeof err);
+  till_status_t st = ledger_decide_void(req_ledger(r), sc, &d, &res, err, sizeof err);
   if (st != TILL_OK) {
     if (st == TILL_E_DENIED)
-      dispatch_security_event("permission_denied", r->actor.user, r->terminal,
+      req_security_event(r, "permission_denied", r->actor.user, r->terminal,
                               "decide own void %lld", (long long)d.void_id);
     return req_fail(r, st, "%s", err);
   }

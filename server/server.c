@@ -184,7 +184,7 @@ server_run(const config_t *cfg)
   if (!srv.ssl_ctx)
     goto done;
   dispatch_init(cfg);
-  srv.worker = worker_new(cfg, srv.base, on_request_done, &srv, err, sizeof err);
+  srv.worker = worker_new(cfg, srv.base, dispatch_worker_hooks(), on_request_done, &srv, err, sizeof err);
   if (!srv.worker) {
     log_err(LD_STORE, "%s", err);
     goto done;

@@ -4,9 +4,10 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "dispatch.h"
+#include "request.h"
 #include "ledger.h"
 #include "till_util.h"
+#include "till_wire.h"
 
 #define SHIFT_LIST_MAX 1000
 #define SLIP_MAX 64
@@ -60,13 +61,13 @@ method_slot(req_t *r, Till__V1__ShiftReport *rep, int m)
   for (size_t i = 0; i < rep->n_methods; i++)
     if ((int)rep->methods[i]->method == m)
       return rep->methods[i];
-  if (rep->n_methods == METHOD_MAX)
+  if (rep->n_methods == TILL_METHOD_MAX)
     return NULL;
   Till__V1__MethodTotal *t = req_alloc(r, sizeof *t);
   if (!t)
     return NULL;
   till__v1__method_total__init(t);
-  t->method = (Till__V1__PaymentMethod)m;
+  t->method = till_wire_method(m);
   rep->methods[rep->n_methods++] = t;
   return t;
 }
@@ -121,7 +122,7 @@ report_build(req_t *r, store_conn_t *sc, int64_t id, Till__V1__ShiftReport **out
   rep->shift_id = id;
   rep->terminal_id = req_strdup(r, (const char *)sqlite3_column_text(st, 0));
   rep->cashier = req_strdup(r, (const char *)sqlite3_column_text(st, 1));
-  rep->state = (Till__V1__ShiftState)sqlite3_column_int(st, 2);
+  rep->state = till_wire_shift_state(sqlite3_column_int(st, 2));
   rep->opened_at = sqlite3_column_int64(st, 3);
   rep->float_amount = sqlite3_column_int64(st, 4);
   rep->closed_at = sqlite3_column_int64(st, 5);
@@ -139,15 +140,15 @@ report_build(req_t *r, store_conn_t *sc, int64_t id, Till__V1__ShiftReport **out
   if (load_counts(r, sc, id, rep) != TILL_OK)
     return r->status;
 
-  rep->methods = req_alloc(r, METHOD_MAX * sizeof *rep->methods);
-  if (!rep->methods || !method_slot(r, rep, METHOD_CASH))
+  rep->methods = req_alloc(r, TILL_METHOD_MAX * sizeof *rep->methods);
+  if (!rep->methods || !method_slot(r, rep, TILL_METHOD_CASH))
     return req_fail(r, TILL_E_INTERNAL, "out of memory");
   st = store_stmt(sc, sql_methods);
   if (!st)
     return req_fail(r, TILL_E_INTERNAL, "internal error");
   sqlite3_bind_int64(st, 1, id);
   while (sqlite3_step(st) == SQLITE_ROW) {
-    int m = ledger_method_from_name((const char *)sqlite3_column_text(st, 0));
+    int m = till_method_from_name((const char *)sqlite3_column_text(st, 0));
     int is_void = strcmp((const char *)sqlite3_column_text(st, 1), "void") == 0;
     Till__V1__MethodTotal *t = m ? method_slot(r, rep, m) : NULL;
     if (!t)
@@ -169,7 +170,7 @@ report_build(req_t *r, store_conn_t *sc, int64_t id, Till__V1__ShiftReport **out
     t->expected = t->sales_amount - t->voided_amount;
   }
   /* cash: the drawer, float included; a closed shift keeps what close saw */
-  Till__V1__MethodTotal *cash = method_slot(r, rep, METHOD_CASH);
+  Till__V1__MethodTotal *cash = method_slot(r, rep, TILL_METHOD_CASH);
   if (rep->state == TILL__V1__SHIFT_STATE__SHIFT_OPEN) {
     char drawer[64];
     snprintf(drawer, sizeof drawer, "drawer:shift:%lld", (long long)id);
@@ -190,7 +191,7 @@ report_build(req_t *r, store_conn_t *sc, int64_t id, Till__V1__ShiftReport **out
     return req_fail(r, TILL_E_INTERNAL, "internal error");
   sqlite3_bind_int64(st, 1, id);
   while (sqlite3_step(st) == SQLITE_ROW) {
-    int m = ledger_method_from_name((const char *)sqlite3_column_text(st, 0));
+    int m = till_method_from_name((const char *)sqlite3_column_text(st, 0));
     Till__V1__MethodTotal *t = m ? method_slot(r, rep, m) : NULL;
     if (!t)
       continue;
@@ -279,9 +280,9 @@ copy_counts(req_t *r, Till__V1__DenominationCount **in, size_t n, denom_count_t 
 }
 
 static void
-config_denoms(denoms_t *d)
+config_denoms(const req_t *r, denoms_t *d)
 {
-  const config_t *cfg = dispatch_config();
+  const config_t *cfg = req_config(r);
   d->n = cfg->n_denominations < LEDGER_MAX_DENOMS ? cfg->n_denominations : LEDGER_MAX_DENOMS;
   for (size_t i = 0; i < d->n; i++)
     d->face[i] = cfg->denominations[i];
@@ -301,8 +302,8 @@ shift_handle_open(req_t *r, store_conn_t *sc)
     return r->status;
   req.terminal = r->terminal;
   req.cashier = r->actor.user;
-  config_denoms(&denoms);
-  till_status_t st = ledger_shift_open(dispatch_ledger(), sc, &denoms, &req, &res, err, sizeof err);
+  config_denoms(r, &denoms);
+  till_status_t st = ledger_shift_open(req_ledger(r), sc, &denoms, &req, &res, err, sizeof err);
   if (st != TILL_OK)
     return req_fail(r, st, "%s", err);
   Till__V1__ShiftOpenResponse *resp = req_alloc(r, sizeof *resp);
@@ -387,19 +388,19 @@ shift_handle_close(req_t *r, store_conn_t *sc)
       copy_counts(r, in->cash_count, in->n_cash_count, req.counts, &req.n_counts) != TILL_OK)
     return r->status;
   for (size_t i = 0; i < in->n_noncash; i++) {
-    int m = (int)in->noncash[i]->method;
-    if (m <= METHOD_CASH || m > METHOD_MAX)
+    int m = till_wire_method_of(in->noncash[i]->method);
+    if (!m || m == TILL_METHOD_CASH)
       return req_fail(r, TILL_E_INVALID, "non-cash totals name card, wechat, alipay, transfer, "
                       "cheque or subsidy");
     if (req.noncash_given[m])
-      return req_fail(r, TILL_E_INVALID, "%s is given twice", ledger_method_name(m));
+      return req_fail(r, TILL_E_INVALID, "%s is given twice", till_method_name(m));
     req.noncash_given[m] = 1;
     req.noncash[m] = in->noncash[i]->amount;
   }
   req.terminal = r->terminal;
   req.cashier = r->actor.user;
-  config_denoms(&denoms);
-  till_status_t st = ledger_shift_close(dispatch_ledger(), sc, &denoms, &req, &res, err, sizeof err);
+  config_denoms(r, &denoms);
+  till_status_t st = ledger_shift_close(req_ledger(r), sc, &denoms, &req, &res, err, sizeof err);
   if (st != TILL_OK)
     return req_fail(r, st, "%s", err);
   Till__V1__ShiftCloseResponse *resp = req_alloc(r, sizeof *resp);
@@ -442,7 +443,7 @@ shift_handle_approve(req_t *r, store_conn_t *sc)
   int64_t noncash_diff = sqlite3_column_int64(st, 3);
   sqlite3_reset(st);
   if (own) {
-    dispatch_security_event("permission_denied", r->actor.user, r->terminal, "approve own shift %lld",
+    req_security_event(r, "permission_denied", r->actor.user, r->terminal, "approve own shift %lld",
                             (long long)in->shift_id);
     return req_fail(r, TILL_E_DENIED, "nobody approves their own shift");
   }
@@ -494,7 +495,7 @@ shift_summary_from_row(req_t *r, sqlite3_stmt *st)
   s->shift_id = sqlite3_column_int64(st, 0);
   s->terminal_id = req_strdup(r, (const char *)sqlite3_column_text(st, 1));
   s->cashier = req_strdup(r, (const char *)sqlite3_column_text(st, 2));
-  s->state = (Till__V1__ShiftState)sqlite3_column_int(st, 3);
+  s->state = till_wire_shift_state(sqlite3_column_int(st, 3));
   s->opened_at = sqlite3_column_int64(st, 4);
   s->closed_at = sqlite3_column_int64(st, 5);
   s->counted_cash = sqlite3_column_int64(st, 6);
@@ -559,7 +560,7 @@ deposit_info_build(req_t *r, store_conn_t *sc, int64_t id, Till__V1__DepositInfo
   d->id = id;
   d->slip = req_strdup(r, (const char *)sqlite3_column_text(st, 0));
   d->amount = sqlite3_column_int64(st, 1);
-  d->state = (Till__V1__DepositState)sqlite3_column_int(st, 2);
+  d->state = till_wire_deposit_state(sqlite3_column_int(st, 2));
   d->created_by = req_strdup(r, (const char *)sqlite3_column_text(st, 3));
   d->created_at = sqlite3_column_int64(st, 4);
   d->confirmed_by = req_strdup(r, (const char *)sqlite3_column_text(st, 5));
@@ -605,7 +606,7 @@ deposit_handle_create(req_t *r, store_conn_t *sc)
   req.amount = in->amount;
   req.terminal = r->terminal;
   req.supervisor = r->actor.user;
-  till_status_t st = ledger_deposit_create(dispatch_ledger(), sc, &req, &res, err, sizeof err);
+  till_status_t st = ledger_deposit_create(req_ledger(r), sc, &req, &res, err, sizeof err);
   if (st != TILL_OK)
     return req_fail(r, st, "%s", err);
   Till__V1__DepositCreateResponse *resp = req_alloc(r, sizeof *resp);
@@ -629,7 +630,7 @@ deposit_handle_confirm(req_t *r, store_conn_t *sc)
   char err[256];
   if (check_key(r, in->idempotency_key, key) != TILL_OK)
     return r->status;
-  till_status_t st = ledger_deposit_confirm(dispatch_ledger(), sc, key, in->deposit_id,
+  till_status_t st = ledger_deposit_confirm(req_ledger(r), sc, key, in->deposit_id,
                                             r->terminal, r->actor.user, &res, err, sizeof err);
   if (st != TILL_OK)
     return req_fail(r, st, "%s", err);

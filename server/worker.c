@@ -7,7 +7,6 @@
 #include <string.h>
 
 #include "checkpoint.h"
-#include "dispatch.h"
 #include "store.h"
 #include "till_log.h"
 #include "till_util.h"
@@ -30,6 +29,7 @@ typedef struct {
 
 struct worker {
   const config_t *cfg;
+  worker_hooks_t hooks;
   pthread_mutex_t mu;
   pthread_cond_t wcond, rcond;
   reqq_t wq, rq, doneq;
@@ -158,11 +158,11 @@ run_batch(worker_t *w, req_t *batch, secevent_t *events)
       lost = 1;
       break;
     }
-    dispatch_run(r, w->wdb, WORK_WRITER);
+    w->hooks.run(r, w->wdb, WORK_WRITER, w->hooks.arg);
     full |= r->status == TILL_E_EXHAUSTED || (sqlite3_errcode(db) & 0xff) == SQLITE_FULL;
     /* pack inside the savepoint: an answer that cannot be packed must not
      * leave its writes behind */
-    dispatch_pack(r);
+    w->hooks.pack(r, w->hooks.arg);
     if (sqlite3_get_autocommit(db)) {
       lost = 1;
       break;
@@ -172,21 +172,19 @@ run_batch(worker_t *w, req_t *batch, secevent_t *events)
         lost = 1;
         break;
       }
-      dispatch_rolled_back(w->wdb);
+      w->hooks.rolled_back(w->wdb, w->hooks.arg);
     }
     if (store_exec(db, "RELEASE req", "releasing savepoint") != 0 || sqlite3_get_autocommit(db)) {
       lost = 1;
       break;
     }
   }
-  if (!lost && store_exec(db, "COMMIT", "group commit") == 0) {
-    dispatch_committed(w->wdb);
-  } else {
+  if (lost || store_exec(db, "COMMIT", "group commit") != 0) {
     full |= (sqlite3_errcode(db) & 0xff) == SQLITE_FULL;
     if (!sqlite3_get_autocommit(db))
       sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
     if (in_txn)
-      dispatch_commit_failed(w->wdb);
+      w->hooks.rolled_back(w->wdb, w->hooks.arg);
     log_warn(LD_STORE, "group commit failed (%s); answering the whole batch 'unavailable'",
              sqlite3_errmsg(db));
     for (req_t *r = batch; r; r = r->next) {
@@ -196,7 +194,7 @@ run_batch(worker_t *w, req_t *batch, secevent_t *events)
       else
         req_fail(r, TILL_E_UNAVAILABLE, "the database could not commit; nothing was recorded");
       r->keep_writes = 0;
-      dispatch_pack(r);
+      w->hooks.pack(r, w->hooks.arg);
     }
   }
   while (events) {
@@ -266,7 +264,7 @@ reader_main(void *arg)
       break;
     /* A read-only snapshot per request: BEGIN makes the reads consistent. */
     int in_txn = store_exec(sc->db, "BEGIN", "starting read") == 0;
-    work_queue_t next = dispatch_run(r, sc, WORK_READER);
+    work_queue_t next = w->hooks.run(r, sc, WORK_READER, w->hooks.arg);
     if (in_txn)
       store_exec(sc->db, "COMMIT", "ending read");
     if (next == WORK_WRITER) {
@@ -277,15 +275,15 @@ reader_main(void *arg)
       pthread_mutex_unlock(&w->mu);
       continue;
     }
-    dispatch_pack(r);
+    w->hooks.pack(r, w->hooks.arg);
     deliver(w, r);
   }
   return NULL;
 }
 
 worker_t *
-worker_new(const config_t *cfg, struct event_base *base, worker_done_fn done, void *arg,
-           char *err, size_t errlen)
+worker_new(const config_t *cfg, struct event_base *base, const worker_hooks_t *hooks,
+           worker_done_fn done, void *arg, char *err, size_t errlen)
 {
   worker_t *w = calloc(1, sizeof *w);
   if (!w) {
@@ -293,6 +291,7 @@ worker_new(const config_t *cfg, struct event_base *base, worker_done_fn done, vo
     return NULL;
   }
   w->cfg = cfg;
+  w->hooks = *hooks;
   w->done = done;
   w->done_arg = arg;
   pthread_mutex_init(&w->mu, NULL);
@@ -317,7 +316,7 @@ worker_new(const config_t *cfg, struct event_base *base, worker_done_fn done, vo
   }
   if (!(w->checkpointer = checkpointer_start(cfg->db, w->wdb, CHECKPOINT_INTERVAL_MS, err, errlen)))
     goto fail;
-  if (dispatch_writer_init(w->wdb, cfg, err, errlen) != 0)
+  if (w->hooks.writer_open(w->wdb, w->hooks.arg, err, errlen) != 0)
     goto fail;
   for (int i = 0; i < cfg->readers && i < MAX_READERS; i++) {
     if (!(w->rdb[i] = store_open_ro(cfg->db, err, errlen)))
@@ -429,7 +428,7 @@ worker_free(worker_t *w)
     store_close(w->rdb[i]);
   checkpointer_stop(w->checkpointer);
   if (w->wdb) {
-    dispatch_writer_close(w->wdb);
+    w->hooks.writer_close(w->wdb, w->hooks.arg);
     store_exec(w->wdb->db, "PRAGMA wal_checkpoint(TRUNCATE)", "checkpointing on shutdown");
     store_close(w->wdb);
   }

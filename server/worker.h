@@ -19,18 +19,40 @@
 
 #include "config.h"
 #include "request.h"
+#include "store.h"
 
 typedef struct worker worker_t;
 
 typedef enum { WORK_READER = 0, WORK_WRITER = 1 } work_queue_t;
 
+/* What the worker does with a request, given at creation (dispatch.c gives
+ * its own), so the worker knows no handler. All but none are called on the
+ * worker's threads; <arg> is passed back to each. */
+typedef struct {
+  /* Run the next phase of <r> on <sc>, on a worker of kind <on>; returns
+   * WORK_WRITER when <r> must go on to the writer, WORK_READER when done. */
+  work_queue_t (*run)(req_t *r, store_conn_t *sc, work_queue_t on, void *arg);
+  /* Pack r's answer (or its error) into r->out. */
+  void (*pack)(req_t *r, void *arg);
+  /* Writer: after the database opened, before any request; 0 or -1 with
+   * err set. */
+  int (*writer_open)(store_conn_t *sc, void *arg, char *err, size_t errlen);
+  /* Writer: a request's savepoint or a whole group commit was rolled back;
+   * state kept in memory must be re-read. */
+  void (*rolled_back)(store_conn_t *sc, void *arg);
+  /* Writer: the last call before the database closes. */
+  void (*writer_close)(store_conn_t *sc, void *arg);
+  void *arg;
+} worker_hooks_t;
+
 /* Called on the event-loop thread for every finished request; takes
  * ownership of it. */
 typedef void (*worker_done_fn)(req_t *r, void *arg);
 
-/* Open the database (migrating it), start the threads. NULL with err set. */
-worker_t *worker_new(const config_t *cfg, struct event_base *base, worker_done_fn done,
-                     void *arg, char *err, size_t errlen);
+/* Open the database (migrating it), start the threads. <hooks> is copied.
+ * NULL with err set. */
+worker_t *worker_new(const config_t *cfg, struct event_base *base, const worker_hooks_t *hooks,
+                     worker_done_fn done, void *arg, char *err, size_t errlen);
 
 /* Queue <r> (takes ownership until it comes back through done). */
 void worker_submit(worker_t *w, req_t *r, work_queue_t q);

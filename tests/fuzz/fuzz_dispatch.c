@@ -50,7 +50,7 @@ setup(void)
   if (!(g_sc = store_open_rw(g_cfg.db, g_cfg.sync_mode, err, sizeof err)))
     die(err);
   dispatch_init(&g_cfg);
-  if (dispatch_writer_init(g_sc, &g_cfg, err, sizeof err) != 0)
+  if (dispatch_writer_open(g_sc, err, sizeof err) != 0)
     die(err);
   if (auth_terminal_create(g_sc, "T-FUZZ", "fuzz") != TILL_OK ||
       auth_user_create(g_sc, "fuzz", "fuzz-pw", 0x1e, &uid) != TILL_OK)
@@ -94,7 +94,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     till__v1__envelope__free_unpacked(env, NULL);
     return 0;
   }
-  req_t *r = req_new(NULL, "T-FUZZ");
+  req_t *r = req_new(NULL, "T-FUZZ", dispatch_ctx());
   if (!r)
     abort();
   char *their_session = env->session;

@@ -1,0 +1,108 @@
+/* request.c -- a request's life and the helpers every handler uses; see
+ * request.h. Nothing here knows the handler table or the worker. */
+#include "request.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "till_util.h"
+
+#define RESP_ARENA_LIMIT (64u * 1024 * 1024)
+
+req_t *
+req_new(struct conn *conn, const char *terminal, const req_ctx_t *ctx)
+{
+  req_t *r = calloc(1, sizeof *r);
+  if (!r)
+    return NULL;
+  r->conn = conn;
+  r->ctx = ctx;
+  snprintf(r->terminal, sizeof r->terminal, "%s", terminal ? terminal : "");
+  till_arena_init(&r->arena, RESP_ARENA_LIMIT);
+  till__v1__envelope__init(&r->resp);
+  return r;
+}
+
+void
+req_free(req_t *r)
+{
+  if (!r)
+    return;
+  if (r->env)
+    till__v1__envelope__free_unpacked(r->env, NULL);
+  till_arena_clear(&r->arena);
+  free(r->out);
+  free(r);
+}
+
+const config_t *
+req_config(const req_t *r)
+{
+  return r->ctx->cfg;
+}
+
+struct ledger *
+req_ledger(const req_t *r)
+{
+  return r->ctx->ledger;
+}
+
+void
+req_security_event(req_t *r, const char *kind, const char *user, const char *terminal,
+                   const char *fmt, ...)
+{
+  char detail[160];
+  va_list ap;
+  if (!r->ctx->security_event)
+    return;
+  va_start(ap, fmt);
+  vsnprintf(detail, sizeof detail, fmt, ap);
+  va_end(ap);
+  r->ctx->security_event(r->ctx->security_arg, kind, user, terminal, detail);
+}
+
+till_status_t
+req_fail(req_t *r, till_status_t st, const char *fmt, ...)
+{
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(r->errmsg, sizeof r->errmsg, fmt, ap);
+  va_end(ap);
+  r->status = st;
+  return st;
+}
+
+void *
+req_alloc(req_t *r, size_t n)
+{
+  return till_arena_alloc(&r->arena, n);
+}
+
+char *
+req_strdup(req_t *r, const char *s)
+{
+  return till_arena_strdup(&r->arena, s);
+}
+
+till_status_t
+req_check_text(req_t *r, const char *field, const char *s, size_t max, int optional)
+{
+  size_t n = s ? strlen(s) : 0;
+  if (n == 0 && !optional)
+    return req_fail(r, TILL_E_INVALID, "%s is required", field);
+  if (n > max)
+    return req_fail(r, TILL_E_INVALID, "%s is longer than %zu bytes", field, max);
+  if (n && !till_text_ok(s, n))
+    return req_fail(r, TILL_E_INVALID, "%s is not valid UTF-8 text", field);
+  return TILL_OK;
+}
+
+till_status_t
+req_step_failed(req_t *r, int step)
+{
+  if (step == SQLITE_ROW)
+    return req_fail(r, TILL_E_INTERNAL, "out of memory");
+  return req_fail(r, TILL_E_UNAVAILABLE, "database error; retry");
+}
