@@ -162,6 +162,9 @@ till_status_t ledger_sign_head(ledger_t *lg, store_conn_t *sc, const char *reaso
 int shift_of_txn_is_open(store_conn_t *sc, int64_t txn_id);
 
 
+/* The account of shift <shift_id>'s cash drawer ("drawer:shift:12"). */
+void ledger_drawer_account(int64_t shift_id, char *buf, size_t len);
+
 /* Load transaction <id> with its entries as stored. Strings point into
  * <store> (at least 8 KiB) and stay valid while it does. 0, 1 if not found,
  * -1 on error. Used by readers too. */

@@ -173,7 +173,7 @@ report_build(req_t *r, store_conn_t *sc, int64_t id, Till__V1__ShiftReport **out
   Till__V1__MethodTotal *cash = method_slot(r, rep, TILL_METHOD_CASH);
   if (rep->state == TILL__V1__SHIFT_STATE__SHIFT_OPEN) {
     char drawer[64];
-    snprintf(drawer, sizeof drawer, "drawer:shift:%lld", (long long)id);
+    ledger_drawer_account(id, drawer, sizeof drawer);
     st = store_stmt(sc, sql_drawer);
     if (!st)
       return req_fail(r, TILL_E_INTERNAL, "internal error");

@@ -1,0 +1,64 @@
+/* ledger_int.h -- what the posting engine's files share and nobody else
+ * sees: the ledger's state and the steps every posting is made of. Only
+ * server/engine/ledger*.c include it.
+ *
+ *   ledger.c        the core: accounts, the chain, idempotency, receipt
+ *                   numbers, loading a transaction
+ *   ledger_key.c    the server's Ed25519 signing key and signed heads
+ *   ledger_sales.c  sales and voids
+ *   ledger_cash.c   shifts, cash counts, deposits
+ *
+ * THREAD SAFETY: as ledger.h -- the writer thread's. */
+#ifndef TILLD_LEDGER_INT_H
+#define TILLD_LEDGER_INT_H
+
+#include <openssl/evp.h>
+
+#include "ledger.h"
+
+struct ledger {
+  int64_t head_id;
+  uint8_t head_hash[TILL_HASH_LEN];
+  EVP_PKEY *key;
+  int64_t key_id;
+};
+
+/* The status and message for the last failure on <sc>'s connection: a full
+ * database (disk or max_db_pages) is RESOURCE_EXHAUSTED, anything else
+ * UNAVAILABLE. Either way the caller's savepoint is rolled back, so nothing
+ * of the posting remains. */
+till_status_t ledger_db_fail(store_conn_t *sc, char *err, size_t errlen);
+
+/* Append <t> to the chain: assigns t->id, writes entries then the journal
+ * row (whose trigger checks the balance), advances the in-memory head. */
+till_status_t ledger_post_txn(ledger_t *lg, store_conn_t *sc, till_txn_t *t, int64_t tendered,
+                              char *err, size_t errlen);
+
+/* The one idempotency path. ledger_idem_check: 0 when <key> is new; 1 when
+ * it was used -- a replay of the same <kind> and request <hash> (res set,
+ * *st TILL_OK), a different request (*st TILL_E_CONFLICT), or a database
+ * error (*st as ledger_db_fail) -- and the caller returns *st.
+ * ledger_idem_record stores the result <ref> of a new key: 0 or -1. */
+int ledger_idem_check(store_conn_t *sc, const uint8_t key[TILL_KEY_LEN], const char *kind,
+                      const uint8_t hash[32], post_result_t *res /* OUT */,
+                      till_status_t *st /* OUT */, char *err, size_t errlen);
+int ledger_idem_record(store_conn_t *sc, const uint8_t key[TILL_KEY_LEN], const char *kind,
+                       const uint8_t hash[32], int64_t ref);
+
+/* Next number of series <prefix><year> (created on first use): 0 or -1. */
+int ledger_allocate_number(store_conn_t *sc, const char *prefix, int year, char *series,
+                           size_t slen, int64_t *no /* OUT */);
+/* The local calendar year of <at_ms>. */
+int ledger_current_year(int64_t at_ms);
+
+/* The asset account a payment by <method> lands in: cash in the drawer of
+ * shift <shift_id>, the rest in the method's clearing account. */
+void ledger_method_account(int method, int64_t shift_id, char *buf, size_t len);
+
+/* The signing key at <path>, made (mode 0600) if there is none; NULL with
+ * err set. ledger_key_register records its public half in server_keys and
+ * sets lg->key_id: 0 or -1. */
+EVP_PKEY *ledger_key_load(const char *path, char *err, size_t errlen);
+int ledger_key_register(ledger_t *lg, store_conn_t *sc);
+
+#endif
