@@ -35,6 +35,7 @@
 #include "checkpoint.h"
 #include "ledger.h"
 #include "store.h"
+#include "schema.h"
 #include "till_log.h"
 #include "till_util.h"
 
@@ -112,7 +113,7 @@ post_batch(ledger_t *lg, store_conn_t *sc, int n, uint64_t *next_key, int64_t *c
     snprintf(cashier, sizeof cashier, "c%03d", who);
     req.terminal = terminal;
     req.cashier = cashier;
-    req.method = METHOD_CASH;
+    req.method = TILL_METHOD_CASH;
     req.memo = "";
     req.n_lines = 1;
     snprintf(req.lines[0].item, sizeof req.lines[0].item, "PARK1H");
@@ -168,7 +169,7 @@ run_one(const char *dir, int batch, int seconds, int64_t max_postings, const cha
   char db[PATH_MAX], key[PATH_MAX], err[512];
   snprintf(db, sizeof db, "%s/bound-%d.db", dir, batch);
   snprintf(key, sizeof key, "%s/bound-%d.signing-key.pem", dir, batch);
-  store_conn_t *sc = store_open_rw(db, sync, err, sizeof err);
+  store_conn_t *sc = store_open_rw(db, sync, schema_all(), err, sizeof err);
   if (!sc) {
     fprintf(stderr, "till-storage-bound: %s\n", err);
     return -1;

@@ -14,6 +14,7 @@
 
 #include "auth.h"
 #include "config.h"
+#include "schema.h"
 #include "server.h"
 #include "store.h"
 #include "till_log.h"
@@ -73,7 +74,7 @@ init_admin(config_t *cfg, const char *user, const char *terminal)
                     "(TILL_ADMIN_PASSWORD or stdin)\n", AUTH_PASSWORD_MIN, AUTH_PASSWORD_MAX);
     return 2;
   }
-  if (!(sc = store_open_rw(cfg->db, cfg->sync_mode, err, sizeof err))) {
+  if (!(sc = store_open_rw(cfg->db, cfg->sync_mode, schema_all(), err, sizeof err))) {
     fprintf(stderr, "tilld init-admin: %s\n", err);
     return 1;
   }

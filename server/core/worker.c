@@ -282,8 +282,8 @@ reader_main(void *arg)
 }
 
 worker_t *
-worker_new(const config_t *cfg, struct event_base *base, const worker_hooks_t *hooks,
-           worker_done_fn done, void *arg, char *err, size_t errlen)
+worker_new(const config_t *cfg, const store_schema_t *schema, struct event_base *base,
+           const worker_hooks_t *hooks, worker_done_fn done, void *arg, char *err, size_t errlen)
 {
   worker_t *w = calloc(1, sizeof *w);
   if (!w) {
@@ -302,7 +302,7 @@ worker_new(const config_t *cfg, struct event_base *base, const worker_hooks_t *h
     snprintf(err, errlen, "out of memory");
     goto fail;
   }
-  if (!(w->wdb = store_open_rw(cfg->db, cfg->sync_mode, err, errlen)))
+  if (!(w->wdb = store_open_rw(cfg->db, cfg->sync_mode, schema, err, errlen)))
     goto fail;
   if (cfg->max_db_pages > 0) {
     /* a hard cap on the database's size: postings beyond it are refused as
@@ -319,7 +319,7 @@ worker_new(const config_t *cfg, struct event_base *base, const worker_hooks_t *h
   if (w->hooks.writer_open(w->wdb, w->hooks.arg, err, errlen) != 0)
     goto fail;
   for (int i = 0; i < cfg->readers && i < MAX_READERS; i++) {
-    if (!(w->rdb[i] = store_open_ro(cfg->db, err, errlen)))
+    if (!(w->rdb[i] = store_open_ro(cfg->db, schema, err, errlen)))
       goto fail;
   }
   if (pthread_create(&w->writer, NULL, writer_main, w) != 0) {

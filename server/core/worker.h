@@ -49,10 +49,12 @@ typedef struct {
  * ownership of it. */
 typedef void (*worker_done_fn)(req_t *r, void *arg);
 
-/* Open the database (migrating it), start the threads. <hooks> is copied.
+/* Open the database (migrating it to <schema>), start the threads. <hooks>
+ * is copied.
  * NULL with err set. */
-worker_t *worker_new(const config_t *cfg, struct event_base *base, const worker_hooks_t *hooks,
-                     worker_done_fn done, void *arg, char *err, size_t errlen);
+worker_t *worker_new(const config_t *cfg, const store_schema_t *schema, struct event_base *base,
+                     const worker_hooks_t *hooks, worker_done_fn done, void *arg, char *err,
+                     size_t errlen);
 
 /* Queue <r> (takes ownership until it comes back through done). */
 void worker_submit(worker_t *w, req_t *r, work_queue_t q);

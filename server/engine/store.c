@@ -9,249 +9,6 @@
 
 #include "till_log.h"
 
-/* Each migration moves the schema from version i to i+1. Append only: a
- * released migration is never edited. */
-static const char *const migrations[] = {
-  /* 1: identity -- users, roles, terminals, sessions, security events */
-  "CREATE TABLE roles ("
-  "  id INTEGER PRIMARY KEY,"
-  "  name TEXT NOT NULL UNIQUE);"
-  "INSERT INTO roles(id, name) VALUES (1,'cashier'),(2,'supervisor'),(3,'auditor'),(4,'admin');"
-  "CREATE TABLE users ("
-  "  id INTEGER PRIMARY KEY,"
-  "  name TEXT NOT NULL UNIQUE,"
-  "  pw_salt BLOB NOT NULL,"
-  "  pw_hash BLOB NOT NULL,"
-  "  pw_params TEXT NOT NULL,"
-  "  disabled INTEGER NOT NULL DEFAULT 0 CHECK (disabled IN (0,1)),"
-  "  failed_count INTEGER NOT NULL DEFAULT 0,"
-  "  failed_since INTEGER NOT NULL DEFAULT 0,"
-  "  locked_until INTEGER NOT NULL DEFAULT 0,"
-  "  created_at INTEGER NOT NULL);"
-  "CREATE TABLE user_roles ("
-  "  user_id INTEGER NOT NULL REFERENCES users(id),"
-  "  role_id INTEGER NOT NULL REFERENCES roles(id),"
-  "  PRIMARY KEY (user_id, role_id)) WITHOUT ROWID;"
-  "CREATE TABLE terminals ("
-  "  id TEXT PRIMARY KEY,"
-  "  description TEXT NOT NULL DEFAULT '',"
-  "  disabled INTEGER NOT NULL DEFAULT 0 CHECK (disabled IN (0,1)),"
-  "  created_at INTEGER NOT NULL) WITHOUT ROWID;"
-  "CREATE TABLE sessions ("
-  "  token_hash BLOB PRIMARY KEY,"
-  "  user_id INTEGER NOT NULL REFERENCES users(id),"
-  "  terminal_id TEXT NOT NULL REFERENCES terminals(id),"
-  "  created_at INTEGER NOT NULL,"
-  "  expires_at INTEGER NOT NULL,"
-  "  ended_at INTEGER) WITHOUT ROWID;"
-  "CREATE TABLE security_events ("
-  "  id INTEGER PRIMARY KEY,"
-  "  at INTEGER NOT NULL,"
-  "  kind TEXT NOT NULL,"
-  "  user_name TEXT,"
-  "  terminal_id TEXT,"
-  "  detail TEXT NOT NULL DEFAULT '');"
-  "CREATE INDEX security_events_at ON security_events(at);",
-
-  /* 2: the ledger -- accounts, series, price table, journal, entries,
-   * idempotency, voids, reprints, server keys and chain signatures */
-  "CREATE TABLE accounts ("
-  "  code TEXT PRIMARY KEY,"
-  "  type TEXT NOT NULL CHECK (type IN ('asset','liability','revenue','contra_revenue','equity')),"
-  "  created_at INTEGER NOT NULL) WITHOUT ROWID;"
-  "CREATE TABLE series ("
-  "  prefix TEXT PRIMARY KEY CHECK (length(prefix) BETWEEN 1 AND 8),"
-  "  kind TEXT NOT NULL,"
-  "  description TEXT NOT NULL DEFAULT '',"
-  "  created_at INTEGER NOT NULL) WITHOUT ROWID;"
-  "CREATE TABLE series_counters ("
-  "  series TEXT PRIMARY KEY,"
-  "  prefix TEXT NOT NULL REFERENCES series(prefix),"
-  "  year INTEGER NOT NULL,"
-  "  last_no INTEGER NOT NULL DEFAULT 0 CHECK (last_no >= 0)) WITHOUT ROWID;"
-  "CREATE TABLE fee_items ("
-  "  code TEXT PRIMARY KEY,"
-  "  name TEXT NOT NULL,"
-  "  unit_price INTEGER NOT NULL CHECK (unit_price > 0),"
-  "  series_prefix TEXT NOT NULL REFERENCES series(prefix),"
-  "  revenue_account TEXT NOT NULL,"
-  "  disabled INTEGER NOT NULL DEFAULT 0,"
-  "  created_at INTEGER NOT NULL) WITHOUT ROWID;"
-  "CREATE TABLE journal ("
-  "  id INTEGER PRIMARY KEY,"
-  "  kind TEXT NOT NULL,"
-  "  at_ms INTEGER NOT NULL,"
-  "  terminal_id TEXT NOT NULL,"
-  "  cashier TEXT NOT NULL,"
-  "  shift_id INTEGER,"
-  "  series TEXT,"
-  "  receipt_no INTEGER,"
-  "  idem_key BLOB UNIQUE,"
-  "  reverses INTEGER UNIQUE REFERENCES journal(id),"
-  "  method TEXT NOT NULL DEFAULT '',"
-  "  memo TEXT NOT NULL DEFAULT '',"
-  "  approver TEXT NOT NULL DEFAULT '',"
-  "  tendered INTEGER NOT NULL DEFAULT 0,"
-  "  hash BLOB NOT NULL CHECK (length(hash) = 32),"
-  "  UNIQUE (series, receipt_no));"
-  "CREATE TABLE entries ("
-  "  txn_id INTEGER NOT NULL REFERENCES journal(id) DEFERRABLE INITIALLY DEFERRED,"
-  "  seq INTEGER NOT NULL,"
-  "  account TEXT NOT NULL REFERENCES accounts(code),"
-  "  amount INTEGER NOT NULL,"
-  "  item TEXT NOT NULL DEFAULT '',"
-  "  quantity INTEGER NOT NULL DEFAULT 0,"
-  "  unit_price INTEGER NOT NULL DEFAULT 0,"
-  "  PRIMARY KEY (txn_id, seq)) WITHOUT ROWID;"
-  "CREATE INDEX entries_account ON entries(account, txn_id);"
-  /* entries go in first, then the journal row seals them: */
-  "CREATE TRIGGER entries_sealed BEFORE INSERT ON entries"
-  "  WHEN EXISTS (SELECT 1 FROM journal WHERE id = NEW.txn_id)"
-  "  BEGIN SELECT RAISE(ABORT, 'ledger: transaction is sealed; entries cannot be added'); END;"
-  "CREATE TRIGGER journal_balanced BEFORE INSERT ON journal"
-  "  WHEN (SELECT count(*) FROM entries WHERE txn_id = NEW.id) < 2"
-  "    OR (SELECT coalesce(sum(amount), 0) FROM entries WHERE txn_id = NEW.id) != 0"
-  "  BEGIN SELECT RAISE(ABORT, 'ledger: a transaction needs two or more entries summing to zero'); END;"
-  "CREATE TRIGGER journal_no_update BEFORE UPDATE ON journal"
-  "  BEGIN SELECT RAISE(ABORT, 'ledger: journal is append-only'); END;"
-  "CREATE TRIGGER journal_no_delete BEFORE DELETE ON journal"
-  "  BEGIN SELECT RAISE(ABORT, 'ledger: journal is append-only'); END;"
-  "CREATE TRIGGER entries_no_update BEFORE UPDATE ON entries"
-  "  BEGIN SELECT RAISE(ABORT, 'ledger: entries are append-only'); END;"
-  "CREATE TRIGGER entries_no_delete BEFORE DELETE ON entries"
-  "  BEGIN SELECT RAISE(ABORT, 'ledger: entries are append-only'); END;"
-  "CREATE TABLE idempotency ("
-  "  key BLOB PRIMARY KEY CHECK (length(key) = 16),"
-  "  request_hash BLOB NOT NULL,"
-  "  kind TEXT NOT NULL,"
-  "  ref_id INTEGER NOT NULL) WITHOUT ROWID;"
-  "CREATE TRIGGER idempotency_no_update BEFORE UPDATE ON idempotency"
-  "  BEGIN SELECT RAISE(ABORT, 'ledger: idempotency records are append-only'); END;"
-  "CREATE TRIGGER idempotency_no_delete BEFORE DELETE ON idempotency"
-  "  BEGIN SELECT RAISE(ABORT, 'ledger: idempotency records are append-only'); END;"
-  "CREATE TABLE void_requests ("
-  "  id INTEGER PRIMARY KEY,"
-  "  txn_id INTEGER NOT NULL REFERENCES journal(id),"
-  "  reason TEXT NOT NULL,"
-  "  requested_by TEXT NOT NULL,"
-  "  requested_terminal TEXT NOT NULL,"
-  "  requested_at INTEGER NOT NULL,"
-  "  state INTEGER NOT NULL DEFAULT 1 CHECK (state IN (1,2,3)),"
-  "  decided_by TEXT,"
-  "  decided_at INTEGER,"
-  "  note TEXT NOT NULL DEFAULT '',"
-  "  reversal_txn_id INTEGER REFERENCES journal(id));"
-  /* at most one pending or approved void per receipt */
-  "CREATE UNIQUE INDEX void_requests_open ON void_requests(txn_id) WHERE state IN (1,2);"
-  "CREATE INDEX void_requests_state ON void_requests(state, id);"
-  "CREATE TABLE reprints ("
-  "  id INTEGER PRIMARY KEY,"
-  "  txn_id INTEGER NOT NULL REFERENCES journal(id),"
-  "  at INTEGER NOT NULL,"
-  "  user_name TEXT NOT NULL,"
-  "  terminal_id TEXT NOT NULL);"
-  "CREATE INDEX reprints_txn ON reprints(txn_id);"
-  "CREATE TRIGGER reprints_no_update BEFORE UPDATE ON reprints"
-  "  BEGIN SELECT RAISE(ABORT, 'ledger: reprints are append-only'); END;"
-  "CREATE TRIGGER reprints_no_delete BEFORE DELETE ON reprints"
-  "  BEGIN SELECT RAISE(ABORT, 'ledger: reprints are append-only'); END;"
-  "CREATE TABLE server_keys ("
-  "  id INTEGER PRIMARY KEY,"
-  "  algorithm TEXT NOT NULL,"
-  "  public_key BLOB NOT NULL UNIQUE,"
-  "  created_at INTEGER NOT NULL);"
-  "CREATE TABLE chain_signatures ("
-  "  id INTEGER PRIMARY KEY,"
-  "  txn_id INTEGER NOT NULL,"
-  "  head_hash BLOB NOT NULL,"
-  "  at_ms INTEGER NOT NULL,"
-  "  reason TEXT NOT NULL,"
-  "  key_id INTEGER NOT NULL REFERENCES server_keys(id),"
-  "  signature BLOB NOT NULL);"
-  "CREATE TRIGGER chain_signatures_no_update BEFORE UPDATE ON chain_signatures"
-  "  BEGIN SELECT RAISE(ABORT, 'ledger: signatures are append-only'); END;"
-  "CREATE TRIGGER chain_signatures_no_delete BEFORE DELETE ON chain_signatures"
-  "  BEGIN SELECT RAISE(ABORT, 'ledger: signatures are append-only'); END;",
-
-  /* 3: shifts, cash counts, deposits */
-  "CREATE TABLE deposits ("
-  "  id INTEGER PRIMARY KEY,"
-  "  slip TEXT NOT NULL UNIQUE,"
-  "  amount INTEGER NOT NULL CHECK (amount > 0),"
-  "  state INTEGER NOT NULL DEFAULT 1 CHECK (state IN (1,2)),"
-  "  created_by TEXT NOT NULL,"
-  "  created_at INTEGER NOT NULL,"
-  "  txn_id INTEGER NOT NULL REFERENCES journal(id),"
-  "  confirmed_by TEXT,"
-  "  confirmed_at INTEGER,"
-  "  confirm_txn_id INTEGER REFERENCES journal(id));"
-  "CREATE TABLE shifts ("
-  "  id INTEGER PRIMARY KEY,"
-  "  terminal_id TEXT NOT NULL,"
-  "  cashier TEXT NOT NULL,"
-  "  state INTEGER NOT NULL DEFAULT 1 CHECK (state IN (1,2,3)),"
-  "  opened_at INTEGER NOT NULL,"
-  "  float_amount INTEGER NOT NULL CHECK (float_amount >= 0),"
-  "  closed_at INTEGER,"
-  "  expected_cash INTEGER,"
-  "  counted_cash INTEGER,"
-  "  cash_variance INTEGER,"
-  "  signature_txn_id INTEGER,"
-  "  approved_by TEXT,"
-  "  approved_at INTEGER,"
-  "  note TEXT NOT NULL DEFAULT '',"
-  "  deposit_id INTEGER REFERENCES deposits(id));"
-  /* a terminal has at most one open shift, and so has a cashier */
-  "CREATE UNIQUE INDEX shifts_open_terminal ON shifts(terminal_id) WHERE state = 1;"
-  "CREATE UNIQUE INDEX shifts_open_cashier ON shifts(cashier) WHERE state = 1;"
-  "CREATE INDEX shifts_state ON shifts(state, id);"
-  "CREATE INDEX journal_shift ON journal(shift_id) WHERE shift_id IS NOT NULL;"
-  "CREATE TABLE shift_counts ("
-  "  shift_id INTEGER NOT NULL REFERENCES shifts(id),"
-  "  phase TEXT NOT NULL CHECK (phase IN ('open','close')),"
-  "  face INTEGER NOT NULL CHECK (face > 0),"
-  "  count INTEGER NOT NULL CHECK (count >= 0),"
-  "  PRIMARY KEY (shift_id, phase, face)) WITHOUT ROWID;"
-  "CREATE TABLE shift_noncash ("
-  "  shift_id INTEGER NOT NULL REFERENCES shifts(id),"
-  "  method TEXT NOT NULL,"
-  "  counted INTEGER NOT NULL,"
-  "  expected INTEGER NOT NULL,"
-  "  PRIMARY KEY (shift_id, method)) WITHOUT ROWID;",
-
-  /* 4: reports -- the closed days, the cashiers' monthly targets, and the
-   * indices reports and ledger queries find a time range by
-   * (docs/ledger.md, "Indices for reports") */
-  "CREATE TABLE day_closes ("
-  "  date TEXT PRIMARY KEY CHECK (length(date) = 10),"
-  "  closed_by TEXT NOT NULL,"
-  "  closed_at INTEGER NOT NULL,"
-  "  signature_id INTEGER NOT NULL REFERENCES chain_signatures(id)) WITHOUT ROWID;"
-  "CREATE TRIGGER day_closes_no_update BEFORE UPDATE ON day_closes"
-  "  BEGIN SELECT RAISE(ABORT, 'ledger: a closed day stays closed'); END;"
-  "CREATE TRIGGER day_closes_no_delete BEFORE DELETE ON day_closes"
-  "  BEGIN SELECT RAISE(ABORT, 'ledger: a closed day stays closed'); END;"
-  "CREATE TABLE cashier_targets ("
-  "  cashier TEXT NOT NULL,"
-  "  month TEXT NOT NULL CHECK (length(month) = 7),"
-  "  amount INTEGER NOT NULL CHECK (amount > 0),"
-  "  set_by TEXT NOT NULL,"
-  "  set_at INTEGER NOT NULL,"
-  "  PRIMARY KEY (cashier, month)) WITHOUT ROWID;"
-  "CREATE INDEX journal_at ON journal(at_ms);"
-  "CREATE INDEX shifts_opened ON shifts(opened_at);"
-  "CREATE INDEX shifts_closed ON shifts(closed_at) WHERE closed_at IS NOT NULL;"
-  "CREATE INDEX deposits_created ON deposits(created_at);",
-};
-
-#define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
-
-int
-store_schema_version(void)
-{
-  return N_MIGRATIONS;
-}
-
 int
 store_exec(sqlite3 *db, const char *sql, const char *what)
 {
@@ -285,7 +42,7 @@ read_version(sqlite3 *db, int *out)
 }
 
 static int
-migrate(sqlite3 *db, char *err, size_t errlen)
+migrate(sqlite3 *db, const store_schema_t *schema, char *err, size_t errlen)
 {
   int version = 0;
   if (store_exec(db, "BEGIN IMMEDIATE", "starting migration") != 0) {
@@ -298,26 +55,26 @@ migrate(sqlite3 *db, char *err, size_t errlen)
     snprintf(err, errlen, "reading schema version: %s", sqlite3_errmsg(db));
     goto fail;
   }
-  if (version > N_MIGRATIONS) {
+  if (version > schema->n) {
     snprintf(err, errlen,
              "database schema version %d is newer than this tilld understands (%d); "
              "run a newer tilld",
-             version, N_MIGRATIONS);
+             version, schema->n);
     goto fail;
   }
-  for (int v = version; v < N_MIGRATIONS; v++) {
+  for (int v = version; v < schema->n; v++) {
     char what[64];
     snprintf(what, sizeof what, "schema migration %d -> %d", v, v + 1);
-    if (store_exec(db, migrations[v], what) != 0) {
+    if (store_exec(db, schema->steps[v]->sql, what) != 0) {
       snprintf(err, errlen, "%s failed: %s", what, sqlite3_errmsg(db));
       goto fail;
     }
     log_notice(LD_STORE, "%s applied", what);
   }
-  if (version != N_MIGRATIONS) {
+  if (version != schema->n) {
     char sql[96];
     snprintf(sql, sizeof sql, "DELETE FROM schema_version; INSERT INTO schema_version VALUES (%d)",
-             N_MIGRATIONS);
+             schema->n);
     if (store_exec(db, sql, "recording schema version") != 0) {
       snprintf(err, errlen, "recording schema version: %s", sqlite3_errmsg(db));
       goto fail;
@@ -354,7 +111,8 @@ store_tune_malloc(void)
 }
 
 store_conn_t *
-store_open_rw(const char *path, const char *sync, char *err, size_t errlen)
+store_open_rw(const char *path, const char *sync, const store_schema_t *schema, char *err,
+              size_t errlen)
 {
   sqlite3 *db = NULL;
   store_conn_t *sc = NULL;
@@ -385,7 +143,7 @@ store_open_rw(const char *path, const char *sync, char *err, size_t errlen)
     snprintf(err, errlen, "database %s: %s", path, sqlite3_errmsg(db));
     goto fail;
   }
-  if (migrate(db, err, errlen) != 0)
+  if (migrate(db, schema, err, errlen) != 0)
     goto fail;
   if (!(sc = conn_wrap(db))) {
     snprintf(err, errlen, "out of memory");
@@ -399,7 +157,7 @@ store_open_rw(const char *path, const char *sync, char *err, size_t errlen)
 }
 
 store_conn_t *
-store_open_ro(const char *path, char *err, size_t errlen)
+store_open_ro(const char *path, const store_schema_t *schema, char *err, size_t errlen)
 {
   sqlite3 *db = NULL;
   store_conn_t *sc = NULL;
@@ -411,9 +169,9 @@ store_open_ro(const char *path, char *err, size_t errlen)
   }
   sqlite3_extended_result_codes(db, 1);
   sqlite3_busy_timeout(db, 5000);
-  if (read_version(db, &version) != 0 || version != N_MIGRATIONS) {
+  if (read_version(db, &version) != 0 || version != schema->n) {
     snprintf(err, errlen, "database %s: schema version %d, expected %d", path, version,
-             N_MIGRATIONS);
+             schema->n);
     goto fail;
   }
   if (!(sc = conn_wrap(db))) {

@@ -36,17 +36,34 @@ typedef struct store_conn {
  * before threads start. */
 void store_tune_malloc(void);
 
-/* The schema version this build writes. */
-int store_schema_version(void);
+/* One step of the schema, from version <version> - 1 to <version>. The SQL
+ * lives with the folder that owns the tables (<owner>); server/net/schema.c
+ * lists every step in order (docs/architecture.md). A released step is
+ * never edited. */
+typedef struct {
+  int version;
+  const char *owner;
+  const char *sql;
+} store_migration_t;
+
+/* The whole schema: steps[i] has version i + 1; n is the version this
+ * build writes. */
+typedef struct {
+  const store_migration_t *const *steps;
+  int n;
+} store_schema_t;
 
 /* Open <path> read-write, create it if missing, set WAL and synchronous=<sync>
  * ("full" or "normal"), statement journals in memory and a STORE_CACHE_KIB
- * page cache, and run pending migrations. NULL with the reason in
+ * page cache, and run the pending steps of <schema>. NULL with the reason in
  * err (including "database schema version N is newer than this tilld (M)"). */
-store_conn_t *store_open_rw(const char *path, const char *sync, char *err, size_t errlen);
+store_conn_t *store_open_rw(const char *path, const char *sync, const store_schema_t *schema,
+                           char *err, size_t errlen);
 
-/* Open <path> read-only (the database must already exist and be current). */
-store_conn_t *store_open_ro(const char *path, char *err, size_t errlen);
+/* Open <path> read-only (the database must already exist and be at
+ * <schema>'s version). */
+store_conn_t *store_open_ro(const char *path, const store_schema_t *schema, char *err,
+                            size_t errlen);
 
 /* Copy the live database at <src> into a new file <dst> with SQLite's
  * backup API, in one step: the copy is the snapshot of one read

@@ -14,6 +14,7 @@
 
 #include "conn.h"
 #include "dispatch.h"
+#include "schema.h"
 #include "till_log.h"
 #include "till_tls.h"
 
@@ -184,7 +185,7 @@ server_run(const config_t *cfg)
   if (!srv.ssl_ctx)
     goto done;
   dispatch_init(cfg);
-  srv.worker = worker_new(cfg, srv.base, dispatch_worker_hooks(), on_request_done, &srv, err, sizeof err);
+  srv.worker = worker_new(cfg, schema_all(), srv.base, dispatch_worker_hooks(), on_request_done, &srv, err, sizeof err);
   if (!srv.worker) {
     log_err(LD_STORE, "%s", err);
     goto done;

@@ -20,6 +20,7 @@
 #include "config.h"
 #include "dispatch.h"
 #include "store.h"
+#include "schema.h"
 #include "till_log.h"
 
 static store_conn_t *g_sc;
@@ -47,7 +48,7 @@ setup(void)
   g_cfg.max_frame = 1024 * 1024;
   /* durability is not under test here; speed is */
   snprintf(g_cfg.sync_mode, sizeof g_cfg.sync_mode, "normal");
-  if (!(g_sc = store_open_rw(g_cfg.db, g_cfg.sync_mode, err, sizeof err)))
+  if (!(g_sc = store_open_rw(g_cfg.db, g_cfg.sync_mode, schema_all(), err, sizeof err)))
     die(err);
   dispatch_init(&g_cfg);
   if (dispatch_writer_open(g_sc, err, sizeof err) != 0)

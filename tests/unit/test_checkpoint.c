@@ -24,6 +24,7 @@
 
 #include "checkpoint.h"
 #include "store.h"
+#include "schema.h"
 #include "till_log.h"
 #include "till_util.h"
 
@@ -48,7 +49,7 @@ setup(void **state)
   }
   snprintf(f->db, sizeof f->db, "%s/till.db", f->dir);
   till_log_set_level(getenv("TEST_DEBUG") ? LOG_DEBUG : LOG_WARN);
-  if (!(f->sc = store_open_rw(f->db, "full", err, sizeof err)) ||
+  if (!(f->sc = store_open_rw(f->db, "full", schema_all(), err, sizeof err)) ||
       store_exec(f->sc->db, "CREATE TABLE filler (b BLOB NOT NULL)", "test") != 0) {
     fprintf(stderr, "setup: %s\n", err);
     store_close(f->sc);

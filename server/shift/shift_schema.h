@@ -1,0 +1,9 @@
+/* shift_schema.h -- the shift folder's steps of the database schema (store.h). */
+#ifndef TILLD_SHIFT_SCHEMA_H
+#define TILLD_SHIFT_SCHEMA_H
+
+#include "store.h"
+
+extern const store_migration_t shift_schema_v3;
+
+#endif
