@@ -5,7 +5,9 @@
 #     may not use (the rules are read from the block between the
 #     <!-- layers --> markers in docs/architecture.md, so the doc is the rule);
 #   - a source file (.c/.h) over 1,500 lines, or a function over 150;
-#   - SQL that writes journal or entries rows anywhere but server/engine/.
+#   - SQL that writes journal or entries rows anywhere but server/engine/;
+#   - an include cycle among server modules (a module is a .c file and its
+#     .h), other than conn <-> server.
 #
 #   bash tests/lint/lint.sh [SOURCE_DIR]           check the tree
 #   bash tests/lint/lint.sh --self-test [SOURCE_DIR]
@@ -97,7 +99,40 @@ lint_tree() {
       bad=1
     fi
   done < <(cd "$src" && find common proto server client \( -name '*.c' -o -name '*.h' \) | sort)
+  cycles "$src" || bad=1
   return $bad
+}
+
+# Include cycles among server modules: A and B are in a cycle when each
+# reaches the other through includes. The one allowed: conn <-> server.
+cycles() {
+  local src=$1 out
+  out=$(cd "$src" && {
+          find server -name '*.h' | sed 's|.*/||; s|\.h$||; s|^|header |'
+          find server -name '*.[ch]' | while IFS= read -r f; do
+            sed -n "s|^[[:space:]]*#[[:space:]]*include[[:space:]]*\"\\([^\"]*\\)\\.h\".*|include $f \\1|p" "$f"
+          done
+        } | awk '
+          # a module is a .c and its .h; a private X_int.h belongs to X
+          function mod(s) { sub(/.*\//, "", s); sub(/\.[ch]$/, "", s); sub(/_int$/, "", s); return s }
+          $1 == "header" { ours[$2]; next }
+          $1 == "include" && ($3 in ours) { a = mod($2); b = mod($3); if (a != b) adj[a] = adj[a] " " b; nodes[a]; nodes[b] }
+          END {
+            for (a in nodes) {            # everything a reaches, by a bounded walk
+              delete seen; n = 0; q[n++] = a
+              for (i = 0; i < n && n < 10000; i++) {
+                k = split(adj[q[i]], nb, " ")
+                for (j = 1; j <= k; j++) if (!(nb[j] in seen)) { seen[nb[j]]; q[n++] = nb[j] }
+              }
+              for (x in seen) reach[a, x] = 1
+            }
+            for (a in nodes) for (b in nodes)
+              if (a < b && reach[a, b] && reach[b, a] && !(a == "conn" && b == "server"))
+                printf "lint: include cycle between server modules %s and %s\n", a, b
+          }' | sort)
+  [ -z "$out" ] && return 0
+  echo "$out"
+  return 1
 }
 
 self_test() {
@@ -119,6 +154,7 @@ self_test() {
   seq 1501 | sed 's|.*|/* line & */|' >"$t/common/planted_big.h"
   printf 'static const char *planted = "INSERT INTO journal(id) VALUES (1)";\n' >>"$t/server/report/report_daily.c"
   mkdir -p "$t/server/billing" && printf '/* x */\n' >"$t/server/billing/billing.c"
+  printf '#include "dispatch.h"\n' >>"$t/server/core/worker.c"
   lint_tree "$t" >"$t/planted.out"
   local rc=$? fail=0
   local want
@@ -128,7 +164,8 @@ self_test() {
               'function planted_long has 152 lines' \
               'common/planted_big.h has 1501 lines' \
               'server/report/report_daily.c writes journal or entries rows' \
-              'folder server/billing has no layer rule'; do
+              'folder server/billing has no layer rule' \
+              'include cycle between server modules dispatch and worker'; do
     if ! grep -qF -- "$want" "$t/planted.out"; then
       echo "lint self-test: planted offence not reported: $want"
       fail=1
@@ -138,7 +175,7 @@ self_test() {
     echo "lint self-test: lint passed a tree with planted offences"
     fail=1
   fi
-  [ $fail -eq 0 ] && echo "lint self-test: all 7 planted offences reported"
+  [ $fail -eq 0 ] && echo "lint self-test: all 8 planted offences reported"
   return $fail
 }
 
@@ -148,7 +185,7 @@ if [ "${1:-}" = "--self-test" ]; then
 fi
 src=$(cd "${1:-$(dirname "$0")/../..}" && pwd)
 if lint_tree "$src"; then
-  echo "lint: layering, file and function sizes, journal writers: clean"
+  echo "lint: layering, include cycles, file and function sizes, journal writers: clean"
   exit 0
 fi
 exit 1
