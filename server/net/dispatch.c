@@ -2,7 +2,6 @@
  * packing; see dispatch.h. */
 #include "dispatch.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
