@@ -103,21 +103,20 @@ setup(void **state)
   f->sc = store_open_rw(f->db, "full", f->err, sizeof f->err);
   if (!f->sc || sqlite3_exec(f->sc->db, SEED_SQL, NULL, NULL, NULL) != SQLITE_OK) {
     fprintf(stderr, "setup: %s\n", f->sc ? sqlite3_errmsg(f->sc->db) : f->err);
-    store_close(f->sc);
-    testkit_rm_tree(f->dir);
-    free(f);
-    return -1;
+    goto fail;
   }
   f->lg = ledger_open(f->sc, f->key, f->err, sizeof f->err);
   if (!f->lg) {
     fprintf(stderr, "setup: %s\n", f->err);
-    store_close(f->sc);
-    testkit_rm_tree(f->dir);
-    free(f);
-    return -1;
+    goto fail;
   }
   *state = f;
   return 0;
+ fail:
+  store_close(f->sc);
+  testkit_rm_tree(f->dir);
+  free(f);
+  return -1;
 }
 
 static int
