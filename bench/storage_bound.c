@@ -23,7 +23,6 @@
  * One line per batch size on stdout:
  *   bound batch=B postings=N seconds=T rate=R/s commit_p50_ms=X commit_p99_ms=Y
  * Exit 0, 1 on any failure, 2 on a usage error. */
-#include <dirent.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdint.h>
@@ -36,6 +35,7 @@
 #include "ledger.h"
 #include "store.h"
 #include "schema.h"
+#include "testkit.h"
 #include "till_log.h"
 #include "till_util.h"
 
@@ -61,31 +61,6 @@ static const char SEED_SHIFTS_SQL[] =
   " SELECT i, printf('T-%03d', i), printf('c%03d', i), 0, 0 FROM n";
 
 static int g_shifts = 256; /* postings go round these shifts, one after the other */
-
-static int
-cmp_i64(const void *a, const void *b)
-{
-  int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
-  return (x > y) - (x < y);
-}
-
-static void
-rm_tree(const char *dir)
-{
-  DIR *d = opendir(dir);
-  if (!d)
-    return;
-  struct dirent *de;
-  while ((de = readdir(d)) != NULL) {
-    if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
-      continue;
-    char p[PATH_MAX];
-    snprintf(p, sizeof p, "%s/%s", dir, de->d_name);
-    unlink(p);
-  }
-  closedir(d);
-  rmdir(dir);
-}
 
 static int
 exec(store_conn_t *sc, const char *sql)
@@ -218,7 +193,7 @@ run_one(const char *dir, int batch, int seconds, int64_t max_postings, const cha
             (long long)rows, (long long)last, (long long)posted);
     goto out;
   }
-  qsort(commits, (size_t)n_commits, sizeof *commits, cmp_i64);
+  qsort(commits, (size_t)n_commits, sizeof *commits, testkit_cmp_i64);
   printf("bound batch=%d postings=%lld seconds=%.2f rate=%.0f/s commit_p50_ms=%.2f "
          "commit_p99_ms=%.2f\n",
          batch, (long long)posted, elapsed / 1e6, posted / (elapsed / 1e6),
@@ -287,10 +262,8 @@ main(int argc, char **argv)
   char tmpdir[PATH_MAX / 2];
   int made = 0;
   if (!dir) {
-    const char *tmp = getenv("TMPDIR");
-    snprintf(tmpdir, sizeof tmpdir, "%s/till-bound-XXXXXX", tmp && *tmp ? tmp : "/tmp");
-    if (!mkdtemp(tmpdir)) {
-      fprintf(stderr, "till-storage-bound: mkdtemp: %s\n", strerror(errno));
+    if (testkit_tmpdir("till-bound", tmpdir, sizeof tmpdir) != 0) {
+      fprintf(stderr, "till-storage-bound: a directory under $TMPDIR: %s\n", strerror(errno));
       return 1;
     }
     dir = tmpdir;
@@ -304,6 +277,6 @@ main(int argc, char **argv)
     if (run_one(dir, batches[i], (int)seconds, max_postings, sync) != 0)
       rc = 1;
   if (made)
-    rm_tree(dir);
+    testkit_rm_tree(dir);
   return rc;
 }

@@ -75,6 +75,7 @@
 #include <time.h>
 
 #include "conn.h"
+#include "testkit.h"
 #include "till_frame.h"
 #include "till_util.h"
 
@@ -514,13 +515,6 @@ auditor_main(void *arg)
   return NULL;
 }
 
-static int
-cmp_i64(const void *a, const void *b)
-{
-  int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
-  return (x > y) - (x < y);
-}
-
 /* Report phase <p> over all connections; the number of errors. */
 static int64_t
 report_phase(const bench_cfg_t *cfg, lane_t *ws, int n, int p, const char *name,
@@ -549,8 +543,8 @@ report_phase(const bench_cfg_t *cfg, lane_t *ws, int n, int p, const char *name,
       lat[k] = ws[i].ph[p].lat_us[j];
       ids[k] = ws[i].ph[p].txn_ids[j];
     }
-  qsort(lat, (size_t)ok, sizeof *lat, cmp_i64);
-  qsort(ids, (size_t)ok, sizeof *ids, cmp_i64);
+  qsort(lat, (size_t)ok, sizeof *lat, testkit_cmp_i64);
+  qsort(ids, (size_t)ok, sizeof *ids, testkit_cmp_i64);
   for (int64_t j = 1; j < ok; j++)
     if (ids[j] == ids[j - 1] || ids[j] <= 0)
       (*dup_out)++;
@@ -579,7 +573,7 @@ report_reconnects(lane_t *ws, int n)
   for (int i = 0; i < n; i++)
     if (ws[i].reconnect_us >= 0)
       t[k++] = ws[i].reconnect_us;
-  qsort(t, (size_t)k, sizeof *t, cmp_i64);
+  qsort(t, (size_t)k, sizeof *t, testkit_cmp_i64);
   printf("reconnect n=%d failed=%d p50_ms=%.2f p99_ms=%.2f max_ms=%.2f\n", k, n - k,
          k ? t[(k - 1) / 2] / 1000.0 : 0.0, k ? t[(k - 1) * 99 / 100] / 1000.0 : 0.0,
          k ? t[k - 1] / 1000.0 : 0.0);

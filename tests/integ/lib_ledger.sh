@@ -6,11 +6,12 @@
 #   source "$(dirname -- "$0")/lib_ledger.sh"
 #
 # It adds: a session file per user and terminal (so a cashier, a supervisor
-# and an auditor can be logged in on one terminal at once), the fee catalogue
-# the tests post against, a fingerprint of everything a posting writes (to
-# prove a refused request wrote nothing), a reader for --json fields, the
-# till-load tool, and copies of the database for tampering. Same rules as
-# lib.sh: bounded waits, stdin from /dev/null, loopback only.
+# and an auditor can be logged in on one terminal at once), opening a shift,
+# a fingerprint of everything a posting writes (to prove a refused request
+# wrote nothing), a reader for --json fields, the till-load tool, and copies
+# of the database for tampering. Same rules as lib.sh: bounded waits, stdin
+# from /dev/null, loopback only. The users and the fee catalogue the tests
+# post against come from lib_world.sh, which sources this file.
 
 TILL_LOAD=${TILL_LOAD:-$(dirname -- "$TILL_PROBE")/till-load}
 
@@ -35,20 +36,14 @@ till_user() {
 # user_token TERMINAL USER -- the session token saved by login_user.
 user_token() { sed -n 's/^token = //p' "$(user_session "$1" "$2")"; }
 
-# ---- the catalogue --------------------------------------------------------
+# ---- shifts ---------------------------------------------------------------
 
-# ledger_catalog -- as root on ADMIN-01 (logged in): series HT, item PARK1H
-# "Parking" at 5.00.
-ledger_catalog() {
-  expect_rc 0 till_as ADMIN-01 admin series add HT --kind receipt
-  expect_rc 0 till_as ADMIN-01 admin item add PARK1H --name Parking --price 5.00 --series HT
-}
-
-# open_shift TERMINAL USER -- the cashier opens a shift with no float (so no
-# journal row is written). Sales may need an open shift; these tests post
-# inside one either way.
+# open_shift TERMINAL USER [COUNT] -- the cashier opens a shift with the
+# counted float COUNT ("100x2,10x5"), or with none (so no journal row is
+# written). Sales may need an open shift; these tests post inside one either
+# way. The catalogue and the usual users come from lib_world.sh.
 open_shift() {
-  expect_rc 0 till_user "$1" "$2" shift open --count none
+  expect_rc 0 till_user "$1" "$2" shift open --count "${3:-none}"
 }
 
 # ---- reading results --------------------------------------------------------

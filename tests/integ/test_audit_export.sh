@@ -9,16 +9,13 @@
 # range, bad options and the roles are checked too.
 source "$(dirname -- "$0")/lib.sh"
 source "$(dirname -- "$0")/lib_ledger.sh"
+source "$(dirname -- "$0")/lib_world.sh"
 
 register_lanes
-ledger_catalog
-expect_rc 0 till_as ADMIN-01 admin item add HEAT --name Heating --price 123.45 --series HT
-add_user carol cashier carol-pw-1
-add_user sam supervisor sam-pw-1
-add_user audrey auditor audrey-pw-1
-login_user T-LANE-01 carol carol-pw-1
-login_user ADMIN-01 sam sam-pw-1
-login_user T-LANE-02 audrey audrey-pw-1
+world_catalog
+world_item HEAT Heating 123.45
+world_users carol sam audrey
+world_login T-LANE-01:carol ADMIN-01:sam T-LANE-02:audrey
 open_shift T-LANE-01 carol
 
 step "a day: sales by cash and WeChat, a void, a signed head, then two sales more"

@@ -9,20 +9,15 @@
 # head exactly once; a cashier and bad filters are refused and get nothing.
 source "$(dirname -- "$0")/lib.sh"
 source "$(dirname -- "$0")/lib_ledger.sh"
+source "$(dirname -- "$0")/lib_world.sh"
 require_till_load
 
 register_lanes
-ledger_catalog
+world_catalog
 expect_rc 0 till_as ADMIN-01 admin series add WY --kind receipt
-expect_rc 0 till_as ADMIN-01 admin item add HEAT --name Heating --price 123.45 --series WY
-add_user carol cashier carol-pw-1
-add_user dave cashier dave-pw-1
-add_user sam supervisor sam-pw-1
-add_user audrey auditor audrey-pw-1
-login_user T-LANE-01 carol carol-pw-1
-login_user T-LANE-02 dave dave-pw-1
-login_user ADMIN-01 sam sam-pw-1
-login_user T-LANE-02 audrey audrey-pw-1
+world_item HEAT Heating 123.45 WY
+world_users carol dave sam audrey
+world_login T-LANE-01:carol T-LANE-02:dave ADMIN-01:sam T-LANE-02:audrey
 
 MEMO='plate A1, "blue" van'
 # tilld refuses control characters in a memo it is sent, so a memo with CR
@@ -31,8 +26,8 @@ MEMO='plate A1, "blue" van'
 RAW_MEMO=$'line one, "q"\r\nline two\nthree'
 
 step "a small ledger: floats, sales by four methods in two series, a memo, a void, a close"
-expect_rc 0 till_user T-LANE-01 carol shift open --count 100x2
-expect_rc 0 till_user T-LANE-02 dave shift open --count none
+open_shift T-LANE-01 carol 100x2
+open_shift T-LANE-02 dave
 expect_rc 0 till_user T-LANE-01 carol --json sale PARK1H:1 --method cash
 HT=$(json_field series)
 [[ $HT =~ ^HT[0-9]{4}$ ]] || fail "no HT series from the sale: '$HT'"

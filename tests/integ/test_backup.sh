@@ -4,14 +4,13 @@
 # the signing key kept beside it) passes an auditor's `till audit verify`.
 source "$(dirname -- "$0")/lib.sh"
 source "$(dirname -- "$0")/lib_ledger.sh"
+source "$(dirname -- "$0")/lib_world.sh"
 
 require_till_load
 register_lanes
-ledger_catalog
-add_user carol cashier carol-pw-1
-add_user audrey auditor audrey-pw-1
-login_user T-LANE-01 carol carol-pw-1
-login_user T-LANE-02 audrey audrey-pw-1
+world_catalog
+world_users carol audrey
+world_login T-LANE-01:carol T-LANE-02:audrey
 open_shift T-LANE-01 carol
 expect_rc 0 till_user T-LANE-02 audrey audit pubkey
 cp -- "$T/last.out" "$T/server.pub"
@@ -54,12 +53,12 @@ stop_tilld || fail "tilld exited with $TILLD_RC"
 cp -p -- "$DB.signing-key.pem" "$T/backup.db.signing-key.pem"
 use_db "$T/backup.db"
 start_tilld || fail "tilld did not start on the backup (exit $TILLD_RC)"
-login_user T-LANE-02 audrey audrey-pw-1
+world_login T-LANE-02:audrey
 expect_rc_contains 0 "ledger verified: $rows transactions" \
   till_user T-LANE-02 audrey audit verify --pubkey "$T/server.pub"
 assert_last_contains "1..$rows complete"
 step "and it takes postings again from the next number"
-login_user T-LANE-01 carol carol-pw-1
+world_login T-LANE-01:carol
 expect_rc 0 till_user T-LANE-01 carol --json sale PARK1H --method cash
 assert_eq "$rows" "$(($(json_field receipt_no) - 1))" "next receipt after restore"
 stop_tilld || fail "tilld exited with $TILLD_RC"

@@ -10,6 +10,7 @@
 # fails). bench/run drives them at full size; see docs/benchmarks.md.
 source "$(dirname -- "$0")/lib.sh"
 source "$(dirname -- "$0")/lib_ledger.sh"
+source "$(dirname -- "$0")/lib_world.sh"
 
 BENCH=${TILL_BENCH:-$(dirname -- "$TILL")/../bench/till-bench}
 BOUND=${TILL_BOUND:-$(dirname -- "$TILL")/../bench/till-storage-bound}
@@ -17,13 +18,9 @@ BOUND=${TILL_BOUND:-$(dirname -- "$TILL")/../bench/till-storage-bound}
 [ -x "$BOUND" ] || fail "till-storage-bound is not built at $BOUND (set TILL_BOUND)"
 
 register_lanes
-ledger_catalog
-add_user carol cashier carol-pw-1
-add_user dan cashier dan-pw-1
-add_user audrey auditor audrey-pw-1
-login_user T-LANE-01 carol carol-pw-1
-login_user T-LANE-02 dan dan-pw-1
-login_user ADMIN-01 audrey audrey-pw-1
+world_catalog
+world_users carol dan audrey
+world_login T-LANE-01:carol T-LANE-02:dan ADMIN-01:audrey
 open_shift T-LANE-01 carol
 open_shift T-LANE-02 dan
 line_of() { printf '%s %s %s\n' "$T/certs/terminal-$1.crt" "$T/certs/terminal-$1.key" "$(user_token "$1" "$2")"; }

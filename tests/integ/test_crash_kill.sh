@@ -79,6 +79,7 @@ done
 
 source "$(dirname -- "$0")/lib.sh"
 source "$(dirname -- "$0")/lib_ledger.sh"
+source "$(dirname -- "$0")/lib_world.sh"
 require_till_load
 RANDOM=$CRASH_SEED
 
@@ -147,17 +148,15 @@ write_client_configs
 register_lanes
 expect_rc 0 till_as ADMIN-01 admin terminal add T-LANE-03 --description "lane 3"
 expect_rc 0 till_as ADMIN-01 admin terminal add T-LANE-04 --description "lane 4"
-expect_rc 0 till_as ADMIN-01 admin series add HT --kind receipt
-expect_rc 0 till_as ADMIN-01 admin item add PARK --name Parking --price 5.00 --series HT
-expect_rc 0 till_as ADMIN-01 admin item add WASH --name "Car wash" --price 2.50 --series HT
-expect_rc 0 till_as ADMIN-01 admin item add HEAT --name Heating --price 12.30 --series HT
+world_catalog PARK WASH
+world_item HEAT Heating 12.30
 PRICE_OF=([PARK]=500 [WASH]=250 [HEAT]=1230)
-add_user audrey auditor audrey-pw-1
-login_user ADMIN-01 audrey audrey-pw-1
+world_users audrey
+world_login ADMIN-01:audrey
 for i in "${!LANES[@]}"; do
   lane=${LANES[i]} user=${CASHIERS[i]}
-  add_user "$user" cashier "$user-pw-1"
-  login_user "$lane" "$user" "$user-pw-1"
+  world_users "$user"
+  world_login "$lane:$user"
   expect_rc 0 till_user "$lane" "$user" --json shift open --count none
   SHIFT_OF[$lane]=$(json_field shift_id)
   [[ ${SHIFT_OF[$lane]} =~ ^[0-9]+$ ]] || fail "no shift id from shift open on $lane: $(last_output)"

@@ -15,6 +15,7 @@
 # the server gets wrong; the test fails at the end if any case did.
 source "$(dirname -- "$0")/lib.sh"
 source "$(dirname -- "$0")/lib_ledger.sh"
+source "$(dirname -- "$0")/lib_world.sh"
 
 TILL_FORGE=${TILL_FORGE:-$(dirname -- "$TILL_PROBE")/till-forge}
 [ -x "$TILL_FORGE" ] || fail "till-forge is not built at $TILL_FORGE (set TILL_FORGE)"
@@ -200,12 +201,9 @@ text_field() {
 # ---- set-up -----------------------------------------------------------------
 
 register_lanes
-ledger_catalog
-add_user carol cashier carol-pw-1
-add_user sam supervisor sam-pw-1
-add_user lena cashier lena-pw-1
-login_user T-LANE-01 carol carol-pw-1
-login_user T-LANE-02 sam sam-pw-1
+world_catalog
+world_users carol sam lena
+world_login T-LANE-01:carol T-LANE-02:sam
 ROOT_TOK=$(session_token ADMIN-01)
 CAROL_TOK=$(user_token T-LANE-01 carol)
 SAM_TOK=$(user_token T-LANE-02 sam)

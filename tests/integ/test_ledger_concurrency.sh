@@ -6,17 +6,16 @@
 # the books balance and `till audit verify` passes.
 source "$(dirname -- "$0")/lib.sh"
 source "$(dirname -- "$0")/lib_ledger.sh"
+source "$(dirname -- "$0")/lib_world.sh"
 require_till_load
 
 N=2000
 C=20
 
 register_lanes
-ledger_catalog
-add_user carol cashier carol-pw-1
-add_user audrey auditor audrey-pw-1
-login_user T-LANE-01 carol carol-pw-1
-login_user T-LANE-02 audrey audrey-pw-1
+world_catalog
+world_users carol audrey
+world_login T-LANE-01:carol T-LANE-02:audrey
 open_shift T-LANE-01 carol
 before=$(sql "SELECT count(*) FROM journal")
 

@@ -4,16 +4,15 @@
 # journal row, no entry, no idempotency record, no receipt number used up.
 source "$(dirname -- "$0")/lib.sh"
 source "$(dirname -- "$0")/lib_ledger.sh"
+source "$(dirname -- "$0")/lib_world.sh"
 
 register_lanes
-ledger_catalog
+world_catalog
 # the most one unit may cost, and an item at a tenth of that
-expect_rc 0 till_as ADMIN-01 admin item add BIG --name "Big fee" --price 1000000000.00 --series HT
-expect_rc 0 till_as ADMIN-01 admin item add HUGE --name "Huge fee" --price 900000000.00 --series HT
-add_user carol cashier carol-pw-1
-add_user audrey auditor audrey-pw-1
-login_user T-LANE-01 carol carol-pw-1
-login_user T-LANE-02 audrey audrey-pw-1
+world_item BIG "Big fee" 1000000000.00
+world_item HUGE "Huge fee" 900000000.00
+world_users carol audrey
+world_login T-LANE-01:carol T-LANE-02:audrey
 open_shift T-LANE-01 carol
 
 step "one good sale first, so the series counter exists"

@@ -7,17 +7,16 @@
 # the same key with other content is a conflict (16) and writes nothing.
 source "$(dirname -- "$0")/lib.sh"
 source "$(dirname -- "$0")/lib_ledger.sh"
+source "$(dirname -- "$0")/lib_world.sh"
 require_till_load
 
 K1=0123456789abcdef0123456789abcdef
 K2=fedcba9876543210fedcba9876543210
 
 register_lanes
-ledger_catalog
-add_user carol cashier carol-pw-1
-add_user dan cashier dan-pw-1
-login_user T-LANE-01 carol carol-pw-1
-login_user T-LANE-02 dan dan-pw-1
+world_catalog
+world_users carol dan
+world_login T-LANE-01:carol T-LANE-02:dan
 open_shift T-LANE-01 carol
 open_shift T-LANE-02 dan
 

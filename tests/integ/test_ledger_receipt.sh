@@ -6,21 +6,18 @@
 # transaction's chain hash (XXXX-XXXX, upper case).
 source "$(dirname -- "$0")/lib.sh"
 source "$(dirname -- "$0")/lib_ledger.sh"
+source "$(dirname -- "$0")/lib_world.sh"
 
 # display width as a terminal counts it: CJK characters are two columns
 export LC_ALL=C.UTF-8
 
 register_lanes
-ledger_catalog
-expect_rc 0 till_as ADMIN-01 admin item add STREET --name "路边停车费" --price 3.50 --series HT
-expect_rc 0 till_as ADMIN-01 admin item add LONGCN --name "临时停车费（小型汽车）每小时计费标准" \
-  --price 12.00 --series HT
-expect_rc 0 till_as ADMIN-01 admin item add BIGFEE --name "Annual heating, complex B" \
-  --price 123456789.00 --series HT
-add_user carol cashier carol-pw-1
-add_user sam supervisor sam-pw-1
-login_user T-LANE-01 carol carol-pw-1
-login_user ADMIN-01 sam sam-pw-1
+world_catalog
+world_item STREET "路边停车费" 3.50
+world_item LONGCN "临时停车费（小型汽车）每小时计费标准" 12.00
+world_item BIGFEE "Annual heating, complex B" 123456789.00
+world_users carol sam
+world_login T-LANE-01:carol ADMIN-01:sam
 open_shift T-LANE-01 carol
 
 # fits42 FILE WHAT -- no line of FILE is wider than 42 columns, and the

@@ -6,17 +6,12 @@
 # reject path, and reprints (marked COPY, counted; not by an auditor).
 source "$(dirname -- "$0")/lib.sh"
 source "$(dirname -- "$0")/lib_ledger.sh"
+source "$(dirname -- "$0")/lib_world.sh"
 
 register_lanes
-ledger_catalog
-add_user carol cashier carol-pw-1
-add_user sam supervisor sam-pw-1
-add_user suzy cashier,supervisor suzy-pw-1
-add_user audrey auditor audrey-pw-1
-login_user T-LANE-01 carol carol-pw-1
-login_user T-LANE-02 suzy suzy-pw-1
-login_user ADMIN-01 sam sam-pw-1
-login_user T-LANE-02 audrey audrey-pw-1
+world_catalog
+world_users carol sam suzy audrey
+world_login T-LANE-01:carol T-LANE-02:suzy ADMIN-01:sam T-LANE-02:audrey
 open_shift T-LANE-01 carol
 open_shift T-LANE-02 suzy
 

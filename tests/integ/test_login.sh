@@ -4,6 +4,7 @@
 # Asserts exit codes, the messages users see, the session file's mode and
 # the rows tilld leaves in users, sessions and security_events.
 source "$(dirname -- "$0")/lib.sh"
+source "$(dirname -- "$0")/lib_world.sh"
 
 step "root logs in on ADMIN-01; whoami shows user, roles and terminal"
 admin_login
@@ -24,8 +25,7 @@ expect_sql 1 "SELECT count(*) FROM sessions s JOIN users u ON u.id=s.user_id WHE
 expect_sql 0 "SELECT count(*) FROM sessions WHERE hex(token_hash)=upper('$token')"
 
 register_lanes
-add_user alice cashier,supervisor alice-pw-1
-add_user bob cashier bob-pw-1
+world_users alice=cashier,supervisor bob
 
 step "a user with two roles sees both"
 login_as T-LANE-01 alice alice-pw-1

@@ -13,19 +13,12 @@
 # change nothing.
 source "$(dirname -- "$0")/lib.sh"
 source "$(dirname -- "$0")/lib_ledger.sh"
+source "$(dirname -- "$0")/lib_world.sh"
 
 register_lanes
-add_user carol cashier carol-pw-1
-add_user dan cashier dan-pw-1
-add_user sam supervisor sam-pw-1
-add_user audrey auditor audrey-pw-1
-expect_rc 0 till_as ADMIN-01 admin series add HT --kind receipt
-expect_rc 0 till_as ADMIN-01 admin item add PARK --name Parking --price 5.00 --series HT
-expect_rc 0 till_as ADMIN-01 admin item add WASH --name "Car wash" --price 2.50 --series HT
-login_user T-LANE-01 carol carol-pw-1
-login_user T-LANE-02 dan dan-pw-1
-login_user ADMIN-01 sam sam-pw-1
-login_user ADMIN-01 audrey audrey-pw-1
+world_users carol dan sam audrey
+world_catalog PARK WASH
+world_login T-LANE-01:carol T-LANE-02:dan ADMIN-01:sam ADMIN-01:audrey
 
 TODAY=$(date +%F)
 # yuan FEN -- 12345 -> 123.45 (FEN >= 0)
@@ -324,17 +317,13 @@ assert_eq "$before" "$(close_state)" "a refused close changed the database"
 
 step "with four shifts open the message names three, and says how many more"
 expect_rc 0 till_as ADMIN-01 admin terminal add T-GHOST --description "lane 3"
-add_user erin cashier erin-pw-1
-add_user fay cashier fay-pw-1
-add_user gil cashier gil-pw-1
-login_user T-LANE-02 erin erin-pw-1
-login_user T-GHOST fay fay-pw-1
-login_user ADMIN-01 gil gil-pw-1
+world_users erin fay gil
+world_login T-LANE-02:erin T-GHOST:fay ADMIN-01:gil
 expect_rc 0 till_user T-LANE-02 erin --json shift open --count none
 s_erin=$(json_field shift_id)
 expect_rc 0 till_user T-GHOST fay --json shift open --count none
 s_fay=$(json_field shift_id)
-expect_rc 0 till_user ADMIN-01 gil shift open --count none
+open_shift ADMIN-01 gil
 before=$(close_state)
 expect_rc_contains 15 "day $TODAY cannot be closed: 4 shifts are still open: shift $s_open on T-LANE-01 by carol opened " \
   till_user ADMIN-01 sam day close --date "$TODAY"

@@ -18,6 +18,7 @@
 TILLD_START=0
 source "$(dirname -- "$0")/lib.sh"
 source "$(dirname -- "$0")/lib_ledger.sh"
+source "$(dirname -- "$0")/lib_world.sh"
 
 # Y SQL -- an SQL expression formatting the fen amount SQL as yuan ("-2.00")
 Y() { printf "(CASE WHEN (%s) < 0 THEN '-' ELSE '' END || (abs(%s) / 100) || '.' || printf('%%02d', abs(%s) %% 100))" "$1" "$1" "$1"; }
@@ -28,16 +29,9 @@ sale() { expect_rc 0 till_user "$1" "$2" --json sale "$3" --method "$4"; }
 
 start_tilld || fail "tilld did not start"
 register_lanes
-expect_rc 0 till_as ADMIN-01 admin series add HT --kind receipt
-expect_rc 0 till_as ADMIN-01 admin item add PARK --name Parking --price 5.00 --series HT
-expect_rc 0 till_as ADMIN-01 admin item add WASH --name "Car wash" --price 2.50 --series HT
-for u in carol dan erin gus hal; do add_user "$u" cashier "$u-pw-1"; done
-add_user sam supervisor sam-pw-1
-add_user audrey auditor audrey-pw-1
-login_user T-LANE-01 carol carol-pw-1
-login_user T-LANE-02 dan dan-pw-1
-login_user ADMIN-01 sam sam-pw-1
-login_user ADMIN-01 audrey audrey-pw-1
+world_catalog PARK WASH
+world_users carol dan erin gus hal sam audrey
+world_login T-LANE-01:carol T-LANE-02:dan ADMIN-01:sam ADMIN-01:audrey
 
 step "day 1: carol sells 4 times (one voided), dan twice and closes 2.00 short"
 open_shift T-LANE-01 carol
@@ -83,8 +77,7 @@ MONTH=${DAY2:0:7}
 step "TZ=$TZ: day 1 $DAY1, day 2 $DAY2"
 
 step "day 2: erin and gus sell and close exactly"
-login_user T-LANE-01 erin erin-pw-1
-login_user T-LANE-02 gus gus-pw-1
+world_login T-LANE-01:erin T-LANE-02:gus
 open_shift T-LANE-01 erin
 sale T-LANE-01 erin PARK:2 wechat     # 10.00
 expect_rc 0 till_user T-LANE-01 erin shift close --count none --noncash wechat=10.00
@@ -189,8 +182,8 @@ expect_rc_contains 14 "no user nobody" \
   till_user ADMIN-01 sam target set --cashier nobody --month "$MONTH" --amount 10
 expect_rc_contains 11 "audrey does not hold the cashier role" \
   till_user ADMIN-01 sam target set --cashier audrey --month "$MONTH" --amount 10
-add_user kim cashier,supervisor kim-pw-1
-login_user ADMIN-01 kim kim-pw-1
+world_users kim
+world_login ADMIN-01:kim
 expect_rc_contains 13 "nobody sets their own target" \
   till_user ADMIN-01 kim target set --cashier kim --month "$MONTH" --amount 10
 expect_rc_contains 11 "cashier must be a user name" \

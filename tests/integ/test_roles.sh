@@ -2,11 +2,10 @@
 # test_roles.sh -- every request is authorised on the server: only admin
 # may administer users and terminals.
 source "$(dirname -- "$0")/lib.sh"
+source "$(dirname -- "$0")/lib_world.sh"
 
 register_lanes
-add_user carol cashier carol-pw-1
-add_user sam supervisor sam-pw-1
-add_user audrey auditor audrey-pw-1
+world_users carol sam audrey
 
 step "a cashier may ask who she is"
 login_as T-LANE-01 carol carol-pw-1

@@ -2,9 +2,10 @@
 # test_session.sh -- a session is bound to the terminal that opened it and
 # ends when it expires.
 source "$(dirname -- "$0")/lib.sh"
+source "$(dirname -- "$0")/lib_world.sh"
 
 register_lanes
-add_user alice cashier alice-pw-1
+world_users alice
 login_as T-LANE-01 alice alice-pw-1
 token=$(session_token T-LANE-01)
 

@@ -5,15 +5,11 @@
 # supervisor sign-off, deposits (a wrong amount writes nothing), a shift kept
 # open across kill -9, and the ledger balancing per account type.
 source "$(dirname -- "$0")/lib.sh"
+source "$(dirname -- "$0")/lib_world.sh"
 
 register_lanes
-add_user carol cashier carol-pw-1
-add_user dan cashier dan-pw-1
-add_user sam supervisor sam-pw-1
-add_user suzy cashier,supervisor suzy-pw-1
-expect_rc 0 till_as ADMIN-01 admin series add HT --kind receipt
-expect_rc 0 till_as ADMIN-01 admin item add PARK --name Parking --price 5.00 --series HT
-expect_rc 0 till_as ADMIN-01 admin item add WASH --name "Car wash" --price 2.50 --series HT
+world_users carol dan sam suzy
+world_catalog PARK WASH
 login_as T-LANE-01 carol carol-pw-1
 login_as T-LANE-02 sam sam-pw-1
 
@@ -169,7 +165,7 @@ revenue|-$((paid[cash] + paid[card] + paid[wechat] + paid[alipay] + 1000))" \
   "SELECT a.type, sum(e.amount) FROM entries e JOIN accounts a ON a.code=e.account GROUP BY a.type ORDER BY a.type"
 
 step "the chain verifies"
-add_user audrey auditor audrey-pw-1
+world_users audrey
 login_as T-LANE-02 audrey audrey-pw-1
 expect_rc_contains 0 "ledger verified" till_as T-LANE-02 audit verify
 stop_tilld || fail "tilld exited with $TILLD_RC"

@@ -5,9 +5,10 @@
 # everything written before the signal (and the WAL checkpointed), and a
 # request in flight when the signal lands still gets its answer.
 source "$(dirname -- "$0")/lib.sh"
+source "$(dirname -- "$0")/lib_world.sh"
 
 register_lanes
-add_user alice cashier alice-pw-1
+world_users alice
 login_as T-LANE-01 alice alice-pw-1
 token=$(session_token T-LANE-01)
 

@@ -38,6 +38,7 @@
 #include "conn.h"
 #include "till_frame.h"
 #include "till_util.h"
+#include "tool_opts.h"
 
 #define FORGE_TIMEOUT 10                        /* seconds per read or write */
 #define FORGE_BUF_MAX (64u * 1024u * 1024u)     /* largest frame we build */
@@ -568,21 +569,11 @@ main(int argc, char **argv)
   cfg.max_frame = TILL_FRAME_LIMIT_MAX; /* for reading answers; we write raw */
   signal(SIGPIPE, SIG_IGN);
   for (; i + 1 < argc && strncmp(argv[i], "--", 2) == 0; i += 2) {
-    char *dst = NULL;
-    size_t cap = 0;
     if (strcmp(argv[i], "--token") == 0) {
       token = argv[i + 1];
       continue;
     }
-    if (strcmp(argv[i], "--server") == 0)
-      dst = cfg.server, cap = sizeof cfg.server;
-    else if (strcmp(argv[i], "--ca") == 0)
-      dst = cfg.ca, cap = sizeof cfg.ca;
-    else if (strcmp(argv[i], "--cert") == 0)
-      dst = cfg.cert, cap = sizeof cfg.cert;
-    else if (strcmp(argv[i], "--key") == 0)
-      dst = cfg.key, cap = sizeof cfg.key;
-    if (!dst || (size_t)snprintf(dst, cap, "%s", argv[i + 1]) >= cap) {
+    if (tool_conn_option(&cfg, argv[i], argv[i + 1]) != 0) {
       fprintf(stderr, "till-forge: bad option %s\n", argv[i]);
       usage(stderr);
       return EXIT_USAGE;

@@ -43,6 +43,7 @@
 #include <time.h>
 
 #include "conn.h"
+#include "testkit.h"
 #include "till_util.h"
 
 #define LOAD_KEY_LEN 16
@@ -265,13 +266,6 @@ worker_main(void *arg)
   return NULL;
 }
 
-static int
-cmp_i64(const void *a, const void *b)
-{
-  int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
-  return (x > y) - (x < y);
-}
-
 /* Nearest-rank percentile <pct> (1..100) of sorted[0..n). 0 when n is 0. */
 static int64_t
 percentile(const int64_t *sorted, int64_t n, int pct)
@@ -447,7 +441,7 @@ main(int argc, char **argv)
   for (int i = 0; i < cfg.connections; i++)
     for (int64_t k = 0; k < ws[i].n_ok; k++)
       lat[n++] = ws[i].done[k].latency_ms;
-  qsort(lat, (size_t)n, sizeof *lat, cmp_i64);
+  qsort(lat, (size_t)n, sizeof *lat, testkit_cmp_i64);
   double rate = elapsed > 0 ? (double)ok * 1000.0 / (double)elapsed : 0.0;
   printf("ok=%lld failed=%lld elapsed_ms=%lld rate=%.1f/s p50_ms=%lld p99_ms=%lld\n",
          (long long)ok, (long long)failed, (long long)elapsed, rate,

@@ -36,6 +36,7 @@
 #include "conn.h"
 #include "till_frame.h"
 #include "till_util.h"
+#include "tool_opts.h"
 
 #define PROBE_TIMEOUT 10        /* seconds: socket timeout and close deadline */
 #define PROBE_MAX_READS 16      /* frames read before giving up on a close */
@@ -381,17 +382,7 @@ main(int argc, char **argv)
   cfg.max_frame = TILL_FRAME_DEFAULT_MAX;
   signal(SIGPIPE, SIG_IGN);
   for (; i + 1 < argc && strncmp(argv[i], "--", 2) == 0; i += 2) {
-    char *dst = NULL;
-    size_t cap = 0;
-    if (strcmp(argv[i], "--server") == 0)
-      dst = cfg.server, cap = sizeof cfg.server;
-    else if (strcmp(argv[i], "--ca") == 0)
-      dst = cfg.ca, cap = sizeof cfg.ca;
-    else if (strcmp(argv[i], "--cert") == 0)
-      dst = cfg.cert, cap = sizeof cfg.cert;
-    else if (strcmp(argv[i], "--key") == 0)
-      dst = cfg.key, cap = sizeof cfg.key;
-    if (!dst || (size_t)snprintf(dst, cap, "%s", argv[i + 1]) >= cap) {
+    if (tool_conn_option(&cfg, argv[i], argv[i + 1]) != 0) {
       fprintf(stderr, "till-probe: bad option %s\n", argv[i]);
       usage(stderr);
       return EXIT_USAGE;

@@ -25,6 +25,7 @@
 #include "checkpoint.h"
 #include "store.h"
 #include "schema.h"
+#include "testkit.h"
 #include "till_log.h"
 #include "till_util.h"
 
@@ -41,19 +42,16 @@ setup(void **state)
   char err[256];
   if (!f)
     return -1;
-  const char *tmp = getenv("TMPDIR");
-  snprintf(f->dir, sizeof f->dir, "%s/till-test-ckpt-XXXXXX", tmp && *tmp ? tmp : "/tmp");
-  if (!mkdtemp(f->dir)) {
+  if (testkit_tmpdb("till-test-ckpt", f->dir, sizeof f->dir, f->db, sizeof f->db) != 0) {
     free(f);
     return -1;
   }
-  snprintf(f->db, sizeof f->db, "%s/till.db", f->dir);
   till_log_set_level(getenv("TEST_DEBUG") ? LOG_DEBUG : LOG_WARN);
   if (!(f->sc = store_open_rw(f->db, "full", schema_all(), err, sizeof err)) ||
       store_exec(f->sc->db, "CREATE TABLE filler (b BLOB NOT NULL)", "test") != 0) {
     fprintf(stderr, "setup: %s\n", err);
     store_close(f->sc);
-    rmdir(f->dir);
+    testkit_rm_tree(f->dir);
     free(f);
     return -1;
   }
@@ -65,14 +63,8 @@ static int
 teardown(void **state)
 {
   fx_t *f = *state;
-  char p[PATH_MAX + 8];
   store_close(f->sc);
-  static const char *const suffixes[] = {"", "-wal", "-shm"};
-  for (size_t i = 0; i < 3; i++) {
-    snprintf(p, sizeof p, "%s%s", f->db, suffixes[i]);
-    unlink(p);
-  }
-  rmdir(f->dir);
+  testkit_rm_tree(f->dir);
   free(f);
   return 0;
 }

@@ -21,7 +21,6 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
-#include <dirent.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -37,6 +36,7 @@
 #include "ledger.h"
 #include "store.h"
 #include "schema.h"
+#include "testkit.h"
 #include "till_chain.h"
 #include "till_log.h"
 #include "till_status.h"
@@ -71,24 +71,6 @@ static const char SEED_SQL[] =
 /* ---- fixture ---------------------------------------------------------------- */
 
 static void
-rm_tree(const char *dir)
-{
-  DIR *d = opendir(dir);
-  if (!d)
-    return;
-  struct dirent *de;
-  while ((de = readdir(d)) != NULL) {
-    if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
-      continue;
-    char p[PATH_MAX];
-    snprintf(p, sizeof p, "%s/%s", dir, de->d_name);
-    unlink(p);
-  }
-  closedir(d);
-  rmdir(dir);
-}
-
-static void
 open_all(fx_t *f)
 {
   f->sc = store_open_rw(f->db, "full", schema_all(), f->err, sizeof f->err);
@@ -114,32 +96,28 @@ setup(void **state)
   fx_t *f = calloc(1, sizeof *f);
   if (!f)
     return -1;
-  const char *tmp = getenv("TMPDIR");
-  snprintf(f->dir, sizeof f->dir, "%s/till-test-ledger-XXXXXX", tmp && *tmp ? tmp : "/tmp");
-  if (!mkdtemp(f->dir)) {
+  if (testkit_tmpdb("till-test-ledger", f->dir, sizeof f->dir, f->db, sizeof f->db) != 0) {
     free(f);
     return -1;
   }
-  snprintf(f->db, sizeof f->db, "%s/till.db", f->dir);
   snprintf(f->key, sizeof f->key, "%s/signing-key.pem", f->dir);
   f->sc = store_open_rw(f->db, "full", schema_all(), f->err, sizeof f->err);
   if (!f->sc || sqlite3_exec(f->sc->db, SEED_SQL, NULL, NULL, NULL) != SQLITE_OK) {
     fprintf(stderr, "setup: %s\n", f->sc ? sqlite3_errmsg(f->sc->db) : f->err);
-    store_close(f->sc);
-    rm_tree(f->dir);
-    free(f);
-    return -1;
+    goto fail;
   }
   f->lg = ledger_open(f->sc, f->key, f->err, sizeof f->err);
   if (!f->lg) {
     fprintf(stderr, "setup: %s\n", f->err);
-    store_close(f->sc);
-    rm_tree(f->dir);
-    free(f);
-    return -1;
+    goto fail;
   }
   *state = f;
   return 0;
+ fail:
+  store_close(f->sc);
+  testkit_rm_tree(f->dir);
+  free(f);
+  return -1;
 }
 
 static int
@@ -149,7 +127,7 @@ teardown(void **state)
   if (!f)
     return 0;
   close_all(f);
-  rm_tree(f->dir);
+  testkit_rm_tree(f->dir);
   struct stat sb;
   int gone = stat(f->dir, &sb) != 0;
   free(f);

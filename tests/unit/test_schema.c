@@ -11,14 +11,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <cmocka.h>
 
 #include "schema.h"
 #include "store.h"
+#include "testkit.h"
 
-static char g_dir[] = "/tmp/till-test-schema-XXXXXX";
+static char g_dir[200];
 
 static int64_t
 query_i64(store_conn_t *sc, const char *sql)
@@ -52,7 +52,7 @@ test_steps_in_order(void **state)
 static void
 test_new_database_is_current(void **state)
 {
-  char path[256], err[256];
+  char path[320], err[256];
   db_path("new.db", path, sizeof path);
   store_conn_t *sc = store_open_rw(path, "full", schema_all(), err, sizeof err);
   assert_non_null(sc);
@@ -67,7 +67,7 @@ test_new_database_is_current(void **state)
 static void
 test_older_database_is_migrated(void **state)
 {
-  char path[256], err[256];
+  char path[320], err[256];
   db_path("old.db", path, sizeof path);
   const store_schema_t *all = schema_all();
   store_schema_t older = {all->steps, 2};
@@ -91,7 +91,7 @@ test_older_database_is_migrated(void **state)
 static void
 test_newer_database_is_refused(void **state)
 {
-  char path[256], err[256];
+  char path[320], err[256];
   db_path("newer.db", path, sizeof path);
   const store_schema_t *all = schema_all();
   store_conn_t *sc = store_open_rw(path, "full", all, err, sizeof err);
@@ -106,21 +106,13 @@ test_newer_database_is_refused(void **state)
 static int
 setup(void **state)
 {
-  return mkdtemp(g_dir) ? 0 : -1;
+  return testkit_tmpdir("till-test-schema", g_dir, sizeof g_dir);
 }
 
 static int
 teardown(void **state)
 {
-  const char *names[] = {"new.db", "old.db", "newer.db"};
-  const char *suffix[] = {"", "-wal", "-shm"};
-  char path[300];
-  for (size_t i = 0; i < 3; i++)
-    for (size_t j = 0; j < 3; j++) {
-      snprintf(path, sizeof path, "%s/%s%s", g_dir, names[i], suffix[j]);
-      unlink(path);
-    }
-  return rmdir(g_dir);
+  return testkit_rm_tree(g_dir);
 }
 
 int
