@@ -85,6 +85,8 @@ lint_tree() {
       long=$(awk -v max=$MAX_FUNC_LINES -v file="$f" '
         /^[A-Za-z_][A-Za-z0-9_]*[[:space:]]*\(/ { name = $0; sub(/[[:space:]]*\(.*/, "", name) }
         /^\{/ { start = NR }
+        /^[A-Za-z_].*\)[[:space:]]*\{[[:space:]]*$/ && !/=/ {   # "static int f(void) {"
+          name = $0; sub(/[[:space:]]*\(.*/, "", name); sub(/.*[[:space:]*]/, "", name); start = NR }
         /^\}/ && start { if (NR - start - 1 > max) printf "lint: %s: function %s has %d lines (at most %d)\n", file, name, NR - start - 1, max; start = 0 }
       ' "$src/$f")
       if [ -n "$long" ]; then
@@ -151,6 +153,7 @@ self_test() {
   printf '#include "till.pb-c.h"\n' >>"$t/server/engine/store.h"
   printf '#include "cli.h"\n' >>"$t/server/core/request.c"
   { printf 'int\nplanted_long(void)\n{\n'; for i in $(seq 151); do printf '  (void)0;\n'; done; printf '  return 0;\n}\n'; } >>"$t/server/shift/shift.c"
+  { printf 'static int planted_brace(void) {\n'; for i in $(seq 160); do printf '  (void)0;\n'; done; printf '  return 0;\n}\n'; } >>"$t/client/print.c"
   seq 1501 | sed 's|.*|/* line & */|' >"$t/common/planted_big.h"
   printf 'static const char *planted = "INSERT INTO journal(id) VALUES (1)";\n' >>"$t/server/report/report_daily.c"
   mkdir -p "$t/server/billing" && printf '/* x */\n' >"$t/server/billing/billing.c"
@@ -162,6 +165,7 @@ self_test() {
               'server/engine/store.h includes "till.pb-c.h"' \
               'server/core/request.c includes "cli.h"' \
               'function planted_long has 152 lines' \
+              'function planted_brace has 161 lines' \
               'common/planted_big.h has 1501 lines' \
               'server/report/report_daily.c writes journal or entries rows' \
               'folder server/billing has no layer rule' \
@@ -175,7 +179,7 @@ self_test() {
     echo "lint self-test: lint passed a tree with planted offences"
     fail=1
   fi
-  [ $fail -eq 0 ] && echo "lint self-test: all 8 planted offences reported"
+  [ $fail -eq 0 ] && echo "lint self-test: all 9 planted offences reported"
   return $fail
 }
 
