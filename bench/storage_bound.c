@@ -112,7 +112,7 @@ post_batch(ledger_t *lg, store_conn_t *sc, int n, uint64_t *next_key, int64_t *c
     snprintf(cashier, sizeof cashier, "c%03d", who);
     req.terminal = terminal;
     req.cashier = cashier;
-    req.method = METHOD_CASH;
+    req.method = TILL_METHOD_CASH;
     req.memo = "";
     req.n_lines = 1;
     snprintf(req.lines[0].item, sizeof req.lines[0].item, "PARK1H");

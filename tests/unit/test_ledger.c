@@ -262,7 +262,7 @@ fresh_key(fx_t *f, uint8_t key[TILL_KEY_LEN])
 
 /* A one-line sale with a fresh key. */
 static void
-sale1(fx_t *f, sale_req_t *req, const char *item, int64_t qty, pay_method_t method)
+sale1(fx_t *f, sale_req_t *req, const char *item, int64_t qty, till_method_t method)
 {
   memset(req, 0, sizeof *req);
   fresh_key(f, req->key);
@@ -381,7 +381,7 @@ test_series_numbers_have_no_gaps(void **state)
   char want[32];
 
   for (int i = 1; i <= 5; i++) {
-    sale1(f, &req, "PARK1H", 1, METHOD_CASH);
+    sale1(f, &req, "PARK1H", 1, TILL_METHOD_CASH);
     int64_t id = sale_ok(f, &req);
     assert_i64_equal(id, i);
     load(f, id, l);
@@ -393,7 +393,7 @@ test_series_numbers_have_no_gaps(void **state)
 
   /* unknown item in the second line, after a good first line */
   post_result_t res = {-1, -1};
-  sale1(f, &req, "PARK1H", 1, METHOD_CASH);
+  sale1(f, &req, "PARK1H", 1, TILL_METHOD_CASH);
   add_line(&req, "NOPE", 1);
   assert_int_equal(post_sale(f, &req, &res), TILL_E_NOT_FOUND);
   assert_non_null(strstr(f->err, "NOPE"));
@@ -404,7 +404,7 @@ test_series_numbers_have_no_gaps(void **state)
   /* a failure after the number was allocated: the revenue account has no
    * known type. Look inside the savepoint first to be sure this path really
    * took a number, then roll back as the writer does. */
-  sale1(f, &req, "BADACCT", 1, METHOD_CASH);
+  sale1(f, &req, "BADACCT", 1, TILL_METHOD_CASH);
   begin(f);
   till_status_t st = ledger_post_sale(f->lg, f->sc, &req, &res, f->err, sizeof f->err);
   assert_int_not_equal(st, TILL_OK);
@@ -416,7 +416,7 @@ test_series_numbers_have_no_gaps(void **state)
   /* a failure at the very end (the journal insert), via a test-only trigger */
   exec_ok(f, "CREATE TEMP TRIGGER fail_me BEFORE INSERT ON main.journal"
              " WHEN NEW.memo = 'fail-me' BEGIN SELECT RAISE(ABORT, 'test: refused'); END");
-  sale1(f, &req, "PARK1H", 1, METHOD_CASH);
+  sale1(f, &req, "PARK1H", 1, TILL_METHOD_CASH);
   req.memo = "fail-me";
   begin(f);
   st = ledger_post_sale(f->lg, f->sc, &req, &res, f->err, sizeof f->err);
@@ -428,7 +428,7 @@ test_series_numbers_have_no_gaps(void **state)
   exec_ok(f, "DROP TRIGGER temp.fail_me");
 
   /* the next good sale takes number 6 and transaction id 6 */
-  sale1(f, &req, "PARK2H", 2, METHOD_CARD);
+  sale1(f, &req, "PARK2H", 2, TILL_METHOD_CARD);
   int64_t id = sale_ok(f, &req);
   assert_i64_equal(id, 6);
   load(f, id, l);
@@ -455,7 +455,7 @@ test_idempotent_replay_and_conflict(void **state)
   sale_req_t req, other;
   post_result_t res;
 
-  sale1(f, &req, "PARK1H", 2, METHOD_CASH);
+  sale1(f, &req, "PARK1H", 2, TILL_METHOD_CASH);
   req.tendered = 2000;
   int64_t id = sale_ok(f, &req);
   int64_t n = journal_count(f);
@@ -474,7 +474,7 @@ test_idempotent_replay_and_conflict(void **state)
   assert_int_equal(post_sale(f, &other, &res), TILL_E_CONFLICT);
   /* same key, another method / item / tendered */
   other = req;
-  other.method = METHOD_CARD;
+  other.method = TILL_METHOD_CARD;
   other.tendered = 0;
   assert_int_equal(post_sale(f, &other, &res), TILL_E_CONFLICT);
   other = req;
@@ -513,7 +513,7 @@ test_cash_and_card_entries(void **state)
   int64_t sum = 1;
 
   /* cash: Dr drawer:<terminal> / Cr revenue per line */
-  sale1(f, &req, "PARK1H", 3, METHOD_CASH);
+  sale1(f, &req, "PARK1H", 3, TILL_METHOD_CASH);
   req.tendered = 2000;
   int64_t id = sale_ok(f, &req);
   load(f, id, l);
@@ -538,7 +538,7 @@ test_cash_and_card_entries(void **state)
   assert_i64_equal(q_i64(f, "SELECT tendered FROM journal WHERE id = ?", id), 2000);
 
   /* card, two lines: Dr clearing:card */
-  sale1(f, &req, "PARK1H", 1, METHOD_CARD);
+  sale1(f, &req, "PARK1H", 1, TILL_METHOD_CARD);
   add_line(&req, "PARK2H", 2);
   id = sale_ok(f, &req);
   load(f, id, l);
@@ -557,7 +557,7 @@ test_cash_and_card_entries(void **state)
   assert_i64_equal(sum, 0);
 
   /* another cashier's shift on another terminal gets its own drawer */
-  sale1(f, &req, "PARK1H", 1, METHOD_CASH);
+  sale1(f, &req, "PARK1H", 1, TILL_METHOD_CASH);
   req.terminal = "T-LANE-02";
   req.cashier = "bob";
   req.tendered = 500; /* exactly the total */
@@ -623,68 +623,68 @@ test_invalid_sales_are_refused(void **state)
   fx_t *f = *state;
   sale_req_t req;
 
-  sale1(f, &req, "PARK1H", 0, METHOD_CASH);
+  sale1(f, &req, "PARK1H", 0, TILL_METHOD_CASH);
   refused(f, &req, TILL_E_INVALID, "quantity 0");
-  sale1(f, &req, "PARK1H", -1, METHOD_CASH);
+  sale1(f, &req, "PARK1H", -1, TILL_METHOD_CASH);
   refused(f, &req, TILL_E_INVALID, "quantity -1");
-  sale1(f, &req, "PARK1H", LEDGER_QTY_MAX + 1, METHOD_CASH);
+  sale1(f, &req, "PARK1H", LEDGER_QTY_MAX + 1, TILL_METHOD_CASH);
   refused(f, &req, TILL_E_INVALID, "quantity 1000001");
-  sale1(f, &req, "PARK1H", 1, METHOD_CASH);
+  sale1(f, &req, "PARK1H", 1, TILL_METHOD_CASH);
   add_line(&req, "PARK2H", 0);
   refused(f, &req, TILL_E_INVALID, "quantity 0 in line 2");
 
   /* price x quantity beyond the posting limit, in one line and summed */
-  sale1(f, &req, "BIG", 101, METHOD_CASH);
+  sale1(f, &req, "BIG", 101, TILL_METHOD_CASH);
   refused(f, &req, TILL_E_INVALID, "10,000,000.00 x 101");
-  sale1(f, &req, "MAXP", LEDGER_QTY_MAX, METHOD_CASH);
+  sale1(f, &req, "MAXP", LEDGER_QTY_MAX, TILL_METHOD_CASH);
   refused(f, &req, TILL_E_INVALID, "1,000,000,000.00 x 1000000");
-  sale1(f, &req, "HALF", 1, METHOD_CASH);
+  sale1(f, &req, "HALF", 1, TILL_METHOD_CASH);
   add_line(&req, "HALF", 1);
   refused(f, &req, TILL_E_INVALID, "two lines of 600,000,000.00");
 
   /* tendered */
-  sale1(f, &req, "PARK1H", 2, METHOD_CASH);
+  sale1(f, &req, "PARK1H", 2, TILL_METHOD_CASH);
   req.tendered = 999;
   refused(f, &req, TILL_E_INVALID, "tendered below the total");
-  sale1(f, &req, "PARK1H", 1, METHOD_CARD);
+  sale1(f, &req, "PARK1H", 1, TILL_METHOD_CARD);
   req.tendered = 500;
   refused(f, &req, TILL_E_INVALID, "tendered on card");
 
   /* method */
-  sale1(f, &req, "PARK1H", 1, (pay_method_t)0);
+  sale1(f, &req, "PARK1H", 1, (till_method_t)0);
   refused(f, &req, TILL_E_INVALID, "method 0");
-  sale1(f, &req, "PARK1H", 1, (pay_method_t)(METHOD_MAX + 1));
+  sale1(f, &req, "PARK1H", 1, (till_method_t)(TILL_METHOD_MAX + 1));
   refused(f, &req, TILL_E_INVALID, "method past the last");
-  sale1(f, &req, "PARK1H", 1, (pay_method_t)-1);
+  sale1(f, &req, "PARK1H", 1, (till_method_t)-1);
   refused(f, &req, TILL_E_INVALID, "method -1");
 
   /* line count */
-  sale1(f, &req, "PARK1H", 1, METHOD_CASH);
+  sale1(f, &req, "PARK1H", 1, TILL_METHOD_CASH);
   req.n_lines = 0;
   refused(f, &req, TILL_E_INVALID, "no lines");
-  sale1(f, &req, "PARK1H", 1, METHOD_CASH);
+  sale1(f, &req, "PARK1H", 1, TILL_METHOD_CASH);
   req.n_lines = LEDGER_MAX_LINES + 1;
   refused(f, &req, TILL_E_INVALID, "too many lines");
 
   /* disabled item */
   exec_ok(f, "UPDATE fee_items SET disabled = 1 WHERE code = 'PARK2H'");
-  sale1(f, &req, "PARK2H", 1, METHOD_CASH);
+  sale1(f, &req, "PARK2H", 1, TILL_METHOD_CASH);
   refused(f, &req, TILL_E_PRECONDITION, "disabled item");
 
   assert_i64_equal(journal_count(f), 0);
 
   /* the limits themselves are allowed */
-  sale1(f, &req, "PARK1H", LEDGER_QTY_MAX, METHOD_CASH);
+  sale1(f, &req, "PARK1H", LEDGER_QTY_MAX, TILL_METHOD_CASH);
   assert_i64_equal(sale_ok(f, &req), 1);
-  sale1(f, &req, "BIG", 100, METHOD_CASH); /* exactly LEDGER_TOTAL_MAX */
+  sale1(f, &req, "BIG", 100, TILL_METHOD_CASH); /* exactly LEDGER_TOTAL_MAX */
   assert_i64_equal(sale_ok(f, &req), 2);
   assert_i64_equal(q_i64(f, "SELECT amount FROM entries WHERE txn_id = 2 AND seq = 1", 0),
                    LEDGER_TOTAL_MAX);
-  sale1(f, &req, "PARK1H", 2, METHOD_CASH);
+  sale1(f, &req, "PARK1H", 2, TILL_METHOD_CASH);
   req.tendered = 1000000; /* change given */
   assert_i64_equal(sale_ok(f, &req), 3);
   /* and a refused request's key is usable afterwards */
-  sale1(f, &req, "PARK1H", 0, METHOD_CASH);
+  sale1(f, &req, "PARK1H", 0, TILL_METHOD_CASH);
   refused(f, &req, TILL_E_INVALID, "quantity 0 again");
   req.lines[0].quantity = 1;
   assert_i64_equal(sale_ok(f, &req), 4);
@@ -701,16 +701,16 @@ test_chain_recomputes_from_rows(void **state)
   uint8_t last[TILL_HASH_LEN];
 
   for (int i = 0; i < 4; i++) {
-    sale1(f, &req, i % 2 ? "PARK2H" : "PARK1H", i + 1, i == 2 ? METHOD_WECHAT : METHOD_CASH);
+    sale1(f, &req, i % 2 ? "PARK2H" : "PARK1H", i + 1, i == 2 ? TILL_METHOD_WECHAT : TILL_METHOD_CASH);
     if (i == 3)
       req.memo = "plate 粤B12345";
     sale_ok(f, &req);
   }
   /* a failed posting in between must not leave a trace in the chain */
-  sale1(f, &req, "BADACCT", 1, METHOD_CASH);
+  sale1(f, &req, "BADACCT", 1, TILL_METHOD_CASH);
   post_result_t res;
   assert_int_not_equal(post_sale(f, &req, &res), TILL_OK);
-  sale1(f, &req, "PARK1H", 1, METHOD_CARD);
+  sale1(f, &req, "PARK1H", 1, TILL_METHOD_CARD);
   sale_ok(f, &req);
 
   assert_i64_equal(verify_chain(f, last), 5);
@@ -736,7 +736,7 @@ test_chain_recomputes_from_rows(void **state)
   /* and a restarted ledger continues the same chain */
   close_all(f);
   open_all(f);
-  sale1(f, &req, "PARK1H", 1, METHOD_CASH);
+  sale1(f, &req, "PARK1H", 1, TILL_METHOD_CASH);
   assert_i64_equal(sale_ok(f, &req), 6);
   assert_i64_equal(verify_chain(f, NULL), 6);
 }
@@ -751,12 +751,12 @@ test_rollback_after_success_restores_head(void **state)
   sale_req_t req;
   post_result_t res;
 
-  sale1(f, &req, "PARK1H", 1, METHOD_CASH);
+  sale1(f, &req, "PARK1H", 1, TILL_METHOD_CASH);
   sale_ok(f, &req);
-  sale1(f, &req, "PARK1H", 1, METHOD_CASH);
+  sale1(f, &req, "PARK1H", 1, TILL_METHOD_CASH);
   sale_ok(f, &req);
 
-  sale1(f, &req, "PARK2H", 1, METHOD_CASH);
+  sale1(f, &req, "PARK2H", 1, TILL_METHOD_CASH);
   begin(f);
   assert_int_equal(ledger_post_sale(f->lg, f->sc, &req, &res, f->err, sizeof f->err), TILL_OK);
   assert_i64_equal(res.ref_id, 3);
@@ -769,7 +769,7 @@ test_rollback_after_success_restores_head(void **state)
   assert_i64_equal(verify_chain(f, NULL), 3);
 
   /* the same with the whole batch rolled back */
-  sale1(f, &req, "PARK2H", 1, METHOD_CASH);
+  sale1(f, &req, "PARK2H", 1, TILL_METHOD_CASH);
   exec_ok(f, "BEGIN IMMEDIATE");
   assert_int_equal(ledger_post_sale(f->lg, f->sc, &req, &res, f->err, sizeof f->err), TILL_OK);
   exec_ok(f, "ROLLBACK");
@@ -820,7 +820,7 @@ test_void_decisions(void **state)
   assert_non_null(orig);
   assert_non_null(rev);
 
-  sale1(f, &req, "PARK1H", 2, METHOD_CASH);
+  sale1(f, &req, "PARK1H", 2, TILL_METHOD_CASH);
   add_line(&req, "PARK2H", 1);
   int64_t sale = sale_ok(f, &req);
   int64_t vid = request_void(f, sale, "alice");
@@ -887,7 +887,7 @@ test_void_decisions(void **state)
   assert_i64_equal(journal_count(f), 2);
 
   /* rejecting posts nothing */
-  sale1(f, &req, "PARK1H", 1, METHOD_CARD);
+  sale1(f, &req, "PARK1H", 1, TILL_METHOD_CARD);
   int64_t sale2 = sale_ok(f, &req);
   int64_t vid2 = request_void(f, sale2, "alice");
   decision(f, &d, vid2, "bob", 0);
@@ -965,7 +965,7 @@ test_signed_head_verifies(void **state)
   assert_true(signature_valid(f, sig0, 0));
 
   for (int i = 0; i < 3; i++) {
-    sale1(f, &req, "PARK1H", 1, METHOD_CASH);
+    sale1(f, &req, "PARK1H", 1, TILL_METHOD_CASH);
     sale_ok(f, &req);
   }
   uint8_t last[TILL_HASH_LEN];
@@ -1015,9 +1015,9 @@ test_triggers_refuse_edits(void **state)
   sale_req_t req;
   uint8_t before[TILL_HASH_LEN], after[TILL_HASH_LEN];
 
-  sale1(f, &req, "PARK1H", 1, METHOD_CASH);
+  sale1(f, &req, "PARK1H", 1, TILL_METHOD_CASH);
   sale_ok(f, &req);
-  sale1(f, &req, "PARK2H", 1, METHOD_CASH);
+  sale1(f, &req, "PARK2H", 1, TILL_METHOD_CASH);
   sale_ok(f, &req);
   verify_chain(f, before);
 

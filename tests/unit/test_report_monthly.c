@@ -13,10 +13,10 @@
 
 /* deviation of collected from target: bp, band, above */
 static void
-check(int64_t collected, int64_t target, int64_t want_bp, monthly_band_t want_band, int want_above)
+check(int64_t collected, int64_t target, int64_t want_bp, till_band_t want_band, int want_above)
 {
   int64_t bp = 12345;
-  monthly_band_t band = (monthly_band_t)99;
+  till_band_t band = (till_band_t)99;
   int above = 99;
   monthly_deviation(collected, target, &bp, &band, &above);
   assert_int_equal(bp, want_bp);
@@ -28,7 +28,7 @@ static void
 test_exact_target(void **state)
 {
   (void)state;
-  check(1000000, 1000000, 0, MONTHLY_BAND_WITHIN_5, 0);
+  check(1000000, 1000000, 0, TILL_BAND_WITHIN_5, 0);
 }
 
 /* target 10000.00 (1000000 fen): 5 % is 50000 fen */
@@ -36,33 +36,33 @@ static void
 test_five_percent_boundary(void **state)
 {
   (void)state;
-  check(1050000, 1000000, 500, MONTHLY_BAND_WITHIN_5, 1);   /* exactly +5 % */
-  check(950000, 1000000, -500, MONTHLY_BAND_WITHIN_5, 0);   /* exactly -5 % */
-  check(1050001, 1000000, 501, MONTHLY_BAND_5_10, 1);       /* 1 fen above 5 % */
-  check(949999, 1000000, -501, MONTHLY_BAND_5_10, 0);       /* 1 fen below -5 % */
-  check(1050100, 1000000, 501, MONTHLY_BAND_5_10, 1);       /* +5 % + 1 bp */
-  check(1049900, 1000000, 499, MONTHLY_BAND_WITHIN_5, 1);   /* +5 % - 1 bp */
+  check(1050000, 1000000, 500, TILL_BAND_WITHIN_5, 1);   /* exactly +5 % */
+  check(950000, 1000000, -500, TILL_BAND_WITHIN_5, 0);   /* exactly -5 % */
+  check(1050001, 1000000, 501, TILL_BAND_5_10, 1);       /* 1 fen above 5 % */
+  check(949999, 1000000, -501, TILL_BAND_5_10, 0);       /* 1 fen below -5 % */
+  check(1050100, 1000000, 501, TILL_BAND_5_10, 1);       /* +5 % + 1 bp */
+  check(1049900, 1000000, 499, TILL_BAND_WITHIN_5, 1);   /* +5 % - 1 bp */
 }
 
 static void
 test_ten_percent_boundary(void **state)
 {
   (void)state;
-  check(1100000, 1000000, 1000, MONTHLY_BAND_5_10, 1);
-  check(900000, 1000000, -1000, MONTHLY_BAND_5_10, 0);
-  check(1100001, 1000000, 1001, MONTHLY_BAND_10_15, 1);
-  check(899999, 1000000, -1001, MONTHLY_BAND_10_15, 0);
+  check(1100000, 1000000, 1000, TILL_BAND_5_10, 1);
+  check(900000, 1000000, -1000, TILL_BAND_5_10, 0);
+  check(1100001, 1000000, 1001, TILL_BAND_10_15, 1);
+  check(899999, 1000000, -1001, TILL_BAND_10_15, 0);
 }
 
 static void
 test_fifteen_percent_boundary(void **state)
 {
   (void)state;
-  check(1150000, 1000000, 1500, MONTHLY_BAND_10_15, 1);
-  check(850000, 1000000, -1500, MONTHLY_BAND_10_15, 0);
-  check(1150100, 1000000, 1501, MONTHLY_BAND_BEYOND_15, 1); /* 15 % + 1 bp */
-  check(849900, 1000000, -1501, MONTHLY_BAND_BEYOND_15, 0); /* -15 % - 1 bp */
-  check(1150001, 1000000, 1501, MONTHLY_BAND_BEYOND_15, 1); /* 1 fen above 15 % */
+  check(1150000, 1000000, 1500, TILL_BAND_10_15, 1);
+  check(850000, 1000000, -1500, TILL_BAND_10_15, 0);
+  check(1150100, 1000000, 1501, TILL_BAND_BEYOND_15, 1); /* 15 % + 1 bp */
+  check(849900, 1000000, -1501, TILL_BAND_BEYOND_15, 0); /* -15 % - 1 bp */
+  check(1150001, 1000000, 1501, TILL_BAND_BEYOND_15, 1); /* 1 fen above 15 % */
 }
 
 /* the rounding: away from zero to the next basis point, both directions */
@@ -70,22 +70,22 @@ static void
 test_rounding_away_from_zero(void **state)
 {
   (void)state;
-  check(3, 3, 0, MONTHLY_BAND_WITHIN_5, 0);
-  check(4, 3, 3334, MONTHLY_BAND_BEYOND_15, 1);   /* +33.333... % */
-  check(2, 3, -3334, MONTHLY_BAND_BEYOND_15, 0);  /* -33.333... % */
-  check(300001, 300000, 1, MONTHLY_BAND_WITHIN_5, 1); /* 0.0003 % is 1 bp, above */
-  check(299999, 300000, -1, MONTHLY_BAND_WITHIN_5, 0);
+  check(3, 3, 0, TILL_BAND_WITHIN_5, 0);
+  check(4, 3, 3334, TILL_BAND_BEYOND_15, 1);   /* +33.333... % */
+  check(2, 3, -3334, TILL_BAND_BEYOND_15, 0);  /* -33.333... % */
+  check(300001, 300000, 1, TILL_BAND_WITHIN_5, 1); /* 0.0003 % is 1 bp, above */
+  check(299999, 300000, -1, TILL_BAND_WITHIN_5, 0);
 }
 
 static void
 test_zero_collected_and_no_target(void **state)
 {
   (void)state;
-  check(0, 500000, -10000, MONTHLY_BAND_BEYOND_15, 0); /* nothing collected: -100 % */
-  check(0, 0, 0, MONTHLY_BAND_NONE, 0);                /* no target */
-  check(123456, 0, 0, MONTHLY_BAND_NONE, 0);
-  check(123456, -5, 0, MONTHLY_BAND_NONE, 0);          /* a bad target is no target */
-  check(-20000, 100000, -12000, MONTHLY_BAND_BEYOND_15, 0); /* voids of an earlier month */
+  check(0, 500000, -10000, TILL_BAND_BEYOND_15, 0); /* nothing collected: -100 % */
+  check(0, 0, 0, TILL_BAND_NONE, 0);                /* no target */
+  check(123456, 0, 0, TILL_BAND_NONE, 0);
+  check(123456, -5, 0, TILL_BAND_NONE, 0);          /* a bad target is no target */
+  check(-20000, 100000, -12000, TILL_BAND_BEYOND_15, 0); /* voids of an earlier month */
 }
 
 static void
@@ -93,17 +93,17 @@ test_huge_values(void **state)
 {
   (void)state;
   /* (INT64_MAX - 1) * 10000 overflows int64: computed in 128 bits, saturated */
-  check(INT64_MAX, 1, INT64_MAX, MONTHLY_BAND_BEYOND_15, 1);
-  check(INT64_MIN, 1, -INT64_MAX, MONTHLY_BAND_BEYOND_15, 0);
+  check(INT64_MAX, 1, INT64_MAX, TILL_BAND_BEYOND_15, 1);
+  check(INT64_MIN, 1, -INT64_MAX, TILL_BAND_BEYOND_15, 0);
   /* -(2^64 - 1) / (2^63 - 1) is a hair below -200 %: away from zero, -20001 */
-  check(INT64_MIN, INT64_MAX, -20001, MONTHLY_BAND_BEYOND_15, 0);
-  check(INT64_MAX, INT64_MAX, 0, MONTHLY_BAND_WITHIN_5, 0);
-  check(INT64_MAX - 1, INT64_MAX, -1, MONTHLY_BAND_WITHIN_5, 0);
+  check(INT64_MIN, INT64_MAX, -20001, TILL_BAND_BEYOND_15, 0);
+  check(INT64_MAX, INT64_MAX, 0, TILL_BAND_WITHIN_5, 0);
+  check(INT64_MAX - 1, INT64_MAX, -1, TILL_BAND_WITHIN_5, 0);
   /* the largest target, exactly +5 % and one fen more */
   check(MONTHLY_TARGET_MAX + MONTHLY_TARGET_MAX / 20, MONTHLY_TARGET_MAX, 500,
-        MONTHLY_BAND_WITHIN_5, 1);
+        TILL_BAND_WITHIN_5, 1);
   check(MONTHLY_TARGET_MAX + MONTHLY_TARGET_MAX / 20 + 1, MONTHLY_TARGET_MAX, 501,
-        MONTHLY_BAND_5_10, 1);
+        TILL_BAND_5_10, 1);
 }
 
 static void
