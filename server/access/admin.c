@@ -21,7 +21,9 @@ static const char sql_term_get[] =
 static const char sql_terms[] =
   "SELECT id, description, disabled, created_at FROM terminals ORDER BY id LIMIT ?";
 
-/* A User message from the current row of one of the user queries. */
+/* A User message from the current row of one of the user queries; NULL
+ * when out of memory, or with the failure recorded on <r> when the roles
+ * cannot be read. */
 static Till__V1__User *
 user_from_row(req_t *r, store_conn_t *sc, sqlite3_stmt *st)
 {
@@ -36,8 +38,10 @@ user_from_row(req_t *r, store_conn_t *sc, sqlite3_stmt *st)
   int64_t locked = sqlite3_column_int64(st, 4);
   u->locked_until = locked > till_now() ? locked : 0;
   unsigned bits = 0;
-  if (auth_user_roles(sc, sqlite3_column_int64(st, 0), &bits) != TILL_OK)
+  if (auth_user_roles(sc, sqlite3_column_int64(st, 0), &bits) != TILL_OK) {
+    req_fail(r, TILL_E_UNAVAILABLE, "database error; retry");
     return NULL;
+  }
   for (int i = 1; i <= 4; i++)
     if (bits & (1u << i))
       roles[u->n_roles++] = till_wire_role(i);
@@ -72,14 +76,15 @@ load_user(req_t *r, store_conn_t *sc, const char *name, Till__V1__User **out)
     return req_fail(r, TILL_E_NOT_FOUND, "no user named %s", name);
   }
   if (rc != SQLITE_ROW) {
+    req_step_failed(r, st, rc);
     sqlite3_reset(st);
-    return req_fail(r, TILL_E_UNAVAILABLE, "database error; retry");
+    return r->status;
   }
   /* copy out before the role query reuses the connection */
   Till__V1__User *u = user_from_row(r, sc, st);
   sqlite3_reset(st);
   if (!u)
-    return req_fail(r, TILL_E_INTERNAL, "out of memory");
+    return r->status != TILL_OK ? r->status : req_fail(r, TILL_E_INTERNAL, "out of memory");
   *out = u;
   return TILL_OK;
 }
@@ -97,8 +102,9 @@ load_terminal(req_t *r, store_conn_t *sc, const char *id, Till__V1__Terminal **o
     return req_fail(r, TILL_E_NOT_FOUND, "no terminal %s", id);
   }
   if (rc != SQLITE_ROW) {
+    req_step_failed(r, st, rc);
     sqlite3_reset(st);
-    return req_fail(r, TILL_E_UNAVAILABLE, "database error; retry");
+    return r->status;
   }
   Till__V1__Terminal *t = terminal_from_row(r, st);
   sqlite3_reset(st);
@@ -170,39 +176,71 @@ admin_handle_user_add(req_t *r, store_conn_t *sc)
   return TILL_OK;
 }
 
+/* The users as they are read (<sc> for each one's roles). */
+typedef struct {
+  store_conn_t *sc;
+  Till__V1__User **v;
+  size_t n, cap;
+} users_acc_t;
+
+static till_status_t
+user_row(req_t *r, sqlite3_stmt *st, void *arg)
+{
+  users_acc_t *acc = arg;
+  if (acc->n == acc->cap) { /* double the arena array */
+    Till__V1__User **bigger = req_alloc(r, 2 * acc->cap * sizeof *bigger);
+    if (!bigger)
+      return TILL_E_INTERNAL;
+    memcpy(bigger, acc->v, acc->cap * sizeof *bigger);
+    acc->v = bigger;
+    acc->cap *= 2;
+  }
+  Till__V1__User *u = user_from_row(r, acc->sc, st);
+  if (!u)
+    return TILL_E_INTERNAL;
+  acc->v[acc->n++] = u;
+  return TILL_OK;
+}
+
+typedef struct {
+  Till__V1__Terminal **v;
+  size_t n, cap;
+} terms_acc_t;
+
+static till_status_t
+terminal_row(req_t *r, sqlite3_stmt *st, void *arg)
+{
+  terms_acc_t *acc = arg;
+  if (acc->n == acc->cap) {
+    Till__V1__Terminal **bigger = req_alloc(r, 2 * acc->cap * sizeof *bigger);
+    if (!bigger)
+      return TILL_E_INTERNAL;
+    memcpy(bigger, acc->v, acc->cap * sizeof *bigger);
+    acc->v = bigger;
+    acc->cap *= 2;
+  }
+  Till__V1__Terminal *t = terminal_from_row(r, st);
+  if (!t)
+    return TILL_E_INTERNAL;
+  acc->v[acc->n++] = t;
+  return TILL_OK;
+}
+
 till_status_t
 admin_handle_user_list(req_t *r, store_conn_t *sc)
 {
   Till__V1__UserListResponse *resp = req_alloc(r, sizeof *resp);
-  if (!resp)
+  users_acc_t g = {sc, req_alloc(r, 64 * sizeof *g.v), 0, 64};
+  if (!resp || !g.v)
     return req_fail(r, TILL_E_INTERNAL, "out of memory");
   till__v1__user_list_response__init(resp);
-  /* two passes are not needed: collect into a growing arena array */
-  size_t cap = 64;
-  Till__V1__User **users = req_alloc(r, cap * sizeof *users);
   sqlite3_stmt *st = store_stmt(sc, sql_users);
-  if (!st || !users)
-    return req_fail(r, TILL_E_INTERNAL, "internal error");
-  sqlite3_bind_int(st, 1, ADMIN_LIST_MAX);
-  int rc;
-  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-    if (resp->n_users == cap) {
-      Till__V1__User **bigger = req_alloc(r, 2 * cap * sizeof *bigger);
-      if (!bigger)
-        break;
-      memcpy(bigger, users, cap * sizeof *users);
-      users = bigger;
-      cap *= 2;
-    }
-    Till__V1__User *u = user_from_row(r, sc, st);
-    if (!u)
-      break;
-    users[resp->n_users++] = u;
-  }
-  sqlite3_reset(st);
-  if (rc != SQLITE_DONE)
-    return req_fail(r, TILL_E_INTERNAL, "listing users failed");
-  resp->users = users;
+  if (st)
+    sqlite3_bind_int(st, 1, ADMIN_LIST_MAX);
+  if (req_rows(r, st, ADMIN_LIST_MAX, user_row, &g, NULL) != TILL_OK)
+    return r->status;
+  resp->users = g.v;
+  resp->n_users = g.n;
   r->resp.body_case = TILL__V1__ENVELOPE__BODY_USER_LIST_RESP;
   r->resp.user_list_resp = resp;
   return TILL_OK;
@@ -280,34 +318,17 @@ till_status_t
 admin_handle_terminal_list(req_t *r, store_conn_t *sc)
 {
   Till__V1__TerminalListResponse *resp = req_alloc(r, sizeof *resp);
-  if (!resp)
+  terms_acc_t g = {req_alloc(r, 64 * sizeof *g.v), 0, 64};
+  if (!resp || !g.v)
     return req_fail(r, TILL_E_INTERNAL, "out of memory");
   till__v1__terminal_list_response__init(resp);
-  size_t cap = 64;
-  Till__V1__Terminal **terms = req_alloc(r, cap * sizeof *terms);
   sqlite3_stmt *st = store_stmt(sc, sql_terms);
-  if (!st || !terms)
-    return req_fail(r, TILL_E_INTERNAL, "internal error");
-  sqlite3_bind_int(st, 1, ADMIN_LIST_MAX);
-  int rc;
-  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-    if (resp->n_terminals == cap) {
-      Till__V1__Terminal **bigger = req_alloc(r, 2 * cap * sizeof *bigger);
-      if (!bigger)
-        break;
-      memcpy(bigger, terms, cap * sizeof *terms);
-      terms = bigger;
-      cap *= 2;
-    }
-    Till__V1__Terminal *t = terminal_from_row(r, st);
-    if (!t)
-      break;
-    terms[resp->n_terminals++] = t;
-  }
-  sqlite3_reset(st);
-  if (rc != SQLITE_DONE)
-    return req_fail(r, TILL_E_INTERNAL, "listing terminals failed");
-  resp->terminals = terms;
+  if (st)
+    sqlite3_bind_int(st, 1, ADMIN_LIST_MAX);
+  if (req_rows(r, st, ADMIN_LIST_MAX, terminal_row, &g, NULL) != TILL_OK)
+    return r->status;
+  resp->terminals = g.v;
+  resp->n_terminals = g.n;
   r->resp.body_case = TILL__V1__ENVELOPE__BODY_TERMINAL_LIST_RESP;
   r->resp.terminal_list_resp = resp;
   return TILL_OK;

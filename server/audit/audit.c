@@ -78,6 +78,21 @@ audit_load_message(req_t *r, store_conn_t *sc, int64_t id)
   return m;
 }
 
+/* Ids from column 0, into room for the query's LIMIT. */
+typedef struct {
+  int64_t *ids;
+  size_t n;
+} audit_ids_t;
+
+static till_status_t
+audit_id_row(req_t *r, sqlite3_stmt *st, void *arg)
+{
+  (void)r;
+  audit_ids_t *acc = arg;
+  acc->ids[acc->n++] = sqlite3_column_int64(st, 0);
+  return TILL_OK;
+}
+
 till_status_t
 audit_handle_export(req_t *r, store_conn_t *sc)
 {
@@ -93,26 +108,17 @@ audit_handle_export(req_t *r, store_conn_t *sc)
   if (!resp || !ids)
     return req_fail(r, TILL_E_INTERNAL, "out of memory");
   till__v1__audit_export_response__init(resp);
-  sqlite3_stmt *st = store_stmt(sc, sql_head);
-  if (!st || sqlite3_step(st) != SQLITE_ROW) {
-    if (st)
-      sqlite3_reset(st);
-    return req_fail(r, TILL_E_UNAVAILABLE, "database error; retry");
+  if (req_rows(r, store_stmt(sc, sql_head), 1, req_row_int64, &resp->head_id, NULL) != TILL_OK)
+    return r->status;
+  sqlite3_stmt *st = store_stmt(sc, sql_ids);
+  if (st) {
+    sqlite3_bind_int64(st, 1, in->after_id);
+    sqlite3_bind_int(st, 2, (int)in->limit);
   }
-  resp->head_id = sqlite3_column_int64(st, 0);
-  sqlite3_reset(st);
-  st = store_stmt(sc, sql_ids);
-  if (!st)
-    return req_fail(r, TILL_E_INTERNAL, "internal error");
-  sqlite3_bind_int64(st, 1, in->after_id);
-  sqlite3_bind_int(st, 2, (int)in->limit);
-  size_t n = 0;
-  int step;
-  while ((step = sqlite3_step(st)) == SQLITE_ROW && n < in->limit)
-    ids[n++] = sqlite3_column_int64(st, 0);
-  sqlite3_reset(st);
-  if (step != SQLITE_DONE && step != SQLITE_ROW)
-    return req_fail(r, TILL_E_UNAVAILABLE, "database error; retry");
+  audit_ids_t acc = {ids, 0};
+  if (req_rows(r, st, in->limit, audit_id_row, &acc, NULL) != TILL_OK)
+    return r->status;
+  size_t n = acc.n;
   resp->txns = req_alloc(r, (n ? n : 1) * sizeof *resp->txns);
   if (!resp->txns)
     return req_fail(r, TILL_E_INTERNAL, "out of memory");
@@ -140,6 +146,42 @@ audit_signature_from_row(req_t *r, sqlite3_stmt *st)
   s->reason = req_strdup(r, (const char *)sqlite3_column_text(st, 3));
   s->signature = bin(r, sqlite3_column_blob(st, 4), (size_t)sqlite3_column_bytes(st, 4));
   return s->reason ? s : NULL;
+}
+
+/* The page of signatures as it is read, and the id of the last one. */
+typedef struct {
+  Till__V1__AuditHeadsResponse *resp;
+  int64_t last_id;
+} sigs_acc_t;
+
+/* rows: txn_id, head_hash, at_ms, reason, signature, id */
+static till_status_t
+signature_row(req_t *r, sqlite3_stmt *st, void *arg)
+{
+  sigs_acc_t *acc = arg;
+  Till__V1__ChainSignature *s = audit_signature_from_row(r, st);
+  if (!s)
+    return TILL_E_INTERNAL;
+  acc->last_id = sqlite3_column_int64(st, 5);
+  acc->resp->signatures[acc->resp->n_signatures++] = s;
+  return TILL_OK;
+}
+
+/* rows: series, last_no */
+static till_status_t
+counter_row(req_t *r, sqlite3_stmt *st, void *arg)
+{
+  Till__V1__AuditHeadsResponse *resp = arg;
+  Till__V1__SeriesCounter *c = req_alloc(r, sizeof *c);
+  if (!c)
+    return TILL_E_INTERNAL;
+  till__v1__series_counter__init(c);
+  c->series = req_strdup(r, (const char *)sqlite3_column_text(st, 0));
+  c->last_no = sqlite3_column_int64(st, 1);
+  if (!c->series)
+    return TILL_E_INTERNAL;
+  resp->counters[resp->n_counters++] = c;
+  return TILL_OK;
 }
 
 till_status_t
@@ -170,8 +212,12 @@ audit_handle_heads(req_t *r, store_conn_t *sc)
     return req_fail(r, TILL_E_INTERNAL, "internal error");
   int step = sqlite3_step(st);
   if (step != SQLITE_ROW) {
+    if (step == SQLITE_DONE)
+      req_fail(r, TILL_E_UNAVAILABLE, "the server has no signing key yet");
+    else
+      req_step_failed(r, st, step);
     sqlite3_reset(st);
-    return req_fail(r, TILL_E_UNAVAILABLE, "the server has no signing key yet");
+    return r->status;
   }
   int64_t key_id = sqlite3_column_int64(st, 0);
   resp->public_key = bin(r, sqlite3_column_blob(st, 1), (size_t)sqlite3_column_bytes(st, 1));
@@ -179,70 +225,38 @@ audit_handle_heads(req_t *r, store_conn_t *sc)
 
   /* the reader runs this handler in one read transaction, so head_id,
    * counters and signatures describe the same committed state */
-  st = store_stmt(sc, sql_head);
-  if (!st)
-    return req_fail(r, TILL_E_INTERNAL, "internal error");
-  if (sqlite3_step(st) == SQLITE_ROW)
-    resp->head_id = sqlite3_column_int64(st, 0);
-  sqlite3_reset(st);
-  st = store_stmt(sc, sql_last);
-  if (!st)
-    return req_fail(r, TILL_E_INTERNAL, "internal error");
-  sqlite3_bind_int64(st, 1, key_id);
-  if (sqlite3_step(st) == SQLITE_ROW)
-    resp->last_signature = sqlite3_column_int64(st, 0);
-  sqlite3_reset(st);
+  if (req_rows(r, store_stmt(sc, sql_head), 1, req_row_int64, &resp->head_id, NULL) != TILL_OK)
+    return r->status;
+  if ((st = store_stmt(sc, sql_last)))
+    sqlite3_bind_int64(st, 1, key_id);
+  if (req_rows(r, st, 1, req_row_int64, &resp->last_signature, NULL) != TILL_OK)
+    return r->status;
   /* count first, so the array is sized from the same snapshot */
   int64_t nctr = 0;
-  st = store_stmt(sc, sql_nctr);
-  if (!st)
-    return req_fail(r, TILL_E_INTERNAL, "internal error");
-  if (sqlite3_step(st) == SQLITE_ROW)
-    nctr = sqlite3_column_int64(st, 0);
-  sqlite3_reset(st);
+  if (req_rows(r, store_stmt(sc, sql_nctr), 1, req_row_int64, &nctr, NULL) != TILL_OK)
+    return r->status;
   resp->signatures = req_alloc(r, limit * sizeof *resp->signatures);
   resp->counters = req_alloc(r, (size_t)(nctr + 1) * sizeof *resp->counters);
   if (!resp->signatures || !resp->counters)
     return req_fail(r, TILL_E_EXHAUSTED, "too many series counters to list");
 
   /* one row more than the page: whether another page follows */
-  st = store_stmt(sc, sql_sigs);
-  if (!st)
-    return req_fail(r, TILL_E_INTERNAL, "internal error");
-  sqlite3_bind_int64(st, 1, key_id);
-  sqlite3_bind_int64(st, 2, in->after_signature);
-  sqlite3_bind_int64(st, 3, in->up_to_signature ? in->up_to_signature : resp->last_signature);
-  sqlite3_bind_int64(st, 4, (int64_t)limit + 1);
-  int64_t last_id = 0;
-  while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-    if (resp->n_signatures == limit) {
-      resp->next_signature = last_id;
-      break;
-    }
-    Till__V1__ChainSignature *s = audit_signature_from_row(r, st);
-    if (!s) {
-      sqlite3_reset(st);
-      return req_fail(r, TILL_E_INTERNAL, "out of memory");
-    }
-    last_id = sqlite3_column_int64(st, 5);
-    resp->signatures[resp->n_signatures++] = s;
+  if ((st = store_stmt(sc, sql_sigs))) {
+    sqlite3_bind_int64(st, 1, key_id);
+    sqlite3_bind_int64(st, 2, in->after_signature);
+    sqlite3_bind_int64(st, 3, in->up_to_signature ? in->up_to_signature : resp->last_signature);
+    sqlite3_bind_int64(st, 4, (int64_t)limit + 1);
   }
-  sqlite3_reset(st);
-  if (step != SQLITE_ROW && step != SQLITE_DONE)
-    return req_fail(r, TILL_E_UNAVAILABLE, "database error; retry");
-  st = store_stmt(sc, sql_ctr);
-  if (!st)
-    return req_fail(r, TILL_E_INTERNAL, "internal error");
-  while ((step = sqlite3_step(st)) == SQLITE_ROW && (int64_t)resp->n_counters < nctr) {
-    Till__V1__SeriesCounter *c = req_alloc(r, sizeof *c);
-    if (!c)
-      break;
-    till__v1__series_counter__init(c);
-    c->series = req_strdup(r, (const char *)sqlite3_column_text(st, 0));
-    c->last_no = sqlite3_column_int64(st, 1);
-    resp->counters[resp->n_counters++] = c;
-  }
-  sqlite3_reset(st);
+  sigs_acc_t sigs = {resp, 0};
+  int more;
+  if (req_rows(r, st, limit, signature_row, &sigs, &more) != TILL_OK)
+    return r->status;
+  if (more)
+    resp->next_signature = sigs.last_id;
+  /* the count came from this snapshot: no more rows than nctr */
+  if (nctr > 0 &&
+      req_rows(r, store_stmt(sc, sql_ctr), (size_t)nctr, counter_row, resp, NULL) != TILL_OK)
+    return r->status;
   r->resp.body_case = TILL__V1__ENVELOPE__BODY_AUDIT_HEADS_RESP;
   r->resp.audit_heads_resp = resp;
   return TILL_OK;
@@ -300,18 +314,15 @@ audit_handle_txn(req_t *r, store_conn_t *sc)
     return req_fail(r, TILL_E_INTERNAL, "out of memory");
 
   int64_t ids[AUDIT_TXN_VOIDS_MAX];
-  size_t n = 0;
   sqlite3_stmt *st = store_stmt(sc, sql_voids);
-  if (!st)
-    return req_fail(r, TILL_E_INTERNAL, "internal error");
-  sqlite3_bind_int64(st, 1, in->id);
-  sqlite3_bind_int(st, 2, AUDIT_TXN_VOIDS_MAX);
-  int step;
-  while ((step = sqlite3_step(st)) == SQLITE_ROW && n < AUDIT_TXN_VOIDS_MAX)
-    ids[n++] = sqlite3_column_int64(st, 0);
-  sqlite3_reset(st);
-  if (step != SQLITE_DONE && step != SQLITE_ROW)
-    return req_fail(r, TILL_E_UNAVAILABLE, "database error; retry");
+  if (st) {
+    sqlite3_bind_int64(st, 1, in->id);
+    sqlite3_bind_int(st, 2, AUDIT_TXN_VOIDS_MAX);
+  }
+  audit_ids_t acc = {ids, 0};
+  if (req_rows(r, st, AUDIT_TXN_VOIDS_MAX, audit_id_row, &acc, NULL) != TILL_OK)
+    return r->status;
+  size_t n = acc.n;
   resp->voids = req_alloc(r, (n ? n : 1) * sizeof *resp->voids);
   if (!resp->voids)
     return req_fail(r, TILL_E_INTERNAL, "out of memory");
@@ -324,21 +335,12 @@ audit_handle_txn(req_t *r, store_conn_t *sc)
   if (!(st = store_stmt(sc, sql_reversed_by)))
     return req_fail(r, TILL_E_INTERNAL, "internal error");
   sqlite3_bind_int64(st, 1, in->id);
-  step = sqlite3_step(st);
-  if (step == SQLITE_ROW)
-    resp->reversed_by = sqlite3_column_int64(st, 0);
-  sqlite3_reset(st);
-  if (step != SQLITE_ROW && step != SQLITE_DONE)
-    return req_fail(r, TILL_E_UNAVAILABLE, "database error; retry");
-  if (!(st = store_stmt(sc, sql_reprints)))
-    return req_fail(r, TILL_E_INTERNAL, "internal error");
-  sqlite3_bind_int64(st, 1, in->id);
-  step = sqlite3_step(st);
-  if (step == SQLITE_ROW)
-    resp->reprints = sqlite3_column_int64(st, 0);
-  sqlite3_reset(st);
-  if (step != SQLITE_ROW)
-    return req_fail(r, TILL_E_UNAVAILABLE, "database error; retry");
+  if (req_rows(r, st, 1, req_row_int64, &resp->reversed_by, NULL) != TILL_OK)
+    return r->status;
+  if ((st = store_stmt(sc, sql_reprints)))
+    sqlite3_bind_int64(st, 1, in->id);
+  if (req_rows(r, st, 1, req_row_int64, &resp->reprints, NULL) != TILL_OK)
+    return r->status;
   r->resp.body_case = TILL__V1__ENVELOPE__BODY_AUDIT_TXN_RESP;
   r->resp.audit_txn_resp = resp;
   return TILL_OK;

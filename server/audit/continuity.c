@@ -66,6 +66,31 @@ new_range(req_t *r, int64_t from, int64_t to)
   return g;
 }
 
+/* The walk over the numbers: the next one expected. */
+typedef struct {
+  Till__V1__AuditReceiptsResponse *resp;
+  int64_t expected;
+} gaps_t;
+
+/* rows: receipt_no, ascending. A gap's range is checked for memory after
+ * the walk (find_gaps). */
+static till_status_t
+number_row(req_t *r, sqlite3_stmt *st, void *arg)
+{
+  gaps_t *g = arg;
+  Till__V1__AuditReceiptsResponse *resp = g->resp;
+  int64_t no = sqlite3_column_int64(st, 0);
+  if (no > g->expected) {
+    if (resp->n_missing < CONTINUITY_LIST_MAX)
+      resp->missing[resp->n_missing++] = new_range(r, g->expected, no - 1);
+    else
+      resp->truncated = 1;
+  }
+  resp->issued++;
+  g->expected = no + 1;
+  return TILL_OK;
+}
+
 /* Walk the numbers in [from, to] in order: count them, collect the gaps. */
 static till_status_t
 find_gaps(req_t *r, store_conn_t *sc, Till__V1__AuditReceiptsResponse *resp)
@@ -78,23 +103,11 @@ find_gaps(req_t *r, store_conn_t *sc, Till__V1__AuditReceiptsResponse *resp)
     sqlite3_reset(st);
     return req_fail(r, TILL_E_INTERNAL, "out of memory");
   }
-  int64_t expected = resp->from_no;
-  int step;
+  gaps_t g = {resp, resp->from_no};
   /* bounded: one pass a journal row in the range; the index keeps them unique */
-  while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-    int64_t no = sqlite3_column_int64(st, 0);
-    if (no > expected) {
-      if (resp->n_missing < CONTINUITY_LIST_MAX)
-        resp->missing[resp->n_missing++] = new_range(r, expected, no - 1);
-      else
-        resp->truncated = 1;
-    }
-    resp->issued++;
-    expected = no + 1;
-  }
-  sqlite3_reset(st);
-  if (step != SQLITE_DONE)
-    return req_fail(r, TILL_E_UNAVAILABLE, "database error; retry");
+  if (req_rows(r, st, 0, number_row, &g, NULL) != TILL_OK)
+    return r->status;
+  int64_t expected = g.expected;
   if (expected <= resp->to_no) {
     if (resp->n_missing < CONTINUITY_LIST_MAX)
       resp->missing[resp->n_missing++] = new_range(r, expected, resp->to_no);
@@ -107,19 +120,20 @@ find_gaps(req_t *r, store_conn_t *sc, Till__V1__AuditReceiptsResponse *resp)
   return TILL_OK;
 }
 
-/* Add the row at st to one of resp's lists: 0, or -1 out of memory. */
-typedef int (*add_row_fn)(req_t *r, sqlite3_stmt *st, Till__V1__AuditReceiptsResponse *resp);
-
-static int
-add_voided(req_t *r, sqlite3_stmt *st, Till__V1__AuditReceiptsResponse *resp)
+/* Add the row at st to one of the lists of <arg>, the response (a
+ * req_row_fn). A list at CONTINUITY_LIST_MAX marks the answer truncated, as
+ * the protocol says, rather than growing. */
+static till_status_t
+add_voided(req_t *r, sqlite3_stmt *st, void *arg)
 {
+  Till__V1__AuditReceiptsResponse *resp = arg;
   if (resp->n_voided == CONTINUITY_LIST_MAX) {
     resp->truncated = 1;
-    return 0;
+    return TILL_OK;
   }
   Till__V1__VoidedReceipt *v = req_alloc(r, sizeof *v);
   if (!v)
-    return -1;
+    return TILL_E_INTERNAL;
   till__v1__voided_receipt__init(v);
   v->receipt_no = sqlite3_column_int64(st, 0);
   v->reason = req_strdup(r, (const char *)sqlite3_column_text(st, 1));
@@ -127,48 +141,39 @@ add_voided(req_t *r, sqlite3_stmt *st, Till__V1__AuditReceiptsResponse *resp)
   v->approved_by = req_strdup(r, (const char *)sqlite3_column_text(st, 3));
   v->void_txn_id = sqlite3_column_int64(st, 4);
   if (!v->reason || !v->requested_by || !v->approved_by)
-    return -1;
+    return TILL_E_INTERNAL;
   resp->voided[resp->n_voided++] = v;
-  return 0;
+  return TILL_OK;
 }
 
-static int
-add_reprinted(req_t *r, sqlite3_stmt *st, Till__V1__AuditReceiptsResponse *resp)
+static till_status_t
+add_reprinted(req_t *r, sqlite3_stmt *st, void *arg)
 {
+  Till__V1__AuditReceiptsResponse *resp = arg;
   if (resp->n_reprinted == CONTINUITY_LIST_MAX) {
     resp->truncated = 1;
-    return 0;
+    return TILL_OK;
   }
   Till__V1__ReprintedReceipt *p = req_alloc(r, sizeof *p);
   if (!p)
-    return -1;
+    return TILL_E_INTERNAL;
   till__v1__reprinted_receipt__init(p);
   p->receipt_no = sqlite3_column_int64(st, 0);
   p->copies = sqlite3_column_int64(st, 1);
   resp->reprinted[resp->n_reprinted++] = p;
-  return 0;
+  return TILL_OK;
 }
 
 /* Run <sql> over the range (at most one row past the list's limit) and add
  * each row with <add>. */
 static till_status_t
 collect(req_t *r, store_conn_t *sc, const char *sql, Till__V1__AuditReceiptsResponse *resp,
-        add_row_fn add)
+        req_row_fn add)
 {
   sqlite3_stmt *st = range_stmt(sc, sql, resp->series, resp->from_no, resp->to_no);
-  if (!st)
-    return req_fail(r, TILL_E_INTERNAL, "internal error");
-  sqlite3_bind_int(st, 4, CONTINUITY_LIST_MAX + 1);
-  int step;
-  while ((step = sqlite3_step(st)) == SQLITE_ROW)
-    if (add(r, st, resp) != 0)
-      break;
-  sqlite3_reset(st);
-  if (step == SQLITE_ROW)
-    return req_fail(r, TILL_E_INTERNAL, "out of memory");
-  if (step != SQLITE_DONE)
-    return req_fail(r, TILL_E_UNAVAILABLE, "database error; retry");
-  return TILL_OK;
+  if (st)
+    sqlite3_bind_int(st, 4, CONTINUITY_LIST_MAX + 1);
+  return req_rows(r, st, 0, add, resp, NULL);
 }
 
 till_status_t
@@ -193,12 +198,14 @@ continuity_handle_receipts(req_t *r, store_conn_t *sc)
   int step = sqlite3_step(st);
   if (step == SQLITE_ROW)
     resp->last_no = sqlite3_column_int64(st, 0);
+  else if (step != SQLITE_DONE)
+    req_step_failed(r, st, step);
   sqlite3_reset(st);
   if (step == SQLITE_DONE)
     return req_fail(r, TILL_E_NOT_FOUND, "no series %s: no receipt was ever numbered in it",
                     in->series);
   if (step != SQLITE_ROW)
-    return req_fail(r, TILL_E_UNAVAILABLE, "database error; retry");
+    return r->status;
   resp->from_no = in->from_no ? in->from_no : 1;
   resp->to_no = in->to_no ? in->to_no : resp->last_no;
   if (resp->to_no > resp->last_no)

@@ -209,16 +209,32 @@ narrow(store_conn_t *sc, const Till__V1__LedgerQueryRequest *in, int64_t *lo, in
   return 0;
 }
 
+/* Ids from column 0 into room for in->limit. */
+typedef struct {
+  int64_t *ids;
+  size_t n;
+} ids_acc_t;
+
+static till_status_t
+id_row(req_t *r, sqlite3_stmt *st, void *arg)
+{
+  (void)r;
+  ids_acc_t *acc = arg;
+  acc->ids[acc->n++] = sqlite3_column_int64(st, 0);
+  return TILL_OK;
+}
+
 /* Select up to in->limit matching ids in (lo, end] into ids; *n gets how
- * many. 0, or -1 on a database error. */
-static int
-select_ids(store_conn_t *sc, const Till__V1__LedgerQueryRequest *in, int64_t lo, int64_t end,
-           int64_t *ids, size_t *n)
+ * many. A database error is recorded on <r>. */
+static till_status_t
+select_ids(req_t *r, store_conn_t *sc, const Till__V1__LedgerQueryRequest *in, int64_t lo,
+           int64_t end, int64_t *ids, size_t *n)
 {
   const char *sql = in->shift_id ? sql_by_shift : in->account[0] ? sql_by_account : sql_by_id;
   sqlite3_stmt *st = store_stmt(sc, sql);
+  *n = 0;
   if (!st)
-    return -1;
+    return req_fail(r, TILL_E_INTERNAL, "internal error");
   int amount = in->amount_min || in->amount_max;
   int receipt = in->receipt_from || in->receipt_to;
   sqlite3_bind_int64(st, 1, lo);
@@ -239,14 +255,11 @@ select_ids(store_conn_t *sc, const Till__V1__LedgerQueryRequest *in, int64_t lo,
   sqlite3_bind_int64(st, 16, in->amount_min);
   sqlite3_bind_int64(st, 17, in->amount_max ? in->amount_max : INT64_MAX);
   sqlite3_bind_int(st, 18, (int)in->limit);
-  int step;
-  *n = 0;
-  while (*n < in->limit && (step = sqlite3_step(st)) == SQLITE_ROW)
-    ids[(*n)++] = sqlite3_column_int64(st, 0);
-  if (*n == in->limit)
-    step = SQLITE_DONE;
-  sqlite3_reset(st);
-  return step == SQLITE_DONE ? 0 : -1;
+  ids_acc_t acc = {ids, 0};
+  if (req_rows(r, st, in->limit, id_row, &acc, NULL) != TILL_OK)
+    return r->status;
+  *n = acc.n;
+  return TILL_OK;
 }
 
 till_status_t
@@ -281,8 +294,8 @@ ledger_query_handle(req_t *r, store_conn_t *sc)
   int64_t end = hi;
   if (lo < hi) {
     end = hi - lo > LEDGER_QUERY_WINDOW ? lo + LEDGER_QUERY_WINDOW : hi;
-    if (select_ids(sc, in, lo, end, ids, &n) != 0)
-      return req_fail(r, TILL_E_UNAVAILABLE, "database error; retry");
+    if (select_ids(r, sc, in, lo, end, ids, &n) != TILL_OK)
+      return r->status;
   }
 
   resp->txns = req_alloc(r, (n ? n : 1) * sizeof *resp->txns);

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "till_log.h"
 #include "till_util.h"
 
 #define RESP_ARENA_LIMIT (64u * 1024 * 1024)
@@ -100,9 +101,64 @@ req_check_text(req_t *r, const char *field, const char *s, size_t max, int optio
 }
 
 till_status_t
-req_step_failed(req_t *r, int step)
+req_step_failed(req_t *r, sqlite3_stmt *st, int rc)
 {
-  if (step == SQLITE_ROW)
+  const char *sql = st ? sqlite3_sql(st) : NULL;
+  log_warn(LD_STORE, "reading rows: %s (%d)%s%.80s", sqlite3_errstr(rc), rc,
+           sql ? " in: " : "", sql ? sql : "");
+  switch (rc & 0xff) {
+  case SQLITE_BUSY:
+  case SQLITE_LOCKED:
+    return req_fail(r, TILL_E_UNAVAILABLE, "database busy; retry");
+  case SQLITE_NOMEM:
     return req_fail(r, TILL_E_INTERNAL, "out of memory");
-  return req_fail(r, TILL_E_UNAVAILABLE, "database error; retry");
+  default:
+    return req_fail(r, TILL_E_UNAVAILABLE, "database error; retry");
+  }
+}
+
+till_status_t
+req_rows(req_t *r, sqlite3_stmt *st, size_t limit, req_row_fn row, void *arg, int *more)
+{
+  if (more)
+    *more = 0;
+  if (!st)
+    return req_fail(r, TILL_E_INTERNAL, "internal error");
+  size_t n = 0;
+  int rc = SQLITE_DONE;
+  while ((limit == 0 || n < limit) && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+    n++;
+    till_status_t s = row(r, st, arg);
+    if (s != TILL_OK) {
+      sqlite3_reset(st);
+      if (r->status == TILL_OK)
+        req_fail(r, TILL_E_INTERNAL, "out of memory");
+      return r->status;
+    }
+  }
+  if (limit != 0 && n == limit) {
+    if (!more) {
+      sqlite3_reset(st);
+      return TILL_OK;
+    }
+    rc = sqlite3_step(st);
+    *more = rc == SQLITE_ROW;
+    if (rc == SQLITE_ROW)
+      rc = SQLITE_DONE;
+  }
+  if (rc != SQLITE_DONE) {
+    req_step_failed(r, st, rc);
+    sqlite3_reset(st);
+    return r->status;
+  }
+  sqlite3_reset(st);
+  return TILL_OK;
+}
+
+till_status_t
+req_row_int64(req_t *r, sqlite3_stmt *st, void *arg)
+{
+  (void)r;
+  *(int64_t *)arg = sqlite3_column_int64(st, 0);
+  return TILL_OK;
 }

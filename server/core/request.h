@@ -110,8 +110,41 @@ till_status_t req_check_text(req_t *r, const char *field, const char *s, size_t 
 till_status_t req_fail(req_t *r, till_status_t st, const char *fmt, ...)
   __attribute__((format(printf, 3, 4)));
 
-/* A loop over rows that stopped early: at a row (<step> SQLITE_ROW) only
- * because memory ran out, else on a database error. Returns the status. */
-till_status_t req_step_failed(req_t *r, int step);
+/* ---- reading rows ----------------------------------------------------------
+ * Every list and report reads its rows with req_rows, so that a busy or
+ * failing database ends in an error answer, never in a short list or a
+ * partial report presented as complete. */
+
+/* Called by req_rows for each row of <st> (borrowed; read the columns, do
+ * not step or reset it). TILL_OK to go on. Anything else stops the rows and
+ * fails the request: with the failure the callback recorded with req_fail,
+ * or, if it recorded none, TILL_E_INTERNAL "out of memory" (what a row
+ * builder that returns NULL from req_alloc means). */
+typedef till_status_t (*req_row_fn)(req_t *r, sqlite3_stmt *st, void *arg);
+
+/* Step <st> through its rows, calling <row>(r, st, arg) for each, at most
+ * <limit> rows (0: no limit). When <limit> rows were read and <more> is not
+ * NULL, steps once more to tell whether another row follows (*more = 1) or
+ * not (*more = 0); with <more> NULL it stops there (the query's own LIMIT
+ * says the same). TILL_OK when the rows ran out or the limit was reached.
+ * A database error (req_step_failed) or a failed row callback is recorded
+ * on <r> and returned: the rows already passed to <row> are then not an
+ * answer. <st> NULL (store_stmt failed, logged) is TILL_E_INTERNAL. <st> is
+ * reset on return, whatever the outcome. */
+till_status_t req_rows(req_t *r, sqlite3_stmt *st, size_t limit, req_row_fn row, void *arg,
+                       int *more /* OUT, may be NULL */);
+
+/* A req_row_fn for one-value queries (counts, sums, max(id)): column 0 into
+ * *(int64_t *)arg. Use with limit 1; with no row *arg is left as it was. */
+till_status_t req_row_int64(req_t *r, sqlite3_stmt *st, void *arg);
+
+/* Record the database error <rc> (what sqlite3_step returned on <st>, which
+ * may be NULL) as the one answer every handler gives for it, and log it:
+ *   SQLITE_BUSY, SQLITE_LOCKED -> TILL_E_UNAVAILABLE "database busy; retry"
+ *   SQLITE_NOMEM               -> TILL_E_INTERNAL "out of memory"
+ *   anything else              -> TILL_E_UNAVAILABLE "database error; retry"
+ * (an I/O error or a full disk may pass; the request changed nothing, so
+ * the client may send it again). Returns the status. */
+till_status_t req_step_failed(req_t *r, sqlite3_stmt *st, int rc);
 
 #endif

@@ -125,14 +125,29 @@ too_many(req_t *r, const char *what)
 static till_status_t
 sum_one(req_t *r, store_conn_t *sc, const char *sql, int64_t from, int64_t to, int64_t *out)
 {
-  sqlite3_stmt *st = range_stmt(sc, sql, from, to, 0);
-  if (!st)
-    return req_fail(r, TILL_E_INTERNAL, "internal error");
-  int step = sqlite3_step(st);
-  if (step == SQLITE_ROW)
-    *out = sqlite3_column_int64(st, 0);
-  sqlite3_reset(st);
-  return step == SQLITE_ROW ? TILL_OK : req_fail(r, TILL_E_UNAVAILABLE, "database error; retry");
+  return req_rows(r, range_stmt(sc, sql, from, to, 0), 1, req_row_int64, out, NULL);
+}
+
+/* Shift summaries as they are read: room for REPORT_DAILY_LIST_MAX; *sum,
+ * when not NULL, gets their depositable amounts added. */
+typedef struct {
+  Till__V1__ShiftSummary **list;
+  size_t *n;
+  int64_t *sum;
+  const char *what;
+} shifts_acc_t;
+
+static till_status_t
+shift_row(req_t *r, sqlite3_stmt *st, void *arg)
+{
+  shifts_acc_t *acc = arg;
+  Till__V1__ShiftSummary *s = shift_summary_from_row(r, st);
+  if (!s)
+    return TILL_E_INTERNAL;
+  if (acc->sum && till_money_add(*acc->sum, s->depositable, acc->sum) != 0)
+    return req_fail(r, TILL_E_INTERNAL, "%s: amount out of range", acc->what);
+  acc->list[(*acc->n)++] = s;
+  return TILL_OK;
 }
 
 /* Shift summaries selected by <sql> over (from, to); *sum gets the sum of
@@ -143,26 +158,16 @@ collect_shifts(req_t *r, store_conn_t *sc, const char *sql, int64_t from, int64_
 {
   sqlite3_stmt *st = range_stmt(sc, sql, from, to, REPORT_DAILY_LIST_MAX + 1);
   *list = req_alloc(r, REPORT_DAILY_LIST_MAX * sizeof **list);
-  if (!st || !*list)
-    return req_fail(r, TILL_E_INTERNAL, "internal error");
-  int step;
-  /* bounded: LIMIT MAX + 1 rows */
-  while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-    if (*n == REPORT_DAILY_LIST_MAX) {
+  if (!*list) {
+    if (st)
       sqlite3_reset(st);
-      return too_many(r, what);
-    }
-    Till__V1__ShiftSummary *s = shift_summary_from_row(r, st);
-    if (!s)
-      break;
-    if (sum && till_money_add(*sum, s->depositable, sum) != 0) {
-      sqlite3_reset(st);
-      return req_fail(r, TILL_E_INTERNAL, "%s: amount out of range", what);
-    }
-    (*list)[(*n)++] = s;
+    return req_fail(r, TILL_E_INTERNAL, "out of memory");
   }
-  sqlite3_reset(st);
-  return step == SQLITE_DONE ? TILL_OK : req_step_failed(r, step);
+  shifts_acc_t acc = {*list, n, sum, what};
+  int more;
+  if (req_rows(r, st, REPORT_DAILY_LIST_MAX, shift_row, &acc, &more) != TILL_OK)
+    return r->status;
+  return more ? too_many(r, what) : TILL_OK;
 }
 
 static Till__V1__MethodAmount *
@@ -189,6 +194,39 @@ method_slot(req_t *r, Till__V1__DailyReportResponse *resp, int m)
   return a;
 }
 
+/* rows: item, method, cashier, terminal, quantity, amount, void quantity,
+ * void amount */
+static till_status_t
+takings_row(req_t *r, sqlite3_stmt *st, void *arg)
+{
+  Till__V1__DailyReportResponse *resp = arg;
+  Till__V1__TakingsRow *t = req_alloc(r, sizeof *t);
+  if (!t)
+    return TILL_E_INTERNAL;
+  till__v1__takings_row__init(t);
+  t->item = req_strdup(r, (const char *)sqlite3_column_text(st, 0));
+  t->method = req_strdup(r, (const char *)sqlite3_column_text(st, 1));
+  t->cashier = req_strdup(r, (const char *)sqlite3_column_text(st, 2));
+  t->terminal_id = req_strdup(r, (const char *)sqlite3_column_text(st, 3));
+  t->quantity = sqlite3_column_int64(st, 4);
+  t->amount = sqlite3_column_int64(st, 5);
+  t->void_quantity = sqlite3_column_int64(st, 6);
+  t->void_amount = sqlite3_column_int64(st, 7);
+  if (!t->item || !t->method || !t->cashier || !t->terminal_id)
+    return TILL_E_INTERNAL;
+  int m = till_method_from_name(t->method);
+  Till__V1__MethodAmount *a = m ? method_slot(r, resp, m) : NULL;
+  int64_t net;
+  if (!a || till_money_sub(t->amount, t->void_amount, &net) != 0 ||
+      till_money_add(a->amount, net, &a->amount) != 0 ||
+      till_money_add(resp->sales_amount, t->amount, &resp->sales_amount) != 0 ||
+      till_money_add(resp->void_amount, t->void_amount, &resp->void_amount) != 0)
+    return req_fail(r, TILL_E_INTERNAL, "takings of %s by %s: method or amount out of range",
+                    t->item, t->method);
+  resp->takings[resp->n_takings++] = t;
+  return TILL_OK;
+}
+
 static till_status_t
 load_takings(req_t *r, store_conn_t *sc, Till__V1__DailyReportResponse *resp)
 {
@@ -196,46 +234,39 @@ load_takings(req_t *r, store_conn_t *sc, Till__V1__DailyReportResponse *resp)
                                 REPORT_DAILY_LIST_MAX + 1);
   resp->takings = req_alloc(r, REPORT_DAILY_LIST_MAX * sizeof *resp->takings);
   resp->methods = req_alloc(r, TILL_METHOD_MAX * sizeof *resp->methods);
-  if (!st || !resp->takings || !resp->methods)
-    return req_fail(r, TILL_E_INTERNAL, "internal error");
-  int step;
-  while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-    if (resp->n_takings == REPORT_DAILY_LIST_MAX) {
+  if (!resp->takings || !resp->methods) {
+    if (st)
       sqlite3_reset(st);
-      return too_many(r, "takings rows (item, method, cashier, terminal)");
-    }
-    Till__V1__TakingsRow *t = req_alloc(r, sizeof *t);
-    if (!t)
-      break;
-    till__v1__takings_row__init(t);
-    t->item = req_strdup(r, (const char *)sqlite3_column_text(st, 0));
-    t->method = req_strdup(r, (const char *)sqlite3_column_text(st, 1));
-    t->cashier = req_strdup(r, (const char *)sqlite3_column_text(st, 2));
-    t->terminal_id = req_strdup(r, (const char *)sqlite3_column_text(st, 3));
-    t->quantity = sqlite3_column_int64(st, 4);
-    t->amount = sqlite3_column_int64(st, 5);
-    t->void_quantity = sqlite3_column_int64(st, 6);
-    t->void_amount = sqlite3_column_int64(st, 7);
-    if (!t->item || !t->method || !t->cashier || !t->terminal_id)
-      break;
-    int m = till_method_from_name(t->method);
-    Till__V1__MethodAmount *a = m ? method_slot(r, resp, m) : NULL;
-    int64_t net;
-    if (!a || till_money_sub(t->amount, t->void_amount, &net) != 0 ||
-        till_money_add(a->amount, net, &a->amount) != 0 ||
-        till_money_add(resp->sales_amount, t->amount, &resp->sales_amount) != 0 ||
-        till_money_add(resp->void_amount, t->void_amount, &resp->void_amount) != 0) {
-      sqlite3_reset(st);
-      return req_fail(r, TILL_E_INTERNAL, "takings of %s by %s: method or amount out of range",
-                      t->item, t->method);
-    }
-    resp->takings[resp->n_takings++] = t;
+    return req_fail(r, TILL_E_INTERNAL, "out of memory");
   }
-  sqlite3_reset(st);
-  if (step != SQLITE_DONE)
-    return req_step_failed(r, step);
+  int more;
+  if (req_rows(r, st, REPORT_DAILY_LIST_MAX, takings_row, resp, &more) != TILL_OK)
+    return r->status;
+  if (more)
+    return too_many(r, "takings rows (item, method, cashier, terminal)");
   if (till_money_sub(resp->sales_amount, resp->void_amount, &resp->net_amount) != 0)
     return req_fail(r, TILL_E_INTERNAL, "net takings out of range");
+  return TILL_OK;
+}
+
+/* rows: series, first and last number, issued, voided */
+static till_status_t
+receipts_row(req_t *r, sqlite3_stmt *st, void *arg)
+{
+  Till__V1__DailyReportResponse *resp = arg;
+  Till__V1__SeriesDay *d = req_alloc(r, sizeof *d);
+  if (!d)
+    return TILL_E_INTERNAL;
+  till__v1__series_day__init(d);
+  if (!(d->series = req_strdup(r, (const char *)sqlite3_column_text(st, 0))))
+    return TILL_E_INTERNAL;
+  d->first_no = sqlite3_column_int64(st, 1);
+  d->last_no = sqlite3_column_int64(st, 2);
+  d->issued = sqlite3_column_int64(st, 3);
+  d->voided = sqlite3_column_int64(st, 4);
+  resp->receipts_issued += d->issued;
+  resp->receipts_voided += d->voided;
+  resp->receipts[resp->n_receipts++] = d;
   return TILL_OK;
 }
 
@@ -245,52 +276,50 @@ load_receipts(req_t *r, store_conn_t *sc, Till__V1__DailyReportResponse *resp)
   sqlite3_stmt *st = range_stmt(sc, sql_receipts, resp->from_ms, resp->to_ms,
                                 REPORT_DAILY_LIST_MAX + 1);
   resp->receipts = req_alloc(r, REPORT_DAILY_LIST_MAX * sizeof *resp->receipts);
-  if (!st || !resp->receipts)
-    return req_fail(r, TILL_E_INTERNAL, "internal error");
-  int step;
-  while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-    if (resp->n_receipts == REPORT_DAILY_LIST_MAX) {
+  if (!resp->receipts) {
+    if (st)
       sqlite3_reset(st);
-      return too_many(r, "receipt series");
-    }
-    Till__V1__SeriesDay *d = req_alloc(r, sizeof *d);
-    if (!d)
-      break;
-    till__v1__series_day__init(d);
-    if (!(d->series = req_strdup(r, (const char *)sqlite3_column_text(st, 0))))
-      break;
-    d->first_no = sqlite3_column_int64(st, 1);
-    d->last_no = sqlite3_column_int64(st, 2);
-    d->issued = sqlite3_column_int64(st, 3);
-    d->voided = sqlite3_column_int64(st, 4);
-    resp->receipts_issued += d->issued;
-    resp->receipts_voided += d->voided;
-    resp->receipts[resp->n_receipts++] = d;
+    return req_fail(r, TILL_E_INTERNAL, "out of memory");
   }
-  sqlite3_reset(st);
-  return step == SQLITE_DONE ? TILL_OK : req_step_failed(r, step);
+  int more;
+  if (req_rows(r, st, REPORT_DAILY_LIST_MAX, receipts_row, resp, &more) != TILL_OK)
+    return r->status;
+  return more ? too_many(r, "receipt series") : TILL_OK;
+}
+
+/* Ids from column 0 into room for REPORT_DAILY_LIST_MAX. */
+typedef struct {
+  int64_t *ids;
+  size_t n;
+} ids_acc_t;
+
+static till_status_t
+id_row(req_t *r, sqlite3_stmt *st, void *arg)
+{
+  (void)r;
+  ids_acc_t *acc = arg;
+  acc->ids[acc->n++] = sqlite3_column_int64(st, 0);
+  return TILL_OK;
 }
 
 static till_status_t
 load_deposits(req_t *r, store_conn_t *sc, Till__V1__DailyReportResponse *resp, int64_t from_s,
               int64_t to_s)
 {
-  int64_t *ids = req_alloc(r, REPORT_DAILY_LIST_MAX * sizeof *ids);
-  size_t n = 0;
+  ids_acc_t acc = {req_alloc(r, REPORT_DAILY_LIST_MAX * sizeof *acc.ids), 0};
   sqlite3_stmt *st = range_stmt(sc, sql_deposits, from_s, to_s, REPORT_DAILY_LIST_MAX + 1);
-  if (!st || !ids)
-    return req_fail(r, TILL_E_INTERNAL, "internal error");
-  int step;
-  while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-    if (n == REPORT_DAILY_LIST_MAX) {
+  if (!acc.ids) {
+    if (st)
       sqlite3_reset(st);
-      return too_many(r, "deposits");
-    }
-    ids[n++] = sqlite3_column_int64(st, 0);
+    return req_fail(r, TILL_E_INTERNAL, "out of memory");
   }
-  sqlite3_reset(st);
-  if (step != SQLITE_DONE)
-    return req_step_failed(r, step);
+  int more;
+  if (req_rows(r, st, REPORT_DAILY_LIST_MAX, id_row, &acc, &more) != TILL_OK)
+    return r->status;
+  if (more)
+    return too_many(r, "deposits");
+  int64_t *ids = acc.ids;
+  size_t n = acc.n;
   resp->deposits = req_alloc(r, (n ? n : 1) * sizeof *resp->deposits);
   if (!resp->deposits)
     return req_fail(r, TILL_E_INTERNAL, "out of memory");
@@ -327,7 +356,7 @@ load_close(req_t *r, store_conn_t *sc, const char *date, Till__V1__ChainSignatur
   if (step == SQLITE_DONE)
     return 0;
   if (step != SQLITE_ROW) {
-    req_fail(r, TILL_E_UNAVAILABLE, "database error; retry");
+    req_step_failed(r, NULL, step);
     return -1;
   }
   if (!*sig || !*closed_by) {
@@ -403,50 +432,58 @@ answer_close(req_t *r, store_conn_t *sc, const char *date, int replayed)
   return 1;
 }
 
+/* The message refuse_open_shifts builds, one named shift a row. */
+typedef struct {
+  char msg[sizeof ((req_t *)0)->errmsg];
+  size_t len;
+  int64_t named;
+} open_named_t;
+
+/* rows: id, terminal, cashier, opened_at */
+static till_status_t
+open_named_row(req_t *r, sqlite3_stmt *st, void *arg)
+{
+  (void)r;
+  open_named_t *o = arg;
+  char when[20];
+  local_time(sqlite3_column_int64(st, 3), when);
+  int n = snprintf(o->msg + o->len, sizeof o->msg - o->len, "%s shift %lld on %s by %s opened %s",
+                   o->named ? ";" : "", (long long)sqlite3_column_int64(st, 0),
+                   (const char *)sqlite3_column_text(st, 1),
+                   (const char *)sqlite3_column_text(st, 2), when);
+  o->len = n > 0 && (size_t)n < sizeof o->msg - o->len ? o->len + (size_t)n : sizeof o->msg - 1;
+  o->named++;
+  return TILL_OK;
+}
+
 /* FAILED_PRECONDITION naming the shifts opened before <to_s> that are still
  * open (at most REPORT_DAILY_OPEN_NAMED, then "and N more"); TILL_OK when
  * there are none. */
 static till_status_t
 refuse_open_shifts(req_t *r, store_conn_t *sc, const char *date, int64_t to_s)
 {
+  int64_t open = 0;
   sqlite3_stmt *st = store_stmt(sc, sql_open_count);
-  if (!st)
-    return req_fail(r, TILL_E_INTERNAL, "internal error");
-  sqlite3_bind_int64(st, 1, to_s);
-  int step = sqlite3_step(st);
-  int64_t open = step == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-  sqlite3_reset(st);
-  if (step != SQLITE_ROW)
-    return req_fail(r, TILL_E_UNAVAILABLE, "database error; retry");
+  if (st)
+    sqlite3_bind_int64(st, 1, to_s);
+  if (req_rows(r, st, 1, req_row_int64, &open, NULL) != TILL_OK)
+    return r->status;
   if (open == 0)
     return TILL_OK;
-  char msg[sizeof r->errmsg];
-  size_t len = 0;
-  int n = snprintf(msg, sizeof msg, "day %s cannot be closed: %lld %s still open:", date,
+  open_named_t o = {.len = 0, .named = 0};
+  int n = snprintf(o.msg, sizeof o.msg, "day %s cannot be closed: %lld %s still open:", date,
                    (long long)open, open == 1 ? "shift is" : "shifts are");
-  len = n > 0 && (size_t)n < sizeof msg ? (size_t)n : sizeof msg - 1;
-  if (!(st = store_stmt(sc, sql_open_named)))
-    return req_fail(r, TILL_E_INTERNAL, "internal error");
-  sqlite3_bind_int64(st, 1, to_s);
-  sqlite3_bind_int(st, 2, REPORT_DAILY_OPEN_NAMED);
-  int64_t named = 0;
-  /* bounded: LIMIT REPORT_DAILY_OPEN_NAMED */
-  while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-    char when[20];
-    local_time(sqlite3_column_int64(st, 3), when);
-    n = snprintf(msg + len, sizeof msg - len, "%s shift %lld on %s by %s opened %s",
-                 named ? ";" : "", (long long)sqlite3_column_int64(st, 0),
-                 (const char *)sqlite3_column_text(st, 1), (const char *)sqlite3_column_text(st, 2),
-                 when);
-    len = n > 0 && (size_t)n < sizeof msg - len ? len + (size_t)n : sizeof msg - 1;
-    named++;
+  o.len = n > 0 && (size_t)n < sizeof o.msg ? (size_t)n : sizeof o.msg - 1;
+  if ((st = store_stmt(sc, sql_open_named))) {
+    sqlite3_bind_int64(st, 1, to_s);
+    sqlite3_bind_int(st, 2, REPORT_DAILY_OPEN_NAMED);
   }
-  sqlite3_reset(st);
-  if (step != SQLITE_DONE)
-    return req_fail(r, TILL_E_UNAVAILABLE, "database error; retry");
-  if (open > named)
-    snprintf(msg + len, sizeof msg - len, "; and %lld more", (long long)(open - named));
-  return req_fail(r, TILL_E_PRECONDITION, "%s", msg);
+  /* bounded: LIMIT REPORT_DAILY_OPEN_NAMED */
+  if (req_rows(r, st, REPORT_DAILY_OPEN_NAMED, open_named_row, &o, NULL) != TILL_OK)
+    return r->status;
+  if (open > o.named)
+    snprintf(o.msg + o.len, sizeof o.msg - o.len, "; and %lld more", (long long)(open - o.named));
+  return req_fail(r, TILL_E_PRECONDITION, "%s", o.msg);
 }
 
 /* The checks both phases make. TILL_OK with *closed set when the day is

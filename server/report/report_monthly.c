@@ -139,6 +139,23 @@ cashier_row(req_t *r, cashiers_t *cs, const char *name)
   return &cs->v[cs->n++];
 }
 
+/* One day's figures (sql_day's one row). */
+typedef struct {
+  int64_t txns, receipts, amount, cash;
+} day_sums_t;
+
+static till_status_t
+day_row(req_t *r, sqlite3_stmt *st, void *arg)
+{
+  (void)r;
+  day_sums_t *d = arg;
+  d->txns = sqlite3_column_int64(st, 0);
+  d->receipts = sqlite3_column_int64(st, 1);
+  d->amount = sqlite3_column_int64(st, 2);
+  d->cash = sqlite3_column_int64(st, 3);
+  return TILL_OK;
+}
+
 /* The days of the month with sales or voids, and the month's totals. */
 static till_status_t
 add_days(req_t *r, store_conn_t *sc, Till__V1__MonthlyReportResponse *resp)
@@ -153,21 +170,12 @@ add_days(req_t *r, store_conn_t *sc, Till__V1__MonthlyReportResponse *resp)
     if (till_day_bounds(date, &from_s, &to_s) != 0)
       break; /* past the month's last day */
     sqlite3_stmt *st = store_range_stmt(sc, sql_day, from_s * 1000, to_s * 1000);
-    if (!st)
-      return req_fail(r, TILL_E_INTERNAL, "internal error");
-    int step = sqlite3_step(st);
-    int64_t txns = 0, receipts = 0, amount = 0, cash = 0;
-    if (step == SQLITE_ROW) {
-      txns = sqlite3_column_int64(st, 0);
-      receipts = sqlite3_column_int64(st, 1);
-      amount = sqlite3_column_int64(st, 2);
-      cash = sqlite3_column_int64(st, 3);
-    }
-    sqlite3_reset(st);
-    if (step != SQLITE_ROW)
-      return req_step_failed(r, step);
-    if (txns == 0)
+    day_sums_t day = {0, 0, 0, 0};
+    if (req_rows(r, st, 1, day_row, &day, NULL) != TILL_OK)
+      return r->status;
+    if (day.txns == 0)
       continue;
+    int64_t receipts = day.receipts, amount = day.amount, cash = day.cash;
     Till__V1__DayTotal *t = req_alloc(r, sizeof *t);
     if (!t)
       return req_fail(r, TILL_E_INTERNAL, "out of memory");
@@ -189,6 +197,25 @@ add_days(req_t *r, store_conn_t *sc, Till__V1__MonthlyReportResponse *resp)
   return TILL_OK;
 }
 
+/* rows: item, name, quantity, amount */
+static till_status_t
+item_row(req_t *r, sqlite3_stmt *st, void *arg)
+{
+  Till__V1__MonthlyReportResponse *resp = arg;
+  Till__V1__MonthItem *it = req_alloc(r, sizeof *it);
+  if (!it)
+    return TILL_E_INTERNAL;
+  till__v1__month_item__init(it);
+  it->item = req_strdup(r, (const char *)sqlite3_column_text(st, 0));
+  it->name = req_strdup(r, (const char *)sqlite3_column_text(st, 1));
+  it->quantity = sqlite3_column_int64(st, 2);
+  it->amount = sqlite3_column_int64(st, 3);
+  if (!it->item || !it->name)
+    return TILL_E_INTERNAL;
+  resp->items[resp->n_items++] = it;
+  return TILL_OK;
+}
+
 static till_status_t
 add_items(req_t *r, store_conn_t *sc, Till__V1__MonthlyReportResponse *resp)
 {
@@ -196,91 +223,91 @@ add_items(req_t *r, store_conn_t *sc, Till__V1__MonthlyReportResponse *resp)
   if (!resp->items)
     return req_fail(r, TILL_E_INTERNAL, "out of memory");
   sqlite3_stmt *st = store_range_stmt(sc, sql_items, resp->from_ms, resp->to_ms);
-  if (!st)
-    return req_fail(r, TILL_E_INTERNAL, "internal error");
-  sqlite3_bind_int(st, 3, MONTHLY_ITEMS_MAX + 1);
-  int step;
-  while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-    if (resp->n_items == MONTHLY_ITEMS_MAX) {
-      sqlite3_reset(st);
-      return req_fail(r, TILL_E_EXHAUSTED, "the month has more than %d fee items; the report "
-                      "would be incomplete", MONTHLY_ITEMS_MAX);
-    }
-    Till__V1__MonthItem *it = req_alloc(r, sizeof *it);
-    if (!it)
-      break;
-    till__v1__month_item__init(it);
-    it->item = req_strdup(r, (const char *)sqlite3_column_text(st, 0));
-    it->name = req_strdup(r, (const char *)sqlite3_column_text(st, 1));
-    it->quantity = sqlite3_column_int64(st, 2);
-    it->amount = sqlite3_column_int64(st, 3);
-    if (!it->item || !it->name)
-      break;
-    resp->items[resp->n_items++] = it;
-  }
-  sqlite3_reset(st);
-  return step == SQLITE_DONE ? TILL_OK : req_step_failed(r, step);
+  if (st)
+    sqlite3_bind_int(st, 3, MONTHLY_ITEMS_MAX + 1);
+  int more;
+  if (req_rows(r, st, MONTHLY_ITEMS_MAX, item_row, resp, &more) != TILL_OK)
+    return r->status;
+  if (more)
+    return req_fail(r, TILL_E_EXHAUSTED, "the month has more than %d fee items; the report "
+                    "would be incomplete", MONTHLY_ITEMS_MAX);
+  return TILL_OK;
+}
+
+enum { WAIVERS_MAX = 1000 };
+
+/* rows: account, count, amount */
+static till_status_t
+waiver_row(req_t *r, sqlite3_stmt *st, void *arg)
+{
+  Till__V1__MonthlyReportResponse *resp = arg;
+  Till__V1__WaiverTotal *w = req_alloc(r, sizeof *w);
+  if (!w)
+    return TILL_E_INTERNAL;
+  till__v1__waiver_total__init(w);
+  w->account = req_strdup(r, (const char *)sqlite3_column_text(st, 0));
+  w->count = sqlite3_column_int64(st, 1);
+  w->amount = sqlite3_column_int64(st, 2);
+  if (!w->account)
+    return TILL_E_INTERNAL;
+  resp->waivers[resp->n_waivers++] = w;
+  return TILL_OK;
 }
 
 static till_status_t
 add_waivers(req_t *r, store_conn_t *sc, Till__V1__MonthlyReportResponse *resp)
 {
-  enum { WAIVERS_MAX = 1000 };
   resp->waivers = req_alloc(r, WAIVERS_MAX * sizeof *resp->waivers);
   if (!resp->waivers)
     return req_fail(r, TILL_E_INTERNAL, "out of memory");
   sqlite3_stmt *st = store_range_stmt(sc, sql_waivers, resp->from_ms, resp->to_ms);
-  if (!st)
-    return req_fail(r, TILL_E_INTERNAL, "internal error");
-  sqlite3_bind_int(st, 3, WAIVERS_MAX + 1);
-  int step;
-  while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-    if (resp->n_waivers == WAIVERS_MAX) {
-      sqlite3_reset(st);
-      return req_fail(r, TILL_E_EXHAUSTED, "the month has more than %d waiver accounts; the "
-                      "report would be incomplete", WAIVERS_MAX);
-    }
-    Till__V1__WaiverTotal *w = req_alloc(r, sizeof *w);
-    if (!w)
-      break;
-    till__v1__waiver_total__init(w);
-    w->account = req_strdup(r, (const char *)sqlite3_column_text(st, 0));
-    w->count = sqlite3_column_int64(st, 1);
-    w->amount = sqlite3_column_int64(st, 2);
-    if (!w->account)
-      break;
-    resp->waivers[resp->n_waivers++] = w;
-  }
-  sqlite3_reset(st);
-  return step == SQLITE_DONE ? TILL_OK : req_step_failed(r, step);
+  if (st)
+    sqlite3_bind_int(st, 3, WAIVERS_MAX + 1);
+  int more;
+  if (req_rows(r, st, WAIVERS_MAX, waiver_row, resp, &more) != TILL_OK)
+    return r->status;
+  if (more)
+    return req_fail(r, TILL_E_EXHAUSTED, "the month has more than %d waiver accounts; the "
+                    "report would be incomplete", WAIVERS_MAX);
+  return TILL_OK;
 }
 
 /* Which figure of a cashier a query fills. */
 enum cashier_field { F_COLLECTED, F_OVER_SHORT, F_TARGET };
 
-/* Run <st> (rows: cashier, amount) and put each amount into the cashier's
- * row. */
+typedef struct {
+  cashiers_t *cs;
+  enum cashier_field f;
+} merge_t;
+
+/* rows: cashier, amount -- into the cashier's row */
+static till_status_t
+cashier_amount_row(req_t *r, sqlite3_stmt *st, void *arg)
+{
+  merge_t *m = arg;
+  cashier_acc_t *c = cashier_row(r, m->cs, (const char *)sqlite3_column_text(st, 0));
+  if (!c && m->cs->n == MONTHLY_CASHIERS_MAX)
+    return req_fail(r, TILL_E_EXHAUSTED, "more than %d cashiers in one month",
+                    MONTHLY_CASHIERS_MAX);
+  if (!c)
+    return TILL_E_INTERNAL;
+  int64_t v = sqlite3_column_int64(st, 1);
+  if (m->f == F_COLLECTED)
+    c->collected = v;
+  else if (m->f == F_OVER_SHORT)
+    c->over_short = v;
+  else
+    c->target = v;
+  return TILL_OK;
+}
+
+/* Run <st> (rows: cashier, amount; at most MONTHLY_CASHIERS_MAX + 1 by its
+ * LIMIT) and put each amount into the cashier's row. */
 static till_status_t
 merge_cashiers(req_t *r, sqlite3_stmt *st, cashiers_t *cs, enum cashier_field f)
 {
-  int step;
-  while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-    cashier_acc_t *c = cashier_row(r, cs, (const char *)sqlite3_column_text(st, 0));
-    if (!c)
-      break;
-    int64_t v = sqlite3_column_int64(st, 1);
-    if (f == F_COLLECTED)
-      c->collected = v;
-    else if (f == F_OVER_SHORT)
-      c->over_short = v;
-    else
-      c->target = v;
-  }
-  sqlite3_reset(st);
-  if (step == SQLITE_ROW && cs->n == MONTHLY_CASHIERS_MAX)
-    return req_fail(r, TILL_E_EXHAUSTED, "more than %d cashiers in one month",
-                    MONTHLY_CASHIERS_MAX);
-  return step == SQLITE_DONE ? TILL_OK : req_step_failed(r, step);
+  merge_t m = {cs, f};
+  return req_rows(r, st, 0, cashier_amount_row, &m, NULL);
 }
 
 static int

@@ -16,6 +16,8 @@
 static const char sql_series_list[] =
   "SELECT prefix, kind, description FROM series ORDER BY prefix LIMIT ?";
 static const char sql_series_one[] = "SELECT prefix, kind, description FROM series WHERE prefix = ?";
+/* a counter a year: 200 years of them */
+#define SERIES_COUNTERS_MAX 200
 static const char sql_counters[] =
   "SELECT series, last_no FROM series_counters WHERE prefix = ? ORDER BY year LIMIT 200";
 static const char sql_items[] =
@@ -37,34 +39,49 @@ prefix_ok(const char *p)
   return 1;
 }
 
+/* rows: series, last_no -- into the Series' counters (room for the
+ * query's LIMIT, SERIES_COUNTERS_MAX) */
+static till_status_t
+counter_row(req_t *r, sqlite3_stmt *st, void *arg)
+{
+  Till__V1__Series *s = arg;
+  Till__V1__SeriesCounter *c = req_alloc(r, sizeof *c);
+  if (!c)
+    return TILL_E_INTERNAL;
+  till__v1__series_counter__init(c);
+  c->series = req_strdup(r, (const char *)sqlite3_column_text(st, 0));
+  c->last_no = sqlite3_column_int64(st, 1);
+  if (!c->series)
+    return TILL_E_INTERNAL;
+  s->counters[s->n_counters++] = c;
+  return TILL_OK;
+}
+
+/* The Series of the current row of <row>, with its counters (a query of
+ * its own on <sc>). NULL with the failure recorded on <r>. */
 static Till__V1__Series *
 series_from_row(req_t *r, store_conn_t *sc, sqlite3_stmt *row)
 {
   Till__V1__Series *s = req_alloc(r, sizeof *s);
-  Till__V1__SeriesCounter **ctr = req_alloc(r, 200 * sizeof *ctr);
-  if (!s || !ctr)
+  Till__V1__SeriesCounter **ctr = req_alloc(r, SERIES_COUNTERS_MAX * sizeof *ctr);
+  if (!s || !ctr) {
+    req_fail(r, TILL_E_INTERNAL, "out of memory");
     return NULL;
+  }
   till__v1__series__init(s);
   s->prefix = req_strdup(r, (const char *)sqlite3_column_text(row, 0));
   s->kind = req_strdup(r, (const char *)sqlite3_column_text(row, 1));
   s->description = req_strdup(r, (const char *)sqlite3_column_text(row, 2));
-  if (!s->prefix || !s->kind || !s->description)
+  if (!s->prefix || !s->kind || !s->description) {
+    req_fail(r, TILL_E_INTERNAL, "out of memory");
     return NULL;
-  sqlite3_stmt *st = store_stmt(sc, sql_counters);
-  if (!st)
-    return NULL;
-  sqlite3_bind_text(st, 1, s->prefix, -1, SQLITE_STATIC);
-  while (sqlite3_step(st) == SQLITE_ROW && s->n_counters < 200) {
-    Till__V1__SeriesCounter *c = req_alloc(r, sizeof *c);
-    if (!c)
-      break;
-    till__v1__series_counter__init(c);
-    c->series = req_strdup(r, (const char *)sqlite3_column_text(st, 0));
-    c->last_no = sqlite3_column_int64(st, 1);
-    ctr[s->n_counters++] = c;
   }
-  sqlite3_reset(st);
   s->counters = ctr;
+  sqlite3_stmt *st = store_stmt(sc, sql_counters);
+  if (st)
+    sqlite3_bind_text(st, 1, s->prefix, -1, SQLITE_STATIC);
+  if (req_rows(r, st, SERIES_COUNTERS_MAX, counter_row, s, NULL) != TILL_OK)
+    return NULL;
   return s;
 }
 
@@ -82,6 +99,42 @@ item_from_row(req_t *r, sqlite3_stmt *st)
   it->revenue_account = req_strdup(r, (const char *)sqlite3_column_text(st, 4));
   it->disabled = sqlite3_column_int(st, 5) != 0;
   return it->code && it->name && it->series_prefix && it->revenue_account ? it : NULL;
+}
+
+/* Series as they are read, with the connection their counters come from;
+ * <list> has room for the query's LIMIT. */
+typedef struct {
+  store_conn_t *sc;
+  Till__V1__Series **list;
+  size_t n;
+} series_acc_t;
+
+static till_status_t
+series_list_row(req_t *r, sqlite3_stmt *st, void *arg)
+{
+  series_acc_t *acc = arg;
+  Till__V1__Series *s = series_from_row(r, acc->sc, st);
+  if (!s)
+    return r->status;
+  acc->list[acc->n++] = s;
+  return TILL_OK;
+}
+
+/* Fee items as they are read; <list> has room for the query's LIMIT. */
+typedef struct {
+  Till__V1__FeeItem **list;
+  size_t n;
+} items_acc_t;
+
+static till_status_t
+item_list_row(req_t *r, sqlite3_stmt *st, void *arg)
+{
+  items_acc_t *acc = arg;
+  Till__V1__FeeItem *it = item_from_row(r, st);
+  if (!it)
+    return TILL_E_INTERNAL;
+  acc->list[acc->n++] = it;
+  return TILL_OK;
 }
 
 till_status_t
@@ -118,13 +171,12 @@ catalog_handle_series_add(req_t *r, store_conn_t *sc)
   if (!st)
     return req_fail(r, TILL_E_INTERNAL, "internal error");
   sqlite3_bind_text(st, 1, in->prefix, -1, SQLITE_STATIC);
-  if (sqlite3_step(st) == SQLITE_ROW) {
-    /* copy the row before series_from_row runs its own query */
-    resp->series = series_from_row(r, sc, st);
-  }
-  sqlite3_reset(st);
+  /* the series just added: one row */
+  series_acc_t one = {sc, &resp->series, 0};
+  if (req_rows(r, st, 1, series_list_row, &one, NULL) != TILL_OK)
+    return r->status;
   if (!resp->series)
-    return req_fail(r, TILL_E_INTERNAL, "internal error");
+    return req_fail(r, TILL_E_INTERNAL, "series %s not found after adding it", in->prefix);
   r->resp.body_case = TILL__V1__ENVELOPE__BODY_SERIES_ADD_RESP;
   r->resp.series_add_resp = resp;
   return TILL_OK;
@@ -143,14 +195,11 @@ catalog_handle_series_list(req_t *r, store_conn_t *sc)
   if (!st)
     return req_fail(r, TILL_E_INTERNAL, "internal error");
   sqlite3_bind_int(st, 1, (int)cap);
-  while (sqlite3_step(st) == SQLITE_ROW) {
-    Till__V1__Series *s = series_from_row(r, sc, st);
-    if (!s)
-      break;
-    list[resp->n_series++] = s;
-  }
-  sqlite3_reset(st);
+  series_acc_t acc = {sc, list, 0};
+  if (req_rows(r, st, cap, series_list_row, &acc, NULL) != TILL_OK)
+    return r->status;
   resp->series = list;
+  resp->n_series = acc.n;
   r->resp.body_case = TILL__V1__ENVELOPE__BODY_SERIES_LIST_RESP;
   r->resp.series_list_resp = resp;
   return TILL_OK;
@@ -218,11 +267,12 @@ catalog_handle_item_add(req_t *r, store_conn_t *sc)
   if (!st)
     return req_fail(r, TILL_E_INTERNAL, "internal error");
   sqlite3_bind_text(st, 1, it->code, -1, SQLITE_STATIC);
-  if (sqlite3_step(st) == SQLITE_ROW)
-    resp->item = item_from_row(r, st);
-  sqlite3_reset(st);
+  /* the item just added: one row */
+  items_acc_t one = {&resp->item, 0};
+  if (req_rows(r, st, 1, item_list_row, &one, NULL) != TILL_OK)
+    return r->status;
   if (!resp->item)
-    return req_fail(r, TILL_E_INTERNAL, "internal error");
+    return req_fail(r, TILL_E_INTERNAL, "item %s not found after adding it", it->code);
   r->resp.body_case = TILL__V1__ENVELOPE__BODY_ITEM_ADD_RESP;
   r->resp.item_add_resp = resp;
   return TILL_OK;
@@ -240,14 +290,11 @@ catalog_handle_item_list(req_t *r, store_conn_t *sc)
   if (!st)
     return req_fail(r, TILL_E_INTERNAL, "internal error");
   sqlite3_bind_int(st, 1, CATALOG_LIST_MAX);
-  while (sqlite3_step(st) == SQLITE_ROW) {
-    Till__V1__FeeItem *it = item_from_row(r, st);
-    if (!it)
-      break;
-    list[resp->n_items++] = it;
-  }
-  sqlite3_reset(st);
+  items_acc_t acc = {list, 0};
+  if (req_rows(r, st, CATALOG_LIST_MAX, item_list_row, &acc, NULL) != TILL_OK)
+    return r->status;
   resp->items = list;
+  resp->n_items = acc.n;
   r->resp.body_case = TILL__V1__ENVELOPE__BODY_ITEM_LIST_RESP;
   r->resp.item_list_resp = resp;
   return TILL_OK;

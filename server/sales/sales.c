@@ -27,6 +27,27 @@ static const char sql_lines[] =
 static const char sql_find_receipt[] =
   "SELECT id, kind FROM journal WHERE series = ? AND receipt_no = ?";
 
+/* rows: item, name, quantity, unit price, amount -- a line of the receipt */
+static till_status_t
+line_row(req_t *r, sqlite3_stmt *st, void *arg)
+{
+  Till__V1__Receipt *rc = arg;
+  Till__V1__ReceiptLine *l = req_alloc(r, sizeof *l);
+  if (!l)
+    return TILL_E_INTERNAL;
+  till__v1__receipt_line__init(l);
+  l->item = req_strdup(r, (const char *)sqlite3_column_text(st, 0));
+  l->name = req_strdup(r, (const char *)sqlite3_column_text(st, 1));
+  l->quantity = sqlite3_column_int64(st, 2);
+  l->unit_price = sqlite3_column_int64(st, 3);
+  l->amount = sqlite3_column_int64(st, 4);
+  if (!l->item || !l->name)
+    return TILL_E_INTERNAL;
+  rc->total += l->amount;
+  rc->lines[rc->n_lines++] = l;
+  return TILL_OK;
+}
+
 /* Build the Receipt of transaction <txn_id> in r's arena. */
 static till_status_t
 receipt_build(req_t *r, store_conn_t *sc, int64_t txn_id, int copy, Till__V1__Receipt **out)
@@ -41,9 +62,12 @@ receipt_build(req_t *r, store_conn_t *sc, int64_t txn_id, int copy, Till__V1__Re
   sqlite3_bind_int64(st, 1, txn_id);
   int step = sqlite3_step(st);
   if (step != SQLITE_ROW) {
+    if (step == SQLITE_DONE)
+      req_fail(r, TILL_E_NOT_FOUND, "transaction %lld not found", (long long)txn_id);
+    else
+      req_step_failed(r, st, step);
     sqlite3_reset(st);
-    return req_fail(r, step == SQLITE_DONE ? TILL_E_NOT_FOUND : TILL_E_UNAVAILABLE,
-                    "transaction %lld not found", (long long)txn_id);
+    return r->status;
   }
   rc->txn_id = txn_id;
   rc->at_ms = sqlite3_column_int64(st, 1);
@@ -77,20 +101,9 @@ receipt_build(req_t *r, store_conn_t *sc, int64_t txn_id, int copy, Till__V1__Re
     sqlite3_reset(st);
     return req_fail(r, TILL_E_INTERNAL, "out of memory");
   }
-  while ((step = sqlite3_step(st)) == SQLITE_ROW && rc->n_lines < TILL_CHAIN_MAX_ENTRIES) {
-    Till__V1__ReceiptLine *l = req_alloc(r, sizeof *l);
-    if (!l)
-      break;
-    till__v1__receipt_line__init(l);
-    l->item = req_strdup(r, (const char *)sqlite3_column_text(st, 0));
-    l->name = req_strdup(r, (const char *)sqlite3_column_text(st, 1));
-    l->quantity = sqlite3_column_int64(st, 2);
-    l->unit_price = sqlite3_column_int64(st, 3);
-    l->amount = sqlite3_column_int64(st, 4);
-    rc->total += l->amount;
-    rc->lines[rc->n_lines++] = l;
-  }
-  sqlite3_reset(st);
+  /* a transaction has at most TILL_CHAIN_MAX_ENTRIES entries */
+  if (req_rows(r, st, TILL_CHAIN_MAX_ENTRIES, line_row, rc, NULL) != TILL_OK)
+    return r->status;
   if (!rc->terminal_id || !rc->cashier || !rc->series || !rc->number || !rc->verify_code)
     return req_fail(r, TILL_E_INTERNAL, "out of memory");
   rc->change = rc->tendered ? rc->tendered - rc->total : 0;
@@ -294,9 +307,12 @@ sales_load_void(req_t *r, store_conn_t *sc, int64_t id, Till__V1__VoidInfo **out
   sqlite3_bind_int64(st, 1, id);
   int step = sqlite3_step(st);
   if (step != SQLITE_ROW) {
+    if (step == SQLITE_DONE)
+      req_fail(r, TILL_E_NOT_FOUND, "no void request %lld", (long long)id);
+    else
+      req_step_failed(r, st, step);
     sqlite3_reset(st);
-    return req_fail(r, step == SQLITE_DONE ? TILL_E_NOT_FOUND : TILL_E_UNAVAILABLE,
-                    "no void request %lld", (long long)id);
+    return r->status;
   }
   *out = void_from_row(r, st);
   sqlite3_reset(st);
@@ -406,6 +422,23 @@ sales_handle_void_decide(req_t *r, store_conn_t *sc)
   return TILL_OK;
 }
 
+/* Void requests as they are read; <list> has room for the query's LIMIT. */
+typedef struct {
+  Till__V1__VoidInfo **list;
+  size_t n;
+} void_acc_t;
+
+static till_status_t
+void_list_row(req_t *r, sqlite3_stmt *st, void *arg)
+{
+  void_acc_t *acc = arg;
+  Till__V1__VoidInfo *v = void_from_row(r, st);
+  if (!v)
+    return TILL_E_INTERNAL;
+  acc->list[acc->n++] = v;
+  return TILL_OK;
+}
+
 till_status_t
 sales_handle_void_list(req_t *r, store_conn_t *sc)
 {
@@ -422,17 +455,11 @@ sales_handle_void_list(req_t *r, store_conn_t *sc)
     return req_fail(r, TILL_E_INTERNAL, "internal error");
   sqlite3_bind_int(st, 1, (int)in->state);
   sqlite3_bind_int(st, 2, VOID_LIST_MAX);
-  int step;
-  while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-    Till__V1__VoidInfo *v = void_from_row(r, st);
-    if (!v)
-      break;
-    list[resp->n_voids++] = v;
-  }
-  sqlite3_reset(st);
-  if (step != SQLITE_DONE)
-    return req_fail(r, TILL_E_INTERNAL, "listing voids failed");
+  void_acc_t acc = {list, 0};
+  if (req_rows(r, st, VOID_LIST_MAX, void_list_row, &acc, NULL) != TILL_OK)
+    return r->status;
   resp->voids = list;
+  resp->n_voids = acc.n;
   r->resp.body_case = TILL__V1__ENVELOPE__BODY_VOID_LIST_RESP;
   r->resp.void_list_resp = resp;
   return TILL_OK;

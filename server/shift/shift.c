@@ -10,6 +10,7 @@
 #include "till_wire.h"
 
 #define SHIFT_LIST_MAX 1000
+#define SHIFT_RANGES_MAX 64 /* receipt series in one shift's report */
 #define SLIP_MAX 64
 #define NOTE_MAX 200
 
@@ -40,20 +41,6 @@ static const char sql_ranges[] =
   "SELECT series, min(receipt_no), max(receipt_no), count(*) FROM journal"
   " WHERE shift_id = ? AND series IS NOT NULL GROUP BY series ORDER BY series";
 
-static int
-step_one_int64(store_conn_t *sc, const char *sql, int64_t id, int64_t *out)
-{
-  sqlite3_stmt *st = store_stmt(sc, sql);
-  if (!st)
-    return -1;
-  sqlite3_bind_int64(st, 1, id);
-  int rc = sqlite3_step(st);
-  if (rc == SQLITE_ROW)
-    *out = sqlite3_column_int64(st, 0);
-  sqlite3_reset(st);
-  return rc == SQLITE_ROW ? 0 : -1;
-}
-
 /* The method total for <m>, creating it in the report if needed. */
 static Till__V1__MethodTotal *
 method_slot(req_t *r, Till__V1__ShiftReport *rep, int m)
@@ -72,52 +59,152 @@ method_slot(req_t *r, Till__V1__ShiftReport *rep, int m)
   return t;
 }
 
+/* ---- the report's rows: one req_row_fn per query, <arg> the report ---- */
+
 static till_status_t
-load_counts(req_t *r, store_conn_t *sc, int64_t id, Till__V1__ShiftReport *rep)
+count_row(req_t *r, sqlite3_stmt *st, void *arg)
 {
-  sqlite3_stmt *st = store_stmt(sc, sql_counts);
-  if (!st)
-    return req_fail(r, TILL_E_INTERNAL, "internal error");
-  rep->float_count = req_alloc(r, 2 * LEDGER_MAX_DENOMS * sizeof *rep->float_count);
-  rep->cash_count = req_alloc(r, 2 * LEDGER_MAX_DENOMS * sizeof *rep->cash_count);
-  if (!rep->float_count || !rep->cash_count)
-    return req_fail(r, TILL_E_INTERNAL, "out of memory");
-  sqlite3_bind_int64(st, 1, id);
-  while (sqlite3_step(st) == SQLITE_ROW) {
-    int open = strcmp((const char *)sqlite3_column_text(st, 0), "open") == 0;
-    size_t *n = open ? &rep->n_float_count : &rep->n_cash_count;
-    Till__V1__DenominationCount **arr = open ? rep->float_count : rep->cash_count;
-    if (*n == 2 * LEDGER_MAX_DENOMS)
-      continue;
-    Till__V1__DenominationCount *d = req_alloc(r, sizeof *d);
-    if (!d)
-      break;
-    till__v1__denomination_count__init(d);
-    d->face = sqlite3_column_int64(st, 1);
-    d->count = sqlite3_column_int64(st, 2);
-    arr[(*n)++] = d;
-  }
-  sqlite3_reset(st);
+  Till__V1__ShiftReport *rep = arg;
+  int open = strcmp((const char *)sqlite3_column_text(st, 0), "open") == 0;
+  size_t *n = open ? &rep->n_float_count : &rep->n_cash_count;
+  Till__V1__DenominationCount **arr = open ? rep->float_count : rep->cash_count;
+  /* the engine stores at most LEDGER_MAX_DENOMS faces a count */
+  if (*n == 2 * LEDGER_MAX_DENOMS)
+    return req_fail(r, TILL_E_INTERNAL, "shift %lld has more denominations than a count holds",
+                    (long long)rep->shift_id);
+  Till__V1__DenominationCount *d = req_alloc(r, sizeof *d);
+  if (!d)
+    return TILL_E_INTERNAL;
+  till__v1__denomination_count__init(d);
+  d->face = sqlite3_column_int64(st, 1);
+  d->count = sqlite3_column_int64(st, 2);
+  arr[(*n)++] = d;
   return TILL_OK;
 }
 
-/* Build the X-report (open shift) or Z-report (closed) of shift <id>. */
+/* rows: method, kind ('sale' or 'void'), count, sum of the payment entries */
 static till_status_t
-report_build(req_t *r, store_conn_t *sc, int64_t id, Till__V1__ShiftReport **out)
+method_row(req_t *r, sqlite3_stmt *st, void *arg)
+{
+  Till__V1__ShiftReport *rep = arg;
+  int m = till_method_from_name((const char *)sqlite3_column_text(st, 0));
+  int is_void = strcmp((const char *)sqlite3_column_text(st, 1), "void") == 0;
+  if (!m) /* not a payment method: no total on the wire to put it in */
+    return TILL_OK;
+  Till__V1__MethodTotal *t = method_slot(r, rep, m);
+  if (!t)
+    return TILL_E_INTERNAL;
+  int64_t n = sqlite3_column_int64(st, 2), sum = sqlite3_column_int64(st, 3);
+  if (is_void) {
+    t->voided_amount += -sum;
+    rep->voids += (int32_t)n;
+    rep->voided_amount += -sum;
+  } else {
+    t->sales += (int32_t)n;
+    t->sales_amount += sum;
+    rep->receipts += (int32_t)n;
+  }
+  return TILL_OK;
+}
+
+/* rows: method, counted, expected (what close recorded) */
+static till_status_t
+noncash_row(req_t *r, sqlite3_stmt *st, void *arg)
+{
+  Till__V1__ShiftReport *rep = arg;
+  int m = till_method_from_name((const char *)sqlite3_column_text(st, 0));
+  if (!m)
+    return TILL_OK;
+  Till__V1__MethodTotal *t = method_slot(r, rep, m);
+  if (!t)
+    return TILL_E_INTERNAL;
+  t->counted = sqlite3_column_int64(st, 1);
+  t->expected = sqlite3_column_int64(st, 2);
+  t->variance = t->counted - t->expected;
+  return TILL_OK;
+}
+
+/* The item totals as they grow: rep->items has room for <cap>. */
+typedef struct {
+  Till__V1__ShiftReport *rep;
+  size_t cap;
+} items_acc_t;
+
+static till_status_t
+item_row(req_t *r, sqlite3_stmt *st, void *arg)
+{
+  items_acc_t *acc = arg;
+  Till__V1__ShiftReport *rep = acc->rep;
+  if (rep->n_items == acc->cap) {
+    Till__V1__ItemTotal **bigger = req_alloc(r, 2 * acc->cap * sizeof *bigger);
+    if (!bigger)
+      return TILL_E_INTERNAL;
+    memcpy(bigger, rep->items, acc->cap * sizeof *bigger);
+    rep->items = bigger;
+    acc->cap *= 2;
+  }
+  Till__V1__ItemTotal *it = req_alloc(r, sizeof *it);
+  if (!it)
+    return TILL_E_INTERNAL;
+  till__v1__item_total__init(it);
+  it->item = req_strdup(r, (const char *)sqlite3_column_text(st, 0));
+  it->name = req_strdup(r, (const char *)sqlite3_column_text(st, 1));
+  it->quantity = sqlite3_column_int64(st, 2);
+  it->amount = sqlite3_column_int64(st, 3);
+  if (!it->item || !it->name)
+    return TILL_E_INTERNAL;
+  rep->items[rep->n_items++] = it;
+  return TILL_OK;
+}
+
+static till_status_t
+range_row(req_t *r, sqlite3_stmt *st, void *arg)
+{
+  Till__V1__ShiftReport *rep = arg;
+  Till__V1__SeriesRange *sr = req_alloc(r, sizeof *sr);
+  if (!sr)
+    return TILL_E_INTERNAL;
+  till__v1__series_range__init(sr);
+  sr->series = req_strdup(r, (const char *)sqlite3_column_text(st, 0));
+  sr->first_no = sqlite3_column_int64(st, 1);
+  sr->last_no = sqlite3_column_int64(st, 2);
+  sr->count = sqlite3_column_int(st, 3);
+  if (!sr->series)
+    return TILL_E_INTERNAL;
+  rep->ranges[rep->n_ranges++] = sr;
+  return TILL_OK;
+}
+
+/* <sql> with ?1 bound to shift <id>: NULL when it cannot be prepared (logged,
+ * and req_rows answers it). */
+static sqlite3_stmt *
+shift_stmt(store_conn_t *sc, const char *sql, int64_t id)
+{
+  sqlite3_stmt *st = store_stmt(sc, sql);
+  if (st)
+    sqlite3_bind_int64(st, 1, id);
+  return st;
+}
+
+/* The shift's own row into a new report. */
+static till_status_t
+report_head(req_t *r, store_conn_t *sc, int64_t id, Till__V1__ShiftReport **out)
 {
   Till__V1__ShiftReport *rep = req_alloc(r, sizeof *rep);
   if (!rep)
     return req_fail(r, TILL_E_INTERNAL, "out of memory");
   till__v1__shift_report__init(rep);
-  sqlite3_stmt *st = store_stmt(sc, sql_shift);
+  sqlite3_stmt *st = shift_stmt(sc, sql_shift, id);
   if (!st)
     return req_fail(r, TILL_E_INTERNAL, "internal error");
-  sqlite3_bind_int64(st, 1, id);
   int rc = sqlite3_step(st);
   if (rc != SQLITE_ROW) {
+    if (rc == SQLITE_DONE)
+      req_fail(r, TILL_E_NOT_FOUND, "no shift %lld", (long long)id);
+    else
+      req_step_failed(r, st, rc);
     sqlite3_reset(st);
-    return req_fail(r, rc == SQLITE_DONE ? TILL_E_NOT_FOUND : TILL_E_UNAVAILABLE,
-                    "no shift %lld", (long long)id);
+    return r->status;
   }
   rep->shift_id = id;
   rep->terminal_id = req_strdup(r, (const char *)sqlite3_column_text(st, 0));
@@ -137,34 +224,28 @@ report_build(req_t *r, store_conn_t *sc, int64_t id, Till__V1__ShiftReport **out
   sqlite3_reset(st);
   if (!rep->terminal_id || !rep->cashier || !rep->approved_by || !rep->note)
     return req_fail(r, TILL_E_INTERNAL, "out of memory");
-  if (load_counts(r, sc, id, rep) != TILL_OK)
-    return r->status;
+  *out = rep;
+  return TILL_OK;
+}
 
+/* Build the X-report (open shift) or Z-report (closed) of shift <id>. Every
+ * query's rows go through req_rows: a database error fails the report
+ * rather than leaving a figure out. */
+static till_status_t
+report_build(req_t *r, store_conn_t *sc, int64_t id, Till__V1__ShiftReport **out)
+{
+  Till__V1__ShiftReport *rep = NULL;
+  if (report_head(r, sc, id, &rep) != TILL_OK)
+    return r->status;
+  rep->float_count = req_alloc(r, 2 * LEDGER_MAX_DENOMS * sizeof *rep->float_count);
+  rep->cash_count = req_alloc(r, 2 * LEDGER_MAX_DENOMS * sizeof *rep->cash_count);
   rep->methods = req_alloc(r, TILL_METHOD_MAX * sizeof *rep->methods);
-  if (!rep->methods || !method_slot(r, rep, TILL_METHOD_CASH))
+  if (!rep->float_count || !rep->cash_count || !rep->methods ||
+      !method_slot(r, rep, TILL_METHOD_CASH))
     return req_fail(r, TILL_E_INTERNAL, "out of memory");
-  st = store_stmt(sc, sql_methods);
-  if (!st)
-    return req_fail(r, TILL_E_INTERNAL, "internal error");
-  sqlite3_bind_int64(st, 1, id);
-  while (sqlite3_step(st) == SQLITE_ROW) {
-    int m = till_method_from_name((const char *)sqlite3_column_text(st, 0));
-    int is_void = strcmp((const char *)sqlite3_column_text(st, 1), "void") == 0;
-    Till__V1__MethodTotal *t = m ? method_slot(r, rep, m) : NULL;
-    if (!t)
-      continue;
-    int64_t n = sqlite3_column_int64(st, 2), sum = sqlite3_column_int64(st, 3);
-    if (is_void) {
-      t->voided_amount += -sum;
-      rep->voids += (int32_t)n;
-      rep->voided_amount += -sum;
-    } else {
-      t->sales += (int32_t)n;
-      t->sales_amount += sum;
-      rep->receipts += (int32_t)n;
-    }
-  }
-  sqlite3_reset(st);
+  if (req_rows(r, shift_stmt(sc, sql_counts, id), 0, count_row, rep, NULL) != TILL_OK ||
+      req_rows(r, shift_stmt(sc, sql_methods, id), 0, method_row, rep, NULL) != TILL_OK)
+    return r->status;
   for (size_t i = 0; i < rep->n_methods; i++) {
     Till__V1__MethodTotal *t = rep->methods[i];
     t->expected = t->sales_amount - t->voided_amount;
@@ -174,81 +255,35 @@ report_build(req_t *r, store_conn_t *sc, int64_t id, Till__V1__ShiftReport **out
   if (rep->state == TILL__V1__SHIFT_STATE__SHIFT_OPEN) {
     char drawer[64];
     ledger_drawer_account(id, drawer, sizeof drawer);
-    st = store_stmt(sc, sql_drawer);
-    if (!st)
-      return req_fail(r, TILL_E_INTERNAL, "internal error");
-    sqlite3_bind_text(st, 1, drawer, -1, SQLITE_STATIC);
-    if (sqlite3_step(st) == SQLITE_ROW)
-      rep->expected_cash = sqlite3_column_int64(st, 0);
-    sqlite3_reset(st);
+    sqlite3_stmt *st = store_stmt(sc, sql_drawer);
+    if (st)
+      sqlite3_bind_text(st, 1, drawer, -1, SQLITE_TRANSIENT);
+    if (req_rows(r, st, 1, req_row_int64, &rep->expected_cash, NULL) != TILL_OK)
+      return r->status;
   } else {
     cash->counted = rep->counted_cash;
     cash->variance = rep->cash_variance;
   }
   cash->expected = rep->expected_cash;
-  st = store_stmt(sc, sql_noncash);
-  if (!st)
-    return req_fail(r, TILL_E_INTERNAL, "internal error");
-  sqlite3_bind_int64(st, 1, id);
-  while (sqlite3_step(st) == SQLITE_ROW) {
-    int m = till_method_from_name((const char *)sqlite3_column_text(st, 0));
-    Till__V1__MethodTotal *t = m ? method_slot(r, rep, m) : NULL;
-    if (!t)
-      continue;
-    t->counted = sqlite3_column_int64(st, 1);
-    t->expected = sqlite3_column_int64(st, 2);
-    t->variance = t->counted - t->expected;
-  }
-  sqlite3_reset(st);
+  if (req_rows(r, shift_stmt(sc, sql_noncash, id), 0, noncash_row, rep, NULL) != TILL_OK)
+    return r->status;
 
-  int64_t n_items = 0;
-  st = store_stmt(sc, sql_items);
-  if (!st)
-    return req_fail(r, TILL_E_INTERNAL, "internal error");
-  size_t cap = 64;
-  rep->items = req_alloc(r, cap * sizeof *rep->items);
-  sqlite3_bind_int64(st, 1, id);
-  while (rep->items && sqlite3_step(st) == SQLITE_ROW) {
-    if (rep->n_items == cap) {
-      Till__V1__ItemTotal **bigger = req_alloc(r, 2 * cap * sizeof *bigger);
-      if (!bigger)
-        break;
-      memcpy(bigger, rep->items, cap * sizeof *bigger);
-      rep->items = bigger;
-      cap *= 2;
-    }
-    Till__V1__ItemTotal *it = req_alloc(r, sizeof *it);
-    if (!it)
-      break;
-    till__v1__item_total__init(it);
-    it->item = req_strdup(r, (const char *)sqlite3_column_text(st, 0));
-    it->name = req_strdup(r, (const char *)sqlite3_column_text(st, 1));
-    it->quantity = sqlite3_column_int64(st, 2);
-    it->amount = sqlite3_column_int64(st, 3);
-    rep->items[rep->n_items++] = it;
-    n_items++;
-  }
-  sqlite3_reset(st);
+  items_acc_t items = {rep, 64};
   int64_t reprints = 0;
-  if (step_one_int64(sc, sql_reprints, id, &reprints) == 0)
-    rep->reprints = (int32_t)reprints;
-  st = store_stmt(sc, sql_ranges);
-  if (!st)
-    return req_fail(r, TILL_E_INTERNAL, "internal error");
-  rep->ranges = req_alloc(r, 64 * sizeof *rep->ranges);
-  sqlite3_bind_int64(st, 1, id);
-  while (rep->ranges && rep->n_ranges < 64 && sqlite3_step(st) == SQLITE_ROW) {
-    Till__V1__SeriesRange *sr = req_alloc(r, sizeof *sr);
-    if (!sr)
-      break;
-    till__v1__series_range__init(sr);
-    sr->series = req_strdup(r, (const char *)sqlite3_column_text(st, 0));
-    sr->first_no = sqlite3_column_int64(st, 1);
-    sr->last_no = sqlite3_column_int64(st, 2);
-    sr->count = sqlite3_column_int(st, 3);
-    rep->ranges[rep->n_ranges++] = sr;
-  }
-  sqlite3_reset(st);
+  int more_ranges;
+  rep->items = req_alloc(r, items.cap * sizeof *rep->items);
+  rep->ranges = req_alloc(r, SHIFT_RANGES_MAX * sizeof *rep->ranges);
+  if (!rep->items || !rep->ranges)
+    return req_fail(r, TILL_E_INTERNAL, "out of memory");
+  if (req_rows(r, shift_stmt(sc, sql_items, id), 0, item_row, &items, NULL) != TILL_OK ||
+      req_rows(r, shift_stmt(sc, sql_reprints, id), 1, req_row_int64, &reprints, NULL) != TILL_OK ||
+      req_rows(r, shift_stmt(sc, sql_ranges, id), SHIFT_RANGES_MAX, range_row, rep,
+               &more_ranges) != TILL_OK)
+    return r->status;
+  if (more_ranges)
+    return req_fail(r, TILL_E_EXHAUSTED, "shift %lld issued receipts in more than %d series; "
+                    "the report would be incomplete", (long long)id, SHIFT_RANGES_MAX);
+  rep->reprints = (int32_t)reprints;
   *out = rep;
   return TILL_OK;
 }
@@ -331,9 +366,13 @@ may_see(req_t *r, store_conn_t *sc, int64_t id)
   sqlite3_bind_int64(st, 1, id);
   int rc = sqlite3_step(st);
   int mine = rc == SQLITE_ROW && strcmp((const char *)sqlite3_column_text(st, 0), r->actor.user) == 0;
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    req_step_failed(r, st, rc);
   sqlite3_reset(st);
   if (rc == SQLITE_DONE)
     return req_fail(r, TILL_E_NOT_FOUND, "no shift %lld", (long long)id);
+  if (rc != SQLITE_ROW)
+    return r->status;
   if (!mine)
     return req_fail(r, TILL_E_DENIED, "shift %lld is not yours", (long long)id);
   return TILL_OK;
@@ -505,6 +544,27 @@ shift_summary_from_row(req_t *r, sqlite3_stmt *st)
   return s->terminal_id && s->cashier ? s : NULL;
 }
 
+/* Shift summaries as they are read; *total, if not NULL, sums their
+ * depositable amounts. The array has room for the query's LIMIT. */
+typedef struct {
+  Till__V1__ShiftSummary **list;
+  size_t n;
+  int64_t *total;
+} summaries_t;
+
+static till_status_t
+summary_row(req_t *r, sqlite3_stmt *st, void *arg)
+{
+  summaries_t *acc = arg;
+  Till__V1__ShiftSummary *s = shift_summary_from_row(r, st);
+  if (!s)
+    return TILL_E_INTERNAL;
+  acc->list[acc->n++] = s;
+  if (acc->total)
+    *acc->total += s->depositable;
+  return TILL_OK;
+}
+
 till_status_t
 shift_handle_list(req_t *r, store_conn_t *sc)
 {
@@ -524,16 +584,28 @@ shift_handle_list(req_t *r, store_conn_t *sc)
   sqlite3_bind_int(st, 1, (int)in->state);
   sqlite3_bind_text(st, 2, only, -1, SQLITE_STATIC);
   sqlite3_bind_int(st, 3, SHIFT_LIST_MAX);
-  while (sqlite3_step(st) == SQLITE_ROW) {
-    Till__V1__ShiftSummary *s = shift_summary_from_row(r, st);
-    if (!s)
-      break;
-    list[resp->n_shifts++] = s;
-  }
-  sqlite3_reset(st);
+  summaries_t acc = {list, 0, NULL};
+  if (req_rows(r, st, SHIFT_LIST_MAX, summary_row, &acc, NULL) != TILL_OK)
+    return r->status;
   resp->shifts = list;
+  resp->n_shifts = acc.n;
   r->resp.body_case = TILL__V1__ENVELOPE__BODY_SHIFT_LIST_RESP;
   r->resp.shift_list_resp = resp;
+  return TILL_OK;
+}
+
+/* Ids read from column 0 into room for the query's LIMIT. */
+typedef struct {
+  int64_t *ids;
+  size_t n;
+} id_list_t;
+
+static till_status_t
+id_row(req_t *r, sqlite3_stmt *st, void *arg)
+{
+  (void)r;
+  id_list_t *l = arg;
+  l->ids[l->n++] = sqlite3_column_int64(st, 0);
   return TILL_OK;
 }
 
@@ -553,9 +625,14 @@ deposit_info_build(req_t *r, store_conn_t *sc, int64_t id, Till__V1__DepositInfo
   if (!st)
     return req_fail(r, TILL_E_INTERNAL, "internal error");
   sqlite3_bind_int64(st, 1, id);
-  if (sqlite3_step(st) != SQLITE_ROW) {
+  int rc = sqlite3_step(st);
+  if (rc != SQLITE_ROW) {
+    if (rc == SQLITE_DONE)
+      req_fail(r, TILL_E_NOT_FOUND, "no deposit %lld", (long long)id);
+    else
+      req_step_failed(r, st, rc);
     sqlite3_reset(st);
-    return req_fail(r, TILL_E_NOT_FOUND, "no deposit %lld", (long long)id);
+    return r->status;
   }
   d->id = id;
   d->slip = req_strdup(r, (const char *)sqlite3_column_text(st, 0));
@@ -568,16 +645,14 @@ deposit_info_build(req_t *r, store_conn_t *sc, int64_t id, Till__V1__DepositInfo
   d->txn_id = sqlite3_column_int64(st, 7);
   d->confirm_txn_id = sqlite3_column_int64(st, 8);
   sqlite3_reset(st);
-  st = store_stmt(sc, sql_shifts);
-  if (!st)
-    return req_fail(r, TILL_E_INTERNAL, "internal error");
-  sqlite3_bind_int64(st, 1, id);
-  while (d->n_shift_ids < 64 && sqlite3_step(st) == SQLITE_ROW)
-    ids[d->n_shift_ids++] = sqlite3_column_int64(st, 0);
-  sqlite3_reset(st);
-  d->shift_ids = ids;
   if (!d->slip || !d->created_by || !d->confirmed_by)
     return req_fail(r, TILL_E_INTERNAL, "out of memory");
+  /* a deposit covers fewer than LEDGER_MAX_DEPOSIT_SHIFTS (64) shifts */
+  id_list_t list = {ids, 0};
+  if (req_rows(r, shift_stmt(sc, sql_shifts, id), 64, id_row, &list, NULL) != TILL_OK)
+    return r->status;
+  d->shift_ids = ids;
+  d->n_shift_ids = list.n;
   *out = d;
   return TILL_OK;
 }
@@ -663,15 +738,11 @@ deposit_handle_undeposited(req_t *r, store_conn_t *sc)
     return req_fail(r, TILL_E_INTERNAL, "internal error");
   sqlite3_bind_int64(st, 1, till_now() - (int64_t)hours * 3600);
   sqlite3_bind_int(st, 2, SHIFT_LIST_MAX);
-  while (sqlite3_step(st) == SQLITE_ROW) {
-    Till__V1__ShiftSummary *s = shift_summary_from_row(r, st);
-    if (!s)
-      break;
-    list[resp->n_shifts++] = s;
-    resp->total += s->depositable;
-  }
-  sqlite3_reset(st);
+  summaries_t acc = {list, 0, &resp->total};
+  if (req_rows(r, st, SHIFT_LIST_MAX, summary_row, &acc, NULL) != TILL_OK)
+    return r->status;
   resp->shifts = list;
+  resp->n_shifts = acc.n;
   r->resp.body_case = TILL__V1__ENVELOPE__BODY_UNDEPOSITED_RESP;
   r->resp.undeposited_resp = resp;
   return TILL_OK;
