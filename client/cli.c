@@ -9,9 +9,11 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "print.h"
 #include "session.h"
 #include "till_tls.h"
 #include "till_util.h"
+#include "till_wire.h"
 
 static const char *const error_names[] = {
   "UNSPECIFIED", "INVALID_ARGUMENT", "UNAUTHENTICATED", "PERMISSION_DENIED", "NOT_FOUND",
@@ -20,16 +22,9 @@ static const char *const error_names[] = {
 const char *
 error_code_name(int code)
 {
-  if (code < 0 || code > 9)
+  if (code < 0 || code > TILL_E_INTERNAL)
     return "UNKNOWN";
   return error_names[code];
-}
-
-const char *
-role_name(int role)
-{
-  static const char *const names[] = {"?", "cashier", "supervisor", "auditor", "admin"};
-  return role >= 1 && role <= 4 ? names[role] : "?";
 }
 
 void
@@ -68,7 +63,7 @@ json_roles(FILE *f, const int *roles, size_t n)
   for (size_t i = 0; i < n; i++) {
     if (i)
       fputc(',', f);
-    json_str(f, role_name(roles[i]));
+    json_str(f, print_role(roles[i]));
   }
   fputc(']', f);
 }
@@ -192,7 +187,7 @@ cli_read_secret(const char *env, const char *prompt, char *buf, size_t len)
 }
 
 static void
-print_error(cli_t *cli, int code, const char *msg)
+print_error(cli_t *cli, till_status_t code, const char *msg)
 {
   /* --json prints one document: an attempt that will be retried stays off stdout */
   if (cli->json && !(cli->retrying && code == TILL_E_UNAVAILABLE)) {
@@ -202,7 +197,7 @@ print_error(cli_t *cli, int code, const char *msg)
     json_str(stdout, msg);
     printf("}}\n");
   }
-  fprintf(stderr, "till: %s: %s\n", till_status_name((till_status_t)code), msg);
+  fprintf(stderr, "till: %s: %s\n", till_status_name(code), msg);
 }
 
 static void
@@ -257,7 +252,8 @@ cli_call(cli_t *cli, Till__V1__Envelope *req, int with_session, int *exit_code)
     return NULL;
   }
   if (resp->body_case == TILL__V1__ENVELOPE__BODY_ERROR) {
-    int code = resp->error ? (int)resp->error->code : TILL_E_INTERNAL;
+    /* a code beyond the protocol's reads as INTERNAL */
+    till_status_t code = resp->error ? till_wire_status((int)resp->error->code) : TILL_E_INTERNAL;
     print_error(cli, code, resp->error ? resp->error->message : "");
     *exit_code = EXIT_SERVER_BASE + code;
     till__v1__envelope__free_unpacked(resp, NULL);

@@ -84,14 +84,12 @@ int cli_read_secret(const char *env, const char *prompt, char *buf, size_t len);
 void json_str(FILE *f, const char *s);
 /* "key":"12.30", preceded by a comma when <comma>. */
 void json_money(FILE *f, const char *key, int64_t fen, int comma);
-const char *role_name(int role);
 void json_roles(FILE *f, const int *roles, size_t n);
 const char *error_code_name(int code);
 
-/* Voids (cmd_ledger.c): the state's name, and one VoidInfo as a table row
- * or (with --json) an object, preceded by a comma unless <first>; with
- * <replayed> >= 0 the object also says whether the answer was a replay. */
-const char *void_state_name(int state);
+/* Voids (cmd_ledger.c): one VoidInfo as a table row or (with --json) an
+ * object, preceded by a comma unless <first>; with <replayed> >= 0 the
+ * object also says whether the answer was a replay. */
 void print_void_info(cli_t *cli, const Till__V1__VoidInfo *v, int first, int replayed);
 
 /* Audit (cmd_audit.c): an Ed25519 public key from a PEM file (0 or -1). */
@@ -104,9 +102,8 @@ int audit_verify_file(cli_t *cli, const char *path);
  * closing brace, so a caller adds its own fields or just "}". */
 void print_audit_txn_json_open(const Till__V1__AuditTxn *t);
 
-/* Shifts (cmd_shift.c): the state's name, and one ShiftSummary as a JSON
- * object, preceded by a comma unless <first>. */
-const char *shift_state_name(int state);
+/* Shifts (cmd_shift.c): one ShiftSummary as a JSON object, preceded by a
+ * comma unless <first>. */
 void print_shift_summary_json(const Till__V1__ShiftSummary *s, int first);
 
 /* Human time "2026-11-23 19:27:24" (local time) into buf. */

@@ -4,7 +4,10 @@
 #include <string.h>
 
 #include "cli.h"
+#include "print.h"
 #include "till_money.h"
+#include "till_names.h"
+#include "till_wire.h"
 
 #define ADMIN_USAGE                                                                 \
   "usage: till admin user add NAME --role ROLE[,ROLE...]  (password from TILL_NEW_PASSWORD or stdin)\n" \
@@ -29,17 +32,10 @@ parse_roles(const char *s, Till__V1__Role *out, size_t *n)
   *n = 0;
   char *save = NULL;
   for (char *tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-    int found = 0;
-    for (int r = 1; r <= 4 && !found; r++) {
-      if (strcmp(tok, role_name(r)) == 0) {
-        if (*n == 4)
-          return -1;
-        out[(*n)++] = (Till__V1__Role)r;
-        found = 1;
-      }
-    }
-    if (!found)
+    int r = till_role_from_name(tok);
+    if (!r || *n == TILL_ROLE_MAX)
       return -1;
+    out[(*n)++] = till_wire_role((till_role_t)r);
   }
   return *n ? 0 : -1;
 }
@@ -63,7 +59,7 @@ print_user_row(cli_t *cli, const Till__V1__User *u, int first)
   char rs[64] = "", created[32];
   for (size_t i = 0; i < n; i++) {
     strncat(rs, i ? "," : "", sizeof rs - strlen(rs) - 1);
-    strncat(rs, role_name(roles[i]), sizeof rs - strlen(rs) - 1);
+    strncat(rs, print_role(roles[i]), sizeof rs - strlen(rs) - 1);
   }
   fmt_time(u->created_at, created, sizeof created);
   printf("%-20s %-30s %-9s %s\n", u->name, rs,

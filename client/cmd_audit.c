@@ -15,6 +15,7 @@
 #include "cli.h"
 #include "export_file.h"
 #include "till_chain.h"
+#include "print.h"
 #include "till_money.h"
 #include "till_util.h"
 #include "verify.h"
@@ -528,7 +529,7 @@ print_txn_text(const Till__V1__AuditTxnResponse *a)
   for (size_t i = 0; i < a->n_voids; i++) {
     const Till__V1__VoidInfo *v = a->voids[i];
     printf("void %lld (%s): requested by %s: %s", (long long)v->id,
-           void_state_name((int)v->state), v->requested_by, v->reason);
+           print_void_state((int)v->state), v->requested_by, v->reason);
     if (v->decided_by[0])
       printf("; decided by %s%s%s", v->decided_by, v->note[0] ? ": " : "", v->note);
     printf("\n");

@@ -6,19 +6,12 @@
 #include "cli.h"
 #include "print.h"
 #include "till_money.h"
+#include "till_names.h"
 #include "till_util.h"
+#include "till_wire.h"
 
 #define SALE_MAX_LINES 32
 #define RETRY_ATTEMPTS 5
-
-static int
-method_from(const char *s)
-{
-  for (int m = 1; m <= 7; m++)
-    if (strcmp(s, print_method(m)) == 0)
-      return m;
-  return 0;
-}
 
 int
 cmd_sale(cli_t *cli)
@@ -35,8 +28,10 @@ cmd_sale(cli_t *cli)
   const char *method = cli_opt(cli, "--method");
   if (!method)
     return cli_usage_error("%s", usage);
-  if (!(sr.method = (Till__V1__PaymentMethod)method_from(method)))
+  int m = till_method_from_name(method);
+  if (!m)
     return cli_usage_error("unknown payment method '%s'", method);
+  sr.method = till_wire_method((till_method_t)m);
   size_t n = 0;
   for (int i = 1;; i++) {
     const char *arg = cli_arg(cli, i);
@@ -122,13 +117,6 @@ cmd_receipt(cli_t *cli)
   return 0;
 }
 
-const char *
-void_state_name(int s)
-{
-  static const char *const names[] = {"?", "pending", "approved", "rejected"};
-  return s >= 1 && s <= 3 ? names[s] : "?";
-}
-
 void
 print_void_info(cli_t *cli, const Till__V1__VoidInfo *v, int first, int replayed)
 {
@@ -138,7 +126,7 @@ print_void_info(cli_t *cli, const Till__V1__VoidInfo *v, int first, int replayed
     printf("%s{\"id\":%lld,\"number\":", first ? "" : ",", (long long)v->id);
     json_str(stdout, v->number);
     printf(",\"txn_id\":%lld,\"amount\":\"%s\",\"state\":\"%s\",\"reason\":", (long long)v->txn_id,
-           amount, void_state_name((int)v->state));
+           amount, print_void_state((int)v->state));
     json_str(stdout, v->reason);
     printf(",\"requested_by\":");
     json_str(stdout, v->requested_by);
@@ -154,7 +142,7 @@ print_void_info(cli_t *cli, const Till__V1__VoidInfo *v, int first, int replayed
   }
   fmt_time(v->requested_at, when, sizeof when);
   printf("%-6lld %-16s %12s %-9s %-12s %-12s %s\n", (long long)v->id, v->number, amount,
-         void_state_name((int)v->state), v->requested_by, v->decided_by[0] ? v->decided_by : "-",
+         print_void_state((int)v->state), v->requested_by, v->decided_by[0] ? v->decided_by : "-",
          v->reason);
 }
 
@@ -193,9 +181,10 @@ cmd_void(cli_t *cli)
   } else if (strcmp(a1, "list") == 0) {
     const char *state = cli_opt(cli, "--state");
     if (state) {
-      for (int s = 1; s <= 3; s++)
-        if (strcmp(state, void_state_name(s)) == 0)
-          vl.state = (Till__V1__VoidState)s;
+      /* till_names.h has no till_void_state_from_name */
+      for (int s = 1; s <= TILL_VOID_STATE_MAX; s++)
+        if (strcmp(state, till_void_state_name(s)) == 0)
+          vl.state = till_wire_void_state((till_void_state_t)s);
       if (!vl.state)
         return cli_usage_error("--state must be pending, approved or rejected");
     }
@@ -226,7 +215,7 @@ cmd_void(cli_t *cli)
     one = resp->void_decide_resp->void_info;
     replayed = resp->void_decide_resp->replayed;
     if (!cli->json)
-      printf("void %s%s\n", one ? void_state_name((int)one->state) : "?",
+      printf("void %s%s\n", one ? print_void_state((int)one->state) : "?",
              replayed ? " (already decided with this key: the recorded decision)" : "");
     break;
   case TILL__V1__ENVELOPE__BODY_VOID_LIST_RESP: {

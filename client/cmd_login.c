@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "print.h"
 #include "session.h"
 
 static void
@@ -26,7 +27,7 @@ print_session(cli_t *cli, const Till__V1__SessionInfo *si)
   fmt_time(si->expires_at, exp, sizeof exp);
   printf("user      %s\nroles     ", si->user);
   for (size_t i = 0; i < n; i++)
-    printf("%s%s", i ? "," : "", role_name(roles[i]));
+    printf("%s%s", i ? "," : "", print_role(roles[i]));
   printf("\nterminal  %s\nexpires   %s\n", si->terminal_id, exp);
 }
 

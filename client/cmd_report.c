@@ -60,12 +60,6 @@ json_shifts(const char *key, Till__V1__ShiftSummary **s, size_t n)
   printf("]");
 }
 
-static const char *
-deposit_state(int s)
-{
-  return s == TILL__V1__DEPOSIT_STATE__DEPOSIT_CONFIRMED ? "confirmed" : "in transit";
-}
-
 static void
 print_daily_json(const Till__V1__DailyReportResponse *d)
 {
@@ -111,7 +105,7 @@ print_daily_json(const Till__V1__DailyReportResponse *d)
     printf("%s{\"id\":%lld,\"slip\":", i ? "," : "", (long long)p->id);
     json_str(stdout, p->slip);
     printf(",\"amount\":\"%s\",\"state\":\"%s\",\"shifts\":[", yuan(p->amount),
-           deposit_state((int)p->state));
+           print_deposit_state((int)p->state));
     for (size_t k = 0; k < p->n_shift_ids; k++)
       printf("%s%lld", k ? "," : "", (long long)p->shift_ids[k]);
     printf("],\"created_by\":");
@@ -152,7 +146,7 @@ print_shift_rows(Till__V1__ShiftSummary **s, size_t n)
     fmt_time(s[i]->closed_at, closed, sizeof closed);
     int open = s[i]->state == TILL__V1__SHIFT_STATE__SHIFT_OPEN;
     printf("%-6lld %-12s %-12s %-9s %-19s %-19s %12s %10s %12s ", (long long)s[i]->shift_id,
-           s[i]->terminal_id, s[i]->cashier, shift_state_name((int)s[i]->state), opened, closed,
+           s[i]->terminal_id, s[i]->cashier, print_shift_state((int)s[i]->state), opened, closed,
            open ? "-" : yuan(s[i]->counted_cash), open ? "-" : yuan(s[i]->cash_variance),
            open ? "-" : yuan(s[i]->depositable));
     if (s[i]->deposit_id)
@@ -216,7 +210,7 @@ print_daily_text(const Till__V1__DailyReportResponse *d)
   for (size_t i = 0; i < d->n_deposits; i++) {
     const Till__V1__DepositInfo *p = d->deposits[i];
     printf("%-6lld %-16s %12s %-11s", (long long)p->id, p->slip, yuan(p->amount),
-           deposit_state((int)p->state));
+           print_deposit_state((int)p->state));
     for (size_t k = 0; k < p->n_shift_ids; k++)
       printf(" %lld", (long long)p->shift_ids[k]);
     printf("\n");

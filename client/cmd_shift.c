@@ -7,19 +7,13 @@
 #include "cli.h"
 #include "print.h"
 #include "till_money.h"
+#include "till_names.h"
 #include "till_util.h"
+#include "till_wire.h"
 
 #define MAX_COUNTS 16
 #define MAX_SHIFTS 63
 #define RETRY_ATTEMPTS 5
-
-static const char *const shift_states[] = {"?", "open", "closed", "approved"};
-
-const char *
-shift_state_name(int s)
-{
-  return s >= 1 && s <= 3 ? shift_states[s] : "?";
-}
 
 /* "100x5,50x4,0.5x10" -> counts; "none" -> no notes at all. */
 static int
@@ -79,7 +73,7 @@ print_report(const Till__V1__ShiftReport *r)
   rule('=');
   printf("%*s%s\n", (PRINT_COLS - 17) / 2, "", z ? "Z-REPORT (CLOSED)" : "X-REPORT (RUNNING)");
   rule('-');
-  printf("Shift     %lld (%s)\n", (long long)r->shift_id, shift_state_name((int)r->state));
+  printf("Shift     %lld (%s)\n", (long long)r->shift_id, print_shift_state((int)r->state));
   printf("Terminal  %s\nCashier   %s\n", r->terminal_id, r->cashier);
   fmt_time(r->opened_at, when, sizeof when);
   printf("Opened    %s\n", when);
@@ -160,7 +154,7 @@ static void
 print_report_json(const Till__V1__ShiftReport *r, int replayed)
 {
   printf("{\"shift_id\":%lld,\"state\":\"%s\",\"terminal\":", (long long)r->shift_id,
-         shift_state_name((int)r->state));
+         print_shift_state((int)r->state));
   json_str(stdout, r->terminal_id);
   printf(",\"cashier\":");
   json_str(stdout, r->cashier);
@@ -238,8 +232,8 @@ print_shift_summary_json(const Till__V1__ShiftSummary *s, int first)
   json_str(stdout, s->terminal_id);
   printf(",\"cashier\":");
   json_str(stdout, s->cashier);
-  printf(",\"state\":\"%s\",\"opened_at\":%lld,\"closed_at\":%lld", shift_state_name((int)s->state),
-         (long long)s->opened_at, (long long)s->closed_at);
+  printf(",\"state\":\"%s\",\"opened_at\":%lld,\"closed_at\":%lld",
+         print_shift_state((int)s->state), (long long)s->opened_at, (long long)s->closed_at);
   json_money(stdout, "counted_cash", s->counted_cash, 1);
   json_money(stdout, "cash_variance", s->cash_variance, 1);
   json_money(stdout, "depositable", s->depositable, 1);
@@ -265,8 +259,8 @@ print_summaries(cli_t *cli, Till__V1__ShiftSummary **s, size_t n)
     }
     fmt_time(s[i]->closed_at, when, sizeof when);
     printf("%-6lld %-12s %-12s %-9s %-19s %12s %10s %12s %s\n", (long long)s[i]->shift_id,
-           s[i]->terminal_id, s[i]->cashier, shift_state_name((int)s[i]->state), when, counted, var,
-           dep, s[i]->deposit_id ? "yes" : "-");
+           s[i]->terminal_id, s[i]->cashier, print_shift_state((int)s[i]->state), when, counted,
+           var, dep, s[i]->deposit_id ? "yes" : "-");
   }
   if (cli->json)
     printf("]\n");
@@ -324,14 +318,12 @@ cmd_shift(cli_t *cli)
           int m = 0;
           if (eq) {
             *eq = '\0';
-            for (int k = 2; k <= 7; k++)
-              if (strcmp(tok, print_method(k)) == 0)
-                m = k;
+            m = till_method_from_name(tok);
           }
-          if (!eq || !m || close.n_noncash == 6)
+          if (!eq || !m || m == TILL_METHOD_CASH || close.n_noncash == 6)
             return cli_usage_error("--noncash must look like card=120.00,wechat=35.50");
           till__v1__method_amount__init(&nc[close.n_noncash]);
-          nc[close.n_noncash].method = (Till__V1__PaymentMethod)m;
+          nc[close.n_noncash].method = till_wire_method((till_method_t)m);
           if (till_money_parse(eq + 1, &nc[close.n_noncash].amount) != 0)
             return cli_usage_error("--noncash %s: '%s' is not an amount", tok, eq + 1);
           ncptr[close.n_noncash] = &nc[close.n_noncash];
@@ -359,11 +351,10 @@ cmd_shift(cli_t *cli)
   } else if (strcmp(verb, "list") == 0) {
     const char *state = cli_opt(cli, "--state");
     if (state) {
-      for (int s = 1; s <= 3; s++)
-        if (strcmp(state, shift_state_name(s)) == 0)
-          list.state = (Till__V1__ShiftState)s;
-      if (!list.state)
+      int s = till_shift_state_from_name(state);
+      if (!s)
         return cli_usage_error("--state must be open, closed or approved");
+      list.state = till_wire_shift_state((till_shift_state_t)s);
     }
     req.body_case = TILL__V1__ENVELOPE__BODY_SHIFT_LIST_REQ;
     req.shift_list_req = &list;
@@ -407,8 +398,7 @@ print_deposit(cli_t *cli, const Till__V1__DepositInfo *d, int replayed)
 {
   char amount[TILL_MONEY_STR_MAX];
   money(amount, d->amount);
-  const char *state = d->state == TILL__V1__DEPOSIT_STATE__DEPOSIT_CONFIRMED ? "confirmed"
-                                                                            : "in transit";
+  const char *state = print_deposit_state((int)d->state);
   if (cli->json) {
     printf("{\"id\":%lld,\"slip\":", (long long)d->id);
     json_str(stdout, d->slip);

@@ -5,14 +5,42 @@
 
 #include "cli.h"
 #include "till_money.h"
+#include "till_names.h"
 
-static const char *const methods[] = {"?", "cash", "card", "wechat", "alipay", "transfer",
-                                      "cheque", "subsidy"};
+static const char *
+name_or_q(const char *name)
+{
+  return name ? name : "?";
+}
 
 const char *
-print_method(int m)
+print_role(int role)
 {
-  return m >= 1 && m <= 7 ? methods[m] : "?";
+  return name_or_q(till_role_name(role));
+}
+
+const char *
+print_method(int method)
+{
+  return name_or_q(till_method_name(method));
+}
+
+const char *
+print_shift_state(int state)
+{
+  return name_or_q(till_shift_state_name(state));
+}
+
+const char *
+print_void_state(int state)
+{
+  return name_or_q(till_void_state_name(state));
+}
+
+const char *
+print_deposit_state(int state)
+{
+  return name_or_q(till_deposit_state_name(state));
 }
 
 /* Decode one UTF-8 sequence; returns its length (1 on a bad byte). */

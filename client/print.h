@@ -13,6 +13,13 @@
 int print_width(const char *s);
 void print_receipt(FILE *f, const Till__V1__Receipt *r);
 void print_receipt_json(FILE *f, const Till__V1__Receipt *r, int replayed);
+
+/* The names of till_names.h as printed: "?" for a value out of range (where
+ * till_*_name() returns NULL). */
+const char *print_role(int role);
 const char *print_method(int method);
+const char *print_shift_state(int state);
+const char *print_void_state(int state);
+const char *print_deposit_state(int state);
 
 #endif
