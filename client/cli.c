@@ -212,8 +212,10 @@ connection_failed(cli_t *cli, const char *err, int *exit_code)
   *exit_code = EXIT_CONN;
 }
 
-Till__V1__Envelope *
-cli_call(cli_t *cli, Till__V1__Envelope *req, int with_session, int *exit_code)
+/* Send <req> and return the answer, whatever its body but an error; NULL
+ * after printing the error, with *exit_code set. */
+static Till__V1__Envelope *
+call(cli_t *cli, Till__V1__Envelope *req, int with_session, int *exit_code)
 {
   char err[1024];
   session_t s;
@@ -242,13 +244,7 @@ cli_call(cli_t *cli, Till__V1__Envelope *req, int with_session, int *exit_code)
   if (with_session)
     req->session = NULL;
   if (!resp) {
-    if (cli->json && !cli->retrying) {
-      printf("{\"error\":{\"code\":\"CONNECTION\",\"message\":");
-      json_str(stdout, err);
-      printf("}}\n");
-    }
-    fprintf(stderr, "till: %s\n", err);
-    *exit_code = EXIT_CONN;
+    connection_failed(cli, err, exit_code);
     return NULL;
   }
   if (resp->body_case == TILL__V1__ENVELOPE__BODY_ERROR) {
@@ -262,8 +258,48 @@ cli_call(cli_t *cli, Till__V1__Envelope *req, int with_session, int *exit_code)
   return resp;
 }
 
+/* The name of an envelope's body ("sale_resp"), for a message. */
+static const char *
+body_name(int body_case)
+{
+  const ProtobufCFieldDescriptor *f =
+    protobuf_c_message_descriptor_get_field(&till__v1__envelope__descriptor, (unsigned)body_case);
+  return f ? f->name : "an empty envelope";
+}
+
+int
+cli_unexpected(Till__V1__Envelope *resp, const char *lacking)
+{
+  fprintf(stderr, "till: unexpected answer from the server: %s without %s\n",
+          body_name(resp->body_case), lacking);
+  till__v1__envelope__free_unpacked(resp, NULL);
+  return EXIT_CONN;
+}
+
+/* <resp> if it carries <expected>; else NULL after the standard message,
+ * with *exit_code set and <resp> freed. NULL stays NULL. */
+static Till__V1__Envelope *
+expect(Till__V1__Envelope *resp, Till__V1__Envelope__BodyCase expected, int *exit_code)
+{
+  if (!resp || resp->body_case == expected)
+    return resp;
+  fprintf(stderr, "till: unexpected answer from the server: %s instead of %s\n",
+          body_name(resp->body_case), body_name(expected));
+  till__v1__envelope__free_unpacked(resp, NULL);
+  *exit_code = EXIT_CONN;
+  return NULL;
+}
+
 Till__V1__Envelope *
-cli_call_retry(cli_t *cli, Till__V1__Envelope *req, int attempts, int *exit_code)
+cli_call_expect(cli_t *cli, Till__V1__Envelope *req, int with_session,
+                Till__V1__Envelope__BodyCase expected, int *exit_code)
+{
+  return expect(call(cli, req, with_session, exit_code), expected, exit_code);
+}
+
+Till__V1__Envelope *
+cli_call_retry_expect(cli_t *cli, Till__V1__Envelope *req, int attempts,
+                      Till__V1__Envelope__BodyCase expected, int *exit_code)
 {
   static const int backoff_ms[] = {200, 500, 1000, 2000, 3000};
   /* An unreadable certificate, key or CA is this machine's problem, not the
@@ -277,11 +313,11 @@ cli_call_retry(cli_t *cli, Till__V1__Envelope *req, int attempts, int *exit_code
   SSL_CTX_free(ctx);
   for (int i = 0;; i++) {
     cli->retrying = i + 1 < attempts;
-    Till__V1__Envelope *resp = cli_call(cli, req, 1, exit_code);
+    Till__V1__Envelope *resp = call(cli, req, 1, exit_code);
     cli->retrying = 0;
     int retryable = *exit_code == EXIT_CONN || *exit_code == EXIT_SERVER_BASE + TILL_E_UNAVAILABLE;
     if (resp || !retryable || i + 1 >= attempts)
-      return resp;
+      return expect(resp, expected, exit_code);
     int ms = backoff_ms[i < 4 ? i : 4];
     fprintf(stderr, "till: retrying with the same idempotency key in %d ms (attempt %d of %d)\n",
             ms, i + 2, attempts);

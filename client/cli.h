@@ -25,16 +25,25 @@ typedef struct {
 } cli_t;
 
 /* Send <req> with the saved session token (unless with_session is 0) and
- * return the response body envelope, or NULL after printing the error; *exit
- * gets the exit code to use. Caller frees the result. */
-Till__V1__Envelope *cli_call(cli_t *cli, Till__V1__Envelope *req, int with_session, int *exit_code);
+ * return the response envelope if its body is <expected>; caller frees it.
+ * Otherwise NULL after printing what went wrong, and *exit_code gets the
+ * exit code to use: the server's error (EXIT_SERVER_BASE + code), a failed
+ * connection, or another body than <expected> (the standard "unexpected
+ * answer" message, EXIT_CONN). */
+Till__V1__Envelope *cli_call_expect(cli_t *cli, Till__V1__Envelope *req, int with_session,
+                                    Till__V1__Envelope__BodyCase expected, int *exit_code);
 
-/* Like cli_call, but when the connection fails or the server answers
- * UNAVAILABLE, reconnect and send the very same request again (up to
- * <attempts> times, backing off). Only for requests that carry an
- * idempotency key, which makes the retry safe. */
-Till__V1__Envelope *cli_call_retry(cli_t *cli, Till__V1__Envelope *req, int attempts,
-                                   int *exit_code);
+/* Like cli_call_expect with the session, but when the connection fails or
+ * the server answers UNAVAILABLE, reconnect and send the very same request
+ * again (up to <attempts> times, backing off). Only for requests that carry
+ * an idempotency key, which makes the retry safe. */
+Till__V1__Envelope *cli_call_retry_expect(cli_t *cli, Till__V1__Envelope *req, int attempts,
+                                          Till__V1__Envelope__BodyCase expected, int *exit_code);
+
+/* An answer of the expected body that lacks what it must carry (<lacking>,
+ * "a receipt"): the standard "unexpected answer" message. Frees <resp>;
+ * returns EXIT_CONN. */
+int cli_unexpected(Till__V1__Envelope *resp, const char *lacking);
 
 /* A fresh idempotency key (till_idem_key: time-ordered), or the one given
  * as 32 hex digits in --idem-key (so a script can repeat a request). 0 or

@@ -23,7 +23,7 @@
   "roles: cashier, supervisor, auditor, admin"
 
 static int
-parse_roles(const char *s, Till__V1__Role *out, size_t *n)
+parse_roles(const char *s, Till__V1__Role out[TILL_ROLE_MAX], size_t *n)
 {
   char buf[128];
   if (!s || strlen(s) >= sizeof buf)
@@ -84,147 +84,196 @@ print_terminal_row(cli_t *cli, const Till__V1__Terminal *t, int first)
          t->description);
 }
 
-static int
-user_cmd(cli_t *cli, const char *verb)
+/* The answer to an add or disable is one row: on a terminal after <done>
+ * ("added user"), with --json an object on a line of its own. */
+static void
+one_begin(cli_t *cli, const char *done)
+{
+  if (!cli->json)
+    printf("%s\n", done);
+}
+
+static void
+one_end(cli_t *cli)
+{
+  if (cli->json)
+    printf("\n");
+}
+
+/* A list: a table under <header>, or with --json an array. */
+static void
+list_begin(cli_t *cli, const char *header)
+{
+  if (cli->json)
+    printf("[");
+  else
+    printf("%s\n", header);
+}
+
+static void
+list_end(cli_t *cli)
+{
+  if (cli->json)
+    printf("]\n");
+}
+
+/* Send <req> and expect <want>; NULL with *rc set. */
+static Till__V1__Envelope *
+call(cli_t *cli, Till__V1__Envelope *req, Till__V1__Envelope__BodyCase want, int *rc)
+{
+  return cli_call_expect(cli, req, 1, want, rc);
+}
+
+int
+cmd_admin_user_add(cli_t *cli)
 {
   Till__V1__Envelope req = TILL__V1__ENVELOPE__INIT;
   Till__V1__UserAddRequest add = TILL__V1__USER_ADD_REQUEST__INIT;
-  Till__V1__UserListRequest list = TILL__V1__USER_LIST_REQUEST__INIT;
-  Till__V1__UserDisableRequest dis = TILL__V1__USER_DISABLE_REQUEST__INIT;
-  Till__V1__Role roles[4];
+  Till__V1__Role roles[TILL_ROLE_MAX];
   char pw[256];
   int rc;
   const char *name = cli_arg(cli, 3);
-  if (strcmp(verb, "add") == 0) {
-    size_t n = 0;
-    if (!name)
-      return cli_usage_error(ADMIN_USAGE);
-    if (parse_roles(cli_opt(cli, "--role"), roles, &n) != 0)
-      return cli_usage_error("--role needs one or more of cashier,supervisor,auditor,admin");
-    if (cli_read_secret("TILL_NEW_PASSWORD", "password for the new user: ", pw, sizeof pw) != 0)
-      return cli_usage_error("no password given (TILL_NEW_PASSWORD or a line on stdin)");
-    add.name = (char *)name;
-    add.password = pw;
-    add.roles = roles;
-    add.n_roles = n;
-    req.body_case = TILL__V1__ENVELOPE__BODY_USER_ADD_REQ;
-    req.user_add_req = &add;
-  } else if (strcmp(verb, "list") == 0) {
-    req.body_case = TILL__V1__ENVELOPE__BODY_USER_LIST_REQ;
-    req.user_list_req = &list;
-  } else if (strcmp(verb, "disable") == 0) {
-    if (!name)
-      return cli_usage_error(ADMIN_USAGE);
-    dis.name = (char *)name;
-    req.body_case = TILL__V1__ENVELOPE__BODY_USER_DISABLE_REQ;
-    req.user_disable_req = &dis;
-  } else {
+  if (!name)
     return cli_usage_error(ADMIN_USAGE);
-  }
-  Till__V1__Envelope *resp = cli_call(cli, &req, 1, &rc);
+  if (parse_roles(cli_opt(cli, "--role"), roles, &add.n_roles) != 0)
+    return cli_usage_error("--role needs one or more of cashier,supervisor,auditor,admin");
+  if (cli_read_secret("TILL_NEW_PASSWORD", "password for the new user: ", pw, sizeof pw) != 0)
+    return cli_usage_error("no password given (TILL_NEW_PASSWORD or a line on stdin)");
+  add.name = (char *)name;
+  add.password = pw;
+  add.roles = roles;
+  req.body_case = TILL__V1__ENVELOPE__BODY_USER_ADD_REQ;
+  req.user_add_req = &add;
+  Till__V1__Envelope *resp = call(cli, &req, TILL__V1__ENVELOPE__BODY_USER_ADD_RESP, &rc);
   memset(pw, 0, sizeof pw);
   if (!resp)
     return rc;
-  switch (resp->body_case) {
-  case TILL__V1__ENVELOPE__BODY_USER_ADD_RESP:
-    if (!cli->json)
-      printf("added user\n");
-    print_user_row(cli, resp->user_add_resp->user, 1);
-    if (cli->json)
-      printf("\n");
-    break;
-  case TILL__V1__ENVELOPE__BODY_USER_DISABLE_RESP:
-    if (!cli->json)
-      printf("disabled user\n");
-    print_user_row(cli, resp->user_disable_resp->user, 1);
-    if (cli->json)
-      printf("\n");
-    break;
-  case TILL__V1__ENVELOPE__BODY_USER_LIST_RESP: {
-    const Till__V1__UserListResponse *l = resp->user_list_resp;
-    if (cli->json)
-      printf("[");
-    else
-      printf("%-20s %-30s %-9s %s\n", "USER", "ROLES", "STATE", "CREATED");
-    for (size_t i = 0; i < l->n_users; i++)
-      print_user_row(cli, l->users[i], i == 0);
-    if (cli->json)
-      printf("]\n");
-    break;
-  }
-  default:
-    fprintf(stderr, "till: unexpected answer\n");
-    rc = EXIT_CONN;
-  }
+  if (!resp->user_add_resp->user)
+    return cli_unexpected(resp, "a user");
+  one_begin(cli, "added user");
+  print_user_row(cli, resp->user_add_resp->user, 1);
+  one_end(cli);
   till__v1__envelope__free_unpacked(resp, NULL);
-  return rc;
+  return 0;
 }
 
-static int
-terminal_cmd(cli_t *cli, const char *verb)
+int
+cmd_admin_user_list(cli_t *cli)
+{
+  Till__V1__Envelope req = TILL__V1__ENVELOPE__INIT;
+  Till__V1__UserListRequest list = TILL__V1__USER_LIST_REQUEST__INIT;
+  int rc;
+  req.body_case = TILL__V1__ENVELOPE__BODY_USER_LIST_REQ;
+  req.user_list_req = &list;
+  Till__V1__Envelope *resp = call(cli, &req, TILL__V1__ENVELOPE__BODY_USER_LIST_RESP, &rc);
+  if (!resp)
+    return rc;
+  const Till__V1__UserListResponse *l = resp->user_list_resp;
+  char header[80];
+  snprintf(header, sizeof header, "%-20s %-30s %-9s %s", "USER", "ROLES", "STATE", "CREATED");
+  list_begin(cli, header);
+  for (size_t i = 0; i < l->n_users; i++)
+    print_user_row(cli, l->users[i], i == 0);
+  list_end(cli);
+  till__v1__envelope__free_unpacked(resp, NULL);
+  return 0;
+}
+
+int
+cmd_admin_user_disable(cli_t *cli)
+{
+  Till__V1__Envelope req = TILL__V1__ENVELOPE__INIT;
+  Till__V1__UserDisableRequest dis = TILL__V1__USER_DISABLE_REQUEST__INIT;
+  int rc;
+  const char *name = cli_arg(cli, 3);
+  if (!name)
+    return cli_usage_error(ADMIN_USAGE);
+  dis.name = (char *)name;
+  req.body_case = TILL__V1__ENVELOPE__BODY_USER_DISABLE_REQ;
+  req.user_disable_req = &dis;
+  Till__V1__Envelope *resp = call(cli, &req, TILL__V1__ENVELOPE__BODY_USER_DISABLE_RESP, &rc);
+  if (!resp)
+    return rc;
+  if (!resp->user_disable_resp->user)
+    return cli_unexpected(resp, "a user");
+  one_begin(cli, "disabled user");
+  print_user_row(cli, resp->user_disable_resp->user, 1);
+  one_end(cli);
+  till__v1__envelope__free_unpacked(resp, NULL);
+  return 0;
+}
+
+int
+cmd_admin_terminal_add(cli_t *cli)
 {
   Till__V1__Envelope req = TILL__V1__ENVELOPE__INIT;
   Till__V1__TerminalAddRequest add = TILL__V1__TERMINAL_ADD_REQUEST__INIT;
+  int rc;
+  const char *id = cli_arg(cli, 3), *desc = cli_opt(cli, "--description");
+  if (!id)
+    return cli_usage_error(ADMIN_USAGE);
+  add.id = (char *)id;
+  add.description = (char *)(desc ? desc : "");
+  req.body_case = TILL__V1__ENVELOPE__BODY_TERMINAL_ADD_REQ;
+  req.terminal_add_req = &add;
+  Till__V1__Envelope *resp = call(cli, &req, TILL__V1__ENVELOPE__BODY_TERMINAL_ADD_RESP, &rc);
+  if (!resp)
+    return rc;
+  if (!resp->terminal_add_resp->terminal)
+    return cli_unexpected(resp, "a terminal");
+  one_begin(cli, "added terminal");
+  print_terminal_row(cli, resp->terminal_add_resp->terminal, 1);
+  one_end(cli);
+  till__v1__envelope__free_unpacked(resp, NULL);
+  return 0;
+}
+
+int
+cmd_admin_terminal_list(cli_t *cli)
+{
+  Till__V1__Envelope req = TILL__V1__ENVELOPE__INIT;
   Till__V1__TerminalListRequest list = TILL__V1__TERMINAL_LIST_REQUEST__INIT;
+  int rc;
+  req.body_case = TILL__V1__ENVELOPE__BODY_TERMINAL_LIST_REQ;
+  req.terminal_list_req = &list;
+  Till__V1__Envelope *resp = call(cli, &req, TILL__V1__ENVELOPE__BODY_TERMINAL_LIST_RESP, &rc);
+  if (!resp)
+    return rc;
+  const Till__V1__TerminalListResponse *l = resp->terminal_list_resp;
+  char header[80];
+  snprintf(header, sizeof header, "%-20s %-9s %-20s %s", "TERMINAL", "STATE", "CREATED",
+           "DESCRIPTION");
+  list_begin(cli, header);
+  for (size_t i = 0; i < l->n_terminals; i++)
+    print_terminal_row(cli, l->terminals[i], i == 0);
+  list_end(cli);
+  till__v1__envelope__free_unpacked(resp, NULL);
+  return 0;
+}
+
+int
+cmd_admin_terminal_disable(cli_t *cli)
+{
+  Till__V1__Envelope req = TILL__V1__ENVELOPE__INIT;
   Till__V1__TerminalDisableRequest dis = TILL__V1__TERMINAL_DISABLE_REQUEST__INIT;
   int rc;
   const char *id = cli_arg(cli, 3);
-  if (strcmp(verb, "add") == 0) {
-    if (!id)
-      return cli_usage_error(ADMIN_USAGE);
-    const char *desc = cli_opt(cli, "--description");
-    add.id = (char *)id;
-    add.description = (char *)(desc ? desc : "");
-    req.body_case = TILL__V1__ENVELOPE__BODY_TERMINAL_ADD_REQ;
-    req.terminal_add_req = &add;
-  } else if (strcmp(verb, "list") == 0) {
-    req.body_case = TILL__V1__ENVELOPE__BODY_TERMINAL_LIST_REQ;
-    req.terminal_list_req = &list;
-  } else if (strcmp(verb, "disable") == 0) {
-    if (!id)
-      return cli_usage_error(ADMIN_USAGE);
-    dis.id = (char *)id;
-    req.body_case = TILL__V1__ENVELOPE__BODY_TERMINAL_DISABLE_REQ;
-    req.terminal_disable_req = &dis;
-  } else {
+  if (!id)
     return cli_usage_error(ADMIN_USAGE);
-  }
-  Till__V1__Envelope *resp = cli_call(cli, &req, 1, &rc);
+  dis.id = (char *)id;
+  req.body_case = TILL__V1__ENVELOPE__BODY_TERMINAL_DISABLE_REQ;
+  req.terminal_disable_req = &dis;
+  Till__V1__Envelope *resp =
+    call(cli, &req, TILL__V1__ENVELOPE__BODY_TERMINAL_DISABLE_RESP, &rc);
   if (!resp)
     return rc;
-  switch (resp->body_case) {
-  case TILL__V1__ENVELOPE__BODY_TERMINAL_ADD_RESP:
-    if (!cli->json)
-      printf("added terminal\n");
-    print_terminal_row(cli, resp->terminal_add_resp->terminal, 1);
-    if (cli->json)
-      printf("\n");
-    break;
-  case TILL__V1__ENVELOPE__BODY_TERMINAL_DISABLE_RESP:
-    if (!cli->json)
-      printf("disabled terminal\n");
-    print_terminal_row(cli, resp->terminal_disable_resp->terminal, 1);
-    if (cli->json)
-      printf("\n");
-    break;
-  case TILL__V1__ENVELOPE__BODY_TERMINAL_LIST_RESP: {
-    const Till__V1__TerminalListResponse *l = resp->terminal_list_resp;
-    if (cli->json)
-      printf("[");
-    else
-      printf("%-20s %-9s %-20s %s\n", "TERMINAL", "STATE", "CREATED", "DESCRIPTION");
-    for (size_t i = 0; i < l->n_terminals; i++)
-      print_terminal_row(cli, l->terminals[i], i == 0);
-    if (cli->json)
-      printf("]\n");
-    break;
-  }
-  default:
-    fprintf(stderr, "till: unexpected answer\n");
-    rc = EXIT_CONN;
-  }
+  if (!resp->terminal_disable_resp->terminal)
+    return cli_unexpected(resp, "a terminal");
+  one_begin(cli, "disabled terminal");
+  print_terminal_row(cli, resp->terminal_disable_resp->terminal, 1);
+  one_end(cli);
   till__v1__envelope__free_unpacked(resp, NULL);
-  return rc;
+  return 0;
 }
 
 static void
@@ -273,102 +322,108 @@ print_item(cli_t *cli, const Till__V1__FeeItem *it, int first)
          it->name);
 }
 
-static int
-series_cmd(cli_t *cli, const char *verb)
+int
+cmd_admin_series_add(cli_t *cli)
 {
   Till__V1__Envelope req = TILL__V1__ENVELOPE__INIT;
   Till__V1__SeriesAddRequest add = TILL__V1__SERIES_ADD_REQUEST__INIT;
-  Till__V1__SeriesListRequest list = TILL__V1__SERIES_LIST_REQUEST__INIT;
   int rc;
-  if (strcmp(verb, "add") == 0) {
-    const char *prefix = cli_arg(cli, 3), *kind = cli_opt(cli, "--kind");
-    const char *desc = cli_opt(cli, "--description");
-    if (!prefix || !kind)
-      return cli_usage_error(ADMIN_USAGE);
-    add.prefix = (char *)prefix;
-    add.kind = (char *)kind;
-    add.description = (char *)(desc ? desc : "");
-    req.body_case = TILL__V1__ENVELOPE__BODY_SERIES_ADD_REQ;
-    req.series_add_req = &add;
-  } else if (strcmp(verb, "list") == 0) {
-    req.body_case = TILL__V1__ENVELOPE__BODY_SERIES_LIST_REQ;
-    req.series_list_req = &list;
-  } else {
+  const char *prefix = cli_arg(cli, 3), *kind = cli_opt(cli, "--kind");
+  const char *desc = cli_opt(cli, "--description");
+  if (!prefix || !kind)
     return cli_usage_error(ADMIN_USAGE);
-  }
-  Till__V1__Envelope *resp = cli_call(cli, &req, 1, &rc);
+  add.prefix = (char *)prefix;
+  add.kind = (char *)kind;
+  add.description = (char *)(desc ? desc : "");
+  req.body_case = TILL__V1__ENVELOPE__BODY_SERIES_ADD_REQ;
+  req.series_add_req = &add;
+  Till__V1__Envelope *resp = call(cli, &req, TILL__V1__ENVELOPE__BODY_SERIES_ADD_RESP, &rc);
   if (!resp)
     return rc;
-  if (resp->body_case == TILL__V1__ENVELOPE__BODY_SERIES_ADD_RESP) {
-    if (!cli->json)
-      printf("added series\n");
-    print_series(cli, resp->series_add_resp->series, 1);
-    if (cli->json)
-      printf("\n");
-  } else if (resp->body_case == TILL__V1__ENVELOPE__BODY_SERIES_LIST_RESP) {
-    const Till__V1__SeriesListResponse *l = resp->series_list_resp;
-    if (cli->json)
-      printf("[");
-    else
-      printf("%-8s %-12s %-30s %s\n", "PREFIX", "KIND", "DESCRIPTION", "SERIES:LAST");
-    for (size_t i = 0; i < l->n_series; i++)
-      print_series(cli, l->series[i], i == 0);
-    if (cli->json)
-      printf("]\n");
-  }
+  if (!resp->series_add_resp->series)
+    return cli_unexpected(resp, "a series");
+  one_begin(cli, "added series");
+  print_series(cli, resp->series_add_resp->series, 1);
+  one_end(cli);
   till__v1__envelope__free_unpacked(resp, NULL);
   return 0;
 }
 
-static int
-item_cmd(cli_t *cli, const char *verb)
+int
+cmd_admin_series_list(cli_t *cli)
+{
+  Till__V1__Envelope req = TILL__V1__ENVELOPE__INIT;
+  Till__V1__SeriesListRequest list = TILL__V1__SERIES_LIST_REQUEST__INIT;
+  int rc;
+  req.body_case = TILL__V1__ENVELOPE__BODY_SERIES_LIST_REQ;
+  req.series_list_req = &list;
+  Till__V1__Envelope *resp = call(cli, &req, TILL__V1__ENVELOPE__BODY_SERIES_LIST_RESP, &rc);
+  if (!resp)
+    return rc;
+  const Till__V1__SeriesListResponse *l = resp->series_list_resp;
+  char header[80];
+  snprintf(header, sizeof header, "%-8s %-12s %-30s %s", "PREFIX", "KIND", "DESCRIPTION",
+           "SERIES:LAST");
+  list_begin(cli, header);
+  for (size_t i = 0; i < l->n_series; i++)
+    print_series(cli, l->series[i], i == 0);
+  list_end(cli);
+  till__v1__envelope__free_unpacked(resp, NULL);
+  return 0;
+}
+
+int
+cmd_admin_item_add(cli_t *cli)
 {
   Till__V1__Envelope req = TILL__V1__ENVELOPE__INIT;
   Till__V1__ItemAddRequest add = TILL__V1__ITEM_ADD_REQUEST__INIT;
   Till__V1__FeeItem item = TILL__V1__FEE_ITEM__INIT;
-  Till__V1__ItemListRequest list = TILL__V1__ITEM_LIST_REQUEST__INIT;
   int rc;
-  if (strcmp(verb, "add") == 0) {
-    const char *code = cli_arg(cli, 3), *name = cli_opt(cli, "--name");
-    const char *price = cli_opt(cli, "--price"), *series = cli_opt(cli, "--series");
-    const char *revenue = cli_opt(cli, "--revenue");
-    if (!code || !name || !price || !series)
-      return cli_usage_error(ADMIN_USAGE);
-    if (till_money_parse(price, &item.unit_price) != 0)
-      return cli_usage_error("--price '%s' is not an amount like 5 or 5.00", price);
-    item.code = (char *)code;
-    item.name = (char *)name;
-    item.series_prefix = (char *)series;
-    item.revenue_account = (char *)(revenue ? revenue : "");
-    add.item = &item;
-    req.body_case = TILL__V1__ENVELOPE__BODY_ITEM_ADD_REQ;
-    req.item_add_req = &add;
-  } else if (strcmp(verb, "list") == 0) {
-    req.body_case = TILL__V1__ENVELOPE__BODY_ITEM_LIST_REQ;
-    req.item_list_req = &list;
-  } else {
+  const char *code = cli_arg(cli, 3), *name = cli_opt(cli, "--name");
+  const char *price = cli_opt(cli, "--price"), *series = cli_opt(cli, "--series");
+  const char *revenue = cli_opt(cli, "--revenue");
+  if (!code || !name || !price || !series)
     return cli_usage_error(ADMIN_USAGE);
-  }
-  Till__V1__Envelope *resp = cli_call(cli, &req, 1, &rc);
+  if (till_money_parse(price, &item.unit_price) != 0)
+    return cli_usage_error("--price '%s' is not an amount like 5 or 5.00", price);
+  item.code = (char *)code;
+  item.name = (char *)name;
+  item.series_prefix = (char *)series;
+  item.revenue_account = (char *)(revenue ? revenue : "");
+  add.item = &item;
+  req.body_case = TILL__V1__ENVELOPE__BODY_ITEM_ADD_REQ;
+  req.item_add_req = &add;
+  Till__V1__Envelope *resp = call(cli, &req, TILL__V1__ENVELOPE__BODY_ITEM_ADD_RESP, &rc);
   if (!resp)
     return rc;
-  if (resp->body_case == TILL__V1__ENVELOPE__BODY_ITEM_ADD_RESP) {
-    if (!cli->json)
-      printf("added item\n");
-    print_item(cli, resp->item_add_resp->item, 1);
-    if (cli->json)
-      printf("\n");
-  } else if (resp->body_case == TILL__V1__ENVELOPE__BODY_ITEM_LIST_RESP) {
-    const Till__V1__ItemListResponse *l = resp->item_list_resp;
-    if (cli->json)
-      printf("[");
-    else
-      printf("%-16s %12s %-8s %-24s %s\n", "ITEM", "PRICE", "SERIES", "REVENUE", "NAME");
-    for (size_t i = 0; i < l->n_items; i++)
-      print_item(cli, l->items[i], i == 0);
-    if (cli->json)
-      printf("]\n");
-  }
+  if (!resp->item_add_resp->item)
+    return cli_unexpected(resp, "an item");
+  one_begin(cli, "added item");
+  print_item(cli, resp->item_add_resp->item, 1);
+  one_end(cli);
+  till__v1__envelope__free_unpacked(resp, NULL);
+  return 0;
+}
+
+int
+cmd_admin_item_list(cli_t *cli)
+{
+  Till__V1__Envelope req = TILL__V1__ENVELOPE__INIT;
+  Till__V1__ItemListRequest list = TILL__V1__ITEM_LIST_REQUEST__INIT;
+  int rc;
+  req.body_case = TILL__V1__ENVELOPE__BODY_ITEM_LIST_REQ;
+  req.item_list_req = &list;
+  Till__V1__Envelope *resp = call(cli, &req, TILL__V1__ENVELOPE__BODY_ITEM_LIST_RESP, &rc);
+  if (!resp)
+    return rc;
+  const Till__V1__ItemListResponse *l = resp->item_list_resp;
+  char header[80];
+  snprintf(header, sizeof header, "%-16s %12s %-8s %-24s %s", "ITEM", "PRICE", "SERIES", "REVENUE",
+           "NAME");
+  list_begin(cli, header);
+  for (size_t i = 0; i < l->n_items; i++)
+    print_item(cli, l->items[i], i == 0);
+  list_end(cli);
   till__v1__envelope__free_unpacked(resp, NULL);
   return 0;
 }
@@ -376,16 +431,20 @@ item_cmd(cli_t *cli, const char *verb)
 int
 cmd_admin(cli_t *cli)
 {
+  static const struct {
+    const char *what, *verb;
+    int (*fn)(cli_t *);
+  } verbs[] = {
+    {"user", "add", cmd_admin_user_add},         {"user", "list", cmd_admin_user_list},
+    {"user", "disable", cmd_admin_user_disable}, {"terminal", "add", cmd_admin_terminal_add},
+    {"terminal", "list", cmd_admin_terminal_list},
+    {"terminal", "disable", cmd_admin_terminal_disable},
+    {"series", "add", cmd_admin_series_add},     {"series", "list", cmd_admin_series_list},
+    {"item", "add", cmd_admin_item_add},         {"item", "list", cmd_admin_item_list},
+  };
   const char *what = cli_arg(cli, 1), *verb = cli_arg(cli, 2);
-  if (!what || !verb)
-    return cli_usage_error(ADMIN_USAGE);
-  if (strcmp(what, "user") == 0)
-    return user_cmd(cli, verb);
-  if (strcmp(what, "terminal") == 0)
-    return terminal_cmd(cli, verb);
-  if (strcmp(what, "series") == 0)
-    return series_cmd(cli, verb);
-  if (strcmp(what, "item") == 0)
-    return item_cmd(cli, verb);
+  for (size_t i = 0; what && verb && i < sizeof verbs / sizeof verbs[0]; i++)
+    if (strcmp(what, verbs[i].what) == 0 && strcmp(verb, verbs[i].verb) == 0)
+      return verbs[i].fn(cli);
   return cli_usage_error(ADMIN_USAGE);
 }

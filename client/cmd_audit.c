@@ -33,12 +33,9 @@ call_heads(cli_t *cli, int64_t after, int64_t up_to, uint32_t limit, int *rc)
   hr.limit = limit;
   req.body_case = TILL__V1__ENVELOPE__BODY_AUDIT_HEADS_REQ;
   req.audit_heads_req = &hr;
-  Till__V1__Envelope *resp = cli_call(cli, &req, 1, rc);
-  if (resp && (resp->body_case != TILL__V1__ENVELOPE__BODY_AUDIT_HEADS_RESP ||
-               resp->audit_heads_resp->public_key.len != 32)) {
-    fprintf(stderr, "till: unexpected answer to audit heads\n");
-    till__v1__envelope__free_unpacked(resp, NULL);
-    *rc = EXIT_CONN;
+  Till__V1__Envelope *resp = cli_call_expect(cli, &req, 1, TILL__V1__ENVELOPE__BODY_AUDIT_HEADS_RESP, rc);
+  if (resp && resp->audit_heads_resp->public_key.len != 32) {
+    *rc = cli_unexpected(resp, "a 32-byte public key");
     return NULL;
   }
   return resp;
@@ -122,14 +119,7 @@ audit_export_page(cli_t *cli, int64_t after_id, uint32_t limit, int *rc)
   er.limit = limit;
   req.body_case = TILL__V1__ENVELOPE__BODY_AUDIT_EXPORT_REQ;
   req.audit_export_req = &er;
-  Till__V1__Envelope *page = cli_call(cli, &req, 1, rc);
-  if (page && page->body_case != TILL__V1__ENVELOPE__BODY_AUDIT_EXPORT_RESP) {
-    fprintf(stderr, "till: unexpected answer to audit export\n");
-    till__v1__envelope__free_unpacked(page, NULL);
-    *rc = EXIT_CONN;
-    return NULL;
-  }
-  return page;
+  return cli_call_expect(cli, &req, 1, TILL__V1__ENVELOPE__BODY_AUDIT_EXPORT_RESP, rc);
 }
 
 static int
@@ -303,22 +293,20 @@ audit_checkpoint(cli_t *cli)
   Till__V1__Envelope req = TILL__V1__ENVELOPE__INIT;
   req.body_case = TILL__V1__ENVELOPE__BODY_CHAIN_CHECKPOINT_REQ;
   req.chain_checkpoint_req = &cr;
-  Till__V1__Envelope *resp = cli_call(cli, &req, 1, &rc);
+  Till__V1__Envelope *resp = cli_call_expect(cli, &req, 1, TILL__V1__ENVELOPE__BODY_CHAIN_CHECKPOINT_RESP, &rc);
   if (!resp)
     return rc;
-  const Till__V1__ChainSignature *s =
-    resp->body_case == TILL__V1__ENVELOPE__BODY_CHAIN_CHECKPOINT_RESP && resp->chain_checkpoint_resp
-      ? resp->chain_checkpoint_resp->signature : NULL;
-  if (s) {
-    char hex[2 * TILL_HASH_LEN + 1] = "";
-    for (size_t i = 0; i < s->head_hash.len && i < TILL_HASH_LEN; i++)
-      snprintf(hex + 2 * i, 3, "%02x", s->head_hash.data[i]);
-    if (cli->json)
-      printf("{\"txn_id\":%lld,\"head_hash\":\"%s\",\"at_ms\":%lld}\n", (long long)s->txn_id, hex,
-             (long long)s->at_ms);
-    else
-      printf("signed chain head at transaction %lld\nhash %s\n", (long long)s->txn_id, hex);
-  }
+  const Till__V1__ChainSignature *s = resp->chain_checkpoint_resp->signature;
+  if (!s)
+    return cli_unexpected(resp, "a signature");
+  char hex[2 * TILL_HASH_LEN + 1] = "";
+  for (size_t i = 0; i < s->head_hash.len && i < TILL_HASH_LEN; i++)
+    snprintf(hex + 2 * i, 3, "%02x", s->head_hash.data[i]);
+  if (cli->json)
+    printf("{\"txn_id\":%lld,\"head_hash\":\"%s\",\"at_ms\":%lld}\n", (long long)s->txn_id, hex,
+           (long long)s->at_ms);
+  else
+    printf("signed chain head at transaction %lld\nhash %s\n", (long long)s->txn_id, hex);
   till__v1__envelope__free_unpacked(resp, NULL);
   return 0;
 }
@@ -415,14 +403,9 @@ audit_receipts(cli_t *cli)
   req.body_case = TILL__V1__ENVELOPE__BODY_AUDIT_RECEIPTS_REQ;
   req.audit_receipts_req = &ar;
   int rc;
-  Till__V1__Envelope *resp = cli_call(cli, &req, 1, &rc);
+  Till__V1__Envelope *resp = cli_call_expect(cli, &req, 1, TILL__V1__ENVELOPE__BODY_AUDIT_RECEIPTS_RESP, &rc);
   if (!resp)
     return rc;
-  if (resp->body_case != TILL__V1__ENVELOPE__BODY_AUDIT_RECEIPTS_RESP) {
-    fprintf(stderr, "till: unexpected answer to audit receipts\n");
-    till__v1__envelope__free_unpacked(resp, NULL);
-    return EXIT_CONN;
-  }
   const Till__V1__AuditReceiptsResponse *a = resp->audit_receipts_resp;
   int complete = a->n_missing == 0 && a->issued == a->to_no - a->from_no + 1;
   if (cli->json)
@@ -549,14 +532,11 @@ audit_txn(cli_t *cli)
   req.body_case = TILL__V1__ENVELOPE__BODY_AUDIT_TXN_REQ;
   req.audit_txn_req = &tr;
   int rc;
-  Till__V1__Envelope *resp = cli_call(cli, &req, 1, &rc);
+  Till__V1__Envelope *resp = cli_call_expect(cli, &req, 1, TILL__V1__ENVELOPE__BODY_AUDIT_TXN_RESP, &rc);
   if (!resp)
     return rc;
-  if (resp->body_case != TILL__V1__ENVELOPE__BODY_AUDIT_TXN_RESP || !resp->audit_txn_resp->txn) {
-    fprintf(stderr, "till: unexpected answer to audit txn\n");
-    till__v1__envelope__free_unpacked(resp, NULL);
-    return EXIT_CONN;
-  }
+  if (!resp->audit_txn_resp->txn)
+    return cli_unexpected(resp, "a transaction");
   if (cli->json)
     print_txn_json(cli, resp->audit_txn_resp);
   else

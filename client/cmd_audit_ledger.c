@@ -237,14 +237,13 @@ cmd_audit_ledger(cli_t *cli)
     Till__V1__Envelope req = TILL__V1__ENVELOPE__INIT;
     req.body_case = TILL__V1__ENVELOPE__BODY_LEDGER_QUERY_REQ;
     req.ledger_query_req = &q;
-    Till__V1__Envelope *resp = cli_call(cli, &req, 1, &rc);
+    Till__V1__Envelope *resp = cli_call_expect(cli, &req, 1, TILL__V1__ENVELOPE__BODY_LEDGER_QUERY_RESP, &rc);
     if (!resp)
       return rc;
-    const Till__V1__LedgerQueryResponse *p =
-      resp->body_case == TILL__V1__ENVELOPE__BODY_LEDGER_QUERY_RESP ? resp->ledger_query_resp : NULL;
-    if (p && pages == 0)
+    const Till__V1__LedgerQueryResponse *p = resp->ledger_query_resp;
+    if (pages == 0)
       head = p->head_id;
-    if (!p || p->head_id != head || pages > head || page_ok(p, q.after_id, head) != 0) {
+    if (p->head_id != head || pages > head || page_ok(p, q.after_id, head) != 0) {
       fprintf(stderr, "till: the server's page after transaction %lld does not continue the "
                       "query (head %lld); stopping\n", (long long)q.after_id, (long long)head);
       till__v1__envelope__free_unpacked(resp, NULL);

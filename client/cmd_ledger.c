@@ -71,14 +71,11 @@ cmd_sale(cli_t *cli)
   sr.n_lines = n;
   req.body_case = TILL__V1__ENVELOPE__BODY_SALE_REQ;
   req.sale_req = &sr;
-  Till__V1__Envelope *resp = cli_call_retry(cli, &req, RETRY_ATTEMPTS, &rc);
+  Till__V1__Envelope *resp = cli_call_retry_expect(cli, &req, RETRY_ATTEMPTS, TILL__V1__ENVELOPE__BODY_SALE_RESP, &rc);
   if (!resp)
     return rc;
-  if (resp->body_case != TILL__V1__ENVELOPE__BODY_SALE_RESP || !resp->sale_resp->receipt) {
-    till__v1__envelope__free_unpacked(resp, NULL);
-    fprintf(stderr, "till: unexpected answer to sale\n");
-    return EXIT_CONN;
-  }
+  if (!resp->sale_resp->receipt)
+    return cli_unexpected(resp, "a receipt");
   if (cli->json)
     print_receipt_json(stdout, resp->sale_resp->receipt, resp->sale_resp->replayed);
   else {
@@ -103,16 +100,15 @@ cmd_receipt(cli_t *cli)
   gr.reprint = strcmp(verb, "reprint") == 0;
   req.body_case = TILL__V1__ENVELOPE__BODY_RECEIPT_GET_REQ;
   req.receipt_get_req = &gr;
-  Till__V1__Envelope *resp = cli_call(cli, &req, 1, &rc);
+  Till__V1__Envelope *resp = cli_call_expect(cli, &req, 1, TILL__V1__ENVELOPE__BODY_RECEIPT_GET_RESP, &rc);
   if (!resp)
     return rc;
-  if (resp->body_case == TILL__V1__ENVELOPE__BODY_RECEIPT_GET_RESP &&
-      resp->receipt_get_resp->receipt) {
-    if (cli->json)
-      print_receipt_json(stdout, resp->receipt_get_resp->receipt, 0);
-    else
-      print_receipt(stdout, resp->receipt_get_resp->receipt);
-  }
+  if (!resp->receipt_get_resp->receipt)
+    return cli_unexpected(resp, "a receipt");
+  if (cli->json)
+    print_receipt_json(stdout, resp->receipt_get_resp->receipt, 0);
+  else
+    print_receipt(stdout, resp->receipt_get_resp->receipt);
   till__v1__envelope__free_unpacked(resp, NULL);
   return 0;
 }
@@ -146,103 +142,144 @@ print_void_info(cli_t *cli, const Till__V1__VoidInfo *v, int first, int replayed
          v->reason);
 }
 
+static const char void_usage[] = "usage: till void NUMBER --reason TEXT\n"
+                                 "       till void approve|reject ID [--note TEXT]\n"
+                                 "       till void list [--state pending|approved|rejected]";
+
+static void
+void_header(void)
+{
+  printf("%-6s %-16s %12s %-9s %-12s %-12s %s\n", "ID", "RECEIPT", "AMOUNT", "STATE", "REQUESTED",
+         "DECIDED", "REASON");
+}
+
+/* One void in an answer: the table (or JSON object) of <v>, or the standard
+ * message if it is missing. Frees <resp>. */
+static int
+show_one_void(cli_t *cli, Till__V1__Envelope *resp, const Till__V1__VoidInfo *v, int replayed)
+{
+  if (!v)
+    return cli_unexpected(resp, "a void");
+  if (!cli->json)
+    void_header();
+  print_void_info(cli, v, 1, replayed);
+  if (cli->json)
+    printf("\n");
+  till__v1__envelope__free_unpacked(resp, NULL);
+  return 0;
+}
+
+/* till void NUMBER --reason TEXT: a cashier asks for a void. */
 int
-cmd_void(cli_t *cli)
+cmd_void_request(cli_t *cli)
 {
   Till__V1__Envelope req = TILL__V1__ENVELOPE__INIT;
   Till__V1__VoidRequestRequest vr = TILL__V1__VOID_REQUEST_REQUEST__INIT;
-  Till__V1__VoidDecideRequest vd = TILL__V1__VOID_DECIDE_REQUEST__INIT;
-  Till__V1__VoidListRequest vl = TILL__V1__VOID_LIST_REQUEST__INIT;
-  uint8_t key[16];
   int rc;
-  const char *usage = "usage: till void NUMBER --reason TEXT\n"
-                      "       till void approve|reject ID [--note TEXT]\n"
-                      "       till void list [--state pending|approved|rejected]";
-  const char *a1 = cli_arg(cli, 1);
-  if (!a1)
-    return cli_usage_error("%s", usage);
-  int retry = 0;
-  if (strcmp(a1, "approve") == 0 || strcmp(a1, "reject") == 0) {
-    const char *id = cli_arg(cli, 2);
-    int64_t vid;
-    if (!id || till_parse_i64(id, 1, INT64_MAX, &vid) != 0)
-      return cli_usage_error("%s", usage);
-    const char *note = cli_opt(cli, "--note");
-    if ((rc = cli_idempotency_key(cli, key)) != 0)
-      return rc;
-    vd.idempotency_key.data = key;
-    vd.idempotency_key.len = sizeof key;
-    vd.void_id = vid;
-    vd.approve = strcmp(a1, "approve") == 0;
-    vd.note = (char *)(note ? note : "");
-    req.body_case = TILL__V1__ENVELOPE__BODY_VOID_DECIDE_REQ;
-    req.void_decide_req = &vd;
-    retry = 1;
-  } else if (strcmp(a1, "list") == 0) {
-    const char *state = cli_opt(cli, "--state");
-    if (state) {
-      /* till_names.h has no till_void_state_from_name */
-      for (int s = 1; s <= TILL_VOID_STATE_MAX; s++)
-        if (strcmp(state, till_void_state_name(s)) == 0)
-          vl.state = till_wire_void_state((till_void_state_t)s);
-      if (!vl.state)
-        return cli_usage_error("--state must be pending, approved or rejected");
-    }
-    req.body_case = TILL__V1__ENVELOPE__BODY_VOID_LIST_REQ;
-    req.void_list_req = &vl;
-  } else {
-    const char *reason = cli_opt(cli, "--reason");
-    if (!reason)
-      return cli_usage_error("a void needs --reason TEXT");
-    vr.number = (char *)a1;
-    vr.reason = (char *)reason;
-    req.body_case = TILL__V1__ENVELOPE__BODY_VOID_REQUEST_REQ;
-    req.void_request_req = &vr;
-  }
+  const char *number = cli_arg(cli, 1), *reason = cli_opt(cli, "--reason");
+  if (!number)
+    return cli_usage_error("%s", void_usage);
+  if (!reason)
+    return cli_usage_error("a void needs --reason TEXT");
+  vr.number = (char *)number;
+  vr.reason = (char *)reason;
+  req.body_case = TILL__V1__ENVELOPE__BODY_VOID_REQUEST_REQ;
+  req.void_request_req = &vr;
   Till__V1__Envelope *resp =
-    retry ? cli_call_retry(cli, &req, RETRY_ATTEMPTS, &rc) : cli_call(cli, &req, 1, &rc);
+    cli_call_expect(cli, &req, 1, TILL__V1__ENVELOPE__BODY_VOID_REQUEST_RESP, &rc);
   if (!resp)
     return rc;
-  const Till__V1__VoidInfo *one = NULL;
-  int replayed = -1;
-  switch (resp->body_case) {
-  case TILL__V1__ENVELOPE__BODY_VOID_REQUEST_RESP:
-    one = resp->void_request_resp->void_info;
-    if (!cli->json)
-      printf("void requested; a supervisor must approve it\n");
-    break;
-  case TILL__V1__ENVELOPE__BODY_VOID_DECIDE_RESP:
-    one = resp->void_decide_resp->void_info;
-    replayed = resp->void_decide_resp->replayed;
-    if (!cli->json)
-      printf("void %s%s\n", one ? print_void_state((int)one->state) : "?",
-             replayed ? " (already decided with this key: the recorded decision)" : "");
-    break;
-  case TILL__V1__ENVELOPE__BODY_VOID_LIST_RESP: {
-    const Till__V1__VoidListResponse *l = resp->void_list_resp;
-    if (cli->json)
-      printf("[");
-    else
-      printf("%-6s %-16s %12s %-9s %-12s %-12s %s\n", "ID", "RECEIPT", "AMOUNT", "STATE",
-             "REQUESTED", "DECIDED", "REASON");
-    for (size_t i = 0; i < l->n_voids; i++)
-      print_void_info(cli, l->voids[i], i == 0, -1);
-    if (cli->json)
-      printf("]\n");
-    break;
+  if (!cli->json)
+    printf("void requested; a supervisor must approve it\n");
+  return show_one_void(cli, resp, resp->void_request_resp->void_info, -1);
+}
+
+/* till void approve|reject ID: a supervisor decides. */
+static int
+void_decide(cli_t *cli, int approve)
+{
+  Till__V1__Envelope req = TILL__V1__ENVELOPE__INIT;
+  Till__V1__VoidDecideRequest vd = TILL__V1__VOID_DECIDE_REQUEST__INIT;
+  uint8_t key[16];
+  int rc;
+  const char *id = cli_arg(cli, 2), *note = cli_opt(cli, "--note");
+  if (!id || till_parse_i64(id, 1, INT64_MAX, &vd.void_id) != 0)
+    return cli_usage_error("%s", void_usage);
+  if ((rc = cli_idempotency_key(cli, key)) != 0)
+    return rc;
+  vd.idempotency_key.data = key;
+  vd.idempotency_key.len = sizeof key;
+  vd.approve = approve;
+  vd.note = (char *)(note ? note : "");
+  req.body_case = TILL__V1__ENVELOPE__BODY_VOID_DECIDE_REQ;
+  req.void_decide_req = &vd;
+  Till__V1__Envelope *resp = cli_call_retry_expect(cli, &req, RETRY_ATTEMPTS,
+                                                   TILL__V1__ENVELOPE__BODY_VOID_DECIDE_RESP, &rc);
+  if (!resp)
+    return rc;
+  const Till__V1__VoidInfo *one = resp->void_decide_resp->void_info;
+  int replayed = resp->void_decide_resp->replayed;
+  if (!cli->json)
+    printf("void %s%s\n", one ? print_void_state((int)one->state) : "?",
+           replayed ? " (already decided with this key: the recorded decision)" : "");
+  return show_one_void(cli, resp, one, replayed);
+}
+
+int
+cmd_void_approve(cli_t *cli)
+{
+  return void_decide(cli, 1);
+}
+
+int
+cmd_void_reject(cli_t *cli)
+{
+  return void_decide(cli, 0);
+}
+
+int
+cmd_void_list(cli_t *cli)
+{
+  Till__V1__Envelope req = TILL__V1__ENVELOPE__INIT;
+  Till__V1__VoidListRequest vl = TILL__V1__VOID_LIST_REQUEST__INIT;
+  int rc;
+  const char *state = cli_opt(cli, "--state");
+  if (state) {
+    /* till_names.h has no till_void_state_from_name */
+    for (int s = 1; s <= TILL_VOID_STATE_MAX; s++)
+      if (strcmp(state, till_void_state_name(s)) == 0)
+        vl.state = till_wire_void_state((till_void_state_t)s);
+    if (!vl.state)
+      return cli_usage_error("--state must be pending, approved or rejected");
   }
-  default:
-    fprintf(stderr, "till: unexpected answer\n");
-    rc = EXIT_CONN;
-  }
-  if (one) {
-    if (!cli->json)
-      printf("%-6s %-16s %12s %-9s %-12s %-12s %s\n", "ID", "RECEIPT", "AMOUNT", "STATE",
-             "REQUESTED", "DECIDED", "REASON");
-    print_void_info(cli, one, 1, replayed);
-    if (cli->json)
-      printf("\n");
-  }
+  req.body_case = TILL__V1__ENVELOPE__BODY_VOID_LIST_REQ;
+  req.void_list_req = &vl;
+  Till__V1__Envelope *resp =
+    cli_call_expect(cli, &req, 1, TILL__V1__ENVELOPE__BODY_VOID_LIST_RESP, &rc);
+  if (!resp)
+    return rc;
+  const Till__V1__VoidListResponse *l = resp->void_list_resp;
+  if (cli->json)
+    printf("[");
+  else
+    void_header();
+  for (size_t i = 0; i < l->n_voids; i++)
+    print_void_info(cli, l->voids[i], i == 0, -1);
+  if (cli->json)
+    printf("]\n");
   till__v1__envelope__free_unpacked(resp, NULL);
-  return rc;
+  return 0;
+}
+
+int
+cmd_void(cli_t *cli)
+{
+  const char *verb = cli_arg(cli, 1);
+  if (verb && strcmp(verb, "approve") == 0)
+    return cmd_void_approve(cli);
+  if (verb && strcmp(verb, "reject") == 0)
+    return cmd_void_reject(cli);
+  if (verb && strcmp(verb, "list") == 0)
+    return cmd_void_list(cli);
+  return cmd_void_request(cli);
 }

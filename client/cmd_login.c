@@ -47,15 +47,12 @@ cmd_login(cli_t *cli)
   lr.password = pw;
   req.body_case = TILL__V1__ENVELOPE__BODY_LOGIN_REQ;
   req.login_req = &lr;
-  Till__V1__Envelope *resp = cli_call(cli, &req, 0, &rc);
+  Till__V1__Envelope *resp = cli_call_expect(cli, &req, 0, TILL__V1__ENVELOPE__BODY_LOGIN_RESP, &rc);
   memset(pw, 0, sizeof pw);
   if (!resp)
     return rc;
-  if (resp->body_case != TILL__V1__ENVELOPE__BODY_LOGIN_RESP || !resp->login_resp->session) {
-    till__v1__envelope__free_unpacked(resp, NULL);
-    fprintf(stderr, "till: unexpected answer to login\n");
-    return EXIT_CONN;
-  }
+  if (!resp->login_resp->session)
+    return cli_unexpected(resp, "a session");
   const Till__V1__LoginResponse *l = resp->login_resp;
   session_t s;
   memset(&s, 0, sizeof s);
@@ -84,7 +81,7 @@ cmd_logout(cli_t *cli)
   Till__V1__Envelope req = TILL__V1__ENVELOPE__INIT;
   req.body_case = TILL__V1__ENVELOPE__BODY_LOGOUT_REQ;
   req.logout_req = &lr;
-  Till__V1__Envelope *resp = cli_call(cli, &req, 1, &rc);
+  Till__V1__Envelope *resp = cli_call_expect(cli, &req, 1, TILL__V1__ENVELOPE__BODY_LOGOUT_RESP, &rc);
   /* the local token goes either way: a dead session is no use */
   session_remove(cli->cfg.session_file);
   if (!resp)
@@ -105,11 +102,12 @@ cmd_whoami(cli_t *cli)
   Till__V1__Envelope req = TILL__V1__ENVELOPE__INIT;
   req.body_case = TILL__V1__ENVELOPE__BODY_WHOAMI_REQ;
   req.whoami_req = &wr;
-  Till__V1__Envelope *resp = cli_call(cli, &req, 1, &rc);
+  Till__V1__Envelope *resp = cli_call_expect(cli, &req, 1, TILL__V1__ENVELOPE__BODY_WHOAMI_RESP, &rc);
   if (!resp)
     return rc;
-  if (resp->body_case == TILL__V1__ENVELOPE__BODY_WHOAMI_RESP && resp->whoami_resp->session)
-    print_session(cli, resp->whoami_resp->session);
+  if (!resp->whoami_resp->session)
+    return cli_unexpected(resp, "a session");
+  print_session(cli, resp->whoami_resp->session);
   till__v1__envelope__free_unpacked(resp, NULL);
   return 0;
 }

@@ -185,14 +185,9 @@ report_monthly(cli_t *cli)
   req.body_case = TILL__V1__ENVELOPE__BODY_MONTHLY_REPORT_REQ;
   req.monthly_report_req = &mr;
   int rc;
-  Till__V1__Envelope *resp = cli_call(cli, &req, 1, &rc);
+  Till__V1__Envelope *resp = cli_call_expect(cli, &req, 1, TILL__V1__ENVELOPE__BODY_MONTHLY_REPORT_RESP, &rc);
   if (!resp)
     return rc;
-  if (resp->body_case != TILL__V1__ENVELOPE__BODY_MONTHLY_REPORT_RESP) {
-    fprintf(stderr, "till: unexpected answer to report monthly\n");
-    till__v1__envelope__free_unpacked(resp, NULL);
-    return EXIT_CONN;
-  }
   if (cli->json)
     print_monthly_json(resp->monthly_report_resp);
   else
@@ -219,14 +214,9 @@ target_set(cli_t *cli)
   req.body_case = TILL__V1__ENVELOPE__BODY_TARGET_SET_REQ;
   req.target_set_req = &tr;
   int rc;
-  Till__V1__Envelope *resp = cli_call(cli, &req, 1, &rc);
+  Till__V1__Envelope *resp = cli_call_expect(cli, &req, 1, TILL__V1__ENVELOPE__BODY_TARGET_SET_RESP, &rc);
   if (!resp)
     return rc;
-  if (resp->body_case != TILL__V1__ENVELOPE__BODY_TARGET_SET_RESP) {
-    fprintf(stderr, "till: unexpected answer to target set\n");
-    till__v1__envelope__free_unpacked(resp, NULL);
-    return EXIT_CONN;
-  }
   const Till__V1__TargetSetResponse *t = resp->target_set_resp;
   char a[TILL_MONEY_STR_MAX], p[TILL_MONEY_STR_MAX], when[32];
   yuan(a, t->amount);

@@ -249,14 +249,9 @@ report_daily(cli_t *cli)
   req.body_case = TILL__V1__ENVELOPE__BODY_DAILY_REPORT_REQ;
   req.daily_report_req = &dr;
   int rc;
-  Till__V1__Envelope *resp = cli_call(cli, &req, 1, &rc);
+  Till__V1__Envelope *resp = cli_call_expect(cli, &req, 1, TILL__V1__ENVELOPE__BODY_DAILY_REPORT_RESP, &rc);
   if (!resp)
     return rc;
-  if (resp->body_case != TILL__V1__ENVELOPE__BODY_DAILY_REPORT_RESP) {
-    fprintf(stderr, "till: unexpected answer to report daily\n");
-    till__v1__envelope__free_unpacked(resp, NULL);
-    return EXIT_CONN;
-  }
   if (cli->json)
     print_daily_json(resp->daily_report_resp);
   else
@@ -290,15 +285,11 @@ day_close(cli_t *cli)
   req.day_close_req = &dc;
   int rc;
   /* no idempotency key: closing a closed day answers the first close */
-  Till__V1__Envelope *resp = cli_call(cli, &req, 1, &rc);
+  Till__V1__Envelope *resp = cli_call_expect(cli, &req, 1, TILL__V1__ENVELOPE__BODY_DAY_CLOSE_RESP, &rc);
   if (!resp)
     return rc;
-  if (resp->body_case != TILL__V1__ENVELOPE__BODY_DAY_CLOSE_RESP ||
-      !resp->day_close_resp->signature) {
-    fprintf(stderr, "till: unexpected answer to day close\n");
-    till__v1__envelope__free_unpacked(resp, NULL);
-    return EXIT_CONN;
-  }
+  if (!resp->day_close_resp->signature)
+    return cli_unexpected(resp, "a signature");
   const Till__V1__DayCloseResponse *c = resp->day_close_resp;
   if (cli->json) {
     printf("{\"date\":");

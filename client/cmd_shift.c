@@ -13,6 +13,7 @@
 
 #define MAX_COUNTS 16
 #define MAX_SHIFTS 63
+#define NONCASH_MAX 6
 #define RETRY_ATTEMPTS 5
 
 /* "100x5,50x4,0.5x10" -> counts; "none" -> no notes at all. */
@@ -240,8 +241,8 @@ print_shift_summary_json(const Till__V1__ShiftSummary *s, int first)
   printf(",\"deposit_id\":%lld}", (long long)s->deposit_id);
 }
 
-static void
-print_summaries(cli_t *cli, Till__V1__ShiftSummary **s, size_t n)
+void
+print_shift_summaries(cli_t *cli, Till__V1__ShiftSummary **s, size_t n)
 {
   char counted[TILL_MONEY_STR_MAX], var[TILL_MONEY_STR_MAX], dep[TILL_MONEY_STR_MAX], when[32];
   if (cli->json)
@@ -266,131 +267,191 @@ print_summaries(cli_t *cli, Till__V1__ShiftSummary **s, size_t n)
     printf("]\n");
 }
 
+static const char shift_usage[] =
+  "usage: till shift open --count 100x5,50x4,...|none\n"
+  "       till shift status [SHIFT]\n"
+  "       till shift close --count 100x5,...|none [--noncash card=120.00,wechat=35.50]\n"
+  "       till shift approve SHIFT [--note TEXT]\n"
+  "       till shift list [--state open|closed|approved]";
+
+/* --count into counts; 0 or EXIT_USAGE. */
+static int
+count_opt(cli_t *cli, Till__V1__DenominationCount *counts, Till__V1__DenominationCount **ptrs,
+          size_t *n)
+{
+  const char *count = cli_opt(cli, "--count");
+  if (!count || parse_counts(count, counts, ptrs, n) != 0)
+    return cli_usage_error("--count must look like 100x5,50x4,0.5x10 (face in yuan x number) "
+                           "or 'none'");
+  return 0;
+}
+
+/* --noncash card=120.00,wechat=35.50 into <nc> (room for NONCASH_MAX); the
+ * method must be one other than cash. 0 or EXIT_USAGE. */
+static int
+noncash_opt(cli_t *cli, Till__V1__MethodAmount *nc, Till__V1__MethodAmount **ptrs, size_t *n)
+{
+  const char *noncash = cli_opt(cli, "--noncash");
+  char buf[512];
+  *n = 0;
+  if (!noncash)
+    return 0;
+  if (strlen(noncash) >= sizeof buf)
+    return cli_usage_error("--noncash is too long");
+  snprintf(buf, sizeof buf, "%s", noncash);
+  char *save = NULL;
+  for (char *tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+    char *eq = strchr(tok, '=');
+    int m = 0;
+    if (eq) {
+      *eq = '\0';
+      m = till_method_from_name(tok);
+    }
+    if (!eq || !m || m == TILL_METHOD_CASH || *n == NONCASH_MAX)
+      return cli_usage_error("--noncash must look like card=120.00,wechat=35.50");
+    till__v1__method_amount__init(&nc[*n]);
+    nc[*n].method = till_wire_method((till_method_t)m);
+    if (till_money_parse(eq + 1, &nc[*n].amount) != 0)
+      return cli_usage_error("--noncash %s: '%s' is not an amount", tok, eq + 1);
+    ptrs[*n] = &nc[*n];
+    (*n)++;
+  }
+  return 0;
+}
+
 int
-cmd_shift(cli_t *cli)
+cmd_shift_open(cli_t *cli)
 {
   Till__V1__Envelope req = TILL__V1__ENVELOPE__INIT;
   Till__V1__ShiftOpenRequest open = TILL__V1__SHIFT_OPEN_REQUEST__INIT;
-  Till__V1__ShiftStatusRequest status = TILL__V1__SHIFT_STATUS_REQUEST__INIT;
-  Till__V1__ShiftCloseRequest close = TILL__V1__SHIFT_CLOSE_REQUEST__INIT;
-  Till__V1__ShiftApproveRequest approve = TILL__V1__SHIFT_APPROVE_REQUEST__INIT;
-  Till__V1__ShiftListRequest list = TILL__V1__SHIFT_LIST_REQUEST__INIT;
   Till__V1__DenominationCount counts[MAX_COUNTS], *cptr[MAX_COUNTS];
-  Till__V1__MethodAmount nc[8], *ncptr[8];
   uint8_t key[16];
-  int rc, retry = 0;
-  const char *usage =
-    "usage: till shift open --count 100x5,50x4,...|none\n"
-    "       till shift status [SHIFT]\n"
-    "       till shift close --count 100x5,...|none [--noncash card=120.00,wechat=35.50]\n"
-    "       till shift approve SHIFT [--note TEXT]\n"
-    "       till shift list [--state open|closed|approved]";
-  const char *verb = cli_arg(cli, 1);
-  if (!verb)
-    return cli_usage_error("%s", usage);
-  if (strcmp(verb, "open") == 0 || strcmp(verb, "close") == 0) {
-    size_t n;
-    const char *count = cli_opt(cli, "--count");
-    if (!count || parse_counts(count, counts, cptr, &n) != 0)
-      return cli_usage_error("--count must look like 100x5,50x4,0.5x10 (face in yuan x number) "
-                             "or 'none'");
-    if (strcmp(verb, "open") == 0) {
-      if ((rc = key_into(cli, key, &open.idempotency_key)) != 0)
-        return rc;
-      open.float_count = cptr;
-      open.n_float_count = n;
-      req.body_case = TILL__V1__ENVELOPE__BODY_SHIFT_OPEN_REQ;
-      req.shift_open_req = &open;
-    } else {
-      if ((rc = key_into(cli, key, &close.idempotency_key)) != 0)
-        return rc;
-      close.cash_count = cptr;
-      close.n_cash_count = n;
-      const char *noncash = cli_opt(cli, "--noncash");
-      if (noncash) {
-        char buf[512];
-        if (strlen(noncash) >= sizeof buf)
-          return cli_usage_error("--noncash is too long");
-        snprintf(buf, sizeof buf, "%s", noncash);
-        char *save = NULL;
-        for (char *tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-          char *eq = strchr(tok, '=');
-          int m = 0;
-          if (eq) {
-            *eq = '\0';
-            m = till_method_from_name(tok);
-          }
-          if (!eq || !m || m == TILL_METHOD_CASH || close.n_noncash == 6)
-            return cli_usage_error("--noncash must look like card=120.00,wechat=35.50");
-          till__v1__method_amount__init(&nc[close.n_noncash]);
-          nc[close.n_noncash].method = till_wire_method((till_method_t)m);
-          if (till_money_parse(eq + 1, &nc[close.n_noncash].amount) != 0)
-            return cli_usage_error("--noncash %s: '%s' is not an amount", tok, eq + 1);
-          ncptr[close.n_noncash] = &nc[close.n_noncash];
-          close.n_noncash++;
-        }
-        close.noncash = ncptr;
-      }
-      req.body_case = TILL__V1__ENVELOPE__BODY_SHIFT_CLOSE_REQ;
-      req.shift_close_req = &close;
-    }
-    retry = 1;
-  } else if (strcmp(verb, "status") == 0) {
-    const char *id = cli_arg(cli, 2);
-    if (id && till_parse_i64(id, 1, INT64_MAX, &status.shift_id) != 0)
-      return cli_usage_error("%s", usage);
-    req.body_case = TILL__V1__ENVELOPE__BODY_SHIFT_STATUS_REQ;
-    req.shift_status_req = &status;
-  } else if (strcmp(verb, "approve") == 0) {
-    const char *id = cli_arg(cli, 2), *note = cli_opt(cli, "--note");
-    if (!id || till_parse_i64(id, 1, INT64_MAX, &approve.shift_id) != 0)
-      return cli_usage_error("%s", usage);
-    approve.note = (char *)(note ? note : "");
-    req.body_case = TILL__V1__ENVELOPE__BODY_SHIFT_APPROVE_REQ;
-    req.shift_approve_req = &approve;
-  } else if (strcmp(verb, "list") == 0) {
-    const char *state = cli_opt(cli, "--state");
-    if (state) {
-      int s = till_shift_state_from_name(state);
-      if (!s)
-        return cli_usage_error("--state must be open, closed or approved");
-      list.state = till_wire_shift_state((till_shift_state_t)s);
-    }
-    req.body_case = TILL__V1__ENVELOPE__BODY_SHIFT_LIST_REQ;
-    req.shift_list_req = &list;
-  } else {
-    return cli_usage_error("%s", usage);
-  }
-  Till__V1__Envelope *resp =
-    retry ? cli_call_retry(cli, &req, RETRY_ATTEMPTS, &rc) : cli_call(cli, &req, 1, &rc);
+  int rc;
+  if ((rc = count_opt(cli, counts, cptr, &open.n_float_count)) != 0 ||
+      (rc = key_into(cli, key, &open.idempotency_key)) != 0)
+    return rc;
+  open.float_count = cptr;
+  req.body_case = TILL__V1__ENVELOPE__BODY_SHIFT_OPEN_REQ;
+  req.shift_open_req = &open;
+  Till__V1__Envelope *resp = cli_call_retry_expect(cli, &req, RETRY_ATTEMPTS,
+                                                   TILL__V1__ENVELOPE__BODY_SHIFT_OPEN_RESP, &rc);
   if (!resp)
     return rc;
-  switch (resp->body_case) {
-  case TILL__V1__ENVELOPE__BODY_SHIFT_OPEN_RESP:
-    if (!cli->json)
-      printf("shift opened\n");
-    show_report(cli, resp->shift_open_resp->report, resp->shift_open_resp->replayed);
-    break;
-  case TILL__V1__ENVELOPE__BODY_SHIFT_STATUS_RESP:
-    show_report(cli, resp->shift_status_resp->report, 0);
-    break;
-  case TILL__V1__ENVELOPE__BODY_SHIFT_CLOSE_RESP:
-    show_report(cli, resp->shift_close_resp->report, resp->shift_close_resp->replayed);
-    break;
-  case TILL__V1__ENVELOPE__BODY_SHIFT_APPROVE_RESP:
-    if (!cli->json)
-      printf("shift approved\n");
-    show_report(cli, resp->shift_approve_resp->report, 0);
-    break;
-  case TILL__V1__ENVELOPE__BODY_SHIFT_LIST_RESP:
-    print_summaries(cli, resp->shift_list_resp->shifts, resp->shift_list_resp->n_shifts);
-    break;
-  default:
-    fprintf(stderr, "till: unexpected answer\n");
-    rc = EXIT_CONN;
-  }
+  if (!cli->json)
+    printf("shift opened\n");
+  show_report(cli, resp->shift_open_resp->report, resp->shift_open_resp->replayed);
   till__v1__envelope__free_unpacked(resp, NULL);
-  return rc;
+  return 0;
+}
+
+int
+cmd_shift_close(cli_t *cli)
+{
+  Till__V1__Envelope req = TILL__V1__ENVELOPE__INIT;
+  Till__V1__ShiftCloseRequest close = TILL__V1__SHIFT_CLOSE_REQUEST__INIT;
+  Till__V1__DenominationCount counts[MAX_COUNTS], *cptr[MAX_COUNTS];
+  Till__V1__MethodAmount nc[NONCASH_MAX], *ncptr[NONCASH_MAX];
+  uint8_t key[16];
+  int rc;
+  if ((rc = count_opt(cli, counts, cptr, &close.n_cash_count)) != 0 ||
+      (rc = key_into(cli, key, &close.idempotency_key)) != 0 ||
+      (rc = noncash_opt(cli, nc, ncptr, &close.n_noncash)) != 0)
+    return rc;
+  close.cash_count = cptr;
+  close.noncash = close.n_noncash ? ncptr : NULL;
+  req.body_case = TILL__V1__ENVELOPE__BODY_SHIFT_CLOSE_REQ;
+  req.shift_close_req = &close;
+  Till__V1__Envelope *resp = cli_call_retry_expect(cli, &req, RETRY_ATTEMPTS,
+                                                   TILL__V1__ENVELOPE__BODY_SHIFT_CLOSE_RESP, &rc);
+  if (!resp)
+    return rc;
+  show_report(cli, resp->shift_close_resp->report, resp->shift_close_resp->replayed);
+  till__v1__envelope__free_unpacked(resp, NULL);
+  return 0;
+}
+
+int
+cmd_shift_status(cli_t *cli)
+{
+  Till__V1__Envelope req = TILL__V1__ENVELOPE__INIT;
+  Till__V1__ShiftStatusRequest status = TILL__V1__SHIFT_STATUS_REQUEST__INIT;
+  int rc;
+  const char *id = cli_arg(cli, 2);
+  if (id && till_parse_i64(id, 1, INT64_MAX, &status.shift_id) != 0)
+    return cli_usage_error("%s", shift_usage);
+  req.body_case = TILL__V1__ENVELOPE__BODY_SHIFT_STATUS_REQ;
+  req.shift_status_req = &status;
+  Till__V1__Envelope *resp =
+    cli_call_expect(cli, &req, 1, TILL__V1__ENVELOPE__BODY_SHIFT_STATUS_RESP, &rc);
+  if (!resp)
+    return rc;
+  show_report(cli, resp->shift_status_resp->report, 0);
+  till__v1__envelope__free_unpacked(resp, NULL);
+  return 0;
+}
+
+int
+cmd_shift_approve(cli_t *cli)
+{
+  Till__V1__Envelope req = TILL__V1__ENVELOPE__INIT;
+  Till__V1__ShiftApproveRequest approve = TILL__V1__SHIFT_APPROVE_REQUEST__INIT;
+  int rc;
+  const char *id = cli_arg(cli, 2), *note = cli_opt(cli, "--note");
+  if (!id || till_parse_i64(id, 1, INT64_MAX, &approve.shift_id) != 0)
+    return cli_usage_error("%s", shift_usage);
+  approve.note = (char *)(note ? note : "");
+  req.body_case = TILL__V1__ENVELOPE__BODY_SHIFT_APPROVE_REQ;
+  req.shift_approve_req = &approve;
+  Till__V1__Envelope *resp =
+    cli_call_expect(cli, &req, 1, TILL__V1__ENVELOPE__BODY_SHIFT_APPROVE_RESP, &rc);
+  if (!resp)
+    return rc;
+  if (!cli->json)
+    printf("shift approved\n");
+  show_report(cli, resp->shift_approve_resp->report, 0);
+  till__v1__envelope__free_unpacked(resp, NULL);
+  return 0;
+}
+
+int
+cmd_shift_list(cli_t *cli)
+{
+  Till__V1__Envelope req = TILL__V1__ENVELOPE__INIT;
+  Till__V1__ShiftListRequest list = TILL__V1__SHIFT_LIST_REQUEST__INIT;
+  int rc;
+  const char *state = cli_opt(cli, "--state");
+  if (state) {
+    int s = till_shift_state_from_name(state);
+    if (!s)
+      return cli_usage_error("--state must be open, closed or approved");
+    list.state = till_wire_shift_state((till_shift_state_t)s);
+  }
+  req.body_case = TILL__V1__ENVELOPE__BODY_SHIFT_LIST_REQ;
+  req.shift_list_req = &list;
+  Till__V1__Envelope *resp =
+    cli_call_expect(cli, &req, 1, TILL__V1__ENVELOPE__BODY_SHIFT_LIST_RESP, &rc);
+  if (!resp)
+    return rc;
+  print_shift_summaries(cli, resp->shift_list_resp->shifts, resp->shift_list_resp->n_shifts);
+  till__v1__envelope__free_unpacked(resp, NULL);
+  return 0;
+}
+
+int
+cmd_shift(cli_t *cli)
+{
+  const char *verb = cli_arg(cli, 1);
+  if (verb && strcmp(verb, "open") == 0)
+    return cmd_shift_open(cli);
+  if (verb && strcmp(verb, "close") == 0)
+    return cmd_shift_close(cli);
+  if (verb && strcmp(verb, "status") == 0)
+    return cmd_shift_status(cli);
+  if (verb && strcmp(verb, "approve") == 0)
+    return cmd_shift_approve(cli);
+  if (verb && strcmp(verb, "list") == 0)
+    return cmd_shift_list(cli);
+  return cli_usage_error("%s", shift_usage);
 }
 
 static void
@@ -419,94 +480,121 @@ print_deposit(cli_t *cli, const Till__V1__DepositInfo *d, int replayed)
   printf("\n");
 }
 
+static const char deposit_usage[] = "usage: till deposit create --shifts 3,4 --slip NO --amount YUAN\n"
+                                    "       till deposit confirm DEPOSIT\n"
+                                    "       till deposit pending [--hours 24]";
+
+/* A deposit's answer: <d> printed, or the standard message if it is missing. */
+static int
+show_deposit(cli_t *cli, Till__V1__Envelope *resp, const Till__V1__DepositInfo *d, int replayed)
+{
+  if (!d)
+    return cli_unexpected(resp, "a deposit");
+  print_deposit(cli, d, replayed);
+  till__v1__envelope__free_unpacked(resp, NULL);
+  return 0;
+}
+
 int
-cmd_deposit(cli_t *cli)
+cmd_deposit_create(cli_t *cli)
 {
   Till__V1__Envelope req = TILL__V1__ENVELOPE__INIT;
   Till__V1__DepositCreateRequest create = TILL__V1__DEPOSIT_CREATE_REQUEST__INIT;
-  Till__V1__DepositConfirmRequest confirm = TILL__V1__DEPOSIT_CONFIRM_REQUEST__INIT;
-  Till__V1__UndepositedRequest pending = TILL__V1__UNDEPOSITED_REQUEST__INIT;
   int64_t ids[MAX_SHIFTS];
   uint8_t key[16];
-  int rc, retry = 0;
-  const char *usage = "usage: till deposit create --shifts 3,4 --slip NO --amount YUAN\n"
-                      "       till deposit confirm DEPOSIT\n"
-                      "       till deposit pending [--hours 24]";
-  const char *verb = cli_arg(cli, 1);
-  if (!verb)
-    return cli_usage_error("%s", usage);
-  if (strcmp(verb, "create") == 0) {
-    const char *shifts = cli_opt(cli, "--shifts"), *slip = cli_opt(cli, "--slip");
-    const char *amount = cli_opt(cli, "--amount");
-    char buf[512];
-    if (!shifts || !slip || !amount || strlen(shifts) >= sizeof buf)
-      return cli_usage_error("%s", usage);
-    if (till_money_parse(amount, &create.amount) != 0)
-      return cli_usage_error("--amount '%s' is not an amount", amount);
-    snprintf(buf, sizeof buf, "%s", shifts);
-    char *save = NULL;
-    for (char *tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-      if (create.n_shift_ids == MAX_SHIFTS ||
-          till_parse_i64(tok, 1, INT64_MAX, &ids[create.n_shift_ids]) != 0)
-        return cli_usage_error("--shifts must be a list of shift numbers like 3,4");
-      create.n_shift_ids++;
-    }
-    create.shift_ids = ids;
-    create.slip = (char *)slip;
-    if ((rc = key_into(cli, key, &create.idempotency_key)) != 0)
-      return rc;
-    req.body_case = TILL__V1__ENVELOPE__BODY_DEPOSIT_CREATE_REQ;
-    req.deposit_create_req = &create;
-    retry = 1;
-  } else if (strcmp(verb, "confirm") == 0) {
-    const char *id = cli_arg(cli, 2);
-    if (!id || till_parse_i64(id, 1, INT64_MAX, &confirm.deposit_id) != 0)
-      return cli_usage_error("%s", usage);
-    if ((rc = key_into(cli, key, &confirm.idempotency_key)) != 0)
-      return rc;
-    req.body_case = TILL__V1__ENVELOPE__BODY_DEPOSIT_CONFIRM_REQ;
-    req.deposit_confirm_req = &confirm;
-    retry = 1;
-  } else if (strcmp(verb, "pending") == 0) {
-    const char *hours = cli_opt(cli, "--hours");
-    int64_t h = 24;
-    if (hours && till_parse_i64(hours, 0, 24 * 366, &h) != 0)
-      return cli_usage_error("--hours must be 0 to 8784");
-    pending.hours = (int32_t)h;
-    req.body_case = TILL__V1__ENVELOPE__BODY_UNDEPOSITED_REQ;
-    req.undeposited_req = &pending;
-  } else {
-    return cli_usage_error("%s", usage);
+  int rc;
+  const char *shifts = cli_opt(cli, "--shifts"), *slip = cli_opt(cli, "--slip");
+  const char *amount = cli_opt(cli, "--amount");
+  char buf[512];
+  if (!shifts || !slip || !amount || strlen(shifts) >= sizeof buf)
+    return cli_usage_error("%s", deposit_usage);
+  if (till_money_parse(amount, &create.amount) != 0)
+    return cli_usage_error("--amount '%s' is not an amount", amount);
+  snprintf(buf, sizeof buf, "%s", shifts);
+  char *save = NULL;
+  for (char *tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+    if (create.n_shift_ids == MAX_SHIFTS ||
+        till_parse_i64(tok, 1, INT64_MAX, &ids[create.n_shift_ids]) != 0)
+      return cli_usage_error("--shifts must be a list of shift numbers like 3,4");
+    create.n_shift_ids++;
   }
-  Till__V1__Envelope *resp =
-    retry ? cli_call_retry(cli, &req, RETRY_ATTEMPTS, &rc) : cli_call(cli, &req, 1, &rc);
+  create.shift_ids = ids;
+  create.slip = (char *)slip;
+  if ((rc = key_into(cli, key, &create.idempotency_key)) != 0)
+    return rc;
+  req.body_case = TILL__V1__ENVELOPE__BODY_DEPOSIT_CREATE_REQ;
+  req.deposit_create_req = &create;
+  Till__V1__Envelope *resp = cli_call_retry_expect(
+    cli, &req, RETRY_ATTEMPTS, TILL__V1__ENVELOPE__BODY_DEPOSIT_CREATE_RESP, &rc);
   if (!resp)
     return rc;
-  switch (resp->body_case) {
-  case TILL__V1__ENVELOPE__BODY_DEPOSIT_CREATE_RESP:
-    print_deposit(cli, resp->deposit_create_resp->deposit, resp->deposit_create_resp->replayed);
-    break;
-  case TILL__V1__ENVELOPE__BODY_DEPOSIT_CONFIRM_RESP:
-    print_deposit(cli, resp->deposit_confirm_resp->deposit, resp->deposit_confirm_resp->replayed);
-    break;
-  case TILL__V1__ENVELOPE__BODY_UNDEPOSITED_RESP: {
-    const Till__V1__UndepositedResponse *u = resp->undeposited_resp;
-    char total[TILL_MONEY_STR_MAX];
-    money(total, u->total);
-    if (!cli->json) {
-      printf("cash closed more than %d hours ago and not deposited: %s\n", pending.hours, total);
-      print_summaries(cli, u->shifts, u->n_shifts);
-    } else {
-      printf("{\"hours\":%d,\"total\":\"%s\",\"shifts\":", pending.hours, total);
-      print_summaries(cli, u->shifts, u->n_shifts);
-      printf("}\n");
-    }
-    break;
-  }
-  default:
-    fprintf(stderr, "till: unexpected answer\n");
-    rc = EXIT_CONN;
+  return show_deposit(cli, resp, resp->deposit_create_resp->deposit,
+                      resp->deposit_create_resp->replayed);
+}
+
+int
+cmd_deposit_confirm(cli_t *cli)
+{
+  Till__V1__Envelope req = TILL__V1__ENVELOPE__INIT;
+  Till__V1__DepositConfirmRequest confirm = TILL__V1__DEPOSIT_CONFIRM_REQUEST__INIT;
+  uint8_t key[16];
+  int rc;
+  const char *id = cli_arg(cli, 2);
+  if (!id || till_parse_i64(id, 1, INT64_MAX, &confirm.deposit_id) != 0)
+    return cli_usage_error("%s", deposit_usage);
+  if ((rc = key_into(cli, key, &confirm.idempotency_key)) != 0)
+    return rc;
+  req.body_case = TILL__V1__ENVELOPE__BODY_DEPOSIT_CONFIRM_REQ;
+  req.deposit_confirm_req = &confirm;
+  Till__V1__Envelope *resp = cli_call_retry_expect(
+    cli, &req, RETRY_ATTEMPTS, TILL__V1__ENVELOPE__BODY_DEPOSIT_CONFIRM_RESP, &rc);
+  if (!resp)
+    return rc;
+  return show_deposit(cli, resp, resp->deposit_confirm_resp->deposit,
+                      resp->deposit_confirm_resp->replayed);
+}
+
+int
+cmd_deposit_pending(cli_t *cli)
+{
+  Till__V1__Envelope req = TILL__V1__ENVELOPE__INIT;
+  Till__V1__UndepositedRequest pending = TILL__V1__UNDEPOSITED_REQUEST__INIT;
+  int rc;
+  const char *hours = cli_opt(cli, "--hours");
+  int64_t h = 24;
+  if (hours && till_parse_i64(hours, 0, 24 * 366, &h) != 0)
+    return cli_usage_error("--hours must be 0 to 8784");
+  pending.hours = (int32_t)h;
+  req.body_case = TILL__V1__ENVELOPE__BODY_UNDEPOSITED_REQ;
+  req.undeposited_req = &pending;
+  Till__V1__Envelope *resp =
+    cli_call_expect(cli, &req, 1, TILL__V1__ENVELOPE__BODY_UNDEPOSITED_RESP, &rc);
+  if (!resp)
+    return rc;
+  const Till__V1__UndepositedResponse *u = resp->undeposited_resp;
+  char total[TILL_MONEY_STR_MAX];
+  money(total, u->total);
+  if (!cli->json) {
+    printf("cash closed more than %d hours ago and not deposited: %s\n", pending.hours, total);
+    print_shift_summaries(cli, u->shifts, u->n_shifts);
+  } else {
+    printf("{\"hours\":%d,\"total\":\"%s\",\"shifts\":", pending.hours, total);
+    print_shift_summaries(cli, u->shifts, u->n_shifts);
+    printf("}\n");
   }
   till__v1__envelope__free_unpacked(resp, NULL);
-  return rc;
+  return 0;
+}
+
+int
+cmd_deposit(cli_t *cli)
+{
+  const char *verb = cli_arg(cli, 1);
+  if (verb && strcmp(verb, "create") == 0)
+    return cmd_deposit_create(cli);
+  if (verb && strcmp(verb, "confirm") == 0)
+    return cmd_deposit_confirm(cli);
+  if (verb && strcmp(verb, "pending") == 0)
+    return cmd_deposit_pending(cli);
+  return cli_usage_error("%s", deposit_usage);
 }
