@@ -22,6 +22,7 @@ typedef struct {
   int retrying;    /* an attempt that will be retried if it fails to connect */
   int argc;        /* the command's own words and options */
   char **argv;
+  const struct command *command; /* the row of the table being run (commands.h) */
 } cli_t;
 
 /* Send <req> with the saved session token (unless with_session is 0) and
@@ -103,8 +104,7 @@ void print_void_info(cli_t *cli, const Till__V1__VoidInfo *v, int first, int rep
 
 /* Audit (cmd_audit.c): an Ed25519 public key from a PEM file (0 or -1). */
 int audit_load_pinned_key(const char *path, uint8_t out[32]);
-/* cmd_export.c: `till audit export`, `till audit verify --file F`. */
-int audit_export(cli_t *cli);
+/* `till audit verify --file F` (cmd_export.c). */
 int audit_verify_file(cli_t *cli, const char *path);
 /* One transaction as `till audit txn --json` prints it (cmd_audit.c): the
  * object's fields up to and including its "entries" array, without the
@@ -112,29 +112,11 @@ int audit_verify_file(cli_t *cli, const char *path);
 void print_audit_txn_json_open(const Till__V1__AuditTxn *t);
 
 /* Shifts (cmd_shift.c): one ShiftSummary as a JSON object, preceded by a
- * comma unless <first>. */
+ * comma unless <first>; a list of them as a table or JSON array. */
 void print_shift_summary_json(const Till__V1__ShiftSummary *s, int first);
+void print_shift_summaries(cli_t *cli, Till__V1__ShiftSummary **s, size_t n);
 
 /* Human time "2026-11-23 19:27:24" (local time) into buf. */
 void fmt_time(long long unix_seconds, char *buf, size_t len);
-
-/* Command groups. */
-int cmd_login(cli_t *cli);
-int cmd_logout(cli_t *cli);
-int cmd_whoami(cli_t *cli);
-int cmd_admin(cli_t *cli);
-int cmd_sale(cli_t *cli);
-int cmd_receipt(cli_t *cli);
-int cmd_void(cli_t *cli);
-int cmd_audit(cli_t *cli);
-int cmd_audit_ledger(cli_t *cli); /* cmd_audit_ledger.c: till audit ledger */
-int cmd_shift(cli_t *cli);
-int cmd_deposit(cli_t *cli);
-/* cmd_monthly.c: till report monthly, till target set */
-int report_monthly(cli_t *cli);
-int cmd_target(cli_t *cli);
-/* cmd_report.c: till report daily; till day close */
-int cmd_report(cli_t *cli);
-int cmd_day(cli_t *cli);
 
 #endif

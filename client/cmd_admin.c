@@ -4,23 +4,11 @@
 #include <string.h>
 
 #include "cli.h"
+#include "commands.h"
 #include "print.h"
 #include "till_money.h"
 #include "till_names.h"
 #include "till_wire.h"
-
-#define ADMIN_USAGE                                                                 \
-  "usage: till admin user add NAME --role ROLE[,ROLE...]  (password from TILL_NEW_PASSWORD or stdin)\n" \
-  "       till admin user list\n"                                                   \
-  "       till admin user disable NAME\n"                                           \
-  "       till admin terminal add ID [--description TEXT]\n"                        \
-  "       till admin terminal list\n"                                               \
-  "       till admin terminal disable ID\n"                                         \
-  "       till admin series add PREFIX --kind KIND [--description TEXT]\n"           \
-  "       till admin series list\n"                                                 \
-  "       till admin item add CODE --name TEXT --price YUAN --series PREFIX [--revenue revenue:NAME]\n" \
-  "       till admin item list\n"                                                   \
-  "roles: cashier, supervisor, auditor, admin"
 
 static int
 parse_roles(const char *s, Till__V1__Role out[TILL_ROLE_MAX], size_t *n)
@@ -134,7 +122,7 @@ cmd_admin_user_add(cli_t *cli)
   int rc;
   const char *name = cli_arg(cli, 3);
   if (!name)
-    return cli_usage_error(ADMIN_USAGE);
+    return commands_group_usage_error(cli);
   if (parse_roles(cli_opt(cli, "--role"), roles, &add.n_roles) != 0)
     return cli_usage_error("--role needs one or more of cashier,supervisor,auditor,admin");
   if (cli_read_secret("TILL_NEW_PASSWORD", "password for the new user: ", pw, sizeof pw) != 0)
@@ -187,7 +175,7 @@ cmd_admin_user_disable(cli_t *cli)
   int rc;
   const char *name = cli_arg(cli, 3);
   if (!name)
-    return cli_usage_error(ADMIN_USAGE);
+    return commands_group_usage_error(cli);
   dis.name = (char *)name;
   req.body_case = TILL__V1__ENVELOPE__BODY_USER_DISABLE_REQ;
   req.user_disable_req = &dis;
@@ -211,7 +199,7 @@ cmd_admin_terminal_add(cli_t *cli)
   int rc;
   const char *id = cli_arg(cli, 3), *desc = cli_opt(cli, "--description");
   if (!id)
-    return cli_usage_error(ADMIN_USAGE);
+    return commands_group_usage_error(cli);
   add.id = (char *)id;
   add.description = (char *)(desc ? desc : "");
   req.body_case = TILL__V1__ENVELOPE__BODY_TERMINAL_ADD_REQ;
@@ -259,7 +247,7 @@ cmd_admin_terminal_disable(cli_t *cli)
   int rc;
   const char *id = cli_arg(cli, 3);
   if (!id)
-    return cli_usage_error(ADMIN_USAGE);
+    return commands_group_usage_error(cli);
   dis.id = (char *)id;
   req.body_case = TILL__V1__ENVELOPE__BODY_TERMINAL_DISABLE_REQ;
   req.terminal_disable_req = &dis;
@@ -331,7 +319,7 @@ cmd_admin_series_add(cli_t *cli)
   const char *prefix = cli_arg(cli, 3), *kind = cli_opt(cli, "--kind");
   const char *desc = cli_opt(cli, "--description");
   if (!prefix || !kind)
-    return cli_usage_error(ADMIN_USAGE);
+    return commands_group_usage_error(cli);
   add.prefix = (char *)prefix;
   add.kind = (char *)kind;
   add.description = (char *)(desc ? desc : "");
@@ -383,7 +371,7 @@ cmd_admin_item_add(cli_t *cli)
   const char *price = cli_opt(cli, "--price"), *series = cli_opt(cli, "--series");
   const char *revenue = cli_opt(cli, "--revenue");
   if (!code || !name || !price || !series)
-    return cli_usage_error(ADMIN_USAGE);
+    return commands_group_usage_error(cli);
   if (till_money_parse(price, &item.unit_price) != 0)
     return cli_usage_error("--price '%s' is not an amount like 5 or 5.00", price);
   item.code = (char *)code;
@@ -426,25 +414,4 @@ cmd_admin_item_list(cli_t *cli)
   list_end(cli);
   till__v1__envelope__free_unpacked(resp, NULL);
   return 0;
-}
-
-int
-cmd_admin(cli_t *cli)
-{
-  static const struct {
-    const char *what, *verb;
-    int (*fn)(cli_t *);
-  } verbs[] = {
-    {"user", "add", cmd_admin_user_add},         {"user", "list", cmd_admin_user_list},
-    {"user", "disable", cmd_admin_user_disable}, {"terminal", "add", cmd_admin_terminal_add},
-    {"terminal", "list", cmd_admin_terminal_list},
-    {"terminal", "disable", cmd_admin_terminal_disable},
-    {"series", "add", cmd_admin_series_add},     {"series", "list", cmd_admin_series_list},
-    {"item", "add", cmd_admin_item_add},         {"item", "list", cmd_admin_item_list},
-  };
-  const char *what = cli_arg(cli, 1), *verb = cli_arg(cli, 2);
-  for (size_t i = 0; what && verb && i < sizeof verbs / sizeof verbs[0]; i++)
-    if (strcmp(what, verbs[i].what) == 0 && strcmp(verb, verbs[i].verb) == 0)
-      return verbs[i].fn(cli);
-  return cli_usage_error(ADMIN_USAGE);
 }

@@ -13,6 +13,7 @@
 #include <openssl/pem.h>
 
 #include "cli.h"
+#include "commands.h"
 #include "export_file.h"
 #include "till_chain.h"
 #include "print.h"
@@ -189,8 +190,8 @@ failed_early(cli_t *cli, int64_t bad_txn, const char *error)
   return 1;
 }
 
-static int
-audit_verify(cli_t *cli)
+int
+cmd_audit_verify(cli_t *cli)
 {
   int rc;
   uint8_t pinned[32];
@@ -270,8 +271,8 @@ audit_verify(cli_t *cli)
   return rc;
 }
 
-static int
-audit_pubkey(cli_t *cli)
+int
+cmd_audit_pubkey(cli_t *cli)
 {
   int rc;
   Till__V1__Envelope *heads = call_heads(cli, 0, 0, 1, &rc);
@@ -285,8 +286,8 @@ audit_pubkey(cli_t *cli)
   return rc;
 }
 
-static int
-audit_checkpoint(cli_t *cli)
+int
+cmd_audit_checkpoint(cli_t *cli)
 {
   int rc;
   Till__V1__ChainCheckpointRequest cr = TILL__V1__CHAIN_CHECKPOINT_REQUEST__INIT;
@@ -389,14 +390,14 @@ print_receipts_text(const Till__V1__AuditReceiptsResponse *a, int complete)
     printf("(a list stopped at 1000 entries; narrow --from/--to)\n");
 }
 
-static int
-audit_receipts(cli_t *cli)
+int
+cmd_audit_receipts(cli_t *cli)
 {
   Till__V1__AuditReceiptsRequest ar = TILL__V1__AUDIT_RECEIPTS_REQUEST__INIT;
   Till__V1__Envelope req = TILL__V1__ENVELOPE__INIT;
   const char *series = cli_opt(cli, "--series");
   if (!series)
-    return cli_usage_error("usage: till audit receipts --series SERIES [--from N] [--to N]");
+    return commands_usage_error(cli);
   if (number_opt(cli, "--from", &ar.from_no) != 0 || number_opt(cli, "--to", &ar.to_no) != 0)
     return cli_usage_error("--from and --to must be receipt numbers (1 or more)");
   ar.series = (char *)series;
@@ -521,14 +522,14 @@ print_txn_text(const Till__V1__AuditTxnResponse *a)
     printf("receipt reprinted %lld %s\n", (long long)a->reprints, a->reprints == 1 ? "time" : "times");
 }
 
-static int
-audit_txn(cli_t *cli)
+int
+cmd_audit_txn(cli_t *cli)
 {
   Till__V1__AuditTxnRequest tr = TILL__V1__AUDIT_TXN_REQUEST__INIT;
   Till__V1__Envelope req = TILL__V1__ENVELOPE__INIT;
   const char *id = cli_arg(cli, 2);
   if (!id || till_parse_i64(id, 1, INT64_MAX, &tr.id) != 0)
-    return cli_usage_error("usage: till audit txn ID (a transaction id, 1 or more)");
+    return commands_usage_error(cli);
   req.body_case = TILL__V1__ENVELOPE__BODY_AUDIT_TXN_REQ;
   req.audit_txn_req = &tr;
   int rc;
@@ -543,27 +544,4 @@ audit_txn(cli_t *cli)
     print_txn_text(resp->audit_txn_resp);
   till__v1__envelope__free_unpacked(resp, NULL);
   return 0;
-}
-
-int
-cmd_audit(cli_t *cli)
-{
-  const char *verb = cli_arg(cli, 1);
-  if (verb && strcmp(verb, "verify") == 0)
-    return audit_verify(cli);
-  if (verb && strcmp(verb, "pubkey") == 0)
-    return audit_pubkey(cli);
-  if (verb && strcmp(verb, "checkpoint") == 0)
-    return audit_checkpoint(cli);
-  if (verb && strcmp(verb, "receipts") == 0)
-    return audit_receipts(cli);
-  if (verb && strcmp(verb, "txn") == 0)
-    return audit_txn(cli);
-  if (verb && strcmp(verb, "export") == 0)
-    return audit_export(cli);
-  if (verb && strcmp(verb, "ledger") == 0)
-    return cmd_audit_ledger(cli);
-  return cli_usage_error("usage: till audit verify [--pubkey FILE] [--file EXPORT] | pubkey | "
-                         "checkpoint | receipts --series S [--from N] [--to N] | txn ID | "
-                         "export [--from DATE] [--to DATE] | ledger [FILTERS]");
 }

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "commands.h"
 #include "till_chain.h"
 #include "till_money.h"
 #include "till_util.h"
@@ -224,7 +225,7 @@ cmd_audit_ledger(cli_t *cli)
   Till__V1__LedgerQueryRequest q = TILL__V1__LEDGER_QUERY_REQUEST__INIT;
   int csv = 0;
   if (!is_audit_ledger(cli))
-    return cli_usage_error("usage: till audit ledger [FILTERS] [--json | --csv]");
+    return commands_usage_error(cli);
   int rc = build_request(cli, &q, &csv);
   if (rc)
     return rc;

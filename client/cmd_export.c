@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "commands.h"
 #include "export_file.h"
 #include "till_util.h"
 #include "verify.h"
@@ -58,7 +59,7 @@ write_txns(cli_t *cli, FILE *out, int64_t first, int64_t last, int64_t *written,
 }
 
 int
-audit_export(cli_t *cli)
+cmd_audit_export(cli_t *cli)
 {
   int64_t from_ms, to_ms;
   int rc = cli_date_opt(cli, "--from", 0, &from_ms);

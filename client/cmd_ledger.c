@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "commands.h"
 #include "print.h"
 #include "till_money.h"
 #include "till_names.h"
@@ -22,12 +23,9 @@ cmd_sale(cli_t *cli)
   char items[SALE_MAX_LINES][64];
   uint8_t key[16];
   int rc;
-  const char *usage =
-    "usage: till sale ITEM[:QTY] [ITEM[:QTY] ...] --method cash|card|wechat|alipay|transfer|"
-    "cheque|subsidy [--tendered YUAN] [--memo TEXT] [--idem-key HEX32]";
   const char *method = cli_opt(cli, "--method");
   if (!method)
-    return cli_usage_error("%s", usage);
+    return commands_usage_error(cli);
   int m = till_method_from_name(method);
   if (!m)
     return cli_usage_error("unknown payment method '%s'", method);
@@ -57,7 +55,7 @@ cmd_sale(cli_t *cli)
     n++;
   }
   if (n == 0)
-    return cli_usage_error("%s", usage);
+    return commands_usage_error(cli);
   const char *tendered = cli_opt(cli, "--tendered");
   if (tendered && till_money_parse(tendered, &sr.tendered) != 0)
     return cli_usage_error("--tendered '%s' is not an amount like 100 or 100.00", tendered);
@@ -87,17 +85,18 @@ cmd_sale(cli_t *cli)
   return 0;
 }
 
-int
-cmd_receipt(cli_t *cli)
+/* till receipt show|reprint NUMBER: a reprint is counted and marked a copy. */
+static int
+receipt_get(cli_t *cli, int reprint)
 {
   Till__V1__ReceiptGetRequest gr = TILL__V1__RECEIPT_GET_REQUEST__INIT;
   Till__V1__Envelope req = TILL__V1__ENVELOPE__INIT;
   int rc;
-  const char *verb = cli_arg(cli, 1), *number = cli_arg(cli, 2);
-  if (!verb || !number || (strcmp(verb, "show") != 0 && strcmp(verb, "reprint") != 0))
-    return cli_usage_error("usage: till receipt show|reprint NUMBER   (e.g. HT2026-00000001)");
+  const char *number = cli_arg(cli, 2);
+  if (!number)
+    return commands_group_usage_error(cli);
   gr.number = (char *)number;
-  gr.reprint = strcmp(verb, "reprint") == 0;
+  gr.reprint = reprint;
   req.body_case = TILL__V1__ENVELOPE__BODY_RECEIPT_GET_REQ;
   req.receipt_get_req = &gr;
   Till__V1__Envelope *resp = cli_call_expect(cli, &req, 1, TILL__V1__ENVELOPE__BODY_RECEIPT_GET_RESP, &rc);
@@ -111,6 +110,18 @@ cmd_receipt(cli_t *cli)
     print_receipt(stdout, resp->receipt_get_resp->receipt);
   till__v1__envelope__free_unpacked(resp, NULL);
   return 0;
+}
+
+int
+cmd_receipt_show(cli_t *cli)
+{
+  return receipt_get(cli, 0);
+}
+
+int
+cmd_receipt_reprint(cli_t *cli)
+{
+  return receipt_get(cli, 1);
 }
 
 void
@@ -141,10 +152,6 @@ print_void_info(cli_t *cli, const Till__V1__VoidInfo *v, int first, int replayed
          print_void_state((int)v->state), v->requested_by, v->decided_by[0] ? v->decided_by : "-",
          v->reason);
 }
-
-static const char void_usage[] = "usage: till void NUMBER --reason TEXT\n"
-                                 "       till void approve|reject ID [--note TEXT]\n"
-                                 "       till void list [--state pending|approved|rejected]";
 
 static void
 void_header(void)
@@ -178,7 +185,7 @@ cmd_void_request(cli_t *cli)
   int rc;
   const char *number = cli_arg(cli, 1), *reason = cli_opt(cli, "--reason");
   if (!number)
-    return cli_usage_error("%s", void_usage);
+    return commands_group_usage_error(cli);
   if (!reason)
     return cli_usage_error("a void needs --reason TEXT");
   vr.number = (char *)number;
@@ -204,7 +211,7 @@ void_decide(cli_t *cli, int approve)
   int rc;
   const char *id = cli_arg(cli, 2), *note = cli_opt(cli, "--note");
   if (!id || till_parse_i64(id, 1, INT64_MAX, &vd.void_id) != 0)
-    return cli_usage_error("%s", void_usage);
+    return commands_group_usage_error(cli);
   if ((rc = cli_idempotency_key(cli, key)) != 0)
     return rc;
   vd.idempotency_key.data = key;
@@ -269,17 +276,4 @@ cmd_void_list(cli_t *cli)
     printf("]\n");
   till__v1__envelope__free_unpacked(resp, NULL);
   return 0;
-}
-
-int
-cmd_void(cli_t *cli)
-{
-  const char *verb = cli_arg(cli, 1);
-  if (verb && strcmp(verb, "approve") == 0)
-    return cmd_void_approve(cli);
-  if (verb && strcmp(verb, "reject") == 0)
-    return cmd_void_reject(cli);
-  if (verb && strcmp(verb, "list") == 0)
-    return cmd_void_list(cli);
-  return cmd_void_request(cli);
 }

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "commands.h"
 #include "print.h"
 #include "session.h"
 
@@ -38,7 +39,7 @@ cmd_login(cli_t *cli)
   char pw[256], err[512];
   int rc;
   if (!user)
-    return cli_usage_error("usage: till login USER   (password from TILL_PASSWORD or stdin)");
+    return commands_usage_error(cli);
   if (cli_read_secret("TILL_PASSWORD", "password: ", pw, sizeof pw) != 0)
     return cli_usage_error("no password given (TILL_PASSWORD or a line on stdin)");
   Till__V1__LoginRequest lr = TILL__V1__LOGIN_REQUEST__INIT;

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "commands.h"
 #include "print.h"
 #include "till_money.h"
 
@@ -173,13 +174,13 @@ print_monthly_text(const Till__V1__MonthlyReportResponse *m)
 }
 
 int
-report_monthly(cli_t *cli)
+cmd_report_monthly(cli_t *cli)
 {
   Till__V1__MonthlyReportRequest mr = TILL__V1__MONTHLY_REPORT_REQUEST__INIT;
   Till__V1__Envelope req = TILL__V1__ENVELOPE__INIT;
   const char *month = cli_opt(cli, "--month");
   if (cli_arg(cli, 2))
-    return cli_usage_error("usage: till report monthly [--month YYYY-MM]");
+    return commands_usage_error(cli);
   /* empty: the server's current month, in its own time zone */
   mr.month = (char *)(month ? month : "");
   req.body_case = TILL__V1__ENVELOPE__BODY_MONTHLY_REPORT_REQ;
@@ -196,16 +197,15 @@ report_monthly(cli_t *cli)
   return 0;
 }
 
-static int
-target_set(cli_t *cli)
+int
+cmd_target_set(cli_t *cli)
 {
-  static const char usage[] = "usage: till target set --cashier USER --month YYYY-MM --amount YUAN";
   Till__V1__TargetSetRequest tr = TILL__V1__TARGET_SET_REQUEST__INIT;
   Till__V1__Envelope req = TILL__V1__ENVELOPE__INIT;
   const char *cashier = cli_opt(cli, "--cashier"), *month = cli_opt(cli, "--month"),
              *amount = cli_opt(cli, "--amount");
   if (!cashier || !month || !amount || cli_arg(cli, 2))
-    return cli_usage_error("%s", usage);
+    return commands_usage_error(cli);
   /* the syntax here; the value (above 0, not too large) is the server's to judge */
   if (till_money_parse(amount, &tr.amount) != 0)
     return cli_usage_error("--amount must be yuan, like 12000 or 12000.50");
@@ -240,13 +240,4 @@ target_set(cli_t *cli)
   }
   till__v1__envelope__free_unpacked(resp, NULL);
   return 0;
-}
-
-int
-cmd_target(cli_t *cli)
-{
-  const char *verb = cli_arg(cli, 1);
-  if (verb && strcmp(verb, "set") == 0)
-    return target_set(cli);
-  return cli_usage_error("usage: till target set --cashier USER --month YYYY-MM --amount YUAN");
 }

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "commands.h"
 #include "print.h"
 #include "till_chain.h"
 #include "till_money.h"
@@ -236,14 +237,14 @@ opt_lacks_value(cli_t *cli, const char *name)
   return cli->argc > 0 && strcmp(cli->argv[cli->argc - 1], name) == 0;
 }
 
-static int
-report_daily(cli_t *cli)
+int
+cmd_report_daily(cli_t *cli)
 {
   Till__V1__DailyReportRequest dr = TILL__V1__DAILY_REPORT_REQUEST__INIT;
   Till__V1__Envelope req = TILL__V1__ENVELOPE__INIT;
   const char *date = cli_opt(cli, "--date");
   if (cli_arg(cli, 2) || opt_lacks_value(cli, "--date"))
-    return cli_usage_error("usage: till report daily [--date YYYY-MM-DD]");
+    return commands_usage_error(cli);
   /* empty: the server's today, on its own calendar */
   dr.date = (char *)(date ? date : "");
   req.body_case = TILL__V1__ENVELOPE__BODY_DAILY_REPORT_REQ;
@@ -261,25 +262,13 @@ report_daily(cli_t *cli)
 }
 
 int
-cmd_report(cli_t *cli)
-{
-  const char *what = cli_arg(cli, 1);
-  if (what && strcmp(what, "daily") == 0)
-    return report_daily(cli);
-  if (what && strcmp(what, "monthly") == 0)
-    return report_monthly(cli); /* cmd_monthly.c */
-  return cli_usage_error("usage: till report daily [--date YYYY-MM-DD] | "
-                         "monthly [--month YYYY-MM]");
-}
-
-static int
-day_close(cli_t *cli)
+cmd_day_close(cli_t *cli)
 {
   Till__V1__DayCloseRequest dc = TILL__V1__DAY_CLOSE_REQUEST__INIT;
   Till__V1__Envelope req = TILL__V1__ENVELOPE__INIT;
   const char *date = cli_opt(cli, "--date");
   if (!date || cli_arg(cli, 2))
-    return cli_usage_error("usage: till day close --date YYYY-MM-DD");
+    return commands_usage_error(cli);
   dc.date = (char *)date;
   req.body_case = TILL__V1__ENVELOPE__BODY_DAY_CLOSE_REQ;
   req.day_close_req = &dc;
@@ -311,13 +300,4 @@ day_close(cli_t *cli)
   }
   till__v1__envelope__free_unpacked(resp, NULL);
   return 0;
-}
-
-int
-cmd_day(cli_t *cli)
-{
-  const char *what = cli_arg(cli, 1);
-  if (what && strcmp(what, "close") == 0)
-    return day_close(cli);
-  return cli_usage_error("usage: till day close --date YYYY-MM-DD");
 }

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "commands.h"
 #include "print.h"
 #include "till_money.h"
 #include "till_names.h"
@@ -267,13 +268,6 @@ print_shift_summaries(cli_t *cli, Till__V1__ShiftSummary **s, size_t n)
     printf("]\n");
 }
 
-static const char shift_usage[] =
-  "usage: till shift open --count 100x5,50x4,...|none\n"
-  "       till shift status [SHIFT]\n"
-  "       till shift close --count 100x5,...|none [--noncash card=120.00,wechat=35.50]\n"
-  "       till shift approve SHIFT [--note TEXT]\n"
-  "       till shift list [--state open|closed|approved]";
-
 /* --count into counts; 0 or EXIT_USAGE. */
 static int
 count_opt(cli_t *cli, Till__V1__DenominationCount *counts, Till__V1__DenominationCount **ptrs,
@@ -378,7 +372,7 @@ cmd_shift_status(cli_t *cli)
   int rc;
   const char *id = cli_arg(cli, 2);
   if (id && till_parse_i64(id, 1, INT64_MAX, &status.shift_id) != 0)
-    return cli_usage_error("%s", shift_usage);
+    return commands_group_usage_error(cli);
   req.body_case = TILL__V1__ENVELOPE__BODY_SHIFT_STATUS_REQ;
   req.shift_status_req = &status;
   Till__V1__Envelope *resp =
@@ -398,7 +392,7 @@ cmd_shift_approve(cli_t *cli)
   int rc;
   const char *id = cli_arg(cli, 2), *note = cli_opt(cli, "--note");
   if (!id || till_parse_i64(id, 1, INT64_MAX, &approve.shift_id) != 0)
-    return cli_usage_error("%s", shift_usage);
+    return commands_group_usage_error(cli);
   approve.note = (char *)(note ? note : "");
   req.body_case = TILL__V1__ENVELOPE__BODY_SHIFT_APPROVE_REQ;
   req.shift_approve_req = &approve;
@@ -437,23 +431,6 @@ cmd_shift_list(cli_t *cli)
   return 0;
 }
 
-int
-cmd_shift(cli_t *cli)
-{
-  const char *verb = cli_arg(cli, 1);
-  if (verb && strcmp(verb, "open") == 0)
-    return cmd_shift_open(cli);
-  if (verb && strcmp(verb, "close") == 0)
-    return cmd_shift_close(cli);
-  if (verb && strcmp(verb, "status") == 0)
-    return cmd_shift_status(cli);
-  if (verb && strcmp(verb, "approve") == 0)
-    return cmd_shift_approve(cli);
-  if (verb && strcmp(verb, "list") == 0)
-    return cmd_shift_list(cli);
-  return cli_usage_error("%s", shift_usage);
-}
-
 static void
 print_deposit(cli_t *cli, const Till__V1__DepositInfo *d, int replayed)
 {
@@ -480,10 +457,6 @@ print_deposit(cli_t *cli, const Till__V1__DepositInfo *d, int replayed)
   printf("\n");
 }
 
-static const char deposit_usage[] = "usage: till deposit create --shifts 3,4 --slip NO --amount YUAN\n"
-                                    "       till deposit confirm DEPOSIT\n"
-                                    "       till deposit pending [--hours 24]";
-
 /* A deposit's answer: <d> printed, or the standard message if it is missing. */
 static int
 show_deposit(cli_t *cli, Till__V1__Envelope *resp, const Till__V1__DepositInfo *d, int replayed)
@@ -507,7 +480,7 @@ cmd_deposit_create(cli_t *cli)
   const char *amount = cli_opt(cli, "--amount");
   char buf[512];
   if (!shifts || !slip || !amount || strlen(shifts) >= sizeof buf)
-    return cli_usage_error("%s", deposit_usage);
+    return commands_group_usage_error(cli);
   if (till_money_parse(amount, &create.amount) != 0)
     return cli_usage_error("--amount '%s' is not an amount", amount);
   snprintf(buf, sizeof buf, "%s", shifts);
@@ -541,7 +514,7 @@ cmd_deposit_confirm(cli_t *cli)
   int rc;
   const char *id = cli_arg(cli, 2);
   if (!id || till_parse_i64(id, 1, INT64_MAX, &confirm.deposit_id) != 0)
-    return cli_usage_error("%s", deposit_usage);
+    return commands_group_usage_error(cli);
   if ((rc = key_into(cli, key, &confirm.idempotency_key)) != 0)
     return rc;
   req.body_case = TILL__V1__ENVELOPE__BODY_DEPOSIT_CONFIRM_REQ;
@@ -584,17 +557,4 @@ cmd_deposit_pending(cli_t *cli)
   }
   till__v1__envelope__free_unpacked(resp, NULL);
   return 0;
-}
-
-int
-cmd_deposit(cli_t *cli)
-{
-  const char *verb = cli_arg(cli, 1);
-  if (verb && strcmp(verb, "create") == 0)
-    return cmd_deposit_create(cli);
-  if (verb && strcmp(verb, "confirm") == 0)
-    return cmd_deposit_confirm(cli);
-  if (verb && strcmp(verb, "pending") == 0)
-    return cmd_deposit_pending(cli);
-  return cli_usage_error("%s", deposit_usage);
 }
