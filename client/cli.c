@@ -1,6 +1,6 @@
-/* cli.c -- helpers every till command shares; see cli.h. */
+/* cli.c -- the calls every till command makes, and their errors; see
+ * cli.h. */
 #include "cli.h"
-#include "till_money.h"
 
 #include <stdarg.h>
 #include <stdlib.h>
@@ -9,7 +9,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "print.h"
+#include "cli_opt.h"
+#include "json_out.h"
 #include "session.h"
 #include "till_tls.h"
 #include "till_util.h"
@@ -19,66 +20,13 @@ static const char *const error_names[] = {
   "UNSPECIFIED", "INVALID_ARGUMENT", "UNAUTHENTICATED", "PERMISSION_DENIED", "NOT_FOUND",
   "FAILED_PRECONDITION", "CONFLICT", "RESOURCE_EXHAUSTED", "UNAVAILABLE", "INTERNAL"};
 
-const char *
+/* The wire name of an error code, for --json. */
+static const char *
 error_code_name(int code)
 {
   if (code < 0 || code > TILL_E_INTERNAL)
     return "UNKNOWN";
   return error_names[code];
-}
-
-void
-json_str(FILE *f, const char *s)
-{
-  fputc('"', f);
-  for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++) {
-    switch (*p) {
-    case '"': fputs("\\\"", f); break;
-    case '\\': fputs("\\\\", f); break;
-    case '\n': fputs("\\n", f); break;
-    case '\r': fputs("\\r", f); break;
-    case '\t': fputs("\\t", f); break;
-    default:
-      if (*p < 0x20)
-        fprintf(f, "\\u%04x", *p);
-      else
-        fputc(*p, f);
-    }
-  }
-  fputc('"', f);
-}
-
-void
-json_money(FILE *f, const char *key, int64_t fen, int comma)
-{
-  char m[TILL_MONEY_STR_MAX];
-  till_money_format(fen, m, sizeof m);
-  fprintf(f, "%s\"%s\":\"%s\"", comma ? "," : "", key, m);
-}
-
-void
-json_roles(FILE *f, const int *roles, size_t n)
-{
-  fputc('[', f);
-  for (size_t i = 0; i < n; i++) {
-    if (i)
-      fputc(',', f);
-    json_str(f, print_role(roles[i]));
-  }
-  fputc(']', f);
-}
-
-void
-fmt_time(long long t, char *buf, size_t len)
-{
-  if (t <= 0) {
-    snprintf(buf, len, "-");
-    return;
-  }
-  time_t tt = (time_t)t;
-  struct tm tm;
-  localtime_r(&tt, &tm);
-  strftime(buf, len, "%Y-%m-%d %H:%M:%S", &tm);
 }
 
 int
@@ -91,69 +39,6 @@ cli_usage_error(const char *fmt, ...)
   va_end(ap);
   fputs("\n", stderr);
   return EXIT_USAGE;
-}
-
-/* The command options that take no value. */
-static const char *const flags[] = {"--csv", "--allow-unsigned"};
-
-static int
-is_flag(const char *w)
-{
-  for (size_t i = 0; i < sizeof flags / sizeof flags[0]; i++)
-    if (strcmp(w, flags[i]) == 0)
-      return 1;
-  return 0;
-}
-
-int
-cli_flag(cli_t *cli, const char *name)
-{
-  for (int i = 0; i < cli->argc; i++)
-    if (strcmp(cli->argv[i], name) == 0)
-      return 1;
-  return 0;
-}
-
-int
-cli_date_opt(cli_t *cli, const char *name, int end, int64_t *ms)
-{
-  const char *v = cli_opt(cli, name);
-  int64_t from_s, to_s;
-  *ms = 0;
-  if (!v)
-    return 0;
-  if (till_day_bounds(v, &from_s, &to_s) != 0) {
-    fprintf(stderr, "till: %s: %s must be a date YYYY-MM-DD, %s given\n",
-            till_status_name(TILL_E_INVALID), name, v);
-    return EXIT_SERVER_BASE + TILL_E_INVALID;
-  }
-  *ms = (end ? to_s : from_s) * 1000;
-  return 0;
-}
-
-const char *
-cli_opt(cli_t *cli, const char *name)
-{
-  for (int i = 0; i + 1 < cli->argc; i++)
-    if (strcmp(cli->argv[i], name) == 0)
-      return cli->argv[i + 1];
-  return NULL;
-}
-
-const char *
-cli_arg(cli_t *cli, int n)
-{
-  int k = 0;
-  for (int i = 0; i < cli->argc; i++) {
-    if (strncmp(cli->argv[i], "--", 2) == 0) {
-      if (!is_flag(cli->argv[i]))
-        i++; /* skip the option's value */
-      continue;
-    }
-    if (k++ == n)
-      return cli->argv[i];
-  }
-  return NULL;
 }
 
 int
@@ -340,4 +225,13 @@ cli_idempotency_key(cli_t *cli, uint8_t key[16])
     return 1;
   }
   return 0;
+}
+
+int
+cli_idempotency_field(cli_t *cli, uint8_t key[16], ProtobufCBinaryData *field)
+{
+  int rc = cli_idempotency_key(cli, key);
+  field->data = key;
+  field->len = 16;
+  return rc;
 }

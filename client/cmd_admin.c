@@ -1,10 +1,14 @@
-/* cmd_admin.c -- till admin user add|list|disable, till admin terminal
- * add|list|disable. */
+/* cmd_admin.c -- till admin user|terminal add|list|disable and till admin
+ * series|item add|list: the users, the terminals allowed to connect, the
+ * receipt series and the price table. Each verb sends one request and shows
+ * the object it answers with, or the list. */
 #include <stdio.h>
 #include <string.h>
 
 #include "cli.h"
+#include "cli_opt.h"
 #include "commands.h"
+#include "json_out.h"
 #include "print.h"
 #include "till_money.h"
 #include "till_names.h"

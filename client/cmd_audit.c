@@ -1,5 +1,5 @@
 /* cmd_audit.c -- till audit verify | pubkey | checkpoint | receipts | txn
- * (export and verify --file: cmd_export.c; ledger: cmd_audit_ledger.c).
+ * (export and verify --file: cmd_audit_export.c; ledger: cmd_audit_ledger.c).
  *
  * verify fetches the counters, signatures and head id in one snapshot, then
  * pages through the journal up to that head, and checks everything itself
@@ -12,8 +12,12 @@
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 
-#include "cli.h"
+#include "cmd_audit.h"
+
+#include "cli_opt.h"
+#include "cmd_void.h"
 #include "commands.h"
+#include "json_out.h"
 #include "export_file.h"
 #include "till_chain.h"
 #include "print.h"

@@ -12,7 +12,10 @@
 #include <string.h>
 
 #include "cli.h"
+#include "cli_opt.h"
+#include "cmd_audit.h"
 #include "commands.h"
+#include "print.h"
 #include "till_chain.h"
 #include "till_money.h"
 #include "till_util.h"

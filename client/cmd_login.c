@@ -1,9 +1,13 @@
-/* cmd_login.c -- till login | logout | whoami. */
+/* cmd_login.c -- till login USER, till logout, till whoami: the session a
+ * terminal keeps between invocations (session.c saves it). Three groups of
+ * one command each, in one file since they share the session printer. */
 #include <stdio.h>
 #include <string.h>
 
 #include "cli.h"
+#include "cli_opt.h"
 #include "commands.h"
+#include "json_out.h"
 #include "print.h"
 #include "session.h"
 

@@ -4,6 +4,7 @@
 
 #include <string.h>
 
+#include "cli_opt.h"
 #include "till_names.h"
 
 #define CASHIER TILL_ROLE_BIT(TILL_ROLE_CASHIER)

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "cli_opt.h"
 #include "commands.h"
 #include "till_conf.h"
 #include "till_util.h"

@@ -2,8 +2,9 @@
 #include "print.h"
 
 #include <string.h>
+#include <time.h>
 
-#include "cli.h"
+#include "json_out.h"
 #include "till_money.h"
 #include "till_names.h"
 
@@ -240,4 +241,17 @@ print_receipt_json(FILE *f, const Till__V1__Receipt *r, int replayed)
   fprintf(f, ",\"void_txn_id\":%lld,\"memo\":", (long long)r->void_txn_id);
   json_str(f, r->memo);
   fprintf(f, ",\"replayed\":%s}\n", replayed ? "true" : "false");
+}
+
+void
+fmt_time(long long t, char *buf, size_t len)
+{
+  if (t <= 0) {
+    snprintf(buf, len, "-");
+    return;
+  }
+  time_t tt = (time_t)t;
+  struct tm tm;
+  localtime_r(&tt, &tm);
+  strftime(buf, len, "%Y-%m-%d %H:%M:%S", &tm);
 }

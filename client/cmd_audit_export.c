@@ -1,4 +1,4 @@
-/* cmd_export.c -- the signed export for offline audit.
+/* cmd_audit_export.c -- the signed export for offline audit.
  *
  *   till audit export [--from DATE] [--to DATE] > FILE
  *   till audit verify --file FILE [--pubkey PEM] [--allow-unsigned]
@@ -18,7 +18,11 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "cli_opt.h"
+#include "cmd_audit.h"
 #include "commands.h"
+#include "json_out.h"
+#include "print.h"
 #include "export_file.h"
 #include "till_util.h"
 #include "verify.h"

@@ -1,128 +1,22 @@
-/* cmd_ledger.c -- till sale, till receipt show|reprint, till void. */
+/* cmd_void.c -- till void NUMBER --reason TEXT (a cashier asks), till void
+ * approve|reject ID (a supervisor decides, with an idempotency key and
+ * retries) and till void list. The reversal itself is the server's; this
+ * file shows the void's state, and exports the row printer that till audit
+ * txn uses too (cmd_void.h). */
+#include "cmd_void.h"
+
+#include <stdint.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
-#include "cli.h"
+#include "cli_opt.h"
 #include "commands.h"
+#include "json_out.h"
 #include "print.h"
 #include "till_money.h"
 #include "till_names.h"
 #include "till_util.h"
 #include "till_wire.h"
-
-#define SALE_MAX_LINES 32
-#define RETRY_ATTEMPTS 5
-
-int
-cmd_sale(cli_t *cli)
-{
-  Till__V1__SaleRequest sr = TILL__V1__SALE_REQUEST__INIT;
-  Till__V1__Envelope req = TILL__V1__ENVELOPE__INIT;
-  Till__V1__SaleLine lines[SALE_MAX_LINES], *lp[SALE_MAX_LINES];
-  char items[SALE_MAX_LINES][64];
-  uint8_t key[16];
-  int rc;
-  const char *method = cli_opt(cli, "--method");
-  if (!method)
-    return commands_usage_error(cli);
-  int m = till_method_from_name(method);
-  if (!m)
-    return cli_usage_error("unknown payment method '%s'", method);
-  sr.method = till_wire_method((till_method_t)m);
-  size_t n = 0;
-  for (int i = 1;; i++) {
-    const char *arg = cli_arg(cli, i);
-    if (!arg)
-      break;
-    if (n == SALE_MAX_LINES)
-      return cli_usage_error("at most %d lines in one sale", SALE_MAX_LINES);
-    if (strlen(arg) >= sizeof items[n])
-      return cli_usage_error("item '%s' is too long", arg);
-    snprintf(items[n], sizeof items[n], "%s", arg);
-    till__v1__sale_line__init(&lines[n]);
-    int64_t qty = 1;
-    char *colon = strchr(items[n], ':');
-    if (colon) {
-      *colon = '\0';
-      /* the server checks the range; here only that it is a number */
-      if (till_parse_i64(colon + 1, INT64_MIN, INT64_MAX, &qty) != 0)
-        return cli_usage_error("quantity in '%s' is not a whole number", arg);
-    }
-    lines[n].item = items[n];
-    lines[n].quantity = qty;
-    lp[n] = &lines[n];
-    n++;
-  }
-  if (n == 0)
-    return commands_usage_error(cli);
-  const char *tendered = cli_opt(cli, "--tendered");
-  if (tendered && till_money_parse(tendered, &sr.tendered) != 0)
-    return cli_usage_error("--tendered '%s' is not an amount like 100 or 100.00", tendered);
-  const char *memo = cli_opt(cli, "--memo");
-  sr.memo = (char *)(memo ? memo : "");
-  if ((rc = cli_idempotency_key(cli, key)) != 0)
-    return rc;
-  sr.idempotency_key.data = key;
-  sr.idempotency_key.len = sizeof key;
-  sr.lines = lp;
-  sr.n_lines = n;
-  req.body_case = TILL__V1__ENVELOPE__BODY_SALE_REQ;
-  req.sale_req = &sr;
-  Till__V1__Envelope *resp = cli_call_retry_expect(cli, &req, RETRY_ATTEMPTS, TILL__V1__ENVELOPE__BODY_SALE_RESP, &rc);
-  if (!resp)
-    return rc;
-  if (!resp->sale_resp->receipt)
-    return cli_unexpected(resp, "a receipt");
-  if (cli->json)
-    print_receipt_json(stdout, resp->sale_resp->receipt, resp->sale_resp->replayed);
-  else {
-    if (resp->sale_resp->replayed)
-      fprintf(stderr, "till: this sale was already recorded; showing the original receipt\n");
-    print_receipt(stdout, resp->sale_resp->receipt);
-  }
-  till__v1__envelope__free_unpacked(resp, NULL);
-  return 0;
-}
-
-/* till receipt show|reprint NUMBER: a reprint is counted and marked a copy. */
-static int
-receipt_get(cli_t *cli, int reprint)
-{
-  Till__V1__ReceiptGetRequest gr = TILL__V1__RECEIPT_GET_REQUEST__INIT;
-  Till__V1__Envelope req = TILL__V1__ENVELOPE__INIT;
-  int rc;
-  const char *number = cli_arg(cli, 2);
-  if (!number)
-    return commands_group_usage_error(cli);
-  gr.number = (char *)number;
-  gr.reprint = reprint;
-  req.body_case = TILL__V1__ENVELOPE__BODY_RECEIPT_GET_REQ;
-  req.receipt_get_req = &gr;
-  Till__V1__Envelope *resp = cli_call_expect(cli, &req, 1, TILL__V1__ENVELOPE__BODY_RECEIPT_GET_RESP, &rc);
-  if (!resp)
-    return rc;
-  if (!resp->receipt_get_resp->receipt)
-    return cli_unexpected(resp, "a receipt");
-  if (cli->json)
-    print_receipt_json(stdout, resp->receipt_get_resp->receipt, 0);
-  else
-    print_receipt(stdout, resp->receipt_get_resp->receipt);
-  till__v1__envelope__free_unpacked(resp, NULL);
-  return 0;
-}
-
-int
-cmd_receipt_show(cli_t *cli)
-{
-  return receipt_get(cli, 0);
-}
-
-int
-cmd_receipt_reprint(cli_t *cli)
-{
-  return receipt_get(cli, 1);
-}
 
 void
 print_void_info(cli_t *cli, const Till__V1__VoidInfo *v, int first, int replayed)
@@ -220,7 +114,7 @@ void_decide(cli_t *cli, int approve)
   vd.note = (char *)(note ? note : "");
   req.body_case = TILL__V1__ENVELOPE__BODY_VOID_DECIDE_REQ;
   req.void_decide_req = &vd;
-  Till__V1__Envelope *resp = cli_call_retry_expect(cli, &req, RETRY_ATTEMPTS,
+  Till__V1__Envelope *resp = cli_call_retry_expect(cli, &req, CLI_RETRY_ATTEMPTS,
                                                    TILL__V1__ENVELOPE__BODY_VOID_DECIDE_RESP, &rc);
   if (!resp)
     return rc;
