@@ -4,6 +4,8 @@
  * verify fetches the counters, signatures and head id in one snapshot, then
  * pages through the journal up to that head, and checks everything itself
  * (verify.c): the server is not trusted to say its own ledger is sound. */
+#include "cmd_audit.h"
+
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,15 +14,13 @@
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 
-#include "cmd_audit.h"
-
 #include "cli_opt.h"
 #include "cmd_void.h"
 #include "commands.h"
-#include "json_out.h"
 #include "export_file.h"
-#include "till_chain.h"
+#include "json_out.h"
 #include "print.h"
+#include "till_chain.h"
 #include "till_money.h"
 #include "till_util.h"
 #include "verify.h"
