@@ -1,26 +1,21 @@
-/* cmd_admin.c -- till admin user add|list|disable, till admin terminal
- * add|list|disable. */
+/* cmd_admin.c -- till admin user|terminal add|list|disable and till admin
+ * series|item add|list: the users, the terminals allowed to connect, the
+ * receipt series and the price table. Each verb sends one request and shows
+ * the object it answers with, or the list. */
 #include <stdio.h>
 #include <string.h>
 
 #include "cli.h"
+#include "cli_opt.h"
+#include "commands.h"
+#include "json_out.h"
+#include "print.h"
 #include "till_money.h"
-
-#define ADMIN_USAGE                                                                 \
-  "usage: till admin user add NAME --role ROLE[,ROLE...]  (password from TILL_NEW_PASSWORD or stdin)\n" \
-  "       till admin user list\n"                                                   \
-  "       till admin user disable NAME\n"                                           \
-  "       till admin terminal add ID [--description TEXT]\n"                        \
-  "       till admin terminal list\n"                                               \
-  "       till admin terminal disable ID\n"                                         \
-  "       till admin series add PREFIX --kind KIND [--description TEXT]\n"           \
-  "       till admin series list\n"                                                 \
-  "       till admin item add CODE --name TEXT --price YUAN --series PREFIX [--revenue revenue:NAME]\n" \
-  "       till admin item list\n"                                                   \
-  "roles: cashier, supervisor, auditor, admin"
+#include "till_names.h"
+#include "till_wire.h"
 
 static int
-parse_roles(const char *s, Till__V1__Role *out, size_t *n)
+parse_roles(const char *s, Till__V1__Role out[TILL_ROLE_MAX], size_t *n)
 {
   char buf[128];
   if (!s || strlen(s) >= sizeof buf)
@@ -29,17 +24,10 @@ parse_roles(const char *s, Till__V1__Role *out, size_t *n)
   *n = 0;
   char *save = NULL;
   for (char *tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-    int found = 0;
-    for (int r = 1; r <= 4 && !found; r++) {
-      if (strcmp(tok, role_name(r)) == 0) {
-        if (*n == 4)
-          return -1;
-        out[(*n)++] = (Till__V1__Role)r;
-        found = 1;
-      }
-    }
-    if (!found)
+    int r = till_role_from_name(tok);
+    if (!r || *n == TILL_ROLE_MAX)
       return -1;
+    out[(*n)++] = till_wire_role((till_role_t)r);
   }
   return *n ? 0 : -1;
 }
@@ -63,7 +51,7 @@ print_user_row(cli_t *cli, const Till__V1__User *u, int first)
   char rs[64] = "", created[32];
   for (size_t i = 0; i < n; i++) {
     strncat(rs, i ? "," : "", sizeof rs - strlen(rs) - 1);
-    strncat(rs, role_name(roles[i]), sizeof rs - strlen(rs) - 1);
+    strncat(rs, print_role(roles[i]), sizeof rs - strlen(rs) - 1);
   }
   fmt_time(u->created_at, created, sizeof created);
   printf("%-20s %-30s %-9s %s\n", u->name, rs,
@@ -88,147 +76,196 @@ print_terminal_row(cli_t *cli, const Till__V1__Terminal *t, int first)
          t->description);
 }
 
-static int
-user_cmd(cli_t *cli, const char *verb)
+/* The answer to an add or disable is one row: on a terminal after <done>
+ * ("added user"), with --json an object on a line of its own. */
+static void
+one_begin(cli_t *cli, const char *done)
+{
+  if (!cli->json)
+    printf("%s\n", done);
+}
+
+static void
+one_end(cli_t *cli)
+{
+  if (cli->json)
+    printf("\n");
+}
+
+/* A list: a table under <header>, or with --json an array. */
+static void
+list_begin(cli_t *cli, const char *header)
+{
+  if (cli->json)
+    printf("[");
+  else
+    printf("%s\n", header);
+}
+
+static void
+list_end(cli_t *cli)
+{
+  if (cli->json)
+    printf("]\n");
+}
+
+/* Send <req> and expect <want>; NULL with *rc set. */
+static Till__V1__Envelope *
+call(cli_t *cli, Till__V1__Envelope *req, Till__V1__Envelope__BodyCase want, int *rc)
+{
+  return cli_call_expect(cli, req, 1, want, rc);
+}
+
+int
+cmd_admin_user_add(cli_t *cli)
 {
   Till__V1__Envelope req = TILL__V1__ENVELOPE__INIT;
   Till__V1__UserAddRequest add = TILL__V1__USER_ADD_REQUEST__INIT;
-  Till__V1__UserListRequest list = TILL__V1__USER_LIST_REQUEST__INIT;
-  Till__V1__UserDisableRequest dis = TILL__V1__USER_DISABLE_REQUEST__INIT;
-  Till__V1__Role roles[4];
+  Till__V1__Role roles[TILL_ROLE_MAX];
   char pw[256];
   int rc;
   const char *name = cli_arg(cli, 3);
-  if (strcmp(verb, "add") == 0) {
-    size_t n = 0;
-    if (!name)
-      return cli_usage_error(ADMIN_USAGE);
-    if (parse_roles(cli_opt(cli, "--role"), roles, &n) != 0)
-      return cli_usage_error("--role needs one or more of cashier,supervisor,auditor,admin");
-    if (cli_read_secret("TILL_NEW_PASSWORD", "password for the new user: ", pw, sizeof pw) != 0)
-      return cli_usage_error("no password given (TILL_NEW_PASSWORD or a line on stdin)");
-    add.name = (char *)name;
-    add.password = pw;
-    add.roles = roles;
-    add.n_roles = n;
-    req.body_case = TILL__V1__ENVELOPE__BODY_USER_ADD_REQ;
-    req.user_add_req = &add;
-  } else if (strcmp(verb, "list") == 0) {
-    req.body_case = TILL__V1__ENVELOPE__BODY_USER_LIST_REQ;
-    req.user_list_req = &list;
-  } else if (strcmp(verb, "disable") == 0) {
-    if (!name)
-      return cli_usage_error(ADMIN_USAGE);
-    dis.name = (char *)name;
-    req.body_case = TILL__V1__ENVELOPE__BODY_USER_DISABLE_REQ;
-    req.user_disable_req = &dis;
-  } else {
-    return cli_usage_error(ADMIN_USAGE);
-  }
-  Till__V1__Envelope *resp = cli_call(cli, &req, 1, &rc);
+  if (!name)
+    return commands_group_usage_error(cli);
+  if (parse_roles(cli_opt(cli, "--role"), roles, &add.n_roles) != 0)
+    return cli_usage_error("--role needs one or more of cashier,supervisor,auditor,admin");
+  if (cli_read_secret("TILL_NEW_PASSWORD", "password for the new user: ", pw, sizeof pw) != 0)
+    return cli_usage_error("no password given (TILL_NEW_PASSWORD or a line on stdin)");
+  add.name = (char *)name;
+  add.password = pw;
+  add.roles = roles;
+  req.body_case = TILL__V1__ENVELOPE__BODY_USER_ADD_REQ;
+  req.user_add_req = &add;
+  Till__V1__Envelope *resp = call(cli, &req, TILL__V1__ENVELOPE__BODY_USER_ADD_RESP, &rc);
   memset(pw, 0, sizeof pw);
   if (!resp)
     return rc;
-  switch (resp->body_case) {
-  case TILL__V1__ENVELOPE__BODY_USER_ADD_RESP:
-    if (!cli->json)
-      printf("added user\n");
-    print_user_row(cli, resp->user_add_resp->user, 1);
-    if (cli->json)
-      printf("\n");
-    break;
-  case TILL__V1__ENVELOPE__BODY_USER_DISABLE_RESP:
-    if (!cli->json)
-      printf("disabled user\n");
-    print_user_row(cli, resp->user_disable_resp->user, 1);
-    if (cli->json)
-      printf("\n");
-    break;
-  case TILL__V1__ENVELOPE__BODY_USER_LIST_RESP: {
-    const Till__V1__UserListResponse *l = resp->user_list_resp;
-    if (cli->json)
-      printf("[");
-    else
-      printf("%-20s %-30s %-9s %s\n", "USER", "ROLES", "STATE", "CREATED");
-    for (size_t i = 0; i < l->n_users; i++)
-      print_user_row(cli, l->users[i], i == 0);
-    if (cli->json)
-      printf("]\n");
-    break;
-  }
-  default:
-    fprintf(stderr, "till: unexpected answer\n");
-    rc = EXIT_CONN;
-  }
+  if (!resp->user_add_resp->user)
+    return cli_unexpected(resp, "a user");
+  one_begin(cli, "added user");
+  print_user_row(cli, resp->user_add_resp->user, 1);
+  one_end(cli);
   till__v1__envelope__free_unpacked(resp, NULL);
-  return rc;
+  return 0;
 }
 
-static int
-terminal_cmd(cli_t *cli, const char *verb)
+int
+cmd_admin_user_list(cli_t *cli)
+{
+  Till__V1__Envelope req = TILL__V1__ENVELOPE__INIT;
+  Till__V1__UserListRequest list = TILL__V1__USER_LIST_REQUEST__INIT;
+  int rc;
+  req.body_case = TILL__V1__ENVELOPE__BODY_USER_LIST_REQ;
+  req.user_list_req = &list;
+  Till__V1__Envelope *resp = call(cli, &req, TILL__V1__ENVELOPE__BODY_USER_LIST_RESP, &rc);
+  if (!resp)
+    return rc;
+  const Till__V1__UserListResponse *l = resp->user_list_resp;
+  char header[80];
+  snprintf(header, sizeof header, "%-20s %-30s %-9s %s", "USER", "ROLES", "STATE", "CREATED");
+  list_begin(cli, header);
+  for (size_t i = 0; i < l->n_users; i++)
+    print_user_row(cli, l->users[i], i == 0);
+  list_end(cli);
+  till__v1__envelope__free_unpacked(resp, NULL);
+  return 0;
+}
+
+int
+cmd_admin_user_disable(cli_t *cli)
+{
+  Till__V1__Envelope req = TILL__V1__ENVELOPE__INIT;
+  Till__V1__UserDisableRequest dis = TILL__V1__USER_DISABLE_REQUEST__INIT;
+  int rc;
+  const char *name = cli_arg(cli, 3);
+  if (!name)
+    return commands_group_usage_error(cli);
+  dis.name = (char *)name;
+  req.body_case = TILL__V1__ENVELOPE__BODY_USER_DISABLE_REQ;
+  req.user_disable_req = &dis;
+  Till__V1__Envelope *resp = call(cli, &req, TILL__V1__ENVELOPE__BODY_USER_DISABLE_RESP, &rc);
+  if (!resp)
+    return rc;
+  if (!resp->user_disable_resp->user)
+    return cli_unexpected(resp, "a user");
+  one_begin(cli, "disabled user");
+  print_user_row(cli, resp->user_disable_resp->user, 1);
+  one_end(cli);
+  till__v1__envelope__free_unpacked(resp, NULL);
+  return 0;
+}
+
+int
+cmd_admin_terminal_add(cli_t *cli)
 {
   Till__V1__Envelope req = TILL__V1__ENVELOPE__INIT;
   Till__V1__TerminalAddRequest add = TILL__V1__TERMINAL_ADD_REQUEST__INIT;
+  int rc;
+  const char *id = cli_arg(cli, 3), *desc = cli_opt(cli, "--description");
+  if (!id)
+    return commands_group_usage_error(cli);
+  add.id = (char *)id;
+  add.description = (char *)(desc ? desc : "");
+  req.body_case = TILL__V1__ENVELOPE__BODY_TERMINAL_ADD_REQ;
+  req.terminal_add_req = &add;
+  Till__V1__Envelope *resp = call(cli, &req, TILL__V1__ENVELOPE__BODY_TERMINAL_ADD_RESP, &rc);
+  if (!resp)
+    return rc;
+  if (!resp->terminal_add_resp->terminal)
+    return cli_unexpected(resp, "a terminal");
+  one_begin(cli, "added terminal");
+  print_terminal_row(cli, resp->terminal_add_resp->terminal, 1);
+  one_end(cli);
+  till__v1__envelope__free_unpacked(resp, NULL);
+  return 0;
+}
+
+int
+cmd_admin_terminal_list(cli_t *cli)
+{
+  Till__V1__Envelope req = TILL__V1__ENVELOPE__INIT;
   Till__V1__TerminalListRequest list = TILL__V1__TERMINAL_LIST_REQUEST__INIT;
+  int rc;
+  req.body_case = TILL__V1__ENVELOPE__BODY_TERMINAL_LIST_REQ;
+  req.terminal_list_req = &list;
+  Till__V1__Envelope *resp = call(cli, &req, TILL__V1__ENVELOPE__BODY_TERMINAL_LIST_RESP, &rc);
+  if (!resp)
+    return rc;
+  const Till__V1__TerminalListResponse *l = resp->terminal_list_resp;
+  char header[80];
+  snprintf(header, sizeof header, "%-20s %-9s %-20s %s", "TERMINAL", "STATE", "CREATED",
+           "DESCRIPTION");
+  list_begin(cli, header);
+  for (size_t i = 0; i < l->n_terminals; i++)
+    print_terminal_row(cli, l->terminals[i], i == 0);
+  list_end(cli);
+  till__v1__envelope__free_unpacked(resp, NULL);
+  return 0;
+}
+
+int
+cmd_admin_terminal_disable(cli_t *cli)
+{
+  Till__V1__Envelope req = TILL__V1__ENVELOPE__INIT;
   Till__V1__TerminalDisableRequest dis = TILL__V1__TERMINAL_DISABLE_REQUEST__INIT;
   int rc;
   const char *id = cli_arg(cli, 3);
-  if (strcmp(verb, "add") == 0) {
-    if (!id)
-      return cli_usage_error(ADMIN_USAGE);
-    const char *desc = cli_opt(cli, "--description");
-    add.id = (char *)id;
-    add.description = (char *)(desc ? desc : "");
-    req.body_case = TILL__V1__ENVELOPE__BODY_TERMINAL_ADD_REQ;
-    req.terminal_add_req = &add;
-  } else if (strcmp(verb, "list") == 0) {
-    req.body_case = TILL__V1__ENVELOPE__BODY_TERMINAL_LIST_REQ;
-    req.terminal_list_req = &list;
-  } else if (strcmp(verb, "disable") == 0) {
-    if (!id)
-      return cli_usage_error(ADMIN_USAGE);
-    dis.id = (char *)id;
-    req.body_case = TILL__V1__ENVELOPE__BODY_TERMINAL_DISABLE_REQ;
-    req.terminal_disable_req = &dis;
-  } else {
-    return cli_usage_error(ADMIN_USAGE);
-  }
-  Till__V1__Envelope *resp = cli_call(cli, &req, 1, &rc);
+  if (!id)
+    return commands_group_usage_error(cli);
+  dis.id = (char *)id;
+  req.body_case = TILL__V1__ENVELOPE__BODY_TERMINAL_DISABLE_REQ;
+  req.terminal_disable_req = &dis;
+  Till__V1__Envelope *resp =
+    call(cli, &req, TILL__V1__ENVELOPE__BODY_TERMINAL_DISABLE_RESP, &rc);
   if (!resp)
     return rc;
-  switch (resp->body_case) {
-  case TILL__V1__ENVELOPE__BODY_TERMINAL_ADD_RESP:
-    if (!cli->json)
-      printf("added terminal\n");
-    print_terminal_row(cli, resp->terminal_add_resp->terminal, 1);
-    if (cli->json)
-      printf("\n");
-    break;
-  case TILL__V1__ENVELOPE__BODY_TERMINAL_DISABLE_RESP:
-    if (!cli->json)
-      printf("disabled terminal\n");
-    print_terminal_row(cli, resp->terminal_disable_resp->terminal, 1);
-    if (cli->json)
-      printf("\n");
-    break;
-  case TILL__V1__ENVELOPE__BODY_TERMINAL_LIST_RESP: {
-    const Till__V1__TerminalListResponse *l = resp->terminal_list_resp;
-    if (cli->json)
-      printf("[");
-    else
-      printf("%-20s %-9s %-20s %s\n", "TERMINAL", "STATE", "CREATED", "DESCRIPTION");
-    for (size_t i = 0; i < l->n_terminals; i++)
-      print_terminal_row(cli, l->terminals[i], i == 0);
-    if (cli->json)
-      printf("]\n");
-    break;
-  }
-  default:
-    fprintf(stderr, "till: unexpected answer\n");
-    rc = EXIT_CONN;
-  }
+  if (!resp->terminal_disable_resp->terminal)
+    return cli_unexpected(resp, "a terminal");
+  one_begin(cli, "disabled terminal");
+  print_terminal_row(cli, resp->terminal_disable_resp->terminal, 1);
+  one_end(cli);
   till__v1__envelope__free_unpacked(resp, NULL);
-  return rc;
+  return 0;
 }
 
 static void
@@ -277,119 +314,108 @@ print_item(cli_t *cli, const Till__V1__FeeItem *it, int first)
          it->name);
 }
 
-static int
-series_cmd(cli_t *cli, const char *verb)
+int
+cmd_admin_series_add(cli_t *cli)
 {
   Till__V1__Envelope req = TILL__V1__ENVELOPE__INIT;
   Till__V1__SeriesAddRequest add = TILL__V1__SERIES_ADD_REQUEST__INIT;
-  Till__V1__SeriesListRequest list = TILL__V1__SERIES_LIST_REQUEST__INIT;
   int rc;
-  if (strcmp(verb, "add") == 0) {
-    const char *prefix = cli_arg(cli, 3), *kind = cli_opt(cli, "--kind");
-    const char *desc = cli_opt(cli, "--description");
-    if (!prefix || !kind)
-      return cli_usage_error(ADMIN_USAGE);
-    add.prefix = (char *)prefix;
-    add.kind = (char *)kind;
-    add.description = (char *)(desc ? desc : "");
-    req.body_case = TILL__V1__ENVELOPE__BODY_SERIES_ADD_REQ;
-    req.series_add_req = &add;
-  } else if (strcmp(verb, "list") == 0) {
-    req.body_case = TILL__V1__ENVELOPE__BODY_SERIES_LIST_REQ;
-    req.series_list_req = &list;
-  } else {
-    return cli_usage_error(ADMIN_USAGE);
-  }
-  Till__V1__Envelope *resp = cli_call(cli, &req, 1, &rc);
+  const char *prefix = cli_arg(cli, 3), *kind = cli_opt(cli, "--kind");
+  const char *desc = cli_opt(cli, "--description");
+  if (!prefix || !kind)
+    return commands_group_usage_error(cli);
+  add.prefix = (char *)prefix;
+  add.kind = (char *)kind;
+  add.description = (char *)(desc ? desc : "");
+  req.body_case = TILL__V1__ENVELOPE__BODY_SERIES_ADD_REQ;
+  req.series_add_req = &add;
+  Till__V1__Envelope *resp = call(cli, &req, TILL__V1__ENVELOPE__BODY_SERIES_ADD_RESP, &rc);
   if (!resp)
     return rc;
-  if (resp->body_case == TILL__V1__ENVELOPE__BODY_SERIES_ADD_RESP) {
-    if (!cli->json)
-      printf("added series\n");
-    print_series(cli, resp->series_add_resp->series, 1);
-    if (cli->json)
-      printf("\n");
-  } else if (resp->body_case == TILL__V1__ENVELOPE__BODY_SERIES_LIST_RESP) {
-    const Till__V1__SeriesListResponse *l = resp->series_list_resp;
-    if (cli->json)
-      printf("[");
-    else
-      printf("%-8s %-12s %-30s %s\n", "PREFIX", "KIND", "DESCRIPTION", "SERIES:LAST");
-    for (size_t i = 0; i < l->n_series; i++)
-      print_series(cli, l->series[i], i == 0);
-    if (cli->json)
-      printf("]\n");
-  }
-  till__v1__envelope__free_unpacked(resp, NULL);
-  return 0;
-}
-
-static int
-item_cmd(cli_t *cli, const char *verb)
-{
-  Till__V1__Envelope req = TILL__V1__ENVELOPE__INIT;
-  Till__V1__ItemAddRequest add = TILL__V1__ITEM_ADD_REQUEST__INIT;
-  Till__V1__FeeItem item = TILL__V1__FEE_ITEM__INIT;
-  Till__V1__ItemListRequest list = TILL__V1__ITEM_LIST_REQUEST__INIT;
-  int rc;
-  if (strcmp(verb, "add") == 0) {
-    const char *code = cli_arg(cli, 3), *name = cli_opt(cli, "--name");
-    const char *price = cli_opt(cli, "--price"), *series = cli_opt(cli, "--series");
-    const char *revenue = cli_opt(cli, "--revenue");
-    if (!code || !name || !price || !series)
-      return cli_usage_error(ADMIN_USAGE);
-    if (till_money_parse(price, &item.unit_price) != 0)
-      return cli_usage_error("--price '%s' is not an amount like 5 or 5.00", price);
-    item.code = (char *)code;
-    item.name = (char *)name;
-    item.series_prefix = (char *)series;
-    item.revenue_account = (char *)(revenue ? revenue : "");
-    add.item = &item;
-    req.body_case = TILL__V1__ENVELOPE__BODY_ITEM_ADD_REQ;
-    req.item_add_req = &add;
-  } else if (strcmp(verb, "list") == 0) {
-    req.body_case = TILL__V1__ENVELOPE__BODY_ITEM_LIST_REQ;
-    req.item_list_req = &list;
-  } else {
-    return cli_usage_error(ADMIN_USAGE);
-  }
-  Till__V1__Envelope *resp = cli_call(cli, &req, 1, &rc);
-  if (!resp)
-    return rc;
-  if (resp->body_case == TILL__V1__ENVELOPE__BODY_ITEM_ADD_RESP) {
-    if (!cli->json)
-      printf("added item\n");
-    print_item(cli, resp->item_add_resp->item, 1);
-    if (cli->json)
-      printf("\n");
-  } else if (resp->body_case == TILL__V1__ENVELOPE__BODY_ITEM_LIST_RESP) {
-    const Till__V1__ItemListResponse *l = resp->item_list_resp;
-    if (cli->json)
-      printf("[");
-    else
-      printf("%-16s %12s %-8s %-24s %s\n", "ITEM", "PRICE", "SERIES", "REVENUE", "NAME");
-    for (size_t i = 0; i < l->n_items; i++)
-      print_item(cli, l->items[i], i == 0);
-    if (cli->json)
-      printf("]\n");
-  }
+  if (!resp->series_add_resp->series)
+    return cli_unexpected(resp, "a series");
+  one_begin(cli, "added series");
+  print_series(cli, resp->series_add_resp->series, 1);
+  one_end(cli);
   till__v1__envelope__free_unpacked(resp, NULL);
   return 0;
 }
 
 int
-cmd_admin(cli_t *cli)
+cmd_admin_series_list(cli_t *cli)
 {
-  const char *what = cli_arg(cli, 1), *verb = cli_arg(cli, 2);
-  if (!what || !verb)
-    return cli_usage_error(ADMIN_USAGE);
-  if (strcmp(what, "user") == 0)
-    return user_cmd(cli, verb);
-  if (strcmp(what, "terminal") == 0)
-    return terminal_cmd(cli, verb);
-  if (strcmp(what, "series") == 0)
-    return series_cmd(cli, verb);
-  if (strcmp(what, "item") == 0)
-    return item_cmd(cli, verb);
-  return cli_usage_error(ADMIN_USAGE);
+  Till__V1__Envelope req = TILL__V1__ENVELOPE__INIT;
+  Till__V1__SeriesListRequest list = TILL__V1__SERIES_LIST_REQUEST__INIT;
+  int rc;
+  req.body_case = TILL__V1__ENVELOPE__BODY_SERIES_LIST_REQ;
+  req.series_list_req = &list;
+  Till__V1__Envelope *resp = call(cli, &req, TILL__V1__ENVELOPE__BODY_SERIES_LIST_RESP, &rc);
+  if (!resp)
+    return rc;
+  const Till__V1__SeriesListResponse *l = resp->series_list_resp;
+  char header[80];
+  snprintf(header, sizeof header, "%-8s %-12s %-30s %s", "PREFIX", "KIND", "DESCRIPTION",
+           "SERIES:LAST");
+  list_begin(cli, header);
+  for (size_t i = 0; i < l->n_series; i++)
+    print_series(cli, l->series[i], i == 0);
+  list_end(cli);
+  till__v1__envelope__free_unpacked(resp, NULL);
+  return 0;
+}
+
+int
+cmd_admin_item_add(cli_t *cli)
+{
+  Till__V1__Envelope req = TILL__V1__ENVELOPE__INIT;
+  Till__V1__ItemAddRequest add = TILL__V1__ITEM_ADD_REQUEST__INIT;
+  Till__V1__FeeItem item = TILL__V1__FEE_ITEM__INIT;
+  int rc;
+  const char *code = cli_arg(cli, 3), *name = cli_opt(cli, "--name");
+  const char *price = cli_opt(cli, "--price"), *series = cli_opt(cli, "--series");
+  const char *revenue = cli_opt(cli, "--revenue");
+  if (!code || !name || !price || !series)
+    return commands_group_usage_error(cli);
+  if (till_money_parse(price, &item.unit_price) != 0)
+    return cli_usage_error("--price '%s' is not an amount like 5 or 5.00", price);
+  item.code = (char *)code;
+  item.name = (char *)name;
+  item.series_prefix = (char *)series;
+  item.revenue_account = (char *)(revenue ? revenue : "");
+  add.item = &item;
+  req.body_case = TILL__V1__ENVELOPE__BODY_ITEM_ADD_REQ;
+  req.item_add_req = &add;
+  Till__V1__Envelope *resp = call(cli, &req, TILL__V1__ENVELOPE__BODY_ITEM_ADD_RESP, &rc);
+  if (!resp)
+    return rc;
+  if (!resp->item_add_resp->item)
+    return cli_unexpected(resp, "an item");
+  one_begin(cli, "added item");
+  print_item(cli, resp->item_add_resp->item, 1);
+  one_end(cli);
+  till__v1__envelope__free_unpacked(resp, NULL);
+  return 0;
+}
+
+int
+cmd_admin_item_list(cli_t *cli)
+{
+  Till__V1__Envelope req = TILL__V1__ENVELOPE__INIT;
+  Till__V1__ItemListRequest list = TILL__V1__ITEM_LIST_REQUEST__INIT;
+  int rc;
+  req.body_case = TILL__V1__ENVELOPE__BODY_ITEM_LIST_REQ;
+  req.item_list_req = &list;
+  Till__V1__Envelope *resp = call(cli, &req, TILL__V1__ENVELOPE__BODY_ITEM_LIST_RESP, &rc);
+  if (!resp)
+    return rc;
+  const Till__V1__ItemListResponse *l = resp->item_list_resp;
+  char header[80];
+  snprintf(header, sizeof header, "%-16s %12s %-8s %-24s %s", "ITEM", "PRICE", "SERIES", "REVENUE",
+           "NAME");
+  list_begin(cli, header);
+  for (size_t i = 0; i < l->n_items; i++)
+    print_item(cli, l->items[i], i == 0);
+  list_end(cli);
+  till__v1__envelope__free_unpacked(resp, NULL);
+  return 0;
 }

@@ -1,9 +1,11 @@
 /* cmd_audit.c -- till audit verify | pubkey | checkpoint | receipts | txn
- * (export and verify --file: cmd_export.c; ledger: cmd_audit_ledger.c).
+ * (export and verify --file: cmd_audit_export.c; ledger: cmd_audit_ledger.c).
  *
  * verify fetches the counters, signatures and head id in one snapshot, then
  * pages through the journal up to that head, and checks everything itself
  * (verify.c): the server is not trusted to say its own ledger is sound. */
+#include "cmd_audit.h"
+
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,8 +14,12 @@
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 
-#include "cli.h"
+#include "cli_opt.h"
+#include "cmd_void.h"
+#include "commands.h"
 #include "export_file.h"
+#include "json_out.h"
+#include "print.h"
 #include "till_chain.h"
 #include "till_money.h"
 #include "till_util.h"
@@ -32,12 +38,9 @@ call_heads(cli_t *cli, int64_t after, int64_t up_to, uint32_t limit, int *rc)
   hr.limit = limit;
   req.body_case = TILL__V1__ENVELOPE__BODY_AUDIT_HEADS_REQ;
   req.audit_heads_req = &hr;
-  Till__V1__Envelope *resp = cli_call(cli, &req, 1, rc);
-  if (resp && (resp->body_case != TILL__V1__ENVELOPE__BODY_AUDIT_HEADS_RESP ||
-               resp->audit_heads_resp->public_key.len != 32)) {
-    fprintf(stderr, "till: unexpected answer to audit heads\n");
-    till__v1__envelope__free_unpacked(resp, NULL);
-    *rc = EXIT_CONN;
+  Till__V1__Envelope *resp = cli_call_expect(cli, &req, 1, TILL__V1__ENVELOPE__BODY_AUDIT_HEADS_RESP, rc);
+  if (resp && resp->audit_heads_resp->public_key.len != 32) {
+    *rc = cli_unexpected(resp, "a 32-byte public key");
     return NULL;
   }
   return resp;
@@ -121,14 +124,7 @@ audit_export_page(cli_t *cli, int64_t after_id, uint32_t limit, int *rc)
   er.limit = limit;
   req.body_case = TILL__V1__ENVELOPE__BODY_AUDIT_EXPORT_REQ;
   req.audit_export_req = &er;
-  Till__V1__Envelope *page = cli_call(cli, &req, 1, rc);
-  if (page && page->body_case != TILL__V1__ENVELOPE__BODY_AUDIT_EXPORT_RESP) {
-    fprintf(stderr, "till: unexpected answer to audit export\n");
-    till__v1__envelope__free_unpacked(page, NULL);
-    *rc = EXIT_CONN;
-    return NULL;
-  }
-  return page;
+  return cli_call_expect(cli, &req, 1, TILL__V1__ENVELOPE__BODY_AUDIT_EXPORT_RESP, rc);
 }
 
 static int
@@ -198,8 +194,8 @@ failed_early(cli_t *cli, int64_t bad_txn, const char *error)
   return 1;
 }
 
-static int
-audit_verify(cli_t *cli)
+int
+cmd_audit_verify(cli_t *cli)
 {
   int rc;
   uint8_t pinned[32];
@@ -279,8 +275,8 @@ audit_verify(cli_t *cli)
   return rc;
 }
 
-static int
-audit_pubkey(cli_t *cli)
+int
+cmd_audit_pubkey(cli_t *cli)
 {
   int rc;
   Till__V1__Envelope *heads = call_heads(cli, 0, 0, 1, &rc);
@@ -294,30 +290,28 @@ audit_pubkey(cli_t *cli)
   return rc;
 }
 
-static int
-audit_checkpoint(cli_t *cli)
+int
+cmd_audit_checkpoint(cli_t *cli)
 {
   int rc;
   Till__V1__ChainCheckpointRequest cr = TILL__V1__CHAIN_CHECKPOINT_REQUEST__INIT;
   Till__V1__Envelope req = TILL__V1__ENVELOPE__INIT;
   req.body_case = TILL__V1__ENVELOPE__BODY_CHAIN_CHECKPOINT_REQ;
   req.chain_checkpoint_req = &cr;
-  Till__V1__Envelope *resp = cli_call(cli, &req, 1, &rc);
+  Till__V1__Envelope *resp = cli_call_expect(cli, &req, 1, TILL__V1__ENVELOPE__BODY_CHAIN_CHECKPOINT_RESP, &rc);
   if (!resp)
     return rc;
-  const Till__V1__ChainSignature *s =
-    resp->body_case == TILL__V1__ENVELOPE__BODY_CHAIN_CHECKPOINT_RESP && resp->chain_checkpoint_resp
-      ? resp->chain_checkpoint_resp->signature : NULL;
-  if (s) {
-    char hex[2 * TILL_HASH_LEN + 1] = "";
-    for (size_t i = 0; i < s->head_hash.len && i < TILL_HASH_LEN; i++)
-      snprintf(hex + 2 * i, 3, "%02x", s->head_hash.data[i]);
-    if (cli->json)
-      printf("{\"txn_id\":%lld,\"head_hash\":\"%s\",\"at_ms\":%lld}\n", (long long)s->txn_id, hex,
-             (long long)s->at_ms);
-    else
-      printf("signed chain head at transaction %lld\nhash %s\n", (long long)s->txn_id, hex);
-  }
+  const Till__V1__ChainSignature *s = resp->chain_checkpoint_resp->signature;
+  if (!s)
+    return cli_unexpected(resp, "a signature");
+  char hex[2 * TILL_HASH_LEN + 1] = "";
+  for (size_t i = 0; i < s->head_hash.len && i < TILL_HASH_LEN; i++)
+    snprintf(hex + 2 * i, 3, "%02x", s->head_hash.data[i]);
+  if (cli->json)
+    printf("{\"txn_id\":%lld,\"head_hash\":\"%s\",\"at_ms\":%lld}\n", (long long)s->txn_id, hex,
+           (long long)s->at_ms);
+  else
+    printf("signed chain head at transaction %lld\nhash %s\n", (long long)s->txn_id, hex);
   till__v1__envelope__free_unpacked(resp, NULL);
   return 0;
 }
@@ -400,28 +394,23 @@ print_receipts_text(const Till__V1__AuditReceiptsResponse *a, int complete)
     printf("(a list stopped at 1000 entries; narrow --from/--to)\n");
 }
 
-static int
-audit_receipts(cli_t *cli)
+int
+cmd_audit_receipts(cli_t *cli)
 {
   Till__V1__AuditReceiptsRequest ar = TILL__V1__AUDIT_RECEIPTS_REQUEST__INIT;
   Till__V1__Envelope req = TILL__V1__ENVELOPE__INIT;
   const char *series = cli_opt(cli, "--series");
   if (!series)
-    return cli_usage_error("usage: till audit receipts --series SERIES [--from N] [--to N]");
+    return commands_usage_error(cli);
   if (number_opt(cli, "--from", &ar.from_no) != 0 || number_opt(cli, "--to", &ar.to_no) != 0)
     return cli_usage_error("--from and --to must be receipt numbers (1 or more)");
   ar.series = (char *)series;
   req.body_case = TILL__V1__ENVELOPE__BODY_AUDIT_RECEIPTS_REQ;
   req.audit_receipts_req = &ar;
   int rc;
-  Till__V1__Envelope *resp = cli_call(cli, &req, 1, &rc);
+  Till__V1__Envelope *resp = cli_call_expect(cli, &req, 1, TILL__V1__ENVELOPE__BODY_AUDIT_RECEIPTS_RESP, &rc);
   if (!resp)
     return rc;
-  if (resp->body_case != TILL__V1__ENVELOPE__BODY_AUDIT_RECEIPTS_RESP) {
-    fprintf(stderr, "till: unexpected answer to audit receipts\n");
-    till__v1__envelope__free_unpacked(resp, NULL);
-    return EXIT_CONN;
-  }
   const Till__V1__AuditReceiptsResponse *a = resp->audit_receipts_resp;
   int complete = a->n_missing == 0 && a->issued == a->to_no - a->from_no + 1;
   if (cli->json)
@@ -528,7 +517,7 @@ print_txn_text(const Till__V1__AuditTxnResponse *a)
   for (size_t i = 0; i < a->n_voids; i++) {
     const Till__V1__VoidInfo *v = a->voids[i];
     printf("void %lld (%s): requested by %s: %s", (long long)v->id,
-           void_state_name((int)v->state), v->requested_by, v->reason);
+           print_void_state((int)v->state), v->requested_by, v->reason);
     if (v->decided_by[0])
       printf("; decided by %s%s%s", v->decided_by, v->note[0] ? ": " : "", v->note);
     printf("\n");
@@ -537,52 +526,26 @@ print_txn_text(const Till__V1__AuditTxnResponse *a)
     printf("receipt reprinted %lld %s\n", (long long)a->reprints, a->reprints == 1 ? "time" : "times");
 }
 
-static int
-audit_txn(cli_t *cli)
+int
+cmd_audit_txn(cli_t *cli)
 {
   Till__V1__AuditTxnRequest tr = TILL__V1__AUDIT_TXN_REQUEST__INIT;
   Till__V1__Envelope req = TILL__V1__ENVELOPE__INIT;
   const char *id = cli_arg(cli, 2);
   if (!id || till_parse_i64(id, 1, INT64_MAX, &tr.id) != 0)
-    return cli_usage_error("usage: till audit txn ID (a transaction id, 1 or more)");
+    return commands_usage_error(cli);
   req.body_case = TILL__V1__ENVELOPE__BODY_AUDIT_TXN_REQ;
   req.audit_txn_req = &tr;
   int rc;
-  Till__V1__Envelope *resp = cli_call(cli, &req, 1, &rc);
+  Till__V1__Envelope *resp = cli_call_expect(cli, &req, 1, TILL__V1__ENVELOPE__BODY_AUDIT_TXN_RESP, &rc);
   if (!resp)
     return rc;
-  if (resp->body_case != TILL__V1__ENVELOPE__BODY_AUDIT_TXN_RESP || !resp->audit_txn_resp->txn) {
-    fprintf(stderr, "till: unexpected answer to audit txn\n");
-    till__v1__envelope__free_unpacked(resp, NULL);
-    return EXIT_CONN;
-  }
+  if (!resp->audit_txn_resp->txn)
+    return cli_unexpected(resp, "a transaction");
   if (cli->json)
     print_txn_json(cli, resp->audit_txn_resp);
   else
     print_txn_text(resp->audit_txn_resp);
   till__v1__envelope__free_unpacked(resp, NULL);
   return 0;
-}
-
-int
-cmd_audit(cli_t *cli)
-{
-  const char *verb = cli_arg(cli, 1);
-  if (verb && strcmp(verb, "verify") == 0)
-    return audit_verify(cli);
-  if (verb && strcmp(verb, "pubkey") == 0)
-    return audit_pubkey(cli);
-  if (verb && strcmp(verb, "checkpoint") == 0)
-    return audit_checkpoint(cli);
-  if (verb && strcmp(verb, "receipts") == 0)
-    return audit_receipts(cli);
-  if (verb && strcmp(verb, "txn") == 0)
-    return audit_txn(cli);
-  if (verb && strcmp(verb, "export") == 0)
-    return audit_export(cli);
-  if (verb && strcmp(verb, "ledger") == 0)
-    return cmd_audit_ledger(cli);
-  return cli_usage_error("usage: till audit verify [--pubkey FILE] [--file EXPORT] | pubkey | "
-                         "checkpoint | receipts --series S [--from N] [--to N] | txn ID | "
-                         "export [--from DATE] [--to DATE] | ledger [FILTERS]");
 }

@@ -12,6 +12,10 @@
 #include <string.h>
 
 #include "cli.h"
+#include "cli_opt.h"
+#include "cmd_audit.h"
+#include "commands.h"
+#include "print.h"
 #include "till_chain.h"
 #include "till_money.h"
 #include "till_util.h"
@@ -224,7 +228,7 @@ cmd_audit_ledger(cli_t *cli)
   Till__V1__LedgerQueryRequest q = TILL__V1__LEDGER_QUERY_REQUEST__INIT;
   int csv = 0;
   if (!is_audit_ledger(cli))
-    return cli_usage_error("usage: till audit ledger [FILTERS] [--json | --csv]");
+    return commands_usage_error(cli);
   int rc = build_request(cli, &q, &csv);
   if (rc)
     return rc;
@@ -237,14 +241,13 @@ cmd_audit_ledger(cli_t *cli)
     Till__V1__Envelope req = TILL__V1__ENVELOPE__INIT;
     req.body_case = TILL__V1__ENVELOPE__BODY_LEDGER_QUERY_REQ;
     req.ledger_query_req = &q;
-    Till__V1__Envelope *resp = cli_call(cli, &req, 1, &rc);
+    Till__V1__Envelope *resp = cli_call_expect(cli, &req, 1, TILL__V1__ENVELOPE__BODY_LEDGER_QUERY_RESP, &rc);
     if (!resp)
       return rc;
-    const Till__V1__LedgerQueryResponse *p =
-      resp->body_case == TILL__V1__ENVELOPE__BODY_LEDGER_QUERY_RESP ? resp->ledger_query_resp : NULL;
-    if (p && pages == 0)
+    const Till__V1__LedgerQueryResponse *p = resp->ledger_query_resp;
+    if (pages == 0)
       head = p->head_id;
-    if (!p || p->head_id != head || pages > head || page_ok(p, q.after_id, head) != 0) {
+    if (p->head_id != head || pages > head || page_ok(p, q.after_id, head) != 0) {
       fprintf(stderr, "till: the server's page after transaction %lld does not continue the "
                       "query (head %lld); stopping\n", (long long)q.after_id, (long long)head);
       till__v1__envelope__free_unpacked(resp, NULL);

@@ -1,8 +1,14 @@
-/* cmd_login.c -- till login | logout | whoami. */
+/* cmd_login.c -- till login USER, till logout, till whoami: the session a
+ * terminal keeps between invocations (session.c saves it). Three groups of
+ * one command each, in one file since they share the session printer. */
 #include <stdio.h>
 #include <string.h>
 
 #include "cli.h"
+#include "cli_opt.h"
+#include "commands.h"
+#include "json_out.h"
+#include "print.h"
 #include "session.h"
 
 static void
@@ -26,7 +32,7 @@ print_session(cli_t *cli, const Till__V1__SessionInfo *si)
   fmt_time(si->expires_at, exp, sizeof exp);
   printf("user      %s\nroles     ", si->user);
   for (size_t i = 0; i < n; i++)
-    printf("%s%s", i ? "," : "", role_name(roles[i]));
+    printf("%s%s", i ? "," : "", print_role(roles[i]));
   printf("\nterminal  %s\nexpires   %s\n", si->terminal_id, exp);
 }
 
@@ -37,7 +43,7 @@ cmd_login(cli_t *cli)
   char pw[256], err[512];
   int rc;
   if (!user)
-    return cli_usage_error("usage: till login USER   (password from TILL_PASSWORD or stdin)");
+    return commands_usage_error(cli);
   if (cli_read_secret("TILL_PASSWORD", "password: ", pw, sizeof pw) != 0)
     return cli_usage_error("no password given (TILL_PASSWORD or a line on stdin)");
   Till__V1__LoginRequest lr = TILL__V1__LOGIN_REQUEST__INIT;
@@ -46,15 +52,12 @@ cmd_login(cli_t *cli)
   lr.password = pw;
   req.body_case = TILL__V1__ENVELOPE__BODY_LOGIN_REQ;
   req.login_req = &lr;
-  Till__V1__Envelope *resp = cli_call(cli, &req, 0, &rc);
+  Till__V1__Envelope *resp = cli_call_expect(cli, &req, 0, TILL__V1__ENVELOPE__BODY_LOGIN_RESP, &rc);
   memset(pw, 0, sizeof pw);
   if (!resp)
     return rc;
-  if (resp->body_case != TILL__V1__ENVELOPE__BODY_LOGIN_RESP || !resp->login_resp->session) {
-    till__v1__envelope__free_unpacked(resp, NULL);
-    fprintf(stderr, "till: unexpected answer to login\n");
-    return EXIT_CONN;
-  }
+  if (!resp->login_resp->session)
+    return cli_unexpected(resp, "a session");
   const Till__V1__LoginResponse *l = resp->login_resp;
   session_t s;
   memset(&s, 0, sizeof s);
@@ -83,7 +86,7 @@ cmd_logout(cli_t *cli)
   Till__V1__Envelope req = TILL__V1__ENVELOPE__INIT;
   req.body_case = TILL__V1__ENVELOPE__BODY_LOGOUT_REQ;
   req.logout_req = &lr;
-  Till__V1__Envelope *resp = cli_call(cli, &req, 1, &rc);
+  Till__V1__Envelope *resp = cli_call_expect(cli, &req, 1, TILL__V1__ENVELOPE__BODY_LOGOUT_RESP, &rc);
   /* the local token goes either way: a dead session is no use */
   session_remove(cli->cfg.session_file);
   if (!resp)
@@ -104,11 +107,12 @@ cmd_whoami(cli_t *cli)
   Till__V1__Envelope req = TILL__V1__ENVELOPE__INIT;
   req.body_case = TILL__V1__ENVELOPE__BODY_WHOAMI_REQ;
   req.whoami_req = &wr;
-  Till__V1__Envelope *resp = cli_call(cli, &req, 1, &rc);
+  Till__V1__Envelope *resp = cli_call_expect(cli, &req, 1, TILL__V1__ENVELOPE__BODY_WHOAMI_RESP, &rc);
   if (!resp)
     return rc;
-  if (resp->body_case == TILL__V1__ENVELOPE__BODY_WHOAMI_RESP && resp->whoami_resp->session)
-    print_session(cli, resp->whoami_resp->session);
+  if (!resp->whoami_resp->session)
+    return cli_unexpected(resp, "a session");
+  print_session(cli, resp->whoami_resp->session);
   till__v1__envelope__free_unpacked(resp, NULL);
   return 0;
 }

@@ -1,15 +1,21 @@
-/* cmd_report.c -- till report daily [--date YYYY-MM-DD] and till day close
- * --date YYYY-MM-DD: the daily close (日清); and the routing of till report
- * monthly (cmd_monthly.c).
+/* cmd_report.c -- till report daily [--date YYYY-MM-DD] (the daily close,
+ * 日清) and till report monthly [--month YYYY-MM] (the monthly settlement,
+ * 月结).
  *
  * The server computes every figure from its own calendar (its TZ) and
  * checks the date; this file only asks and lays the answer out, as a
- * report a supervisor reads on a terminal or (--json) every field. */
+ * report a supervisor reads on a terminal or (--json) every field: amounts
+ * as yuan strings, ratios in basis points and as a percentage string. */
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "cli.h"
+#include "cli_opt.h"
+#include "cmd_day.h"
+#include "cmd_shift.h"
+#include "commands.h"
+#include "json_out.h"
 #include "print.h"
 #include "till_chain.h"
 #include "till_money.h"
@@ -28,42 +34,12 @@ yuan(int64_t fen)
 }
 
 static void
-hex_field(const char *key, ProtobufCBinaryData b)
-{
-  char hex[2 * 64 + 1] = "";
-  if (b.len <= 64)
-    till_hex_encode(b.data, b.len, hex);
-  printf(",\"%s\":\"%s\"", key, hex);
-}
-
-static void
-json_signature(const Till__V1__ChainSignature *s)
-{
-  if (!s) {
-    printf("null");
-    return;
-  }
-  printf("{\"txn_id\":%lld", (long long)s->txn_id);
-  hex_field("head_hash", s->head_hash);
-  printf(",\"at_ms\":%lld,\"reason\":", (long long)s->at_ms);
-  json_str(stdout, s->reason);
-  hex_field("signature", s->signature);
-  printf("}");
-}
-
-static void
 json_shifts(const char *key, Till__V1__ShiftSummary **s, size_t n)
 {
   printf(",\"%s\":[", key);
   for (size_t i = 0; i < n; i++)
     print_shift_summary_json(s[i], i == 0);
   printf("]");
-}
-
-static const char *
-deposit_state(int s)
-{
-  return s == TILL__V1__DEPOSIT_STATE__DEPOSIT_CONFIRMED ? "confirmed" : "in transit";
 }
 
 static void
@@ -111,7 +87,7 @@ print_daily_json(const Till__V1__DailyReportResponse *d)
     printf("%s{\"id\":%lld,\"slip\":", i ? "," : "", (long long)p->id);
     json_str(stdout, p->slip);
     printf(",\"amount\":\"%s\",\"state\":\"%s\",\"shifts\":[", yuan(p->amount),
-           deposit_state((int)p->state));
+           print_deposit_state((int)p->state));
     for (size_t k = 0; k < p->n_shift_ids; k++)
       printf("%s%lld", k ? "," : "", (long long)p->shift_ids[k]);
     printf("],\"created_by\":");
@@ -128,7 +104,7 @@ print_daily_json(const Till__V1__DailyReportResponse *d)
   printf(",\"closed\":%s,\"closed_by\":", d->closed ? "true" : "false");
   json_str(stdout, d->closed_by);
   printf(",\"closed_at\":%lld,\"close_signature\":", (long long)d->closed_at);
-  json_signature(d->closed ? d->close_signature : NULL);
+  cmd_day_signature_json(d->closed ? d->close_signature : NULL);
   printf("}\n");
 }
 
@@ -152,7 +128,7 @@ print_shift_rows(Till__V1__ShiftSummary **s, size_t n)
     fmt_time(s[i]->closed_at, closed, sizeof closed);
     int open = s[i]->state == TILL__V1__SHIFT_STATE__SHIFT_OPEN;
     printf("%-6lld %-12s %-12s %-9s %-19s %-19s %12s %10s %12s ", (long long)s[i]->shift_id,
-           s[i]->terminal_id, s[i]->cashier, shift_state_name((int)s[i]->state), opened, closed,
+           s[i]->terminal_id, s[i]->cashier, print_shift_state((int)s[i]->state), opened, closed,
            open ? "-" : yuan(s[i]->counted_cash), open ? "-" : yuan(s[i]->cash_variance),
            open ? "-" : yuan(s[i]->depositable));
     if (s[i]->deposit_id)
@@ -216,7 +192,7 @@ print_daily_text(const Till__V1__DailyReportResponse *d)
   for (size_t i = 0; i < d->n_deposits; i++) {
     const Till__V1__DepositInfo *p = d->deposits[i];
     printf("%-6lld %-16s %12s %-11s", (long long)p->id, p->slip, yuan(p->amount),
-           deposit_state((int)p->state));
+           print_deposit_state((int)p->state));
     for (size_t k = 0; k < p->n_shift_ids; k++)
       printf(" %lld", (long long)p->shift_ids[k]);
     printf("\n");
@@ -242,27 +218,22 @@ opt_lacks_value(cli_t *cli, const char *name)
   return cli->argc > 0 && strcmp(cli->argv[cli->argc - 1], name) == 0;
 }
 
-static int
-report_daily(cli_t *cli)
+int
+cmd_report_daily(cli_t *cli)
 {
   Till__V1__DailyReportRequest dr = TILL__V1__DAILY_REPORT_REQUEST__INIT;
   Till__V1__Envelope req = TILL__V1__ENVELOPE__INIT;
   const char *date = cli_opt(cli, "--date");
   if (cli_arg(cli, 2) || opt_lacks_value(cli, "--date"))
-    return cli_usage_error("usage: till report daily [--date YYYY-MM-DD]");
+    return commands_usage_error(cli);
   /* empty: the server's today, on its own calendar */
   dr.date = (char *)(date ? date : "");
   req.body_case = TILL__V1__ENVELOPE__BODY_DAILY_REPORT_REQ;
   req.daily_report_req = &dr;
   int rc;
-  Till__V1__Envelope *resp = cli_call(cli, &req, 1, &rc);
+  Till__V1__Envelope *resp = cli_call_expect(cli, &req, 1, TILL__V1__ENVELOPE__BODY_DAILY_REPORT_RESP, &rc);
   if (!resp)
     return rc;
-  if (resp->body_case != TILL__V1__ENVELOPE__BODY_DAILY_REPORT_RESP) {
-    fprintf(stderr, "till: unexpected answer to report daily\n");
-    till__v1__envelope__free_unpacked(resp, NULL);
-    return EXIT_CONN;
-  }
   if (cli->json)
     print_daily_json(resp->daily_report_resp);
   else
@@ -271,68 +242,186 @@ report_daily(cli_t *cli)
   return 0;
 }
 
-int
-cmd_report(cli_t *cli)
+/* ---- report monthly ---------------------------------------------------- */
+
+static void
+yuan_into(char buf[TILL_MONEY_STR_MAX], int64_t fen)
 {
-  const char *what = cli_arg(cli, 1);
-  if (what && strcmp(what, "daily") == 0)
-    return report_daily(cli);
-  if (what && strcmp(what, "monthly") == 0)
-    return report_monthly(cli); /* cmd_monthly.c */
-  return cli_usage_error("usage: till report daily [--date YYYY-MM-DD] | "
-                         "monthly [--month YYYY-MM]");
+  till_money_format(fen, buf, TILL_MONEY_STR_MAX);
 }
 
-static int
-day_close(cli_t *cli)
+/* Basis points as a percentage with two decimals: -197 -> "-1.97". */
+static void
+fmt_bp(char *buf, size_t len, int64_t bp)
 {
-  Till__V1__DayCloseRequest dc = TILL__V1__DAY_CLOSE_REQUEST__INIT;
+  uint64_t mag = bp < 0 ? (uint64_t)0 - (uint64_t)bp : (uint64_t)bp;
+  snprintf(buf, len, "%s%llu.%02llu", bp < 0 ? "-" : "", (unsigned long long)(mag / 100),
+           (unsigned long long)(mag % 100));
+}
+
+static const char *
+band_key(int band)
+{
+  static const char *const keys[] = {"none", "within_5", "5_10", "10_15", "beyond_15"};
+  return band >= 0 && band <= 4 ? keys[band] : "none";
+}
+
+/* "within 5%", "5-10% below", "beyond 15% above", "no target" */
+static void
+band_text(char *buf, size_t len, const Till__V1__CashierMonth *c)
+{
+  const char *dir = c->above ? "above" : "below";
+  switch (c->band) {
+  case TILL__V1__TARGET_BAND__BAND_WITHIN_5: snprintf(buf, len, "within 5%%"); break;
+  case TILL__V1__TARGET_BAND__BAND_5_10: snprintf(buf, len, "5-10%% %s", dir); break;
+  case TILL__V1__TARGET_BAND__BAND_10_15: snprintf(buf, len, "10-15%% %s", dir); break;
+  case TILL__V1__TARGET_BAND__BAND_BEYOND_15: snprintf(buf, len, "beyond 15%% %s", dir); break;
+  default: snprintf(buf, len, "no target"); break;
+  }
+}
+
+static void
+print_monthly_json(const Till__V1__MonthlyReportResponse *m)
+{
+  char pct[40];
+  printf("{\"month\":");
+  json_str(stdout, m->month);
+  printf(",\"from_ms\":%lld,\"to_ms\":%lld,\"days\":[", (long long)m->from_ms,
+         (long long)m->to_ms);
+  for (size_t i = 0; i < m->n_days; i++) {
+    const Till__V1__DayTotal *d = m->days[i];
+    printf("%s{\"date\":", i ? "," : "");
+    json_str(stdout, d->date);
+    printf(",\"receipts\":%lld", (long long)d->receipts);
+    json_money(stdout, "amount", d->amount, 1);
+    json_money(stdout, "cash", d->cash, 1);
+    json_money(stdout, "noncash", d->noncash, 1);
+    printf("}");
+  }
+  printf("],\"items\":[");
+  for (size_t i = 0; i < m->n_items; i++) {
+    const Till__V1__MonthItem *it = m->items[i];
+    printf("%s{\"item\":", i ? "," : "");
+    json_str(stdout, it->item);
+    printf(",\"name\":");
+    json_str(stdout, it->name);
+    printf(",\"quantity\":%lld", (long long)it->quantity);
+    json_money(stdout, "amount", it->amount, 1);
+    printf("}");
+  }
+  printf("]");
+  json_money(stdout, "total", m->total, 1);
+  json_money(stdout, "cash", m->cash, 1);
+  json_money(stdout, "noncash", m->noncash, 1);
+  fmt_bp(pct, sizeof pct, m->epay_ratio_bp);
+  printf(",\"epay_ratio_bp\":%lld,\"epay_ratio_percent\":\"%s\",\"waivers\":[",
+         (long long)m->epay_ratio_bp, pct);
+  for (size_t i = 0; i < m->n_waivers; i++) {
+    const Till__V1__WaiverTotal *w = m->waivers[i];
+    printf("%s{\"account\":", i ? "," : "");
+    json_str(stdout, w->account);
+    printf(",\"count\":%lld", (long long)w->count);
+    json_money(stdout, "amount", w->amount, 1);
+    printf("}");
+  }
+  printf("],\"cashiers\":[");
+  for (size_t i = 0; i < m->n_cashiers; i++) {
+    const Till__V1__CashierMonth *c = m->cashiers[i];
+    printf("%s{\"cashier\":", i ? "," : "");
+    json_str(stdout, c->cashier);
+    json_money(stdout, "collected", c->collected, 1);
+    json_money(stdout, "over_short", c->over_short, 1);
+    json_money(stdout, "target", c->target, 1);
+    fmt_bp(pct, sizeof pct, c->deviation_bp);
+    printf(",\"deviation_bp\":%lld,\"deviation_percent\":\"%s\",\"band\":\"%s\",\"above\":%s}",
+           (long long)c->deviation_bp, pct, band_key(c->band), c->above ? "true" : "false");
+  }
+  printf("]}\n");
+}
+
+static void
+print_monthly_text(const Till__V1__MonthlyReportResponse *m)
+{
+  char a[TILL_MONEY_STR_MAX], b[TILL_MONEY_STR_MAX], c[TILL_MONEY_STR_MAX], from[32], to[32],
+    pct[40], band[40];
+  fmt_time(m->from_ms / 1000, from, sizeof from);
+  fmt_time(m->to_ms / 1000, to, sizeof to);
+  printf("MONTHLY SETTLEMENT %s  (%s .. %s)\n\n", m->month, from, to);
+  printf("%-10s  %8s  %14s  %14s  %14s\n", "DATE", "RECEIPTS", "NET AMOUNT", "CASH", "NON-CASH");
+  for (size_t i = 0; i < m->n_days; i++) {
+    const Till__V1__DayTotal *d = m->days[i];
+    yuan_into(a, d->amount);
+    yuan_into(b, d->cash);
+    yuan_into(c, d->noncash);
+    printf("%-10s  %8lld  %14s  %14s  %14s\n", d->date, (long long)d->receipts, a, b, c);
+  }
+  if (!m->n_days)
+    printf("(no sales this month)\n");
+  printf("\n%-12s  %-24s  %8s  %14s\n", "ITEM", "NAME", "QTY", "NET AMOUNT");
+  for (size_t i = 0; i < m->n_items; i++) {
+    const Till__V1__MonthItem *it = m->items[i];
+    yuan_into(a, it->amount);
+    printf("%-12s  ", it->item);
+    /* names may be Chinese: pad by display cells, not bytes */
+    int w = print_width(it->name);
+    printf("%s%*s  %8lld  %14s\n", it->name, w < 24 ? 24 - w : 0, "", (long long)it->quantity,
+           a);
+  }
+  yuan_into(a, m->total);
+  yuan_into(b, m->cash);
+  yuan_into(c, m->noncash);
+  fmt_bp(pct, sizeof pct, m->epay_ratio_bp);
+  printf("\nnet collections %s   cash %s   non-cash %s   e-payment ratio %s%%\n", a, b, c, pct);
+  if (!m->n_waivers) {
+    printf("waivers: none\n");
+  } else {
+    printf("waivers:\n");
+    for (size_t i = 0; i < m->n_waivers; i++) {
+      yuan_into(a, m->waivers[i]->amount);
+      printf("  %-28s %6lld  %14s\n", m->waivers[i]->account, (long long)m->waivers[i]->count, a);
+    }
+  }
+  printf("\n%-12s  %14s  %14s  %10s  %-18s  %12s\n", "CASHIER", "COLLECTED", "TARGET",
+         "DEVIATION", "BAND", "OVER/SHORT");
+  for (size_t i = 0; i < m->n_cashiers; i++) {
+    const Till__V1__CashierMonth *cm = m->cashiers[i];
+    yuan_into(a, cm->collected);
+    yuan_into(c, cm->over_short);
+    band_text(band, sizeof band, cm);
+    if (cm->target > 0) {
+      yuan_into(b, cm->target);
+      fmt_bp(pct, sizeof pct, cm->deviation_bp);
+      strcat(pct, "%");
+    } else {
+      snprintf(b, sizeof b, "-");
+      snprintf(pct, sizeof pct, "-");
+    }
+    printf("%-12s  %14s  %14s  %10s  %-18s  %12s\n", cm->cashier, a, b, pct, band, c);
+  }
+  if (!m->n_cashiers)
+    printf("(no cashier collected anything or has a target)\n");
+}
+
+int
+cmd_report_monthly(cli_t *cli)
+{
+  Till__V1__MonthlyReportRequest mr = TILL__V1__MONTHLY_REPORT_REQUEST__INIT;
   Till__V1__Envelope req = TILL__V1__ENVELOPE__INIT;
-  const char *date = cli_opt(cli, "--date");
-  if (!date || cli_arg(cli, 2))
-    return cli_usage_error("usage: till day close --date YYYY-MM-DD");
-  dc.date = (char *)date;
-  req.body_case = TILL__V1__ENVELOPE__BODY_DAY_CLOSE_REQ;
-  req.day_close_req = &dc;
+  const char *month = cli_opt(cli, "--month");
+  if (cli_arg(cli, 2))
+    return commands_usage_error(cli);
+  /* empty: the server's current month, in its own time zone */
+  mr.month = (char *)(month ? month : "");
+  req.body_case = TILL__V1__ENVELOPE__BODY_MONTHLY_REPORT_REQ;
+  req.monthly_report_req = &mr;
   int rc;
-  /* no idempotency key: closing a closed day answers the first close */
-  Till__V1__Envelope *resp = cli_call(cli, &req, 1, &rc);
+  Till__V1__Envelope *resp = cli_call_expect(cli, &req, 1, TILL__V1__ENVELOPE__BODY_MONTHLY_REPORT_RESP, &rc);
   if (!resp)
     return rc;
-  if (resp->body_case != TILL__V1__ENVELOPE__BODY_DAY_CLOSE_RESP ||
-      !resp->day_close_resp->signature) {
-    fprintf(stderr, "till: unexpected answer to day close\n");
-    till__v1__envelope__free_unpacked(resp, NULL);
-    return EXIT_CONN;
-  }
-  const Till__V1__DayCloseResponse *c = resp->day_close_resp;
-  if (cli->json) {
-    printf("{\"date\":");
-    json_str(stdout, c->date);
-    printf(",\"closed_by\":");
-    json_str(stdout, c->closed_by);
-    printf(",\"closed_at\":%lld,\"signature\":", (long long)c->closed_at);
-    json_signature(c->signature);
-    printf(",\"replayed\":%s}\n", c->replayed ? "true" : "false");
-  } else {
-    char when[32], hex[2 * 32 + 1] = "";
-    fmt_time(c->closed_at, when, sizeof when);
-    if (c->signature->head_hash.len == 32)
-      till_hex_encode(c->signature->head_hash.data, 32, hex);
-    printf("day %s %sclosed by %s at %s\n", c->date, c->replayed ? "was already " : "",
-           c->closed_by, when);
-    printf("signed chain head %lld (%s), hash %s\n", (long long)c->signature->txn_id,
-           c->signature->reason, hex);
-  }
+  if (cli->json)
+    print_monthly_json(resp->monthly_report_resp);
+  else
+    print_monthly_text(resp->monthly_report_resp);
   till__v1__envelope__free_unpacked(resp, NULL);
   return 0;
-}
-
-int
-cmd_day(cli_t *cli)
-{
-  const char *what = cli_arg(cli, 1);
-  if (what && strcmp(what, "close") == 0)
-    return day_close(cli);
-  return cli_usage_error("usage: till day close --date YYYY-MM-DD");
 }

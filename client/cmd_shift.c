@@ -1,25 +1,25 @@
-/* cmd_shift.c -- till shift open|status|close|approve|list and
- * till deposit create|confirm|pending; X- and Z-reports for 80 mm. */
+/* cmd_shift.c -- till shift open|status|close|approve|list: a cashier's
+ * drawer from the float counted in to the cash counted out, and the
+ * supervisor's approval. Answers are X-reports (running) and Z-reports
+ * (closed) for an 80 mm printer, or JSON; the list printers are exported
+ * for till deposit and till report daily (cmd_shift.h). */
+#include "cmd_shift.h"
+
+#include <stdint.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
-#include "cli.h"
+#include "cli_opt.h"
+#include "commands.h"
+#include "json_out.h"
 #include "print.h"
 #include "till_money.h"
+#include "till_names.h"
 #include "till_util.h"
+#include "till_wire.h"
 
 #define MAX_COUNTS 16
-#define MAX_SHIFTS 63
-#define RETRY_ATTEMPTS 5
-
-static const char *const shift_states[] = {"?", "open", "closed", "approved"};
-
-const char *
-shift_state_name(int s)
-{
-  return s >= 1 && s <= 3 ? shift_states[s] : "?";
-}
+#define NONCASH_MAX 6
 
 /* "100x5,50x4,0.5x10" -> counts; "none" -> no notes at all. */
 static int
@@ -79,7 +79,7 @@ print_report(const Till__V1__ShiftReport *r)
   rule('=');
   printf("%*s%s\n", (PRINT_COLS - 17) / 2, "", z ? "Z-REPORT (CLOSED)" : "X-REPORT (RUNNING)");
   rule('-');
-  printf("Shift     %lld (%s)\n", (long long)r->shift_id, shift_state_name((int)r->state));
+  printf("Shift     %lld (%s)\n", (long long)r->shift_id, print_shift_state((int)r->state));
   printf("Terminal  %s\nCashier   %s\n", r->terminal_id, r->cashier);
   fmt_time(r->opened_at, when, sizeof when);
   printf("Opened    %s\n", when);
@@ -160,7 +160,7 @@ static void
 print_report_json(const Till__V1__ShiftReport *r, int replayed)
 {
   printf("{\"shift_id\":%lld,\"state\":\"%s\",\"terminal\":", (long long)r->shift_id,
-         shift_state_name((int)r->state));
+         print_shift_state((int)r->state));
   json_str(stdout, r->terminal_id);
   printf(",\"cashier\":");
   json_str(stdout, r->cashier);
@@ -222,15 +222,6 @@ show_report(cli_t *cli, const Till__V1__ShiftReport *r, int replayed)
     print_report(r);
 }
 
-static int
-key_into(cli_t *cli, uint8_t key[16], ProtobufCBinaryData *out)
-{
-  int rc = cli_idempotency_key(cli, key);
-  out->data = key;
-  out->len = 16;
-  return rc;
-}
-
 void
 print_shift_summary_json(const Till__V1__ShiftSummary *s, int first)
 {
@@ -238,16 +229,16 @@ print_shift_summary_json(const Till__V1__ShiftSummary *s, int first)
   json_str(stdout, s->terminal_id);
   printf(",\"cashier\":");
   json_str(stdout, s->cashier);
-  printf(",\"state\":\"%s\",\"opened_at\":%lld,\"closed_at\":%lld", shift_state_name((int)s->state),
-         (long long)s->opened_at, (long long)s->closed_at);
+  printf(",\"state\":\"%s\",\"opened_at\":%lld,\"closed_at\":%lld",
+         print_shift_state((int)s->state), (long long)s->opened_at, (long long)s->closed_at);
   json_money(stdout, "counted_cash", s->counted_cash, 1);
   json_money(stdout, "cash_variance", s->cash_variance, 1);
   json_money(stdout, "depositable", s->depositable, 1);
   printf(",\"deposit_id\":%lld}", (long long)s->deposit_id);
 }
 
-static void
-print_summaries(cli_t *cli, Till__V1__ShiftSummary **s, size_t n)
+void
+print_shift_summaries(cli_t *cli, Till__V1__ShiftSummary **s, size_t n)
 {
   char counted[TILL_MONEY_STR_MAX], var[TILL_MONEY_STR_MAX], dep[TILL_MONEY_STR_MAX], when[32];
   if (cli->json)
@@ -265,258 +256,172 @@ print_summaries(cli_t *cli, Till__V1__ShiftSummary **s, size_t n)
     }
     fmt_time(s[i]->closed_at, when, sizeof when);
     printf("%-6lld %-12s %-12s %-9s %-19s %12s %10s %12s %s\n", (long long)s[i]->shift_id,
-           s[i]->terminal_id, s[i]->cashier, shift_state_name((int)s[i]->state), when, counted, var,
-           dep, s[i]->deposit_id ? "yes" : "-");
+           s[i]->terminal_id, s[i]->cashier, print_shift_state((int)s[i]->state), when, counted,
+           var, dep, s[i]->deposit_id ? "yes" : "-");
   }
   if (cli->json)
     printf("]\n");
 }
 
+/* --count into counts; 0 or EXIT_USAGE. */
+static int
+count_opt(cli_t *cli, Till__V1__DenominationCount *counts, Till__V1__DenominationCount **ptrs,
+          size_t *n)
+{
+  const char *count = cli_opt(cli, "--count");
+  if (!count || parse_counts(count, counts, ptrs, n) != 0)
+    return cli_usage_error("--count must look like 100x5,50x4,0.5x10 (face in yuan x number) "
+                           "or 'none'");
+  return 0;
+}
+
+/* --noncash card=120.00,wechat=35.50 into <nc> (room for NONCASH_MAX); the
+ * method must be one other than cash. 0 or EXIT_USAGE. */
+static int
+noncash_opt(cli_t *cli, Till__V1__MethodAmount *nc, Till__V1__MethodAmount **ptrs, size_t *n)
+{
+  const char *noncash = cli_opt(cli, "--noncash");
+  char buf[512];
+  *n = 0;
+  if (!noncash)
+    return 0;
+  if (strlen(noncash) >= sizeof buf)
+    return cli_usage_error("--noncash is too long");
+  snprintf(buf, sizeof buf, "%s", noncash);
+  char *save = NULL;
+  for (char *tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+    char *eq = strchr(tok, '=');
+    int m = 0;
+    if (eq) {
+      *eq = '\0';
+      m = till_method_from_name(tok);
+    }
+    if (!eq || !m || m == TILL_METHOD_CASH || *n == NONCASH_MAX)
+      return cli_usage_error("--noncash must look like card=120.00,wechat=35.50");
+    till__v1__method_amount__init(&nc[*n]);
+    nc[*n].method = till_wire_method((till_method_t)m);
+    if (till_money_parse(eq + 1, &nc[*n].amount) != 0)
+      return cli_usage_error("--noncash %s: '%s' is not an amount", tok, eq + 1);
+    ptrs[*n] = &nc[*n];
+    (*n)++;
+  }
+  return 0;
+}
+
 int
-cmd_shift(cli_t *cli)
+cmd_shift_open(cli_t *cli)
 {
   Till__V1__Envelope req = TILL__V1__ENVELOPE__INIT;
   Till__V1__ShiftOpenRequest open = TILL__V1__SHIFT_OPEN_REQUEST__INIT;
-  Till__V1__ShiftStatusRequest status = TILL__V1__SHIFT_STATUS_REQUEST__INIT;
-  Till__V1__ShiftCloseRequest close = TILL__V1__SHIFT_CLOSE_REQUEST__INIT;
-  Till__V1__ShiftApproveRequest approve = TILL__V1__SHIFT_APPROVE_REQUEST__INIT;
-  Till__V1__ShiftListRequest list = TILL__V1__SHIFT_LIST_REQUEST__INIT;
   Till__V1__DenominationCount counts[MAX_COUNTS], *cptr[MAX_COUNTS];
-  Till__V1__MethodAmount nc[8], *ncptr[8];
   uint8_t key[16];
-  int rc, retry = 0;
-  const char *usage =
-    "usage: till shift open --count 100x5,50x4,...|none\n"
-    "       till shift status [SHIFT]\n"
-    "       till shift close --count 100x5,...|none [--noncash card=120.00,wechat=35.50]\n"
-    "       till shift approve SHIFT [--note TEXT]\n"
-    "       till shift list [--state open|closed|approved]";
-  const char *verb = cli_arg(cli, 1);
-  if (!verb)
-    return cli_usage_error("%s", usage);
-  if (strcmp(verb, "open") == 0 || strcmp(verb, "close") == 0) {
-    size_t n;
-    const char *count = cli_opt(cli, "--count");
-    if (!count || parse_counts(count, counts, cptr, &n) != 0)
-      return cli_usage_error("--count must look like 100x5,50x4,0.5x10 (face in yuan x number) "
-                             "or 'none'");
-    if (strcmp(verb, "open") == 0) {
-      if ((rc = key_into(cli, key, &open.idempotency_key)) != 0)
-        return rc;
-      open.float_count = cptr;
-      open.n_float_count = n;
-      req.body_case = TILL__V1__ENVELOPE__BODY_SHIFT_OPEN_REQ;
-      req.shift_open_req = &open;
-    } else {
-      if ((rc = key_into(cli, key, &close.idempotency_key)) != 0)
-        return rc;
-      close.cash_count = cptr;
-      close.n_cash_count = n;
-      const char *noncash = cli_opt(cli, "--noncash");
-      if (noncash) {
-        char buf[512];
-        if (strlen(noncash) >= sizeof buf)
-          return cli_usage_error("--noncash is too long");
-        snprintf(buf, sizeof buf, "%s", noncash);
-        char *save = NULL;
-        for (char *tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-          char *eq = strchr(tok, '=');
-          int m = 0;
-          if (eq) {
-            *eq = '\0';
-            for (int k = 2; k <= 7; k++)
-              if (strcmp(tok, print_method(k)) == 0)
-                m = k;
-          }
-          if (!eq || !m || close.n_noncash == 6)
-            return cli_usage_error("--noncash must look like card=120.00,wechat=35.50");
-          till__v1__method_amount__init(&nc[close.n_noncash]);
-          nc[close.n_noncash].method = (Till__V1__PaymentMethod)m;
-          if (till_money_parse(eq + 1, &nc[close.n_noncash].amount) != 0)
-            return cli_usage_error("--noncash %s: '%s' is not an amount", tok, eq + 1);
-          ncptr[close.n_noncash] = &nc[close.n_noncash];
-          close.n_noncash++;
-        }
-        close.noncash = ncptr;
-      }
-      req.body_case = TILL__V1__ENVELOPE__BODY_SHIFT_CLOSE_REQ;
-      req.shift_close_req = &close;
-    }
-    retry = 1;
-  } else if (strcmp(verb, "status") == 0) {
-    const char *id = cli_arg(cli, 2);
-    if (id && till_parse_i64(id, 1, INT64_MAX, &status.shift_id) != 0)
-      return cli_usage_error("%s", usage);
-    req.body_case = TILL__V1__ENVELOPE__BODY_SHIFT_STATUS_REQ;
-    req.shift_status_req = &status;
-  } else if (strcmp(verb, "approve") == 0) {
-    const char *id = cli_arg(cli, 2), *note = cli_opt(cli, "--note");
-    if (!id || till_parse_i64(id, 1, INT64_MAX, &approve.shift_id) != 0)
-      return cli_usage_error("%s", usage);
-    approve.note = (char *)(note ? note : "");
-    req.body_case = TILL__V1__ENVELOPE__BODY_SHIFT_APPROVE_REQ;
-    req.shift_approve_req = &approve;
-  } else if (strcmp(verb, "list") == 0) {
-    const char *state = cli_opt(cli, "--state");
-    if (state) {
-      for (int s = 1; s <= 3; s++)
-        if (strcmp(state, shift_state_name(s)) == 0)
-          list.state = (Till__V1__ShiftState)s;
-      if (!list.state)
-        return cli_usage_error("--state must be open, closed or approved");
-    }
-    req.body_case = TILL__V1__ENVELOPE__BODY_SHIFT_LIST_REQ;
-    req.shift_list_req = &list;
-  } else {
-    return cli_usage_error("%s", usage);
-  }
-  Till__V1__Envelope *resp =
-    retry ? cli_call_retry(cli, &req, RETRY_ATTEMPTS, &rc) : cli_call(cli, &req, 1, &rc);
+  int rc;
+  if ((rc = count_opt(cli, counts, cptr, &open.n_float_count)) != 0 ||
+      (rc = cli_idempotency_field(cli, key, &open.idempotency_key)) != 0)
+    return rc;
+  open.float_count = cptr;
+  req.body_case = TILL__V1__ENVELOPE__BODY_SHIFT_OPEN_REQ;
+  req.shift_open_req = &open;
+  Till__V1__Envelope *resp = cli_call_retry_expect(cli, &req, CLI_RETRY_ATTEMPTS,
+                                                   TILL__V1__ENVELOPE__BODY_SHIFT_OPEN_RESP, &rc);
   if (!resp)
     return rc;
-  switch (resp->body_case) {
-  case TILL__V1__ENVELOPE__BODY_SHIFT_OPEN_RESP:
-    if (!cli->json)
-      printf("shift opened\n");
-    show_report(cli, resp->shift_open_resp->report, resp->shift_open_resp->replayed);
-    break;
-  case TILL__V1__ENVELOPE__BODY_SHIFT_STATUS_RESP:
-    show_report(cli, resp->shift_status_resp->report, 0);
-    break;
-  case TILL__V1__ENVELOPE__BODY_SHIFT_CLOSE_RESP:
-    show_report(cli, resp->shift_close_resp->report, resp->shift_close_resp->replayed);
-    break;
-  case TILL__V1__ENVELOPE__BODY_SHIFT_APPROVE_RESP:
-    if (!cli->json)
-      printf("shift approved\n");
-    show_report(cli, resp->shift_approve_resp->report, 0);
-    break;
-  case TILL__V1__ENVELOPE__BODY_SHIFT_LIST_RESP:
-    print_summaries(cli, resp->shift_list_resp->shifts, resp->shift_list_resp->n_shifts);
-    break;
-  default:
-    fprintf(stderr, "till: unexpected answer\n");
-    rc = EXIT_CONN;
-  }
+  if (!cli->json)
+    printf("shift opened\n");
+  show_report(cli, resp->shift_open_resp->report, resp->shift_open_resp->replayed);
   till__v1__envelope__free_unpacked(resp, NULL);
-  return rc;
-}
-
-static void
-print_deposit(cli_t *cli, const Till__V1__DepositInfo *d, int replayed)
-{
-  char amount[TILL_MONEY_STR_MAX];
-  money(amount, d->amount);
-  const char *state = d->state == TILL__V1__DEPOSIT_STATE__DEPOSIT_CONFIRMED ? "confirmed"
-                                                                            : "in transit";
-  if (cli->json) {
-    printf("{\"id\":%lld,\"slip\":", (long long)d->id);
-    json_str(stdout, d->slip);
-    printf(",\"amount\":\"%s\",\"state\":\"%s\",\"shifts\":[", amount, state);
-    for (size_t i = 0; i < d->n_shift_ids; i++)
-      printf("%s%lld", i ? "," : "", (long long)d->shift_ids[i]);
-    printf("],\"created_by\":");
-    json_str(stdout, d->created_by);
-    printf(",\"confirmed_by\":");
-    json_str(stdout, d->confirmed_by);
-    printf(",\"txn_id\":%lld,\"confirm_txn_id\":%lld,\"replayed\":%s}\n", (long long)d->txn_id,
-           (long long)d->confirm_txn_id, replayed ? "true" : "false");
-    return;
-  }
-  printf("deposit %lld  slip %s  %s  %s  shifts", (long long)d->id, d->slip, amount, state);
-  for (size_t i = 0; i < d->n_shift_ids; i++)
-    printf(" %lld", (long long)d->shift_ids[i]);
-  printf("\n");
+  return 0;
 }
 
 int
-cmd_deposit(cli_t *cli)
+cmd_shift_close(cli_t *cli)
 {
   Till__V1__Envelope req = TILL__V1__ENVELOPE__INIT;
-  Till__V1__DepositCreateRequest create = TILL__V1__DEPOSIT_CREATE_REQUEST__INIT;
-  Till__V1__DepositConfirmRequest confirm = TILL__V1__DEPOSIT_CONFIRM_REQUEST__INIT;
-  Till__V1__UndepositedRequest pending = TILL__V1__UNDEPOSITED_REQUEST__INIT;
-  int64_t ids[MAX_SHIFTS];
+  Till__V1__ShiftCloseRequest close = TILL__V1__SHIFT_CLOSE_REQUEST__INIT;
+  Till__V1__DenominationCount counts[MAX_COUNTS], *cptr[MAX_COUNTS];
+  Till__V1__MethodAmount nc[NONCASH_MAX], *ncptr[NONCASH_MAX];
   uint8_t key[16];
-  int rc, retry = 0;
-  const char *usage = "usage: till deposit create --shifts 3,4 --slip NO --amount YUAN\n"
-                      "       till deposit confirm DEPOSIT\n"
-                      "       till deposit pending [--hours 24]";
-  const char *verb = cli_arg(cli, 1);
-  if (!verb)
-    return cli_usage_error("%s", usage);
-  if (strcmp(verb, "create") == 0) {
-    const char *shifts = cli_opt(cli, "--shifts"), *slip = cli_opt(cli, "--slip");
-    const char *amount = cli_opt(cli, "--amount");
-    char buf[512];
-    if (!shifts || !slip || !amount || strlen(shifts) >= sizeof buf)
-      return cli_usage_error("%s", usage);
-    if (till_money_parse(amount, &create.amount) != 0)
-      return cli_usage_error("--amount '%s' is not an amount", amount);
-    snprintf(buf, sizeof buf, "%s", shifts);
-    char *save = NULL;
-    for (char *tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-      if (create.n_shift_ids == MAX_SHIFTS ||
-          till_parse_i64(tok, 1, INT64_MAX, &ids[create.n_shift_ids]) != 0)
-        return cli_usage_error("--shifts must be a list of shift numbers like 3,4");
-      create.n_shift_ids++;
-    }
-    create.shift_ids = ids;
-    create.slip = (char *)slip;
-    if ((rc = key_into(cli, key, &create.idempotency_key)) != 0)
-      return rc;
-    req.body_case = TILL__V1__ENVELOPE__BODY_DEPOSIT_CREATE_REQ;
-    req.deposit_create_req = &create;
-    retry = 1;
-  } else if (strcmp(verb, "confirm") == 0) {
-    const char *id = cli_arg(cli, 2);
-    if (!id || till_parse_i64(id, 1, INT64_MAX, &confirm.deposit_id) != 0)
-      return cli_usage_error("%s", usage);
-    if ((rc = key_into(cli, key, &confirm.idempotency_key)) != 0)
-      return rc;
-    req.body_case = TILL__V1__ENVELOPE__BODY_DEPOSIT_CONFIRM_REQ;
-    req.deposit_confirm_req = &confirm;
-    retry = 1;
-  } else if (strcmp(verb, "pending") == 0) {
-    const char *hours = cli_opt(cli, "--hours");
-    int64_t h = 24;
-    if (hours && till_parse_i64(hours, 0, 24 * 366, &h) != 0)
-      return cli_usage_error("--hours must be 0 to 8784");
-    pending.hours = (int32_t)h;
-    req.body_case = TILL__V1__ENVELOPE__BODY_UNDEPOSITED_REQ;
-    req.undeposited_req = &pending;
-  } else {
-    return cli_usage_error("%s", usage);
-  }
-  Till__V1__Envelope *resp =
-    retry ? cli_call_retry(cli, &req, RETRY_ATTEMPTS, &rc) : cli_call(cli, &req, 1, &rc);
+  int rc;
+  if ((rc = count_opt(cli, counts, cptr, &close.n_cash_count)) != 0 ||
+      (rc = cli_idempotency_field(cli, key, &close.idempotency_key)) != 0 ||
+      (rc = noncash_opt(cli, nc, ncptr, &close.n_noncash)) != 0)
+    return rc;
+  close.cash_count = cptr;
+  close.noncash = close.n_noncash ? ncptr : NULL;
+  req.body_case = TILL__V1__ENVELOPE__BODY_SHIFT_CLOSE_REQ;
+  req.shift_close_req = &close;
+  Till__V1__Envelope *resp = cli_call_retry_expect(cli, &req, CLI_RETRY_ATTEMPTS,
+                                                   TILL__V1__ENVELOPE__BODY_SHIFT_CLOSE_RESP, &rc);
   if (!resp)
     return rc;
-  switch (resp->body_case) {
-  case TILL__V1__ENVELOPE__BODY_DEPOSIT_CREATE_RESP:
-    print_deposit(cli, resp->deposit_create_resp->deposit, resp->deposit_create_resp->replayed);
-    break;
-  case TILL__V1__ENVELOPE__BODY_DEPOSIT_CONFIRM_RESP:
-    print_deposit(cli, resp->deposit_confirm_resp->deposit, resp->deposit_confirm_resp->replayed);
-    break;
-  case TILL__V1__ENVELOPE__BODY_UNDEPOSITED_RESP: {
-    const Till__V1__UndepositedResponse *u = resp->undeposited_resp;
-    char total[TILL_MONEY_STR_MAX];
-    money(total, u->total);
-    if (!cli->json) {
-      printf("cash closed more than %d hours ago and not deposited: %s\n", pending.hours, total);
-      print_summaries(cli, u->shifts, u->n_shifts);
-    } else {
-      printf("{\"hours\":%d,\"total\":\"%s\",\"shifts\":", pending.hours, total);
-      print_summaries(cli, u->shifts, u->n_shifts);
-      printf("}\n");
-    }
-    break;
-  }
-  default:
-    fprintf(stderr, "till: unexpected answer\n");
-    rc = EXIT_CONN;
-  }
+  show_report(cli, resp->shift_close_resp->report, resp->shift_close_resp->replayed);
   till__v1__envelope__free_unpacked(resp, NULL);
-  return rc;
+  return 0;
+}
+
+int
+cmd_shift_status(cli_t *cli)
+{
+  Till__V1__Envelope req = TILL__V1__ENVELOPE__INIT;
+  Till__V1__ShiftStatusRequest status = TILL__V1__SHIFT_STATUS_REQUEST__INIT;
+  int rc;
+  const char *id = cli_arg(cli, 2);
+  if (id && till_parse_i64(id, 1, INT64_MAX, &status.shift_id) != 0)
+    return commands_group_usage_error(cli);
+  req.body_case = TILL__V1__ENVELOPE__BODY_SHIFT_STATUS_REQ;
+  req.shift_status_req = &status;
+  Till__V1__Envelope *resp =
+    cli_call_expect(cli, &req, 1, TILL__V1__ENVELOPE__BODY_SHIFT_STATUS_RESP, &rc);
+  if (!resp)
+    return rc;
+  show_report(cli, resp->shift_status_resp->report, 0);
+  till__v1__envelope__free_unpacked(resp, NULL);
+  return 0;
+}
+
+int
+cmd_shift_approve(cli_t *cli)
+{
+  Till__V1__Envelope req = TILL__V1__ENVELOPE__INIT;
+  Till__V1__ShiftApproveRequest approve = TILL__V1__SHIFT_APPROVE_REQUEST__INIT;
+  int rc;
+  const char *id = cli_arg(cli, 2), *note = cli_opt(cli, "--note");
+  if (!id || till_parse_i64(id, 1, INT64_MAX, &approve.shift_id) != 0)
+    return commands_group_usage_error(cli);
+  approve.note = (char *)(note ? note : "");
+  req.body_case = TILL__V1__ENVELOPE__BODY_SHIFT_APPROVE_REQ;
+  req.shift_approve_req = &approve;
+  Till__V1__Envelope *resp =
+    cli_call_expect(cli, &req, 1, TILL__V1__ENVELOPE__BODY_SHIFT_APPROVE_RESP, &rc);
+  if (!resp)
+    return rc;
+  if (!cli->json)
+    printf("shift approved\n");
+  show_report(cli, resp->shift_approve_resp->report, 0);
+  till__v1__envelope__free_unpacked(resp, NULL);
+  return 0;
+}
+
+int
+cmd_shift_list(cli_t *cli)
+{
+  Till__V1__Envelope req = TILL__V1__ENVELOPE__INIT;
+  Till__V1__ShiftListRequest list = TILL__V1__SHIFT_LIST_REQUEST__INIT;
+  int rc;
+  const char *state = cli_opt(cli, "--state");
+  if (state) {
+    int s = till_shift_state_from_name(state);
+    if (!s)
+      return cli_usage_error("--state must be open, closed or approved");
+    list.state = till_wire_shift_state((till_shift_state_t)s);
+  }
+  req.body_case = TILL__V1__ENVELOPE__BODY_SHIFT_LIST_REQ;
+  req.shift_list_req = &list;
+  Till__V1__Envelope *resp =
+    cli_call_expect(cli, &req, 1, TILL__V1__ENVELOPE__BODY_SHIFT_LIST_RESP, &rc);
+  if (!resp)
+    return rc;
+  print_shift_summaries(cli, resp->shift_list_resp->shifts, resp->shift_list_resp->n_shifts);
+  till__v1__envelope__free_unpacked(resp, NULL);
+  return 0;
 }

@@ -6,7 +6,8 @@
  * --ca FILE, --cert FILE, --key FILE, --session FILE, --timeout SECONDS,
  * --json. The configuration file is --config, else $TILL_CONFIG, else
  * ~/.config/till/till.conf if it exists; flags override it. Relative paths
- * in a configuration file are relative to the file's folder. */
+ * in a configuration file are relative to the file's folder. The
+ * commands, and their usage, are the table in commands.c. */
 #include <libgen.h>
 #include <signal.h>
 #include <stdio.h>
@@ -15,45 +16,10 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "cli_opt.h"
+#include "commands.h"
 #include "till_conf.h"
 #include "till_util.h"
-
-static void
-usage(FILE *f)
-{
-  fprintf(f,
-          "usage: till [--config FILE] [--server HOST:PORT] [--ca FILE] [--cert FILE]\n"
-          "            [--key FILE] [--session FILE] [--timeout S] [--json] COMMAND ...\n"
-          "commands:\n"
-          "  login USER                 log in on this terminal (password: TILL_PASSWORD or stdin)\n"
-          "  logout                     end the session\n"
-          "  whoami                     show the session\n"
-          "  admin user add|list|disable      manage users (admin)\n"
-          "  admin terminal add|list|disable  manage terminals (admin)\n"
-          "  admin series add|list      receipt series (add: admin; list: admin, supervisor, auditor)\n"
-          "  admin item add|list        the price table (add: admin; list: any role)\n"
-          "  sale ITEM[:QTY]... --method M [--tendered YUAN]   post a sale (cashier)\n"
-          "  receipt show|reprint NUMBER                       look up / reprint a receipt\n"
-          "  void NUMBER --reason TEXT                         request a void (cashier)\n"
-          "  void approve|reject ID [--note TEXT] | void list  decide voids (supervisor)\n"
-          "  shift open|status|close|approve|list             cash-drawer shifts\n"
-          "  deposit create|confirm|pending                   cash to the bank (supervisor)\n"
-          "  audit verify [--pubkey FILE] | pubkey | checkpoint  the chain (auditor/supervisor)\n"
-          "  audit receipts --series S [--from N] [--to N]       receipt continuity (auditor/supervisor)\n"
-          "  audit txn ID                                        one transaction (auditor/supervisor)\n"
-          "  audit export [--from DATE] [--to DATE] > FILE       signed export (auditor)\n"
-          "  audit verify --file FILE [--pubkey PEM]             check an export offline\n"
-          "  report monthly [--month YYYY-MM]                    monthly settlement (supervisor/auditor)\n"
-          "  target set --cashier U --month YYYY-MM --amount YUAN  a cashier's target (supervisor)\n"
-          "  audit ledger [--from DATE] [--to DATE] [--terminal ID] [--cashier U] [--shift N]\n"
-          "        [--account A] [--kind K] [--series S] [--receipt-from N] [--receipt-to N]\n"
-          "        [--min YUAN] [--max YUAN] [--method M] [--page-size N] [--json | --csv]\n"
-          "                                                      query the journal (auditor/supervisor)\n"
-          "  report daily [--date YYYY-MM-DD]   the day's takings, receipts, shifts, deposits\n"
-          "                                     (supervisor/auditor; default: the server's today)\n"
-          "  day close --date YYYY-MM-DD        close the day: sign the chain head (supervisor)\n"
-          "See docs/cli.md.\n");
-}
 
 static int
 set_path(char *dst, size_t cap, const char *value, const char *base_dir)
@@ -179,7 +145,7 @@ main(int argc, char **argv)
       continue;
     }
     if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-      usage(stdout);
+      commands_usage(stdout);
       free(rest);
       return 0;
     }
@@ -205,42 +171,7 @@ main(int argc, char **argv)
   }
   cli.argc = nrest;
   cli.argv = rest;
-  const char *cmd = cli_arg(&cli, 0);
-  int rc;
-  if (!cmd) {
-    usage(stderr);
-    rc = EXIT_USAGE;
-  } else if (strcmp(cmd, "login") == 0)
-    rc = cmd_login(&cli);
-  else if (strcmp(cmd, "logout") == 0)
-    rc = cmd_logout(&cli);
-  else if (strcmp(cmd, "whoami") == 0)
-    rc = cmd_whoami(&cli);
-  else if (strcmp(cmd, "admin") == 0)
-    rc = cmd_admin(&cli);
-  else if (strcmp(cmd, "sale") == 0)
-    rc = cmd_sale(&cli);
-  else if (strcmp(cmd, "receipt") == 0)
-    rc = cmd_receipt(&cli);
-  else if (strcmp(cmd, "void") == 0)
-    rc = cmd_void(&cli);
-  else if (strcmp(cmd, "audit") == 0)
-    rc = cmd_audit(&cli);
-  else if (strcmp(cmd, "shift") == 0)
-    rc = cmd_shift(&cli);
-  else if (strcmp(cmd, "deposit") == 0)
-    rc = cmd_deposit(&cli);
-  else if (strcmp(cmd, "report") == 0)
-    rc = cmd_report(&cli);
-  else if (strcmp(cmd, "day") == 0)
-    rc = cmd_day(&cli);
-  else if (strcmp(cmd, "target") == 0)
-    rc = cmd_target(&cli);
-  else {
-    fprintf(stderr, "till: unknown command '%s'\n", cmd);
-    usage(stderr);
-    rc = EXIT_USAGE;
-  }
+  int rc = commands_run(&cli);
   free(rest);
   return rc;
 }

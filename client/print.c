@@ -2,17 +2,46 @@
 #include "print.h"
 
 #include <string.h>
+#include <time.h>
 
-#include "cli.h"
+#include "json_out.h"
 #include "till_money.h"
+#include "till_names.h"
 
-static const char *const methods[] = {"?", "cash", "card", "wechat", "alipay", "transfer",
-                                      "cheque", "subsidy"};
+static const char *
+name_or_q(const char *name)
+{
+  return name ? name : "?";
+}
 
 const char *
-print_method(int m)
+print_role(int role)
 {
-  return m >= 1 && m <= 7 ? methods[m] : "?";
+  return name_or_q(till_role_name(role));
+}
+
+const char *
+print_method(int method)
+{
+  return name_or_q(till_method_name(method));
+}
+
+const char *
+print_shift_state(int state)
+{
+  return name_or_q(till_shift_state_name(state));
+}
+
+const char *
+print_void_state(int state)
+{
+  return name_or_q(till_void_state_name(state));
+}
+
+const char *
+print_deposit_state(int state)
+{
+  return name_or_q(till_deposit_state_name(state));
 }
 
 /* Decode one UTF-8 sequence; returns its length (1 on a bad byte). */
@@ -212,4 +241,17 @@ print_receipt_json(FILE *f, const Till__V1__Receipt *r, int replayed)
   fprintf(f, ",\"void_txn_id\":%lld,\"memo\":", (long long)r->void_txn_id);
   json_str(f, r->memo);
   fprintf(f, ",\"replayed\":%s}\n", replayed ? "true" : "false");
+}
+
+void
+fmt_time(long long t, char *buf, size_t len)
+{
+  if (t <= 0) {
+    snprintf(buf, len, "-");
+    return;
+  }
+  time_t tt = (time_t)t;
+  struct tm tm;
+  localtime_r(&tt, &tm);
+  strftime(buf, len, "%Y-%m-%d %H:%M:%S", &tm);
 }

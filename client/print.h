@@ -1,8 +1,10 @@
-/* print.h -- receipts laid out for an 80 mm printer (42 columns), with
- * column widths measured in display cells so Chinese names line up. */
+/* print.h -- the human layout: receipts for an 80 mm printer (42 columns),
+ * with column widths measured in display cells so Chinese names line up;
+ * times; and the names of roles, methods and states as printed. */
 #ifndef TILL_PRINT_H
 #define TILL_PRINT_H
 
+#include <stddef.h>
 #include <stdio.h>
 
 #include "till.pb-c.h"
@@ -13,6 +15,16 @@
 int print_width(const char *s);
 void print_receipt(FILE *f, const Till__V1__Receipt *r);
 void print_receipt_json(FILE *f, const Till__V1__Receipt *r, int replayed);
+
+/* Human time "2026-11-23 19:27:24" (local time) into buf; "-" for 0. */
+void fmt_time(long long unix_seconds, char *buf, size_t len);
+
+/* The names of till_names.h as printed: "?" for a value out of range (where
+ * till_*_name() returns NULL). */
+const char *print_role(int role);
 const char *print_method(int method);
+const char *print_shift_state(int state);
+const char *print_void_state(int state);
+const char *print_deposit_state(int state);
 
 #endif

@@ -1,4 +1,4 @@
-/* cmd_export.c -- the signed export for offline audit.
+/* cmd_audit_export.c -- the signed export for offline audit.
  *
  *   till audit export [--from DATE] [--to DATE] > FILE
  *   till audit verify --file FILE [--pubkey PEM] [--allow-unsigned]
@@ -18,25 +18,16 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "cli_opt.h"
+#include "cmd_audit.h"
+#include "commands.h"
+#include "json_out.h"
+#include "print.h"
 #include "export_file.h"
 #include "till_util.h"
 #include "verify.h"
 
 #define EXPORT_PAGE 1000
-
-/* Send one request and check the answer is of <want>; NULL after printing. */
-static Till__V1__Envelope *
-call(cli_t *cli, Till__V1__Envelope *req, Till__V1__Envelope__BodyCase want, int *rc)
-{
-  Till__V1__Envelope *resp = cli_call(cli, req, 1, rc);
-  if (resp && resp->body_case != want) {
-    fprintf(stderr, "till: unexpected answer from the server\n");
-    till__v1__envelope__free_unpacked(resp, NULL);
-    *rc = EXIT_CONN;
-    return NULL;
-  }
-  return resp;
-}
 
 static int
 write_txns(cli_t *cli, FILE *out, int64_t first, int64_t last, int64_t *written, int *rc)
@@ -72,7 +63,7 @@ write_txns(cli_t *cli, FILE *out, int64_t first, int64_t last, int64_t *written,
 }
 
 int
-audit_export(cli_t *cli)
+cmd_audit_export(cli_t *cli)
 {
   int64_t from_ms, to_ms;
   int rc = cli_date_opt(cli, "--from", 0, &from_ms);
@@ -92,7 +83,7 @@ audit_export(cli_t *cli)
   rr.to_ms = to_ms;
   req.body_case = TILL__V1__ENVELOPE__BODY_AUDIT_RANGE_REQ;
   req.audit_range_req = &rr;
-  Till__V1__Envelope *range = call(cli, &req, TILL__V1__ENVELOPE__BODY_AUDIT_RANGE_RESP, &rc);
+  Till__V1__Envelope *range = cli_call_expect(cli, &req, 1, TILL__V1__ENVELOPE__BODY_AUDIT_RANGE_RESP, &rc);
   if (!range)
     return rc;
   audit_heads_t hs;

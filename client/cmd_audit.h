@@ -1,0 +1,43 @@
+/* cmd_audit.h -- what the audit commands share between their files:
+ * cmd_audit.c (verify, pubkey, checkpoint, receipts, txn) exports the
+ * paging of signed heads and of the journal, the pinned key and the JSON of
+ * a transaction; cmd_audit_export.c the offline verify --file;
+ * cmd_audit_ledger.c uses the transaction's JSON. */
+#ifndef TILL_CMD_AUDIT_H
+#define TILL_CMD_AUDIT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "cli.h"
+
+/* AuditHeads: the first page's key, counters and head, and every signed
+ * head that existed at the first page, read page by page. */
+typedef struct {
+  Till__V1__Envelope *first;                  /* owns the first page */
+  const Till__V1__AuditHeadsResponse *h;      /* the first page's answer */
+  Till__V1__Envelope **more;                  /* the further pages */
+  size_t n_more;
+  const Till__V1__ChainSignature **sigs;      /* every signature, into the pages */
+  size_t n_sigs;
+} audit_heads_t;
+/* 0, or -1 with *rc set; free with audit_heads_free either way. */
+int audit_heads_fetch(cli_t *cli, audit_heads_t *hs, int *rc);
+void audit_heads_free(audit_heads_t *hs);
+
+/* One page of AuditExportRequest: the transactions after <after_id>, at
+ * most <limit>; NULL with *rc set on failure. */
+Till__V1__Envelope *audit_export_page(cli_t *cli, int64_t after_id, uint32_t limit, int *rc);
+
+/* An Ed25519 public key from a PEM file (0 or -1). */
+int audit_load_pinned_key(const char *path, uint8_t out[32]);
+
+/* One transaction as `till audit txn --json` prints it: the object's fields
+ * up to and including its "entries" array, without the closing brace, so a
+ * caller adds its own fields or just "}". */
+void print_audit_txn_json_open(const Till__V1__AuditTxn *t);
+
+/* `till audit verify --file F` (cmd_audit_export.c). */
+int audit_verify_file(cli_t *cli, const char *path);
+
+#endif

@@ -1,0 +1,146 @@
+/* cmd_deposit.c -- till deposit create|confirm|pending: closed shifts'
+ * cash taken to the bank (a supervisor records the slip, then confirms it
+ * arrived) and the cash still waiting. Postings carry an idempotency key
+ * and are retried with it. */
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "cli_opt.h"
+#include "cmd_shift.h"
+#include "commands.h"
+#include "json_out.h"
+#include "print.h"
+#include "till_money.h"
+#include "till_util.h"
+
+#define MAX_SHIFTS 63
+
+static void
+print_deposit(cli_t *cli, const Till__V1__DepositInfo *d, int replayed)
+{
+  char amount[TILL_MONEY_STR_MAX];
+  till_money_format(d->amount, amount, sizeof amount);
+  const char *state = print_deposit_state((int)d->state);
+  if (cli->json) {
+    printf("{\"id\":%lld,\"slip\":", (long long)d->id);
+    json_str(stdout, d->slip);
+    printf(",\"amount\":\"%s\",\"state\":\"%s\",\"shifts\":[", amount, state);
+    for (size_t i = 0; i < d->n_shift_ids; i++)
+      printf("%s%lld", i ? "," : "", (long long)d->shift_ids[i]);
+    printf("],\"created_by\":");
+    json_str(stdout, d->created_by);
+    printf(",\"confirmed_by\":");
+    json_str(stdout, d->confirmed_by);
+    printf(",\"txn_id\":%lld,\"confirm_txn_id\":%lld,\"replayed\":%s}\n", (long long)d->txn_id,
+           (long long)d->confirm_txn_id, replayed ? "true" : "false");
+    return;
+  }
+  printf("deposit %lld  slip %s  %s  %s  shifts", (long long)d->id, d->slip, amount, state);
+  for (size_t i = 0; i < d->n_shift_ids; i++)
+    printf(" %lld", (long long)d->shift_ids[i]);
+  printf("\n");
+}
+
+/* A deposit's answer: <d> printed, or the standard message if it is missing. */
+static int
+show_deposit(cli_t *cli, Till__V1__Envelope *resp, const Till__V1__DepositInfo *d, int replayed)
+{
+  if (!d)
+    return cli_unexpected(resp, "a deposit");
+  print_deposit(cli, d, replayed);
+  till__v1__envelope__free_unpacked(resp, NULL);
+  return 0;
+}
+
+int
+cmd_deposit_create(cli_t *cli)
+{
+  Till__V1__Envelope req = TILL__V1__ENVELOPE__INIT;
+  Till__V1__DepositCreateRequest create = TILL__V1__DEPOSIT_CREATE_REQUEST__INIT;
+  int64_t ids[MAX_SHIFTS];
+  uint8_t key[16];
+  int rc;
+  const char *shifts = cli_opt(cli, "--shifts"), *slip = cli_opt(cli, "--slip");
+  const char *amount = cli_opt(cli, "--amount");
+  char buf[512];
+  if (!shifts || !slip || !amount || strlen(shifts) >= sizeof buf)
+    return commands_group_usage_error(cli);
+  if (till_money_parse(amount, &create.amount) != 0)
+    return cli_usage_error("--amount '%s' is not an amount", amount);
+  snprintf(buf, sizeof buf, "%s", shifts);
+  char *save = NULL;
+  for (char *tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+    if (create.n_shift_ids == MAX_SHIFTS ||
+        till_parse_i64(tok, 1, INT64_MAX, &ids[create.n_shift_ids]) != 0)
+      return cli_usage_error("--shifts must be a list of shift numbers like 3,4");
+    create.n_shift_ids++;
+  }
+  create.shift_ids = ids;
+  create.slip = (char *)slip;
+  if ((rc = cli_idempotency_field(cli, key, &create.idempotency_key)) != 0)
+    return rc;
+  req.body_case = TILL__V1__ENVELOPE__BODY_DEPOSIT_CREATE_REQ;
+  req.deposit_create_req = &create;
+  Till__V1__Envelope *resp = cli_call_retry_expect(
+    cli, &req, CLI_RETRY_ATTEMPTS, TILL__V1__ENVELOPE__BODY_DEPOSIT_CREATE_RESP, &rc);
+  if (!resp)
+    return rc;
+  return show_deposit(cli, resp, resp->deposit_create_resp->deposit,
+                      resp->deposit_create_resp->replayed);
+}
+
+int
+cmd_deposit_confirm(cli_t *cli)
+{
+  Till__V1__Envelope req = TILL__V1__ENVELOPE__INIT;
+  Till__V1__DepositConfirmRequest confirm = TILL__V1__DEPOSIT_CONFIRM_REQUEST__INIT;
+  uint8_t key[16];
+  int rc;
+  const char *id = cli_arg(cli, 2);
+  if (!id || till_parse_i64(id, 1, INT64_MAX, &confirm.deposit_id) != 0)
+    return commands_group_usage_error(cli);
+  if ((rc = cli_idempotency_field(cli, key, &confirm.idempotency_key)) != 0)
+    return rc;
+  req.body_case = TILL__V1__ENVELOPE__BODY_DEPOSIT_CONFIRM_REQ;
+  req.deposit_confirm_req = &confirm;
+  Till__V1__Envelope *resp = cli_call_retry_expect(
+    cli, &req, CLI_RETRY_ATTEMPTS, TILL__V1__ENVELOPE__BODY_DEPOSIT_CONFIRM_RESP, &rc);
+  if (!resp)
+    return rc;
+  return show_deposit(cli, resp, resp->deposit_confirm_resp->deposit,
+                      resp->deposit_confirm_resp->replayed);
+}
+
+int
+cmd_deposit_pending(cli_t *cli)
+{
+  Till__V1__Envelope req = TILL__V1__ENVELOPE__INIT;
+  Till__V1__UndepositedRequest pending = TILL__V1__UNDEPOSITED_REQUEST__INIT;
+  int rc;
+  const char *hours = cli_opt(cli, "--hours");
+  int64_t h = 24;
+  if (hours && till_parse_i64(hours, 0, 24 * 366, &h) != 0)
+    return cli_usage_error("--hours must be 0 to 8784");
+  pending.hours = (int32_t)h;
+  req.body_case = TILL__V1__ENVELOPE__BODY_UNDEPOSITED_REQ;
+  req.undeposited_req = &pending;
+  Till__V1__Envelope *resp =
+    cli_call_expect(cli, &req, 1, TILL__V1__ENVELOPE__BODY_UNDEPOSITED_RESP, &rc);
+  if (!resp)
+    return rc;
+  const Till__V1__UndepositedResponse *u = resp->undeposited_resp;
+  char total[TILL_MONEY_STR_MAX];
+  till_money_format(u->total, total, sizeof total);
+  if (!cli->json) {
+    printf("cash closed more than %d hours ago and not deposited: %s\n", pending.hours, total);
+    print_shift_summaries(cli, u->shifts, u->n_shifts);
+  } else {
+    printf("{\"hours\":%d,\"total\":\"%s\",\"shifts\":", pending.hours, total);
+    print_shift_summaries(cli, u->shifts, u->n_shifts);
+    printf("}\n");
+  }
+  till__v1__envelope__free_unpacked(resp, NULL);
+  return 0;
+}

@@ -1,0 +1,89 @@
+/* cmd_sale.c -- till sale ITEM[:QTY]... --method M: post a sale and print
+ * its receipt (print.c lays it out). The posting carries an idempotency key
+ * and is retried with it when the connection drops, so it is recorded once;
+ * the server prices the items and numbers the receipt. */
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "cli_opt.h"
+#include "commands.h"
+#include "print.h"
+#include "till_money.h"
+#include "till_names.h"
+#include "till_util.h"
+#include "till_wire.h"
+
+#define SALE_MAX_LINES 32
+
+int
+cmd_sale(cli_t *cli)
+{
+  Till__V1__SaleRequest sr = TILL__V1__SALE_REQUEST__INIT;
+  Till__V1__Envelope req = TILL__V1__ENVELOPE__INIT;
+  Till__V1__SaleLine lines[SALE_MAX_LINES], *lp[SALE_MAX_LINES];
+  char items[SALE_MAX_LINES][64];
+  uint8_t key[16];
+  int rc;
+  const char *method = cli_opt(cli, "--method");
+  if (!method)
+    return commands_usage_error(cli);
+  int m = till_method_from_name(method);
+  if (!m)
+    return cli_usage_error("unknown payment method '%s'", method);
+  sr.method = till_wire_method((till_method_t)m);
+  size_t n = 0;
+  for (int i = 1;; i++) {
+    const char *arg = cli_arg(cli, i);
+    if (!arg)
+      break;
+    if (n == SALE_MAX_LINES)
+      return cli_usage_error("at most %d lines in one sale", SALE_MAX_LINES);
+    if (strlen(arg) >= sizeof items[n])
+      return cli_usage_error("item '%s' is too long", arg);
+    snprintf(items[n], sizeof items[n], "%s", arg);
+    till__v1__sale_line__init(&lines[n]);
+    int64_t qty = 1;
+    char *colon = strchr(items[n], ':');
+    if (colon) {
+      *colon = '\0';
+      /* the server checks the range; here only that it is a number */
+      if (till_parse_i64(colon + 1, INT64_MIN, INT64_MAX, &qty) != 0)
+        return cli_usage_error("quantity in '%s' is not a whole number", arg);
+    }
+    lines[n].item = items[n];
+    lines[n].quantity = qty;
+    lp[n] = &lines[n];
+    n++;
+  }
+  if (n == 0)
+    return commands_usage_error(cli);
+  const char *tendered = cli_opt(cli, "--tendered");
+  if (tendered && till_money_parse(tendered, &sr.tendered) != 0)
+    return cli_usage_error("--tendered '%s' is not an amount like 100 or 100.00", tendered);
+  const char *memo = cli_opt(cli, "--memo");
+  sr.memo = (char *)(memo ? memo : "");
+  if ((rc = cli_idempotency_key(cli, key)) != 0)
+    return rc;
+  sr.idempotency_key.data = key;
+  sr.idempotency_key.len = sizeof key;
+  sr.lines = lp;
+  sr.n_lines = n;
+  req.body_case = TILL__V1__ENVELOPE__BODY_SALE_REQ;
+  req.sale_req = &sr;
+  Till__V1__Envelope *resp = cli_call_retry_expect(cli, &req, CLI_RETRY_ATTEMPTS, TILL__V1__ENVELOPE__BODY_SALE_RESP, &rc);
+  if (!resp)
+    return rc;
+  if (!resp->sale_resp->receipt)
+    return cli_unexpected(resp, "a receipt");
+  if (cli->json)
+    print_receipt_json(stdout, resp->sale_resp->receipt, resp->sale_resp->replayed);
+  else {
+    if (resp->sale_resp->replayed)
+      fprintf(stderr, "till: this sale was already recorded; showing the original receipt\n");
+    print_receipt(stdout, resp->sale_resp->receipt);
+  }
+  till__v1__envelope__free_unpacked(resp, NULL);
+  return 0;
+}

@@ -1,0 +1,250 @@
+/* commands.c -- the command table and the routing and usage texts made
+ * from it; see commands.h. What a command does is in its group's cmd_*.c. */
+#include "commands.h"
+
+#include <string.h>
+
+#include "cli_opt.h"
+#include "till_names.h"
+
+#define CASHIER TILL_ROLE_BIT(TILL_ROLE_CASHIER)
+#define SUPERVISOR TILL_ROLE_BIT(TILL_ROLE_SUPERVISOR)
+#define AUDITOR TILL_ROLE_BIT(TILL_ROLE_AUDITOR)
+#define ADMIN TILL_ROLE_BIT(TILL_ROLE_ADMIN)
+#define ANY_ROLE (CASHIER | SUPERVISOR | AUDITOR | ADMIN)
+#define NO_SESSION 0u
+
+/* In the order the usage lists them. Roles are the server's (its dispatch
+ * table decides); here they only document. */
+static const command_t commands[] = {
+  {"login", NULL, cmd_login, "login USER   (password from TILL_PASSWORD or stdin)", NO_SESSION},
+  {"logout", NULL, cmd_logout, "logout", ANY_ROLE},
+  {"whoami", NULL, cmd_whoami, "whoami", ANY_ROLE},
+
+  {"admin", "user add", cmd_admin_user_add,
+   "admin user add NAME --role ROLE[,ROLE...]  (password from TILL_NEW_PASSWORD or stdin)", ADMIN},
+  {"admin", "user list", cmd_admin_user_list, "admin user list", ADMIN},
+  {"admin", "user disable", cmd_admin_user_disable, "admin user disable NAME", ADMIN},
+  {"admin", "terminal add", cmd_admin_terminal_add, "admin terminal add ID [--description TEXT]",
+   ADMIN},
+  {"admin", "terminal list", cmd_admin_terminal_list, "admin terminal list", ADMIN},
+  {"admin", "terminal disable", cmd_admin_terminal_disable, "admin terminal disable ID", ADMIN},
+  {"admin", "series add", cmd_admin_series_add,
+   "admin series add PREFIX --kind KIND [--description TEXT]", ADMIN},
+  {"admin", "series list", cmd_admin_series_list, "admin series list", ADMIN | SUPERVISOR | AUDITOR},
+  {"admin", "item add", cmd_admin_item_add,
+   "admin item add CODE --name TEXT --price YUAN --series PREFIX [--revenue revenue:NAME]", ADMIN},
+  {"admin", "item list", cmd_admin_item_list, "admin item list", ANY_ROLE},
+  {"admin", NULL, NULL, "roles: cashier, supervisor, auditor, admin", 0},
+
+  {"sale", NULL, cmd_sale,
+   "sale ITEM[:QTY] [ITEM[:QTY] ...] --method cash|card|wechat|alipay|transfer|cheque|subsidy "
+   "[--tendered YUAN] [--memo TEXT] [--idem-key HEX32]",
+   CASHIER},
+  {"receipt", "show", cmd_receipt_show, "receipt show|reprint NUMBER   (e.g. HT2026-00000001)",
+   CASHIER | SUPERVISOR | AUDITOR},
+  {"receipt", "reprint", cmd_receipt_reprint, NULL, CASHIER | SUPERVISOR | AUDITOR},
+  {"void", NULL, cmd_void_request, "void NUMBER --reason TEXT", CASHIER},
+  {"void", "approve", cmd_void_approve, "void approve|reject ID [--note TEXT]", SUPERVISOR},
+  {"void", "reject", cmd_void_reject, NULL, SUPERVISOR},
+  {"void", "list", cmd_void_list, "void list [--state pending|approved|rejected]",
+   SUPERVISOR | AUDITOR},
+
+  {"shift", "open", cmd_shift_open, "shift open --count 100x5,50x4,...|none", CASHIER},
+  {"shift", "status", cmd_shift_status, "shift status [SHIFT]", CASHIER | SUPERVISOR | AUDITOR},
+  {"shift", "close", cmd_shift_close,
+   "shift close --count 100x5,...|none [--noncash card=120.00,wechat=35.50]", CASHIER},
+  {"shift", "approve", cmd_shift_approve, "shift approve SHIFT [--note TEXT]", SUPERVISOR},
+  {"shift", "list", cmd_shift_list, "shift list [--state open|closed|approved]",
+   CASHIER | SUPERVISOR | AUDITOR},
+  {"deposit", "create", cmd_deposit_create, "deposit create --shifts 3,4 --slip NO --amount YUAN",
+   SUPERVISOR},
+  {"deposit", "confirm", cmd_deposit_confirm, "deposit confirm DEPOSIT", SUPERVISOR},
+  {"deposit", "pending", cmd_deposit_pending, "deposit pending [--hours 24]",
+   SUPERVISOR | AUDITOR},
+
+  {"audit", "verify", cmd_audit_verify,
+   "audit verify [--pubkey FILE]\n"
+   "audit verify --file FILE [--pubkey PEM] [--allow-unsigned]   (offline, no session)",
+   AUDITOR},
+  {"audit", "pubkey", cmd_audit_pubkey, "audit pubkey", AUDITOR},
+  {"audit", "checkpoint", cmd_audit_checkpoint, "audit checkpoint", SUPERVISOR},
+  {"audit", "receipts", cmd_audit_receipts, "audit receipts --series SERIES [--from N] [--to N]",
+   AUDITOR | SUPERVISOR},
+  {"audit", "txn", cmd_audit_txn, "audit txn ID (a transaction id, 1 or more)",
+   AUDITOR | SUPERVISOR},
+  {"audit", "export", cmd_audit_export, "audit export [--from DATE] [--to DATE] > FILE", AUDITOR},
+  {"audit", "ledger", cmd_audit_ledger,
+   "audit ledger [--from DATE] [--to DATE] [--terminal ID] [--cashier U] [--shift N]\n"
+   "      [--account A] [--kind K] [--series S] [--receipt-from N] [--receipt-to N]\n"
+   "      [--min YUAN] [--max YUAN] [--method M] [--page-size N] [--json | --csv]",
+   AUDITOR | SUPERVISOR},
+
+  {"report", "daily", cmd_report_daily, "report daily [--date YYYY-MM-DD]", SUPERVISOR | AUDITOR},
+  {"report", "monthly", cmd_report_monthly, "report monthly [--month YYYY-MM]",
+   SUPERVISOR | AUDITOR},
+  {"day", "close", cmd_day_close, "day close --date YYYY-MM-DD", SUPERVISOR},
+  {"target", "set", cmd_target_set, "target set --cashier USER --month YYYY-MM --amount YUAN",
+   SUPERVISOR},
+};
+
+#define N_COMMANDS (sizeof commands / sizeof commands[0])
+
+/* 1 if cli's words after the group are <verb>'s words ("user add"). */
+static int
+verb_matches(cli_t *cli, const char *verb)
+{
+  int n = 1;
+  for (const char *w = verb; *w; n++) {
+    size_t len = strcspn(w, " ");
+    const char *arg = cli_arg(cli, n);
+    if (!arg || strlen(arg) != len || strncmp(arg, w, len) != 0)
+      return 0;
+    w += len;
+    w += *w == ' ';
+  }
+  return 1;
+}
+
+/* The usage text of row <i>: its own, or that of the row above it it shares. */
+static const char *
+usage_of(size_t i)
+{
+  while (!commands[i].usage && i > 0 && strcmp(commands[i - 1].group, commands[i].group) == 0)
+    i--;
+  return commands[i].usage;
+}
+
+/* "cashier/supervisor", "any role", or "" (no session needed). */
+static void
+roles_text(unsigned roles, char *buf, size_t len)
+{
+  size_t used = 0;
+  buf[0] = '\0';
+  if (roles == ANY_ROLE) {
+    snprintf(buf, len, "any role");
+    return;
+  }
+  for (int r = 1; r <= TILL_ROLE_MAX; r++) {
+    if (!(roles & TILL_ROLE_BIT(r)))
+      continue;
+    int n = snprintf(buf + used, len - used, "%s%s", used ? "/" : "", till_role_name(r));
+    if (n < 0 || (size_t)n >= len - used)
+      return;
+    used += (size_t)n;
+  }
+}
+
+/* Each line of <usage>: forms after <lead> and <prog>, continuations
+ * (lines that start with a space) after <indent>. <lead> is used once, then
+ * <indent>. The first line ends in <tail> (may be NULL), padded to <col>. */
+static void
+print_usage_lines(FILE *f, const char *usage, const char *lead, const char *indent,
+                  const char *prog, const char *tail, int col)
+{
+  for (const char *line = usage; *line;) {
+    size_t len = strcspn(line, "\n");
+    int w;
+    if (line[0] == ' ')
+      w = fprintf(f, "%s%.*s", indent, (int)len, line);
+    else
+      w = fprintf(f, "%s%s%.*s", lead, prog, (int)len, line);
+    if (tail && tail[0])
+      fprintf(f, "%*s%s", w + 2 <= col ? col - w : 2, "", tail);
+    fputc('\n', f);
+    tail = NULL;
+    lead = indent;
+    line += len;
+    line += *line == '\n';
+  }
+}
+
+/* The usage of every row of <group>, "usage: till " before the first. */
+static int
+group_usage_error(const char *group)
+{
+  const char *lead = "usage: ";
+  for (size_t i = 0; i < N_COMMANDS; i++) {
+    const command_t *c = &commands[i];
+    if (strcmp(c->group, group) != 0 || !c->usage)
+      continue;
+    if (!c->fn)
+      fprintf(stderr, "%s\n", c->usage);
+    else
+      print_usage_lines(stderr, c->usage, lead, "       ", "till ", NULL, 0);
+    lead = "       ";
+  }
+  return EXIT_USAGE;
+}
+
+void
+commands_usage(FILE *f)
+{
+  char roles[64];
+  fprintf(f, "usage: till [--config FILE] [--server HOST:PORT] [--ca FILE] [--cert FILE]\n"
+             "            [--key FILE] [--session FILE] [--timeout S] [--json] COMMAND ...\n"
+             "commands, and the roles that may run them:\n");
+  for (size_t i = 0; i < N_COMMANDS; i++) {
+    const command_t *c = &commands[i];
+    if (!c->usage)
+      continue;
+    if (!c->fn) {
+      fprintf(f, "  %s\n", c->usage);
+      continue;
+    }
+    roles_text(c->roles, roles, sizeof roles);
+    print_usage_lines(f, c->usage, "  ", "  ", "", roles, 54);
+  }
+  fprintf(f, "See docs/cli.md.\n");
+}
+
+int
+commands_usage_error(const cli_t *cli)
+{
+  const char *usage = usage_of((size_t)(cli->command - commands));
+  fputs("till: ", stderr);
+  print_usage_lines(stderr, usage, "usage: ", "       ", "till ", NULL, 0);
+  return EXIT_USAGE;
+}
+
+int
+commands_group_usage_error(const cli_t *cli)
+{
+  fputs("till: ", stderr);
+  return group_usage_error(cli->command->group);
+}
+
+int
+commands_run(cli_t *cli)
+{
+  const char *group = cli_arg(cli, 0);
+  const command_t *fallback = NULL;
+  int known = 0;
+  if (!group) {
+    commands_usage(stderr);
+    return EXIT_USAGE;
+  }
+  for (size_t i = 0; i < N_COMMANDS; i++) {
+    const command_t *c = &commands[i];
+    if (!c->fn || strcmp(c->group, group) != 0)
+      continue;
+    known = 1;
+    if (!c->verb)
+      fallback = c;
+    else if (verb_matches(cli, c->verb)) {
+      cli->command = c;
+      return c->fn(cli);
+    }
+  }
+  if (fallback) {
+    cli->command = fallback;
+    return fallback->fn(cli);
+  }
+  if (!known) {
+    fprintf(stderr, "till: unknown command '%s'\n", group);
+    commands_usage(stderr);
+    return EXIT_USAGE;
+  }
+  fputs("till: ", stderr);
+  return group_usage_error(group);
+}
