@@ -70,16 +70,8 @@ load_user(req_t *r, store_conn_t *sc, const char *name, Till__V1__User **out)
   if (!st)
     return req_fail(r, TILL_E_INTERNAL, "internal error");
   sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
-  int rc = sqlite3_step(st);
-  if (rc == SQLITE_DONE) {
-    sqlite3_reset(st);
-    return req_fail(r, TILL_E_NOT_FOUND, "no user named %s", name);
-  }
-  if (rc != SQLITE_ROW) {
-    req_step_failed(r, st, rc);
-    sqlite3_reset(st);
+  if (req_row_one(r, st, TILL_E_NOT_FOUND, "no user named %s", name) != TILL_OK)
     return r->status;
-  }
   /* copy out before the role query reuses the connection */
   Till__V1__User *u = user_from_row(r, sc, st);
   sqlite3_reset(st);
@@ -96,16 +88,8 @@ load_terminal(req_t *r, store_conn_t *sc, const char *id, Till__V1__Terminal **o
   if (!st)
     return req_fail(r, TILL_E_INTERNAL, "internal error");
   sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-  int rc = sqlite3_step(st);
-  if (rc == SQLITE_DONE) {
-    sqlite3_reset(st);
-    return req_fail(r, TILL_E_NOT_FOUND, "no terminal %s", id);
-  }
-  if (rc != SQLITE_ROW) {
-    req_step_failed(r, st, rc);
-    sqlite3_reset(st);
+  if (req_row_one(r, st, TILL_E_NOT_FOUND, "no terminal %s", id) != TILL_OK)
     return r->status;
-  }
   Till__V1__Terminal *t = terminal_from_row(r, st);
   sqlite3_reset(st);
   if (!t)

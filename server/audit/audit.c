@@ -210,15 +210,8 @@ audit_handle_heads(req_t *r, store_conn_t *sc)
   sqlite3_stmt *st = store_stmt(sc, sql_key);
   if (!st)
     return req_fail(r, TILL_E_INTERNAL, "internal error");
-  int step = sqlite3_step(st);
-  if (step != SQLITE_ROW) {
-    if (step == SQLITE_DONE)
-      req_fail(r, TILL_E_UNAVAILABLE, "the server has no signing key yet");
-    else
-      req_step_failed(r, st, step);
-    sqlite3_reset(st);
+  if (req_row_one(r, st, TILL_E_UNAVAILABLE, "the server has no signing key yet") != TILL_OK)
     return r->status;
-  }
   int64_t key_id = sqlite3_column_int64(st, 0);
   resp->public_key = bin(r, sqlite3_column_blob(st, 1), (size_t)sqlite3_column_bytes(st, 1));
   sqlite3_reset(st);

@@ -65,6 +65,18 @@ req_security_event(req_t *r, const char *kind, const char *user, const char *ter
 }
 
 till_status_t
+req_idem_key(req_t *r, ProtobufCBinaryData key, uint8_t out[TILL_KEY_LEN])
+{
+  if (key.len != TILL_KEY_LEN)
+    return req_fail(r, TILL_E_INVALID, "idempotency_key must be %d bytes", TILL_KEY_LEN);
+  memcpy(out, key.data, TILL_KEY_LEN);
+  for (int i = 0; i < TILL_KEY_LEN; i++)
+    if (out[i])
+      return TILL_OK;
+  return req_fail(r, TILL_E_INVALID, "idempotency_key must not be all zeros");
+}
+
+till_status_t
 req_fail(req_t *r, till_status_t st, const char *fmt, ...)
 {
   va_list ap;
@@ -153,6 +165,27 @@ req_rows(req_t *r, sqlite3_stmt *st, size_t limit, req_row_fn row, void *arg, in
   }
   sqlite3_reset(st);
   return TILL_OK;
+}
+
+till_status_t
+req_row_one(req_t *r, sqlite3_stmt *st, till_status_t none, const char *fmt, ...)
+{
+  if (!st)
+    return req_fail(r, TILL_E_INTERNAL, "internal error");
+  int rc = sqlite3_step(st);
+  if (rc == SQLITE_ROW)
+    return TILL_OK;
+  if (rc == SQLITE_DONE) {
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(r->errmsg, sizeof r->errmsg, fmt, ap);
+    va_end(ap);
+    r->status = none;
+  } else {
+    req_step_failed(r, st, rc);
+  }
+  sqlite3_reset(st);
+  return r->status;
 }
 
 till_status_t

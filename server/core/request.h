@@ -19,6 +19,7 @@
 #include "store.h"
 #include "till.pb-c.h"
 #include "till_arena.h"
+#include "till_chain.h"
 #include "till_names.h"
 #include "till_status.h"
 
@@ -106,6 +107,10 @@ char *req_strdup(req_t *r, const char *s);
 till_status_t req_check_text(req_t *r, const char *field, const char *s, size_t max,
                              int optional);
 
+/* The request's 16-byte idempotency key <key> into <out>: TILL_OK, or
+ * TILL_E_INVALID when it has another length or is all zeros. */
+till_status_t req_idem_key(req_t *r, ProtobufCBinaryData key, uint8_t out[TILL_KEY_LEN]);
+
 /* Record the failure <st> with a human message; returns st. */
 till_status_t req_fail(req_t *r, till_status_t st, const char *fmt, ...)
   __attribute__((format(printf, 3, 4)));
@@ -133,6 +138,14 @@ typedef till_status_t (*req_row_fn)(req_t *r, sqlite3_stmt *st, void *arg);
  * reset on return, whatever the outcome. */
 till_status_t req_rows(req_t *r, sqlite3_stmt *st, size_t limit, req_row_fn row, void *arg,
                        int *more /* OUT, may be NULL */);
+
+/* Step <st> to the one row a lookup expects. TILL_OK at the row: the
+ * caller reads its columns, then resets <st>. No row: records <none> with
+ * the message <fmt> (TILL_E_NOT_FOUND, "no shift 12"); a database error:
+ * req_step_failed; <st> NULL: TILL_E_INTERNAL; <st> is then reset and the
+ * status returned. */
+till_status_t req_row_one(req_t *r, sqlite3_stmt *st, till_status_t none, const char *fmt, ...)
+  __attribute__((format(printf, 4, 5)));
 
 /* A req_row_fn for one-value queries (counts, sums, max(id)): column 0 into
  * *(int64_t *)arg. Use with limit 1; with no row *arg is left as it was. */

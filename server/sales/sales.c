@@ -60,15 +60,9 @@ receipt_build(req_t *r, store_conn_t *sc, int64_t txn_id, int copy, Till__V1__Re
   if (!st)
     return req_fail(r, TILL_E_INTERNAL, "internal error");
   sqlite3_bind_int64(st, 1, txn_id);
-  int step = sqlite3_step(st);
-  if (step != SQLITE_ROW) {
-    if (step == SQLITE_DONE)
-      req_fail(r, TILL_E_NOT_FOUND, "transaction %lld not found", (long long)txn_id);
-    else
-      req_step_failed(r, st, step);
-    sqlite3_reset(st);
+  if (req_row_one(r, st, TILL_E_NOT_FOUND, "transaction %lld not found", (long long)txn_id) !=
+      TILL_OK)
     return r->status;
-  }
   rc->txn_id = txn_id;
   rc->at_ms = sqlite3_column_int64(st, 1);
   rc->terminal_id = req_strdup(r, (const char *)sqlite3_column_text(st, 2));
@@ -139,18 +133,6 @@ find_receipt(req_t *r, store_conn_t *sc, const char *number, int64_t *txn_id)
   return TILL_OK;
 }
 
-static till_status_t
-check_key(req_t *r, ProtobufCBinaryData key, uint8_t out[TILL_KEY_LEN])
-{
-  if (key.len != TILL_KEY_LEN)
-    return req_fail(r, TILL_E_INVALID, "idempotency_key must be %d bytes", TILL_KEY_LEN);
-  memcpy(out, key.data, TILL_KEY_LEN);
-  for (int i = 0; i < TILL_KEY_LEN; i++)
-    if (out[i])
-      return TILL_OK;
-  return req_fail(r, TILL_E_INVALID, "idempotency_key must not be all zeros");
-}
-
 till_status_t
 sales_handle_sale(req_t *r, store_conn_t *sc)
 {
@@ -159,7 +141,7 @@ sales_handle_sale(req_t *r, store_conn_t *sc)
   post_result_t res;
   char err[256];
   memset(&req, 0, sizeof req);
-  if (check_key(r, in->idempotency_key, req.key) != TILL_OK)
+  if (req_idem_key(r, in->idempotency_key, req.key) != TILL_OK)
     return r->status;
   if (in->n_lines == 0 || in->n_lines > LEDGER_MAX_LINES)
     return req_fail(r, TILL_E_INVALID, "a sale needs 1 to %d lines", LEDGER_MAX_LINES);
@@ -305,15 +287,8 @@ sales_load_void(req_t *r, store_conn_t *sc, int64_t id, Till__V1__VoidInfo **out
   if (!st)
     return req_fail(r, TILL_E_INTERNAL, "internal error");
   sqlite3_bind_int64(st, 1, id);
-  int step = sqlite3_step(st);
-  if (step != SQLITE_ROW) {
-    if (step == SQLITE_DONE)
-      req_fail(r, TILL_E_NOT_FOUND, "no void request %lld", (long long)id);
-    else
-      req_step_failed(r, st, step);
-    sqlite3_reset(st);
+  if (req_row_one(r, st, TILL_E_NOT_FOUND, "no void request %lld", (long long)id) != TILL_OK)
     return r->status;
-  }
   *out = void_from_row(r, st);
   sqlite3_reset(st);
   return *out ? TILL_OK : req_fail(r, TILL_E_INTERNAL, "out of memory");
@@ -391,7 +366,7 @@ sales_handle_void_decide(req_t *r, store_conn_t *sc)
   post_result_t res;
   char err[256];
   memset(&d, 0, sizeof d);
-  if (check_key(r, in->idempotency_key, d.key) != TILL_OK)
+  if (req_idem_key(r, in->idempotency_key, d.key) != TILL_OK)
     return r->status;
   if (req_check_text(r, "note", in->note, LEDGER_MEMO_MAX, 1) != TILL_OK)
     return r->status;

@@ -197,15 +197,8 @@ report_head(req_t *r, store_conn_t *sc, int64_t id, Till__V1__ShiftReport **out)
   sqlite3_stmt *st = shift_stmt(sc, sql_shift, id);
   if (!st)
     return req_fail(r, TILL_E_INTERNAL, "internal error");
-  int rc = sqlite3_step(st);
-  if (rc != SQLITE_ROW) {
-    if (rc == SQLITE_DONE)
-      req_fail(r, TILL_E_NOT_FOUND, "no shift %lld", (long long)id);
-    else
-      req_step_failed(r, st, rc);
-    sqlite3_reset(st);
+  if (req_row_one(r, st, TILL_E_NOT_FOUND, "no shift %lld", (long long)id) != TILL_OK)
     return r->status;
-  }
   rep->shift_id = id;
   rep->terminal_id = req_strdup(r, (const char *)sqlite3_column_text(st, 0));
   rep->cashier = req_strdup(r, (const char *)sqlite3_column_text(st, 1));
@@ -289,18 +282,6 @@ report_build(req_t *r, store_conn_t *sc, int64_t id, Till__V1__ShiftReport **out
 }
 
 static till_status_t
-check_key(req_t *r, ProtobufCBinaryData key, uint8_t out[TILL_KEY_LEN])
-{
-  if (key.len != TILL_KEY_LEN)
-    return req_fail(r, TILL_E_INVALID, "idempotency_key must be %d bytes", TILL_KEY_LEN);
-  memcpy(out, key.data, TILL_KEY_LEN);
-  for (int i = 0; i < TILL_KEY_LEN; i++)
-    if (out[i])
-      return TILL_OK;
-  return req_fail(r, TILL_E_INVALID, "idempotency_key must not be all zeros");
-}
-
-static till_status_t
 copy_counts(req_t *r, Till__V1__DenominationCount **in, size_t n, denom_count_t *out,
             size_t *n_out)
 {
@@ -332,7 +313,7 @@ shift_handle_open(req_t *r, store_conn_t *sc)
   denoms_t denoms;
   char err[256];
   memset(&req, 0, sizeof req);
-  if (check_key(r, in->idempotency_key, req.key) != TILL_OK ||
+  if (req_idem_key(r, in->idempotency_key, req.key) != TILL_OK ||
       copy_counts(r, in->float_count, in->n_float_count, req.counts, &req.n_counts) != TILL_OK)
     return r->status;
   req.terminal = r->terminal;
@@ -423,7 +404,7 @@ shift_handle_close(req_t *r, store_conn_t *sc)
   denoms_t denoms;
   char err[256];
   memset(&req, 0, sizeof req);
-  if (check_key(r, in->idempotency_key, req.key) != TILL_OK ||
+  if (req_idem_key(r, in->idempotency_key, req.key) != TILL_OK ||
       copy_counts(r, in->cash_count, in->n_cash_count, req.counts, &req.n_counts) != TILL_OK)
     return r->status;
   for (size_t i = 0; i < in->n_noncash; i++) {
@@ -625,15 +606,8 @@ deposit_info_build(req_t *r, store_conn_t *sc, int64_t id, Till__V1__DepositInfo
   if (!st)
     return req_fail(r, TILL_E_INTERNAL, "internal error");
   sqlite3_bind_int64(st, 1, id);
-  int rc = sqlite3_step(st);
-  if (rc != SQLITE_ROW) {
-    if (rc == SQLITE_DONE)
-      req_fail(r, TILL_E_NOT_FOUND, "no deposit %lld", (long long)id);
-    else
-      req_step_failed(r, st, rc);
-    sqlite3_reset(st);
+  if (req_row_one(r, st, TILL_E_NOT_FOUND, "no deposit %lld", (long long)id) != TILL_OK)
     return r->status;
-  }
   d->id = id;
   d->slip = req_strdup(r, (const char *)sqlite3_column_text(st, 0));
   d->amount = sqlite3_column_int64(st, 1);
@@ -665,7 +639,7 @@ deposit_handle_create(req_t *r, store_conn_t *sc)
   post_result_t res;
   char err[256];
   memset(&req, 0, sizeof req);
-  if (check_key(r, in->idempotency_key, req.key) != TILL_OK)
+  if (req_idem_key(r, in->idempotency_key, req.key) != TILL_OK)
     return r->status;
   if (req_check_text(r, "slip", in->slip, SLIP_MAX, 0) != TILL_OK)
     return r->status;
@@ -703,7 +677,7 @@ deposit_handle_confirm(req_t *r, store_conn_t *sc)
   uint8_t key[TILL_KEY_LEN];
   post_result_t res;
   char err[256];
-  if (check_key(r, in->idempotency_key, key) != TILL_OK)
+  if (req_idem_key(r, in->idempotency_key, key) != TILL_OK)
     return r->status;
   till_status_t st = ledger_deposit_confirm(req_ledger(r), sc, key, in->deposit_id,
                                             r->terminal, r->actor.user, &res, err, sizeof err);
