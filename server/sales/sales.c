@@ -122,14 +122,10 @@ find_receipt(req_t *r, store_conn_t *sc, const char *number, int64_t *txn_id)
     return req_fail(r, TILL_E_INTERNAL, "internal error");
   sqlite3_bind_text(st, 1, series, -1, SQLITE_STATIC);
   sqlite3_bind_int64(st, 2, no);
-  int step = sqlite3_step(st);
-  if (step == SQLITE_ROW)
-    *txn_id = sqlite3_column_int64(st, 0);
+  if (req_row_one(r, st, TILL_E_NOT_FOUND, "no receipt %s", number) != TILL_OK)
+    return r->status;
+  *txn_id = sqlite3_column_int64(st, 0);
   sqlite3_reset(st);
-  if (step == SQLITE_DONE)
-    return req_fail(r, TILL_E_NOT_FOUND, "no receipt %s", number);
-  if (step != SQLITE_ROW)
-    return req_fail(r, TILL_E_UNAVAILABLE, "database error; retry");
   return TILL_OK;
 }
 
@@ -314,9 +310,11 @@ sales_handle_void_request(req_t *r, store_conn_t *sc)
   if (!st)
     return req_fail(r, TILL_E_INTERNAL, "internal error");
   sqlite3_bind_int64(st, 1, txn_id);
-  int step = sqlite3_step(st);
-  int is_sale = step == SQLITE_ROW && strcmp((const char *)sqlite3_column_text(st, 0), "sale") == 0;
-  int reversed = step == SQLITE_ROW && sqlite3_column_int(st, 1);
+  if (req_row_one(r, st, TILL_E_PRECONDITION, "%s is not a sale and cannot be voided",
+                  in->number) != TILL_OK)
+    return r->status;
+  int is_sale = strcmp((const char *)sqlite3_column_text(st, 0), "sale") == 0;
+  int reversed = sqlite3_column_int(st, 1);
   sqlite3_reset(st);
   if (!is_sale)
     return req_fail(r, TILL_E_PRECONDITION, "%s is not a sale and cannot be voided", in->number);
@@ -329,9 +327,9 @@ sales_handle_void_request(req_t *r, store_conn_t *sc)
   if (!st)
     return req_fail(r, TILL_E_INTERNAL, "internal error");
   sqlite3_bind_int64(st, 1, txn_id);
-  step = sqlite3_step(st);
-  int state = step == SQLITE_ROW ? sqlite3_column_int(st, 0) : 0;
-  sqlite3_reset(st);
+  int64_t state = 0;
+  if (req_rows(r, st, 1, req_row_int64, &state, NULL) != TILL_OK)
+    return r->status;
   if (state)
     return req_fail(r, TILL_E_CONFLICT, "a void of %s is already %s", in->number,
                     state == 1 ? "pending" : "approved");
@@ -343,7 +341,7 @@ sales_handle_void_request(req_t *r, store_conn_t *sc)
   sqlite3_bind_text(st, 3, r->actor.user, -1, SQLITE_STATIC);
   sqlite3_bind_text(st, 4, r->terminal, -1, SQLITE_STATIC);
   sqlite3_bind_int64(st, 5, till_now());
-  step = sqlite3_step(st);
+  int step = sqlite3_step(st);
   sqlite3_reset(st);
   if (step != SQLITE_DONE)
     return req_fail(r, TILL_E_UNAVAILABLE, "database error; retry");
