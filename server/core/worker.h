@@ -26,8 +26,10 @@ typedef struct worker worker_t;
 typedef enum { WORK_READER = 0, WORK_WRITER = 1 } work_queue_t;
 
 /* What the worker does with a request, given at creation (dispatch.c gives
- * its own), so the worker knows no handler. All but none are called on the
- * worker's threads; <arg> is passed back to each. */
+ * its own), so the worker knows no handler. writer_open runs inside
+ * worker_new on the caller's thread, before the writer and readers start, and
+ * writer_close inside worker_free after they stopped; the others run on the
+ * worker's threads. <arg> is passed back to each. */
 typedef struct {
   /* Run the next phase of <r> on <sc>, on a worker of kind <on>; returns
    * WORK_WRITER when <r> must go on to the writer, WORK_READER when done. */
