@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "cli_opt.h"
+#include "i18n.h"
 #include "json_out.h"
 #include "session.h"
 #include "till_tls.h"
@@ -19,6 +20,21 @@
 static const char *const error_names[] = {
   "UNSPECIFIED", "INVALID_ARGUMENT", "UNAUTHENTICATED", "PERMISSION_DENIED", "NOT_FOUND",
   "FAILED_PRECONDITION", "CONFLICT", "RESOURCE_EXHAUSTED", "UNAVAILABLE", "INTERNAL"};
+
+/* What an error code means, as a cashier reads it: the words before the
+ * server's message. */
+static const char *const error_words[] = {
+  N_("error"), N_("invalid argument"), N_("unauthenticated"), N_("permission denied"),
+  N_("not found"), N_("failed precondition"), N_("conflict"), N_("resource exhausted"),
+  N_("unavailable"), N_("internal error")};
+
+static const char *
+error_words_of(int code)
+{
+  if (code < 0 || code > TILL_E_INTERNAL)
+    return _("error");
+  return _(error_words[code]);
+}
 
 /* The wire name of an error code, for --json. */
 static const char *
@@ -71,18 +87,25 @@ cli_read_secret(const char *env, const char *prompt, char *buf, size_t len)
   return 0;
 }
 
+/* An error the server answered (or, for "not logged in", the client's own),
+ * in the user's language; --json keeps the wire code and the server's
+ * English message beside the text. */
 static void
 print_error(cli_t *cli, till_status_t code, const char *msg)
 {
+  char buf[2048];
+  const char *text = i18n_server_message(msg, buf, sizeof buf);
   /* --json prints one document: an attempt that will be retried stays off stdout */
   if (cli->json && !(cli->retrying && code == TILL_E_UNAVAILABLE)) {
     printf("{\"error\":{\"code\":");
     json_str(stdout, error_code_name(code));
     printf(",\"message\":");
     json_str(stdout, msg);
+    printf(",\"text\":");
+    json_str(stdout, text);
     printf("}}\n");
   }
-  fprintf(stderr, "till: %s: %s\n", till_status_name(code), msg);
+  fprintf(stderr, _("till: %s: %s\n"), error_words_of(code), text);
 }
 
 static void

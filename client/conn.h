@@ -17,6 +17,7 @@ typedef struct {
   char session_file[1024];
   int timeout;         /* seconds for connect, each read and each write */
   uint32_t max_frame;
+  char language[32];   /* the `language` setting (i18n.h); "" = the locale's */
 } client_cfg_t;
 
 typedef struct cconn cconn_t;

@@ -1,12 +1,18 @@
 /* i18n.h -- the client's language: Simplified Chinese or English, through
- * gettext (domain "till"). Every text a user reads is written in English in
- * the source and wrapped in _() (translated where it is used) or N_() (a
- * table entry, translated later with _()). The translations are po/*.po,
- * compiled by msgfmt at build time. */
+ * gettext. Every text a user reads is written in English in the source and
+ * wrapped in _() (translated where it is used) or N_() (a table entry,
+ * translated later with _()). The translations are po/client/zh_CN.po
+ * (domain "till") and po/server/zh_CN.po (domain "till-server": the
+ * server's messages, which the server sends in English), compiled by msgfmt
+ * at build time; docs/i18n.md says how to add a text. */
 #ifndef TILL_I18N_H
 #define TILL_I18N_H
 
 #include <libintl.h>
+#include <stddef.h>
+
+#define I18N_DOMAIN "till"
+#define I18N_SERVER_DOMAIN "till-server"
 
 #define _(s) gettext(s)
 #define N_(s) (s)
@@ -19,5 +25,20 @@ void i18n_init(const char *configured);
 
 /* 1 when the chosen language is Chinese. */
 int i18n_is_chinese(void);
+
+/* The server's English message <msg> in the chosen language: when one of
+ * the server's message formats matches it, its translation with the
+ * figures and names taken from <msg>, written into buf; otherwise <msg>
+ * itself. */
+const char *i18n_server_message(const char *msg, char *buf, size_t len);
+
+/* The matching behind i18n_server_message, for tests: try <formats> in
+ * order; on the first that matches <msg> and whose translate() differs from
+ * it, write the translation, filled in, into out. 1 if one did. */
+int i18n_translate_with(const char *const *formats, size_t n, const char *(*translate)(const char *),
+                        const char *msg, char *out, size_t len);
+
+/* Length of the printf conversion at <s> ('%' first), 0 if none. */
+size_t i18n_conversion_len(const char *s);
 
 #endif

@@ -5,7 +5,8 @@
  * Global options may stand anywhere: --config FILE, --server HOST:PORT,
  * --ca FILE, --cert FILE, --key FILE, --session FILE, --timeout SECONDS,
  * --json. The configuration file is --config, else $TILL_CONFIG, else
- * ~/.config/till/till.conf if it exists; flags override it. Relative paths
+ * ~/.config/till/till.conf if it exists; flags override it. Its `language`
+ * (zh_CN or en) chooses the language, unless $TILL_LANG does. Relative paths
  * in a configuration file are relative to the file's folder. The
  * commands, and their usage, are the table in commands.c. */
 #include <libgen.h>
@@ -18,6 +19,7 @@
 #include "cli.h"
 #include "cli_opt.h"
 #include "commands.h"
+#include "i18n.h"
 #include "till_conf.h"
 #include "till_util.h"
 
@@ -47,7 +49,13 @@ apply(client_cfg_t *cfg, const char *key, const char *value, const char *base_di
     bad = set_path(cfg->key, sizeof cfg->key, value, base_dir);
   else if (strcmp(key, "session") == 0 || strcmp(key, "session_file") == 0)
     bad = set_path(cfg->session_file, sizeof cfg->session_file, value, base_dir);
-  else if (strcmp(key, "timeout") == 0) {
+  else if (strcmp(key, "language") == 0) {
+    if (strcmp(value, "zh_CN") != 0 && strcmp(value, "en") != 0) {
+      snprintf(err, errlen, "language: '%s' is not one of zh_CN, en", value);
+      return -1;
+    }
+    snprintf(cfg->language, sizeof cfg->language, "%s", value);
+  } else if (strcmp(key, "timeout") == 0) {
     int64_t t;
     if (till_parse_i64(value, 1, 3600, &t) != 0) {
       snprintf(err, errlen, "timeout: '%s' is not a number of seconds from 1 to 3600", value);
@@ -96,6 +104,8 @@ main(int argc, char **argv)
   /* a server that refused us may have closed the socket already: a write
    * must fail with EPIPE and be reported, not kill the client */
   signal(SIGPIPE, SIG_IGN);
+  /* the locale's language until the configuration names one */
+  i18n_init(NULL);
   memset(&cli, 0, sizeof cli);
   client_cfg_t *cfg = &cli.cfg;
   snprintf(cfg->server, sizeof cfg->server, "127.0.0.1:7443");
@@ -133,6 +143,7 @@ main(int argc, char **argv)
       return EXIT_USAGE;
     }
   }
+  i18n_init(cfg->language);
   /* pass 2: global flags override; everything else is the command's */
   for (int i = 1; i < argc; i++) {
     int consumed = 0;

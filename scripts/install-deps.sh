@@ -20,6 +20,7 @@ PACKAGES=(
   procps                # pgrep/kill used by integration scripts
   sslscan               # the TLS scan test (tests/integ/test_tls_scan.sh)
   tzdata                # time zones: reports count days in the local calendar
+  gettext               # msgfmt builds the translations; xgettext/msgcmp check them
 )
 
 missing=()

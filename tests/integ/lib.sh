@@ -81,6 +81,8 @@ BG_PIDS=()
 LAST_RC=0
 LAST_CMD=
 export HOME=$T/home
+# the client's language: English unless a test chooses (test_i18n.sh does)
+export TILL_LANG=en
 mkdir -p -- "$HOME"
 : >"$TILLD_LOG"
 
