@@ -193,3 +193,91 @@ till_money_round_yuan(till_fen_t v, till_fen_t *out /* OUT */)
   *out = r;
   return 0;
 }
+
+/* ---- 大写金额 ---------------------------------------------------------------- */
+
+static const char *const capital_digit[] = {"零", "壹", "贰", "叁", "肆",
+                                            "伍", "陆", "柒", "捌", "玖"};
+
+/* Append s to buf at *used; -1 when it does not fit. */
+static int
+append(char *buf, size_t len, size_t *used, const char *s)
+{
+  size_t n = strlen(s);
+  if (*used + n >= len)
+    return -1;
+  memcpy(buf + *used, s, n + 1);
+  *used += n;
+  return 0;
+}
+
+/* A group of four digits (1..9999) with 仟佰拾: a zero between digits is
+ * one 零, zeros at the end are not written. */
+static int
+capital_group(int group, char *buf, size_t len, size_t *used)
+{
+  static const char *const unit[] = {"仟", "佰", "拾", ""};
+  static const int scale[] = {1000, 100, 10, 1};
+  int written = 0, zero = 0;
+  for (int i = 0; i < 4; i++) {
+    int d = group / scale[i] % 10;
+    if (d == 0) {
+      zero = written;
+      continue;
+    }
+    if (zero && append(buf, len, used, "零") != 0)
+      return -1;
+    if (append(buf, len, used, capital_digit[d]) != 0 || append(buf, len, used, unit[i]) != 0)
+      return -1;
+    written = 1;
+    zero = 0;
+  }
+  return 0;
+}
+
+int
+till_money_capital(till_fen_t v, char *buf, size_t len)
+{
+  static const char *const section[] = {"亿", "万", ""};
+  size_t used = 0;
+  if (len == 0)
+    return -1;
+  buf[0] = '\0';
+  /* |INT64_MIN| does not fit an int64: work in unsigned */
+  uint64_t a = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+  if (v < 0 && append(buf, len, &used, "负") != 0)
+    return -1;
+  uint64_t yuan = a / 100;
+  int jiao = (int)(a / 10 % 10), fen = (int)(a % 10);
+  if (yuan >= UINT64_C(1000000000000)) /* 万亿 and above: no receipt holds it */
+    return -1;
+  int groups[3] = {(int)(yuan / 100000000), (int)(yuan / 10000 % 10000), (int)(yuan % 10000)};
+  int any = 0;
+  for (int i = 0; i < 3; i++) {
+    if (groups[i] == 0)
+      continue;
+    /* a gap before this group (a zero group before it, or leading zeros in
+     * it) is read as one 零; a group's trailing zeros are not read */
+    if (any && (groups[i - 1] == 0 || groups[i] < 1000) && append(buf, len, &used, "零") != 0)
+      return -1;
+    if (capital_group(groups[i], buf, len, &used) != 0 ||
+        append(buf, len, &used, section[i]) != 0)
+      return -1;
+    any = 1;
+  }
+  if (any || (jiao == 0 && fen == 0)) {
+    if ((!any && append(buf, len, &used, "零") != 0) || append(buf, len, &used, "元") != 0)
+      return -1;
+  }
+  if (jiao) {
+    if (append(buf, len, &used, capital_digit[jiao]) != 0 || append(buf, len, &used, "角") != 0)
+      return -1;
+  } else if (fen && any && append(buf, len, &used, "零") != 0) {
+    return -1;
+  }
+  if (fen)
+    return append(buf, len, &used, capital_digit[fen]) != 0 || append(buf, len, &used, "分") != 0
+             ? -1
+             : 0;
+  return append(buf, len, &used, "整");
+}

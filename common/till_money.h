@@ -51,4 +51,13 @@ int till_money_div_round(int64_t num, int64_t den, int64_t *out /* OUT */);
  * failure. */
 int till_money_round_yuan(till_fen_t v, till_fen_t *out /* OUT */);
 
+/* The amount in Chinese capital numerals (大写金额) as a receipt carries it,
+ * by the accounting rules (会计基础工作规范 §52): 2462.50 -> "贰仟肆佰陆拾贰元伍角整",
+ * 1000.05 -> "壹仟元零伍分", 100010.00 -> "壹拾万零壹拾元整", 0.30 -> "叁角整",
+ * 0 -> "零元整". "整" follows an amount that ends at yuan or jiao, never one
+ * with fen. Negative amounts get "负" in front. Into buf (UTF-8, at most
+ * TILL_MONEY_CAPITAL_MAX bytes with the NUL): 0, or -1 if len is too small. */
+#define TILL_MONEY_CAPITAL_MAX 160
+int till_money_capital(till_fen_t v, char *buf /* OUT */, size_t len);
+
 #endif /* TILL_MONEY_H */

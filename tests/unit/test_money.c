@@ -381,6 +381,40 @@ test_round_yuan(void **state)
   check_round_yuan(INT64_MIN, INT64_C(-9223372036854775800));
 }
 
+/* 大写金额, the examples of 会计基础工作规范 §52 and a few edges worked by hand. */
+static void
+expect_capital(till_fen_t v, const char *want)
+{
+  char buf[TILL_MONEY_CAPITAL_MAX];
+  assert_int_equal(0, till_money_capital(v, buf, sizeof buf));
+  assert_string_equal(want, buf);
+}
+
+static void
+test_capital(void **state)
+{
+  (void)state;
+  expect_capital(168032, "壹仟陆佰捌拾元叁角贰分");     /* ¥1,680.32 */
+  expect_capital(10700053, "壹拾万柒仟元伍角叁分");     /* ¥107,000.53 */
+  expect_capital(100456, "壹仟零肆元伍角陆分");         /* ¥1,004.56 */
+  expect_capital(1600, "壹拾陆元整");                   /* ¥16.00 */
+  expect_capital(246250, "贰仟肆佰陆拾贰元伍角整");
+  expect_capital(100005, "壹仟元零伍分");
+  expect_capital(10001000, "壹拾万零壹拾元整");
+  expect_capital(INT64_C(10000100000), "壹亿零壹仟元整");
+  expect_capital(INT64_C(11000100000), "壹亿壹仟万壹仟元整");
+  expect_capital(INT64_C(100000000000), "壹拾亿元整");  /* the largest posting */
+  expect_capital(0, "零元整");
+  expect_capital(5, "伍分");
+  expect_capital(30, "叁角整");
+  expect_capital(-1200, "负壹拾贰元整");
+  char small[8];
+  assert_int_equal(-1, till_money_capital(246250, small, sizeof small));
+  char big[TILL_MONEY_CAPITAL_MAX];
+  assert_int_equal(0, till_money_capital(INT64_C(99999999999999), big, sizeof big));
+  assert_int_equal(-1, till_money_capital(INT64_C(100000000000000), big, sizeof big));
+}
+
 int
 main(void)
 {
@@ -396,6 +430,7 @@ main(void)
     cmocka_unit_test(test_mul),
     cmocka_unit_test(test_div_round),
     cmocka_unit_test(test_round_yuan),
+    cmocka_unit_test(test_capital),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
