@@ -4,7 +4,9 @@
 #include <string.h>
 #include <time.h>
 
+#include "i18n.h"
 #include "json_out.h"
+#include "layout.h"
 #include "till_money.h"
 #include "till_names.h"
 
@@ -44,76 +46,17 @@ print_deposit_state(int state)
   return name_or_q(till_deposit_state_name(state));
 }
 
-/* Decode one UTF-8 sequence; returns its length (1 on a bad byte). */
-static int
-utf8_next(const unsigned char *s, unsigned *cp)
-{
-  if (s[0] < 0x80) {
-    *cp = s[0];
-    return 1;
-  }
-  int len = s[0] >= 0xf0 ? 4 : s[0] >= 0xe0 ? 3 : s[0] >= 0xc0 ? 2 : 1;
-  unsigned v = s[0] & (len == 4 ? 0x07 : len == 3 ? 0x0f : 0x1f);
-  for (int i = 1; i < len; i++) {
-    if ((s[i] & 0xc0) != 0x80) {
-      *cp = '?';
-      return 1;
-    }
-    v = (v << 6) | (s[i] & 0x3f);
-  }
-  *cp = v;
-  return len;
-}
-
-static int
-cp_width(unsigned cp)
-{
-  if ((cp >= 0x1100 && cp <= 0x115f) || (cp >= 0x2e80 && cp <= 0xa4cf) ||
-      (cp >= 0xac00 && cp <= 0xd7a3) || (cp >= 0xf900 && cp <= 0xfaff) ||
-      (cp >= 0xfe30 && cp <= 0xfe4f) || (cp >= 0xff00 && cp <= 0xff60) ||
-      (cp >= 0xffe0 && cp <= 0xffe6) || (cp >= 0x20000 && cp <= 0x3fffd))
-    return 2;
-  return 1;
-}
-
 int
 print_width(const char *s)
 {
-  int w = 0;
-  const unsigned char *p = (const unsigned char *)s;
-  while (*p) {
-    unsigned cp;
-    p += utf8_next(p, &cp);
-    w += cp_width(cp);
-  }
-  return w;
+  return layout_width(s);
 }
 
-/* Print s cut to at most <cells> cells; with <pad>, spaces fill the rest. */
-static void
-put_cells_to(FILE *f, const char *s, int cells, int pad)
-{
-  const unsigned char *p = (const unsigned char *)s;
-  int used = 0;
-  while (*p) {
-    unsigned cp;
-    int n = utf8_next(p, &cp);
-    int w = cp_width(cp);
-    if (used + w > cells)
-      break;
-    fwrite(p, 1, (size_t)n, f);
-    used += w;
-    p += n;
-  }
-  for (; pad && used < cells; used++)
-    fputc(' ', f);
-}
-
-/* Print s in exactly <cells> cells (a column). */
+/* Print s in exactly <cells> cells (a column); a wider s is printed whole. */
 static void
 put_cells(FILE *f, const char *s, int cells)
 {
-  put_cells_to(f, s, cells, 1);
+  layout_left(f, s, cells);
 }
 
 static void
@@ -143,13 +86,31 @@ money_line(FILE *f, const char *label, int64_t fen)
   fprintf(f, "%*s\n", w, m);
 }
 
-/* "Label     value" with the value cut to the line */
+/* "Label     value": the label in 10 cells, the value wrapped under itself,
+ * never cut. */
 static void
 text_line(FILE *f, const char *label, const char *value)
 {
-  fprintf(f, "%-10s", label);
-  put_cells_to(f, value, PRINT_COLS - 10, 0);
-  fputc('\n', f);
+  char lead[64];
+  int w = layout_width(label);
+  snprintf(lead, sizeof lead, "%s%*s", label, w < 10 ? 10 - w : 1, "");
+  layout_wrapped(f, lead, 10, value, PRINT_COLS - 10);
+}
+
+/* An item line: the name wrapped in its 18-cell column, the figures on its
+ * first line. */
+static void
+item_line(FILE *f, const char *name, const char *qty, const char *price, const char *amount)
+{
+  const char *rest;
+  size_t n = layout_wrap(name, 18, &rest);
+  char first[256];
+  snprintf(first, sizeof first, "%.*s", (int)(n < sizeof first ? n : sizeof first - 1),
+           name + strspn(name, " "));
+  put_cells(f, first, 18);
+  fprintf(f, "%6s%9s%9s\n", qty, price, amount);
+  if (*rest)
+    layout_wrapped(f, "", 0, rest, 18);
 }
 
 void
@@ -158,48 +119,63 @@ print_receipt(FILE *f, const Till__V1__Receipt *r)
   char when[32], qty[24], price[TILL_MONEY_STR_MAX], amount[TILL_MONEY_STR_MAX];
   fmt_time(r->at_ms / 1000, when, sizeof when);
   rule(f, '=');
-  centered(f, "TILL FEE RECEIPT");
+  centered(f, _("TILL FEE RECEIPT"));
   if (r->copy)
-    centered(f, "*** COPY ***");
+    centered(f, _("*** COPY ***"));
   rule(f, '-');
-  text_line(f, "No.", r->number);
-  text_line(f, "Terminal", r->terminal_id);
-  text_line(f, "Cashier", r->cashier);
-  text_line(f, "Time", when);
+  text_line(f, _("No."), r->number);
+  text_line(f, _("Terminal"), r->terminal_id);
+  text_line(f, _("Cashier"), r->cashier);
+  text_line(f, _("Time"), when);
   rule(f, '-');
   /* item 18 | qty 6 | price 9 | amount 9 = 42 */
-  fprintf(f, "%-18s%6s%9s%9s\n", "Item", "Qty", "Price", "Amount");
+  put_cells(f, _("Item"), 18);
+  layout_right(f, _("Qty"), 6);
+  layout_right(f, _("Price"), 9);
+  layout_right(f, _("Amount"), 9);
+  fputc('\n', f);
   for (size_t i = 0; i < r->n_lines; i++) {
     const Till__V1__ReceiptLine *l = r->lines[i];
+    const char *name = l->name[0] ? l->name : l->item;
     snprintf(qty, sizeof qty, "%lld", (long long)l->quantity);
     till_money_format(l->unit_price, price, sizeof price);
     till_money_format(l->amount, amount, sizeof amount);
-    put_cells(f, l->name[0] ? l->name : l->item, 18);
     if (strlen(price) > 9 || strlen(amount) > 9 || strlen(qty) > 6) {
-      /* large figures get a line of their own rather than a broken column */
-      fprintf(f, "\n%18s%6s%9s%9s\n", "", qty, "", "");
-      money_line(f, "  unit price", l->unit_price);
-      money_line(f, "  amount", l->amount);
+      /* large figures get lines of their own rather than a broken column */
+      layout_wrapped(f, "", 0, name, PRINT_COLS);
+      fprintf(f, "%18s%6s%9s%9s\n", "", qty, "", "");
+      money_line(f, _("  unit price"), l->unit_price);
+      money_line(f, _("  amount"), l->amount);
     } else {
-      fprintf(f, "%6s%9s%9s\n", qty, price, amount);
+      item_line(f, name, qty, price, amount);
     }
   }
   rule(f, '-');
-  money_line(f, "TOTAL (CNY)", r->total);
+  money_line(f, _("TOTAL (CNY)"), r->total);
+  if (i18n_is_chinese()) {
+    char words[TILL_MONEY_CAPITAL_MAX];
+    if (till_money_capital(r->total, words, sizeof words) == 0)
+      text_line(f, _("In words"), words);
+  }
   fprintf(f, "Paid by   %s\n", print_method((int)r->method));
   if (r->tendered) {
     money_line(f, "Tendered", r->tendered);
     money_line(f, "Change", r->change);
   }
   if (r->memo && r->memo[0])
-    text_line(f, "Memo", r->memo);
+    text_line(f, _("Memo"), r->memo);
   rule(f, '-');
-  fprintf(f, "Verify    %s   txn %lld\n", r->verify_code, (long long)r->txn_id);
-  if (r->copy)
-    fprintf(f, "Reprint   #%d\n", r->reprint_count);
+  char verify[96];
+  snprintf(verify, sizeof verify, _("%s   txn %lld"), r->verify_code, (long long)r->txn_id);
+  text_line(f, _("Verify"), verify);
+  if (r->copy) {
+    char copies[32];
+    snprintf(copies, sizeof copies, "#%d", r->reprint_count);
+    text_line(f, _("Reprint"), copies);
+  }
   if (r->voided) {
-    centered(f, "*** VOIDED ***");
-    text_line(f, "Reason", r->void_reason);
+    centered(f, _("*** VOIDED ***"));
+    text_line(f, _("Reason"), r->void_reason);
   }
   rule(f, '=');
 }

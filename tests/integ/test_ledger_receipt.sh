@@ -88,7 +88,8 @@ num2=$(sed -n 's/^No\.  *\([A-Z]*[0-9]\{4\}-[0-9]\{8\}\)$/\1/p' "$T/r2.txt")
 fits42 "$T/r2.txt" "receipt with CJK names"
 grep -qE '^路边停车费 +2 +3\.50 +7\.00$' "$T/r2.txt" || fail "no line for 路边停车费"
 # the long name is cut to its 18-column field, not wrapped past the edge
-grep -qE '^临时停车费（小型汽 +1 +12\.00 +12\.00$' "$T/r2.txt" || fail "long CJK name not cut to 18 columns"
+grep -qE '^临时停车费（小型汽 +1 +12\.00 +12\.00$' "$T/r2.txt" || fail "long CJK name: no first line of 18 columns with the figures"
+grep -qx '车）每小时计费标准' "$T/r2.txt" || fail "long CJK name: the rest is not wrapped onto the next line"
 grep -qE '^TOTAL \(CNY\) +24\.00$' "$T/r2.txt" || fail "total 24.00"
 assert_file_contains "$T/r2.txt" "Paid by   wechat"
 assert_file_contains "$T/r2.txt" "Verify    $(hash_code "$num2")"
