@@ -221,11 +221,16 @@ match(const char *fmt, const char *msg, const char *args[], size_t arg_len[], in
         return 0;
       int k = (*nargs)++;
       const char *rest = fmt + conv;
+      /* an integer conversion takes only a number */
+      int integer = strchr("diouxX", fmt[conv - 1]) || fmt[conv - 1] == '>';
       size_t lit = strcspn(rest, "%");
       size_t avail = strlen(msg);
       /* a figure or a name is never empty; it ends where the format's next
        * text begins (or at the end of the message) */
       for (size_t take = 1; take <= avail; take++) {
+        if (integer && !((msg[take - 1] >= '0' && msg[take - 1] <= '9') ||
+                         (take == 1 && msg[0] == '-' && avail > 1)))
+          break;
         if (!*rest && take != avail)
           continue;
         if (lit && strncmp(msg + take, rest, lit) != 0)
@@ -283,24 +288,55 @@ render(const char *tr, const char *args[], const size_t arg_len[], int nargs, ch
   return (long)used;
 }
 
+/* The literal text of a format, in bytes: how specific it is. */
+static size_t
+literal_len(const char *fmt)
+{
+  size_t n = 0;
+  for (const char *p = fmt; *p;) {
+    size_t conv = p[0] == '%' && p[1] != '%' ? i18n_conversion_len(p) : 0;
+    if (conv) {
+      p += conv;
+    } else {
+      p += p[0] == '%' ? 2 : 1;
+      n++;
+    }
+  }
+  return n;
+}
+
 int
 i18n_translate_with(const char *const *formats, size_t n, const char *(*translate)(const char *),
                     const char *msg, char *out, size_t len)
 {
-  const char *args[MAX_ARGS];
-  size_t arg_len[MAX_ARGS];
+  const char *args[MAX_ARGS], *best_args[MAX_ARGS];
+  size_t arg_len[MAX_ARGS], best_len[MAX_ARGS];
+  const char *best_tr = NULL;
+  size_t best_literal = 0;
+  int best_nargs = 0;
+  /* every format that matches and has a translation; the one with the most
+   * literal text wins ("shift %lld is still open" over "shift %lld is %s") */
   for (size_t i = 0; i < n; i++) {
     int nargs = 0;
     if (!formats[i] || !formats[i][0] || !match(formats[i], msg, args, arg_len, &nargs, 0))
       continue;
     const char *tr = translate(formats[i]);
-    long need = tr == formats[i] ? -1 : render(tr, args, arg_len, nargs, NULL);
+    size_t lit = literal_len(formats[i]);
+    if (tr == formats[i] || (best_tr && lit <= best_literal))
+      continue;
+    long need = render(tr, args, arg_len, nargs, NULL);
     if (need < 0 || (size_t)need >= len)
       continue;
-    render(tr, args, arg_len, nargs, out);
-    return 1;
+    best_tr = tr;
+    best_literal = lit;
+    best_nargs = nargs;
+    memcpy(best_args, args, sizeof args);
+    memcpy(best_len, arg_len, sizeof arg_len);
   }
-  return 0;
+  if (!best_tr)
+    return 0;
+  render(best_tr, best_args, best_len, best_nargs, out);
+  return 1;
 }
 
 static const char *
@@ -320,10 +356,13 @@ i18n_server_message(const char *msg, char *buf, size_t len)
     loaded = mo_load(&mo) == 0 ? 1 : -1;
   if (loaded < 0)
     return msg;
-  for (uint32_t i = 0; i < mo.n; i++) {
-    const char *fmt = mo_original(&mo, i);
-    if (fmt && i18n_translate_with(&fmt, 1, server_gettext, msg, buf, len))
-      return buf;
+  static const char **formats;
+  if (!formats) {
+    formats = calloc(mo.n ? mo.n : 1, sizeof *formats);
+    if (!formats)
+      return msg;
+    for (uint32_t i = 0; i < mo.n; i++)
+      formats[i] = mo_original(&mo, i);
   }
-  return msg;
+  return i18n_translate_with(formats, mo.n, server_gettext, msg, buf, len) ? buf : msg;
 }

@@ -32,9 +32,11 @@ int i18n_is_chinese(void);
  * itself. */
 const char *i18n_server_message(const char *msg, char *buf, size_t len);
 
-/* The matching behind i18n_server_message, for tests: try <formats> in
- * order; on the first that matches <msg> and whose translate() differs from
- * it, write the translation, filled in, into out. 1 if one did. */
+/* The matching behind i18n_server_message, for tests: of the <formats>
+ * that match <msg> (a %s takes any text, an integer conversion only a
+ * number) and whose translate() differs from them, the one with the most
+ * literal text wins; its translation, filled in, goes into out. 1 if one
+ * did. */
 int i18n_translate_with(const char *const *formats, size_t n, const char *(*translate)(const char *),
                         const char *msg, char *out, size_t len);
 

@@ -22,6 +22,12 @@ fake_translate(const char *msgid)
     return "%2$s 上没有 %1$s 的当班班次：请先用 till shift open --count … 开班";
   if (strcmp(msgid, "line %zu: quantity %lld is outside 1..%d") == 0)
     return "第 %zu 行：数量 %lld 不在 1..%d 之内";
+  if (strcmp(msgid, "shift %lld is %s") == 0)
+    return "班次 %lld：%s";
+  if (strcmp(msgid, "shift %lld is still open") == 0)
+    return "班次 %lld 尚未交班";
+  if (strcmp(msgid, "%s is required") == 0)
+    return "%s 为必填项";
   if (strcmp(msgid, "shift %<PRId64> is 100%% done") == 0)
     return "班次 %<PRId64> 已 100%% 完成";
   return msgid;
@@ -33,6 +39,9 @@ static const char *const formats[] = {
   "no open shift of %s on %s: open one with 'till shift open --count ...'",
   "line %zu: quantity %lld is outside 1..%d",
   "an untranslated %s",
+  "shift %lld is %s",
+  "%s is required",
+  "shift %lld is still open",
 };
 #define N_FORMATS (sizeof formats / sizeof formats[0])
 
@@ -61,6 +70,23 @@ test_reordered_arguments(void **state)
   (void)state;
   expect_translation("no open shift of carol on T-LANE-01: open one with 'till shift open --count ...'",
                      "T-LANE-01 上没有 carol 的当班班次：请先用 till shift open --count … 开班");
+}
+
+/* Of several formats that match, the one with the most literal text wins,
+ * whatever their order; an integer conversion takes only a number. */
+static void
+test_most_specific_wins(void **state)
+{
+  (void)state;
+  expect_translation("shift 12 is still open", "班次 12 尚未交班");
+  expect_translation("shift 12 is already deposited", "班次 12：already deposited");
+  expect_translation("memo is required", "memo 为必填项");
+  char out[128];
+  /* "shift %lld is %s" cannot take a word for the number */
+  assert_int_equal(0, i18n_translate_with(formats, N_FORMATS, fake_translate,
+                                          "shift twelve is x", out, sizeof out));
+  expect_translation("line -1: quantity -5 is outside 1..1000000",
+                     "第 -1 行：数量 -5 不在 1..1000000 之内");
 }
 
 /* A name that contains the text following it in the format: the first
@@ -133,6 +159,7 @@ main(void)
     cmocka_unit_test(test_figures_carried_over),
     cmocka_unit_test(test_reordered_arguments),
     cmocka_unit_test(test_names_with_spaces),
+    cmocka_unit_test(test_most_specific_wins),
     cmocka_unit_test(test_no_match_no_translation),
     cmocka_unit_test(test_conversion_lengths),
     cmocka_unit_test(test_language_choice),
