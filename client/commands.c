@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cli_opt.h"
+#include "i18n.h"
 #include "till_names.h"
 
 #define CASHIER TILL_ROLE_BIT(TILL_ROLE_CASHIER)
@@ -15,96 +16,101 @@
 #define NO_SESSION 0u
 
 /* In the order the usage lists them. Roles are the server's (its dispatch
- * table decides); here they only document. */
+ * table decides); here they only document. The options and the number of
+ * positional arguments are what each command's function reads (cli_opt,
+ * cli_flag, cli_arg in its cmd_*.c): commands_run refuses anything else. */
 static const command_t commands[] = {
-  {"login", NULL, cmd_login, "login USER   (password from TILL_PASSWORD or stdin)", NO_SESSION},
-  {"logout", NULL, cmd_logout, "logout", ANY_ROLE},
-  {"whoami", NULL, cmd_whoami, "whoami", ANY_ROLE},
+  {"login", NULL, cmd_login, "login USER   (password from TILL_PASSWORD or stdin)", NO_SESSION,
+   "", 1, 1},
+  {"logout", NULL, cmd_logout, "logout", ANY_ROLE, "", 0, 0},
+  {"whoami", NULL, cmd_whoami, "whoami", ANY_ROLE, "", 0, 0},
 
   {"admin", "user add", cmd_admin_user_add,
-   "admin user add NAME --role ROLE[,ROLE...]  (password from TILL_NEW_PASSWORD or stdin)", ADMIN},
-  {"admin", "user list", cmd_admin_user_list, "admin user list", ADMIN},
-  {"admin", "user disable", cmd_admin_user_disable, "admin user disable NAME", ADMIN},
+   "admin user add NAME --role ROLE[,ROLE...]  (password from TILL_NEW_PASSWORD or stdin)", ADMIN,
+   "--role=", 1, 1},
+  {"admin", "user list", cmd_admin_user_list, "admin user list", ADMIN, "", 0, 0},
+  {"admin", "user disable", cmd_admin_user_disable, "admin user disable NAME", ADMIN, "", 1, 1},
   {"admin", "terminal add", cmd_admin_terminal_add, "admin terminal add ID [--description TEXT]",
-   ADMIN},
-  {"admin", "terminal list", cmd_admin_terminal_list, "admin terminal list", ADMIN},
-  {"admin", "terminal disable", cmd_admin_terminal_disable, "admin terminal disable ID", ADMIN},
+   ADMIN, "--description=", 1, 1},
+  {"admin", "terminal list", cmd_admin_terminal_list, "admin terminal list", ADMIN, "", 0, 0},
+  {"admin", "terminal disable", cmd_admin_terminal_disable, "admin terminal disable ID", ADMIN, "",
+   1, 1},
   {"admin", "series add", cmd_admin_series_add,
-   "admin series add PREFIX --kind KIND [--description TEXT]", ADMIN},
-  {"admin", "series list", cmd_admin_series_list, "admin series list", ADMIN | SUPERVISOR | AUDITOR},
+   "admin series add PREFIX --kind KIND [--description TEXT]", ADMIN, "--kind= --description=", 1,
+   1},
+  {"admin", "series list", cmd_admin_series_list, "admin series list", ADMIN | SUPERVISOR | AUDITOR,
+   "", 0, 0},
   {"admin", "item add", cmd_admin_item_add,
-   "admin item add CODE --name TEXT --price YUAN --series PREFIX [--revenue revenue:NAME]", ADMIN},
-  {"admin", "item list", cmd_admin_item_list, "admin item list", ANY_ROLE},
-  {"admin", NULL, NULL, "roles: cashier, supervisor, auditor, admin", 0},
+   "admin item add CODE --name TEXT --price YUAN --series PREFIX [--revenue revenue:NAME]", ADMIN,
+   "--name= --price= --series= --revenue=", 1, 1},
+  {"admin", "item list", cmd_admin_item_list, "admin item list", ANY_ROLE, "", 0, 0},
+  {"admin", NULL, NULL, "roles: cashier, supervisor, auditor, admin", 0, "", 0, 0},
 
   {"sale", NULL, cmd_sale,
-   "sale ITEM[:QTY] [ITEM[:QTY] ...] --method cash|card|wechat|alipay|transfer|cheque|subsidy "
-   "[--tendered YUAN] [--memo TEXT] [--idem-key HEX32]",
-   CASHIER},
+   "sale ITEM[:QTY] [ITEM[:QTY] ...] --method cash|card|wechat|alipay|transfer|cheque|subsidy\n"
+   "      [--tendered YUAN] [--memo TEXT] [--pay METHOD=YUAN,...] [--idem-key HEX32]",
+   CASHIER, "--method= --tendered= --memo= --pay= --idem-key=", 1, -1},
   {"receipt", "show", cmd_receipt_show, "receipt show|reprint NUMBER   (e.g. HT2026-00000001)",
-   CASHIER | SUPERVISOR | AUDITOR},
-  {"receipt", "reprint", cmd_receipt_reprint, NULL, CASHIER | SUPERVISOR | AUDITOR},
-  {"void", NULL, cmd_void_request, "void NUMBER --reason TEXT", CASHIER},
-  {"void", "approve", cmd_void_approve, "void approve|reject ID [--note TEXT]", SUPERVISOR},
-  {"void", "reject", cmd_void_reject, NULL, SUPERVISOR},
+   CASHIER | SUPERVISOR | AUDITOR, "", 1, 1},
+  {"receipt", "reprint", cmd_receipt_reprint, NULL, CASHIER | SUPERVISOR | AUDITOR, "", 1, 1},
+  {"void", NULL, cmd_void_request, "void NUMBER --reason TEXT", CASHIER, "--reason=", 1, 1},
+  {"void", "approve", cmd_void_approve, "void approve|reject ID [--note TEXT] [--idem-key HEX32]",
+   SUPERVISOR, "--note= --idem-key=", 1, 1},
+  {"void", "reject", cmd_void_reject, NULL, SUPERVISOR, "--note= --idem-key=", 1, 1},
   {"void", "list", cmd_void_list, "void list [--state pending|approved|rejected]",
-   SUPERVISOR | AUDITOR},
+   SUPERVISOR | AUDITOR, "--state=", 0, 0},
 
-  {"shift", "open", cmd_shift_open, "shift open --count 100x5,50x4,...|none", CASHIER},
-  {"shift", "status", cmd_shift_status, "shift status [SHIFT]", CASHIER | SUPERVISOR | AUDITOR},
+  {"shift", "open", cmd_shift_open, "shift open --count 100x5,50x4,...|none [--idem-key HEX32]",
+   CASHIER, "--count= --idem-key=", 0, 0},
+  {"shift", "status", cmd_shift_status, "shift status [SHIFT]", CASHIER | SUPERVISOR | AUDITOR, "",
+   0, 1},
   {"shift", "close", cmd_shift_close,
-   "shift close --count 100x5,...|none [--noncash card=120.00,wechat=35.50]", CASHIER},
-  {"shift", "approve", cmd_shift_approve, "shift approve SHIFT [--note TEXT]", SUPERVISOR},
+   "shift close --count 100x5,...|none [--noncash card=120.00,wechat=35.50]\n"
+   "      [--idem-key HEX32]",
+   CASHIER, "--count= --noncash= --idem-key=", 0, 0},
+  {"shift", "approve", cmd_shift_approve, "shift approve SHIFT [--note TEXT]", SUPERVISOR,
+   "--note=", 1, 1},
   {"shift", "list", cmd_shift_list, "shift list [--state open|closed|approved]",
-   CASHIER | SUPERVISOR | AUDITOR},
-  {"deposit", "create", cmd_deposit_create, "deposit create --shifts 3,4 --slip NO --amount YUAN",
-   SUPERVISOR},
-  {"deposit", "confirm", cmd_deposit_confirm, "deposit confirm DEPOSIT", SUPERVISOR},
+   CASHIER | SUPERVISOR | AUDITOR, "--state=", 0, 0},
+  {"deposit", "create", cmd_deposit_create,
+   "deposit create --shifts 3,4 --slip NO --amount YUAN [--idem-key HEX32]", SUPERVISOR,
+   "--shifts= --slip= --amount= --idem-key=", 0, 0},
+  {"deposit", "confirm", cmd_deposit_confirm, "deposit confirm DEPOSIT [--idem-key HEX32]",
+   SUPERVISOR, "--idem-key=", 1, 1},
   {"deposit", "pending", cmd_deposit_pending, "deposit pending [--hours 24]",
-   SUPERVISOR | AUDITOR},
+   SUPERVISOR | AUDITOR, "--hours=", 0, 0},
 
   {"audit", "verify", cmd_audit_verify,
    "audit verify [--pubkey FILE]\n"
    "audit verify --file FILE [--pubkey PEM] [--allow-unsigned]   (offline, no session)",
-   AUDITOR},
-  {"audit", "pubkey", cmd_audit_pubkey, "audit pubkey", AUDITOR},
-  {"audit", "checkpoint", cmd_audit_checkpoint, "audit checkpoint", SUPERVISOR},
+   AUDITOR, "--pubkey= --file= --allow-unsigned", 0, 0},
+  {"audit", "pubkey", cmd_audit_pubkey, "audit pubkey", AUDITOR, "", 0, 0},
+  {"audit", "checkpoint", cmd_audit_checkpoint, "audit checkpoint", SUPERVISOR, "", 0, 0},
   {"audit", "receipts", cmd_audit_receipts, "audit receipts --series SERIES [--from N] [--to N]",
-   AUDITOR | SUPERVISOR},
+   AUDITOR | SUPERVISOR, "--series= --from= --to=", 0, 0},
   {"audit", "txn", cmd_audit_txn, "audit txn ID (a transaction id, 1 or more)",
-   AUDITOR | SUPERVISOR},
-  {"audit", "export", cmd_audit_export, "audit export [--from DATE] [--to DATE] > FILE", AUDITOR},
+   AUDITOR | SUPERVISOR, "", 1, 1},
+  {"audit", "export", cmd_audit_export, "audit export [--from DATE] [--to DATE] > FILE", AUDITOR,
+   "--from= --to=", 0, 0},
   {"audit", "ledger", cmd_audit_ledger,
    "audit ledger [--from DATE] [--to DATE] [--terminal ID] [--cashier U] [--shift N]\n"
    "      [--account A] [--kind K] [--series S] [--receipt-from N] [--receipt-to N]\n"
    "      [--min YUAN] [--max YUAN] [--method M] [--page-size N] [--json | --csv]",
-   AUDITOR | SUPERVISOR},
+   AUDITOR | SUPERVISOR,
+   "--from= --to= --terminal= --cashier= --shift= --account= --kind= --series= --receipt-from= "
+   "--receipt-to= --min= --max= --method= --page-size= --csv",
+   0, 0},
 
-  {"report", "daily", cmd_report_daily, "report daily [--date YYYY-MM-DD]", SUPERVISOR | AUDITOR},
+  {"report", "daily", cmd_report_daily, "report daily [--date YYYY-MM-DD]", SUPERVISOR | AUDITOR,
+   "--date=", 0, 0},
   {"report", "monthly", cmd_report_monthly, "report monthly [--month YYYY-MM]",
-   SUPERVISOR | AUDITOR},
-  {"day", "close", cmd_day_close, "day close --date YYYY-MM-DD", SUPERVISOR},
+   SUPERVISOR | AUDITOR, "--month=", 0, 0},
+  {"day", "close", cmd_day_close, "day close --date YYYY-MM-DD", SUPERVISOR, "--date=", 0, 0},
   {"target", "set", cmd_target_set, "target set --cashier USER --month YYYY-MM --amount YUAN",
-   SUPERVISOR},
+   SUPERVISOR, "--cashier= --month= --amount=", 0, 0},
 };
 
 #define N_COMMANDS (sizeof commands / sizeof commands[0])
-
-/* 1 if cli's words after the group are <verb>'s words ("user add"). */
-static int
-verb_matches(cli_t *cli, const char *verb)
-{
-  int n = 1;
-  for (const char *w = verb; *w; n++) {
-    size_t len = strcspn(w, " ");
-    const char *arg = cli_arg(cli, n);
-    if (!arg || strlen(arg) != len || strncmp(arg, w, len) != 0)
-      return 0;
-    w += len;
-    w += *w == ' ';
-  }
-  return 1;
-}
 
 /* The usage text of row <i>: its own, or that of the row above it it shares. */
 static const char *
@@ -114,6 +120,45 @@ usage_of(size_t i)
     i--;
   return commands[i].usage;
 }
+
+/* 1 if cli's words right after the group are <verb>'s words ("user add"). */
+static int
+verb_matches(const cli_t *cli, const char *verb)
+{
+  int n = 1;
+  for (const char *w = verb; *w; n++) {
+    size_t len = strcspn(w, " ");
+    const char *arg = n < cli->argc ? cli->argv[n] : NULL;
+    if (!arg || strlen(arg) != len || strncmp(arg, w, len) != 0)
+      return 0;
+    w += len;
+    w += *w == ' ';
+  }
+  return 1;
+}
+
+int
+commands_lead_words(const command_t *c)
+{
+  int n = 1;
+  for (const char *w = c->verb; w && *w; w++)
+    n += *w == ' ';
+  return c->verb ? n + 1 : n;
+}
+
+const command_t *
+commands_table(size_t *n)
+{
+  *n = N_COMMANDS;
+  return commands;
+}
+
+const char *
+commands_usage_of(size_t i)
+{
+  return i < N_COMMANDS ? usage_of(i) : NULL;
+}
+
 
 /* "cashier/supervisor", "any role", or "" (no session needed). */
 static void
@@ -214,10 +259,30 @@ commands_group_usage_error(const cli_t *cli)
   return group_usage_error(cli->command->group);
 }
 
+/* Check the rest of the line against row <c>, then run it. */
+static int
+run_checked(cli_t *cli, const command_t *c)
+{
+  char err[512];
+  cli->command = c;
+  if (cli_check_words(c->options, c->min_args, c->max_args, commands_lead_words(c), cli->argc,
+                      cli->argv, err, sizeof err) == 0)
+    return c->fn(cli);
+  fprintf(stderr, "till: %s%s%s: %s\n", c->group, c->verb ? " " : "", c->verb ? c->verb : "",
+          err);
+  /* a row without a verb (till void NUMBER) may be a mistyped verb: show
+   * the group's other forms too */
+  if (!c->verb)
+    return group_usage_error(c->group);
+  print_usage_lines(stderr, usage_of((size_t)(c - commands)), "usage: ", "       ", "till ",
+                    NULL, 0);
+  return EXIT_USAGE;
+}
+
 int
 commands_run(cli_t *cli)
 {
-  const char *group = cli_arg(cli, 0);
+  const char *group = cli->argc > 0 ? cli->argv[0] : NULL;
   const command_t *fallback = NULL;
   int known = 0;
   if (!group) {
@@ -231,20 +296,28 @@ commands_run(cli_t *cli)
     known = 1;
     if (!c->verb)
       fallback = c;
-    else if (verb_matches(cli, c->verb)) {
-      cli->command = c;
-      return c->fn(cli);
-    }
+    else if (verb_matches(cli, c->verb))
+      return run_checked(cli, c);
   }
-  if (fallback) {
-    cli->command = fallback;
-    return fallback->fn(cli);
-  }
+  if (fallback)
+    return run_checked(cli, fallback);
   if (!known) {
-    fprintf(stderr, "till: unknown command '%s'\n", group);
+    if (group[0] == '-')
+      fprintf(stderr, _("till: unknown option '%s' before the command (a command's own options "
+                        "follow it)\n"),
+              group);
+    else
+      fprintf(stderr, _("till: unknown command '%s'\n"), group);
     commands_usage(stderr);
     return EXIT_USAGE;
   }
-  fputs("till: ", stderr);
+  if (cli->argc > 1 && cli->argv[1][0] == '-')
+    fprintf(stderr, _("till: unknown command '%s %s' (a command's words come before its "
+                      "options)\n"),
+            group, cli->argv[1]);
+  else if (cli->argc > 1)
+    fprintf(stderr, _("till: unknown command '%s %s'\n"), group, cli->argv[1]);
+  else
+    fputs("till: ", stderr);
   return group_usage_error(group);
 }

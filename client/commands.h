@@ -1,8 +1,11 @@
 /* commands.h -- the table of `till` commands: which function runs
- * `till GROUP VERB ...`, its usage line and the roles the server lets run
- * it. main.c routes every command line through commands_run(); the usage
+ * `till GROUP VERB ...`, its usage line, the roles the server lets run it,
+ * and the options and positional arguments it accepts. main.c routes every
+ * command line through commands_run(), which refuses a line the row does
+ * not allow before the command runs (cli_opt.h has the rules); the usage
  * texts (the top-level one and each group's) are generated from the table,
- * so a command's usage is written once, here. */
+ * so a command's usage is written once, here. test_cli_spec checks that
+ * each usage names exactly the options of its row. */
 #ifndef TILL_COMMANDS_H
 #define TILL_COMMANDS_H
 
@@ -22,13 +25,35 @@ typedef struct command {
                        * that start with a space continue the one above, other
                        * lines are further forms; NULL: shares the row above */
   unsigned roles;     /* TILL_ROLE_BIT()s of the roles allowed; 0: no session */
+  const char *options; /* what the command reads (cli_opt.h): "--name=" one
+                        * value, "--name=*" a value that may repeat, "--name"
+                        * a flag; space-separated; "" none */
+  int min_args, max_args; /* positional words after the group and verb;
+                           * max -1: any number */
 } command_t;
 
-/* Run the command named by cli's words: find the group, then the verb.
- * Without a command, or with an unknown one, print the usage to stderr and
- * return EXIT_USAGE ("unknown command 'x'"); an unknown verb prints the
- * group's usage. Returns the command's exit code. */
+/* The global options main.c takes from anywhere on the line, in the spec
+ * format of command_t.options (--help and -h print the usage). */
+#define COMMANDS_GLOBAL_OPTIONS \
+  "--config= --server= --ca= --cert= --key= --session= --timeout= --json --help"
+
+/* Run the command named by cli's words: the group is the first word, the
+ * verb's words follow it. Without a command, or with an unknown one, print
+ * the usage to stderr and return EXIT_USAGE ("unknown command 'x'"); an
+ * unknown verb prints the group's usage. Then the rest of the line is
+ * checked against the row (cli_check_words): a word it does not allow is
+ * named on stderr with the command's usage, EXIT_USAGE, and the command's
+ * function does not run (nothing is sent). Otherwise returns the command's
+ * exit code. */
 int commands_run(cli_t *cli);
+
+/* The table, for tests: *n rows. */
+const command_t *commands_table(size_t *n);
+/* The usage text row <i> shows: its own or the one it shares (NULL for a
+ * row without either). */
+const char *commands_usage_of(size_t i);
+/* How many words name row <c>: 1 for the group, plus the verb's. */
+int commands_lead_words(const command_t *c);
 
 /* The usage of every command (till --help). */
 void commands_usage(FILE *f);

@@ -4,7 +4,9 @@
  *
  * Global options may stand anywhere: --config FILE, --server HOST:PORT,
  * --ca FILE, --cert FILE, --key FILE, --session FILE, --timeout SECONDS,
- * --json. The configuration file is --config, else $TILL_CONFIG, else
+ * --json (COMMANDS_GLOBAL_OPTIONS); each at most once, a value as
+ * "--server X" or "--server=X", by the rules of cli_opt.h. The
+ * configuration file is --config, else $TILL_CONFIG, else
  * ~/.config/till/till.conf if it exists; flags override it. Its `language`
  * (zh_CN or en) chooses the language, unless $TILL_LANG does. Relative paths
  * in a configuration file are relative to the file's folder. The
@@ -95,12 +97,58 @@ load_config(client_cfg_t *cfg, const char *path, int must_exist, char *err, size
   return rc;
 }
 
+/* The value of global option <name> in <taken>, or NULL. */
+static const char *
+taken_value(const cli_taken_t *taken, int n, const char *name)
+{
+  for (int i = 0; i < n; i++)
+    if (taken[i].len == strlen(name) && strncmp(taken[i].name, name, taken[i].len) == 0)
+      return taken[i].value ? taken[i].value : "";
+  return NULL;
+}
+
+/* Load the configuration file (--config, $TILL_CONFIG or the default),
+ * then apply the global options on top of it. 0, or EXIT_USAGE after the
+ * message. */
+static int
+configure(client_cfg_t *cfg, const cli_taken_t *taken, int ntaken, const char *home)
+{
+  static const char *const path_opts[] = {"--server", "--ca",      "--cert",
+                                          "--key",    "--session", "--timeout"};
+  char err[1200];
+  const char *config = taken_value(taken, ntaken, "--config");
+  if (!config)
+    config = getenv("TILL_CONFIG");
+  if (config) {
+    if (load_config(cfg, config, 1, err, sizeof err) != 0) {
+      fprintf(stderr, "till: %s\n", err);
+      return EXIT_USAGE;
+    }
+  } else if (home) {
+    char def[1024];
+    snprintf(def, sizeof def, "%s/.config/till/till.conf", home);
+    if (load_config(cfg, def, 0, err, sizeof err) != 0) {
+      fprintf(stderr, "till: %s\n", err);
+      return EXIT_USAGE;
+    }
+  }
+  i18n_init(cfg->language);
+  for (size_t k = 0; k < sizeof path_opts / sizeof path_opts[0]; k++) {
+    const char *v = taken_value(taken, ntaken, path_opts[k]);
+    if (v && apply(cfg, path_opts[k] + 2, v, NULL, err, sizeof err) != 0) {
+      fprintf(stderr, "till: %s\n", err);
+      return EXIT_USAGE;
+    }
+  }
+  return 0;
+}
+
 int
 main(int argc, char **argv)
 {
   cli_t cli;
-  char err[1200];
-  const char *config = NULL;
+  char err[512];
+  int rc = EXIT_USAGE, ntaken, nrest;
   /* a server that refused us may have closed the socket already: a write
    * must fail with EPIPE and be reported, not kill the client */
   signal(SIGPIPE, SIG_IGN);
@@ -116,73 +164,37 @@ main(int argc, char **argv)
   snprintf(cfg->session_file, sizeof cfg->session_file, "%s/.till_session", home ? home : ".");
   cfg->timeout = 30;
 
-  static const char *const path_opts[] = {"--server", "--ca", "--cert", "--key", "--session",
-                                          "--timeout"};
   char **rest = calloc((size_t)argc + 1, sizeof *rest);
-  if (!rest)
-    return 1;
-  int nrest = 0;
-  /* pass 1: find the config file */
-  for (int i = 1; i < argc; i++)
-    if (strcmp(argv[i], "--config") == 0 && i + 1 < argc)
-      config = argv[i + 1];
-  if (!config)
-    config = getenv("TILL_CONFIG");
-  if (config) {
-    if (load_config(cfg, config, 1, err, sizeof err) != 0) {
-      fprintf(stderr, "till: %s\n", err);
-      free(rest);
-      return EXIT_USAGE;
-    }
-  } else if (home) {
-    char def[1024];
-    snprintf(def, sizeof def, "%s/.config/till/till.conf", home);
-    if (load_config(cfg, def, 0, err, sizeof err) != 0) {
-      fprintf(stderr, "till: %s\n", err);
-      free(rest);
-      return EXIT_USAGE;
-    }
+  cli_taken_t *taken = calloc((size_t)argc + 1, sizeof *taken);
+  if (!rest || !taken) {
+    fprintf(stderr, "till: out of memory\n");
+    rc = 1;
+    goto done;
   }
-  i18n_init(cfg->language);
-  /* pass 2: global flags override; everything else is the command's */
-  for (int i = 1; i < argc; i++) {
-    int consumed = 0;
-    if (strcmp(argv[i], "--config") == 0 && i + 1 < argc) {
-      i++;
-      continue;
-    }
-    if (strcmp(argv[i], "--json") == 0) {
-      cli.json = 1;
-      continue;
-    }
-    if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-      commands_usage(stdout);
-      free(rest);
-      return 0;
-    }
-    for (size_t k = 0; k < sizeof path_opts / sizeof path_opts[0]; k++) {
-      if (strcmp(argv[i], path_opts[k]) == 0) {
-        if (i + 1 >= argc) {
-          fprintf(stderr, "till: %s needs a value\n", argv[i]);
-          free(rest);
-          return EXIT_USAGE;
-        }
-        if (apply(cfg, argv[i] + 2, argv[i + 1], NULL, err, sizeof err) != 0) {
-          fprintf(stderr, "till: %s\n", err);
-          free(rest);
-          return EXIT_USAGE;
-        }
-        i++;
-        consumed = 1;
-        break;
-      }
-    }
-    if (!consumed)
-      rest[nrest++] = argv[i];
+  /* the global options, from anywhere on the line; the rest is the command's */
+  if (cli_take_options(COMMANDS_GLOBAL_OPTIONS, argc - 1, argv + 1, taken, &ntaken, rest, &nrest,
+                       err, sizeof err) != 0) {
+    fprintf(stderr, "till: %s\n", err);
+    fprintf(stderr, "%s\n", _("usage: till [GLOBAL OPTIONS] COMMAND ...   (till --help lists them)"));
+    goto done;
   }
+  if ((rc = configure(cfg, taken, ntaken, home)) != 0)
+    goto done;
+  /* --help (or -h) anywhere: print the usage, send nothing */
+  int help = taken_value(taken, ntaken, "--help") != NULL;
+  for (int i = 0; i < nrest && !help; i++)
+    help = strcmp(rest[i], "-h") == 0;
+  if (help) {
+    commands_usage(stdout);
+    rc = 0;
+    goto done;
+  }
+  cli.json = taken_value(taken, ntaken, "--json") != NULL;
   cli.argc = nrest;
   cli.argv = rest;
-  int rc = commands_run(&cli);
+  rc = commands_run(&cli);
+ done:
+  free(taken);
   free(rest);
   return rc;
 }
