@@ -25,11 +25,6 @@
 
 enum format { FMT_TABLE, FMT_JSON, FMT_CSV };
 
-/* Options that take a value, and the flag without one. */
-static const char *const value_opts[] = {
-  "--from", "--to", "--terminal", "--cashier", "--shift", "--account", "--kind", "--series",
-  "--receipt-from", "--receipt-to", "--min", "--max", "--method", "--page-size"};
-
 /* A value the server cannot be asked about: "<opt> must be <what>, <value>
  * given" on stderr, and the exit code of INVALID_ARGUMENT. */
 static int
@@ -38,39 +33,6 @@ invalid(const char *opt, const char *what, const char *value)
   fprintf(stderr, "till: %s: %s must be %s, %s given\n", till_status_name(TILL_E_INVALID), opt,
           what, value);
   return EXIT_INVALID;
-}
-
-/* Words after "audit ledger": every one a known option (with its value) or
- * --csv. 0, or EXIT_USAGE after saying which word is wrong. */
-static int
-check_words(cli_t *cli, int *csv)
-{
-  *csv = 0;
-  for (int i = 2; i < cli->argc; i++) {
-    const char *w = cli->argv[i];
-    if (strcmp(w, "--csv") == 0) {
-      *csv = 1;
-      continue;
-    }
-    size_t k = 0;
-    while (k < sizeof value_opts / sizeof value_opts[0] && strcmp(w, value_opts[k]) != 0)
-      k++;
-    if (k == sizeof value_opts / sizeof value_opts[0])
-      return cli_usage_error("audit ledger: unknown option or word '%s'", w);
-    if (i + 1 >= cli->argc)
-      return cli_usage_error("audit ledger: %s needs a value", w);
-    i++;
-  }
-  return 0;
-}
-
-/* "audit" and "ledger" come first: check_words reads the options from the
- * third word on. */
-static int
-is_audit_ledger(cli_t *cli)
-{
-  return cli->argc >= 2 && strcmp(cli->argv[0], "audit") == 0 &&
-         strcmp(cli->argv[1], "ledger") == 0;
 }
 
 static int
@@ -96,9 +58,11 @@ money_opt(cli_t *cli, const char *name, int64_t *out)
 static int
 build_request(cli_t *cli, Till__V1__LedgerQueryRequest *q, int *csv)
 {
-  int rc = check_words(cli, csv);
-  if (rc)
-    return rc;
+  int rc;
+  const char *s;
+  *csv = cli_flag(cli, "--csv");
+  if ((s = cli_opt(cli, "--method")) && !cli_method("--method", s))
+    return EXIT_USAGE;
   if (*csv && cli->json)
     return cli_usage_error("audit ledger: --json and --csv exclude each other");
   int64_t page = LEDGER_PAGE_DEFAULT;
@@ -120,7 +84,6 @@ build_request(cli_t *cli, Till__V1__LedgerQueryRequest *q, int *csv)
     return rc;
   /* out of 1..1000 stays out of it, for the server to refuse */
   q->limit = page < 0 ? 0 : page > UINT32_MAX ? UINT32_MAX : (uint32_t)page;
-  const char *s;
   q->terminal_id = (char *)((s = cli_opt(cli, "--terminal")) ? s : "");
   q->cashier = (char *)((s = cli_opt(cli, "--cashier")) ? s : "");
   q->account = (char *)((s = cli_opt(cli, "--account")) ? s : "");
@@ -227,8 +190,6 @@ cmd_audit_ledger(cli_t *cli)
 {
   Till__V1__LedgerQueryRequest q = TILL__V1__LEDGER_QUERY_REQUEST__INIT;
   int csv = 0;
-  if (!is_audit_ledger(cli))
-    return commands_usage_error(cli);
   int rc = build_request(cli, &q, &csv);
   if (rc)
     return rc;

@@ -29,9 +29,9 @@ cmd_sale(cli_t *cli)
   const char *method = cli_opt(cli, "--method");
   if (!method)
     return commands_usage_error(cli);
-  int m = till_method_from_name(method);
+  int m = cli_method("--method", method);
   if (!m)
-    return cli_usage_error("unknown payment method '%s'", method);
+    return EXIT_USAGE;
   sr.method = till_wire_method((till_method_t)m);
   size_t n = 0;
   for (int i = 1;; i++) {

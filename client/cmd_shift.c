@@ -291,13 +291,14 @@ noncash_opt(cli_t *cli, Till__V1__MethodAmount *nc, Till__V1__MethodAmount **ptr
   char *save = NULL;
   for (char *tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
     char *eq = strchr(tok, '=');
-    int m = 0;
-    if (eq) {
-      *eq = '\0';
-      m = till_method_from_name(tok);
-    }
-    if (!eq || !m || m == TILL_METHOD_CASH || *n == NONCASH_MAX)
+    if (!eq || *n == NONCASH_MAX)
       return cli_usage_error("--noncash must look like card=120.00,wechat=35.50");
+    *eq = '\0';
+    int m = cli_method("--noncash", tok);
+    if (!m)
+      return EXIT_USAGE;
+    if (m == TILL_METHOD_CASH)
+      return cli_usage_error("--noncash must look like card=120.00,wechat=35.50 (cash is --count)");
     till__v1__method_amount__init(&nc[*n]);
     nc[*n].method = till_wire_method((till_method_t)m);
     if (till_money_parse(eq + 1, &nc[*n].amount) != 0)
