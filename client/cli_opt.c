@@ -104,15 +104,15 @@ edit_distance(const char *a, size_t la, const char *b, size_t lb)
 }
 
 /* "unknown option 'W'", with the closest option of the spec when one is
- * within two edits of a name longer than three letters. */
+ * at most two edits away, and fewer than half the letters of W. */
 static void
 unknown_option(const spec_opt_t *opts, int n, const char *w, char *err, size_t errlen)
 {
   size_t len = name_len(w), best = 3;
   int pick = -1;
-  for (int i = 0; i < n && len > 5; i++) {
+  for (int i = 0; i < n && len > 2; i++) {
     size_t d = edit_distance(w, len, opts[i].name, opts[i].len);
-    if (d < best) {
+    if (d < best && 2 * d < len - 2) {
       best = d;
       pick = i;
     }

@@ -259,6 +259,41 @@ commands_group_usage_error(const cli_t *cli)
   return group_usage_error(cli->command->group);
 }
 
+/* "unknown command 'admin user frobnicate'": the group's words up to the
+ * first that no verb of the group has there, or "incomplete command" when
+ * the line stops before a verb is whole. */
+static void
+say_unknown_verb(const cli_t *cli)
+{
+  const char *group = cli->argv[0];
+  int m = 0;
+  for (size_t i = 0; i < N_COMMANDS; i++) {
+    int k = 0;
+    if (!commands[i].verb || strcmp(commands[i].group, group) != 0)
+      continue;
+    for (const char *w = commands[i].verb; *w && k + 1 < cli->argc; k++) {
+      size_t len = strcspn(w, " ");
+      if (strlen(cli->argv[k + 1]) != len || strncmp(cli->argv[k + 1], w, len) != 0)
+        break;
+      w += len;
+      w += *w == ' ';
+    }
+    m = k > m ? k : m;
+  }
+  int unknown = m + 1 < cli->argc;
+  char words[256];
+  size_t used = (size_t)snprintf(words, sizeof words, "%s", group);
+  for (int k = 1; k <= m + unknown && used < sizeof words; k++)
+    used += (size_t)snprintf(words + used, sizeof words - used, " %s", cli->argv[k]);
+  if (!unknown)
+    fprintf(stderr, _("till: incomplete command '%s'\n"), words);
+  else if (cli->argv[m + 1][0] == '-')
+    fprintf(stderr, _("till: unknown command '%s' (a command's words come before its options)\n"),
+            words);
+  else
+    fprintf(stderr, _("till: unknown command '%s'\n"), words);
+}
+
 /* Check the rest of the line against row <c>, then run it. */
 static int
 run_checked(cli_t *cli, const command_t *c)
@@ -311,13 +346,6 @@ commands_run(cli_t *cli)
     commands_usage(stderr);
     return EXIT_USAGE;
   }
-  if (cli->argc > 1 && cli->argv[1][0] == '-')
-    fprintf(stderr, _("till: unknown command '%s %s' (a command's words come before its "
-                      "options)\n"),
-            group, cli->argv[1]);
-  else if (cli->argc > 1)
-    fprintf(stderr, _("till: unknown command '%s %s'\n"), group, cli->argv[1]);
-  else
-    fputs("till: ", stderr);
+  say_unknown_verb(cli);
   return group_usage_error(group);
 }
