@@ -26,7 +26,9 @@ static const command_t commands[] = {
   {"whoami", NULL, cmd_whoami, "whoami", ANY_ROLE, "", 0, 0},
 
   {"admin", "user add", cmd_admin_user_add,
-   "admin user add NAME --role ROLE[,ROLE...]  (password from TILL_NEW_PASSWORD or stdin)", ADMIN,
+   "admin user add NAME --role ROLE[,ROLE...]\n"
+   "      (password from TILL_NEW_PASSWORD or stdin)",
+   ADMIN,
    "--role=", 1, 1},
   {"admin", "user list", cmd_admin_user_list, "admin user list", ADMIN, "", 0, 0},
   {"admin", "user disable", cmd_admin_user_disable, "admin user disable NAME", ADMIN, "", 1, 1},
@@ -36,44 +38,54 @@ static const command_t commands[] = {
   {"admin", "terminal disable", cmd_admin_terminal_disable, "admin terminal disable ID", ADMIN, "",
    1, 1},
   {"admin", "series add", cmd_admin_series_add,
-   "admin series add PREFIX --kind KIND [--description TEXT]", ADMIN, "--kind= --description=", 1,
+   "admin series add PREFIX --kind KIND\n"
+   "      [--description TEXT]",
+   ADMIN, "--kind= --description=", 1,
    1},
   {"admin", "series list", cmd_admin_series_list, "admin series list", ADMIN | SUPERVISOR | AUDITOR,
    "", 0, 0},
   {"admin", "item add", cmd_admin_item_add,
-   "admin item add CODE --name TEXT --price YUAN --series PREFIX [--revenue revenue:NAME]", ADMIN,
+   "admin item add CODE --name TEXT --price YUAN\n"
+   "      --series PREFIX [--revenue revenue:NAME]",
+   ADMIN,
    "--name= --price= --series= --revenue=", 1, 1},
   {"admin", "item list", cmd_admin_item_list, "admin item list", ANY_ROLE, "", 0, 0},
   {"admin", NULL, NULL, "roles: cashier, supervisor, auditor, admin", 0, "", 0, 0},
 
   {"sale", NULL, cmd_sale,
-   "sale ITEM[:QTY] [ITEM[:QTY] ...] --method cash|card|wechat|alipay|transfer|cheque|subsidy\n"
-   "      [--tendered YUAN] [--memo TEXT] [--pay METHOD=YUAN,...] [--idem-key HEX32]",
+   "sale ITEM[:QTY] [ITEM[:QTY] ...]\n"
+   "      --method cash|card|wechat|alipay|transfer|cheque|subsidy\n"
+   "      [--tendered YUAN] [--memo TEXT] [--pay METHOD=YUAN,...]\n"
+   "      [--idem-key HEX32]",
    CASHIER, "--method= --tendered= --memo= --pay= --idem-key=", 1, -1},
-  {"receipt", "show", cmd_receipt_show, "receipt show|reprint NUMBER   (e.g. HT2026-00000001)",
+  {"receipt", "show", cmd_receipt_show, "receipt show|reprint NUMBER (e.g. HT2026-00000001)",
    CASHIER | SUPERVISOR | AUDITOR, "", 1, 1},
   {"receipt", "reprint", cmd_receipt_reprint, NULL, CASHIER | SUPERVISOR | AUDITOR, "", 1, 1},
   {"void", NULL, cmd_void_request, "void NUMBER --reason TEXT", CASHIER, "--reason=", 1, 1},
-  {"void", "approve", cmd_void_approve, "void approve|reject ID [--note TEXT] [--idem-key HEX32]",
+  {"void", "approve", cmd_void_approve, "void approve|reject ID [--note TEXT]\n"
+   "      [--idem-key HEX32]",
    SUPERVISOR, "--note= --idem-key=", 1, 1},
   {"void", "reject", cmd_void_reject, NULL, SUPERVISOR, "--note= --idem-key=", 1, 1},
   {"void", "list", cmd_void_list, "void list [--state pending|approved|rejected]",
    SUPERVISOR | AUDITOR, "--state=", 0, 0},
 
-  {"shift", "open", cmd_shift_open, "shift open --count 100x5,50x4,...|none [--idem-key HEX32]",
+  {"shift", "open", cmd_shift_open, "shift open --count 100x5,50x4,...|none\n"
+   "      [--idem-key HEX32]",
    CASHIER, "--count= --idem-key=", 0, 0},
   {"shift", "status", cmd_shift_status, "shift status [SHIFT]", CASHIER | SUPERVISOR | AUDITOR, "",
    0, 1},
   {"shift", "close", cmd_shift_close,
-   "shift close --count 100x5,...|none [--noncash card=120.00,wechat=35.50]\n"
-   "      [--idem-key HEX32]",
+   "shift close --count 100x5,...|none\n"
+   "      [--noncash card=120.00,wechat=35.50] [--idem-key HEX32]",
    CASHIER, "--count= --noncash= --idem-key=", 0, 0},
   {"shift", "approve", cmd_shift_approve, "shift approve SHIFT [--note TEXT]", SUPERVISOR,
    "--note=", 1, 1},
   {"shift", "list", cmd_shift_list, "shift list [--state open|closed|approved]",
    CASHIER | SUPERVISOR | AUDITOR, "--state=", 0, 0},
   {"deposit", "create", cmd_deposit_create,
-   "deposit create --shifts 3,4 --slip NO --amount YUAN [--idem-key HEX32]", SUPERVISOR,
+   "deposit create --shifts 3,4 --slip NO --amount YUAN\n"
+   "      [--idem-key HEX32]",
+   SUPERVISOR,
    "--shifts= --slip= --amount= --idem-key=", 0, 0},
   {"deposit", "confirm", cmd_deposit_confirm, "deposit confirm DEPOSIT [--idem-key HEX32]",
    SUPERVISOR, "--idem-key=", 1, 1},
@@ -82,7 +94,8 @@ static const command_t commands[] = {
 
   {"audit", "verify", cmd_audit_verify,
    "audit verify [--pubkey FILE]\n"
-   "audit verify --file FILE [--pubkey PEM] [--allow-unsigned]   (offline, no session)",
+   "audit verify --file FILE [--pubkey PEM] [--allow-unsigned]\n"
+   "      (offline, no session)",
    AUDITOR, "--pubkey= --file= --allow-unsigned", 0, 0},
   {"audit", "pubkey", cmd_audit_pubkey, "audit pubkey", AUDITOR, "", 0, 0},
   {"audit", "checkpoint", cmd_audit_checkpoint, "audit checkpoint", SUPERVISOR, "", 0, 0},
@@ -93,9 +106,11 @@ static const command_t commands[] = {
   {"audit", "export", cmd_audit_export, "audit export [--from DATE] [--to DATE] > FILE", AUDITOR,
    "--from= --to=", 0, 0},
   {"audit", "ledger", cmd_audit_ledger,
-   "audit ledger [--from DATE] [--to DATE] [--terminal ID] [--cashier U] [--shift N]\n"
-   "      [--account A] [--kind K] [--series S] [--receipt-from N] [--receipt-to N]\n"
-   "      [--min YUAN] [--max YUAN] [--method M] [--page-size N] [--json | --csv]",
+   "audit ledger [--from DATE] [--to DATE]\n"
+   "      [--terminal ID] [--cashier U] [--shift N] [--account A]\n"
+   "      [--kind K] [--series S] [--receipt-from N] [--receipt-to N]\n"
+   "      [--min YUAN] [--max YUAN] [--method M] [--page-size N]\n"
+   "      [--json | --csv]",
    AUDITOR | SUPERVISOR,
    "--from= --to= --terminal= --cashier= --shift= --account= --kind= --series= --receipt-from= "
    "--receipt-to= --min= --max= --method= --page-size= --csv",
@@ -106,7 +121,8 @@ static const command_t commands[] = {
   {"report", "monthly", cmd_report_monthly, "report monthly [--month YYYY-MM]",
    SUPERVISOR | AUDITOR, "--month=", 0, 0},
   {"day", "close", cmd_day_close, "day close --date YYYY-MM-DD", SUPERVISOR, "--date=", 0, 0},
-  {"target", "set", cmd_target_set, "target set --cashier USER --month YYYY-MM --amount YUAN",
+  {"target", "set", cmd_target_set, "target set --cashier USER --month YYYY-MM\n"
+   "      --amount YUAN",
    SUPERVISOR, "--cashier= --month= --amount=", 0, 0},
 };
 
@@ -240,6 +256,9 @@ commands_usage(FILE *f)
     roles_text(c->roles, roles, sizeof roles);
     print_usage_lines(f, c->usage, "  ", "  ", "", roles, 54);
   }
+  fputs(_("An option is --name VALUE or --name=VALUE (a VALUE that starts with -- only so),\n"
+          "given once; unknown options and extra arguments are refused (exit 2).\n"),
+        f);
   fprintf(f, "See docs/cli.md.\n");
 }
 
