@@ -53,23 +53,23 @@ apply(client_cfg_t *cfg, const char *key, const char *value, const char *base_di
     bad = set_path(cfg->session_file, sizeof cfg->session_file, value, base_dir);
   else if (strcmp(key, "language") == 0) {
     if (strcmp(value, "zh_CN") != 0 && strcmp(value, "en") != 0) {
-      snprintf(err, errlen, "language: '%s' is not one of zh_CN, en", value);
+      snprintf(err, errlen, _("language: '%s' is not one of zh_CN, en"), value);
       return -1;
     }
     snprintf(cfg->language, sizeof cfg->language, "%s", value);
   } else if (strcmp(key, "timeout") == 0) {
     int64_t t;
     if (till_parse_i64(value, 1, 3600, &t) != 0) {
-      snprintf(err, errlen, "timeout: '%s' is not a number of seconds from 1 to 3600", value);
+      snprintf(err, errlen, _("timeout: '%s' is not a number of seconds from 1 to 3600"), value);
       return -1;
     }
     cfg->timeout = (int)t;
   } else {
-    snprintf(err, errlen, "unknown setting '%s'", key);
+    snprintf(err, errlen, _("unknown setting '%s'"), key);
     return -1;
   }
   if (bad) {
-    snprintf(err, errlen, "%s: value too long", key);
+    snprintf(err, errlen, _("%s: value too long"), key);
     return -1;
   }
   return 0;
@@ -89,7 +89,7 @@ load_config(client_cfg_t *cfg, const char *path, int must_exist, char *err, size
   int rc = 0;
   for (size_t i = 0; i < conf->n && rc == 0; i++) {
     if (apply(cfg, conf->entries[i].key, conf->entries[i].value, dir, inner, sizeof inner) != 0) {
-      snprintf(err, errlen, "%s: line %d: %s", path, conf->entries[i].line, inner);
+      snprintf(err, errlen, _("%s: line %d: %s"), path, conf->entries[i].line, inner);
       rc = -1;
     }
   }
@@ -167,7 +167,7 @@ main(int argc, char **argv)
   char **rest = calloc((size_t)argc + 1, sizeof *rest);
   cli_taken_t *taken = calloc((size_t)argc + 1, sizeof *taken);
   if (!rest || !taken) {
-    fprintf(stderr, "till: out of memory\n");
+    fprintf(stderr, "%s", _("till: out of memory\n"));
     rc = 1;
     goto done;
   }
