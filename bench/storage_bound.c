@@ -56,9 +56,9 @@ static const char SEED_TERMINALS_SQL[] =
   " WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?1)"
   " SELECT printf('T-%03d', i), 'bench', 0 FROM n";
 static const char SEED_SHIFTS_SQL[] =
-  "INSERT INTO shifts(id, terminal_id, cashier, opened_at, float_amount)"
+  "INSERT INTO shifts(id, terminal_id, cashier, opened_at, float_amount, business_date)"
   " WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?1)"
-  " SELECT i, printf('T-%03d', i), printf('c%03d', i), 0, 0 FROM n";
+  " SELECT i, printf('T-%03d', i), printf('c%03d', i), 0, 0, date('now', 'localtime') FROM n";
 
 static int g_shifts = 256; /* postings go round these shifts, one after the other */
 

@@ -25,6 +25,7 @@
 #define LEDGER_MEMO_MAX 200
 #define LEDGER_QTY_MAX 1000000
 #define LEDGER_TOTAL_MAX 100000000000LL /* ¥1,000,000,000.00 in one posting */
+#define LEDGER_DATE_LEN 10                /* a business date, YYYY-MM-DD */
 
 
 typedef struct ledger ledger_t;
@@ -152,6 +153,15 @@ till_status_t ledger_deposit_confirm(ledger_t *lg, store_conn_t *sc, const uint8
                                      int64_t deposit_id, const char *terminal,
                                      const char *supervisor, post_result_t *res, char *err,
                                      size_t errlen);
+
+/* The current business date (营业日) at <now>: the later of the server's
+ * local calendar date and the day after the last closed business date
+ * (day_closes). New shifts and deposits are stamped with it, so it is never
+ * a closed date; a shift keeps the date it opened on until it closes.
+ * Readers call it too. TILL_OK, or a database error with err set. */
+till_status_t ledger_business_date(store_conn_t *sc, int64_t now,
+                                   char out[LEDGER_DATE_LEN + 1] /* OUT */, char *err,
+                                   size_t errlen);
 
 /* Sign the current chain head; *sig_id gets the chain_signatures row. A
  * chain with no transaction yet is signed as id 0 with the zero hash. */

@@ -174,26 +174,65 @@ shift_of_txn_is_open(store_conn_t *sc, int64_t txn_id)
   return open;
 }
 
-/* A closed day (till day close) stays closed: no shift opens on it and no
- * deposit is made or confirmed on it, so nothing is posted on its date after
- * the close signed the chain. TILL_OK while the local date of <now> is open. */
+till_status_t
+ledger_business_date(store_conn_t *sc, int64_t now, char out[LEDGER_DATE_LEN + 1], char *err,
+                     size_t errlen)
+{
+  /* dates are YYYY-MM-DD: text order is date order; date(.., '+1 day') is
+   * calendar arithmetic, without a time zone */
+  static const char sql[] =
+    "SELECT max(?1, coalesce((SELECT date(max(date), '+1 day') FROM day_closes), ''))";
+  char today[LEDGER_DATE_LEN + 1];
+  till_local_date(now, today);
+  sqlite3_stmt *q = store_stmt(sc, sql);
+  if (!q) {
+    snprintf(err, errlen, "internal error");
+    return TILL_E_INTERNAL;
+  }
+  sqlite3_bind_text(q, 1, today, -1, SQLITE_STATIC);
+  int rc = sqlite3_step(q);
+  const char *d = rc == SQLITE_ROW ? (const char *)sqlite3_column_text(q, 0) : NULL;
+  int ok = d && strlen(d) == LEDGER_DATE_LEN;
+  if (ok)
+    memcpy(out, d, LEDGER_DATE_LEN + 1);
+  sqlite3_reset(q);
+  if (rc != SQLITE_ROW)
+    return ledger_db_fail(sc, err, errlen);
+  if (!ok) {
+    snprintf(err, errlen, "the business date cannot be computed");
+    return TILL_E_INTERNAL;
+  }
+  return TILL_OK;
+}
+
+/* A closed business date (till day close) stays closed: nothing new is
+ * stamped with it. ledger_business_date never returns a closed date, so
+ * this only fails if that rule is broken; schema step 5's triggers refuse
+ * the same rows in SQLite. TILL_OK while <date> is open. */
 static till_status_t
-day_still_open(store_conn_t *sc, int64_t now, char *err, size_t errlen)
+date_still_open(store_conn_t *sc, const char *date, char *err, size_t errlen)
 {
   static const char sql[] = "SELECT 1 FROM day_closes WHERE date = ?";
-  char today[11];
-  till_local_date(now, today);
   sqlite3_stmt *q = store_stmt(sc, sql);
   if (!q)
     return TILL_E_INTERNAL;
-  sqlite3_bind_text(q, 1, today, -1, SQLITE_STATIC);
+  sqlite3_bind_text(q, 1, date, -1, SQLITE_STATIC);
   int closed = sqlite3_step(q);
   sqlite3_reset(q);
   if (closed == SQLITE_ROW) {
-    snprintf(err, errlen, "day %s is closed", today);
+    snprintf(err, errlen, "business date %s is closed", date);
     return TILL_E_PRECONDITION;
   }
   return closed == SQLITE_DONE ? TILL_OK : ledger_db_fail(sc, err, errlen);
+}
+
+/* The current business date into <date>, checked open. */
+static till_status_t
+open_business_date(store_conn_t *sc, int64_t now, char date[LEDGER_DATE_LEN + 1], char *err,
+                   size_t errlen)
+{
+  till_status_t st = ledger_business_date(sc, now, date, err, errlen);
+  return st != TILL_OK ? st : date_still_open(sc, date, err, errlen);
 }
 
 till_status_t
@@ -203,11 +242,13 @@ ledger_shift_open(ledger_t *lg, store_conn_t *sc, const denoms_t *denoms, const 
   static const char sql_busy[] =
     "SELECT id, terminal_id, cashier FROM shifts WHERE state = 1 AND (terminal_id = ? OR cashier = ?)";
   static const char sql_add[] =
-    "INSERT INTO shifts(terminal_id, cashier, opened_at, float_amount) VALUES (?,?,?,?)";
+    "INSERT INTO shifts(terminal_id, cashier, opened_at, float_amount, business_date)"
+    " VALUES (?,?,?,?,?)";
   uint8_t hash[32];
   till_canon_t c;
   till_status_t st;
   int64_t total, shift_id;
+  char bdate[LEDGER_DATE_LEN + 1];
   till_canon_init(&c);
   till_canon_str(&c, "SHIFT-OPEN-V1");
   till_canon_str(&c, req->terminal);
@@ -219,7 +260,7 @@ ledger_shift_open(ledger_t *lg, store_conn_t *sc, const denoms_t *denoms, const 
   if ((st = count_total(denoms, req->counts, req->n_counts, &total, err, errlen)) != TILL_OK)
     return st;
   int64_t now = till_now();
-  if ((st = day_still_open(sc, now, err, errlen)) != TILL_OK)
+  if ((st = open_business_date(sc, now, bdate, err, errlen)) != TILL_OK)
     return st;
   sqlite3_stmt *q = store_stmt(sc, sql_busy);
   if (!q)
@@ -243,6 +284,7 @@ ledger_shift_open(ledger_t *lg, store_conn_t *sc, const denoms_t *denoms, const 
   sqlite3_bind_text(q, 2, req->cashier, -1, SQLITE_STATIC);
   sqlite3_bind_int64(q, 3, now);
   sqlite3_bind_int64(q, 4, total);
+  sqlite3_bind_text(q, 5, bdate, -1, SQLITE_STATIC);
   int rc = sqlite3_step(q);
   sqlite3_reset(q);
   if (rc != SQLITE_DONE) {
@@ -425,13 +467,14 @@ ledger_deposit_create(ledger_t *lg, store_conn_t *sc, const deposit_create_t *re
     "SELECT state, deposit_id, coalesce(counted_cash, 0), float_amount FROM shifts WHERE id = ?";
   static const char sql_slip[] = "SELECT id FROM deposits WHERE slip = ?";
   static const char sql_add[] =
-    "INSERT INTO deposits(slip, amount, created_by, created_at, txn_id) VALUES (?,?,?,?,?)";
+    "INSERT INTO deposits(slip, amount, created_by, created_at, txn_id, business_date)"
+    " VALUES (?,?,?,?,?,?)";
   static const char sql_mark[] = "UPDATE shifts SET deposit_id = ? WHERE id = ? AND deposit_id IS NULL";
   uint8_t hash[32];
   till_canon_t c;
   till_status_t st;
   int64_t part[LEDGER_MAX_DEPOSIT_SHIFTS], total = 0;
-  char accounts[LEDGER_MAX_DEPOSIT_SHIFTS][48];
+  char accounts[LEDGER_MAX_DEPOSIT_SHIFTS][48], bdate[LEDGER_DATE_LEN + 1];
   till_txn_t t;
 
   till_canon_init(&c);
@@ -445,7 +488,9 @@ ledger_deposit_create(ledger_t *lg, store_conn_t *sc, const deposit_create_t *re
   finish_hash(&c, hash);
   if (ledger_idem_check(sc, req->key, "deposit", hash, res, &st, err, errlen))
     return st;
-  if ((st = day_still_open(sc, till_now(), err, errlen)) != TILL_OK)
+  /* the deposit counts on the current business date, whatever the dates of
+   * the shifts whose cash it moves */
+  if ((st = open_business_date(sc, till_now(), bdate, err, errlen)) != TILL_OK)
     return st;
   if (req->n_shifts == 0 || req->n_shifts > LEDGER_MAX_DEPOSIT_SHIFTS - 1) {
     snprintf(err, errlen, "a deposit covers 1 to %d shifts", LEDGER_MAX_DEPOSIT_SHIFTS - 1);
@@ -534,6 +579,7 @@ ledger_deposit_create(ledger_t *lg, store_conn_t *sc, const deposit_create_t *re
   sqlite3_bind_text(q, 3, req->supervisor, -1, SQLITE_STATIC);
   sqlite3_bind_int64(q, 4, till_now());
   sqlite3_bind_int64(q, 5, t.id);
+  sqlite3_bind_text(q, 6, bdate, -1, SQLITE_STATIC);
   rc = sqlite3_step(q);
   sqlite3_reset(q);
   if (rc != SQLITE_DONE) {
@@ -580,8 +626,9 @@ ledger_deposit_confirm(ledger_t *lg, store_conn_t *sc, const uint8_t key[TILL_KE
   finish_hash(&c, hash);
   if (ledger_idem_check(sc, key, "deposit_confirm", hash, res, &st, err, errlen))
     return st;
-  if ((st = day_still_open(sc, till_now(), err, errlen)) != TILL_OK)
-    return st;
+  /* no date check: the bank's confirmation names no business date and no
+   * report counts it on one; its posting moves bank:transit to bank, which
+   * no closed date's figure reads (docs/ledger.md, "Business dates") */
   sqlite3_stmt *q = store_stmt(sc, sql_get);
   if (!q)
     return TILL_E_INTERNAL;

@@ -114,6 +114,8 @@ static const handler_t handlers[] = {
    "daily report", ROLES_SUPERVISOR | ROLES_AUDITOR, report_daily_handle, NULL},
   {TILL__V1__ENVELOPE__BODY_DAY_CLOSE_REQ, TILL__V1__ENVELOPE__BODY_DAY_CLOSE_RESP,
    "day close", ROLES_SUPERVISOR, report_day_close_check, report_day_close_commit},
+  {TILL__V1__ENVELOPE__BODY_DAY_STATUS_REQ, TILL__V1__ENVELOPE__BODY_DAY_STATUS_RESP,
+   "day status", ROLES_SUPERVISOR | ROLES_AUDITOR, report_day_status_handle, NULL},
 };
 
 /* Internal: the after-handshake terminal check. */

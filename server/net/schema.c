@@ -13,6 +13,7 @@ static const store_migration_t *const steps[] = {
   &ledger_schema_v2,
   &shift_schema_v3,
   &report_schema_v4,
+  &shift_schema_v5,
 };
 
 static const store_schema_t schema = {steps, (int)(sizeof steps / sizeof steps[0])};

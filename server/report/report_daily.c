@@ -1,10 +1,12 @@
-/* report_daily.c -- the daily report and the day close; see report_daily.h.
+/* report_daily.c -- the daily report, the day close and the day status;
+ * see report_daily.h.
  *
- * Every query here finds its rows by a time range over an index of
- * migration 4 (journal_at, shifts_opened, shifts_closed, deposits_created)
- * or by the small set of open shifts (shifts_state), never by a scan of the
- * journal; docs/ledger.md says which query uses which. Shift times and
- * deposit times are Unix seconds, journal times milliseconds. */
+ * Every query here finds its rows by a business date: the date's shifts
+ * over shifts_business_date (step 5), their transactions over journal_shift
+ * (step 3), the date's deposits over deposits_business_date, or the small
+ * set of open shifts (shifts_state) -- never by a scan of the journal;
+ * docs/ledger.md says which query uses which. ?1 is the date (YYYY-MM-DD),
+ * ?2 a row limit. */
 #include "report_daily.h"
 
 #include <stdio.h>
@@ -19,11 +21,12 @@
 #include "till_util.h"
 #include "till_wire.h"
 
-#define DATE_LEN 10
+#define DATE_LEN LEDGER_DATE_LEN
 
-/* The day's takings. A line of a sale credits a revenue account with its
+/* The date's takings. A line of a sale credits a revenue account with its
  * item, quantity and unit price; a void repeats the lines with the amounts
- * negated, on the day its reversal was posted. The payment method, cashier
+ * negated. Both count on their shift's business date (a void needs the
+ * sale's shift open, so it has the sale's). The payment method, cashier
  * and terminal of a void are the sale's (ledger_decide_void copies them). */
 static const char sql_takings[] =
   "SELECT e.item, j.method, j.cashier, j.terminal_id,"
@@ -31,65 +34,85 @@ static const char sql_takings[] =
   " sum(CASE WHEN j.kind = 'sale' THEN -e.amount ELSE 0 END),"
   " sum(CASE WHEN j.kind = 'void' THEN e.quantity ELSE 0 END),"
   " sum(CASE WHEN j.kind = 'void' THEN e.amount ELSE 0 END)"
-  " FROM journal j JOIN entries e ON e.txn_id = j.id"
+  " FROM shifts s JOIN journal j ON j.shift_id = s.id JOIN entries e ON e.txn_id = j.id"
   " JOIN accounts a ON a.code = e.account AND a.type = 'revenue'"
-  " WHERE j.at_ms >= ?1 AND j.at_ms < ?2 AND j.kind IN ('sale', 'void')"
+  " WHERE s.business_date = ?1 AND j.kind IN ('sale', 'void')"
   " GROUP BY e.item, j.method, j.cashier, j.terminal_id"
-  " ORDER BY e.item, j.method, j.cashier, j.terminal_id LIMIT ?3";
-/* Receipts numbered that day, per series; voided = reversed by now (a void
- * needs its shift open, and a closed day has none, so this settles). */
+  " ORDER BY e.item, j.method, j.cashier, j.terminal_id LIMIT ?2";
+/* Receipts numbered in the date's shifts, per series; voided = reversed by
+ * now (a void needs its shift open, and a closed date has none, so this
+ * settles). */
 static const char sql_receipts[] =
   "SELECT j.series, min(j.receipt_no), max(j.receipt_no), count(*),"
   " sum(EXISTS (SELECT 1 FROM journal v WHERE v.reverses = j.id))"
-  " FROM journal j WHERE j.at_ms >= ?1 AND j.at_ms < ?2 AND j.receipt_no > 0"
-  " GROUP BY j.series ORDER BY j.series LIMIT ?3";
+  " FROM shifts s JOIN journal j ON j.shift_id = s.id"
+  " WHERE s.business_date = ?1 AND j.receipt_no > 0"
+  " GROUP BY j.series ORDER BY j.series LIMIT ?2";
 static const char sql_shifts_of_day[] =
-  "SELECT " SHIFT_SUMMARY_COLUMNS " FROM shifts"
-  " WHERE (opened_at >= ?1 AND opened_at < ?2) OR (closed_at >= ?1 AND closed_at < ?2)"
-  " ORDER BY id LIMIT ?3";
+  "SELECT " SHIFT_SUMMARY_COLUMNS " FROM shifts WHERE business_date = ?1 ORDER BY id LIMIT ?2";
 static const char sql_floats[] =
-  "SELECT coalesce(sum(float_amount), 0) FROM shifts WHERE opened_at >= ?1 AND opened_at < ?2";
+  "SELECT coalesce(sum(float_amount), 0) FROM shifts WHERE business_date = ?1";
 static const char sql_variance[] =
-  "SELECT coalesce(sum(cash_variance), 0) FROM shifts WHERE closed_at >= ?1 AND closed_at < ?2";
+  "SELECT coalesce(sum(cash_variance), 0) FROM shifts WHERE business_date = ?1";
 static const char sql_deposits[] =
-  "SELECT id FROM deposits WHERE created_at >= ?1 AND created_at < ?2 ORDER BY id LIMIT ?3";
-/* Closed before the day's end and not in a deposit made before it: what a
- * report printed at midnight would have shown, whenever it is asked for. */
+  "SELECT id FROM deposits WHERE business_date = ?1 ORDER BY id LIMIT ?2";
+/* Shifts of the date or an earlier one, closed, and in no deposit of the
+ * date or an earlier one. Once the date is closed no shift or deposit of
+ * it or before can be added (new ones get a later date), so a closed
+ * date's figure does not change when the cash is banked later. */
 static const char sql_undeposited[] =
   "SELECT " SHIFT_SUMMARY_COLUMNS " FROM shifts"
-  " WHERE closed_at < ?2 AND state IN (2, 3)"
+  " WHERE business_date <= ?1 AND state IN (2, 3)"
   " AND (deposit_id IS NULL"
-  "      OR (SELECT d.created_at FROM deposits d WHERE d.id = shifts.deposit_id) >= ?2)"
-  " AND coalesce(counted_cash, 0) - float_amount > 0 ORDER BY id LIMIT ?3";
+  "      OR (SELECT d.business_date FROM deposits d WHERE d.id = shifts.deposit_id) > ?1)"
+  " AND coalesce(counted_cash, 0) - float_amount > 0 ORDER BY id LIMIT ?2";
 static const char sql_open_shifts[] =
   "SELECT " SHIFT_SUMMARY_COLUMNS " FROM shifts"
-  " WHERE state = 1 AND opened_at < ?2 ORDER BY id LIMIT ?3";
+  " WHERE state = 1 AND business_date <= ?1 ORDER BY id LIMIT ?2";
 static const char sql_closed[] =
   "SELECT s.txn_id, s.head_hash, s.at_ms, s.reason, s.signature, c.closed_by, c.closed_at"
   " FROM day_closes c JOIN chain_signatures s ON s.id = c.signature_id WHERE c.date = ?";
 static const char sql_open_count[] =
-  "SELECT count(*) FROM shifts WHERE state = 1 AND opened_at < ?";
+  "SELECT count(*) FROM shifts WHERE state = 1 AND business_date <= ?";
 static const char sql_open_named[] =
-  "SELECT id, terminal_id, cashier, opened_at FROM shifts WHERE state = 1 AND opened_at < ?1"
+  "SELECT id, terminal_id, cashier, opened_at, business_date FROM shifts"
+  " WHERE state = 1 AND business_date <= ?1 ORDER BY id LIMIT ?2";
+static const char sql_last_closed[] =
+  "SELECT date, closed_by, closed_at FROM day_closes ORDER BY date DESC LIMIT 1";
+/* ?1 = '': the open shifts of every date */
+static const char sql_all_open[] =
+  "SELECT " SHIFT_SUMMARY_COLUMNS " FROM shifts WHERE state = 1 AND business_date >= ?1"
   " ORDER BY id LIMIT ?2";
 static const char sql_close_add[] =
   "INSERT INTO day_closes(date, closed_by, closed_at, signature_id) VALUES (?,?,?,?)";
 
-/* The day <date> ("" = today, when allowed) into out and its bounds in Unix
- * seconds; fails the request with INVALID_ARGUMENT naming the field. */
+/* The server's current business date into <out> (ledger_business_date);
+ * fails the request on a database error. */
 static till_status_t
-day_of(req_t *r, const char *date, int empty_is_today, char out[DATE_LEN + 1], int64_t *from_s,
-       int64_t *to_s)
+current_date(req_t *r, store_conn_t *sc, char out[DATE_LEN + 1])
 {
-  if ((!date || !date[0]) && empty_is_today)
-    till_local_date(till_now(), out);
+  char err[200];
+  till_status_t st = ledger_business_date(sc, till_now(), out, err, sizeof err);
+  return st == TILL_OK ? TILL_OK : req_fail(r, st, "%s", err);
+}
+
+/* The business date <date> ("" = the current one, when allowed) into out;
+ * fails the request with INVALID_ARGUMENT naming the field. */
+static till_status_t
+day_of(req_t *r, store_conn_t *sc, const char *date, int empty_is_current,
+       char out[DATE_LEN + 1])
+{
+  int64_t from_s, to_s;
+  if ((!date || !date[0]) && empty_is_current)
+    return current_date(r, sc, out);
   else if (!date || !date[0])
     return req_fail(r, TILL_E_INVALID, "date is required (YYYY-MM-DD)");
   else if (strlen(date) != DATE_LEN)
     return req_fail(r, TILL_E_INVALID, "date must be YYYY-MM-DD, a day of the years 2000 to 2999");
   else
     memcpy(out, date, DATE_LEN + 1);
-  if (till_day_bounds(out, from_s, to_s) != 0)
+  /* the calendar check only: a business date is not a time range */
+  if (till_day_bounds(out, &from_s, &to_s) != 0)
     return req_fail(r, TILL_E_INVALID, "date %s is not a day of the calendar (YYYY-MM-DD, "
                     "years 2000 to 2999)", out);
   return TILL_OK;
@@ -105,13 +128,16 @@ local_time(int64_t unix_s, char out[20])
     snprintf(out, 20, "?");
 }
 
-/* store_range_stmt, and ?3 bound to a row limit when <limit> is not 0 */
+/* <sql> with ?1 bound to the business date <date> and ?2 to a row limit
+ * when <limit> is not 0; NULL (logged) when it cannot be prepared. */
 static sqlite3_stmt *
-range_stmt(store_conn_t *sc, const char *sql, int64_t from, int64_t to, int limit)
+date_stmt(store_conn_t *sc, const char *sql, const char *date, int limit)
 {
-  sqlite3_stmt *st = store_range_stmt(sc, sql, from, to);
+  sqlite3_stmt *st = store_stmt(sc, sql);
+  if (st)
+    sqlite3_bind_text(st, 1, date, -1, SQLITE_TRANSIENT);
   if (st && limit)
-    sqlite3_bind_int(st, 3, limit);
+    sqlite3_bind_int(st, 2, limit);
   return st;
 }
 
@@ -123,9 +149,9 @@ too_many(req_t *r, const char *what)
 }
 
 static till_status_t
-sum_one(req_t *r, store_conn_t *sc, const char *sql, int64_t from, int64_t to, int64_t *out)
+sum_one(req_t *r, store_conn_t *sc, const char *sql, const char *date, int64_t *out)
 {
-  return req_rows(r, range_stmt(sc, sql, from, to, 0), 1, req_row_int64, out, NULL);
+  return req_rows(r, date_stmt(sc, sql, date, 0), 1, req_row_int64, out, NULL);
 }
 
 /* Shift summaries as they are read: room for REPORT_DAILY_LIST_MAX; *sum,
@@ -150,13 +176,13 @@ shift_row(req_t *r, sqlite3_stmt *st, void *arg)
   return TILL_OK;
 }
 
-/* Shift summaries selected by <sql> over (from, to); *sum gets the sum of
- * their depositable amounts when not NULL. */
+/* Shift summaries selected by <sql> for <date>; *sum gets the sum of their
+ * depositable amounts when not NULL. */
 static till_status_t
-collect_shifts(req_t *r, store_conn_t *sc, const char *sql, int64_t from, int64_t to,
+collect_shifts(req_t *r, store_conn_t *sc, const char *sql, const char *date,
                Till__V1__ShiftSummary ***list, size_t *n, int64_t *sum, const char *what)
 {
-  sqlite3_stmt *st = range_stmt(sc, sql, from, to, REPORT_DAILY_LIST_MAX + 1);
+  sqlite3_stmt *st = date_stmt(sc, sql, date, REPORT_DAILY_LIST_MAX + 1);
   *list = req_alloc(r, REPORT_DAILY_LIST_MAX * sizeof **list);
   if (!*list) {
     if (st)
@@ -230,8 +256,7 @@ takings_row(req_t *r, sqlite3_stmt *st, void *arg)
 static till_status_t
 load_takings(req_t *r, store_conn_t *sc, Till__V1__DailyReportResponse *resp)
 {
-  sqlite3_stmt *st = range_stmt(sc, sql_takings, resp->from_ms, resp->to_ms,
-                                REPORT_DAILY_LIST_MAX + 1);
+  sqlite3_stmt *st = date_stmt(sc, sql_takings, resp->date, REPORT_DAILY_LIST_MAX + 1);
   resp->takings = req_alloc(r, REPORT_DAILY_LIST_MAX * sizeof *resp->takings);
   resp->methods = req_alloc(r, TILL_METHOD_MAX * sizeof *resp->methods);
   if (!resp->takings || !resp->methods) {
@@ -273,8 +298,7 @@ receipts_row(req_t *r, sqlite3_stmt *st, void *arg)
 static till_status_t
 load_receipts(req_t *r, store_conn_t *sc, Till__V1__DailyReportResponse *resp)
 {
-  sqlite3_stmt *st = range_stmt(sc, sql_receipts, resp->from_ms, resp->to_ms,
-                                REPORT_DAILY_LIST_MAX + 1);
+  sqlite3_stmt *st = date_stmt(sc, sql_receipts, resp->date, REPORT_DAILY_LIST_MAX + 1);
   resp->receipts = req_alloc(r, REPORT_DAILY_LIST_MAX * sizeof *resp->receipts);
   if (!resp->receipts) {
     if (st)
@@ -303,11 +327,10 @@ id_row(req_t *r, sqlite3_stmt *st, void *arg)
 }
 
 static till_status_t
-load_deposits(req_t *r, store_conn_t *sc, Till__V1__DailyReportResponse *resp, int64_t from_s,
-              int64_t to_s)
+load_deposits(req_t *r, store_conn_t *sc, Till__V1__DailyReportResponse *resp)
 {
   ids_acc_t acc = {req_alloc(r, REPORT_DAILY_LIST_MAX * sizeof *acc.ids), 0};
-  sqlite3_stmt *st = range_stmt(sc, sql_deposits, from_s, to_s, REPORT_DAILY_LIST_MAX + 1);
+  sqlite3_stmt *st = date_stmt(sc, sql_deposits, resp->date, REPORT_DAILY_LIST_MAX + 1);
   if (!acc.ids) {
     if (st)
       sqlite3_reset(st);
@@ -370,30 +393,29 @@ till_status_t
 report_daily_handle(req_t *r, store_conn_t *sc)
 {
   const Till__V1__DailyReportRequest *in = r->env->daily_report_req;
-  char date[DATE_LEN + 1];
-  int64_t from_s, to_s;
-  if (day_of(r, in->date, 1, date, &from_s, &to_s) != TILL_OK)
+  char date[DATE_LEN + 1], current[DATE_LEN + 1];
+  /* every figure comes from the reader's one snapshot (worker.c's BEGIN) */
+  if (current_date(r, sc, current) != TILL_OK || day_of(r, sc, in->date, 1, date) != TILL_OK)
     return r->status;
   Till__V1__DailyReportResponse *resp = req_alloc(r, sizeof *resp);
   if (!resp)
     return req_fail(r, TILL_E_INTERNAL, "out of memory");
   till__v1__daily_report_response__init(resp);
-  if (!(resp->date = req_strdup(r, date)))
+  resp->date = req_strdup(r, date);
+  resp->current_business_date = req_strdup(r, current);
+  if (!resp->date || !resp->current_business_date)
     return req_fail(r, TILL_E_INTERNAL, "out of memory");
-  resp->from_ms = from_s * 1000;
-  resp->to_ms = to_s * 1000;
-  /* every figure comes from the reader's one snapshot (worker.c's BEGIN) */
+  /* from_ms and to_ms stay 0: a business date is not a time range */
   if (load_takings(r, sc, resp) != TILL_OK || load_receipts(r, sc, resp) != TILL_OK ||
-      collect_shifts(r, sc, sql_shifts_of_day, from_s, to_s, &resp->shifts, &resp->n_shifts,
-                     NULL, "shifts") != TILL_OK ||
-      sum_one(r, sc, sql_floats, from_s, to_s, &resp->floats) != TILL_OK ||
-      sum_one(r, sc, sql_variance, from_s, to_s, &resp->variance) != TILL_OK ||
-      load_deposits(r, sc, resp, from_s, to_s) != TILL_OK ||
-      collect_shifts(r, sc, sql_undeposited, from_s, to_s, &resp->undeposited,
-                     &resp->n_undeposited, &resp->undeposited_amount,
-                     "shifts with cash not deposited") != TILL_OK ||
-      collect_shifts(r, sc, sql_open_shifts, from_s, to_s, &resp->open_shifts,
-                     &resp->n_open_shifts, NULL, "open shifts") != TILL_OK)
+      collect_shifts(r, sc, sql_shifts_of_day, date, &resp->shifts, &resp->n_shifts, NULL,
+                     "shifts") != TILL_OK ||
+      sum_one(r, sc, sql_floats, date, &resp->floats) != TILL_OK ||
+      sum_one(r, sc, sql_variance, date, &resp->variance) != TILL_OK ||
+      load_deposits(r, sc, resp) != TILL_OK ||
+      collect_shifts(r, sc, sql_undeposited, date, &resp->undeposited, &resp->n_undeposited,
+                     &resp->undeposited_amount, "shifts with cash not deposited") != TILL_OK ||
+      collect_shifts(r, sc, sql_open_shifts, date, &resp->open_shifts, &resp->n_open_shifts,
+                     NULL, "open shifts") != TILL_OK)
     return r->status;
   /* not closed: closed_by stays the empty string, the signature absent */
   int closed = load_close(r, sc, date, &resp->close_signature, &resp->closed_by,
@@ -408,11 +430,13 @@ report_daily_handle(req_t *r, store_conn_t *sc)
 
 /* ---- closing a day --------------------------------------------------------- */
 
-/* If <date> is closed, answer its close as recorded: 1. 0 when the day is
- * open (nothing answered), -1 with the failure recorded in r. */
+/* If <date> is closed, answer its close as recorded, with the business
+ * date new shifts go to now: 1. 0 when the day is open (nothing answered),
+ * -1 with the failure recorded in r. */
 static int
 answer_close(req_t *r, store_conn_t *sc, const char *date, int replayed)
 {
+  char next[DATE_LEN + 1];
   Till__V1__DayCloseResponse *resp = req_alloc(r, sizeof *resp);
   if (!resp) {
     req_fail(r, TILL_E_INTERNAL, "out of memory");
@@ -422,7 +446,11 @@ answer_close(req_t *r, store_conn_t *sc, const char *date, int replayed)
   int found = load_close(r, sc, date, &resp->signature, &resp->closed_by, &resp->closed_at);
   if (found != 1)
     return found;
-  if (!(resp->date = req_strdup(r, date))) {
+  if (current_date(r, sc, next) != TILL_OK)
+    return -1;
+  resp->date = req_strdup(r, date);
+  resp->next_business_date = req_strdup(r, next);
+  if (!resp->date || !resp->next_business_date) {
     req_fail(r, TILL_E_INTERNAL, "out of memory");
     return -1;
   }
@@ -437,47 +465,47 @@ typedef struct {
   char msg[sizeof ((req_t *)0)->errmsg];
   size_t len;
   int64_t named;
+  const char *date; /* the date being closed */
 } open_named_t;
 
-/* rows: id, terminal, cashier, opened_at */
+/* rows: id, terminal, cashier, opened_at, business date -- named when it
+ * is not the date being closed (a shift of an earlier date) */
 static till_status_t
 open_named_row(req_t *r, sqlite3_stmt *st, void *arg)
 {
   (void)r;
   open_named_t *o = arg;
-  char when[20];
+  char when[20], of[32] = "";
+  const char *bdate = (const char *)sqlite3_column_text(st, 4);
   local_time(sqlite3_column_int64(st, 3), when);
-  int n = snprintf(o->msg + o->len, sizeof o->msg - o->len, "%s shift %lld on %s by %s opened %s",
+  if (bdate && strcmp(bdate, o->date) != 0)
+    snprintf(of, sizeof of, " (of %s)", bdate);
+  int n = snprintf(o->msg + o->len, sizeof o->msg - o->len, "%s shift %lld on %s by %s opened %s%s",
                    o->named ? ";" : "", (long long)sqlite3_column_int64(st, 0),
                    (const char *)sqlite3_column_text(st, 1),
-                   (const char *)sqlite3_column_text(st, 2), when);
+                   (const char *)sqlite3_column_text(st, 2), when, of);
   o->len = n > 0 && (size_t)n < sizeof o->msg - o->len ? o->len + (size_t)n : sizeof o->msg - 1;
   o->named++;
   return TILL_OK;
 }
 
-/* FAILED_PRECONDITION naming the shifts opened before <to_s> that are still
- * open (at most REPORT_DAILY_OPEN_NAMED, then "and N more"); TILL_OK when
- * there are none. */
+/* FAILED_PRECONDITION naming the shifts of <date> or an earlier business
+ * date that are still open (at most REPORT_DAILY_OPEN_NAMED, then "and N
+ * more"); TILL_OK when there are none. */
 static till_status_t
-refuse_open_shifts(req_t *r, store_conn_t *sc, const char *date, int64_t to_s)
+refuse_open_shifts(req_t *r, store_conn_t *sc, const char *date)
 {
   int64_t open = 0;
-  sqlite3_stmt *st = store_stmt(sc, sql_open_count);
-  if (st)
-    sqlite3_bind_int64(st, 1, to_s);
-  if (req_rows(r, st, 1, req_row_int64, &open, NULL) != TILL_OK)
+  if (req_rows(r, date_stmt(sc, sql_open_count, date, 0), 1, req_row_int64, &open, NULL) !=
+      TILL_OK)
     return r->status;
   if (open == 0)
     return TILL_OK;
-  open_named_t o = {.len = 0, .named = 0};
+  open_named_t o = {.len = 0, .named = 0, .date = date};
   int n = snprintf(o.msg, sizeof o.msg, "day %s cannot be closed: %lld %s still open:", date,
                    (long long)open, open == 1 ? "shift is" : "shifts are");
   o.len = n > 0 && (size_t)n < sizeof o.msg ? (size_t)n : sizeof o.msg - 1;
-  if ((st = store_stmt(sc, sql_open_named))) {
-    sqlite3_bind_int64(st, 1, to_s);
-    sqlite3_bind_int(st, 2, REPORT_DAILY_OPEN_NAMED);
-  }
+  sqlite3_stmt *st = date_stmt(sc, sql_open_named, date, REPORT_DAILY_OPEN_NAMED);
   /* bounded: LIMIT REPORT_DAILY_OPEN_NAMED */
   if (req_rows(r, st, REPORT_DAILY_OPEN_NAMED, open_named_row, &o, NULL) != TILL_OK)
     return r->status;
@@ -487,18 +515,18 @@ refuse_open_shifts(req_t *r, store_conn_t *sc, const char *date, int64_t to_s)
 }
 
 /* The checks both phases make. TILL_OK with *closed set when the day is
- * already closed (answered as a replay). */
+ * already closed (answered as a replay). A date after the current business
+ * date cannot close: nothing can have been posted on it yet. The current
+ * one can, also before the calendar's midnight (an office that closes
+ * early): new shifts then go to the next date. */
 static till_status_t
-close_checks(req_t *r, store_conn_t *sc, char date[DATE_LEN + 1], int64_t *to_s, int *closed)
+close_checks(req_t *r, store_conn_t *sc, char date[DATE_LEN + 1], int *closed)
 {
   const Till__V1__DayCloseRequest *in = r->env->day_close_req;
-  int64_t from_s;
+  char current[DATE_LEN + 1];
   *closed = 0;
-  if (day_of(r, in->date, 0, date, &from_s, to_s) != TILL_OK)
+  if (day_of(r, sc, in->date, 0, date) != TILL_OK)
     return r->status;
-  if (from_s > till_now())
-    return req_fail(r, TILL_E_INVALID, "date %s is in the future; a day is closed on or after "
-                    "it", date);
   int found = answer_close(r, sc, date, 1);
   if (found < 0)
     return r->status;
@@ -506,16 +534,20 @@ close_checks(req_t *r, store_conn_t *sc, char date[DATE_LEN + 1], int64_t *to_s,
     *closed = 1;
     return TILL_OK;
   }
-  return refuse_open_shifts(r, sc, date, *to_s);
+  if (current_date(r, sc, current) != TILL_OK)
+    return r->status;
+  if (strcmp(date, current) > 0)
+    return req_fail(r, TILL_E_INVALID, "date %s is in the future: the current business date "
+                    "is %s", date, current);
+  return refuse_open_shifts(r, sc, date);
 }
 
 till_status_t
 report_day_close_check(req_t *r, store_conn_t *sc)
 {
   char date[DATE_LEN + 1];
-  int64_t to_s;
   int closed;
-  if (close_checks(r, sc, date, &to_s, &closed) != TILL_OK)
+  if (close_checks(r, sc, date, &closed) != TILL_OK)
     return r->status;
   if (closed)
     r->skip_write = 1; /* answered: the first close, replayed */
@@ -526,11 +558,11 @@ till_status_t
 report_day_close_commit(req_t *r, store_conn_t *sc)
 {
   char date[DATE_LEN + 1], reason[32];
-  int64_t to_s, sig_id;
+  int64_t sig_id;
   int closed;
   /* again, on the writer: a shift may have opened, or another supervisor
    * closed the day, since the reader looked */
-  if (close_checks(r, sc, date, &to_s, &closed) != TILL_OK || closed)
+  if (close_checks(r, sc, date, &closed) != TILL_OK || closed)
     return r->status;
   snprintf(reason, sizeof reason, "day_close:%s", date);
   if (ledger_sign_head(req_ledger(r), sc, reason, &sig_id) != TILL_OK)
@@ -550,5 +582,56 @@ report_day_close_commit(req_t *r, store_conn_t *sc)
   if (answer_close(r, sc, date, 0) != 1)
     return r->status == TILL_OK ? req_fail(r, TILL_E_INTERNAL, "the close was not recorded")
                                 : r->status;
+  return TILL_OK;
+}
+
+/* ---- where the business dates stand ------------------------------------ */
+
+/* "+0800": the server's offset from UTC at <t>. */
+static void
+utc_offset(int64_t t, char out[8])
+{
+  time_t tt = (time_t)t;
+  struct tm tm;
+  if (!localtime_r(&tt, &tm) || strftime(out, 8, "%z", &tm) == 0)
+    snprintf(out, 8, "?");
+}
+
+/* rows: date, closed_by, closed_at -- the last closed business date */
+static till_status_t
+last_closed_row(req_t *r, sqlite3_stmt *st, void *arg)
+{
+  Till__V1__DayStatusResponse *resp = arg;
+  resp->last_closed_date = req_strdup(r, (const char *)sqlite3_column_text(st, 0));
+  resp->last_closed_by = req_strdup(r, (const char *)sqlite3_column_text(st, 1));
+  resp->last_closed_at = sqlite3_column_int64(st, 2);
+  return resp->last_closed_date && resp->last_closed_by ? TILL_OK : TILL_E_INTERNAL;
+}
+
+till_status_t
+report_day_status_handle(req_t *r, store_conn_t *sc)
+{
+  char current[DATE_LEN + 1], today[DATE_LEN + 1], offset[8];
+  int64_t now = till_now();
+  Till__V1__DayStatusResponse *resp = req_alloc(r, sizeof *resp);
+  if (!resp)
+    return req_fail(r, TILL_E_INTERNAL, "out of memory");
+  till__v1__day_status_response__init(resp);
+  if (current_date(r, sc, current) != TILL_OK)
+    return r->status;
+  till_local_date(now, today);
+  utc_offset(now, offset);
+  resp->current_business_date = req_strdup(r, current);
+  resp->calendar_date = req_strdup(r, today);
+  resp->server_utc_offset = req_strdup(r, offset);
+  if (!resp->current_business_date || !resp->calendar_date || !resp->server_utc_offset)
+    return req_fail(r, TILL_E_INTERNAL, "out of memory");
+  /* none closed yet: the row callback never runs, the strings stay "" */
+  if (req_rows(r, store_stmt(sc, sql_last_closed), 1, last_closed_row, resp, NULL) != TILL_OK ||
+      collect_shifts(r, sc, sql_all_open, "", &resp->open_shifts, &resp->n_open_shifts, NULL,
+                     "open shifts") != TILL_OK)
+    return r->status;
+  r->resp.body_case = TILL__V1__ENVELOPE__BODY_DAY_STATUS_RESP;
+  r->resp.day_status_resp = resp;
   return TILL_OK;
 }

@@ -1,16 +1,19 @@
-/* report_daily.h -- the daily close (日清): the day's report and closing a day.
+/* report_daily.h -- the daily close (日清): a business date's report,
+ * closing a business date, and where the dates stand.
  *
- * A day is the server's local calendar day (tilld's TZ, till_day_bounds).
- * The report is read on a reader's snapshot from the journal, shifts and
- * deposits: the day's takings per fee item, payment method, cashier and
- * terminal (sales on the day they were posted, voids on the day their
- * reversal was posted), receipts issued per series, shifts, floats,
+ * A day is a business date (营业日, docs/ledger.md "Business dates"): every
+ * shift belongs to the date it opened on (ledger_business_date), and its
+ * postings count on that date whatever the clock says. The report is read
+ * on a reader's snapshot from the journal, shifts and deposits: the date's
+ * takings per fee item, payment method, cashier and terminal (the sales
+ * and voids of its shifts), receipts issued per series, shifts, floats,
  * variances, deposits, cash not yet deposited and the shifts still open.
  *
- * Closing a day signs the chain head (reason "day_close:YYYY-MM-DD") and
+ * Closing a date signs the chain head (reason "day_close:YYYY-MM-DD") and
  * records the close in day_closes in the same transaction, on the writer;
- * it is refused while a shift opened on or before that day is still open.
- * The shift-open path (ledger_shift_open) refuses a closed day. */
+ * it is refused while a shift of that date or an earlier one is still
+ * open, and for a date after the current business date. Afterwards new
+ * shifts and deposits go to the next business date. */
 #ifndef TILLD_REPORT_DAILY_H
 #define TILLD_REPORT_DAILY_H
 
@@ -32,5 +35,10 @@ till_status_t report_daily_handle(req_t *r, store_conn_t *sc);
  * closed (replayed). Writer phase: check again, sign, record. */
 till_status_t report_day_close_check(req_t *r, store_conn_t *sc);
 till_status_t report_day_close_commit(req_t *r, store_conn_t *sc);
+
+/* Reader phase only: the current business date, the server's calendar
+ * date and UTC offset, the last closed date, every open shift with its
+ * date (supervisor, auditor). */
+till_status_t report_day_status_handle(req_t *r, store_conn_t *sc);
 
 #endif

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ledger.h"
 #include "request.h"
 #include "till_util.h"
 #include "till_wire.h"
@@ -13,51 +14,56 @@
 #define MONTH_LEN 7
 #define DAYS_MAX 31
 
-/* Sales and their voids are the collections: a sale counts on the day it
- * was posted, a void (its reversal, with the sale's cashier and method) on
- * the day it was posted. A transaction's amount is the sum of its line
- * entries (item <> ''), negated: the revenue credited, which equals what the
- * drawer or the clearing account was debited. Other kinds (floats, variances,
- * deposits, and waivers once they exist) are not collections. Each query
- * walks journal_at over the range and reaches the entries by their primary
- * key (txn_id, seq). */
+/* Sales and their voids are the collections, on their shift's business
+ * date (a void, with the sale's cashier and method, needs the sale's shift
+ * open, so it has the sale's date). A transaction's amount is the sum of
+ * its line entries (item <> ''), negated: the revenue credited, which
+ * equals what the drawer or the clearing account was debited. Other kinds
+ * (floats, variances, deposits, and waivers once they exist) are not
+ * collections. Each query finds the shifts of a business date, or of the
+ * dates ?1 .. ?2 of the month, over shifts_business_date, their
+ * transactions over journal_shift and the entries by their primary key
+ * (txn_id, seq). A posting with no shift counts on no business date. */
 static const char sql_day[] =
   "SELECT count(DISTINCT j.id),"
   " count(DISTINCT CASE WHEN j.kind = 'sale' AND j.receipt_no IS NOT NULL THEN j.id END),"
   " coalesce(-sum(e.amount), 0),"
   " coalesce(-sum(CASE WHEN j.method = 'cash' THEN e.amount END), 0)"
-  " FROM journal j JOIN entries e ON e.txn_id = j.id AND e.item <> ''"
-  " WHERE j.at_ms >= ? AND j.at_ms < ? AND j.kind IN ('sale', 'void')";
+  " FROM shifts s JOIN journal j ON j.shift_id = s.id"
+  " JOIN entries e ON e.txn_id = j.id AND e.item <> ''"
+  " WHERE s.business_date = ?1 AND j.kind IN ('sale', 'void')";
 /* a void's entries keep the sale's quantity; only the amounts are negated */
 static const char sql_items[] =
   "SELECT e.item, coalesce((SELECT f.name FROM fee_items f WHERE f.code = e.item), ''),"
   " sum(CASE WHEN j.kind = 'void' THEN -e.quantity ELSE e.quantity END), -sum(e.amount)"
-  " FROM journal j JOIN entries e ON e.txn_id = j.id AND e.item <> ''"
-  " WHERE j.at_ms >= ? AND j.at_ms < ? AND j.kind IN ('sale', 'void')"
-  " GROUP BY e.item ORDER BY e.item LIMIT ?";
+  " FROM shifts s JOIN journal j ON j.shift_id = s.id"
+  " JOIN entries e ON e.txn_id = j.id AND e.item <> ''"
+  " WHERE s.business_date BETWEEN ?1 AND ?2 AND j.kind IN ('sale', 'void')"
+  " GROUP BY e.item ORDER BY e.item LIMIT ?3";
 static const char sql_collected[] =
   "SELECT j.cashier, -sum(e.amount)"
-  " FROM journal j JOIN entries e ON e.txn_id = j.id AND e.item <> ''"
-  " WHERE j.at_ms >= ? AND j.at_ms < ? AND j.kind IN ('sale', 'void')"
-  " GROUP BY j.cashier ORDER BY j.cashier LIMIT ?";
+  " FROM shifts s JOIN journal j ON j.shift_id = s.id"
+  " JOIN entries e ON e.txn_id = j.id AND e.item <> ''"
+  " WHERE s.business_date BETWEEN ?1 AND ?2 AND j.kind IN ('sale', 'void')"
+  " GROUP BY j.cashier ORDER BY j.cashier LIMIT ?3";
 /* over_short:<cashier> is debited a shortage and credited an overage; the
  * account range 'over_short:' .. 'over_short;' (';' follows ':') is every
  * such account */
 static const char sql_over_short[] =
   "SELECT substr(e.account, 12), -sum(e.amount)"
-  " FROM journal j JOIN entries e ON e.txn_id = j.id"
-  " WHERE j.at_ms >= ? AND j.at_ms < ?"
+  " FROM shifts s JOIN journal j ON j.shift_id = s.id JOIN entries e ON e.txn_id = j.id"
+  " WHERE s.business_date BETWEEN ?1 AND ?2"
   "   AND e.account >= 'over_short:' AND e.account < 'over_short;'"
-  " GROUP BY e.account ORDER BY e.account LIMIT ?";
+  " GROUP BY e.account ORDER BY e.account LIMIT ?3";
 /* waiver:<kind> is debited what was waived; a reversal credits it back:
  * count is the transactions debiting it less those crediting it */
 static const char sql_waivers[] =
   "SELECT e.account, count(DISTINCT CASE WHEN e.amount > 0 THEN e.txn_id END)"
   " - count(DISTINCT CASE WHEN e.amount < 0 THEN e.txn_id END), sum(e.amount)"
-  " FROM journal j JOIN entries e ON e.txn_id = j.id"
-  " WHERE j.at_ms >= ? AND j.at_ms < ?"
+  " FROM shifts s JOIN journal j ON j.shift_id = s.id JOIN entries e ON e.txn_id = j.id"
+  " WHERE s.business_date BETWEEN ?1 AND ?2"
   "   AND e.account >= 'waiver:' AND e.account < 'waiver;'"
-  " GROUP BY e.account ORDER BY e.account LIMIT ?";
+  " GROUP BY e.account ORDER BY e.account LIMIT ?3";
 static const char sql_targets[] =
   "SELECT cashier, amount FROM cashier_targets WHERE month = ? ORDER BY cashier LIMIT ?";
 
@@ -110,6 +116,23 @@ monthly_ratio_bp(int64_t part, int64_t whole)
 }
 
 /* ---- the report ---------------------------------------------------------- */
+
+/* <sql> with ?1 and ?2 bound to the first and last business date a month
+ * "YYYY-MM" can hold ("YYYY-MM-01", "YYYY-MM-31": dates compare as text);
+ * NULL (logged) when it cannot be prepared. */
+static sqlite3_stmt *
+month_stmt(store_conn_t *sc, const char *sql, const char *month)
+{
+  char first[16], last[16];
+  snprintf(first, sizeof first, "%.7s-01", month);
+  snprintf(last, sizeof last, "%.7s-31", month);
+  sqlite3_stmt *st = store_stmt(sc, sql);
+  if (st) {
+    sqlite3_bind_text(st, 1, first, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 2, last, -1, SQLITE_TRANSIENT);
+  }
+  return st;
+}
 
 /* One cashier's row while the lists are merged. */
 typedef struct {
@@ -169,7 +192,9 @@ add_days(req_t *r, store_conn_t *sc, Till__V1__MonthlyReportResponse *resp)
     snprintf(date, sizeof date, "%.7s-%02d", resp->month, d);
     if (till_day_bounds(date, &from_s, &to_s) != 0)
       break; /* past the month's last day */
-    sqlite3_stmt *st = store_range_stmt(sc, sql_day, from_s * 1000, to_s * 1000);
+    sqlite3_stmt *st = store_stmt(sc, sql_day);
+    if (st)
+      sqlite3_bind_text(st, 1, date, -1, SQLITE_TRANSIENT);
     day_sums_t day = {0, 0, 0, 0};
     if (req_rows(r, st, 1, day_row, &day, NULL) != TILL_OK)
       return r->status;
@@ -222,7 +247,7 @@ add_items(req_t *r, store_conn_t *sc, Till__V1__MonthlyReportResponse *resp)
   resp->items = req_alloc(r, MONTHLY_ITEMS_MAX * sizeof *resp->items);
   if (!resp->items)
     return req_fail(r, TILL_E_INTERNAL, "out of memory");
-  sqlite3_stmt *st = store_range_stmt(sc, sql_items, resp->from_ms, resp->to_ms);
+  sqlite3_stmt *st = month_stmt(sc, sql_items, resp->month);
   if (st)
     sqlite3_bind_int(st, 3, MONTHLY_ITEMS_MAX + 1);
   int more;
@@ -260,7 +285,7 @@ add_waivers(req_t *r, store_conn_t *sc, Till__V1__MonthlyReportResponse *resp)
   resp->waivers = req_alloc(r, WAIVERS_MAX * sizeof *resp->waivers);
   if (!resp->waivers)
     return req_fail(r, TILL_E_INTERNAL, "out of memory");
-  sqlite3_stmt *st = store_range_stmt(sc, sql_waivers, resp->from_ms, resp->to_ms);
+  sqlite3_stmt *st = month_stmt(sc, sql_waivers, resp->month);
   if (st)
     sqlite3_bind_int(st, 3, WAIVERS_MAX + 1);
   int more;
@@ -322,13 +347,13 @@ add_cashiers(req_t *r, store_conn_t *sc, Till__V1__MonthlyReportResponse *resp)
   cashiers_t cs = {req_alloc(r, MONTHLY_CASHIERS_MAX * sizeof *cs.v), 0};
   if (!cs.v)
     return req_fail(r, TILL_E_INTERNAL, "out of memory");
-  sqlite3_stmt *st = store_range_stmt(sc, sql_collected, resp->from_ms, resp->to_ms);
+  sqlite3_stmt *st = month_stmt(sc, sql_collected, resp->month);
   if (!st)
     return req_fail(r, TILL_E_INTERNAL, "internal error");
   sqlite3_bind_int(st, 3, MONTHLY_CASHIERS_MAX + 1);
   if (merge_cashiers(r, st, &cs, F_COLLECTED) != TILL_OK)
     return r->status;
-  if (!(st = store_range_stmt(sc, sql_over_short, resp->from_ms, resp->to_ms)))
+  if (!(st = month_stmt(sc, sql_over_short, resp->month)))
     return req_fail(r, TILL_E_INTERNAL, "internal error");
   sqlite3_bind_int(st, 3, MONTHLY_CASHIERS_MAX + 1);
   if (merge_cashiers(r, st, &cs, F_OVER_SHORT) != TILL_OK)
@@ -369,8 +394,11 @@ monthly_handle_report(req_t *r, store_conn_t *sc)
   char month[MONTH_LEN + 1];
   int64_t from_s, to_s;
   if (in->month[0] == '\0') {
-    char today[11];
-    till_local_date(till_now(), today);
+    /* the month of the current business date */
+    char today[LEDGER_DATE_LEN + 1], err[200];
+    till_status_t st = ledger_business_date(sc, till_now(), today, err, sizeof err);
+    if (st != TILL_OK)
+      return req_fail(r, st, "%s", err);
     snprintf(month, sizeof month, "%.7s", today);
   } else if (strlen(in->month) == MONTH_LEN) {
     memcpy(month, in->month, MONTH_LEN + 1);
@@ -386,8 +414,7 @@ monthly_handle_report(req_t *r, store_conn_t *sc)
   resp->month = req_strdup(r, month);
   if (!resp->month)
     return req_fail(r, TILL_E_INTERNAL, "out of memory");
-  resp->from_ms = from_s * 1000;
-  resp->to_ms = to_s * 1000;
+  /* from_ms and to_ms stay 0: the month is its business dates */
   if (add_days(r, sc, resp) != TILL_OK || add_items(r, sc, resp) != TILL_OK ||
       add_waivers(r, sc, resp) != TILL_OK || add_cashiers(r, sc, resp) != TILL_OK)
     return r->status;

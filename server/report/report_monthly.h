@@ -1,9 +1,9 @@
 /* report_monthly.h -- the monthly settlement (月结) and the cashiers'
  * monthly targets.
  *
- * The report reads, on a reader's snapshot, one month of the server's local
- * calendar (till_month_bounds, tilld's TZ): the net takings per day and per
- * fee item, cash and non-cash with the e-payment ratio, the waivers, and per
+ * The report reads, on a reader's snapshot, the business dates of one month
+ * (a shift's postings count on the date it opened on, docs/ledger.md
+ * "Business dates"): the net takings per date and per fee item, cash and non-cash with the e-payment ratio, the waivers, and per
  * cashier what they collected, their over/short at closes, and how far that
  * is from the target a supervisor set (TargetSetRequest, written on the
  * writer inside the request's SAVEPOINT). The arithmetic of ratios and

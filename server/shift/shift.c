@@ -18,7 +18,7 @@ static const char sql_shift[] =
   "SELECT terminal_id, cashier, state, opened_at, float_amount, coalesce(closed_at, 0),"
   " coalesce(expected_cash, 0), coalesce(counted_cash, 0), coalesce(cash_variance, 0),"
   " coalesce(signature_txn_id, 0), coalesce(approved_by, ''), coalesce(approved_at, 0), note,"
-  " coalesce(deposit_id, 0) FROM shifts WHERE id = ?";
+  " coalesce(deposit_id, 0), business_date FROM shifts WHERE id = ?";
 static const char sql_counts[] =
   "SELECT phase, face, count FROM shift_counts WHERE shift_id = ? ORDER BY phase, face DESC";
 /* the first entry of a sale or a void is the payment account's */
@@ -214,8 +214,10 @@ report_head(req_t *r, store_conn_t *sc, int64_t id, Till__V1__ShiftReport **out)
   rep->approved_at = sqlite3_column_int64(st, 11);
   rep->note = req_strdup(r, (const char *)sqlite3_column_text(st, 12));
   rep->deposit_id = sqlite3_column_int64(st, 13);
+  rep->business_date = req_strdup(r, (const char *)sqlite3_column_text(st, 14));
   sqlite3_reset(st);
-  if (!rep->terminal_id || !rep->cashier || !rep->approved_by || !rep->note)
+  if (!rep->terminal_id || !rep->cashier || !rep->approved_by || !rep->note ||
+      !rep->business_date)
     return req_fail(r, TILL_E_INTERNAL, "out of memory");
   *out = rep;
   return TILL_OK;
@@ -501,7 +503,7 @@ static const char sql_summaries[] =
 static const char sql_undeposited[] =
   "SELECT id, terminal_id, cashier, state, opened_at, coalesce(closed_at, 0),"
   " coalesce(counted_cash, 0), coalesce(cash_variance, 0),"
-  " coalesce(counted_cash, 0) - float_amount, 0 FROM shifts"
+  " coalesce(counted_cash, 0) - float_amount, 0, business_date FROM shifts"
   " WHERE state IN (2, 3) AND deposit_id IS NULL AND closed_at <= ?1"
   " AND coalesce(counted_cash, 0) - float_amount > 0 ORDER BY id LIMIT ?2";
 
@@ -522,7 +524,8 @@ shift_summary_from_row(req_t *r, sqlite3_stmt *st)
   s->cash_variance = sqlite3_column_int64(st, 7);
   s->depositable = sqlite3_column_int64(st, 8);
   s->deposit_id = sqlite3_column_int64(st, 9);
-  return s->terminal_id && s->cashier ? s : NULL;
+  s->business_date = req_strdup(r, (const char *)sqlite3_column_text(st, 10));
+  return s->terminal_id && s->cashier && s->business_date ? s : NULL;
 }
 
 /* Shift summaries as they are read; *total, if not NULL, sums their

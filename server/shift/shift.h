@@ -21,7 +21,7 @@ till_status_t deposit_handle_undeposited(req_t *r, store_conn_t *sc);
   "id, terminal_id, cashier, state, opened_at, coalesce(closed_at, 0),"          \
   " coalesce(counted_cash, 0), coalesce(cash_variance, 0),"                      \
   " CASE WHEN state = 1 THEN 0 ELSE coalesce(counted_cash, 0) - float_amount END," \
-  " coalesce(deposit_id, 0)"
+  " coalesce(deposit_id, 0), business_date"
 
 /* The ShiftSummary of the row at <st> (SHIFT_SUMMARY_COLUMNS), in r's
  * arena; NULL when out of memory. */

@@ -5,5 +5,6 @@
 #include "store.h"
 
 extern const store_migration_t shift_schema_v3;
+extern const store_migration_t shift_schema_v5; /* business dates */
 
 #endif

@@ -75,8 +75,8 @@ setup(void)
                  "INSERT INTO series(prefix, kind, created_at) VALUES ('HT', 'receipt', 0);"
                  "INSERT INTO fee_items(code, name, unit_price, series_prefix, revenue_account,"
                  " created_at) VALUES ('PARK', 'Parking', 500, 'HT', 'revenue:PARK', 0);"
-                 "INSERT INTO shifts(terminal_id, cashier, opened_at, float_amount)"
-                 " VALUES ('T-FUZZ', 'fuzz', 0, 0);",
+                 "INSERT INTO shifts(terminal_id, cashier, opened_at, float_amount,"
+                 " business_date) VALUES ('T-FUZZ', 'fuzz', 0, 0, '2026-01-01');",
                  "seeding catalogue") != 0)
     die("seeding catalogue");
 }

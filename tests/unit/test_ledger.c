@@ -65,8 +65,8 @@ static const char SEED_SQL[] =
    * number was allocated */
   "        ('BADACCT', 'Bad account', 100, 'HT', 'misc:BAD', 0);"
   /* sales post into the cashier's open shift on the terminal */
-  "INSERT INTO shifts(id, terminal_id, cashier, opened_at, float_amount)"
-  " VALUES (1, 'T-LANE-01', 'alice', 0, 0), (2, 'T-LANE-02', 'bob', 0, 0);";
+  "INSERT INTO shifts(id, terminal_id, cashier, opened_at, float_amount, business_date)"
+  " VALUES (1, 'T-LANE-01', 'alice', 0, 0, '2026-01-01'), (2, 'T-LANE-02', 'bob', 0, 0, '2026-01-01');";
 
 /* ---- fixture ---------------------------------------------------------------- */
 
