@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include "commands.h"
 #include "i18n.h"
@@ -349,6 +350,19 @@ cli_date_opt(cli_t *cli, const char *name, int end, int64_t *ms)
   }
   *ms = (end ? to_s : from_s) * 1000;
   return 0;
+}
+
+void
+cli_zone_label(char *buf, size_t len)
+{
+  time_t now = time(NULL);
+  struct tm tm;
+  char z[8];
+  if (!localtime_r(&now, &tm) || strftime(z, sizeof z, "%z", &tm) != 5) {
+    snprintf(buf, len, "UTC?");
+    return;
+  }
+  snprintf(buf, len, "UTC%.3s:%.2s", z, z + 3);
 }
 
 int

@@ -92,4 +92,8 @@ int cli_date_opt(cli_t *cli, const char *name, int end, int64_t *ms);
  * names a method goes through here. */
 int cli_method(const char *what, const char *name);
 
+/* "UTC+08:00": this terminal's offset from UTC now -- the zone of the
+ * times the client prints and of cli_date_opt's days -- into buf. */
+void cli_zone_label(char *buf, size_t len);
+
 #endif

@@ -15,6 +15,7 @@
 #include "cli_opt.h"
 #include "cmd_audit.h"
 #include "commands.h"
+#include "i18n.h"
 #include "print.h"
 #include "till_chain.h"
 #include "till_money.h"
@@ -240,6 +241,12 @@ cmd_audit_ledger(cli_t *cli)
     printf("%lld %s up to transaction %lld, total %s\n", (long long)count,
            count == 1 ? "transaction" : "transactions", (long long)head,
            overflow ? "beyond the range of an amount" : money);
+    /* --from/--to are calendar days of this terminal, and the times above
+     * are its clock: say which, as the server's zone may be another */
+    char zone[16];
+    cli_zone_label(zone, sizeof zone);
+    printf(_("times and --from/--to days are this terminal's local time (%s); "
+             "--from/--to filter by posting time, not by business date\n"), zone);
   }
   return 0;
 }

@@ -1,14 +1,19 @@
-/* cmd_day.c -- till day close --date YYYY-MM-DD: a supervisor closes the
- * day, and the server signs the chain head that ends it. Also the JSON form
- * of a signed head, which till report daily shows for a closed day
+/* cmd_day.c -- till day close --date YYYY-MM-DD: a supervisor closes a
+ * business date (营业日), the server signs the chain head that ends it and
+ * says where new shifts go now; till day status: the current business
+ * date, the last closed one and the shifts still open. Also the JSON form
+ * of a signed head, which till report daily shows for a closed date
  * (cmd_day.h). */
 #include "cmd_day.h"
 
 #include <stdio.h>
+#include <string.h>
 
 #include "cli.h"
 #include "cli_opt.h"
+#include "cmd_shift.h"
 #include "commands.h"
+#include "i18n.h"
 #include "json_out.h"
 #include "print.h"
 #include "till_util.h"
@@ -63,16 +68,83 @@ cmd_day_close(cli_t *cli)
     json_str(stdout, c->closed_by);
     printf(",\"closed_at\":%lld,\"signature\":", (long long)c->closed_at);
     cmd_day_signature_json(c->signature);
-    printf(",\"replayed\":%s}\n", c->replayed ? "true" : "false");
+    printf(",\"replayed\":%s,\"next_business_date\":", c->replayed ? "true" : "false");
+    json_str(stdout, c->next_business_date);
+    printf("}\n");
   } else {
-    char when[32], hex[2 * 32 + 1] = "";
+    char when[32], zone[16], hex[2 * 32 + 1] = "";
     fmt_time(c->closed_at, when, sizeof when);
+    cli_zone_label(zone, sizeof zone);
     if (c->signature->head_hash.len == 32)
       till_hex_encode(c->signature->head_hash.data, 32, hex);
-    printf("day %s %sclosed by %s at %s\n", c->date, c->replayed ? "was already " : "",
-           c->closed_by, when);
+    if (c->replayed)
+      printf(_("day %s was already closed by %s at %s (%s)\n"), c->date, c->closed_by, when,
+             zone);
+    else
+      printf(_("day %s closed by %s at %s (%s)\n"), c->date, c->closed_by, when, zone);
     printf("signed chain head %lld (%s), hash %s\n", (long long)c->signature->txn_id,
            c->signature->reason, hex);
+    printf(_("new shifts and deposits now go to business date %s\n"), c->next_business_date);
+  }
+  till__v1__envelope__free_unpacked(resp, NULL);
+  return 0;
+}
+
+int
+cmd_day_status(cli_t *cli)
+{
+  Till__V1__DayStatusRequest ds = TILL__V1__DAY_STATUS_REQUEST__INIT;
+  Till__V1__Envelope req = TILL__V1__ENVELOPE__INIT;
+  if (cli_arg(cli, 2))
+    return commands_usage_error(cli);
+  req.body_case = TILL__V1__ENVELOPE__BODY_DAY_STATUS_REQ;
+  req.day_status_req = &ds;
+  int rc;
+  Till__V1__Envelope *resp =
+    cli_call_expect(cli, &req, 1, TILL__V1__ENVELOPE__BODY_DAY_STATUS_RESP, &rc);
+  if (!resp)
+    return rc;
+  const Till__V1__DayStatusResponse *d = resp->day_status_resp;
+  if (cli->json) {
+    printf("{\"current_business_date\":");
+    json_str(stdout, d->current_business_date);
+    printf(",\"calendar_date\":");
+    json_str(stdout, d->calendar_date);
+    printf(",\"server_utc_offset\":");
+    json_str(stdout, d->server_utc_offset);
+    printf(",\"last_closed_date\":");
+    json_str(stdout, d->last_closed_date);
+    printf(",\"last_closed_by\":");
+    json_str(stdout, d->last_closed_by);
+    printf(",\"last_closed_at\":%lld,\"open_shifts\":[", (long long)d->last_closed_at);
+    for (size_t i = 0; i < d->n_open_shifts; i++)
+      print_shift_summary_json(d->open_shifts[i], i == 0);
+    printf("]}\n");
+  } else {
+    char when[32], zone[16], server_zone[16];
+    cli_zone_label(zone, sizeof zone);
+    const char *z = d->server_utc_offset;
+    if (strlen(z) == 5) /* "+0800" */
+      snprintf(server_zone, sizeof server_zone, "UTC%.3s:%.2s", z, z + 3);
+    else
+      snprintf(server_zone, sizeof server_zone, "UTC?");
+    printf(_("current business date  %s   (new shifts and deposits go here)\n"),
+           d->current_business_date);
+    printf(_("server calendar date   %s   (server time zone %s)\n"), d->calendar_date,
+           server_zone);
+    if (d->last_closed_date[0]) {
+      fmt_time(d->last_closed_at, when, sizeof when);
+      printf(_("last closed            %s   by %s at %s (%s)\n"), d->last_closed_date,
+             d->last_closed_by, when, zone);
+    } else {
+      printf(_("last closed            none yet\n"));
+    }
+    if (d->n_open_shifts) {
+      printf(_("open shifts, each on the business date it opened on:\n"));
+      print_shift_summaries(cli, d->open_shifts, d->n_open_shifts);
+    } else {
+      printf(_("open shifts            none\n"));
+    }
   }
   till__v1__envelope__free_unpacked(resp, NULL);
   return 0;

@@ -2,10 +2,15 @@
  * 日清) and till report monthly [--month YYYY-MM] (the monthly settlement,
  * 月结).
  *
- * The server computes every figure from its own calendar (its TZ) and
- * checks the date; this file only asks and lays the answer out, as a
- * report a supervisor reads on a terminal or (--json) every field: amounts
- * as yuan strings, ratios in basis points and as a percentage string. */
+ * The server computes every figure by business date (the date each shift
+ * opened on, docs/ledger.md) and checks the date; this file only asks and
+ * lays the answer out, as a report a supervisor reads on a terminal or
+ * (--json) every field: amounts as yuan strings, ratios in basis points
+ * and as a percentage string. It prints the business date the server
+ * answers, never a range of hours: the client's time zone may not be the
+ * server's, and a business date is not a range of the clock. The times it
+ * does print (a shift opened, the close) are in this terminal's zone, and
+ * the report says which. */
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -15,6 +20,7 @@
 #include "cmd_day.h"
 #include "cmd_shift.h"
 #include "commands.h"
+#include "i18n.h"
 #include "json_out.h"
 #include "print.h"
 #include "till_chain.h"
@@ -47,8 +53,9 @@ print_daily_json(const Till__V1__DailyReportResponse *d)
 {
   printf("{\"date\":");
   json_str(stdout, d->date);
-  printf(",\"from_ms\":%lld,\"to_ms\":%lld,\"takings\":[", (long long)d->from_ms,
-         (long long)d->to_ms);
+  printf(",\"current_business_date\":");
+  json_str(stdout, d->current_business_date);
+  printf(",\"takings\":[");
   for (size_t i = 0; i < d->n_takings; i++) {
     const Till__V1__TakingsRow *t = d->takings[i];
     printf("%s{\"item\":", i ? "," : "");
@@ -121,14 +128,16 @@ static void
 print_shift_rows(Till__V1__ShiftSummary **s, size_t n)
 {
   char opened[32], closed[32];
-  printf("%-6s %-12s %-12s %-9s %-19s %-19s %12s %10s %12s %s\n", "SHIFT", "TERMINAL",
-         "CASHIER", "STATE", "OPENED", "CLOSED", "COUNTED", "VARIANCE", "TO DEPOSIT", "DEPOSIT");
+  printf("%-6s %-12s %-12s %-10s %-9s %-19s %-19s %12s %10s %12s %s\n", "SHIFT", "TERMINAL",
+         "CASHIER", _("DATE"), "STATE", "OPENED", "CLOSED", "COUNTED", "VARIANCE", "TO DEPOSIT",
+         "DEPOSIT");
   for (size_t i = 0; i < n; i++) {
     fmt_time(s[i]->opened_at, opened, sizeof opened);
     fmt_time(s[i]->closed_at, closed, sizeof closed);
     int open = s[i]->state == TILL__V1__SHIFT_STATE__SHIFT_OPEN;
-    printf("%-6lld %-12s %-12s %-9s %-19s %-19s %12s %10s %12s ", (long long)s[i]->shift_id,
-           s[i]->terminal_id, s[i]->cashier, print_shift_state((int)s[i]->state), opened, closed,
+    printf("%-6lld %-12s %-12s %-10s %-9s %-19s %-19s %12s %10s %12s ",
+           (long long)s[i]->shift_id, s[i]->terminal_id, s[i]->cashier, s[i]->business_date,
+           print_shift_state((int)s[i]->state), opened, closed,
            open ? "-" : yuan(s[i]->counted_cash), open ? "-" : yuan(s[i]->cash_variance),
            open ? "-" : yuan(s[i]->depositable));
     if (s[i]->deposit_id)
@@ -141,10 +150,12 @@ print_shift_rows(Till__V1__ShiftSummary **s, size_t n)
 static void
 print_daily_text(const Till__V1__DailyReportResponse *d)
 {
-  char from[32], to[32], when[32], n1[TILL_RECEIPT_NO_MAX], n2[TILL_RECEIPT_NO_MAX];
-  fmt_time(d->from_ms / 1000, from, sizeof from);
-  fmt_time(d->to_ms / 1000, to, sizeof to);
-  printf("DAILY REPORT %s  (%s .. %s)\n", d->date, from, to);
+  char zone[16], when[32], n1[TILL_RECEIPT_NO_MAX], n2[TILL_RECEIPT_NO_MAX];
+  cli_zone_label(zone, sizeof zone);
+  printf(_("DAILY REPORT %s  (business date; the current one is %s)\n"), d->date,
+         d->current_business_date);
+  printf(_("the shifts of this business date and all their postings, also those made after "
+           "midnight; times in this terminal's zone (%s)\n"), zone);
   if (d->closed) {
     fmt_time(d->closed_at, when, sizeof when);
     printf("day CLOSED by %s at %s; chain head %lld signed (%s)\n", d->closed_by, when,
@@ -154,7 +165,7 @@ print_daily_text(const Till__V1__DailyReportResponse *d)
     printf("day OPEN: not closed yet\n");
   }
 
-  heading("Takings (sales on the day posted, voids on the day approved)");
+  heading(_("Takings (sales and voids of the date's shifts)"));
   printf("%-12s %-9s %-12s %-12s %6s %12s %6s %12s %12s\n", "ITEM", "METHOD", "CASHIER",
          "TERMINAL", "QTY", "SOLD", "VOIDS", "VOIDED", "NET");
   for (size_t i = 0; i < d->n_takings; i++) {
@@ -183,7 +194,7 @@ print_daily_text(const Till__V1__DailyReportResponse *d)
   printf("%-10s %-18s %-18s %7lld %7lld\n", "total", "", "", (long long)d->receipts_issued,
          (long long)d->receipts_voided);
 
-  heading("Shifts opened or closed");
+  heading(_("Shifts of the business date"));
   print_shift_rows(d->shifts, d->n_shifts);
   printf("floats issued %s; variance of shifts closed %s\n", yuan(d->floats), yuan(d->variance));
 
@@ -199,11 +210,11 @@ print_daily_text(const Till__V1__DailyReportResponse *d)
   }
   printf("deposited %s\n", yuan(d->deposited));
 
-  heading("Not yet deposited (closed by the day's end)");
+  heading(_("Not yet deposited (shifts of this date or before, closed)"));
   print_shift_rows(d->undeposited, d->n_undeposited);
   printf("not deposited %s\n", yuan(d->undeposited_amount));
 
-  heading("Open shifts (opened on or before the day)");
+  heading(_("Open shifts (of this date or before)"));
   if (d->n_open_shifts)
     print_shift_rows(d->open_shifts, d->n_open_shifts);
   else
@@ -226,7 +237,7 @@ cmd_report_daily(cli_t *cli)
   const char *date = cli_opt(cli, "--date");
   if (cli_arg(cli, 2) || opt_lacks_value(cli, "--date"))
     return commands_usage_error(cli);
-  /* empty: the server's today, on its own calendar */
+  /* empty: the server's current business date */
   dr.date = (char *)(date ? date : "");
   req.body_case = TILL__V1__ENVELOPE__BODY_DAILY_REPORT_REQ;
   req.daily_report_req = &dr;
@@ -286,8 +297,7 @@ print_monthly_json(const Till__V1__MonthlyReportResponse *m)
   char pct[40];
   printf("{\"month\":");
   json_str(stdout, m->month);
-  printf(",\"from_ms\":%lld,\"to_ms\":%lld,\"days\":[", (long long)m->from_ms,
-         (long long)m->to_ms);
+  printf(",\"days\":[");
   for (size_t i = 0; i < m->n_days; i++) {
     const Till__V1__DayTotal *d = m->days[i];
     printf("%s{\"date\":", i ? "," : "");
@@ -339,14 +349,26 @@ print_monthly_json(const Till__V1__MonthlyReportResponse *m)
   printf("]}\n");
 }
 
+/* "28" .. "31": the last day of the month "YYYY-MM" (the server checked it) */
+static const char *
+last_day(const char *month)
+{
+  static const char *const last[] = {"31", "28", "31", "30", "31", "30",
+                                     "31", "31", "30", "31", "30", "31"};
+  int y = 0, mo = 0;
+  if (!month || sscanf(month, "%4d-%2d", &y, &mo) != 2 || mo < 1 || mo > 12)
+    return "31";
+  if (mo == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
+    return "29";
+  return last[mo - 1];
+}
+
 static void
 print_monthly_text(const Till__V1__MonthlyReportResponse *m)
 {
-  char a[TILL_MONEY_STR_MAX], b[TILL_MONEY_STR_MAX], c[TILL_MONEY_STR_MAX], from[32], to[32],
-    pct[40], band[40];
-  fmt_time(m->from_ms / 1000, from, sizeof from);
-  fmt_time(m->to_ms / 1000, to, sizeof to);
-  printf("MONTHLY SETTLEMENT %s  (%s .. %s)\n\n", m->month, from, to);
+  char a[TILL_MONEY_STR_MAX], b[TILL_MONEY_STR_MAX], c[TILL_MONEY_STR_MAX], pct[40], band[40];
+  printf(_("MONTHLY SETTLEMENT %s  (the business dates %s-01 .. %s-%s)\n\n"), m->month, m->month,
+         m->month, last_day(m->month));
   printf("%-10s  %8s  %14s  %14s  %14s\n", "DATE", "RECEIPTS", "NET AMOUNT", "CASH", "NON-CASH");
   for (size_t i = 0; i < m->n_days; i++) {
     const Till__V1__DayTotal *d = m->days[i];
@@ -410,7 +432,7 @@ cmd_report_monthly(cli_t *cli)
   const char *month = cli_opt(cli, "--month");
   if (cli_arg(cli, 2))
     return commands_usage_error(cli);
-  /* empty: the server's current month, in its own time zone */
+  /* empty: the month of the server's current business date */
   mr.month = (char *)(month ? month : "");
   req.body_case = TILL__V1__ENVELOPE__BODY_MONTHLY_REPORT_REQ;
   req.monthly_report_req = &mr;

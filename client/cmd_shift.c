@@ -11,6 +11,7 @@
 
 #include "cli_opt.h"
 #include "commands.h"
+#include "i18n.h"
 #include "json_out.h"
 #include "print.h"
 #include "till_money.h"
@@ -81,6 +82,8 @@ print_report(const Till__V1__ShiftReport *r)
   rule('-');
   printf("Shift     %lld (%s)\n", (long long)r->shift_id, print_shift_state((int)r->state));
   printf("Terminal  %s\nCashier   %s\n", r->terminal_id, r->cashier);
+  /* the date its postings count on, whatever the clock says */
+  printf(_("Date      %s (business date)\n"), r->business_date);
   fmt_time(r->opened_at, when, sizeof when);
   printf("Opened    %s\n", when);
   if (z) {
@@ -164,6 +167,8 @@ print_report_json(const Till__V1__ShiftReport *r, int replayed)
   json_str(stdout, r->terminal_id);
   printf(",\"cashier\":");
   json_str(stdout, r->cashier);
+  printf(",\"business_date\":");
+  json_str(stdout, r->business_date);
   printf(",\"opened_at\":%lld,\"closed_at\":%lld", (long long)r->opened_at, (long long)r->closed_at);
   json_money(stdout, "float", r->float_amount, 1);
   printf(",\"receipts\":%d,\"voids\":%d,\"reprints\":%d", r->receipts, r->voids, r->reprints);
@@ -229,6 +234,8 @@ print_shift_summary_json(const Till__V1__ShiftSummary *s, int first)
   json_str(stdout, s->terminal_id);
   printf(",\"cashier\":");
   json_str(stdout, s->cashier);
+  printf(",\"business_date\":");
+  json_str(stdout, s->business_date);
   printf(",\"state\":\"%s\",\"opened_at\":%lld,\"closed_at\":%lld",
          print_shift_state((int)s->state), (long long)s->opened_at, (long long)s->closed_at);
   json_money(stdout, "counted_cash", s->counted_cash, 1);
@@ -244,8 +251,8 @@ print_shift_summaries(cli_t *cli, Till__V1__ShiftSummary **s, size_t n)
   if (cli->json)
     printf("[");
   else
-    printf("%-6s %-12s %-12s %-9s %-19s %12s %10s %12s %s\n", "SHIFT", "TERMINAL", "CASHIER",
-           "STATE", "CLOSED", "COUNTED", "VARIANCE", "TO DEPOSIT", "DEPOSIT");
+    printf("%-6s %-12s %-12s %-10s %-9s %-19s %12s %10s %12s %s\n", "SHIFT", "TERMINAL",
+           "CASHIER", _("DATE"), "STATE", "CLOSED", "COUNTED", "VARIANCE", "TO DEPOSIT", "DEPOSIT");
   for (size_t i = 0; i < n; i++) {
     money(counted, s[i]->counted_cash);
     money(var, s[i]->cash_variance);
@@ -255,9 +262,10 @@ print_shift_summaries(cli_t *cli, Till__V1__ShiftSummary **s, size_t n)
       continue;
     }
     fmt_time(s[i]->closed_at, when, sizeof when);
-    printf("%-6lld %-12s %-12s %-9s %-19s %12s %10s %12s %s\n", (long long)s[i]->shift_id,
-           s[i]->terminal_id, s[i]->cashier, print_shift_state((int)s[i]->state), when, counted,
-           var, dep, s[i]->deposit_id ? "yes" : "-");
+    printf("%-6lld %-12s %-12s %-10s %-9s %-19s %12s %10s %12s %s\n", (long long)s[i]->shift_id,
+           s[i]->terminal_id, s[i]->cashier, s[i]->business_date,
+           print_shift_state((int)s[i]->state), when, counted, var, dep,
+           s[i]->deposit_id ? "yes" : "-");
   }
   if (cli->json)
     printf("]\n");

@@ -121,6 +121,7 @@ static const command_t commands[] = {
   {"report", "monthly", cmd_report_monthly, "report monthly [--month YYYY-MM]",
    SUPERVISOR | AUDITOR, "--month=", 0, 0},
   {"day", "close", cmd_day_close, "day close --date YYYY-MM-DD", SUPERVISOR, "--date=", 0, 0},
+  {"day", "status", cmd_day_status, "day status", SUPERVISOR | AUDITOR, "", 0, 0},
   {"target", "set", cmd_target_set, "target set --cashier USER --month YYYY-MM\n"
    "      --amount YUAN",
    SUPERVISOR, "--cashier= --month= --amount=", 0, 0},

@@ -82,6 +82,6 @@ command_fn cmd_deposit_create, cmd_deposit_confirm, cmd_deposit_pending;
 command_fn cmd_audit_verify, cmd_audit_pubkey, cmd_audit_checkpoint, cmd_audit_receipts;
 command_fn cmd_audit_txn, cmd_audit_export, cmd_audit_ledger;
 /* cmd_report.c, cmd_day.c, cmd_target.c */
-command_fn cmd_report_daily, cmd_report_monthly, cmd_day_close, cmd_target_set;
+command_fn cmd_report_daily, cmd_report_monthly, cmd_day_close, cmd_day_status, cmd_target_set;
 
 #endif
