@@ -1,16 +1,19 @@
 #!/usr/bin/env bash
 # test_report_daily.sh -- the daily close (日清) against a real tilld: a
-# scripted day with two cashiers on two terminals, floats, sales paid cash,
-# WeChat and card over two fee items, a void approved by a supervisor, a
-# shift closed 10.00 short, an exact close and a deposit. Every figure of
-# `till report daily --json` must equal a sum the test computes itself with
-# sqlite3 from the journal, entries, shifts and deposits (by other routes
-# than the server's: payment-side entries for methods, the voided sale's own
-# lines for voids, drawer balances for cash not deposited). Then `till day
-# close`: refused while a shift is open (naming it), signed and verifiable
-# once none is, replayed the second time, and no shift opens on a closed
-# day. Cashiers, auditors (for the close) and bad dates are refused and
-# change nothing.
+# scripted business date with two cashiers on two terminals, floats, sales
+# paid cash, WeChat and card over two fee items, a void approved by a
+# supervisor, a shift closed 10.00 short, an exact close and a deposit.
+# Every figure of `till report daily --json` must equal a sum the test
+# computes itself with sqlite3 from the journal, entries, shifts and
+# deposits (by other routes than the server's: payment-side entries for
+# methods, the voided sale's own lines for voids, drawer balances for cash
+# not deposited). Then `till day close`: refused while a shift is open
+# (naming it), signed and verifiable once none is, replayed the second
+# time; new shifts and deposits then go to the next business date and the
+# closed date's report does not change, not even with tilld in another
+# time zone. Cashiers, auditors (for the close) and bad dates are refused
+# and change nothing. (test_business_date.sh covers night shifts and the
+# split of postings between two dates.)
 source "$(dirname -- "$0")/lib.sh"
 source "$(dirname -- "$0")/lib_ledger.sh"
 source "$(dirname -- "$0")/lib_world.sh"
@@ -55,15 +58,17 @@ close_state() {
 # ---- the report against the database -------------------------------------
 # Each check_* computes a figure of the saved report ($T/report.json) with
 # sqlite3 from the journal, entries, shifts and deposits, by another route
-# than the server's, over the report's own [from_ms, to_ms), and compares.
+# than the server's, for the report's own business date, and compares.
 
-# report_bounds -- F, E: the saved report's day in Unix ms; IN: the SQL
-# condition "journal row j posted in the day"
+# report_bounds -- D: the saved report's business date; IN: the SQL
+# condition "journal row j belongs to a shift of D"; DEP: "deposit d was
+# made on D"; LATER: "journal row j is a deposit made after D"
 report_bounds() {
-  F=$(rep "SELECT json_extract(R, '\$.from_ms') FROM d")
-  E=$(rep "SELECT json_extract(R, '\$.to_ms') FROM d")
-  [[ $F =~ ^[0-9]+$ && $E =~ ^[0-9]+$ ]] || fail "no day bounds in the report"
-  IN="j.at_ms >= $F AND j.at_ms < $E"
+  D=$(rep "SELECT json_extract(R, '\$.date') FROM d")
+  [[ $D =~ ^[0-9]{4}-[0-9]{2}-[0-9]{2}$ ]] || fail "no business date in the report"
+  IN="j.shift_id IN (SELECT id FROM shifts WHERE business_date = '$D')"
+  DEP="d.business_date = '$D'"
+  LATER="j.id IN (SELECT txn_id FROM deposits WHERE business_date > '$D')"
 }
 # takings_rows -- the report's takings as item/method/cashier/terminal/
 # qty/amount/void qty/void amount, sorted, one line
@@ -132,31 +137,30 @@ check_cash() {
   local want got
   # floats: the float postings; variance: the over/short postings (a short
   # debits over_short); deposited: the deposit postings to the bank in
-  # transit; not deposited: the balance at the day's end of the drawers of
-  # shifts closed by then
+  # transit; not deposited: the balance of the drawers of the closed shifts
+  # of D or before, leaving out deposits made after D
   want=$(sql "SELECT
     (SELECT coalesce(sum(e.amount), 0) FROM journal j JOIN entries e ON e.txn_id = j.id
       WHERE j.kind = 'float' AND e.account LIKE 'drawer:shift:%' AND $IN) || '|' ||
     (SELECT -coalesce(sum(e.amount), 0) FROM journal j JOIN entries e ON e.txn_id = j.id
       WHERE j.kind = 'variance' AND e.account LIKE 'over_short:%' AND $IN) || '|' ||
     (SELECT coalesce(sum(e.amount), 0) FROM journal j JOIN entries e ON e.txn_id = j.id
-      WHERE j.kind = 'deposit' AND e.account = 'bank:transit' AND $IN) || '|' ||
+      JOIN deposits d ON d.txn_id = j.id WHERE e.account = 'bank:transit' AND $DEP) || '|' ||
     (SELECT coalesce(sum(b), 0) FROM (SELECT (SELECT coalesce(sum(e.amount), 0) FROM entries e
-        JOIN journal j ON j.id = e.txn_id WHERE e.account = 'drawer:shift:' || s.id AND j.at_ms < $E) AS b
-      FROM shifts s WHERE s.closed_at * 1000 < $E) WHERE b > 0)")
+        JOIN journal j ON j.id = e.txn_id WHERE e.account = 'drawer:shift:' || s.id AND NOT $LATER) AS b
+      FROM shifts s WHERE s.state IN (2, 3) AND s.business_date <= '$D') WHERE b > 0)")
   got=$(rep "SELECT $(fen "json_extract(R, '\$.floats')") || '|' || $(fen "json_extract(R, '\$.variance')")
     || '|' || $(fen "json_extract(R, '\$.deposited')") || '|' || $(fen "json_extract(R, '\$.undeposited_amount')")
     FROM d")
   assert_eq "$want" "$got" "$1: floats|variance|deposited|not deposited"
-  # the lists: shifts opened or closed in the day, deposits made in it,
-  # shifts open now that were opened before its end
+  # the lists: the shifts of D, the deposits made on it, the shifts open
+  # now of D or before
   want=$(sql "SELECT coalesce(group_concat(id, ' '), '') FROM (SELECT id FROM shifts
-      WHERE (opened_at * 1000 >= $F AND opened_at * 1000 < $E)
-         OR (closed_at * 1000 >= $F AND closed_at * 1000 < $E) ORDER BY id)")
+      WHERE business_date = '$D' ORDER BY id)")
   want+="|$(sql "SELECT coalesce(group_concat(id, ' '), '') FROM (SELECT d.id FROM deposits d
-      JOIN journal j ON j.id = d.txn_id WHERE $IN ORDER BY d.id)")"
+      WHERE $DEP ORDER BY d.id)")"
   want+="|$(sql "SELECT coalesce(group_concat(id, ' '), '') FROM (SELECT id FROM shifts
-      WHERE state = 1 AND opened_at * 1000 < $E ORDER BY id)")"
+      WHERE state = 1 AND business_date <= '$D' ORDER BY id)")"
   got=$(rep "SELECT (SELECT coalesce(group_concat(json_extract(value, '\$.shift_id'), ' '), '')
         FROM d, json_each(d.R, '\$.shifts')) || '|' ||
       (SELECT coalesce(group_concat(json_extract(value, '\$.id'), ' '), '')
@@ -164,6 +168,22 @@ check_cash() {
       (SELECT coalesce(group_concat(json_extract(value, '\$.shift_id'), ' '), '')
         FROM d, json_each(d.R, '\$.open_shifts')) FROM d")
   assert_eq "$want" "$got" "$1: shifts|deposits|open shifts"
+}
+# figures -- the saved report's figures and lists, one line (not the
+# fields that tell how things stand now: a deposit's state, a shift's
+# deposit id)
+figures() {
+  rep "SELECT json_extract(R, '\$.date') || '|' || json_extract(R, '\$.takings') || '|'
+    || json_extract(R, '\$.sales_amount') || '|' || json_extract(R, '\$.void_amount') || '|'
+    || json_extract(R, '\$.net_amount') || '|' || json_extract(R, '\$.methods') || '|'
+    || json_extract(R, '\$.receipts') || '|' || json_extract(R, '\$.floats') || '|'
+    || json_extract(R, '\$.variance') || '|' || json_extract(R, '\$.deposited') || '|'
+    || json_extract(R, '\$.undeposited_amount') || '|' || json_extract(R, '\$.closed') || '|'
+    || json_extract(R, '\$.closed_at') || '|'
+    || (SELECT group_concat(json_extract(value, '\$.shift_id'), ' ') FROM json_each(R, '\$.shifts')) || '|'
+    || coalesce((SELECT group_concat(json_extract(value, '\$.id'), ' ') FROM json_each(R, '\$.deposits')), '') || '|'
+    || coalesce((SELECT group_concat(json_extract(value, '\$.shift_id'), ' ') FROM json_each(R, '\$.undeposited')), '') || '|'
+    || json_array_length(R, '\$.open_shifts') FROM d"
 }
 # check_report WHAT -- every check above on the saved report
 check_report() {
@@ -199,8 +219,6 @@ sold=7250 void_amt=2000
 
 step "a void requested by carol, approved by sam"
 expect_rc 0 till_user T-LANE-01 carol --json void "$voided" --reason "paid twice"
-# a second passes first: the last step moves tilld's midnight in between
-sleep 1.1
 expect_rc 0 till_user ADMIN-01 sam void approve "$(json_field id)" --note "refund at window"
 
 step "carol closes 10.00 short, dan closes exact; sam deposits carol's drawer"
@@ -220,16 +238,13 @@ step "carol opens a second shift (no float): it is still open at the report"
 expect_rc 0 till_user T-LANE-01 carol --json shift open --count none
 s_open=$(json_field shift_id)
 
-step "the report: the day's bounds are the local calendar's"
+step "the report: the business date, which is the calendar's while nothing is closed"
 daily_json --date "$TODAY"
-F=$(rep "SELECT json_extract(R, '\$.from_ms') FROM d")
-E=$(rep "SELECT json_extract(R, '\$.to_ms') FROM d")
-assert_eq "$(($(date -d "$TODAY 00:00" +%s) * 1000))" "$F" "from_ms"
-assert_eq "$(($(date -d "$TODAY 00:00 next day" +%s) * 1000))" "$E" "to_ms"
-IN="j.at_ms >= $F AND j.at_ms < $E"
-# the same document when the date is left out: today on the server's calendar
+assert_last_contains "{\"date\":\"$TODAY\",\"current_business_date\":\"$TODAY\",\"takings\":["
+first_report=$(cat -- "$T/report.json")
+# the same document when the date is left out: the current business date
 expect_rc 0 till_user ADMIN-01 sam --json report daily
-assert_last_contains "{\"date\":\"$TODAY\",\"from_ms\":$F,\"to_ms\":$E,"
+assert_eq "$first_report" "$(cat -- "$T/last.out")" "the report of the current business date"
 
 step "every figure equals the journal's, summed by the test"
 check_report "$TODAY"
@@ -271,7 +286,9 @@ assert_eq "0||0|null" "$(rep "SELECT json_extract(R, '\$.closed') || '|' || json
   "not closed yet"
 
 step "the text report a supervisor reads"
-expect_rc_contains 0 "DAILY REPORT $TODAY" till_user ADMIN-01 sam report daily --date "$TODAY"
+expect_rc_contains 0 "DAILY REPORT $TODAY  (business date; the current one is $TODAY)" \
+  till_user ADMIN-01 sam report daily --date "$TODAY"
+assert_last_contains "times in this terminal's zone (UTC"
 assert_last_contains "day OPEN: not closed yet"
 last_matches "^TOTAL +72\.50 +20\.00 +52\.50\$" || fail "the takings' total line"
 last_matches "^PARK +wechat +carol +T-LANE-01 +4 +20\.00 +4 +20\.00 +0\.00\$" || fail "the voided row"
@@ -341,7 +358,7 @@ sigs=$(sql "SELECT count(*) FROM chain_signatures")
 expect_rc 0 till_user ADMIN-01 sam --json day close --date "$TODAY"
 assert_last_contains "{\"date\":\"$TODAY\",\"closed_by\":\"sam\","
 assert_last_contains "\"reason\":\"day_close:$TODAY\""
-assert_last_contains '"replayed":false}'
+assert_last_contains "\"replayed\":false,\"next_business_date\":\"$(date -d "$TODAY 12:00 next day" +%F)\"}"
 first=$(cat -- "$T/last.out")
 assert_eq $((sigs + 1)) "$(sql "SELECT count(*) FROM chain_signatures")" "one new signature"
 assert_eq "1|$(sql 'SELECT max(id) FROM journal')|sam" \
@@ -359,15 +376,11 @@ assert_eq "${first/\"replayed\":false/\"replayed\":true}" "$(cat -- "$T/last.out
 expect_rc_contains 0 "day $TODAY was already closed by sam" till_user ADMIN-01 sam day close --date "$TODAY"
 assert_eq $((sigs + 1)) "$(sql "SELECT count(*) FROM chain_signatures")" "no second signature"
 
-step "no shift opens, no deposit is made or confirmed on a closed day; nothing is written"
-before=$(close_state)
-expect_rc_contains 15 "day $TODAY is closed" till_user T-LANE-02 dan shift open --count 50x1
-expect_rc_contains 15 "day $TODAY is closed" till_user T-LANE-01 carol shift open --count none
-expect_rc_contains 15 "day $TODAY is closed" till_user ADMIN-01 sam deposit create --shifts "$s_dan" \
-  --slip SLIP-2 --amount "$(yuan $((exp_dan - 10000)))"
-expect_rc_contains 15 "day $TODAY is closed" till_user ADMIN-01 sam deposit confirm 1
-assert_eq "$before" "$(close_state)" "a refused shift open or deposit changed the database"
-assert_eq "1|1" "$(sql "SELECT count(*), min(state) FROM deposits")" "the deposits after the refusals"
+step "the close answers where new shifts go: the next business date"
+TOMORROW=$(date -d "$TODAY 12:00 next day" +%F)
+assert_last_contains "new shifts and deposits now go to business date $TOMORROW"
+expect_rc 0 till_user ADMIN-01 sam --json day close --date "$TODAY"
+assert_last_contains "\"replayed\":true,\"next_business_date\":\"$TOMORROW\"}"
 
 step "the report says the day is closed, with the signature"
 daily_json --date "$TODAY"
@@ -375,41 +388,49 @@ assert_eq "1|sam|day_close:$TODAY|$sig_hex|0" \
   "$(rep "SELECT json_extract(R, '\$.closed') || '|' || json_extract(R, '\$.closed_by') || '|'
       || json_extract(R, '\$.close_signature.reason') || '|' || json_extract(R, '\$.close_signature.signature')
       || '|' || json_array_length(R, '\$.open_shifts') FROM d")" "closed day"
-expect_rc_contains 0 "day CLOSED by sam at $TODAY" till_user ADMIN-01 audrey report daily
+expect_rc_contains 0 "day CLOSED by sam at $TODAY" till_user ADMIN-01 audrey report daily --date "$TODAY"
+# without a date: the current business date, the next one
+expect_rc_contains 0 "DAILY REPORT $TOMORROW  (business date; the current one is $TOMORROW)" \
+  till_user ADMIN-01 audrey report daily
+assert_last_contains "day OPEN: not closed yet"
 
-step "across midnight: tilld's TZ set so that its midnight falls between the last sale and the void"
-t_sale=$(sql "SELECT max(at_ms) FROM journal WHERE kind = 'sale'")
-t_void=$(sql "SELECT at_ms FROM journal WHERE kind = 'void'")
-M=$((t_void / 1000))
-((M * 1000 > t_sale)) || fail "the void ($t_void) is not in a later second than the last sale ($t_sale)"
-east=$(((86400 - M % 86400) % 86400))   # seconds east of UTC that make M a midnight
-if ((east > 43200)); then east=$((east - 86400)); fi
-west=$((-east)) sign=+                  # POSIX TZ counts west of UTC
-if ((west < 0)); then sign=- west=$((-west)); fi
-tz=$(printf 'TST%s%02d:%02d:%02d' "$sign" $((west / 3600)) $((west % 3600 / 60)) $((west % 60)))
+step "after the close: the bank confirms carol's deposit; a shift opens and dan's cash is deposited at once, on $TOMORROW"
+expect_rc 0 till_user ADMIN-01 sam deposit confirm 1
+daily_json --date "$TODAY"
+closed_figures=$(figures)
+expect_rc 0 till_user T-LANE-02 dan --json shift open --count 50x1
+assert_eq "$TOMORROW" "$(json_field business_date)" "the new shift's business date"
+s_next=$(json_field shift_id)
+expect_rc 0 till_user T-LANE-02 dan sale PARK:1 --method cash
+expect_rc 0 till_user ADMIN-01 sam --json deposit create --shifts "$s_dan" --slip SLIP-2 \
+  --amount "$(yuan $((exp_dan - 10000)))"
+dep2=$(json_field id)
+expect_sql "$TOMORROW|$TOMORROW" \
+  "SELECT (SELECT business_date FROM shifts WHERE id = $s_next) || '|' ||
+          (SELECT business_date FROM deposits WHERE id = $dep2)"
+
+step "the closed date's figures are what they were; the new postings are on $TOMORROW"
+daily_json --date "$TODAY"
+assert_eq "$closed_figures" "$(figures)" "$TODAY's figures after the postings on $TOMORROW"
+check_report "$TODAY"
+daily_json --date "$TOMORROW"
+check_report "$TOMORROW"
+assert_eq "$s_next|$dep2|$s_next|5000" \
+  "$(rep "SELECT json_extract(R, '\$.shifts[0].shift_id') || '|' || json_extract(R, '\$.deposits[0].id') || '|'
+      || json_extract(R, '\$.open_shifts[0].shift_id') || '|' || $(fen "json_extract(R, '\$.floats')") FROM d")" \
+  "$TOMORROW: dan's new shift, the deposit, the float"
+
+step "tilld in a time zone whose calendar date is not $TODAY: the business date's report is the same"
+for tz in TST-14 TST+12; do
+  [ "$(TZ=$tz date +%F)" != "$TODAY" ] && break
+done
+[ "$(TZ=$tz date +%F)" != "$TODAY" ] || fail "no zone moves the calendar off $TODAY"
+daily_json --date "$TODAY"
+before_tz=$(cat -- "$T/report.json")
 stop_tilld || fail "tilld exited with $TILLD_RC on SIGTERM"
 export TZ=$tz
-assert_eq "00:00:00" "$(date -d "@$M" +%T)" "M is midnight in TZ=$tz"
-D1=$(date -d "@$((M - 1))" +%F) D2=$(date -d "@$M" +%F)
 start_tilld || fail "tilld did not start with TZ=$tz"
-daily_json --date "$D1"
-check_report "$D1"
-assert_eq "$((M * 1000))" "$E" "$D1 ends at tilld's midnight"
-assert_eq "$sold|0|$sold" \
-  "$(rep "SELECT $(fen "json_extract(R, '\$.sales_amount')") || '|' || $(fen "json_extract(R, '\$.void_amount')")
-      || '|' || $(fen "json_extract(R, '\$.net_amount')") FROM d")" "$D1: the sales, no void"
-takings=$(takings_rows)
-[[ " $takings " == *" PARK/wechat/carol/T-LANE-01/4/2000/0/0 "* ]] || fail "$D1: the voided sale: $takings"
-daily_json --date "$D2"
-check_report "$D2"
-assert_eq "$((M * 1000))" "$F" "$D2 starts at tilld's midnight"
-assert_eq "PARK/wechat/carol/T-LANE-01/0/0/4/2000" "$(takings_rows)" "$D2: the void alone"
-assert_eq "0|2000|-2000|wechat=-2000" \
-  "$(rep "SELECT $(fen "json_extract(R, '\$.sales_amount')") || '|' || $(fen "json_extract(R, '\$.void_amount')")
-      || '|' || $(fen "json_extract(R, '\$.net_amount')") || '|' || json_extract(R, '\$.methods[0].method')
-      || '=' || $(fen "json_extract(R, '\$.methods[0].amount')") FROM d")" "$D2: sold|voided|net|method"
-assert_eq "0|-1000|$dep_carol|$((exp_dan - 10000))|0" \
-  "$(rep "SELECT $(fen "json_extract(R, '\$.floats')") || '|' || $(fen "json_extract(R, '\$.variance')")
-    || '|' || $(fen "json_extract(R, '\$.deposited')") || '|' || $(fen "json_extract(R, '\$.undeposited_amount')")
-    || '|' || json_array_length(R, '\$.receipts') FROM d")" "$D2: floats|variance|deposited|not deposited|series"
+daily_json --date "$TODAY"
+check_report "$TODAY"
+assert_eq "$before_tz" "$(cat -- "$T/report.json")" "$TODAY's report with tilld in TZ=$tz"
 stop_tilld || fail "tilld exited with $TILLD_RC on SIGTERM"
