@@ -3,15 +3,21 @@
 # real day at the counter: installs dependencies, builds, makes development
 # certificates, bootstraps the first admin, starts tilld on its embedded
 # SQLite database and drives it with the real till client. An admin sets up
-# users, a series and a price table; two cashiers on two terminals open
-# shifts with a counted float, sell, reprint and void; they close blind (one
-# is 10.00 short) and the Z-reports print; a supervisor signs the shifts off
-# and deposits the cash, closes the day (日清), sets monthly targets and reads
-# the month (月结); an auditor verifies the whole chain, proves the receipt
-# series has no gap, queries the ledger, and exports it to verify offline.
+# users, a series and a price table; two cashiers open shifts with a counted
+# float -- alice at a car-park exit lane selling parking, dave at a heating
+# office window taking heating fees -- sell, reprint and void; they close
+# blind (dave is 10.00 short) and the Z-reports print; a supervisor signs the
+# shifts off and deposits the cash, closes the business date (日清), sets
+# monthly targets and reads the month (月结); an auditor verifies the whole
+# chain, proves the receipt series has no gap, queries the ledger, and
+# exports it (a binary export file, run/ledger.tillx) to verify offline.
+# Last, alice opens a shift on the next business date and sells: a closed
+# date stops nobody.
 #
-# Everything lives in run/ (never committed). tilld keeps running afterwards;
-# stop it with: kill $(cat run/tilld.pid)
+# Everything lives in run/ (never committed): the database, tilld's log, one
+# till config per person (run/alice.conf ...; README.md, "Drive it by
+# hand"). tilld keeps running afterwards; stop it with:
+# kill $(cat run/tilld.pid)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -22,7 +28,7 @@ cmake --build build -j"$(nproc)"
 TILLD=$root/build/server/tilld
 TILL=$root/build/client/till
 
-bash certs/make-dev-certs.sh --terminal ADMIN-01 --terminal T-LANE-01 --terminal T-LANE-02 >/dev/null
+bash certs/make-dev-certs.sh --terminal ADMIN-01 --terminal T-LANE-01 --terminal HEAT-01 >/dev/null
 
 run=$root/run
 mkdir -p "$run"
@@ -54,8 +60,13 @@ key = ../certs/dev/terminal-$2.key
 session = $1.session
 CONF
 }
-conf root ADMIN-01; conf alice T-LANE-01; conf dave T-LANE-02; conf bob ADMIN-01; conf carol ADMIN-01
-say() { printf '\n\033[1m$ %s\033[0m\n' "$*"; }
+conf root ADMIN-01; conf alice T-LANE-01; conf dave HEAT-01; conf bob ADMIN-01; conf carol ADMIN-01
+# each command as a person would type it; bold only on a terminal
+if [ -t 1 ]; then
+  say() { printf '\n\033[1m$ %s\033[0m\n' "$*"; }
+else
+  say() { printf '\n$ %s\n' "$*"; }
+fi
 till() { local who=$1; shift; say "till $* ($who)"; "$TILL" --config "$run/$who.conf" "$@"; }
 
 # fen_of 123.45 -> 12345;  count_for FEN -> "100x1,10x2,1x3,0.1x4" worth FEN
@@ -77,8 +88,8 @@ for u in "alice cashier" "dave cashier" "bob supervisor" "carol auditor"; do
   set -- $u
   TILL_NEW_PASSWORD="$1-pw" till root admin user add "$1" --role "$2"
 done
-till root admin terminal add T-LANE-01 --description "toll lane 1"
-till root admin terminal add T-LANE-02 --description "toll lane 2"
+till root admin terminal add T-LANE-01 --description "car park exit lane 1"
+till root admin terminal add HEAT-01 --description "heating fee window 1"
 till root admin series add HT --kind receipt --description "fee receipts"
 till root admin item add PARK1H --name "Parking, 1 hour" --price 5.00 --series HT
 till root admin item add HEAT --name "供热费 heating m2" --price 1.35 --series HT --revenue revenue:heating
@@ -89,13 +100,16 @@ till alice shift open --count 100x1,10x8,1x20
 TILL_PASSWORD=dave-pw till dave login dave
 till dave shift open --count 50x2
 
-# ---- the day's postings ----------------------------------------------------
-till alice sale PARK1H:2 HEAT:80 --method cash --tendered 200
+# ---- the day's postings: parking at the exit lane, heating at the window ----
+till alice sale PARK1H:2 --method cash --tendered 20
 till alice sale PARK1H --method wechat --json
 number=$("$TILL" --config "$run/alice.conf" --json sale PARK1H --method card | json number)
 till alice receipt reprint "$number"
 till alice void "$number" --reason "card charged twice"
-for m in cash cash alipay card cash; do "$TILL" --config "$run/dave.conf" sale PARK1H:3 --method "$m" >/dev/null; done
+# a household pays for 80 m2 by card, one for 60 m2 by Alipay, one for 40 m2 in cash
+for sale in HEAT:80:card HEAT:60:alipay HEAT:40:cash; do
+  "$TILL" --config "$run/dave.conf" sale "${sale%:*}" --method "${sale##*:}" >/dev/null
+done
 till dave sale HEAT:100 --method cash --tendered 150
 till alice shift status
 
@@ -112,7 +126,7 @@ alice_shift=$(echo "$open_ids" | sed -n 1p); dave_shift=$(echo "$open_ids" | sed
 alice_cash=$(fen_of "$("$TILL" --config "$run/bob.conf" --json shift status "$alice_shift" | json expected_cash)")
 dave_cash=$(fen_of "$("$TILL" --config "$run/bob.conf" --json shift status "$dave_shift" | json expected_cash)")
 till alice shift close --count "$(count_for "$alice_cash")" --noncash card=0,wechat=5.00
-till dave shift close --count "$(count_for $((dave_cash - 1000)))" --noncash card=15.00,alipay=15.00
+till dave shift close --count "$(count_for $((dave_cash - 1000)))" --noncash card=108.00,alipay=81.00
 
 # ---- the supervisor signs off and takes the cash to the bank -----------------
 till bob shift list --state closed
@@ -127,12 +141,15 @@ till bob deposit create --shifts "$ids" --slip BANK-0001 --amount "$((total / 10
 till bob deposit confirm 1
 till bob audit checkpoint
 
-# ---- 日清 and 月结: the supervisor closes the day and looks at the month --------
+# ---- 日清 and 月结: the supervisor closes the business date, reads the month --
+# the business date is the server's: ask it rather than this machine's clock
+today=$("$TILL" --config "$run/bob.conf" --json day status | json current_business_date)
 till bob report daily
-till bob day close --date "$(date +%F)"
-till bob target set --cashier alice --month "$(date +%Y-%m)" --amount 120.00
-till bob target set --cashier dave --month "$(date +%Y-%m)" --amount 230.00
-till bob report monthly
+till bob day close --date "$today"
+till bob day status
+till bob target set --cashier alice --month "${today:0:7}" --amount 14.00
+till bob target set --cashier dave --month "${today:0:7}" --amount 390.00
+till bob report monthly --month "${today:0:7}"
 
 # ---- the auditor trusts nothing ---------------------------------------------
 TILL_PASSWORD=carol-pw till carol login carol
@@ -141,11 +158,19 @@ till carol audit verify --pubkey "$run/server.pub"
 till carol audit receipts --series "${number%-*}"
 till carol audit ledger --cashier dave
 till carol audit ledger --kind void --csv
-say "till audit export > run/ledger.tex (carol)"
-"$TILL" --config "$run/carol.conf" audit export >"$run/ledger.tex"
-till carol audit verify --file "$run/ledger.tex" --pubkey "$run/server.pub"
+# the export is a binary file of length-framed protobuf records
+# (docs/ledger.md, "The export file"), not text
+say "till audit export > run/ledger.tillx (carol)"
+"$TILL" --config "$run/carol.conf" audit export >"$run/ledger.tillx"
+till carol audit verify --file "$run/ledger.tillx" --pubkey "$run/server.pub"
+
+# ---- the next business date: the close stopped nobody --------------------------
+till alice shift open --count none
+till alice sale PARK1H --method cash
+till alice shift close --count 1x5
+till bob report daily
 
 echo
 echo "demo: tilld is running on 127.0.0.1:$port (pid $(cat "$run/tilld.pid"), log $run/tilld.log)."
-echo "demo: try: $TILL --config $run/alice.conf receipt show $number"
+echo "demo: drive it by hand (README.md): $TILL --config $run/alice.conf shift open --count none"
 echo "demo: stop it with: kill \$(cat run/tilld.pid)"
