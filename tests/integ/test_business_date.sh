@@ -87,6 +87,10 @@ expect_rc_contains 0 "current business date  $D" till_user ADMIN-01 audrey day s
 assert_last_contains "server calendar date   $D   (server time zone UTC-12:00)"
 assert_last_contains "last closed            none yet"
 
+expect_rc_contains 13 "day status: your roles do not allow this request" \
+  till_user T-LANE-01 carol day status
+expect_rc 2 till_user ADMIN-01 sam day status "$D"
+
 step "carol (the night shift, T-LANE-01) and dan (T-LANE-02) open on $D and sell"
 expect_rc 0 till_user T-LANE-01 carol --json shift open --count 100x1
 s_carol=$(json_field shift_id)

@@ -17,7 +17,8 @@
  * every page the handler needs is read through the shim.
  *
  * For each of the X-report (ShiftStatusRequest on the open shift), the item
- * list (ItemListRequest) and the daily report (DailyReportRequest):
+ * list (ItemListRequest), the daily report (DailyReportRequest) and the day
+ * status (DayStatusRequest):
  *   - a clean run answers TILL_OK with the full figures, computed here from
  *     what was posted, and counts the reads it makes (N);
  *   - a run failing read N/2 -- rows have been read by then -- answers an
@@ -515,11 +516,13 @@ assert_error_answer(const run_t *x, long fail_at, const char *what)
   assert_true(x->answer->error->code != 0);
 }
 
-/* Fail read N/2 (rows have been read by then), then every read 1..N. */
+/* Fail read N/2 (rows have been read by then), then every read 1..N; N
+ * at least <min_reads> (enough pages that "mid-way" means something). */
 static void
-assert_every_fault_fails(Till__V1__Envelope *env, long n_clean, const char *what)
+assert_every_fault_fails_min(Till__V1__Envelope *env, long n_clean, long min_reads,
+                             const char *what)
 {
-  assert_true(n_clean >= 20); /* enough pages that "mid-way" means something */
+  assert_true(n_clean >= min_reads);
   run_t x = run(env, n_clean / 2);
   assert_error_answer(&x, n_clean / 2, what);
   print_message("%s: clean run %ld reads; failing read %ld answers %s: \"%s\"\n", what, n_clean,
@@ -532,6 +535,13 @@ assert_every_fault_fails(Till__V1__Envelope *env, long n_clean, const char *what
   }
   print_message("%s: each of the %ld reads failed in turn: an error answer every time\n", what,
                 n_clean);
+}
+
+/* The lists and reports over many pages: at least 20 reads. */
+static void
+assert_every_fault_fails(Till__V1__Envelope *env, long n_clean, const char *what)
+{
+  assert_every_fault_fails_min(env, n_clean, 20, what);
 }
 
 /* ---- the three answers --------------------------------------------------------- */
@@ -657,6 +667,31 @@ test_daily_report(void **state)
   assert_every_fault_fails(&env, n, "daily report (DailyReportRequest)");
 }
 
+static void
+test_day_status(void **state)
+{
+  (void)state;
+  Till__V1__DayStatusRequest in = TILL__V1__DAY_STATUS_REQUEST__INIT;
+  Till__V1__Envelope env = TILL__V1__ENVELOPE__INIT;
+  env.body_case = TILL__V1__ENVELOPE__BODY_DAY_STATUS_REQ;
+  env.day_status_req = &in;
+
+  run_t x = run(&env, 0);
+  assert_int_equal(x.r->status, TILL_OK);
+  assert_int_equal(x.answer->body_case, TILL__V1__ENVELOPE__BODY_DAY_STATUS_RESP);
+  const Till__V1__DayStatusResponse *d = x.answer->day_status_resp;
+  /* nothing closed: the calendar's date; the supervisor's shift is on it */
+  assert_string_equal(d->current_business_date, W.date);
+  assert_string_equal(d->calendar_date, W.date);
+  assert_string_equal(d->last_closed_date, "");
+  assert_int_equal(d->n_open_shifts, 1);
+  assert_string_equal(d->open_shifts[0]->business_date, W.date);
+  long n = x.reads;
+  run_free(&x);
+  /* a few pages only (day_closes, the open shifts), each read failed in turn */
+  assert_every_fault_fails_min(&env, n, 2, "day status (DayStatusRequest)");
+}
+
 int
 main(void)
 {
@@ -664,6 +699,7 @@ main(void)
     cmocka_unit_test(test_x_report),
     cmocka_unit_test(test_item_list),
     cmocka_unit_test(test_daily_report),
+    cmocka_unit_test(test_day_status),
   };
   return cmocka_run_group_tests(tests, world_setup, world_teardown);
 }
