@@ -16,22 +16,34 @@
 #
 # Everything lives in run/ (never committed): the database, tilld's log, one
 # till config per person (run/alice.conf ...; README.md, "Drive it by
-# hand"). tilld keeps running afterwards; stop it with:
+# hand"), each with `language = zh_CN`: the people speak Chinese (set
+# TILL_DEMO_LANG=en for English). tilld keeps running afterwards; stop it with:
 # kill $(cat run/tilld.pid)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
 
-bash scripts/install-deps.sh
-cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
-cmake --build build -j"$(nproc)"
-TILLD=$root/build/server/tilld
-TILL=$root/build/client/till
+# The test suite runs the demo with its own binaries and folder, in English
+# (tests/integ/test_demo.sh): TILLD and TILL name the binaries (nothing is
+# installed or built then), TILL_DEMO_RUN the folder, TILL_DEMO_LANG the
+# people's language (zh_CN, the default, or en).
+if [ -n "${TILLD:-}" ] && [ -n "${TILL:-}" ]; then
+  TILLD=$(realpath "$TILLD")
+  TILL=$(realpath "$TILL")
+else
+  bash scripts/install-deps.sh
+  cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+  cmake --build build -j"$(nproc)"
+  TILLD=$root/build/server/tilld
+  TILL=$root/build/client/till
+fi
+lang=${TILL_DEMO_LANG:-zh_CN}
 
 bash certs/make-dev-certs.sh --terminal ADMIN-01 --terminal T-LANE-01 --terminal HEAT-01 >/dev/null
 
-run=$root/run
+run=${TILL_DEMO_RUN:-$root/run}
 mkdir -p "$run"
+run=$(realpath "$run")
 chmod 700 "$run"
 if [ -f "$run/tilld.pid" ] && kill -0 "$(cat "$run/tilld.pid")" 2>/dev/null; then
   echo "demo: stopping the tilld left running by an earlier demo"
@@ -54,10 +66,11 @@ port=$(cat "$run/port")
 conf() { # conf NAME TERMINAL: a till config for one person at one terminal
   cat >"$run/$1.conf" <<CONF
 server = 127.0.0.1:$port
-ca = ../certs/dev/ca.crt
-cert = ../certs/dev/terminal-$2.crt
-key = ../certs/dev/terminal-$2.key
+ca = $root/certs/dev/ca.crt
+cert = $root/certs/dev/terminal-$2.crt
+key = $root/certs/dev/terminal-$2.key
 session = $1.session
+language = $lang
 CONF
 }
 conf root ADMIN-01; conf alice T-LANE-01; conf dave HEAT-01; conf bob ADMIN-01; conf carol ADMIN-01

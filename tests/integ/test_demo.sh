@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# test_demo.sh -- the README's first command, scripts/demo.sh, run against
+# the binaries under test in a folder of its own: in English and in its
+# default, Chinese. Each run ends with exit 0, prints no terminal escapes
+# into a file, leaves its tilld running and usable (the demo's own last
+# steps open a shift on the next business date and sell; here one more
+# sale is made by hand), and its people read their own language.
+TILLD_START=0
+source "$(dirname -- "$0")/lib.sh"
+
+export LC_ALL=C.UTF-8
+unset TILL_LANG
+
+# demo LANG -- run the demo into $T/demo-LANG; its tilld is then ours to stop
+demo() {
+  local lang=$1 dir=$T/demo-$1
+  mkdir -p -- "$dir"
+  step "the demo in $lang"
+  if ! TILL_DEMO_RUN=$dir TILL_DEMO_LANG=$lang timeout 300 bash "$TILL_SOURCE_DIR/scripts/demo.sh" \
+    >"$dir/out.txt" 2>"$dir/err.txt"; then
+    tail -n 30 -- "$dir/out.txt" "$dir/err.txt" >&9
+    [ -s "$dir/tilld.pid" ] && TILLD_PID=$(cat "$dir/tilld.pid")
+    fail "the demo in $lang failed"
+  fi
+  TILLD_PID=$(cat "$dir/tilld.pid")
+  TILLD_LOG=$dir/tilld.log
+  if grep -q $'\033' "$dir/out.txt" "$dir/err.txt"; then
+    fail "the demo in $lang printed terminal escapes into a file"
+  fi
+  [ -s "$dir/ledger.tillx" ] || fail "no export file ledger.tillx"
+  grep -q 'ledger verified' "$dir/out.txt" || grep -q '账本校验通过' "$dir/out.txt" ||
+    fail "the demo in $lang did not verify the ledger"
+  # usable afterwards: alice sells again on the next business date
+  expect_rc 0 "$TILL" --config "$dir/alice.conf" shift open --count none
+  expect_rc 0 "$TILL" --config "$dir/alice.conf" sale PARK1H --method cash
+}
+
+# stop_demo -- stop the demo's tilld as the README says (kill its pid)
+stop_demo() {
+  kill "$TILLD_PID"
+  for _ in $(seq 1 100); do kill -0 "$TILLD_PID" 2>/dev/null || break; sleep 0.1; done
+  kill -0 "$TILLD_PID" 2>/dev/null && fail "the demo's tilld did not stop"
+  TILLD_PID=
+}
+
+demo en
+out=$T/demo-en/out.txt
+grep -q 'TILL FEE RECEIPT' "$out" || fail "no English receipt in the English demo"
+grep -q 'DAILY REPORT' "$out" || fail "no English daily report"
+grep -q 'Paid by' "$T/last.out" || fail "the sale after the demo printed no English receipt"
+stop_demo
+
+demo zh_CN
+out=$T/demo-zh_CN/out.txt
+grep -q '收费收据' "$out" || fail "no Chinese receipt in the Chinese demo"
+grep -q '合计（元）' "$out" || fail "no Chinese total line"
+grep -q '大写' "$out" || fail "no amount in words on the Chinese receipt"
+grep -q '支付方式' "$T/last.out" || fail "the sale after the demo printed no Chinese receipt"
+if grep -q 'TILL FEE RECEIPT' "$out"; then fail "the Chinese demo printed an English receipt"; fi
+stop_demo
