@@ -48,12 +48,12 @@ error_code_name(int code)
 int
 cli_usage_error(const char *fmt, ...)
 {
+  char msg[2048];
   va_list ap;
-  fputs("till: ", stderr);
   va_start(ap, fmt);
-  vfprintf(stderr, fmt, ap);
+  vsnprintf(msg, sizeof msg, fmt, ap);
   va_end(ap);
-  fputs("\n", stderr);
+  fprintf(stderr, _("till: %s\n"), msg);
   return EXIT_USAGE;
 }
 
@@ -87,14 +87,20 @@ cli_read_secret(const char *env, const char *prompt, char *buf, size_t len)
   return 0;
 }
 
-/* An error the server answered (or, for "not logged in", the client's own),
- * in the user's language; --json keeps the wire code and the server's
- * English message beside the text. */
+/* The client's own refusal when there is no session, in English (for
+ * --json's "message", like the server's) and translated where printed. */
+static const char not_logged_in[] = N_("not logged in: run 'till login USER' first");
+
+/* An error the server answered (or, for "not logged in", the client's own:
+ * <text> is then its translation; NULL for the server's), in the user's
+ * language; --json keeps the wire code and the English message beside the
+ * text. */
 static void
-print_error(cli_t *cli, till_status_t code, const char *msg)
+print_error(cli_t *cli, till_status_t code, const char *msg, const char *text)
 {
   char buf[2048];
-  const char *text = i18n_server_message(msg, buf, sizeof buf);
+  if (!text)
+    text = i18n_server_message(msg, buf, sizeof buf);
   /* --json prints one document: an attempt that will be retried stays off stdout */
   if (cli->json && !(cli->retrying && code == TILL_E_UNAVAILABLE)) {
     printf("{\"error\":{\"code\":");
@@ -136,7 +142,7 @@ call(cli_t *cli, Till__V1__Envelope *req, int with_session, int *exit_code)
       return NULL;
     }
     if (lr == 1 || !s.token[0]) {
-      print_error(cli, TILL_E_UNAUTH, "not logged in: run 'till login USER' first");
+      print_error(cli, TILL_E_UNAUTH, not_logged_in, _(not_logged_in));
       *exit_code = EXIT_SERVER_BASE + TILL_E_UNAUTH;
       return NULL;
     }
@@ -158,7 +164,7 @@ call(cli_t *cli, Till__V1__Envelope *req, int with_session, int *exit_code)
   if (resp->body_case == TILL__V1__ENVELOPE__BODY_ERROR) {
     /* a code beyond the protocol's reads as INTERNAL */
     till_status_t code = resp->error ? till_wire_status((int)resp->error->code) : TILL_E_INTERNAL;
-    print_error(cli, code, resp->error ? resp->error->message : "");
+    print_error(cli, code, resp->error ? resp->error->message : "", NULL);
     *exit_code = EXIT_SERVER_BASE + code;
     till__v1__envelope__free_unpacked(resp, NULL);
     return NULL;
@@ -172,13 +178,13 @@ body_name(int body_case)
 {
   const ProtobufCFieldDescriptor *f =
     protobuf_c_message_descriptor_get_field(&till__v1__envelope__descriptor, (unsigned)body_case);
-  return f ? f->name : "an empty envelope";
+  return f ? f->name : _("an empty envelope");
 }
 
 int
 cli_unexpected(Till__V1__Envelope *resp, const char *lacking)
 {
-  fprintf(stderr, "till: unexpected answer from the server: %s without %s\n",
+  fprintf(stderr, _("till: unexpected answer from the server: %s without %s\n"),
           body_name(resp->body_case), lacking);
   till__v1__envelope__free_unpacked(resp, NULL);
   return EXIT_CONN;
@@ -191,7 +197,7 @@ expect(Till__V1__Envelope *resp, Till__V1__Envelope__BodyCase expected, int *exi
 {
   if (!resp || resp->body_case == expected)
     return resp;
-  fprintf(stderr, "till: unexpected answer from the server: %s instead of %s\n",
+  fprintf(stderr, _("till: unexpected answer from the server: %s instead of %s\n"),
           body_name(resp->body_case), body_name(expected));
   till__v1__envelope__free_unpacked(resp, NULL);
   *exit_code = EXIT_CONN;
@@ -227,7 +233,7 @@ cli_call_retry_expect(cli_t *cli, Till__V1__Envelope *req, int attempts,
     if (resp || !retryable || i + 1 >= attempts)
       return expect(resp, expected, exit_code);
     int ms = backoff_ms[i < 4 ? i : 4];
-    fprintf(stderr, "till: retrying with the same idempotency key in %d ms (attempt %d of %d)\n",
+    fprintf(stderr, _("till: retrying with the same idempotency key in %d ms (attempt %d of %d)\n"),
             ms, i + 2, attempts);
     struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
     nanosleep(&ts, NULL);
@@ -240,11 +246,11 @@ cli_idempotency_key(cli_t *cli, uint8_t key[16])
   const char *hex = cli_opt(cli, "--idem-key");
   if (hex) {
     if (till_hex_decode(hex, key, 16) != 0)
-      return cli_usage_error("--idem-key must be 32 hex digits");
+      return cli_usage_error(_("--idem-key must be 32 hex digits"));
     return 0;
   }
   if (till_idem_key(till_now_ms(), key) != 0) {
-    fprintf(stderr, "till: no randomness for an idempotency key\n");
+    fprintf(stderr, _("till: no randomness for an idempotency key\n"));
     return 1;
   }
   return 0;

@@ -50,8 +50,8 @@ Till__V1__Envelope *cli_call_retry_expect(cli_t *cli, Till__V1__Envelope *req, i
                                           Till__V1__Envelope__BodyCase expected, int *exit_code);
 
 /* An answer of the expected body that lacks what it must carry (<lacking>,
- * "a receipt"): the standard "unexpected answer" message. Frees <resp>;
- * returns EXIT_CONN. */
+ * _("a receipt"): in the user's language): the standard "unexpected
+ * answer" message. Frees <resp>; returns EXIT_CONN. */
 int cli_unexpected(Till__V1__Envelope *resp, const char *lacking);
 
 /* A fresh idempotency key (till_idem_key: time-ordered), or the one given
@@ -61,7 +61,8 @@ int cli_idempotency_key(cli_t *cli, uint8_t key[16]);
 /* The same, with <field> of a request pointed at <key>. */
 int cli_idempotency_field(cli_t *cli, uint8_t key[16], ProtobufCBinaryData *field);
 
-/* Print a usage or argument error and return EXIT_USAGE. */
+/* Print a usage or argument error ("till: " and <fmt>, given in the
+ * user's language: _("...")) and return EXIT_USAGE. */
 int cli_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* Read a secret from environment variable <env>, else a line of stdin

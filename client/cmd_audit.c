@@ -3,7 +3,10 @@
  *
  * verify fetches the counters, signatures and head id in one snapshot, then
  * pages through the journal up to that head, and checks everything itself
- * (verify.c): the server is not trusted to say its own ledger is sound. */
+ * (verify.c): the server is not trusted to say its own ledger is sound.
+ *
+ * What a person reads is in their language, tables in display cells
+ * (layout.h); --json keeps the wire's names and English messages. */
 #include "cmd_audit.h"
 
 #include <stdint.h>
@@ -18,10 +21,13 @@
 #include "cmd_void.h"
 #include "commands.h"
 #include "export_file.h"
+#include "i18n.h"
 #include "json_out.h"
+#include "layout.h"
 #include "print.h"
 #include "till_chain.h"
 #include "till_money.h"
+#include "till_names.h"
 #include "till_util.h"
 #include "verify.h"
 
@@ -40,7 +46,7 @@ call_heads(cli_t *cli, int64_t after, int64_t up_to, uint32_t limit, int *rc)
   req.audit_heads_req = &hr;
   Till__V1__Envelope *resp = cli_call_expect(cli, &req, 1, TILL__V1__ENVELOPE__BODY_AUDIT_HEADS_RESP, rc);
   if (resp && resp->audit_heads_resp->public_key.len != 32) {
-    *rc = cli_unexpected(resp, "a 32-byte public key");
+    *rc = cli_unexpected(resp, _("a 32-byte public key"));
     return NULL;
   }
   return resp;
@@ -60,7 +66,7 @@ audit_heads_fetch(cli_t *cli, audit_heads_t *hs, int *rc)
     size_t n = hs->n_sigs + page->n_signatures;
     const Till__V1__ChainSignature **sigs = realloc(hs->sigs, (n ? n : 1) * sizeof *sigs);
     if (!sigs) {
-      fprintf(stderr, "till: out of memory\n");
+      fprintf(stderr, "%s", _("till: out of memory\n"));
       *rc = 1;
       return -1;
     }
@@ -70,14 +76,14 @@ audit_heads_fetch(cli_t *cli, audit_heads_t *hs, int *rc)
     if (!page->next_signature)
       return 0;
     if (page->next_signature <= after || page->next_signature >= hs->h->last_signature) {
-      fprintf(stderr, "till: the server's signature pages do not advance\n");
+      fprintf(stderr, "%s", _("till: the server's signature pages do not advance\n"));
       *rc = EXIT_CONN;
       return -1;
     }
     after = page->next_signature;
     Till__V1__Envelope **more = realloc(hs->more, (hs->n_more + 1) * sizeof *more);
     if (!more) {
-      fprintf(stderr, "till: out of memory\n");
+      fprintf(stderr, "%s", _("till: out of memory\n"));
       *rc = 1;
       return -1;
     }
@@ -150,36 +156,40 @@ report(cli_t *cli, verifier_t *v)
     }
     printf("]}\n");
   } else if (s.ok) {
-    printf("ledger verified: %lld transactions, %lld entries, chain head %lld\n",
+    printf(_("ledger verified: %lld transactions, %lld entries, chain head %lld\n"),
            (long long)s.n_txns, (long long)s.n_entries, (long long)s.head_id);
-    printf("signatures: %lld valid; last signed head at transaction %lld", (long long)s.n_signatures,
-           (long long)s.last_signed_id);
     if (s.head_id > s.last_signed_id)
-      printf(" (%lld after it not yet signed)", (long long)(s.head_id - s.last_signed_id));
-    printf("\n");
+      printf(_("signatures: %lld valid; last signed head at transaction %lld (%lld after it not "
+               "yet signed)\n"),
+             (long long)s.n_signatures, (long long)s.last_signed_id,
+             (long long)(s.head_id - s.last_signed_id));
+    else
+      printf(_("signatures: %lld valid; last signed head at transaction %lld\n"),
+             (long long)s.n_signatures, (long long)s.last_signed_id);
     for (size_t i = 0; i < s.n_series; i++) {
       const char *name;
       int64_t first, last, seen;
       verifier_series(v, i, &name, &first, &last, &seen);
-      printf("series %s: 1..%lld complete (%lld receipts)\n", name, (long long)last,
+      printf(_("series %s: 1..%lld complete (%lld receipts)\n"), name, (long long)last,
              (long long)seen);
     }
   }
   if (!s.ok) {
     if (s.bad_txn)
-      fprintf(stderr, "till: VERIFICATION FAILED at transaction %lld: %s\n", (long long)s.bad_txn,
-              s.error);
+      fprintf(stderr, _("till: VERIFICATION FAILED at transaction %lld: %s\n"),
+              (long long)s.bad_txn, s.text);
     else
-      fprintf(stderr, "till: VERIFICATION FAILED: %s\n", s.error);
+      fprintf(stderr, _("till: VERIFICATION FAILED: %s\n"), s.text);
     return 1;
   }
   return 0;
 }
 
-/* A failure found before the verifier could report it: the same words on
- * stderr, and with --json the same object as report() writes. Returns 1. */
+/* A failure found before the verifier could report it: <text> (the user's
+ * language) on stderr, and with --json the same object as report() writes,
+ * with <error> (English). Returns 1. */
 static int
-failed_early(cli_t *cli, int64_t bad_txn, const char *error)
+failed_early(cli_t *cli, int64_t bad_txn, const char *error, const char *text)
 {
   if (cli->json) {
     printf("{\"ok\":false,\"first_bad_txn\":%lld,\"error\":", (long long)bad_txn);
@@ -187,10 +197,10 @@ failed_early(cli_t *cli, int64_t bad_txn, const char *error)
     printf("}\n");
   }
   if (bad_txn)
-    fprintf(stderr, "till: VERIFICATION FAILED at transaction %lld: %s\n", (long long)bad_txn,
-            error);
+    fprintf(stderr, _("till: VERIFICATION FAILED at transaction %lld: %s\n"), (long long)bad_txn,
+            text);
   else
-    fprintf(stderr, "till: VERIFICATION FAILED: %s\n", error);
+    fprintf(stderr, _("till: VERIFICATION FAILED: %s\n"), text);
   return 1;
 }
 
@@ -204,7 +214,7 @@ cmd_audit_verify(cli_t *cli)
     return audit_verify_file(cli, file);
   const char *pin = cli_opt(cli, "--pubkey");
   if (pin && audit_load_pinned_key(pin, pinned) != 0)
-    return cli_usage_error("--pubkey %s: not an Ed25519 public key in PEM", pin);
+    return cli_usage_error(_("--pubkey %s: not an Ed25519 public key in PEM"), pin);
   audit_heads_t hs;
   if (audit_heads_fetch(cli, &hs, &rc) != 0) {
     audit_heads_free(&hs);
@@ -212,14 +222,16 @@ cmd_audit_verify(cli_t *cli)
   }
   const Till__V1__AuditHeadsResponse *h = hs.h;
   if (pin && memcmp(pinned, h->public_key.data, 32) != 0) {
-    char why[1100];
+    char why[1100], text[1100];
     snprintf(why, sizeof why, "the server's signing key is not the pinned key %s", pin);
+    snprintf(text, sizeof text, _("the server's signing key is not the pinned key %s"), pin);
     audit_heads_free(&hs);
-    return failed_early(cli, 0, why);
+    return failed_early(cli, 0, why, text);
   }
   if (!pin && !cli->json)
-    fprintf(stderr, "till: note: checking signatures against the key the server presents; "
-                    "pin it with --pubkey FILE (from 'till audit pubkey')\n");
+    fprintf(stderr, "%s",
+            _("till: note: checking signatures against the key the server presents; "
+              "pin it with --pubkey FILE (from 'till audit pubkey')\n"));
   verifier_t *v = verifier_new(h->public_key.data);
   if (!v) {
     audit_heads_free(&hs);
@@ -241,7 +253,8 @@ cmd_audit_verify(cli_t *cli)
       till_txn_t t;
       if (audit_txn_view(p->txns[i], &t) != 0) {
         rc = failed_early(cli, p->txns[i]->id,
-                          "malformed: hash, key or number of entries out of range");
+                          "malformed: hash, key or number of entries out of range",
+                          _("malformed: hash, key or number of entries out of range"));
         ok = 0;
         break;
       }
@@ -303,7 +316,7 @@ cmd_audit_checkpoint(cli_t *cli)
     return rc;
   const Till__V1__ChainSignature *s = resp->chain_checkpoint_resp->signature;
   if (!s)
-    return cli_unexpected(resp, "a signature");
+    return cli_unexpected(resp, _("a signature"));
   char hex[2 * TILL_HASH_LEN + 1] = "";
   for (size_t i = 0; i < s->head_hash.len && i < TILL_HASH_LEN; i++)
     snprintf(hex + 2 * i, 3, "%02x", s->head_hash.data[i]);
@@ -311,7 +324,7 @@ cmd_audit_checkpoint(cli_t *cli)
     printf("{\"txn_id\":%lld,\"head_hash\":\"%s\",\"at_ms\":%lld}\n", (long long)s->txn_id, hex,
            (long long)s->at_ms);
   else
-    printf("signed chain head at transaction %lld\nhash %s\n", (long long)s->txn_id, hex);
+    printf(_("signed chain head at transaction %lld\nhash %s\n"), (long long)s->txn_id, hex);
   till__v1__envelope__free_unpacked(resp, NULL);
   return 0;
 }
@@ -355,43 +368,76 @@ print_receipts_json(const Till__V1__AuditReceiptsResponse *a, int complete)
   printf("]}\n");
 }
 
-static void
+/* The voided numbers and the reprinted ones, as tables in display cells.
+ * 0, or -1 when out of memory (nothing printed of that table). */
+static int
+print_receipt_tables(const Till__V1__AuditReceiptsResponse *a)
+{
+  char n1[TILL_RECEIPT_NO_MAX], copies[64];
+  int rc = 0;
+  if (a->n_voided) {
+    layout_table_t *t = layout_table_new(4, "llll");
+    rc = t && layout_table_add(t, _("NUMBER"), _("REQUESTED"), _("APPROVED"), _("REASON")) == 0
+           ? 0 : -1;
+    for (size_t i = 0; rc == 0 && i < a->n_voided; i++) {
+      const Till__V1__VoidedReceipt *v = a->voided[i];
+      till_receipt_format(a->series, v->receipt_no, n1, sizeof n1);
+      rc = layout_table_add(t, n1, v->requested_by, v->approved_by, v->reason);
+    }
+    if (rc == 0) {
+      printf(_("voided (%zu):\n"), a->n_voided);
+      layout_table_print(t, stdout, "");
+    }
+    layout_table_free(t);
+  }
+  if (rc == 0 && a->n_reprinted) {
+    layout_table_t *t = layout_table_new(2, "ll");
+    rc = t ? 0 : -1;
+    for (size_t i = 0; rc == 0 && i < a->n_reprinted; i++) {
+      long long n = (long long)a->reprinted[i]->copies;
+      till_receipt_format(a->series, a->reprinted[i]->receipt_no, n1, sizeof n1);
+      snprintf(copies, sizeof copies, ngettext("%lld copy", "%lld copies", (unsigned long)n), n);
+      rc = layout_table_add(t, n1, copies);
+    }
+    if (rc == 0) {
+      printf(_("reprinted (%zu):\n"), a->n_reprinted);
+      layout_table_print(t, stdout, "");
+    }
+    layout_table_free(t);
+  }
+  return rc;
+}
+
+/* 0, or 1 after saying that memory ran out. */
+static int
 print_receipts_text(const Till__V1__AuditReceiptsResponse *a, int complete)
 {
   char n1[TILL_RECEIPT_NO_MAX], n2[TILL_RECEIPT_NO_MAX];
+  long long range = (long long)(a->to_no - a->from_no + 1);
   till_receipt_format(a->series, a->from_no, n1, sizeof n1);
   till_receipt_format(a->series, a->to_no, n2, sizeof n2);
-  printf("series %s: %s..%s, %lld of %lld numbers in the journal: %s\n", a->series, n1, n2,
-         (long long)a->issued, (long long)(a->to_no - a->from_no + 1),
-         complete ? "complete" : "NUMBERS MISSING");
+  if (complete)
+    printf(_("series %s: %s..%s, %lld of %lld numbers in the journal: complete\n"), a->series, n1,
+           n2, (long long)a->issued, range);
+  else
+    printf(_("series %s: %s..%s, %lld of %lld numbers in the journal: NUMBERS MISSING\n"),
+           a->series, n1, n2, (long long)a->issued, range);
   for (size_t i = 0; i < a->n_missing; i++) {
     till_receipt_format(a->series, a->missing[i]->from_no, n1, sizeof n1);
     till_receipt_format(a->series, a->missing[i]->to_no, n2, sizeof n2);
     if (a->missing[i]->from_no == a->missing[i]->to_no)
-      printf("missing  %s\n", n1);
+      printf(_("missing  %s\n"), n1);
     else
-      printf("missing  %s..%s (%lld numbers)\n", n1, n2,
+      printf(_("missing  %s..%s (%lld numbers)\n"), n1, n2,
              (long long)(a->missing[i]->to_no - a->missing[i]->from_no + 1));
   }
-  if (a->n_voided) {
-    printf("voided (%zu):\n%-18s %-12s %-12s %s\n", a->n_voided, "NUMBER", "REQUESTED",
-           "APPROVED", "REASON");
-    for (size_t i = 0; i < a->n_voided; i++) {
-      const Till__V1__VoidedReceipt *v = a->voided[i];
-      till_receipt_format(a->series, v->receipt_no, n1, sizeof n1);
-      printf("%-18s %-12s %-12s %s\n", n1, v->requested_by, v->approved_by, v->reason);
-    }
-  }
-  if (a->n_reprinted) {
-    printf("reprinted (%zu):\n", a->n_reprinted);
-    for (size_t i = 0; i < a->n_reprinted; i++) {
-      till_receipt_format(a->series, a->reprinted[i]->receipt_no, n1, sizeof n1);
-      printf("%-18s %lld %s\n", n1, (long long)a->reprinted[i]->copies,
-             a->reprinted[i]->copies == 1 ? "copy" : "copies");
-    }
+  if (print_receipt_tables(a) != 0) {
+    fprintf(stderr, "%s", _("till: out of memory\n"));
+    return 1;
   }
   if (a->truncated)
-    printf("(a list stopped at 1000 entries; narrow --from/--to)\n");
+    printf("%s\n", _("(a list stopped at 1000 entries; narrow --from/--to)"));
+  return 0;
 }
 
 int
@@ -403,7 +449,7 @@ cmd_audit_receipts(cli_t *cli)
   if (!series)
     return commands_usage_error(cli);
   if (number_opt(cli, "--from", &ar.from_no) != 0 || number_opt(cli, "--to", &ar.to_no) != 0)
-    return cli_usage_error("--from and --to must be receipt numbers (1 or more)");
+    return cli_usage_error(_("--from and --to must be receipt numbers (1 or more)"));
   ar.series = (char *)series;
   req.body_case = TILL__V1__ENVELOPE__BODY_AUDIT_RECEIPTS_REQ;
   req.audit_receipts_req = &ar;
@@ -415,10 +461,12 @@ cmd_audit_receipts(cli_t *cli)
   int complete = a->n_missing == 0 && a->issued == a->to_no - a->from_no + 1;
   if (cli->json)
     print_receipts_json(a, complete);
-  else
-    print_receipts_text(a, complete);
+  else if (print_receipts_text(a, complete) != 0) {
+    till__v1__envelope__free_unpacked(resp, NULL);
+    return 1;
+  }
   if (!complete)
-    fprintf(stderr, "till: RECEIPTS MISSING in series %s: %lld of %lld numbers not in the journal\n",
+    fprintf(stderr, _("till: RECEIPTS MISSING in series %s: %lld of %lld numbers not in the journal\n"),
             a->series, (long long)(a->to_no - a->from_no + 1 - a->issued),
             (long long)(a->to_no - a->from_no + 1));
   till__v1__envelope__free_unpacked(resp, NULL);
@@ -470,60 +518,145 @@ print_txn_json(cli_t *cli, const Till__V1__AuditTxnResponse *a)
   printf(",\"reversed_by\":%lld,\"reprints\":%lld,\"voids\":[", (long long)a->reversed_by,
          (long long)a->reprints);
   for (size_t i = 0; i < a->n_voids; i++)
-    print_void_info(cli, a->voids[i], i == 0, -1);
+    print_void_json(a->voids[i], i == 0, -1);
   printf("]}\n");
+}
+
+/* The journal's kinds of transaction, as a person reads them. */
+static const char *const kind_words[][2] = {
+  {"sale", N_("sale")},
+  {"void", N_("void")},
+  {"float", N_("float")},
+  {"variance", N_("variance")},
+  {"float_return", N_("float_return")},
+  {"deposit", N_("deposit")},
+  {"deposit_confirm", N_("deposit_confirm")},
+};
+
+const char *
+audit_kind_word(const char *kind)
+{
+  for (size_t i = 0; i < sizeof kind_words / sizeof kind_words[0]; i++)
+    if (strcmp(kind, kind_words[i][0]) == 0)
+      return _(kind_words[i][1]);
+  return kind;
+}
+
+const char *
+audit_method_word(const char *method)
+{
+  int m = till_method_from_name(method);
+  return m ? print_method(m) : method;
+}
+
+/* A transaction's entries in columns as wide as their widest cell (in
+ * display cells), two cells apart; a line ends after its last non-empty
+ * cell, so an entry without an item has no trailing blanks. */
+static void
+print_entries(const Till__V1__AuditTxn *t)
+{
+  enum { NCOL = 6 };
+  static const char aligns[NCOL] = {'l', 'l', 'r', 'l', 'r', 'r'};
+  const char *head[NCOL] = {_("SEQ"), _("ACCOUNT"), _("AMOUNT"), _("ITEM"), _("QTY"), _("PRICE")};
+  char seq[24], money[TILL_MONEY_STR_MAX], qty[24], price[TILL_MONEY_STR_MAX];
+  int width[NCOL] = {0};
+  /* two rounds: the widths, then the lines; round 0 reads the header too */
+  for (int round = 0; round < 2; round++) {
+    for (size_t r = 0; r <= t->n_entries; r++) {
+      const char *cell[NCOL];
+      if (r == 0) {
+        memcpy(cell, head, sizeof cell);
+      } else {
+        const Till__V1__AuditEntry *e = t->entries[r - 1];
+        snprintf(seq, sizeof seq, "%d", e->seq);
+        till_money_format(e->amount, money, sizeof money);
+        qty[0] = price[0] = '\0';
+        if (e->item[0]) {
+          snprintf(qty, sizeof qty, "%lld", (long long)e->quantity);
+          till_money_format(e->unit_price, price, sizeof price);
+        }
+        const char *row[NCOL] = {seq, e->account, money, e->item, qty, price};
+        memcpy(cell, row, sizeof cell);
+      }
+      int last = NCOL - 1;
+      while (last > 0 && !cell[last][0])
+        last--;
+      for (int c = 0; c <= last; c++) {
+        if (round == 0) {
+          if (layout_width(cell[c]) > width[c])
+            width[c] = layout_width(cell[c]);
+          continue;
+        }
+        if (c)
+          fputs("  ", stdout);
+        if (aligns[c] == 'r')
+          layout_right(stdout, cell[c], width[c]);
+        else if (c < last)
+          layout_left(stdout, cell[c], width[c]);
+        else
+          fputs(cell[c], stdout);
+      }
+      if (round == 1)
+        putchar('\n');
+    }
+  }
+}
+
+/* The voids of a transaction, each in one sentence. */
+static void
+print_txn_voids(const Till__V1__AuditTxnResponse *a)
+{
+  for (size_t i = 0; i < a->n_voids; i++) {
+    const Till__V1__VoidInfo *v = a->voids[i];
+    const char *state = print_void_state((int)v->state);
+    if (!v->decided_by[0])
+      printf(_("void %lld (%s): requested by %s: %s\n"), (long long)v->id, state, v->requested_by,
+             v->reason);
+    else if (v->note[0])
+      printf(_("void %lld (%s): requested by %s: %s; decided by %s: %s\n"), (long long)v->id,
+             state, v->requested_by, v->reason, v->decided_by, v->note);
+    else
+      printf(_("void %lld (%s): requested by %s: %s; decided by %s\n"), (long long)v->id, state,
+             v->requested_by, v->reason, v->decided_by);
+  }
 }
 
 static void
 print_txn_text(const Till__V1__AuditTxnResponse *a)
 {
   const Till__V1__AuditTxn *t = a->txn;
-  char when[32], hex[2 * TILL_HASH_LEN + 1] = "", money[TILL_MONEY_STR_MAX], price[TILL_MONEY_STR_MAX];
+  char when[32], hex[2 * TILL_HASH_LEN + 1] = "";
   fmt_time(t->at_ms / 1000, when, sizeof when);
   if (t->hash.len == TILL_HASH_LEN)
     till_hex_encode(t->hash.data, TILL_HASH_LEN, hex);
-  printf("transaction %lld: %s at %s, terminal %s, cashier %s", (long long)t->id, t->kind, when,
-         t->terminal_id, t->cashier);
+  const char *kind = audit_kind_word(t->kind);
   if (t->shift_id)
-    printf(", shift %lld", (long long)t->shift_id);
-  printf("\n");
+    printf(_("transaction %lld: %s at %s, terminal %s, cashier %s, shift %lld\n"), (long long)t->id,
+           kind, when, t->terminal_id, t->cashier, (long long)t->shift_id);
+  else
+    printf(_("transaction %lld: %s at %s, terminal %s, cashier %s\n"), (long long)t->id, kind, when,
+           t->terminal_id, t->cashier);
   if (t->receipt_no) {
     char number[TILL_RECEIPT_NO_MAX];
     till_receipt_format(t->series, t->receipt_no, number, sizeof number);
-    printf("receipt %s", number);
     if (t->method[0])
-      printf(", method %s", t->method);
-    printf("\n");
+      printf(_("receipt %s, method %s\n"), number, audit_method_word(t->method));
+    else
+      printf(_("receipt %s\n"), number);
   }
   if (t->reverses)
-    printf("reverses transaction %lld, approved by %s\n", (long long)t->reverses, t->approver);
+    printf(_("reverses transaction %lld, approved by %s\n"), (long long)t->reverses, t->approver);
   if (t->memo[0])
-    printf("memo: %s\n", t->memo);
-  printf("hash %s\n", hex);
-  printf("%-4s %-28s %12s  %-12s %8s %10s\n", "SEQ", "ACCOUNT", "AMOUNT", "ITEM", "QTY", "PRICE");
-  for (size_t i = 0; i < t->n_entries; i++) {
-    const Till__V1__AuditEntry *e = t->entries[i];
-    till_money_format(e->amount, money, sizeof money);
-    if (e->item[0]) {
-      till_money_format(e->unit_price, price, sizeof price);
-      printf("%-4d %-28s %12s  %-12s %8lld %10s\n", e->seq, e->account, money, e->item,
-             (long long)e->quantity, price);
-    } else {
-      printf("%-4d %-28s %12s\n", e->seq, e->account, money);
-    }
-  }
+    printf(_("memo: %s\n"), t->memo);
+  printf(_("hash %s\n"), hex);
+  print_entries(t);
   if (a->reversed_by)
-    printf("reversed by transaction %lld\n", (long long)a->reversed_by);
-  for (size_t i = 0; i < a->n_voids; i++) {
-    const Till__V1__VoidInfo *v = a->voids[i];
-    printf("void %lld (%s): requested by %s: %s", (long long)v->id,
-           print_void_state((int)v->state), v->requested_by, v->reason);
-    if (v->decided_by[0])
-      printf("; decided by %s%s%s", v->decided_by, v->note[0] ? ": " : "", v->note);
-    printf("\n");
-  }
+    printf(_("reversed by transaction %lld\n"), (long long)a->reversed_by);
+  print_txn_voids(a);
   if (a->reprints)
-    printf("receipt reprinted %lld %s\n", (long long)a->reprints, a->reprints == 1 ? "time" : "times");
+    printf(ngettext("receipt reprinted %lld time\n", "receipt reprinted %lld times\n",
+                    (unsigned long)a->reprints),
+           (long long)a->reprints);
 }
 
 int
@@ -541,7 +674,7 @@ cmd_audit_txn(cli_t *cli)
   if (!resp)
     return rc;
   if (!resp->audit_txn_resp->txn)
-    return cli_unexpected(resp, "a transaction");
+    return cli_unexpected(resp, _("a transaction"));
   if (cli->json)
     print_txn_json(cli, resp->audit_txn_resp);
   else

@@ -37,6 +37,11 @@ int audit_load_pinned_key(const char *path, uint8_t out[32]);
  * caller adds its own fields or just "}". */
 void print_audit_txn_json_open(const Till__V1__AuditTxn *t);
 
+/* A journal kind ("sale") or payment method ("cash") as a person reads it,
+ * in the user's language; a name it does not know, as it is. */
+const char *audit_kind_word(const char *kind);
+const char *audit_method_word(const char *method);
+
 /* `till audit verify --file F` (cmd_audit_export.c). */
 int audit_verify_file(cli_t *cli, const char *path);
 

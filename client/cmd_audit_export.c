@@ -11,6 +11,7 @@
  * online `till audit verify`, without contacting any server, and fails when
  * no signed head covers the run's last transaction (unless
  * --allow-unsigned). */
+#include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,6 +22,7 @@
 #include "cli_opt.h"
 #include "cmd_audit.h"
 #include "commands.h"
+#include "i18n.h"
 #include "json_out.h"
 #include "print.h"
 #include "export_file.h"
@@ -53,7 +55,7 @@ write_txns(cli_t *cli, FILE *out, int64_t first, int64_t last, int64_t *written,
     }
     till__v1__envelope__free_unpacked(page, NULL);
     if (after == before) {
-      fprintf(stderr, "till: the journal ends at %lld, before transaction %lld\n",
+      fprintf(stderr, _("till: the journal ends at %lld, before transaction %lld\n"),
               (long long)after, (long long)last);
       *rc = 1;
       return -1;
@@ -70,13 +72,13 @@ cmd_audit_export(cli_t *cli)
   if (rc || (rc = cli_date_opt(cli, "--to", 1, &to_ms)))
     return rc;
   if (from_ms && to_ms && from_ms >= to_ms) {
-    fprintf(stderr, "till: %s: --from %s is after --to %s\n", till_status_name(TILL_E_INVALID),
-            cli_opt(cli, "--from"), cli_opt(cli, "--to"));
+    fprintf(stderr, _("till: invalid argument: --from %s is after --to %s\n"), cli_opt(cli, "--from"),
+            cli_opt(cli, "--to"));
     return EXIT_SERVER_BASE + TILL_E_INVALID;
   }
   if (isatty(STDOUT_FILENO))
-    return cli_usage_error("the export is a binary file: redirect it, "
-                           "till audit export ... > FILE");
+    return cli_usage_error(_("the export is a binary file: redirect it, "
+                             "till audit export ... > FILE"));
   Till__V1__AuditRangeRequest rr = TILL__V1__AUDIT_RANGE_REQUEST__INIT;
   Till__V1__Envelope req = TILL__V1__ENVELOPE__INIT;
   rr.from_ms = from_ms;
@@ -96,7 +98,7 @@ cmd_audit_export(cli_t *cli)
   const Till__V1__AuditHeadsResponse *h = hs.h;
   int64_t first = g->first_id, last = g->last_id;
   if (h->public_key.len != 32 || g->prev_hash.len != TILL_HASH_LEN || first < 1) {
-    fprintf(stderr, "till: the server's answer is malformed\n");
+    fprintf(stderr, "%s", _("till: the server's answer is malformed\n"));
     rc = EXIT_CONN;
     goto out;
   }
@@ -154,13 +156,13 @@ cmd_audit_export(cli_t *cli)
   if (export_write(stdout, &rec) != 0 || fflush(stdout) != 0)
     goto write_failed;
   if (n_txns)
-    fprintf(stderr, "till: exported transactions %lld..%lld (%lld) and %lld signed heads\n",
+    fprintf(stderr, _("till: exported transactions %lld..%lld (%lld) and %lld signed heads\n"),
             (long long)first, (long long)last, (long long)n_txns, (long long)n_sigs);
   else
-    fprintf(stderr, "till: no transactions in the range; exported an empty run\n");
+    fprintf(stderr, "%s", _("till: no transactions in the range; exported an empty run\n"));
   goto out;
 write_failed:
-  perror("till: writing the export");
+  perror(_("till: writing the export"));
   rc = 1;
 out:
   audit_heads_free(&hs);
@@ -174,6 +176,7 @@ static int
 verify_failed(cli_t *cli, const export_check_t *c)
 {
   const char *error = c->error[0] ? c->error : "unreadable";
+  const char *text = c->text[0] ? c->text : _("unreadable");
   if (cli->json) {
     printf("{\"ok\":false,\"first_bad_txn\":%lld,\"record\":%lld,\"error\":",
            (long long)c->bad_txn, (long long)c->records);
@@ -181,11 +184,11 @@ verify_failed(cli_t *cli, const export_check_t *c)
     printf("}\n");
   }
   if (c->bad_txn)
-    fprintf(stderr, "till: VERIFICATION FAILED at transaction %lld (record %lld): %s\n",
-            (long long)c->bad_txn, (long long)c->records, error);
+    fprintf(stderr, _("till: VERIFICATION FAILED at transaction %lld (record %lld): %s\n"),
+            (long long)c->bad_txn, (long long)c->records, text);
   else
-    fprintf(stderr, "till: VERIFICATION FAILED (record %lld): %s\n", (long long)c->records,
-            error);
+    fprintf(stderr, _("till: VERIFICATION FAILED (record %lld): %s\n"), (long long)c->records,
+            text);
   return 1;
 }
 
@@ -206,19 +209,21 @@ report_file(cli_t *cli, const export_check_t *c)
     char made[32];
     fmt_time(c->created_at_ms / 1000, made, sizeof made);
     if (s.n_txns)
-      printf("export verified: transactions %lld..%lld (%lld), %lld entries; made %s\n",
+      printf(_("export verified: transactions %lld..%lld (%lld), %lld entries; made %s\n"),
              (long long)c->first_id, (long long)c->last_id, (long long)s.n_txns,
              (long long)s.n_entries, made);
     else
-      printf("export verified: no transactions in the range (the journal's head was %lld); "
-             "made %s\n", (long long)c->head_id, made);
+      printf(_("export verified: no transactions in the range (the journal's head was %lld); "
+               "made %s\n"),
+             (long long)c->head_id, made);
     if (s.n_signatures)
-      printf("signatures: %lld valid; last signed head at transaction %lld (%lld after it not "
-             "yet signed)\n",
+      printf(_("signatures: %lld valid; last signed head at transaction %lld (%lld after it not "
+               "yet signed)\n"),
              (long long)s.n_signatures, (long long)s.last_signed_id, (long long)unsigned_after);
     if (unsigned_after)
-      printf("WARNING: %lld transactions after the last signed head are accepted unproven "
-             "(--allow-unsigned)\n", (long long)unsigned_after);
+      printf(_("WARNING: %lld transactions after the last signed head are accepted unproven "
+               "(--allow-unsigned)\n"),
+             (long long)unsigned_after);
   }
   for (size_t i = 0; i < s.n_series; i++) {
     const char *name;
@@ -230,7 +235,7 @@ report_file(cli_t *cli, const export_check_t *c)
       printf(",\"first_no\":%lld,\"last_no\":%lld,\"issued\":%lld}", (long long)first,
              (long long)last, (long long)seen);
     } else {
-      printf("series %s: %s-%08lld..%s-%08lld without a gap (%lld receipts)\n", name, name,
+      printf(_("series %s: %s-%08lld..%s-%08lld without a gap (%lld receipts)\n"), name, name,
              (long long)first, name, (long long)last, (long long)seen);
     }
   }
@@ -244,16 +249,16 @@ audit_verify_file(cli_t *cli, const char *path)
   uint8_t pinned[32];
   const char *pin = cli_opt(cli, "--pubkey");
   if (pin && audit_load_pinned_key(pin, pinned) != 0)
-    return cli_usage_error("--pubkey %s: not an Ed25519 public key in PEM", pin);
+    return cli_usage_error(_("--pubkey %s: not an Ed25519 public key in PEM"), pin);
   FILE *f = fopen(path, "rb");
   if (!f) {
-    fprintf(stderr, "till: %s: ", path);
-    perror(NULL);
+    fprintf(stderr, "till: %s: %s\n", path, strerror(errno));
     return 1;
   }
   if (!pin && !cli->json)
-    fprintf(stderr, "till: note: checking signatures against the key in the file; "
-                    "pin it with --pubkey FILE (from 'till audit pubkey')\n");
+    fprintf(stderr, "%s",
+            _("till: note: checking signatures against the key in the file; "
+              "pin it with --pubkey FILE (from 'till audit pubkey')\n"));
   export_check_t c;
   int rc = export_verify(f, pin ? pinned : NULL, cli_flag(cli, "--allow-unsigned"), &c);
   fclose(f);

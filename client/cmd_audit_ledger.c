@@ -6,7 +6,9 @@
  * page, however long the result. The first page fixes head_id; every later
  * page sends it back, so rows posted meanwhile are not mixed in and none is
  * missed or repeated. The loop is bounded: every page must move the cursor
- * forward and stay within the head, or the command stops with an error. */
+ * forward and stay within the head, or the command stops with an error.
+ * The table is in the reader's language and display cells; --csv and
+ * --json are machine formats and stay as they are. */
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -16,6 +18,7 @@
 #include "cmd_audit.h"
 #include "commands.h"
 #include "i18n.h"
+#include "layout.h"
 #include "print.h"
 #include "till_chain.h"
 #include "till_money.h"
@@ -26,22 +29,16 @@
 
 enum format { FMT_TABLE, FMT_JSON, FMT_CSV };
 
-/* A value the server cannot be asked about: "<opt> must be <what>, <value>
- * given" on stderr, and the exit code of INVALID_ARGUMENT. */
-static int
-invalid(const char *opt, const char *what, const char *value)
-{
-  fprintf(stderr, "till: %s: %s must be %s, %s given\n", till_status_name(TILL_E_INVALID), opt,
-          what, value);
-  return EXIT_INVALID;
-}
-
+/* A value the server cannot be asked about is said on stderr, with the
+ * exit code of INVALID_ARGUMENT. */
 static int
 int_opt(cli_t *cli, const char *name, int64_t min, int64_t *out)
 {
   const char *v = cli_opt(cli, name);
-  if (v && till_parse_i64(v, min, INT64_MAX, out) != 0)
-    return invalid(name, "a whole number", v);
+  if (v && till_parse_i64(v, min, INT64_MAX, out) != 0) {
+    fprintf(stderr, _("till: invalid argument: %s must be a whole number, %s given\n"), name, v);
+    return EXIT_INVALID;
+  }
   return 0;
 }
 
@@ -49,8 +46,11 @@ static int
 money_opt(cli_t *cli, const char *name, int64_t *out)
 {
   const char *v = cli_opt(cli, name);
-  if (v && till_money_parse(v, out) != 0)
-    return invalid(name, "an amount in yuan like 12.30", v);
+  if (v && till_money_parse(v, out) != 0) {
+    fprintf(stderr, _("till: invalid argument: %s must be an amount in yuan like 12.30, %s given\n"),
+            name, v);
+    return EXIT_INVALID;
+  }
   return 0;
 }
 
@@ -65,14 +65,14 @@ build_request(cli_t *cli, Till__V1__LedgerQueryRequest *q, int *csv)
   if ((s = cli_opt(cli, "--method")) && !cli_method("--method", s))
     return EXIT_USAGE;
   if (*csv && cli->json)
-    return cli_usage_error("audit ledger: --json and --csv exclude each other");
+    return cli_usage_error(_("audit ledger: --json and --csv exclude each other"));
   int64_t page = LEDGER_PAGE_DEFAULT;
   if ((rc = cli_date_opt(cli, "--from", 0, &q->from_ms)) ||
       (rc = cli_date_opt(cli, "--to", 1, &q->to_ms)))
     return rc;
   if (q->from_ms && q->to_ms && q->from_ms >= q->to_ms) {
-    fprintf(stderr, "till: %s: --from %s is after --to %s\n", till_status_name(TILL_E_INVALID),
-            cli_opt(cli, "--from"), cli_opt(cli, "--to"));
+    fprintf(stderr, _("till: invalid argument: --from %s is after --to %s\n"), cli_opt(cli, "--from"),
+            cli_opt(cli, "--to"));
     return EXIT_INVALID;
   }
   /* range checks (negative, ordered, 1..1000) are the server's: it answers
@@ -124,16 +124,53 @@ csv_field(const char *s)
   putchar('"');
 }
 
+/* The table's columns: rows are printed as their pages arrive, so the
+ * widths are fixed (in display cells), widened to a translated header. */
+#define TABLE_COLS 9
+static const struct {
+  const char *head;
+  int cells;
+  char align;
+} table_cols[TABLE_COLS] = {
+  {N_("ID"), 8, 'l'},       {N_("TIME"), 19, 'l'},    {N_("KIND"), 15, 'l'},
+  {N_("TERMINAL"), 12, 'l'}, {N_("CASHIER"), 10, 'l'}, {N_("SHIFT"), 6, 'r'},
+  {N_("RECEIPT"), 16, 'l'},  {N_("METHOD"), 8, 'l'},   {N_("AMOUNT"), 12, 'r'},
+};
+
+/* One line of the table, the columns one space apart; the last is never
+ * padded on the right. */
+static void
+table_line(const char *const cell[TABLE_COLS])
+{
+  for (int c = 0; c < TABLE_COLS; c++) {
+    int cells = table_cols[c].cells, head = layout_width(_(table_cols[c].head));
+    if (head > cells)
+      cells = head;
+    if (c)
+      putchar(' ');
+    if (table_cols[c].align == 'r')
+      layout_right(stdout, cell[c], cells);
+    else if (c + 1 < TABLE_COLS)
+      layout_left(stdout, cell[c], cells);
+    else
+      fputs(cell[c], stdout);
+  }
+  putchar('\n');
+}
+
 static void
 print_header(enum format f)
 {
-  if (f == FMT_CSV)
+  if (f == FMT_CSV) {
     fputs("id,time,kind,terminal,cashier,shift,receipt,method,amount,reverses,memo\r\n", stdout);
-  else if (f == FMT_TABLE)
-    printf("%-8s %-19s %-15s %-12s %-10s %6s %-16s %-8s %12s\n", "ID", "TIME", "KIND", "TERMINAL",
-           "CASHIER", "SHIFT", "RECEIPT", "METHOD", "AMOUNT");
-  else
+  } else if (f == FMT_TABLE) {
+    const char *cell[TABLE_COLS];
+    for (int c = 0; c < TABLE_COLS; c++)
+      cell[c] = _(table_cols[c].head);
+    table_line(cell);
+  } else {
     fputs("[", stdout);
+  }
 }
 
 static void
@@ -151,11 +188,15 @@ print_row(enum format f, const Till__V1__AuditTxn *t, int64_t amount, int first)
     till_receipt_format(t->series, t->receipt_no, number, sizeof number);
   till_money_format(amount, money, sizeof money);
   if (f == FMT_TABLE) {
-    char shift[24] = "-";
+    char id[24], shift[24] = "-";
+    snprintf(id, sizeof id, "%lld", (long long)t->id);
     if (t->shift_id)
       snprintf(shift, sizeof shift, "%lld", (long long)t->shift_id);
-    printf("%-8lld %-19s %-15s %-12s %-10s %6s %-16s %-8s %12s\n", (long long)t->id, when, t->kind,
-           t->terminal_id, t->cashier, shift, number, t->method[0] ? t->method : "-", money);
+    /* kinds and methods in the reader's words; --csv and --json keep the wire's */
+    const char *cell[TABLE_COLS] = {id,     when, audit_kind_word(t->kind), t->terminal_id, t->cashier,
+                                    shift, number, t->method[0] ? audit_method_word(t->method) : "-",
+                                    money};
+    table_line(cell);
     return;
   }
   printf("%lld,%s,", (long long)t->id, when);
@@ -210,8 +251,10 @@ cmd_audit_ledger(cli_t *cli)
     if (pages == 0)
       head = p->head_id;
     if (p->head_id != head || pages > head || page_ok(p, q.after_id, head) != 0) {
-      fprintf(stderr, "till: the server's page after transaction %lld does not continue the "
-                      "query (head %lld); stopping\n", (long long)q.after_id, (long long)head);
+      fprintf(stderr,
+              _("till: the server's page after transaction %lld does not continue the "
+                "query (head %lld); stopping\n"),
+              (long long)q.after_id, (long long)head);
       till__v1__envelope__free_unpacked(resp, NULL);
       return EXIT_CONN;
     }
@@ -238,9 +281,9 @@ cmd_audit_ledger(cli_t *cli)
   } else if (f == FMT_TABLE) {
     char money[TILL_MONEY_STR_MAX];
     till_money_format(total, money, sizeof money);
-    printf("%lld %s up to transaction %lld, total %s\n", (long long)count,
-           count == 1 ? "transaction" : "transactions", (long long)head,
-           overflow ? "beyond the range of an amount" : money);
+    printf(ngettext("%lld transaction up to transaction %lld, total %s\n",
+                    "%lld transactions up to transaction %lld, total %s\n", (unsigned long)count),
+           (long long)count, (long long)head, overflow ? _("beyond the range of an amount") : money);
     /* --from/--to are calendar days of this terminal, and the times above
      * are its clock: say which, as the server's zone may be another */
     char zone[16];

@@ -10,9 +10,11 @@
 #include "cli_opt.h"
 #include "cmd_shift.h"
 #include "commands.h"
+#include "i18n.h"
 #include "json_out.h"
 #include "print.h"
 #include "till_money.h"
+#include "till_names.h"
 #include "till_util.h"
 
 #define MAX_SHIFTS 63
@@ -22,8 +24,11 @@ print_deposit(cli_t *cli, const Till__V1__DepositInfo *d, int replayed)
 {
   char amount[TILL_MONEY_STR_MAX];
   till_money_format(d->amount, amount, sizeof amount);
-  const char *state = print_deposit_state((int)d->state);
   if (cli->json) {
+    /* the wire's name ("in_transit"), whatever the language */
+    const char *state = till_deposit_state_name((int)d->state);
+    if (!state)
+      state = "?";
     printf("{\"id\":%lld,\"slip\":", (long long)d->id);
     json_str(stdout, d->slip);
     printf(",\"amount\":\"%s\",\"state\":\"%s\",\"shifts\":[", amount, state);
@@ -37,10 +42,15 @@ print_deposit(cli_t *cli, const Till__V1__DepositInfo *d, int replayed)
            (long long)d->confirm_txn_id, replayed ? "true" : "false");
     return;
   }
-  printf("deposit %lld  slip %s  %s  %s  shifts", (long long)d->id, d->slip, amount, state);
-  for (size_t i = 0; i < d->n_shift_ids; i++)
-    printf(" %lld", (long long)d->shift_ids[i]);
-  printf("\n");
+  char shifts[24 * (MAX_SHIFTS + 1)] = "";
+  size_t used = 0;
+  for (size_t i = 0; i < d->n_shift_ids && used < sizeof shifts; i++) {
+    int w = snprintf(shifts + used, sizeof shifts - used, "%s%lld", i ? " " : "",
+                     (long long)d->shift_ids[i]);
+    used += w > 0 ? (size_t)w : 0;
+  }
+  printf(_("deposit %lld  slip %s  %s  %s  shifts %s\n"), (long long)d->id, d->slip, amount,
+         print_deposit_state((int)d->state), shifts);
 }
 
 /* A deposit's answer: <d> printed, or the standard message if it is missing. */
@@ -48,7 +58,7 @@ static int
 show_deposit(cli_t *cli, Till__V1__Envelope *resp, const Till__V1__DepositInfo *d, int replayed)
 {
   if (!d)
-    return cli_unexpected(resp, "a deposit");
+    return cli_unexpected(resp, _("a deposit"));
   print_deposit(cli, d, replayed);
   till__v1__envelope__free_unpacked(resp, NULL);
   return 0;
@@ -68,13 +78,13 @@ cmd_deposit_create(cli_t *cli)
   if (!shifts || !slip || !amount || strlen(shifts) >= sizeof buf)
     return commands_group_usage_error(cli);
   if (till_money_parse(amount, &create.amount) != 0)
-    return cli_usage_error("--amount '%s' is not an amount", amount);
+    return cli_usage_error(_("--amount '%s' is not an amount"), amount);
   snprintf(buf, sizeof buf, "%s", shifts);
   char *save = NULL;
   for (char *tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
     if (create.n_shift_ids == MAX_SHIFTS ||
         till_parse_i64(tok, 1, INT64_MAX, &ids[create.n_shift_ids]) != 0)
-      return cli_usage_error("--shifts must be a list of shift numbers like 3,4");
+      return cli_usage_error(_("--shifts must be a list of shift numbers like 3,4"));
     create.n_shift_ids++;
   }
   create.shift_ids = ids;
@@ -122,7 +132,7 @@ cmd_deposit_pending(cli_t *cli)
   const char *hours = cli_opt(cli, "--hours");
   int64_t h = 24;
   if (hours && till_parse_i64(hours, 0, 24 * 366, &h) != 0)
-    return cli_usage_error("--hours must be 0 to 8784");
+    return cli_usage_error(_("--hours must be 0 to 8784"));
   pending.hours = (int32_t)h;
   req.body_case = TILL__V1__ENVELOPE__BODY_UNDEPOSITED_REQ;
   req.undeposited_req = &pending;
@@ -134,7 +144,10 @@ cmd_deposit_pending(cli_t *cli)
   char total[TILL_MONEY_STR_MAX];
   till_money_format(u->total, total, sizeof total);
   if (!cli->json) {
-    printf("cash closed more than %d hours ago and not deposited: %s\n", pending.hours, total);
+    printf(ngettext("cash closed more than %d hour ago and not deposited: %s\n",
+                    "cash closed more than %d hours ago and not deposited: %s\n",
+                    (unsigned long)pending.hours),
+           pending.hours, total);
     print_shift_summaries(cli, u->shifts, u->n_shifts);
   } else {
     printf("{\"hours\":%d,\"total\":\"%s\",\"shifts\":", pending.hours, total);

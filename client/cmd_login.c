@@ -7,7 +7,9 @@
 #include "cli.h"
 #include "cli_opt.h"
 #include "commands.h"
+#include "i18n.h"
 #include "json_out.h"
+#include "layout.h"
 #include "print.h"
 #include "session.h"
 
@@ -30,10 +32,24 @@ print_session(cli_t *cli, const Till__V1__SessionInfo *si)
     return;
   }
   fmt_time(si->expires_at, exp, sizeof exp);
-  printf("user      %s\nroles     ", si->user);
-  for (size_t i = 0; i < n; i++)
-    printf("%s%s", i ? "," : "", print_role(roles[i]));
-  printf("\nterminal  %s\nexpires   %s\n", si->terminal_id, exp);
+  char role_list[256] = "";
+  size_t used = 0;
+  for (size_t i = 0; i < n && used < sizeof role_list; i++) {
+    int w = snprintf(role_list + used, sizeof role_list - used, "%s%s", i ? _(",") : "",
+                     print_role(roles[i]));
+    used += w > 0 ? (size_t)w : 0;
+  }
+  /* the labels in a column as wide as the widest, two cells before the values */
+  const char *labels[] = {_("user"), _("roles"), _("terminal"), _("expires")};
+  const char *values[] = {si->user, role_list, si->terminal_id, exp};
+  int cells = 0;
+  for (size_t i = 0; i < 4; i++)
+    if (layout_width(labels[i]) > cells)
+      cells = layout_width(labels[i]);
+  for (size_t i = 0; i < 4; i++) {
+    layout_left(stdout, labels[i], cells + 2);
+    printf("%s\n", values[i]);
+  }
 }
 
 int
@@ -44,8 +60,8 @@ cmd_login(cli_t *cli)
   int rc;
   if (!user)
     return commands_usage_error(cli);
-  if (cli_read_secret("TILL_PASSWORD", "password: ", pw, sizeof pw) != 0)
-    return cli_usage_error("no password given (TILL_PASSWORD or a line on stdin)");
+  if (cli_read_secret("TILL_PASSWORD", _("password: "), pw, sizeof pw) != 0)
+    return cli_usage_error(_("no password given (TILL_PASSWORD or a line on stdin)"));
   Till__V1__LoginRequest lr = TILL__V1__LOGIN_REQUEST__INIT;
   Till__V1__Envelope req = TILL__V1__ENVELOPE__INIT;
   lr.user = (char *)user;
@@ -57,7 +73,7 @@ cmd_login(cli_t *cli)
   if (!resp)
     return rc;
   if (!resp->login_resp->session)
-    return cli_unexpected(resp, "a session");
+    return cli_unexpected(resp, _("a session"));
   const Till__V1__LoginResponse *l = resp->login_resp;
   session_t s;
   memset(&s, 0, sizeof s);
@@ -67,12 +83,12 @@ cmd_login(cli_t *cli)
   snprintf(s.token, sizeof s.token, "%s", l->token);
   s.expires = l->session->expires_at;
   if (session_save(cli->cfg.session_file, &s, err, sizeof err) != 0) {
-    fprintf(stderr, "till: logged in, but cannot save the session: %s\n", err);
+    fprintf(stderr, _("till: logged in, but cannot save the session: %s\n"), err);
     till__v1__envelope__free_unpacked(resp, NULL);
     return 1;
   }
   if (!cli->json)
-    printf("logged in\n");
+    printf("%s\n", _("logged in"));
   print_session(cli, l->session);
   till__v1__envelope__free_unpacked(resp, NULL);
   return 0;
@@ -95,7 +111,7 @@ cmd_logout(cli_t *cli)
   if (cli->json)
     printf("{\"logged_out\":true}\n");
   else
-    printf("logged out\n");
+    printf("%s\n", _("logged out"));
   return 0;
 }
 
@@ -111,7 +127,7 @@ cmd_whoami(cli_t *cli)
   if (!resp)
     return rc;
   if (!resp->whoami_resp->session)
-    return cli_unexpected(resp, "a session");
+    return cli_unexpected(resp, _("a session"));
   print_session(cli, resp->whoami_resp->session);
   till__v1__envelope__free_unpacked(resp, NULL);
   return 0;

@@ -6,6 +6,7 @@
 #include "cli.h"
 #include "cli_opt.h"
 #include "commands.h"
+#include "i18n.h"
 #include "json_out.h"
 #include "print.h"
 #include "till_money.h"
@@ -21,7 +22,7 @@ cmd_target_set(cli_t *cli)
     return commands_usage_error(cli);
   /* the syntax here; the value (above 0, not too large) is the server's to judge */
   if (till_money_parse(amount, &tr.amount) != 0)
-    return cli_usage_error("--amount must be yuan, like 12000 or 12000.50");
+    return cli_usage_error(_("--amount must be yuan, like 12000 or 12000.50"));
   tr.cashier = (char *)cashier;
   tr.month = (char *)month;
   req.body_case = TILL__V1__ENVELOPE__BODY_TARGET_SET_REQ;
@@ -44,12 +45,12 @@ cmd_target_set(cli_t *cli)
     printf(",\"set_at\":%lld,\"previous\":\"%s\"}\n", (long long)t->set_at, p);
   } else {
     fmt_time(t->set_at, when, sizeof when);
-    printf("target of %s for %s: %s", t->cashier, t->month, a);
     if (t->previous > 0)
-      printf(" (replaces %s)", p);
+      printf(_("target of %s for %s: %s (replaces %s), set by %s at %s\n"), t->cashier, t->month,
+             a, p, t->set_by, when);
     else
-      printf(" (no target before)");
-    printf(", set by %s at %s\n", t->set_by, when);
+      printf(_("target of %s for %s: %s (no target before), set by %s at %s\n"), t->cashier,
+             t->month, a, t->set_by, when);
   }
   till__v1__envelope__free_unpacked(resp, NULL);
   return 0;

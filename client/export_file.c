@@ -1,11 +1,31 @@
-/* export_file.c -- see export_file.h. */
+/* export_file.c -- see export_file.h. A failure is kept in English (for
+ * --json) and in the user's language: its formats are marked N_() and
+ * translated in check_fail(). */
 #include "export_file.h"
 
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "i18n.h"
 #include "till_frame.h"
+
+static void check_fail(export_check_t *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* <fmt> (an N_() text) and its arguments: in English into c->error, in the
+ * user's language into c->text. */
+static void
+check_fail(export_check_t *c, const char *fmt, ...)
+{
+  va_list ap, again;
+  va_start(ap, fmt);
+  va_copy(again, ap);
+  vsnprintf(c->error, sizeof c->error, fmt, ap);
+  vsnprintf(c->text, sizeof c->text, _(fmt), again);
+  va_end(again);
+  va_end(ap);
+}
 
 int
 export_write(FILE *f, const Till__V1__ExportRecord *rec)
@@ -24,7 +44,7 @@ export_write(FILE *f, const Till__V1__ExportRecord *rec)
 }
 
 int
-export_read(FILE *f, Till__V1__ExportRecord **out, long long *offset, char *err, size_t errlen)
+export_read(FILE *f, Till__V1__ExportRecord **out, long long *offset, export_check_t *c)
 {
   uint8_t head[TILL_FRAME_HEADER];
   uint32_t len = 0;
@@ -33,30 +53,30 @@ export_read(FILE *f, Till__V1__ExportRecord **out, long long *offset, char *err,
   if (got == 0 && feof(f))
     return 0;
   if (got != sizeof head) {
-    snprintf(err, errlen, "at byte %lld: the file ends inside a record's length", *offset);
+    check_fail(c, N_("at byte %lld: the file ends inside a record's length"), *offset);
     return -1;
   }
   till_frame_result_t fr = till_frame_check(head, sizeof head, EXPORT_RECORD_MAX, &len);
   if (fr == TILL_FRAME_EMPTY || fr == TILL_FRAME_TOO_LARGE) {
-    snprintf(err, errlen, "at byte %lld: a record of %lu bytes (1 to %u allowed)", *offset,
+    check_fail(c, N_("at byte %lld: a record of %lu bytes (1 to %u allowed)"), *offset,
              (unsigned long)len, EXPORT_RECORD_MAX);
     return -1;
   }
   uint8_t *buf = malloc(len);
   if (!buf) {
-    snprintf(err, errlen, "out of memory");
+    check_fail(c, N_("out of memory"));
     return -1;
   }
   if (fread(buf, 1, len, f) != len) {
     free(buf);
-    snprintf(err, errlen, "at byte %lld: the file ends inside a record of %lu bytes", *offset,
+    check_fail(c, N_("at byte %lld: the file ends inside a record of %lu bytes"), *offset,
              (unsigned long)len);
     return -1;
   }
   *out = till__v1__export_record__unpack(NULL, len, buf);
   free(buf);
   if (!*out) {
-    snprintf(err, errlen, "at byte %lld: a record that does not decode", *offset);
+    check_fail(c, N_("at byte %lld: a record that does not decode"), *offset);
     return -1;
   }
   *offset += (long long)(TILL_FRAME_HEADER + len);
@@ -107,17 +127,17 @@ take_record(export_check_t *c, walk_t *w, const Till__V1__ExportRecord *rec)
     till_txn_t t;
     c->bad_txn = rec->txn->id;
     if (w->sigs) {
-      snprintf(c->error, sizeof c->error, "a transaction after the signed heads: records were "
-               "moved");
+      check_fail(c, N_("a transaction after the signed heads: records were "
+               "moved"));
       return -1;
     }
     if (audit_txn_view(rec->txn, &t) != 0) {
-      snprintf(c->error, sizeof c->error, "malformed: hash, key or number of entries out of range");
+      check_fail(c, N_("malformed: hash, key or number of entries out of range"));
       return -1;
     }
     if (t.id > c->last_id) {
-      snprintf(c->error, sizeof c->error, "transaction %lld lies beyond the export's last, %lld: "
-               "a record was added", (long long)t.id, (long long)c->last_id);
+      check_fail(c, N_("transaction %lld lies beyond the export's last, %lld: "
+               "a record was added"), (long long)t.id, (long long)c->last_id);
       return -1;
     }
     w->txns++;
@@ -134,8 +154,8 @@ take_record(export_check_t *c, walk_t *w, const Till__V1__ExportRecord *rec)
   }
   case TILL__V1__EXPORT_RECORD__BODY_END:
     if (rec->end->txns != w->txns || rec->end->signatures != w->sigs) {
-      snprintf(c->error, sizeof c->error, "the end record counts %lld transactions and %lld "
-               "signed heads, the file holds %lld and %lld: records were removed or added",
+      check_fail(c, N_("the end record counts %lld transactions and %lld "
+               "signed heads, the file holds %lld and %lld: records were removed or added"),
                (long long)rec->end->txns, (long long)rec->end->signatures, (long long)w->txns,
                (long long)w->sigs);
       return -1;
@@ -143,7 +163,7 @@ take_record(export_check_t *c, walk_t *w, const Till__V1__ExportRecord *rec)
     w->ended = 1;
     return 0;
   default:
-    snprintf(c->error, sizeof c->error, "a second header or an unknown record");
+    check_fail(c, N_("a second header or an unknown record"));
     return -1;
   }
 }
@@ -156,12 +176,12 @@ take_header(export_check_t *c, const Till__V1__ExportRecord *rec, const uint8_t 
     rec->body_case == TILL__V1__EXPORT_RECORD__BODY_HEADER ? rec->header : NULL;
   if (!eh || strcmp(eh->format, EXPORT_FORMAT) != 0 || eh->public_key.len != 32 ||
       eh->prev_hash.len != TILL_HASH_LEN || eh->first_id < 1 || eh->last_id < eh->first_id - 1) {
-    snprintf(c->error, sizeof c->error, "not a %s file: its first record is not a valid header",
+    check_fail(c, N_("not a %s file: its first record is not a valid header"),
              EXPORT_FORMAT);
     return -1;
   }
   if (pinned && memcmp(pinned, eh->public_key.data, 32) != 0) {
-    snprintf(c->error, sizeof c->error, "the export's signing key is not the pinned key");
+    check_fail(c, N_("the export's signing key is not the pinned key"));
     return -1;
   }
   c->first_id = eh->first_id;
@@ -170,7 +190,7 @@ take_header(export_check_t *c, const Till__V1__ExportRecord *rec, const uint8_t 
   c->created_at_ms = eh->created_at_ms;
   c->v = verifier_new_range(eh->public_key.data, eh->first_id, eh->prev_hash.data);
   if (!c->v) {
-    snprintf(c->error, sizeof c->error, "out of memory");
+    check_fail(c, N_("out of memory"));
     return -1;
   }
   verifier_set_range(c->v);
@@ -184,10 +204,10 @@ export_verify(FILE *f, const uint8_t *pinned, int allow_unsigned, export_check_t
   Till__V1__ExportRecord *rec = NULL;
   long long offset = 0;
   walk_t w = {0};
-  int got = export_read(f, &rec, &offset, c->error, sizeof c->error);
+  int got = export_read(f, &rec, &offset, c);
   c->records = 1;
   if (got == 0)
-    snprintf(c->error, sizeof c->error, "the file is empty");
+    check_fail(c, N_("the file is empty"));
   if (got != 1)
     return 1;
   int bad = take_header(c, rec, pinned);
@@ -195,7 +215,7 @@ export_verify(FILE *f, const uint8_t *pinned, int allow_unsigned, export_check_t
   if (bad)
     return 1;
   /* bounded by the file: every record consumes at least five bytes */
-  while (!w.ended && (got = export_read(f, &rec, &offset, c->error, sizeof c->error)) == 1) {
+  while (!w.ended && (got = export_read(f, &rec, &offset, c)) == 1) {
     c->records++;
     bad = take_record(c, &w, rec);
     till__v1__export_record__free_unpacked(rec, NULL);
@@ -205,19 +225,19 @@ export_verify(FILE *f, const uint8_t *pinned, int allow_unsigned, export_check_t
   if (got < 0)
     return 1;
   if (!w.ended) {
-    snprintf(c->error, sizeof c->error, "the file ends without its end record: it was cut short");
+    check_fail(c, N_("the file ends without its end record: it was cut short"));
     return 1;
   }
-  if ((got = export_read(f, &rec, &offset, c->error, sizeof c->error)) != 0) {
+  if ((got = export_read(f, &rec, &offset, c)) != 0) {
     if (got == 1) {
       till__v1__export_record__free_unpacked(rec, NULL);
-      snprintf(c->error, sizeof c->error, "data after the end record");
+      check_fail(c, N_("data after the end record"));
     }
     return 1;
   }
   if (w.txns != c->last_id - c->first_id + 1) {
-    snprintf(c->error, sizeof c->error, "the header announces transactions %lld..%lld, the file "
-             "holds %lld", (long long)c->first_id, (long long)c->last_id, (long long)w.txns);
+    check_fail(c, N_("the header announces transactions %lld..%lld, the file "
+             "holds %lld"), (long long)c->first_id, (long long)c->last_id, (long long)w.txns);
     return 1;
   }
   if (verifier_finish(c->v) != 0)
@@ -228,9 +248,9 @@ export_verify(FILE *f, const uint8_t *pinned, int allow_unsigned, export_check_t
   verifier_summary(c->v, &vs);
   if (vs.n_txns && vs.last_signed_id < c->last_id && !allow_unsigned) {
     c->bad_txn = vs.last_signed_id < c->first_id ? c->first_id : vs.last_signed_id + 1;
-    snprintf(c->error, sizeof c->error, "transactions %lld..%lld are not covered by a signed "
+    check_fail(c, N_("transactions %lld..%lld are not covered by a signed "
              "head, so nothing proves them unaltered; export again after a supervisor's "
-             "'till audit checkpoint', or accept them unproven with --allow-unsigned",
+             "'till audit checkpoint', or accept them unproven with --allow-unsigned"),
              (long long)c->bad_txn, (long long)c->last_id);
     return 1;
   }
@@ -242,6 +262,7 @@ failed:;
   if (!s.ok) {
     c->bad_txn = s.bad_txn;
     snprintf(c->error, sizeof c->error, "%s", s.error);
+    snprintf(c->text, sizeof c->text, "%s", s.text);
   }
   return 1;
 }

@@ -16,30 +16,30 @@
 #define EXPORT_FORMAT "till-export-v1"
 #define EXPORT_RECORD_MAX (1024u * 1024u)
 
-/* Append one record. 0, or -1 when it cannot be packed or written. */
-int export_write(FILE *f, const Till__V1__ExportRecord *rec);
-
-/* Read the next record into *out (free it with
- * till__v1__export_record__free_unpacked). Returns 1 with a record, 0 at
- * the end of the file exactly between records, -1 with a message in err
- * (a truncated or oversized record, one that does not decode). <offset>
- * counts the bytes consumed, for the message. */
-int export_read(FILE *f, Till__V1__ExportRecord **out, long long *offset, char *err,
-                size_t errlen);
-
-/* A till_txn_t view of an AuditTxn, pointing into the message, for the
- * verifier (here and in the online `till audit verify`). 0, or -1 when a
- * length is out of range. */
-int audit_txn_view(const Till__V1__AuditTxn *m, till_txn_t *t);
-
 /* What export_verify found. */
 typedef struct {
   verifier_t *v;             /* set once the header was read; free with verifier_free */
   int64_t first_id, last_id, head_id, created_at_ms; /* from the header */
   int64_t records;           /* records read, the header included: where a failure is */
   int64_t bad_txn;           /* the transaction a failure concerns, or 0 */
-  char error[512];
+  char error[512];           /* the failure in English (--json) */
+  char text[512];            /* the same in the user's language */
 } export_check_t;
+
+/* Read the next record into *out (free it with
+ * till__v1__export_record__free_unpacked). Returns 1 with a record, 0 at
+ * the end of the file exactly between records, -1 with the message in
+ * c->error and c->text (a truncated or oversized record, one that does not
+ * decode). <offset> counts the bytes consumed, for the message. */
+int export_read(FILE *f, Till__V1__ExportRecord **out, long long *offset, export_check_t *c);
+
+/* Append one record. 0, or -1 when it cannot be packed or written. */
+int export_write(FILE *f, const Till__V1__ExportRecord *rec);
+
+/* A till_txn_t view of an AuditTxn, pointing into the message, for the
+ * verifier (here and in the online `till audit verify`). 0, or -1 when a
+ * length is out of range. */
+int audit_txn_view(const Till__V1__AuditTxn *m, till_txn_t *t);
 
 /* Read and verify a whole export from <f> (docs/ledger.md, "The export
  * file"): the header, then every record through one verifier in range mode,

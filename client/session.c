@@ -1,4 +1,5 @@
-/* session.c -- the session token file; see session.h. */
+/* session.c -- the session token file; see session.h. Its messages are in
+ * the user's language; the file itself is not. */
 #include "session.h"
 
 #include <errno.h>
@@ -9,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "i18n.h"
 #include "till_conf.h"
 
 int
@@ -19,7 +21,7 @@ session_load(const char *path, session_t *s, char *err, size_t errlen)
   if (stat(path, &sb) != 0)
     return errno == ENOENT ? 1 : (snprintf(err, errlen, "%s: %s", path, strerror(errno)), -1);
   if (sb.st_mode & 077) {
-    snprintf(err, errlen, "%s: readable by others (mode %03o); remove it and log in again", path,
+    snprintf(err, errlen, _("%s: readable by others (mode %03o); remove it and log in again"), path,
              (unsigned)(sb.st_mode & 0777));
     return -1;
   }
@@ -69,7 +71,7 @@ session_save(const char *path, const session_t *s, char *err, size_t errlen)
           s->server, s->user, s->terminal, s->token, s->expires);
   if (fflush(f) != 0 || fsync(fileno(f)) != 0) {
     fclose(f);
-    snprintf(err, errlen, "%s: write failed", tmp);
+    snprintf(err, errlen, _("%s: write failed"), tmp);
     return -1;
   }
   fclose(f);

@@ -1,5 +1,7 @@
 /* verify.c -- ledger verification for auditors; see verify.h and
- * docs/ledger.md. */
+ * docs/ledger.md. A finding is kept in English (for --json) and in the
+ * user's language (for the person reading stderr): its formats are marked
+ * N_() and translated in fail(). */
 #include "verify.h"
 
 #include <stdarg.h>
@@ -8,6 +10,8 @@
 #include <string.h>
 
 #include <openssl/evp.h>
+
+#include "i18n.h"
 
 #define VERIFY_MAX_SERIES 256
 #define VERIFY_MAX_NUMBER 50000000 /* receipts per series and year we can track */
@@ -34,6 +38,8 @@ struct verifier {
   verify_summary_t sum;
 };
 
+/* Record the first failure: <fmt> (an N_() text) and its arguments, in
+ * English into sum.error and translated into sum.text. -1. */
 static int fail(verifier_t *v, int64_t txn, const char *fmt, ...)
   __attribute__((format(printf, 3, 4)));
 
@@ -42,9 +48,12 @@ fail(verifier_t *v, int64_t txn, const char *fmt, ...)
 {
   if (!v->sum.ok)
     return -1;
-  va_list ap;
+  va_list ap, again;
   va_start(ap, fmt);
+  va_copy(again, ap);
   vsnprintf(v->sum.error, sizeof v->sum.error, fmt, ap);
+  vsnprintf(v->sum.text, sizeof v->sum.text, _(fmt), again);
+  va_end(again);
   va_end(ap);
   v->sum.ok = 0;
   v->sum.bad_txn = txn;
@@ -105,15 +114,15 @@ int
 verifier_add_counter(verifier_t *v, const char *name, int64_t last_no)
 {
   if (v->n_series == VERIFY_MAX_SERIES)
-    return fail(v, 0, "more than %d series", VERIFY_MAX_SERIES);
+    return fail(v, 0, N_("more than %d series"), VERIFY_MAX_SERIES);
   if (last_no < 0 || last_no > VERIFY_MAX_NUMBER)
-    return fail(v, 0, "series %s: counter %lld out of range", name, (long long)last_no);
+    return fail(v, 0, N_("series %s: counter %lld out of range"), name, (long long)last_no);
   series_t *s = &v->series[v->n_series];
   snprintf(s->name, sizeof s->name, "%s", name);
   s->last_no = last_no;
   s->seen = calloc((size_t)last_no + 1, 1);
   if (!s->seen)
-    return fail(v, 0, "out of memory");
+    return fail(v, 0, N_("out of memory"));
   v->n_series++;
   return 0;
 }
@@ -175,13 +184,13 @@ number_in_counter(verifier_t *v, const till_txn_t *t)
 {
   series_t *s = find_series(v, t->series);
   if (!s)
-    return fail(v, t->id, "transaction %lld uses series %s, which has no counter", (long long)t->id,
+    return fail(v, t->id, N_("transaction %lld uses series %s, which has no counter"), (long long)t->id,
                 t->series);
   if (t->receipt_no < 1 || t->receipt_no > s->last_no)
-    return fail(v, t->id, "transaction %lld: receipt number %lld is outside %s 1..%lld",
+    return fail(v, t->id, N_("transaction %lld: receipt number %lld is outside %s 1..%lld"),
                 (long long)t->id, (long long)t->receipt_no, t->series, (long long)s->last_no);
   if (s->seen[t->receipt_no])
-    return fail(v, t->id, "transaction %lld: receipt %s-%08lld was issued twice", (long long)t->id,
+    return fail(v, t->id, N_("transaction %lld: receipt %s-%08lld was issued twice"), (long long)t->id,
                 t->series, (long long)t->receipt_no);
   s->seen[t->receipt_no] = 1;
   s->n_seen++;
@@ -196,10 +205,10 @@ number_in_run(verifier_t *v, const till_txn_t *t)
   series_t *s = find_series(v, t->series);
   if (!s) {
     if (v->n_series == VERIFY_MAX_SERIES)
-      return fail(v, t->id, "more than %d series", VERIFY_MAX_SERIES);
+      return fail(v, t->id, N_("more than %d series"), VERIFY_MAX_SERIES);
     if (t->receipt_no < 1 || (v->base == 0 && t->receipt_no != 1))
-      return fail(v, t->id, "transaction %lld: receipt %s-%08lld is the first of its series in "
-                  "the chain, which must be number 1", (long long)t->id, t->series,
+      return fail(v, t->id, N_("transaction %lld: receipt %s-%08lld is the first of its series in "
+                  "the chain, which must be number 1"), (long long)t->id, t->series,
                   (long long)t->receipt_no);
     s = &v->series[v->n_series++];
     snprintf(s->name, sizeof s->name, "%s", t->series);
@@ -208,8 +217,8 @@ number_in_run(verifier_t *v, const till_txn_t *t)
     return 0;
   }
   if (t->receipt_no != s->last_no + 1)
-    return fail(v, t->id, "transaction %lld: receipt %s-%08lld follows %s-%08lld; numbers are "
-                "handed out one after another", (long long)t->id, t->series,
+    return fail(v, t->id, N_("transaction %lld: receipt %s-%08lld follows %s-%08lld; numbers are "
+                "handed out one after another"), (long long)t->id, t->series,
                 (long long)t->receipt_no, t->series, (long long)s->last_no);
   s->last_no = t->receipt_no;
   s->n_seen++;
@@ -224,38 +233,38 @@ verifier_add_txn(verifier_t *v, const till_txn_t *t, const uint8_t stored[TILL_H
   int64_t want = v->base + v->n_hashes; /* next id */
   if (t->id != want) {
     if (t->id > want)
-      return fail(v, want, "transaction %lld is missing (the next one present is %lld)",
+      return fail(v, want, N_("transaction %lld is missing (the next one present is %lld)"),
                   (long long)want, (long long)t->id);
-    return fail(v, t->id, "transaction %lld appears out of order or twice", (long long)t->id);
+    return fail(v, t->id, N_("transaction %lld appears out of order or twice"), (long long)t->id);
   }
   int64_t total;
   if (t->n_entries < 2)
-    return fail(v, t->id, "transaction %lld has %zu entries; at least two are required",
+    return fail(v, t->id, N_("transaction %lld has %zu entries; at least two are required"),
                 (long long)t->id, t->n_entries);
   if (till_chain_sum(t, &total) != 0 || total != 0)
-    return fail(v, t->id, "transaction %lld does not balance: its entries sum to %lld fen",
+    return fail(v, t->id, N_("transaction %lld does not balance: its entries sum to %lld fen"),
                 (long long)t->id, (long long)total);
   uint8_t h[TILL_HASH_LEN];
   if (till_chain_hash(v->hashes[v->n_hashes - 1], t, h) != 0)
-    return fail(v, t->id, "out of memory");
+    return fail(v, t->id, N_("out of memory"));
   if (memcmp(h, stored, TILL_HASH_LEN) != 0)
-    return fail(v, t->id, "transaction %lld: hash does not match its contents and the chain "
-                "before it (the row was altered, or one before it was)", (long long)t->id);
+    return fail(v, t->id, N_("transaction %lld: hash does not match its contents and the chain "
+                "before it (the row was altered, or one before it was)"), (long long)t->id);
   if (v->n_hashes == v->cap && grow(v) != 0)
-    return fail(v, t->id, "out of memory");
+    return fail(v, t->id, N_("out of memory"));
   memcpy(v->hashes[v->n_hashes++], h, TILL_HASH_LEN);
 
   if (t->reverses) {
     if (t->reverses < 0 || t->reverses >= t->id)
-      return fail(v, t->id, "transaction %lld reverses %lld, which is not an earlier transaction",
+      return fail(v, t->id, N_("transaction %lld reverses %lld, which is not an earlier transaction"),
                   (long long)t->id, (long long)t->reverses);
     if (t->reverses > v->base) {
       if (v->reversed[t->reverses - v->base])
-        return fail(v, t->id, "transaction %lld reverses %lld, which was already reversed",
+        return fail(v, t->id, N_("transaction %lld reverses %lld, which was already reversed"),
                     (long long)t->id, (long long)t->reverses);
       v->reversed[t->reverses - v->base] = 1;
     } else if (note_early_reversal(v, t->reverses) != 0) {
-      return fail(v, t->id, "out of memory");
+      return fail(v, t->id, N_("out of memory"));
     }
   }
   if (t->series && t->series[0]) {
@@ -276,17 +285,17 @@ verifier_add_signature(verifier_t *v, int64_t txn_id, const uint8_t *head_hash, 
   if (!v->sum.ok)
     return -1;
   if (head_len != TILL_HASH_LEN || sig_len != 64)
-    return fail(v, txn_id, "a signed head at transaction %lld is malformed", (long long)txn_id);
+    return fail(v, txn_id, N_("a signed head at transaction %lld is malformed"), (long long)txn_id);
   if (txn_id < v->base)
-    return fail(v, txn_id, "a signed head at transaction %lld lies before the run, which starts "
-                "at %lld", (long long)txn_id, (long long)(v->base + 1));
+    return fail(v, txn_id, N_("a signed head at transaction %lld lies before the run, which starts "
+                "at %lld"), (long long)txn_id, (long long)(v->base + 1));
   if (txn_id >= v->base + v->n_hashes)
-    return fail(v, txn_id, "a signed head covers transaction %lld but the chain ends at %lld "
-                "(transactions were removed from the end)", (long long)txn_id,
+    return fail(v, txn_id, N_("a signed head covers transaction %lld but the chain ends at %lld "
+                "(transactions were removed from the end)"), (long long)txn_id,
                 (long long)(v->base + v->n_hashes - 1));
   if (memcmp(v->hashes[txn_id - v->base], head_hash, TILL_HASH_LEN) != 0)
-    return fail(v, txn_id, "the signed head at transaction %lld does not match the chain "
-                "(transactions up to %lld were rewritten)", (long long)txn_id, (long long)txn_id);
+    return fail(v, txn_id, N_("the signed head at transaction %lld does not match the chain "
+                "(transactions up to %lld were rewritten)"), (long long)txn_id, (long long)txn_id);
   till_canon_t c;
   till_canon_init(&c);
   till_chain_head_message(&c, txn_id, head_hash, at_ms);
@@ -298,8 +307,8 @@ verifier_add_signature(verifier_t *v, int64_t txn_id, const uint8_t *head_hash, 
   EVP_PKEY_free(pk);
   till_canon_free(&c);
   if (!ok)
-    return fail(v, txn_id, "the signature on the head at transaction %lld does not verify "
-                "under the server's key", (long long)txn_id);
+    return fail(v, txn_id, N_("the signature on the head at transaction %lld does not verify "
+                "under the server's key"), (long long)txn_id);
   v->sum.n_signatures++;
   if (txn_id > v->sum.last_signed_id)
     v->sum.last_signed_id = txn_id;
@@ -315,14 +324,14 @@ verifier_finish(verifier_t *v)
     qsort(v->early, v->n_early, sizeof *v->early, cmp_i64);
     for (size_t i = 1; i < v->n_early; i++)
       if (v->early[i] == v->early[i - 1])
-        return fail(v, 0, "transaction %lld, before the run, is reversed twice within it",
+        return fail(v, 0, N_("transaction %lld, before the run, is reversed twice within it"),
                     (long long)v->early[i]);
   }
   for (size_t i = 0; i < v->n_series && !v->range; i++) {
     series_t *s = &v->series[i];
     for (int64_t n = 1; n <= s->last_no; n++)
       if (!s->seen[n])
-        return fail(v, 0, "receipt %s-%08lld is missing: series %s was allocated up to %lld",
+        return fail(v, 0, N_("receipt %s-%08lld is missing: series %s was allocated up to %lld"),
                     s->name, (long long)n, s->name, (long long)s->last_no);
   }
   return 0;

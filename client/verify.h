@@ -53,7 +53,8 @@ int verifier_finish(verifier_t *v);
 typedef struct {
   int ok;
   int64_t bad_txn;            /* 0 when the failure is not about one transaction */
-  char error[512];
+  char error[512];            /* the failure in English (--json) */
+  char text[512];             /* the same in the user's language */
   int64_t n_txns, n_entries, n_signatures, last_signed_id, head_id;
   size_t n_series;
 } verify_summary_t;

@@ -16,10 +16,12 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <stdlib.h>
 #include <string.h>
 
 #include <openssl/evp.h>
 
+#include "i18n.h"
 #include "till_chain.h"
 #include "verify.h"
 
@@ -197,7 +199,35 @@ test_run_numbers_follow_one_another(void **state)
   verifier_summary(v, &s);
   assert_int_equal(s.bad_txn, 6);
   assert_non_null(strstr(s.error, "HT2026-00000006 follows HT2026-00000004"));
+  /* the same finding for the reader: English here, where no catalog is bound */
+  assert_string_equal(s.text, s.error);
   verifier_free(v);
+}
+
+/* A finding in Chinese for the reader, in English for --json: the verifier
+ * keeps both (the catalog compiled into the build tree). */
+static void
+test_finding_in_both_languages(void **state)
+{
+  (void)state;
+  setenv("TILL_LANG", "zh_CN", 1);
+  i18n_init(NULL);
+  verifier_t *v = verifier_new_range(C.pub, 5, C.h[4]);
+  till_txn_t t6 = C.t[6];
+  t6.receipt_no = 6; /* 4 then 6: 5 skipped */
+  uint8_t h6[TILL_HASH_LEN];
+  assert_int_equal(till_chain_hash(C.h[5], &t6, h6), 0);
+  assert_int_equal(verifier_add_txn(v, &C.t[5], C.h[5]), 0);
+  assert_int_equal(verifier_add_txn(v, &t6, h6), -1);
+  verify_summary_t s;
+  verifier_summary(v, &s);
+  assert_string_equal(s.error, "transaction 6: receipt HT2026-00000006 follows HT2026-00000004; "
+                               "numbers are handed out one after another");
+  assert_string_equal(s.text, "交易 6：票据 HT2026-00000006 排在 HT2026-00000004 之后；"
+                              "票据号应连续分配");
+  verifier_free(v);
+  setenv("TILL_LANG", "en", 1);
+  i18n_init(NULL);
 }
 
 static void
@@ -272,6 +302,7 @@ main(void)
     cmocka_unit_test(test_run_from_the_middle),
     cmocka_unit_test(test_run_with_a_forged_anchor),
     cmocka_unit_test(test_run_numbers_follow_one_another),
+    cmocka_unit_test(test_finding_in_both_languages),
     cmocka_unit_test(test_run_from_one_starts_at_one),
     cmocka_unit_test(test_run_reverses_an_early_txn_once),
     cmocka_unit_test(test_run_signatures_outside),
