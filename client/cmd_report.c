@@ -25,6 +25,7 @@
 #include "print.h"
 #include "till_chain.h"
 #include "till_money.h"
+#include "till_names.h"
 #include "till_util.h"
 
 /* Amounts are formatted into one of a few rotating buffers, so a printf
@@ -291,6 +292,17 @@ band_text(char *buf, size_t len, const Till__V1__CashierMonth *c)
   }
 }
 
+/* The methods as a reader names them, for the e-payment ratio's note. */
+static const char *const method_text[TILL_METHOD_MAX + 1] = {
+  [TILL_METHOD_CASH] = N_("cash"),
+  [TILL_METHOD_CARD] = N_("card"),
+  [TILL_METHOD_WECHAT] = N_("WeChat"),
+  [TILL_METHOD_ALIPAY] = N_("Alipay"),
+  [TILL_METHOD_TRANSFER] = N_("bank transfer"),
+  [TILL_METHOD_CHEQUE] = N_("cheque"),
+  [TILL_METHOD_SUBSIDY] = N_("subsidy"),
+};
+
 static void
 print_monthly_json(const Till__V1__MonthlyReportResponse *m)
 {
@@ -323,9 +335,14 @@ print_monthly_json(const Till__V1__MonthlyReportResponse *m)
   json_money(stdout, "total", m->total, 1);
   json_money(stdout, "cash", m->cash, 1);
   json_money(stdout, "noncash", m->noncash, 1);
+  json_money(stdout, "electronic", m->electronic, 1);
   fmt_bp(pct, sizeof pct, m->epay_ratio_bp);
-  printf(",\"epay_ratio_bp\":%lld,\"epay_ratio_percent\":\"%s\",\"waivers\":[",
+  printf(",\"epay_ratio_bp\":%lld,\"epay_ratio_percent\":\"%s\",\"epay_methods\":[",
          (long long)m->epay_ratio_bp, pct);
+  for (int k = 1, n = 0; k <= TILL_METHOD_MAX; k++)
+    if (till_method_is_electronic(k))
+      printf("%s\"%s\"", n++ ? "," : "", till_method_name(k));
+  printf("],\"waivers\":[");
   for (size_t i = 0; i < m->n_waivers; i++) {
     const Till__V1__WaiverTotal *w = m->waivers[i];
     printf("%s{\"account\":", i ? "," : "");
@@ -393,7 +410,13 @@ print_monthly_text(const Till__V1__MonthlyReportResponse *m)
   yuan_into(b, m->cash);
   yuan_into(c, m->noncash);
   fmt_bp(pct, sizeof pct, m->epay_ratio_bp);
-  printf("\nnet collections %s   cash %s   non-cash %s   e-payment ratio %s%%\n", a, b, c, pct);
+  printf("\nnet collections %s   cash %s   non-cash %s\n", a, b, c);
+  yuan_into(a, m->electronic);
+  printf(_("electronic %s   e-payment ratio %s%%   (electronic: "), a, pct);
+  for (int k = 1, n = 0; k <= TILL_METHOD_MAX; k++)
+    if (till_method_is_electronic(k))
+      printf("%s%s", n++ ? ", " : "", _(method_text[k]));
+  printf(")\n");
   if (!m->n_waivers) {
     printf("waivers: none\n");
   } else {

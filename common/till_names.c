@@ -18,6 +18,11 @@ static const char *const method_names[TILL_METHOD_MAX + 1] = {
   [TILL_METHOD_SUBSIDY] = "subsidy",
 };
 
+static const unsigned char method_electronic[TILL_METHOD_MAX + 1] = {
+  [TILL_METHOD_CARD] = 1, [TILL_METHOD_WECHAT] = 1, [TILL_METHOD_ALIPAY] = 1,
+  [TILL_METHOD_TRANSFER] = 1,
+};
+
 static const char *const shift_state_names[TILL_SHIFT_STATE_MAX + 1] = {
   [TILL_SHIFT_OPEN] = "open",
   [TILL_SHIFT_CLOSED] = "closed",
@@ -62,6 +67,12 @@ const char *
 till_method_name(int v)
 {
   return name_of(method_names, TILL_METHOD_MAX, v);
+}
+
+int
+till_method_is_electronic(int v)
+{
+  return v >= 1 && v <= TILL_METHOD_MAX && method_electronic[v];
 }
 
 const char *

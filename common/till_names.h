@@ -73,6 +73,13 @@ const char *till_shift_state_name(int v);
 const char *till_void_state_name(int v);
 const char *till_deposit_state_name(int v);
 
+/* 1 when method <v> is electronic payment -- card, WeChat, Alipay, bank
+ * transfer -- the methods the e-payment ratio (电子支付比例) counts; 0 for
+ * cash, cheque (paper, pending until it clears), subsidy (money from the
+ * treasury, not a payer's payment) and anything out of range. The one
+ * place that says so. */
+int till_method_is_electronic(int v);
+
 /* The value named <name> (exact, lower case), or 0 when none is. */
 int till_role_from_name(const char *name);
 int till_method_from_name(const char *name);

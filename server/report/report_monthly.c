@@ -64,6 +64,15 @@ static const char sql_waivers[] =
   " WHERE s.business_date BETWEEN ?1 AND ?2"
   "   AND e.account >= 'waiver:' AND e.account < 'waiver;'"
   " GROUP BY e.account ORDER BY e.account LIMIT ?3";
+/* the non-cash takings by method: what sales debited, and voids credited,
+ * to clearing:<method> (cash goes to the drawer); 'clearing:' ..
+ * 'clearing;' is every such account */
+static const char sql_clearing[] =
+  "SELECT substr(e.account, 10), sum(e.amount)"
+  " FROM shifts s JOIN journal j ON j.shift_id = s.id JOIN entries e ON e.txn_id = j.id"
+  " WHERE s.business_date BETWEEN ?1 AND ?2 AND j.kind IN ('sale', 'void')"
+  "   AND e.account >= 'clearing:' AND e.account < 'clearing;'"
+  " GROUP BY e.account ORDER BY e.account LIMIT ?3";
 static const char sql_targets[] =
   "SELECT cashier, amount FROM cashier_targets WHERE month = ? ORDER BY cashier LIMIT ?";
 
@@ -113,6 +122,16 @@ monthly_ratio_bp(int64_t part, int64_t whole)
   __int128 mag = num < 0 ? -num : num;
   __int128 q = (2 * mag + whole) / (2 * (__int128)whole); /* floor(mag/whole + 1/2) */
   return saturate(num < 0 ? -q : q);
+}
+
+int64_t
+monthly_electronic(const int64_t net[TILL_METHOD_MAX + 1])
+{
+  int64_t sum = 0;
+  for (int m = 1; m <= TILL_METHOD_MAX; m++)
+    if (till_method_is_electronic(m))
+      sum += net[m];
+  return sum;
 }
 
 /* ---- the report ---------------------------------------------------------- */
@@ -218,7 +237,37 @@ add_days(req_t *r, store_conn_t *sc, Till__V1__MonthlyReportResponse *resp)
     resp->noncash += t->noncash;
     resp->days[resp->n_days++] = t;
   }
-  resp->epay_ratio_bp = monthly_ratio_bp(resp->noncash, resp->total);
+  return TILL_OK;
+}
+
+/* rows: method, net takings -- into net[method] */
+static till_status_t
+clearing_row(req_t *r, sqlite3_stmt *st, void *arg)
+{
+  int64_t *net = arg;
+  const char *name = (const char *)sqlite3_column_text(st, 0);
+  int m = till_method_from_name(name);
+  if (!m || m == TILL_METHOD_CASH)
+    return req_fail(r, TILL_E_INTERNAL, "a sale or void posted to clearing:%s, which is no "
+                    "payment method", name ? name : "");
+  net[m] = sqlite3_column_int64(st, 1);
+  return TILL_OK;
+}
+
+/* The electronic part of the month's takings and the e-payment ratio:
+ * electronic / total, not non-cash / total (a cheque or a subsidy is not
+ * electronic payment). */
+static till_status_t
+add_epay(req_t *r, store_conn_t *sc, Till__V1__MonthlyReportResponse *resp)
+{
+  int64_t net[TILL_METHOD_MAX + 1] = {0};
+  sqlite3_stmt *st = month_stmt(sc, sql_clearing, resp->month);
+  if (st)
+    sqlite3_bind_int(st, 3, TILL_METHOD_MAX + 1);
+  if (req_rows(r, st, TILL_METHOD_MAX + 1, clearing_row, net, NULL) != TILL_OK)
+    return r->status;
+  resp->electronic = monthly_electronic(net);
+  resp->epay_ratio_bp = monthly_ratio_bp(resp->electronic, resp->total);
   return TILL_OK;
 }
 
@@ -415,7 +464,8 @@ monthly_handle_report(req_t *r, store_conn_t *sc)
   if (!resp->month)
     return req_fail(r, TILL_E_INTERNAL, "out of memory");
   /* from_ms and to_ms stay 0: the month is its business dates */
-  if (add_days(r, sc, resp) != TILL_OK || add_items(r, sc, resp) != TILL_OK ||
+  if (add_days(r, sc, resp) != TILL_OK || add_epay(r, sc, resp) != TILL_OK ||
+      add_items(r, sc, resp) != TILL_OK ||
       add_waivers(r, sc, resp) != TILL_OK || add_cashiers(r, sc, resp) != TILL_OK)
     return r->status;
   r->resp.body_case = TILL__V1__ENVELOPE__BODY_MONTHLY_REPORT_RESP;

@@ -3,7 +3,9 @@
  *
  * The report reads, on a reader's snapshot, the business dates of one month
  * (a shift's postings count on the date it opened on, docs/ledger.md
- * "Business dates"): the net takings per date and per fee item, cash and non-cash with the e-payment ratio, the waivers, and per
+ * "Business dates"): the net takings per date and per fee item, cash and
+ * non-cash, the electronic part and the e-payment ratio (electronic /
+ * total), the waivers, and per
  * cashier what they collected, their over/short at closes, and how far that
  * is from the target a supervisor set (TargetSetRequest, written on the
  * writer inside the request's SAVEPOINT). The arithmetic of ratios and
@@ -35,6 +37,13 @@ void monthly_deviation(int64_t collected, int64_t target, int64_t *deviation_bp 
 /* part / whole in basis points, rounded half up (half away from zero for a
  * negative quotient); 0 when whole <= 0; saturating at +-INT64_MAX. Pure. */
 int64_t monthly_ratio_bp(int64_t part, int64_t whole);
+
+/* The electronic part of a month's takings: the sum of <net>[m] (net
+ * takings by method, indexed by till_method_t; [0] unused) over the methods
+ * till_method_is_electronic() names -- card, WeChat, Alipay, transfer; not
+ * cash, cheque or subsidy. Pure; the caller's sums are of postings of at
+ * most LEDGER_TOTAL_MAX each, so they cannot overflow. */
+int64_t monthly_electronic(const int64_t net[TILL_METHOD_MAX + 1]);
 
 /* MonthlyReportRequest: reader phase only (supervisor, auditor). */
 till_status_t monthly_handle_report(req_t *r, store_conn_t *sc);

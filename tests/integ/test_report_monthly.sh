@@ -5,7 +5,9 @@
 # Five cashiers: carol (a void; target aimed within 5 % below), dan (a shift
 # closed 2.00 short; 5-10 % above), erin (10-15 % below), gus (no target) and
 # hal (a target, no sales: 0 collected, beyond 15 % below); sales by cash,
-# wechat, card and alipay over two items. The sales fall on two business
+# wechat, card, alipay, cheque and subsidy over two items (the e-payment
+# ratio counts card, WeChat, Alipay and transfer only: not the cheque, not
+# the subsidy). The sales fall on two business
 # dates: after the first cashiers' shifts close, a supervisor closes the
 # date, and the rest open at once on the next one, on the same calendar
 # day (the report counts business dates, not the clock). Every figure of
@@ -66,7 +68,7 @@ MONTH=${DAY2:0:7}
   fail "TZ $TZ: day 1 $DAY1 and day 2 $DAY2 should be two days of one month"
 step "day 1 $DAY1, day 2 $DAY2"
 
-step "day 2: erin and gus sell and close exactly"
+step "day 2: erin and gus sell (gus also by cheque and subsidy) and close exactly"
 world_login T-LANE-01:erin T-LANE-02:gus
 open_shift T-LANE-01 erin
 sale T-LANE-01 erin PARK:2 wechat     # 10.00
@@ -74,7 +76,10 @@ expect_rc 0 till_user T-LANE-01 erin shift close --count none --noncash wechat=1
 open_shift T-LANE-02 gus
 sale T-LANE-02 gus PARK:3 alipay      # 15.00
 sale T-LANE-02 gus WASH:2 cash        #  5.00
-expect_rc 0 till_user T-LANE-02 gus shift close --count 1x5 --noncash alipay=15.00
+sale T-LANE-02 gus PARK:1 cheque      #  5.00, not electronic
+sale T-LANE-02 gus WASH:2 subsidy     #  5.00, not electronic
+expect_rc 0 till_user T-LANE-02 gus shift close --count 1x5 \
+  --noncash alipay=15.00,cheque=5.00,subsidy=5.00
 expect_sql "$DAY2|2" "SELECT business_date, count(*) FROM shifts WHERE cashier IN ('erin', 'gus')"
 
 step "targets: set carol's twice (the second replaces the first and answers it), dan, erin, hal"
@@ -99,7 +104,7 @@ IN_MONTH="(SELECT id FROM shifts WHERE substr(business_date, 1, 7) = '$MONTH')"
 # the month's sales and voids, by another route than the server's: revenue
 # credits for the amount, drawer and clearing debits for cash and non-cash;
 # each on its shift's business date
-TX="SELECT j.id, j.kind, j.cashier, (SELECT business_date FROM shifts s WHERE s.id = j.shift_id) AS d,
+TX="SELECT j.id, j.kind, j.cashier, j.method, (SELECT business_date FROM shifts s WHERE s.id = j.shift_id) AS d,
       (SELECT -sum(amount) FROM entries e WHERE e.txn_id = j.id AND e.account LIKE 'revenue:%') AS amt,
       (SELECT coalesce(sum(amount), 0) FROM entries e WHERE e.txn_id = j.id AND e.account LIKE 'drawer:%') AS cash,
       (SELECT coalesce(sum(amount), 0) FROM entries e WHERE e.txn_id = j.id AND e.account LIKE 'clearing:%') AS noncash
@@ -109,7 +114,7 @@ days=$(sql "SELECT '\"days\":[' || group_concat(x, ',') || ']' FROM (
     || '\",\"cash\":\"' || $(Y 'sum(cash)') || '\",\"noncash\":\"' || $(Y 'sum(noncash)') || '\"}' AS x
   FROM ($TX) GROUP BY d ORDER BY d)")
 assert_last_contains "$days"
-assert_eq "\"days\":[{\"date\":\"$DAY1\",\"receipts\":6,\"amount\":\"95.00\",\"cash\":\"70.00\",\"noncash\":\"25.00\"},{\"date\":\"$DAY2\",\"receipts\":3,\"amount\":\"30.00\",\"cash\":\"5.00\",\"noncash\":\"25.00\"}]" \
+assert_eq "\"days\":[{\"date\":\"$DAY1\",\"receipts\":6,\"amount\":\"95.00\",\"cash\":\"70.00\",\"noncash\":\"25.00\"},{\"date\":\"$DAY2\",\"receipts\":5,\"amount\":\"40.00\",\"cash\":\"5.00\",\"noncash\":\"35.00\"}]" \
   "$days" "the days as aimed for"
 items=$(sql "SELECT '\"items\":[' || group_concat(x, ',') || ']' FROM (
   SELECT '{\"item\":\"' || e.item || '\",\"name\":\"' || f.name || '\",\"quantity\":'
@@ -118,13 +123,18 @@ items=$(sql "SELECT '\"items\":[' || group_concat(x, ',') || ']' FROM (
   WHERE e.account LIKE 'revenue:%' AND j.shift_id IN $IN_MONTH
   GROUP BY e.item ORDER BY e.item)")
 assert_last_contains "$items"
-assert_eq '"items":[{"item":"PARK","name":"Parking","quantity":21,"amount":"105.00"},{"item":"WASH","name":"Car wash","quantity":8,"amount":"20.00"}]' \
+assert_eq '"items":[{"item":"PARK","name":"Parking","quantity":22,"amount":"110.00"},{"item":"WASH","name":"Car wash","quantity":10,"amount":"25.00"}]' \
   "$items" "the items as aimed for"
+# electronic: the revenue of the transactions whose method is card, wechat,
+# alipay or transfer (the server sums the clearing accounts); the ratio half up
+EL="(SELECT coalesce(sum(amt), 0) FROM ($TX) WHERE method IN ('card', 'wechat', 'alipay', 'transfer'))"
 totals=$(sql "SELECT '\"total\":\"' || $(Y 'sum(amt)') || '\",\"cash\":\"' || $(Y 'sum(cash)') || '\",\"noncash\":\"'
-  || $(Y 'sum(noncash)') || '\",\"epay_ratio_bp\":' || ((sum(noncash) * 20000 + sum(amt)) / (2 * sum(amt))) FROM ($TX)")
+  || $(Y 'sum(noncash)') || '\",\"electronic\":\"' || $(Y "$EL") || '\",\"epay_ratio_bp\":'
+  || (($EL * 20000 + sum(amt)) / (2 * sum(amt))) FROM ($TX)")
 assert_last_contains "$totals"
-assert_eq '"total":"125.00","cash":"75.00","noncash":"50.00","epay_ratio_bp":4000' "$totals" "the totals"
-assert_last_contains '"epay_ratio_percent":"40.00","waivers":[]'
+assert_eq '"total":"135.00","cash":"75.00","noncash":"60.00","electronic":"50.00","epay_ratio_bp":3704' "$totals" "the totals"
+expect_sql "5.00|5.00" "SELECT $(Y "sum(CASE WHEN method = 'cheque' THEN amt END)"), $(Y "sum(CASE WHEN method = 'subsidy' THEN amt END)") FROM ($TX)"
+assert_last_contains '"epay_ratio_percent":"37.04","epay_methods":["card","wechat","alipay","transfer"],"waivers":[]'
 # collected: drawer and clearing debits of the sales and voids by cashier;
 # over/short: the variances of the month's shifts (shifts table)
 while IFS='|' read -r who collected overshort; do
@@ -139,27 +149,28 @@ done < <(sql "SELECT c.cashier, $(Y 'coalesce((SELECT sum(cash + noncash) FROM (
 assert_last_contains '"cashiers":[{"cashier":"carol","collected":"35.00","over_short":"0.00","target":"36.00","deviation_bp":-278,"deviation_percent":"-2.78","band":"within_5","above":false},'
 assert_last_contains '{"cashier":"dan","collected":"60.00","over_short":"-2.00","target":"55.00","deviation_bp":910,"deviation_percent":"9.10","band":"5_10","above":true},'
 assert_last_contains '{"cashier":"erin","collected":"10.00","over_short":"0.00","target":"11.50","deviation_bp":-1305,"deviation_percent":"-13.05","band":"10_15","above":false},'
-assert_last_contains '{"cashier":"gus","collected":"20.00","over_short":"0.00","target":"0.00","deviation_bp":0,"deviation_percent":"0.00","band":"none","above":false},'
+assert_last_contains '{"cashier":"gus","collected":"30.00","over_short":"0.00","target":"0.00","deviation_bp":0,"deviation_percent":"0.00","band":"none","above":false},'
 assert_last_contains '{"cashier":"hal","collected":"0.00","over_short":"0.00","target":"100.00","deviation_bp":-10000,"deviation_percent":"-100.00","band":"beyond_15","above":false}]}'
 
 step "as text for a supervisor; no --month is the month of the current business date"
 expect_rc 0 till_user ADMIN-01 sam report monthly
 cp -- "$T/last.out" "$T/monthly.txt"
 assert_last_contains "MONTHLY SETTLEMENT $MONTH  (the business dates $MONTH-01 .. $MONTH-"
-last_matches "^$DAY2 +3 +30\.00 +5\.00 +25\.00\$" || fail "day 2's line"
+last_matches "^$DAY2 +5 +40\.00 +5\.00 +35\.00\$" || fail "day 2's line"
 last_matches "^$DAY1 +6 +95\.00 +70\.00 +25\.00\$" || fail "day 1's line"
-last_matches "^PARK +Parking +21 +105\.00\$" || fail "PARK's line"
-assert_last_contains "net collections 125.00   cash 75.00   non-cash 50.00   e-payment ratio 40.00%"
+last_matches "^PARK +Parking +22 +110\.00\$" || fail "PARK's line"
+assert_last_contains "net collections 135.00   cash 75.00   non-cash 60.00"
+assert_last_contains "electronic 50.00   e-payment ratio 37.04%   (electronic: card, WeChat, Alipay, bank transfer)"
 assert_last_contains "waivers: none"
 last_matches "^carol +35\.00 +36\.00 +-2\.78% +within 5% +0\.00\$" || fail "carol's line"
 last_matches "^dan +60\.00 +55\.00 +9\.10% +5-10% above +-2\.00\$" || fail "dan's line"
 last_matches "^erin +10\.00 +11\.50 +-13\.05% +10-15% below +0\.00\$" || fail "erin's line"
-last_matches "^gus +20\.00 +- +- +no target +0\.00\$" || fail "gus's line"
+last_matches "^gus +30\.00 +- +- +no target +0\.00\$" || fail "gus's line"
 last_matches "^hal +0\.00 +100\.00 +-100\.00% +beyond 15% below +0\.00\$" || fail "hal's line"
 
 step "another month is empty"
 expect_rc_contains 0 '{"month":"2000-01",' till_user ADMIN-01 audrey --json report monthly --month 2000-01
-assert_last_contains '"days":[],"items":[],"total":"0.00","cash":"0.00","noncash":"0.00","epay_ratio_bp":0,"epay_ratio_percent":"0.00","waivers":[],"cashiers":[]}'
+assert_last_contains '"days":[],"items":[],"total":"0.00","cash":"0.00","noncash":"0.00","electronic":"0.00","epay_ratio_bp":0,"epay_ratio_percent":"0.00","epay_methods":["card","wechat","alipay","transfer"],"waivers":[],"cashiers":[]}'
 
 step "refusals: a cashier (13), an auditor setting a target (13); nothing written"
 before=$(targets_dump)
@@ -210,7 +221,7 @@ expect_rc 0 till_user ADMIN-01 audrey --json report monthly --month "$MONTH"
 assert_last_contains '"waivers":[{"account":"waiver:green_channel","count":1,"amount":"12.00"}]'
 assert_last_contains "$totals"
 assert_last_contains "$items"
-assert_last_contains '{"cashier":"gus","collected":"20.00",'
+assert_last_contains '{"cashier":"gus","collected":"30.00",'
 expect_rc 0 till_user ADMIN-01 sam report monthly --month "$MONTH"
 last_matches "^  waiver:green_channel +1 +12\.00\$" || fail "the waiver's text line"
 stop_tilld || fail "tilld exited with $TILLD_RC on SIGTERM"

@@ -1,8 +1,8 @@
 /* test_report_monthly.c -- the monthly report's arithmetic: a cashier's
  * deviation from target in basis points (rounded away from zero) and its
  * band at every boundary, below and above, with no target, nothing
- * collected and the extremes of int64; and the e-payment ratio's half-up
- * rounding. */
+ * collected and the extremes of int64; the e-payment ratio's half-up
+ * rounding; and which methods the ratio counts as electronic. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -128,6 +128,55 @@ test_ratio(void **state)
   assert_int_equal(monthly_ratio_bp(INT64_MAX / 2, INT64_MAX), 5000);
 }
 
+/* Which methods are electronic payment, and the electronic part of a
+ * month's takings: card, WeChat, Alipay and transfer count; cash, cheque
+ * and subsidy do not (they used to, as "non-cash"). */
+static void
+test_electronic(void **state)
+{
+  (void)state;
+  assert_false(till_method_is_electronic(0));
+  assert_false(till_method_is_electronic(TILL_METHOD_CASH));
+  assert_true(till_method_is_electronic(TILL_METHOD_CARD));
+  assert_true(till_method_is_electronic(TILL_METHOD_WECHAT));
+  assert_true(till_method_is_electronic(TILL_METHOD_ALIPAY));
+  assert_true(till_method_is_electronic(TILL_METHOD_TRANSFER));
+  assert_false(till_method_is_electronic(TILL_METHOD_CHEQUE));
+  assert_false(till_method_is_electronic(TILL_METHOD_SUBSIDY));
+  assert_false(till_method_is_electronic(TILL_METHOD_MAX + 1));
+  assert_false(till_method_is_electronic(-1));
+
+  /* one figure a method, each a different power of ten: the sum names
+   * exactly the methods it took */
+  int64_t net[TILL_METHOD_MAX + 1] = {0};
+  int64_t want;
+  for (int m = 1; m <= TILL_METHOD_MAX; m++) {
+    int64_t v = 1;
+    for (int k = 1; k < m; k++)
+      v *= 10;
+    net[m] = v;
+  }
+  want = net[TILL_METHOD_CARD] + net[TILL_METHOD_WECHAT] + net[TILL_METHOD_ALIPAY] +
+         net[TILL_METHOD_TRANSFER];
+  assert_int_equal(want, 11110);
+  assert_int_equal(monthly_electronic(net), want);
+  /* a month of cheques and subsidies only: nothing electronic, ratio 0 */
+  int64_t paper[TILL_METHOD_MAX + 1] = {0};
+  paper[TILL_METHOD_CHEQUE] = 120000;
+  paper[TILL_METHOD_SUBSIDY] = 80000;
+  paper[TILL_METHOD_CASH] = 5000;
+  assert_int_equal(monthly_electronic(paper), 0);
+  assert_int_equal(monthly_ratio_bp(monthly_electronic(paper), 205000), 0);
+  /* voids of an earlier month leave a method negative: it still counts */
+  int64_t mixed[TILL_METHOD_MAX + 1] = {0};
+  mixed[TILL_METHOD_CARD] = 30000;
+  mixed[TILL_METHOD_WECHAT] = -500;
+  mixed[TILL_METHOD_CHEQUE] = 10000;
+  assert_int_equal(monthly_electronic(mixed), 29500);
+  /* 29500 of 39500 is 7468.35... bp: 7468 */
+  assert_int_equal(monthly_ratio_bp(monthly_electronic(mixed), 39500), 7468);
+}
+
 int
 main(void)
 {
@@ -140,6 +189,7 @@ main(void)
     cmocka_unit_test(test_zero_collected_and_no_target),
     cmocka_unit_test(test_huge_values),
     cmocka_unit_test(test_ratio),
+    cmocka_unit_test(test_electronic),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
