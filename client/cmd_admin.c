@@ -1,4 +1,5 @@
-/* cmd_admin.c -- till admin user|terminal add|list|disable and till admin
+/* cmd_admin.c -- till admin user|terminal add|list|disable|enable, till
+ * admin user unlock, and till admin
  * series|item add|list: the users, the terminals allowed to connect, the
  * receipt series and the price table. Each verb sends one request and shows
  * the object it answers with, or the list. */
@@ -8,6 +9,7 @@
 #include "cli.h"
 #include "cli_opt.h"
 #include "commands.h"
+#include "i18n.h"
 #include "json_out.h"
 #include "print.h"
 #include "till_money.h"
@@ -196,6 +198,54 @@ cmd_admin_user_disable(cli_t *cli)
 }
 
 int
+cmd_admin_user_unlock(cli_t *cli)
+{
+  Till__V1__Envelope req = TILL__V1__ENVELOPE__INIT;
+  Till__V1__UserUnlockRequest unlock = TILL__V1__USER_UNLOCK_REQUEST__INIT;
+  int rc;
+  const char *name = cli_arg(cli, 3);
+  if (!name)
+    return commands_group_usage_error(cli);
+  unlock.name = (char *)name;
+  req.body_case = TILL__V1__ENVELOPE__BODY_USER_UNLOCK_REQ;
+  req.user_unlock_req = &unlock;
+  Till__V1__Envelope *resp = call(cli, &req, TILL__V1__ENVELOPE__BODY_USER_UNLOCK_RESP, &rc);
+  if (!resp)
+    return rc;
+  if (!resp->user_unlock_resp->user)
+    return cli_unexpected(resp, "a user");
+  one_begin(cli, _("unlocked user"));
+  print_user_row(cli, resp->user_unlock_resp->user, 1);
+  one_end(cli);
+  till__v1__envelope__free_unpacked(resp, NULL);
+  return 0;
+}
+
+int
+cmd_admin_user_enable(cli_t *cli)
+{
+  Till__V1__Envelope req = TILL__V1__ENVELOPE__INIT;
+  Till__V1__UserEnableRequest en = TILL__V1__USER_ENABLE_REQUEST__INIT;
+  int rc;
+  const char *name = cli_arg(cli, 3);
+  if (!name)
+    return commands_group_usage_error(cli);
+  en.name = (char *)name;
+  req.body_case = TILL__V1__ENVELOPE__BODY_USER_ENABLE_REQ;
+  req.user_enable_req = &en;
+  Till__V1__Envelope *resp = call(cli, &req, TILL__V1__ENVELOPE__BODY_USER_ENABLE_RESP, &rc);
+  if (!resp)
+    return rc;
+  if (!resp->user_enable_resp->user)
+    return cli_unexpected(resp, "a user");
+  one_begin(cli, _("enabled user"));
+  print_user_row(cli, resp->user_enable_resp->user, 1);
+  one_end(cli);
+  till__v1__envelope__free_unpacked(resp, NULL);
+  return 0;
+}
+
+int
 cmd_admin_terminal_add(cli_t *cli)
 {
   Till__V1__Envelope req = TILL__V1__ENVELOPE__INIT;
@@ -263,6 +313,31 @@ cmd_admin_terminal_disable(cli_t *cli)
     return cli_unexpected(resp, "a terminal");
   one_begin(cli, "disabled terminal");
   print_terminal_row(cli, resp->terminal_disable_resp->terminal, 1);
+  one_end(cli);
+  till__v1__envelope__free_unpacked(resp, NULL);
+  return 0;
+}
+
+int
+cmd_admin_terminal_enable(cli_t *cli)
+{
+  Till__V1__Envelope req = TILL__V1__ENVELOPE__INIT;
+  Till__V1__TerminalEnableRequest en = TILL__V1__TERMINAL_ENABLE_REQUEST__INIT;
+  int rc;
+  const char *id = cli_arg(cli, 3);
+  if (!id)
+    return commands_group_usage_error(cli);
+  en.id = (char *)id;
+  req.body_case = TILL__V1__ENVELOPE__BODY_TERMINAL_ENABLE_REQ;
+  req.terminal_enable_req = &en;
+  Till__V1__Envelope *resp =
+    call(cli, &req, TILL__V1__ENVELOPE__BODY_TERMINAL_ENABLE_RESP, &rc);
+  if (!resp)
+    return rc;
+  if (!resp->terminal_enable_resp->terminal)
+    return cli_unexpected(resp, "a terminal");
+  one_begin(cli, _("enabled terminal"));
+  print_terminal_row(cli, resp->terminal_enable_resp->terminal, 1);
   one_end(cli);
   till__v1__envelope__free_unpacked(resp, NULL);
   return 0;

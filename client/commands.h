@@ -69,6 +69,7 @@ command_fn cmd_login, cmd_logout, cmd_whoami;
 /* cmd_admin.c */
 command_fn cmd_admin_user_add, cmd_admin_user_list, cmd_admin_user_disable;
 command_fn cmd_admin_terminal_add, cmd_admin_terminal_list, cmd_admin_terminal_disable;
+command_fn cmd_admin_user_unlock, cmd_admin_user_enable, cmd_admin_terminal_enable;
 command_fn cmd_admin_series_add, cmd_admin_series_list, cmd_admin_item_add, cmd_admin_item_list;
 /* cmd_sale.c, cmd_receipt.c */
 command_fn cmd_sale, cmd_receipt_show, cmd_receipt_reprint;

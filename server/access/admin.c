@@ -347,3 +347,118 @@ admin_handle_terminal_disable(req_t *r, store_conn_t *sc)
   req_security_event(r, "terminal_disabled", r->actor.user, r->terminal, "disabled terminal %s", id);
   return TILL_OK;
 }
+
+/* ---- lifting a restriction: unlock, enable ---------------------------------
+ *
+ * Each answers the object as it now is and records a security event naming
+ * the admin (user) and the object (detail). Lifting a restriction that is
+ * not there is refused (FAILED_PRECONDITION) and writes nothing: it is
+ * most likely the wrong name, and the admin should know. */
+
+/* Run <sql> with ?1 = <a> (text) and ?2 = <b> (int64); TILL_OK when it
+ * changed exactly one row, else the failure recorded on <r>. */
+static till_status_t
+update_one(req_t *r, store_conn_t *sc, const char *sql, const char *a, int64_t b)
+{
+  sqlite3_stmt *st = store_stmt(sc, sql);
+  if (!st)
+    return req_fail(r, TILL_E_INTERNAL, "internal error");
+  sqlite3_bind_text(st, 1, a, -1, SQLITE_STATIC);
+  sqlite3_bind_int64(st, 2, b);
+  int rc = sqlite3_step(st);
+  sqlite3_reset(st);
+  if (rc != SQLITE_DONE)
+    return req_fail(r, TILL_E_UNAVAILABLE, "database error; retry");
+  if (sqlite3_changes(sc->db) != 1)
+    return req_fail(r, TILL_E_INTERNAL, "internal error");
+  return TILL_OK;
+}
+
+till_status_t
+admin_handle_user_unlock(req_t *r, store_conn_t *sc)
+{
+  /* ?2 is the lock-out load_user saw, in the same transaction */
+  static const char sql[] =
+    "UPDATE users SET failed_count = 0, failed_since = 0, locked_until = 0"
+    " WHERE name = ?1 AND locked_until = ?2";
+  const char *name = r->env->user_unlock_req->name;
+  if (!till_ident_ok(name, USER_NAME_MAX))
+    return req_fail(r, TILL_E_INVALID, "invalid user name");
+  Till__V1__UserUnlockResponse *resp = req_alloc(r, sizeof *resp);
+  if (!resp)
+    return req_fail(r, TILL_E_INTERNAL, "out of memory");
+  till__v1__user_unlock_response__init(resp);
+  if (load_user(r, sc, name, &resp->user) != TILL_OK)
+    return r->status;
+  /* user_from_row shows locked_until only while it is in the future */
+  if (resp->user->locked_until == 0)
+    return req_fail(r, TILL_E_PRECONDITION, "user %s is not locked out", name);
+  if (update_one(r, sc, sql, name, resp->user->locked_until) != TILL_OK)
+    return r->status;
+  resp->user->locked_until = 0;
+  r->resp.body_case = TILL__V1__ENVELOPE__BODY_USER_UNLOCK_RESP;
+  r->resp.user_unlock_resp = resp;
+  req_security_event(r, "user_unlocked", r->actor.user, r->terminal, "unlocked user %s", name);
+  return TILL_OK;
+}
+
+till_status_t
+admin_handle_user_enable(req_t *r, store_conn_t *sc)
+{
+  static const char sql[] = "UPDATE users SET disabled = 0 WHERE name = ?1 AND disabled = ?2";
+  const char *name = r->env->user_enable_req->name;
+  if (!till_ident_ok(name, USER_NAME_MAX))
+    return req_fail(r, TILL_E_INVALID, "invalid user name");
+  Till__V1__UserEnableResponse *resp = req_alloc(r, sizeof *resp);
+  if (!resp)
+    return req_fail(r, TILL_E_INTERNAL, "out of memory");
+  till__v1__user_enable_response__init(resp);
+  if (load_user(r, sc, name, &resp->user) != TILL_OK)
+    return r->status;
+  if (!resp->user->disabled)
+    return req_fail(r, TILL_E_PRECONDITION, "user %s is not disabled", name);
+  if (update_one(r, sc, sql, name, 1) != TILL_OK)
+    return r->status;
+  resp->user->disabled = 0;
+  r->resp.body_case = TILL__V1__ENVELOPE__BODY_USER_ENABLE_RESP;
+  r->resp.user_enable_resp = resp;
+  req_security_event(r, "user_enabled", r->actor.user, r->terminal, "enabled user %s", name);
+  return TILL_OK;
+}
+
+till_status_t
+admin_handle_terminal_enable(req_t *r, store_conn_t *sc)
+{
+  static const char sql[] = "UPDATE terminals SET disabled = 0 WHERE id = ?1 AND disabled = ?2";
+  static const char sql_end[] =
+    "UPDATE sessions SET ended_at = ? WHERE ended_at IS NULL AND terminal_id = ?";
+  const char *id = r->env->terminal_enable_req->id;
+  if (!till_ident_ok(id, TERMINAL_ID_MAX))
+    return req_fail(r, TILL_E_INVALID, "invalid terminal id");
+  Till__V1__TerminalEnableResponse *resp = req_alloc(r, sizeof *resp);
+  if (!resp)
+    return req_fail(r, TILL_E_INTERNAL, "out of memory");
+  till__v1__terminal_enable_response__init(resp);
+  if (load_terminal(r, sc, id, &resp->terminal) != TILL_OK)
+    return r->status;
+  if (!resp->terminal->disabled)
+    return req_fail(r, TILL_E_PRECONDITION, "terminal %s is not disabled", id);
+  if (update_one(r, sc, sql, id, 1) != TILL_OK)
+    return r->status;
+  /* sessions opened before the disable stayed open, refused only by the
+   * disable: a terminal comes back with nobody logged in */
+  sqlite3_stmt *st = store_stmt(sc, sql_end);
+  if (!st)
+    return req_fail(r, TILL_E_INTERNAL, "internal error");
+  sqlite3_bind_int64(st, 1, till_now());
+  sqlite3_bind_text(st, 2, id, -1, SQLITE_STATIC);
+  int rc = sqlite3_step(st);
+  sqlite3_reset(st);
+  if (rc != SQLITE_DONE)
+    return req_fail(r, TILL_E_UNAVAILABLE, "database error; retry");
+  resp->terminal->disabled = 0;
+  r->resp.body_case = TILL__V1__ENVELOPE__BODY_TERMINAL_ENABLE_RESP;
+  r->resp.terminal_enable_resp = resp;
+  req_security_event(r, "terminal_enabled", r->actor.user, r->terminal, "enabled terminal %s", id);
+  return TILL_OK;
+}

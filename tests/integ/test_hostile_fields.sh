@@ -237,6 +237,9 @@ text_field root item-add revenue_account 'revenue account|revenue_account' 88 1 
   code=RX name=n unit_price=100 series_prefix=HT
 text_field root user-disable name "$(word name)" 64 1 ''
 text_field root terminal-disable id "$(word id)" 64 1 ''
+text_field root user-unlock name "$(word name)" 64 1 ''
+text_field root user-enable name "$(word name)" 64 1 ''
+text_field root terminal-enable id "$(word id)" 64 1 ''
 honest
 
 step "login fields, before any session: invalid UTF-8, over-long, NUL -> 1"
@@ -412,7 +415,8 @@ step "every request kind without a session token -> 2, nothing written"
 for kind in logout whoami user-add user-list user-disable terminal-add terminal-list \
     terminal-disable series-add series-list item-add item-list sale receipt-get void-request \
     void-decide void-list audit-export audit-heads chain-checkpoint shift-open shift-status \
-    shift-close shift-approve shift-list deposit-create deposit-confirm undeposited; do
+    shift-close shift-approve shift-list deposit-create deposit-confirm undeposited \
+    user-unlock user-enable terminal-enable; do
   refused anon 2 "not logged in" "$kind without a token" "$kind"
 done
 # with hostile fields too: the session is checked before any field

@@ -229,6 +229,9 @@ static const kind_spec_t kinds[] = {
   {"deposit-create", 110, 1, f_deposit_create},
   {"deposit-confirm", 112, 1, f_deposit_confirm},
   {"undeposited", 114, 0, f_undeposited},
+  {"user-unlock", 140, 0, f_name},
+  {"user-enable", 142, 0, f_name},
+  {"terminal-enable", 144, 0, f_id},
 };
 
 static void
