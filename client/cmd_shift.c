@@ -64,12 +64,76 @@ rule(char c)
   putchar('\n');
 }
 
+/* <label> padded to <cells> display cells (a translated label may be
+ * Chinese: two cells a character). */
+static void
+label_cells(const char *label, int cells)
+{
+  int w = print_width(label);
+  printf("%s%*s", label, w < cells ? cells - w : 0, "");
+}
+
 static void
 line_money(const char *label, int64_t fen)
 {
   char m[TILL_MONEY_STR_MAX];
   money(m, fen);
-  printf("%-28s%14s\n", label, m);
+  label_cells(label, 28);
+  printf("%14s\n", m);
+}
+
+/* A figure the blind close withholds, said so rather than shown as 0. */
+static void
+line_withheld(const char *label)
+{
+  label_cells(label, 16);
+  printf("%s\n", _("withheld until the close"));
+}
+
+/* A count by denomination under <title>: one line per face, face x count =
+ * amount, then <total_label> with the total of the lines. The server
+ * checked every count; a total that does not fit is shown as such. */
+static void
+print_counts(const char *title, Till__V1__DenominationCount **c, size_t n,
+             const char *total_label)
+{
+  char face[TILL_MONEY_STR_MAX], amount[TILL_MONEY_STR_MAX];
+  int64_t total = 0;
+  int overflow = 0;
+  printf("%s\n", title);
+  if (n == 0)
+    printf("  %s\n", _("(no notes or coins)"));
+  for (size_t i = 0; i < n; i++) {
+    int64_t a;
+    money(face, c[i]->face);
+    if (till_money_mul(c[i]->face, c[i]->count, &a) != 0 || till_money_add(total, a, &total) != 0) {
+      overflow = 1;
+      snprintf(amount, sizeof amount, "?");
+    } else {
+      money(amount, a);
+    }
+    printf("  %8s x %6lld = %20s\n", face, (long long)c[i]->count, amount);
+  }
+  if (overflow) {
+    label_cells(total_label, 28);
+    printf("%14s\n", "?");
+  } else {
+    line_money(total_label, total);
+  }
+}
+
+/* What a cashier sees of their open shift under the blind close: which
+ * shift it is, and that its figures come with the close. */
+static void
+print_blind(const Till__V1__ShiftReport *r)
+{
+  line_withheld(_("Opening float"));
+  line_withheld(_("Takings"));
+  line_withheld(_("Expected cash"));
+  label_cells(_("Reprints"), 10);
+  printf("%d\n", r->reprints);
+  printf("%s\n", _("Blind close: count the drawer; the Z-report\n"
+                     "after the close shows the expected cash."));
 }
 
 static void
@@ -91,19 +155,23 @@ print_report(const Till__V1__ShiftReport *r)
     printf("Closed    %s\n", when);
   }
   rule('-');
-  line_money("Opening float", r->float_amount);
+  if (r->blind) {
+    print_blind(r);
+    rule('=');
+    return;
+  }
+  print_counts(_("Float count"), r->float_count, r->n_float_count, "Opening float");
   printf("Receipts  %-6d Voids %-5d Reprints %d\n", r->receipts, r->voids, r->reprints);
   line_money("Voided", r->voided_amount);
   line_money("Refunds", r->refunds);
   rule('-');
-  printf("%-9s%11s%11s%11s\n", "Method", "Sales", "Voided",
-         z ? "Counted" : r->blind ? "" : "Expected");
+  printf("%-9s%11s%11s%11s\n", "Method", "Sales", "Voided", z ? "Counted" : "Expected");
   for (size_t i = 0; i < r->n_methods; i++) {
     const Till__V1__MethodTotal *m = r->methods[i];
     money(a, m->sales_amount);
     money(b, m->voided_amount);
     money(c, z ? m->counted : m->expected);
-    printf("%-9s%11s%11s%11s\n", print_method((int)m->method), a, b, !z && r->blind ? "" : c);
+    printf("%-9s%11s%11s%11s\n", print_method((int)m->method), a, b, c);
     if (z && m->method != TILL__V1__PAYMENT_METHOD__METHOD_CASH) {
       money(a, m->expected);
       money(b, m->variance);
@@ -120,12 +188,9 @@ print_report(const Till__V1__ShiftReport *r)
     printf("%-22s%6lld%14s\n", name, (long long)it->quantity, a);
   }
   rule('-');
-  if (r->blind)
-    printf("%-28s%14s\n", "Expected cash", "(after count)");
-  else
-    line_money("Expected cash (float incl.)", r->expected_cash);
+  line_money("Expected cash (float incl.)", r->expected_cash);
   if (z) {
-    line_money("Counted cash", r->counted_cash);
+    print_counts(_("Cash count"), r->cash_count, r->n_cash_count, "Counted cash");
     line_money(r->cash_variance < 0 ? "SHORT" : r->cash_variance > 0 ? "OVER" : "Variance",
                r->cash_variance);
   }
@@ -147,21 +212,52 @@ print_report(const Till__V1__ShiftReport *r)
   rule('=');
 }
 
+/* "key":[{"face":"100.00","count":2,"amount":"200.00"},...]; an amount
+ * that does not fit int64 (never from a server that checked the count) is
+ * null. */
 static void
 json_counts(const char *key, Till__V1__DenominationCount **c, size_t n)
 {
   printf(",\"%s\":[", key);
   for (size_t i = 0; i < n; i++) {
+    int64_t a;
     printf("%s{", i ? "," : "");
     json_money(stdout, "face", c[i]->face, 0);
-    printf(",\"count\":%lld}", (long long)c[i]->count);
+    printf(",\"count\":%lld", (long long)c[i]->count);
+    if (till_money_mul(c[i]->face, c[i]->count, &a) == 0)
+      json_money(stdout, "amount", a, 1);
+    else
+      printf(",\"amount\":null");
+    printf("}");
   }
   printf("]");
+}
+
+/* A blind report (the cashier's own open shift under the blind close):
+ * what the server sent, and no key for what it withheld. */
+static void
+print_blind_json(const Till__V1__ShiftReport *r, int replayed)
+{
+  printf("{\"shift_id\":%lld,\"state\":\"%s\",\"terminal\":", (long long)r->shift_id,
+         print_shift_state((int)r->state));
+  json_str(stdout, r->terminal_id);
+  printf(",\"cashier\":");
+  json_str(stdout, r->cashier);
+  printf(",\"business_date\":");
+  json_str(stdout, r->business_date);
+  printf(",\"opened_at\":%lld,\"closed_at\":%lld,\"reprints\":%d", (long long)r->opened_at,
+         (long long)r->closed_at, r->reprints);
+  printf(",\"withheld\":\"until the close\",\"blind\":true,\"replayed\":%s}\n",
+         replayed ? "true" : "false");
 }
 
 static void
 print_report_json(const Till__V1__ShiftReport *r, int replayed)
 {
+  if (r->blind) {
+    print_blind_json(r, replayed);
+    return;
+  }
   printf("{\"shift_id\":%lld,\"state\":\"%s\",\"terminal\":", (long long)r->shift_id,
          print_shift_state((int)r->state));
   json_str(stdout, r->terminal_id);

@@ -32,7 +32,8 @@ usage(FILE *f)
           "  handshake_timeout, idle_timeout, max_conn_buffer, max_inflight, max_queued,\n"
           "  session_ttl,\n"
           "  lockout_failures, lockout_window, lockout_duration, readers, max_batch,\n"
-          "  shutdown_grace, sync, max_db_pages, denominations, log_level. See docs/operations.md.\n");
+          "  shutdown_grace, sync, max_db_pages, denominations, log_level,\n"
+          "  blind_close. See docs/operations.md.\n");
 }
 
 /* Read the bootstrap password without putting it on the command line. */

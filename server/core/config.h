@@ -38,6 +38,8 @@ typedef struct {
   int64_t denominations[16];       /* notes and coins, fen, from "100,50,...,0.1" */
   size_t n_denominations;
   char sync_mode[16];              /* "full" or "normal" */
+  int blind_close;                 /* 1 (on, default): a shift's cashier sees no cash figure
+                                    * of it before the close (docs/ledger.md) */
   int log_level;
 } config_t;
 

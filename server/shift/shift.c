@@ -6,6 +6,7 @@
 
 #include "request.h"
 #include "ledger.h"
+#include "shift_blind.h"
 #include "till_util.h"
 #include "till_wire.h"
 
@@ -306,6 +307,20 @@ config_denoms(const req_t *r, denoms_t *d)
     d->face[i] = cfg->denominations[i];
 }
 
+/* The report <*rep> as the caller may see it: blind (shift_blind.h) for
+ * the cashier of an open shift under blind_close, else as built. */
+static till_status_t
+shift_report_shown(req_t *r, Till__V1__ShiftReport **rep)
+{
+  if (!shift_blind_for(r, (*rep)->cashier, (*rep)->state == TILL__V1__SHIFT_STATE__SHIFT_OPEN))
+    return TILL_OK;
+  Till__V1__ShiftReport *b = shift_blind_report(r, *rep);
+  if (!b)
+    return req_fail(r, TILL_E_INTERNAL, "out of memory");
+  *rep = b;
+  return TILL_OK;
+}
+
 till_status_t
 shift_handle_open(req_t *r, store_conn_t *sc)
 {
@@ -329,7 +344,8 @@ shift_handle_open(req_t *r, store_conn_t *sc)
     return req_fail(r, TILL_E_INTERNAL, "out of memory");
   till__v1__shift_open_response__init(resp);
   resp->replayed = res.replayed != 0;
-  if (report_build(r, sc, res.ref_id, &resp->report) != TILL_OK)
+  if (report_build(r, sc, res.ref_id, &resp->report) != TILL_OK ||
+      shift_report_shown(r, &resp->report) != TILL_OK)
     return r->status;
   r->resp.body_case = TILL__V1__ENVELOPE__BODY_SHIFT_OPEN_RESP;
   r->resp.shift_open_resp = resp;
@@ -380,18 +396,9 @@ shift_handle_status(req_t *r, store_conn_t *sc)
   if (!resp)
     return req_fail(r, TILL_E_INTERNAL, "out of memory");
   till__v1__shift_status_response__init(resp);
-  if (report_build(r, sc, id, &resp->report) != TILL_OK)
+  if (report_build(r, sc, id, &resp->report) != TILL_OK ||
+      shift_report_shown(r, &resp->report) != TILL_OK)
     return r->status;
-  Till__V1__ShiftReport *rep = resp->report;
-  if (rep->state == TILL__V1__SHIFT_STATE__SHIFT_OPEN &&
-      !(r->actor.roles & (ROLES_SUPERVISOR | ROLES_AUDITOR))) {
-    /* the close is blind: until the cashier has counted, the amounts the
-     * drawer and the slips should hold are for supervisors only */
-    rep->blind = 1;
-    rep->expected_cash = 0;
-    for (size_t i = 0; i < rep->n_methods; i++)
-      rep->methods[i]->expected = 0;
-  }
   r->resp.body_case = TILL__V1__ENVELOPE__BODY_SHIFT_STATUS_RESP;
   r->resp.shift_status_resp = resp;
   return TILL_OK;
@@ -534,6 +541,7 @@ typedef struct {
   Till__V1__ShiftSummary **list;
   size_t n;
   int64_t *total;
+  int blind; /* withhold from the caller what the blind close hides */
 } summaries_t;
 
 static till_status_t
@@ -543,6 +551,8 @@ summary_row(req_t *r, sqlite3_stmt *st, void *arg)
   Till__V1__ShiftSummary *s = shift_summary_from_row(r, st);
   if (!s)
     return TILL_E_INTERNAL;
+  if (acc->blind && shift_blind_for(r, s->cashier, s->state == TILL__V1__SHIFT_STATE__SHIFT_OPEN))
+    shift_blind_summary(s);
   acc->list[acc->n++] = s;
   if (acc->total)
     *acc->total += s->depositable;
@@ -568,7 +578,7 @@ shift_handle_list(req_t *r, store_conn_t *sc)
   sqlite3_bind_int(st, 1, (int)in->state);
   sqlite3_bind_text(st, 2, only, -1, SQLITE_STATIC);
   sqlite3_bind_int(st, 3, SHIFT_LIST_MAX);
-  summaries_t acc = {list, 0, NULL};
+  summaries_t acc = {list, 0, NULL, 1};
   if (req_rows(r, st, SHIFT_LIST_MAX, summary_row, &acc, NULL) != TILL_OK)
     return r->status;
   resp->shifts = list;
@@ -715,7 +725,7 @@ deposit_handle_undeposited(req_t *r, store_conn_t *sc)
     return req_fail(r, TILL_E_INTERNAL, "internal error");
   sqlite3_bind_int64(st, 1, till_now() - (int64_t)hours * 3600);
   sqlite3_bind_int(st, 2, SHIFT_LIST_MAX);
-  summaries_t acc = {list, 0, &resp->total};
+  summaries_t acc = {list, 0, &resp->total, 0};
   if (req_rows(r, st, SHIFT_LIST_MAX, summary_row, &acc, NULL) != TILL_OK)
     return r->status;
   resp->shifts = list;

@@ -24,6 +24,7 @@ tilld_bad 2 "max_frame: '10' is not a whole number from 64" --max_frame 10
 tilld_bad 2 "max_connections: '0' is not a whole number from 1" --max_connections 0
 tilld_bad 2 "handshake_timeout: '2s' is not a whole number" --handshake_timeout 2s
 tilld_bad 2 "tls_min_version: '1.1' must be 1.3 or 1.2" --tls_min_version 1.1
+tilld_bad 2 "blind_close: 'yes' must be on or off" --blind_close yes
 tilld_bad 2 "unknown setting 'bogus'" --bogus 1
 tilld_bad 2 "listen: 'nowhere' is not HOST:PORT" --listen nowhere
 tilld_bad 2 "cert: cannot read '$T/no-such.crt'" --cert "$T/no-such.crt"

@@ -403,6 +403,9 @@ world_setup(void **state)
   snprintf(W.cfg.db, sizeof W.cfg.db, "%s/till.db", W.dir);
   snprintf(W.cfg.sync_mode, sizeof W.cfg.sync_mode, "normal");
   W.cfg.max_frame = TILL_FRAME_LIMIT_MAX;
+  /* the user (every role) is the shift's own cashier: the blind close
+   * would withhold the figures test_x_report checks (test_x_report_blind) */
+  W.cfg.blind_close = 0;
   if (!(W.wr = store_open_rw(W.cfg.db, W.cfg.sync_mode, schema_all(), err, sizeof err))) {
     fprintf(stderr, "store_open_rw: %s\n", err);
     return -1;
@@ -599,6 +602,42 @@ test_x_report(void **state)
   assert_every_fault_fails(&env, n, "X-report (ShiftStatusRequest)");
 }
 
+/* The same report to its own cashier under the blind close: which shift
+ * it is and nothing more -- no amount, count, item or range is packed. */
+static void
+test_x_report_blind(void **state)
+{
+  (void)state;
+  Till__V1__ShiftStatusRequest in = TILL__V1__SHIFT_STATUS_REQUEST__INIT;
+  Till__V1__Envelope env = TILL__V1__ENVELOPE__INIT;
+  in.shift_id = W.shift_id;
+  env.body_case = TILL__V1__ENVELOPE__BODY_SHIFT_STATUS_REQ;
+  env.shift_status_req = &in;
+
+  W.cfg.blind_close = 1;
+  run_t x = run(&env, 0);
+  assert_int_equal(x.r->status, TILL_OK);
+  const Till__V1__ShiftReport *rep = x.answer->shift_status_resp->report;
+  assert_non_null(rep);
+  assert_true(rep->blind);
+  assert_int_equal(rep->shift_id, W.shift_id);
+  assert_int_equal(rep->state, TILL__V1__SHIFT_STATE__SHIFT_OPEN);
+  assert_string_equal(rep->cashier, USER);
+  assert_int_equal(rep->float_amount, 0);
+  assert_int_equal(rep->expected_cash, 0);
+  assert_int_equal(rep->receipts, 0);
+  assert_int_equal(rep->voided_amount, 0);
+  assert_int_equal(rep->n_methods, 0);
+  assert_int_equal(rep->n_items, 0);
+  assert_int_equal(rep->n_ranges, 0);
+  assert_int_equal(rep->n_float_count, 0);
+  assert_int_equal(rep->n_cash_count, 0);
+  long n = x.reads;
+  run_free(&x);
+  assert_every_fault_fails(&env, n, "blind X-report (ShiftStatusRequest)");
+  W.cfg.blind_close = 0;
+}
+
 static void
 test_item_list(void **state)
 {
@@ -697,6 +736,7 @@ main(void)
 {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_x_report),
+    cmocka_unit_test(test_x_report_blind),
     cmocka_unit_test(test_item_list),
     cmocka_unit_test(test_daily_report),
     cmocka_unit_test(test_day_status),
