@@ -13,6 +13,7 @@
 #include "commands.h"
 #include "i18n.h"
 #include "json_out.h"
+#include "layout.h"
 #include "print.h"
 #include "till_money.h"
 #include "till_names.h"
@@ -64,21 +65,12 @@ rule(char c)
   putchar('\n');
 }
 
-/* <label> padded to <cells> display cells (a translated label may be
- * Chinese: two cells a character). */
-static void
-label_cells(const char *label, int cells)
-{
-  int w = print_width(label);
-  printf("%s%*s", label, w < cells ? cells - w : 0, "");
-}
-
 static void
 line_money(const char *label, int64_t fen)
 {
   char m[TILL_MONEY_STR_MAX];
   money(m, fen);
-  label_cells(label, 28);
+  layout_left(stdout, label, 28);
   printf("%14s\n", m);
 }
 
@@ -86,7 +78,7 @@ line_money(const char *label, int64_t fen)
 static void
 line_withheld(const char *label)
 {
-  label_cells(label, 16);
+  layout_left(stdout, label, 16);
   printf("%s\n", _("withheld until the close"));
 }
 
@@ -115,7 +107,7 @@ print_counts(const char *title, Till__V1__DenominationCount **c, size_t n,
     printf("  %8s x %6lld = %20s\n", face, (long long)c[i]->count, amount);
   }
   if (overflow) {
-    label_cells(total_label, 28);
+    layout_left(stdout, total_label, 28);
     printf("%14s\n", "?");
   } else {
     line_money(total_label, total);
@@ -130,7 +122,7 @@ print_blind(const Till__V1__ShiftReport *r)
   line_withheld(_("Opening float"));
   line_withheld(_("Takings"));
   line_withheld(_("Expected cash"));
-  label_cells(_("Reprints"), 10);
+  layout_left(stdout, _("Reprints"), 10);
   printf("%d\n", r->reprints);
   printf("%s\n", _("Blind close: count the drawer; the Z-report\n"
                      "after the close shows the expected cash."));
