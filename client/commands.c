@@ -6,6 +6,8 @@
 
 #include "cli_opt.h"
 #include "i18n.h"
+#include "layout.h"
+#include "print.h"
 #include "till_names.h"
 
 #define CASHIER TILL_ROLE_BIT(TILL_ROLE_CASHIER)
@@ -20,114 +22,114 @@
  * positional arguments are what each command's function reads (cli_opt,
  * cli_flag, cli_arg in its cmd_*.c): commands_run refuses anything else. */
 static const command_t commands[] = {
-  {"login", NULL, cmd_login, "login USER   (password from TILL_PASSWORD or stdin)", NO_SESSION,
+  {"login", NULL, cmd_login, N_("login USER   (password from TILL_PASSWORD or stdin)"), NO_SESSION,
    "", 1, 1},
-  {"logout", NULL, cmd_logout, "logout", ANY_ROLE, "", 0, 0},
-  {"whoami", NULL, cmd_whoami, "whoami", ANY_ROLE, "", 0, 0},
+  {"logout", NULL, cmd_logout, N_("logout"), ANY_ROLE, "", 0, 0},
+  {"whoami", NULL, cmd_whoami, N_("whoami"), ANY_ROLE, "", 0, 0},
 
   {"admin", "user add", cmd_admin_user_add,
-   "admin user add NAME --role ROLE[,ROLE...]\n"
-   "      (password from TILL_NEW_PASSWORD or stdin)",
+   N_("admin user add NAME --role ROLE[,ROLE...]\n"
+   "      (password from TILL_NEW_PASSWORD or stdin)"),
    ADMIN,
    "--role=", 1, 1},
-  {"admin", "user list", cmd_admin_user_list, "admin user list", ADMIN, "", 0, 0},
-  {"admin", "user disable", cmd_admin_user_disable, "admin user disable NAME", ADMIN, "", 1, 1},
-  {"admin", "user enable", cmd_admin_user_enable, "admin user enable NAME", ADMIN, "", 1, 1},
-  {"admin", "user unlock", cmd_admin_user_unlock, "admin user unlock NAME", ADMIN, "", 1, 1},
-  {"admin", "terminal add", cmd_admin_terminal_add, "admin terminal add ID [--description TEXT]",
+  {"admin", "user list", cmd_admin_user_list, N_("admin user list"), ADMIN, "", 0, 0},
+  {"admin", "user disable", cmd_admin_user_disable, N_("admin user disable NAME"), ADMIN, "", 1, 1},
+  {"admin", "user enable", cmd_admin_user_enable, N_("admin user enable NAME"), ADMIN, "", 1, 1},
+  {"admin", "user unlock", cmd_admin_user_unlock, N_("admin user unlock NAME"), ADMIN, "", 1, 1},
+  {"admin", "terminal add", cmd_admin_terminal_add, N_("admin terminal add ID [--description TEXT]"),
    ADMIN, "--description=", 1, 1},
-  {"admin", "terminal list", cmd_admin_terminal_list, "admin terminal list", ADMIN, "", 0, 0},
-  {"admin", "terminal disable", cmd_admin_terminal_disable, "admin terminal disable ID", ADMIN, "",
+  {"admin", "terminal list", cmd_admin_terminal_list, N_("admin terminal list"), ADMIN, "", 0, 0},
+  {"admin", "terminal disable", cmd_admin_terminal_disable, N_("admin terminal disable ID"), ADMIN, "",
    1, 1},
-  {"admin", "terminal enable", cmd_admin_terminal_enable, "admin terminal enable ID", ADMIN, "",
+  {"admin", "terminal enable", cmd_admin_terminal_enable, N_("admin terminal enable ID"), ADMIN, "",
    1, 1},
   {"admin", "series add", cmd_admin_series_add,
-   "admin series add PREFIX --kind KIND\n"
-   "      [--description TEXT]",
+   N_("admin series add PREFIX --kind KIND\n"
+   "      [--description TEXT]"),
    ADMIN, "--kind= --description=", 1,
    1},
-  {"admin", "series list", cmd_admin_series_list, "admin series list", ADMIN | SUPERVISOR | AUDITOR,
+  {"admin", "series list", cmd_admin_series_list, N_("admin series list"), ADMIN | SUPERVISOR | AUDITOR,
    "", 0, 0},
   {"admin", "item add", cmd_admin_item_add,
-   "admin item add CODE --name TEXT --price YUAN\n"
-   "      --series PREFIX [--revenue revenue:NAME]",
+   N_("admin item add CODE --name TEXT --price YUAN\n"
+   "      --series PREFIX [--revenue revenue:NAME]"),
    ADMIN,
    "--name= --price= --series= --revenue=", 1, 1},
-  {"admin", "item list", cmd_admin_item_list, "admin item list", ANY_ROLE, "", 0, 0},
-  {"admin", NULL, NULL, "roles: cashier, supervisor, auditor, admin", 0, "", 0, 0},
+  {"admin", "item list", cmd_admin_item_list, N_("admin item list"), ANY_ROLE, "", 0, 0},
+  {"admin", NULL, NULL, N_("roles: cashier, supervisor, auditor, admin"), 0, "", 0, 0},
 
   {"sale", NULL, cmd_sale,
-   "sale ITEM[:QTY] [ITEM[:QTY] ...]\n"
+   N_("sale ITEM[:QTY] [ITEM[:QTY] ...]\n"
    "      --method cash|card|wechat|alipay|transfer|cheque|subsidy\n"
    "      [--tendered YUAN] [--memo TEXT] [--pay METHOD=YUAN,...]\n"
-   "      [--idem-key HEX32]",
+   "      [--idem-key HEX32]"),
    CASHIER, "--method= --tendered= --memo= --pay= --idem-key=", 1, -1},
-  {"receipt", "show", cmd_receipt_show, "receipt show|reprint NUMBER (e.g. HT2026-00000001)",
+  {"receipt", "show", cmd_receipt_show, N_("receipt show|reprint NUMBER (e.g. HT2026-00000001)"),
    CASHIER | SUPERVISOR | AUDITOR, "", 1, 1},
   {"receipt", "reprint", cmd_receipt_reprint, NULL, CASHIER | SUPERVISOR | AUDITOR, "", 1, 1},
-  {"void", NULL, cmd_void_request, "void NUMBER --reason TEXT", CASHIER, "--reason=", 1, 1},
-  {"void", "approve", cmd_void_approve, "void approve|reject ID [--note TEXT]\n"
-   "      [--idem-key HEX32]",
+  {"void", NULL, cmd_void_request, N_("void NUMBER --reason TEXT"), CASHIER, "--reason=", 1, 1},
+  {"void", "approve", cmd_void_approve, N_("void approve|reject ID [--note TEXT]\n"
+   "      [--idem-key HEX32]"),
    SUPERVISOR, "--note= --idem-key=", 1, 1},
   {"void", "reject", cmd_void_reject, NULL, SUPERVISOR, "--note= --idem-key=", 1, 1},
-  {"void", "list", cmd_void_list, "void list [--state pending|approved|rejected]",
+  {"void", "list", cmd_void_list, N_("void list [--state pending|approved|rejected]"),
    SUPERVISOR | AUDITOR, "--state=", 0, 0},
 
-  {"shift", "open", cmd_shift_open, "shift open --count 100x5,50x4,...|none\n"
-   "      [--idem-key HEX32]",
+  {"shift", "open", cmd_shift_open, N_("shift open --count 100x5,50x4,...|none\n"
+   "      [--idem-key HEX32]"),
    CASHIER, "--count= --idem-key=", 0, 0},
-  {"shift", "status", cmd_shift_status, "shift status [SHIFT]", CASHIER | SUPERVISOR | AUDITOR, "",
+  {"shift", "status", cmd_shift_status, N_("shift status [SHIFT]"), CASHIER | SUPERVISOR | AUDITOR, "",
    0, 1},
   {"shift", "close", cmd_shift_close,
-   "shift close --count 100x5,...|none\n"
-   "      [--noncash card=120.00,wechat=35.50] [--idem-key HEX32]",
+   N_("shift close --count 100x5,...|none\n"
+   "      [--noncash card=120.00,wechat=35.50] [--idem-key HEX32]"),
    CASHIER, "--count= --noncash= --idem-key=", 0, 0},
-  {"shift", "approve", cmd_shift_approve, "shift approve SHIFT [--note TEXT]", SUPERVISOR,
+  {"shift", "approve", cmd_shift_approve, N_("shift approve SHIFT [--note TEXT]"), SUPERVISOR,
    "--note=", 1, 1},
-  {"shift", "list", cmd_shift_list, "shift list [--state open|closed|approved]",
+  {"shift", "list", cmd_shift_list, N_("shift list [--state open|closed|approved]"),
    CASHIER | SUPERVISOR | AUDITOR, "--state=", 0, 0},
   {"deposit", "create", cmd_deposit_create,
-   "deposit create --shifts 3,4 --slip NO --amount YUAN\n"
-   "      [--idem-key HEX32]",
+   N_("deposit create --shifts 3,4 --slip NO --amount YUAN\n"
+   "      [--idem-key HEX32]"),
    SUPERVISOR,
    "--shifts= --slip= --amount= --idem-key=", 0, 0},
-  {"deposit", "confirm", cmd_deposit_confirm, "deposit confirm DEPOSIT [--idem-key HEX32]",
+  {"deposit", "confirm", cmd_deposit_confirm, N_("deposit confirm DEPOSIT [--idem-key HEX32]"),
    SUPERVISOR, "--idem-key=", 1, 1},
-  {"deposit", "pending", cmd_deposit_pending, "deposit pending [--hours 24]",
+  {"deposit", "pending", cmd_deposit_pending, N_("deposit pending [--hours 24]"),
    SUPERVISOR | AUDITOR, "--hours=", 0, 0},
 
   {"audit", "verify", cmd_audit_verify,
-   "audit verify [--pubkey FILE]\n"
+   N_("audit verify [--pubkey FILE]\n"
    "audit verify --file FILE [--pubkey PEM] [--allow-unsigned]\n"
-   "      (offline, no session)",
+   "      (offline, no session)"),
    AUDITOR, "--pubkey= --file= --allow-unsigned", 0, 0},
-  {"audit", "pubkey", cmd_audit_pubkey, "audit pubkey", AUDITOR, "", 0, 0},
-  {"audit", "checkpoint", cmd_audit_checkpoint, "audit checkpoint", SUPERVISOR, "", 0, 0},
-  {"audit", "receipts", cmd_audit_receipts, "audit receipts --series SERIES [--from N] [--to N]",
+  {"audit", "pubkey", cmd_audit_pubkey, N_("audit pubkey"), AUDITOR, "", 0, 0},
+  {"audit", "checkpoint", cmd_audit_checkpoint, N_("audit checkpoint"), SUPERVISOR, "", 0, 0},
+  {"audit", "receipts", cmd_audit_receipts, N_("audit receipts --series SERIES [--from N] [--to N]"),
    AUDITOR | SUPERVISOR, "--series= --from= --to=", 0, 0},
-  {"audit", "txn", cmd_audit_txn, "audit txn ID (a transaction id, 1 or more)",
+  {"audit", "txn", cmd_audit_txn, N_("audit txn ID (a transaction id, 1 or more)"),
    AUDITOR | SUPERVISOR, "", 1, 1},
-  {"audit", "export", cmd_audit_export, "audit export [--from DATE] [--to DATE] > FILE", AUDITOR,
+  {"audit", "export", cmd_audit_export, N_("audit export [--from DATE] [--to DATE] > FILE"), AUDITOR,
    "--from= --to=", 0, 0},
   {"audit", "ledger", cmd_audit_ledger,
-   "audit ledger [--from DATE] [--to DATE]\n"
+   N_("audit ledger [--from DATE] [--to DATE]\n"
    "      [--terminal ID] [--cashier U] [--shift N] [--account A]\n"
    "      [--kind K] [--series S] [--receipt-from N] [--receipt-to N]\n"
    "      [--min YUAN] [--max YUAN] [--method M] [--page-size N]\n"
-   "      [--json | --csv]",
+   "      [--json | --csv]"),
    AUDITOR | SUPERVISOR,
    "--from= --to= --terminal= --cashier= --shift= --account= --kind= --series= --receipt-from= "
    "--receipt-to= --min= --max= --method= --page-size= --csv",
    0, 0},
 
-  {"report", "daily", cmd_report_daily, "report daily [--date YYYY-MM-DD]", SUPERVISOR | AUDITOR,
+  {"report", "daily", cmd_report_daily, N_("report daily [--date YYYY-MM-DD]"), SUPERVISOR | AUDITOR,
    "--date=", 0, 0},
-  {"report", "monthly", cmd_report_monthly, "report monthly [--month YYYY-MM]",
+  {"report", "monthly", cmd_report_monthly, N_("report monthly [--month YYYY-MM]"),
    SUPERVISOR | AUDITOR, "--month=", 0, 0},
-  {"day", "close", cmd_day_close, "day close --date YYYY-MM-DD", SUPERVISOR, "--date=", 0, 0},
-  {"day", "status", cmd_day_status, "day status", SUPERVISOR | AUDITOR, "", 0, 0},
-  {"target", "set", cmd_target_set, "target set --cashier USER --month YYYY-MM\n"
-   "      --amount YUAN",
+  {"day", "close", cmd_day_close, N_("day close --date YYYY-MM-DD"), SUPERVISOR, "--date=", 0, 0},
+  {"day", "status", cmd_day_status, N_("day status"), SUPERVISOR | AUDITOR, "", 0, 0},
+  {"target", "set", cmd_target_set, N_("target set --cashier USER --month YYYY-MM\n"
+   "      --amount YUAN"),
    SUPERVISOR, "--cashier= --month= --amount=", 0, 0},
 };
 
@@ -188,13 +190,13 @@ roles_text(unsigned roles, char *buf, size_t len)
   size_t used = 0;
   buf[0] = '\0';
   if (roles == ANY_ROLE) {
-    snprintf(buf, len, "any role");
+    snprintf(buf, len, "%s", _("any role"));
     return;
   }
   for (int r = 1; r <= TILL_ROLE_MAX; r++) {
     if (!(roles & TILL_ROLE_BIT(r)))
       continue;
-    int n = snprintf(buf + used, len - used, "%s%s", used ? "/" : "", till_role_name(r));
+    int n = snprintf(buf + used, len - used, "%s%s", used ? "/" : "", print_role(r));
     if (n < 0 || (size_t)n >= len - used)
       return;
     used += (size_t)n;
@@ -210,11 +212,13 @@ print_usage_lines(FILE *f, const char *usage, const char *lead, const char *inde
 {
   for (const char *line = usage; *line;) {
     size_t len = strcspn(line, "\n");
-    int w;
+    char text[512];
     if (line[0] == ' ')
-      w = fprintf(f, "%s%.*s", indent, (int)len, line);
+      snprintf(text, sizeof text, "%s%.*s", indent, (int)len, line);
     else
-      w = fprintf(f, "%s%s%.*s", lead, prog, (int)len, line);
+      snprintf(text, sizeof text, "%s%s%.*s", lead, prog, (int)len, line);
+    fputs(text, f);
+    int w = layout_width(text); /* the roles line up in display cells */
     if (tail && tail[0])
       fprintf(f, "%*s%s", w + 2 <= col ? col - w : 2, "", tail);
     fputc('\n', f);
@@ -229,15 +233,15 @@ print_usage_lines(FILE *f, const char *usage, const char *lead, const char *inde
 static int
 group_usage_error(const char *group)
 {
-  const char *lead = "usage: ";
+  const char *lead = _("usage: ");
   for (size_t i = 0; i < N_COMMANDS; i++) {
     const command_t *c = &commands[i];
     if (strcmp(c->group, group) != 0 || !c->usage)
       continue;
     if (!c->fn)
-      fprintf(stderr, "%s\n", c->usage);
+      fprintf(stderr, "%s\n", _(c->usage));
     else
-      print_usage_lines(stderr, c->usage, lead, "       ", "till ", NULL, 0);
+      print_usage_lines(stderr, _(c->usage), lead, "       ", "till ", NULL, 0);
     lead = "       ";
   }
   return EXIT_USAGE;
@@ -247,24 +251,25 @@ void
 commands_usage(FILE *f)
 {
   char roles[64];
-  fprintf(f, "usage: till [--config FILE] [--server HOST:PORT] [--ca FILE] [--cert FILE]\n"
-             "            [--key FILE] [--session FILE] [--timeout S] [--json] COMMAND ...\n"
-             "commands, and the roles that may run them:\n");
+  fputs(_("usage: till [--config FILE] [--server HOST:PORT] [--ca FILE] [--cert FILE]\n"
+          "            [--key FILE] [--session FILE] [--timeout S] [--json] COMMAND ...\n"
+          "commands, and the roles that may run them:\n"),
+        f);
   for (size_t i = 0; i < N_COMMANDS; i++) {
     const command_t *c = &commands[i];
     if (!c->usage)
       continue;
     if (!c->fn) {
-      fprintf(f, "  %s\n", c->usage);
+      fprintf(f, "  %s\n", _(c->usage));
       continue;
     }
     roles_text(c->roles, roles, sizeof roles);
-    print_usage_lines(f, c->usage, "  ", "  ", "", roles, 54);
+    print_usage_lines(f, _(c->usage), "  ", "  ", "", roles, 54);
   }
   fputs(_("An option is --name VALUE or --name=VALUE (a VALUE that starts with -- only so),\n"
           "given once; unknown options and extra arguments are refused (exit 2).\n"),
         f);
-  fprintf(f, "See docs/cli.md.\n");
+  fputs(_("See docs/cli.md.\n"), f);
 }
 
 int
@@ -272,7 +277,7 @@ commands_usage_error(const cli_t *cli)
 {
   const char *usage = usage_of((size_t)(cli->command - commands));
   fputs("till: ", stderr);
-  print_usage_lines(stderr, usage, "usage: ", "       ", "till ", NULL, 0);
+  print_usage_lines(stderr, _(usage), _("usage: "), "       ", "till ", NULL, 0);
   return EXIT_USAGE;
 }
 
@@ -333,8 +338,8 @@ run_checked(cli_t *cli, const command_t *c)
    * the group's other forms too */
   if (!c->verb)
     return group_usage_error(c->group);
-  print_usage_lines(stderr, usage_of((size_t)(c - commands)), "usage: ", "       ", "till ",
-                    NULL, 0);
+  print_usage_lines(stderr, _(usage_of((size_t)(c - commands))), _("usage: "), "       ",
+                    "till ", NULL, 0);
   return EXIT_USAGE;
 }
 
