@@ -332,7 +332,7 @@ run_checked(cli_t *cli, const command_t *c)
   if (cli_check_words(c->options, c->min_args, c->max_args, commands_lead_words(c), cli->argc,
                       cli->argv, err, sizeof err) == 0)
     return c->fn(cli);
-  fprintf(stderr, "till: %s%s%s: %s\n", c->group, c->verb ? " " : "", c->verb ? c->verb : "",
+  fprintf(stderr, _("till: %s%s%s: %s\n"), c->group, c->verb ? " " : "", c->verb ? c->verb : "",
           err);
   /* a row without a verb (till void NUMBER) may be a mistyped verb: show
    * the group's other forms too */
