@@ -28,6 +28,18 @@ ledger_method_account(int method, int64_t shift_id, char *buf, size_t len)
     snprintf(buf, len, "clearing:%s", till_method_name(method));
 }
 
+int
+ledger_account_method(const char *account)
+{
+  if (strncmp(account, "drawer:", 7) == 0)
+    return TILL_METHOD_CASH;
+  if (strncmp(account, "clearing:", 9) == 0) {
+    int m = till_method_from_name(account + 9);
+    return m == TILL_METHOD_CASH ? 0 : m;
+  }
+  return 0;
+}
+
 /* Account type from the code's prefix (docs/ledger.md lists them). */
 static const char *
 account_type(const char *code)

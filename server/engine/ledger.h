@@ -36,6 +36,23 @@ typedef struct {
   int64_t quantity;
 } sale_line_t;
 
+/* A sale is paid with each method at most once, so it has at most one part
+ * per method. */
+#define LEDGER_MAX_PARTS TILL_METHOD_MAX
+
+/* One part of a split payment. */
+typedef struct {
+  till_method_t method;
+  int64_t amount;            /* fen, > 0; 0 on at most one part: the rest of the total */
+  int64_t tendered;          /* fen; 0 = exact; the cash part only */
+} sale_part_t;
+
+/* A sale's payment comes in exactly one of two forms: the one-method form
+ * (method, tendered; n_parts == 0), or parts (n_parts >= 1; method and
+ * tendered 0). Both or neither is refused. A sale of one part, in either
+ * form, is stored alike (journal.method its method's name); a sale of two
+ * or more parts has journal.method "split" (LEDGER_METHOD_SPLIT) and one
+ * payment entry per part. */
 typedef struct {
   uint8_t key[TILL_KEY_LEN];
   const char *terminal;
@@ -45,7 +62,11 @@ typedef struct {
   const char *memo;
   size_t n_lines;
   sale_line_t lines[LEDGER_MAX_LINES];
+  size_t n_parts;
+  sale_part_t parts[LEDGER_MAX_PARTS];
 } sale_req_t;
+
+#define LEDGER_METHOD_SPLIT "split"
 
 typedef struct {
   uint8_t key[TILL_KEY_LEN];
@@ -174,6 +195,20 @@ int shift_of_txn_is_open(store_conn_t *sc, int64_t txn_id);
 
 /* The account of shift <shift_id>'s cash drawer ("drawer:shift:12"). */
 void ledger_drawer_account(int64_t shift_id, char *buf, size_t len);
+
+/* The payment method a sale's (or a void's) payment entry on <account>
+ * stands for -- a drawer is cash, clearing:<name> is <name> -- or 0 when
+ * the account is no payment account. The inverse of the engine's choice of
+ * account for a method. */
+int ledger_account_method(const char *account);
+
+/* The same in SQL, for readers that group or filter by method: the method
+ * name ('cash', 'wechat', ...) of the entry aliased <e>, '' for an account
+ * that takes no payment. A sale's payment entries are its entries without
+ * an item (e.item = ''), one per part; a void's are their negations. */
+#define LEDGER_SQL_ENTRY_METHOD(e)                                                      \
+  "(CASE WHEN " e ".account GLOB 'drawer:*' THEN 'cash'"                                \
+  " WHEN " e ".account GLOB 'clearing:*' THEN substr(" e ".account, 10) ELSE '' END)"
 
 /* Load transaction <id> with its entries as stored. Strings point into
  * <store> (at least 8 KiB) and stay valid while it does. 0, 1 if not found,

@@ -1,6 +1,8 @@
-/* ledger_sales.c -- postings of the sales domain: a sale (Dr the method's
- * account / Cr each item's revenue, with a receipt number) and the decision
- * on a void (the reversing transaction). */
+/* ledger_sales.c -- postings of the sales domain: a sale (Dr each payment
+ * part's account -- the drawer for cash, clearing:<method> for the rest --
+ * / Cr each item's revenue, with a receipt number) and the decision on a
+ * void (the reversing transaction: every entry negated, so every part comes
+ * back out of its own account). */
 #include "ledger_int.h"
 
 #include <stdio.h>
@@ -12,21 +14,35 @@
 #include "till_money.h"
 #include "till_util.h"
 
+/* The request as sent, for the idempotency check. The one-method form
+ * hashes as it always has (SALE-V1), so a retry across an upgrade still
+ * replays; the parts form is SALE-V2 with every part as sent (a part's 0,
+ * "the rest", stays 0). */
 static void
 sale_request_hash(const sale_req_t *req, uint8_t out[32])
 {
   till_canon_t c;
   till_canon_init(&c);
-  till_canon_str(&c, "SALE-V1");
+  till_canon_str(&c, req->n_parts ? "SALE-V2" : "SALE-V1");
   till_canon_str(&c, req->terminal);
   till_canon_str(&c, req->cashier);
-  till_canon_i64(&c, req->method);
-  till_canon_i64(&c, req->tendered);
+  if (!req->n_parts) {
+    till_canon_i64(&c, req->method);
+    till_canon_i64(&c, req->tendered);
+  }
   till_canon_str(&c, req->memo);
   till_canon_u32(&c, (uint32_t)req->n_lines);
   for (size_t i = 0; i < req->n_lines; i++) {
     till_canon_str(&c, req->lines[i].item);
     till_canon_i64(&c, req->lines[i].quantity);
+  }
+  if (req->n_parts) {
+    till_canon_u32(&c, (uint32_t)req->n_parts);
+    for (size_t i = 0; i < req->n_parts; i++) {
+      till_canon_i64(&c, req->parts[i].method);
+      till_canon_i64(&c, req->parts[i].amount);
+      till_canon_i64(&c, req->parts[i].tendered);
+    }
   }
   SHA256(c.data ? c.data : (const uint8_t *)"", c.len, out);
   till_canon_free(&c);
@@ -73,6 +89,143 @@ load_item(store_conn_t *sc, const char *code, item_row_t *out, char *err, size_t
   return TILL_OK;
 }
 
+/* The payment of <req> as a list of parts, checked as far as it can be
+ * without the total: the one-method form becomes one part taking the whole
+ * total (amount 0). Refuses both forms or neither, an unknown or repeated
+ * method, an amount or tendered out of range, two parts taking the rest,
+ * and tendered on a part other than cash. */
+static till_status_t
+sale_parts(const sale_req_t *req, sale_part_t parts[LEDGER_MAX_PARTS], size_t *n, char *err,
+           size_t errlen)
+{
+  if (req->n_parts == 0) {
+    if (req->method == 0) {
+      snprintf(err, errlen, "a sale needs a payment: a payment method or payment parts");
+      return TILL_E_INVALID;
+    }
+    if (!till_method_name((int)req->method)) {
+      snprintf(err, errlen, "unknown payment method");
+      return TILL_E_INVALID;
+    }
+    if (req->tendered < 0 || req->tendered > LEDGER_TOTAL_MAX) {
+      snprintf(err, errlen, "tendered must be 0 to 1000000000.00");
+      return TILL_E_INVALID;
+    }
+    if (req->method != TILL_METHOD_CASH && req->tendered != 0) {
+      snprintf(err, errlen, "tendered applies to cash only");
+      return TILL_E_INVALID;
+    }
+    parts[0] = (sale_part_t){req->method, 0, req->tendered};
+    *n = 1;
+    return TILL_OK;
+  }
+  if (req->method != 0 || req->tendered != 0) {
+    snprintf(err, errlen, "give either a payment method (with tendered) or payment parts, "
+             "not both");
+    return TILL_E_INVALID;
+  }
+  if (req->n_parts > LEDGER_MAX_PARTS) {
+    snprintf(err, errlen, "a sale has at most %d payment parts, one per method",
+             LEDGER_MAX_PARTS);
+    return TILL_E_INVALID;
+  }
+  size_t rest = 0; /* 1-based: the part taking the rest, 0 none */
+  for (size_t i = 0; i < req->n_parts; i++) {
+    const sale_part_t *p = &req->parts[i];
+    const char *name = till_method_name((int)p->method);
+    char a[TILL_MONEY_STR_MAX];
+    if (!name) {
+      snprintf(err, errlen, "payment part %zu: unknown payment method", i + 1);
+      return TILL_E_INVALID;
+    }
+    for (size_t j = 0; j < i; j++) {
+      if (parts[j].method == p->method) {
+        snprintf(err, errlen, "payment parts %zu and %zu are both %s: each method pays at most "
+                 "one part", j + 1, i + 1, name);
+        return TILL_E_INVALID;
+      }
+    }
+    if (p->amount < 0 || p->amount > LEDGER_TOTAL_MAX) {
+      till_money_format(p->amount, a, sizeof a);
+      snprintf(err, errlen, "payment part %zu (%s): amount %s must be more than 0.00 and at "
+               "most 1000000000.00", i + 1, name, a);
+      return TILL_E_INVALID;
+    }
+    if (p->amount == 0) {
+      if (rest) {
+        snprintf(err, errlen, "payment parts %zu and %zu both leave their amount 0; only one "
+                 "part may take the rest of the total", rest, i + 1);
+        return TILL_E_INVALID;
+      }
+      rest = i + 1;
+    }
+    if (p->tendered < 0 || p->tendered > LEDGER_TOTAL_MAX) {
+      snprintf(err, errlen, "payment part %zu (%s): tendered must be 0 to 1000000000.00", i + 1,
+               name);
+      return TILL_E_INVALID;
+    }
+    if (p->tendered != 0 && p->method != TILL_METHOD_CASH) {
+      snprintf(err, errlen, "payment part %zu (%s): tendered applies to the cash part only",
+               i + 1, name);
+      return TILL_E_INVALID;
+    }
+    parts[i] = *p;
+  }
+  *n = req->n_parts;
+  return TILL_OK;
+}
+
+/* Settle <parts> against the priced <total>: the part with amount 0 gets
+ * what the others leave, which must be more than 0; otherwise the parts
+ * must add up to the total exactly. Then the cash part's tendered must
+ * cover it. *tendered gets the cash part's tendered (0 without one). */
+static till_status_t
+settle_parts(sale_part_t *parts, size_t n, int64_t total, int64_t *tendered, char *err,
+             size_t errlen)
+{
+  char a[TILL_MONEY_STR_MAX], b[TILL_MONEY_STR_MAX];
+  int64_t given = 0; /* at most LEDGER_MAX_PARTS amounts of at most LEDGER_TOTAL_MAX */
+  size_t rest = n;
+  for (size_t i = 0; i < n; i++) {
+    if (parts[i].amount == 0)
+      rest = i;
+    else
+      given += parts[i].amount;
+  }
+  till_money_format(given, a, sizeof a);
+  till_money_format(total, b, sizeof b);
+  if (rest < n) {
+    if (given >= total) {
+      const char *name = till_method_name((int)parts[rest].method);
+      snprintf(err, errlen, "payments other than %s add up to %s, the total is %s: nothing is "
+               "left for %s, which takes the rest", name, a, b, name);
+      return TILL_E_INVALID;
+    }
+    parts[rest].amount = total - given;
+  } else if (given != total) {
+    snprintf(err, errlen, "payments add up to %s, the total is %s", a, b);
+    return TILL_E_INVALID;
+  }
+  *tendered = 0;
+  for (size_t i = 0; i < n; i++) {
+    if (parts[i].method != TILL_METHOD_CASH || parts[i].tendered == 0)
+      continue;
+    if (parts[i].tendered < parts[i].amount) {
+      till_money_format(parts[i].tendered, a, sizeof a);
+      till_money_format(parts[i].amount, b, sizeof b);
+      snprintf(err, errlen, "tendered %s is less than the %s %s", a,
+               n == 1 ? "total" : "cash part", b);
+      return TILL_E_INVALID;
+    }
+    *tendered = parts[i].tendered;
+  }
+  return TILL_OK;
+}
+
+/* Every part and every line is one entry. */
+_Static_assert(LEDGER_MAX_PARTS + LEDGER_MAX_LINES <= TILL_CHAIN_MAX_ENTRIES,
+               "a sale's entries must fit one transaction");
+
 till_status_t
 ledger_post_sale(ledger_t *lg, store_conn_t *sc, const sale_req_t *req, post_result_t *res,
                  char *err, size_t errlen)
@@ -80,18 +233,19 @@ ledger_post_sale(ledger_t *lg, store_conn_t *sc, const sale_req_t *req, post_res
   uint8_t req_hash[32];
   till_txn_t t;
   item_row_t items[LEDGER_MAX_LINES];
-  char accounts[LEDGER_MAX_LINES + 1][96];
+  sale_part_t parts[LEDGER_MAX_PARTS];
+  size_t n_parts = 0;
+  char accounts[LEDGER_MAX_PARTS + LEDGER_MAX_LINES][96];
   char series[TILL_SERIES_PREFIX_MAX + 16];
-  int64_t total = 0;
+  int64_t total = 0, tendered = 0;
 
   if (req->n_lines == 0 || req->n_lines > LEDGER_MAX_LINES) {
     snprintf(err, errlen, "a sale needs 1 to %d lines", LEDGER_MAX_LINES);
     return TILL_E_INVALID;
   }
-  if (!till_method_name((int)req->method)) {
-    snprintf(err, errlen, "unknown payment method");
-    return TILL_E_INVALID;
-  }
+  till_status_t pst = sale_parts(req, parts, &n_parts, err, errlen);
+  if (pst != TILL_OK)
+    return pst;
   sale_request_hash(req, req_hash);
   till_status_t idem;
   if (ledger_idem_check(sc, req->key, "sale", req_hash, res, &idem, err, errlen))
@@ -103,8 +257,10 @@ ledger_post_sale(ledger_t *lg, store_conn_t *sc, const sale_req_t *req, post_res
   if (sst != TILL_OK)
     return sst;
   t.shift_id = shift_id;
+  /* entries: the payment parts first (seq 1..n_parts), then the lines */
   for (size_t i = 0; i < req->n_lines; i++) {
     const sale_line_t *l = &req->lines[i];
+    size_t at = n_parts + i;
     if (l->quantity < 1 || l->quantity > LEDGER_QTY_MAX) {
       snprintf(err, errlen, "line %zu: quantity %lld is outside 1..%d", i + 1,
                (long long)l->quantity, LEDGER_QTY_MAX);
@@ -124,24 +280,17 @@ ledger_post_sale(ledger_t *lg, store_conn_t *sc, const sale_req_t *req, post_res
       snprintf(err, errlen, "the total exceeds the limit of one posting");
       return TILL_E_INVALID;
     }
-    snprintf(accounts[i + 1], sizeof accounts[i + 1], "%s", items[i].revenue);
-    t.entries[i + 1] = (till_entry_t){(int32_t)(i + 2), accounts[i + 1], -amount, l->item,
-                                      l->quantity, items[i].unit_price};
+    snprintf(accounts[at], sizeof accounts[at], "%s", items[i].revenue);
+    t.entries[at] = (till_entry_t){(int32_t)(at + 1), accounts[at], -amount, l->item,
+                                   l->quantity, items[i].unit_price};
   }
-  if (req->method != TILL_METHOD_CASH && req->tendered != 0) {
-    snprintf(err, errlen, "tendered applies to cash only");
-    return TILL_E_INVALID;
+  if ((pst = settle_parts(parts, n_parts, total, &tendered, err, errlen)) != TILL_OK)
+    return pst;
+  for (size_t i = 0; i < n_parts; i++) {
+    ledger_method_account((int)parts[i].method, shift_id, accounts[i], sizeof accounts[i]);
+    t.entries[i] = (till_entry_t){(int32_t)(i + 1), accounts[i], parts[i].amount, "", 0, 0};
   }
-  if (req->tendered != 0 && req->tendered < total) {
-    char a[TILL_MONEY_STR_MAX], b[TILL_MONEY_STR_MAX];
-    till_money_format(req->tendered, a, sizeof a);
-    till_money_format(total, b, sizeof b);
-    snprintf(err, errlen, "tendered %s is less than the total %s", a, b);
-    return TILL_E_INVALID;
-  }
-  ledger_method_account((int)req->method, shift_id, accounts[0], sizeof accounts[0]);
-  t.entries[0] = (till_entry_t){1, accounts[0], total, "", 0, 0};
-  t.n_entries = req->n_lines + 1;
+  t.n_entries = n_parts + req->n_lines;
 
   t.at_ms = till_now_ms();
   int64_t no;
@@ -155,10 +304,10 @@ ledger_post_sale(ledger_t *lg, store_conn_t *sc, const sale_req_t *req, post_res
   t.series = series;
   t.receipt_no = no;
   memcpy(t.idem_key, req->key, TILL_KEY_LEN);
-  t.method = till_method_name((int)req->method);
+  t.method = n_parts == 1 ? till_method_name((int)parts[0].method) : LEDGER_METHOD_SPLIT;
   t.memo = req->memo ? req->memo : "";
   t.approver = "";
-  till_status_t st = ledger_post_txn(lg, sc, &t, req->tendered, err, errlen);
+  till_status_t st = ledger_post_txn(lg, sc, &t, tendered, err, errlen);
   if (st != TILL_OK)
     return st;
   if (ledger_idem_record(sc, req->key, "sale", req_hash, t.id) != 0) {

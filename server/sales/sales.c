@@ -24,6 +24,9 @@ static const char sql_lines[] =
   "SELECT e.item, coalesce(f.name, e.item), e.quantity, e.unit_price, -e.amount"
   " FROM entries e LEFT JOIN fee_items f ON f.code = e.item"
   " WHERE e.txn_id = ? AND e.item != '' ORDER BY e.seq";
+/* the payment entries (no item), one per part, in posting order */
+static const char sql_parts[] =
+  "SELECT e.account, e.amount FROM entries e WHERE e.txn_id = ? AND e.item = '' ORDER BY e.seq";
 static const char sql_find_receipt[] =
   "SELECT id, kind FROM journal WHERE series = ? AND receipt_no = ?";
 
@@ -48,6 +51,55 @@ line_row(req_t *r, sqlite3_stmt *st, void *arg)
   return TILL_OK;
 }
 
+/* rows: account, amount -- a payment part of the receipt */
+static till_status_t
+part_row(req_t *r, sqlite3_stmt *st, void *arg)
+{
+  Till__V1__Receipt *rc = arg;
+  const char *account = (const char *)sqlite3_column_text(st, 0);
+  int m = account ? ledger_account_method(account) : 0;
+  if (!m)
+    return req_fail(r, TILL_E_INTERNAL, "receipt %lld: payment entry on %s is no payment account",
+                    (long long)rc->txn_id, account ? account : "?");
+  Till__V1__MethodAmount *p = req_alloc(r, sizeof *p);
+  if (!p)
+    return TILL_E_INTERNAL;
+  till__v1__method_amount__init(p);
+  p->method = till_wire_method(m);
+  p->amount = sqlite3_column_int64(st, 1);
+  rc->payments[rc->n_payments++] = p;
+  return TILL_OK;
+}
+
+/* The receipt's payment parts, its method (the one part's, or UNSPECIFIED
+ * for a split payment) and the change, from its payment entries and
+ * journal.tendered (the cash part's). */
+static till_status_t
+receipt_parts(req_t *r, store_conn_t *sc, Till__V1__Receipt *rc)
+{
+  sqlite3_stmt *st = store_stmt(sc, sql_parts);
+  rc->payments = req_alloc(r, LEDGER_MAX_PARTS * sizeof *rc->payments);
+  if (!st || !rc->payments) {
+    if (st)
+      sqlite3_reset(st);
+    return req_fail(r, TILL_E_INTERNAL, "out of memory");
+  }
+  sqlite3_bind_int64(st, 1, rc->txn_id);
+  int more;
+  if (req_rows(r, st, LEDGER_MAX_PARTS, part_row, rc, &more) != TILL_OK)
+    return r->status;
+  if (more || rc->n_payments == 0)
+    return req_fail(r, TILL_E_INTERNAL, "receipt %lld has %s payment entries",
+                    (long long)rc->txn_id, more ? "too many" : "no");
+  rc->method = rc->n_payments == 1 ? rc->payments[0]->method
+                                   : TILL__V1__PAYMENT_METHOD__METHOD_UNSPECIFIED;
+  rc->change = 0;
+  for (size_t i = 0; i < rc->n_payments; i++)
+    if (rc->payments[i]->method == TILL__V1__PAYMENT_METHOD__METHOD_CASH && rc->tendered)
+      rc->change = rc->tendered - rc->payments[i]->amount;
+  return TILL_OK;
+}
+
 /* Build the Receipt of transaction <txn_id> in r's arena. */
 static till_status_t
 receipt_build(req_t *r, store_conn_t *sc, int64_t txn_id, int copy, Till__V1__Receipt **out)
@@ -69,7 +121,6 @@ receipt_build(req_t *r, store_conn_t *sc, int64_t txn_id, int copy, Till__V1__Re
   rc->cashier = req_strdup(r, (const char *)sqlite3_column_text(st, 3));
   rc->series = req_strdup(r, (const char *)sqlite3_column_text(st, 4));
   rc->receipt_no = sqlite3_column_int64(st, 5);
-  rc->method = till_wire_method(till_method_from_name((const char *)sqlite3_column_text(st, 6)));
   rc->memo = req_strdup(r, (const char *)sqlite3_column_text(st, 7));
   rc->tendered = sqlite3_column_int64(st, 8);
   char code[10] = "";
@@ -100,7 +151,8 @@ receipt_build(req_t *r, store_conn_t *sc, int64_t txn_id, int copy, Till__V1__Re
     return r->status;
   if (!rc->terminal_id || !rc->cashier || !rc->series || !rc->number || !rc->verify_code)
     return req_fail(r, TILL_E_INTERNAL, "out of memory");
-  rc->change = rc->tendered ? rc->tendered - rc->total : 0;
+  if (receipt_parts(r, sc, rc) != TILL_OK)
+    return r->status;
   *out = rc;
   return TILL_OK;
 }
@@ -150,14 +202,30 @@ sales_handle_sale(req_t *r, store_conn_t *sc)
     req.lines[i].quantity = l->quantity;
   }
   req.n_lines = in->n_lines;
-  int method = till_wire_method_of(in->method);
-  if (!method)
-    return req_fail(r, TILL_E_INVALID, "payment method is required (cash, card, wechat, "
-                    "alipay, transfer, cheque, subsidy)");
-  req.method = (till_method_t)method;
-  if (in->tendered < 0 || in->tendered > LEDGER_TOTAL_MAX)
-    return req_fail(r, TILL_E_INVALID, "tendered must be 0 to 1000000000.00");
-  req.tendered = in->tendered;
+  if (in->n_payments == 0) {
+    int method = till_wire_method_of(in->method);
+    if (!method)
+      return req_fail(r, TILL_E_INVALID, "payment method is required (cash, card, wechat, "
+                      "alipay, transfer, cheque, subsidy), or payment parts");
+    req.method = (till_method_t)method;
+    if (in->tendered < 0 || in->tendered > LEDGER_TOTAL_MAX)
+      return req_fail(r, TILL_E_INVALID, "tendered must be 0 to 1000000000.00");
+    req.tendered = in->tendered;
+  } else {
+    if (in->method != TILL__V1__PAYMENT_METHOD__METHOD_UNSPECIFIED || in->tendered != 0)
+      return req_fail(r, TILL_E_INVALID, "give either a payment method (with tendered) or "
+                      "payment parts, not both");
+    if (in->n_payments > LEDGER_MAX_PARTS)
+      return req_fail(r, TILL_E_INVALID, "a sale has at most %d payment parts, one per method",
+                      LEDGER_MAX_PARTS);
+    /* the engine checks the parts; an unknown method reaches it as 0 */
+    for (size_t i = 0; i < in->n_payments; i++) {
+      const Till__V1__PaymentPart *p = in->payments[i];
+      req.parts[i] = (sale_part_t){(till_method_t)till_wire_method_of(p->method), p->amount,
+                                   p->tendered};
+    }
+    req.n_parts = in->n_payments;
+  }
   if (req_check_text(r, "memo", in->memo, LEDGER_MEMO_MAX, 1) != TILL_OK)
     return r->status;
   req.memo = in->memo;
