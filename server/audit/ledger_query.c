@@ -28,14 +28,18 @@ static const char *const kinds[] = {"sale",         "void",    "float",         
  * (id > ?1 AND id <= ?2), ?18 is the row limit. A filter not set is bound
  * so that its test is true without touching a column. The amount is the
  * sum of the transaction's debits (positive entries), read by the entries
- * primary key (txn_id, seq). */
+ * primary key (txn_id, seq). The method matches journal.method, or, for a
+ * sale paid in parts (and its void; method "split"), any of its payment
+ * entries: a split receipt is found under each of its methods. */
 #define LQ_FILTERS                                                                       \
   " AND (?3 = 0 OR j.at_ms >= ?3) AND (?4 = 0 OR j.at_ms < ?4)"                          \
   " AND (?5 = '' OR j.terminal_id = ?5) AND (?6 = '' OR j.cashier = ?6)"                 \
   " AND (?7 = 0 OR j.shift_id = ?7) AND (?8 = '' OR j.kind = ?8)"                        \
   " AND (?9 = '' OR j.series = ?9)"                                                      \
   " AND (?10 = 0 OR j.receipt_no BETWEEN ?11 AND ?12)"                                   \
-  " AND (?13 = '' OR j.method = ?13)"                                                    \
+  " AND (?13 = '' OR j.method = ?13 OR (j.method = '" LEDGER_METHOD_SPLIT "'"            \
+  "      AND EXISTS (SELECT 1 FROM entries m WHERE m.txn_id = j.id AND m.item = ''"        \
+  "                  AND " LEDGER_SQL_ENTRY_METHOD("m") " = ?13)))"                          \
   " AND (?14 = '' OR EXISTS (SELECT 1 FROM entries a WHERE a.account = ?14"              \
   "                          AND a.txn_id = j.id))"                                      \
   " AND (?15 = 0 OR (SELECT coalesce(sum(p.amount), 0) FROM entries p"                   \

@@ -39,6 +39,18 @@ static const char sql_takings[] =
   " WHERE s.business_date = ?1 AND j.kind IN ('sale', 'void')"
   " GROUP BY e.item, j.method, j.cashier, j.terminal_id"
   " ORDER BY e.item, j.method, j.cashier, j.terminal_id LIMIT ?2";
+/* The date's net per payment method, from the same sales and voids as the
+ * takings (those of the date's shifts): their payment entries (no item),
+ * one per part, so a receipt paid cash + WeChat counts each part under its
+ * method; a void's are negated. The takings rows cannot say this for a
+ * split receipt (its lines are paid by all its parts together: they show
+ * method "split"). */
+static const char sql_methods[] =
+  "SELECT " LEDGER_SQL_ENTRY_METHOD("e") ", sum(e.amount)"
+  " FROM shifts s JOIN journal j ON j.shift_id = s.id"
+  " JOIN entries e ON e.txn_id = j.id AND e.item = ''"
+  " WHERE s.business_date = ?1 AND j.kind IN ('sale', 'void')"
+  " GROUP BY 1 ORDER BY 1";
 /* Receipts numbered in the date's shifts, per series; voided = reversed by
  * now (a void needs its shift open, and a closed date has none, so this
  * settles). */
@@ -240,16 +252,24 @@ takings_row(req_t *r, sqlite3_stmt *st, void *arg)
   t->void_amount = sqlite3_column_int64(st, 7);
   if (!t->item || !t->method || !t->cashier || !t->terminal_id)
     return TILL_E_INTERNAL;
-  int m = till_method_from_name(t->method);
-  Till__V1__MethodAmount *a = m ? method_slot(r, resp, m) : NULL;
-  int64_t net;
-  if (!a || till_money_sub(t->amount, t->void_amount, &net) != 0 ||
-      till_money_add(a->amount, net, &a->amount) != 0 ||
-      till_money_add(resp->sales_amount, t->amount, &resp->sales_amount) != 0 ||
+  if (till_money_add(resp->sales_amount, t->amount, &resp->sales_amount) != 0 ||
       till_money_add(resp->void_amount, t->void_amount, &resp->void_amount) != 0)
-    return req_fail(r, TILL_E_INTERNAL, "takings of %s by %s: method or amount out of range",
+    return req_fail(r, TILL_E_INTERNAL, "takings of %s by %s: amount out of range",
                     t->item, t->method);
   resp->takings[resp->n_takings++] = t;
+  return TILL_OK;
+}
+
+/* rows: method, net of its payment parts */
+static till_status_t
+day_method_row(req_t *r, sqlite3_stmt *st, void *arg)
+{
+  Till__V1__DailyReportResponse *resp = arg;
+  const char *name = (const char *)sqlite3_column_text(st, 0);
+  int m = name ? till_method_from_name(name) : 0;
+  Till__V1__MethodAmount *a = m ? method_slot(r, resp, m) : NULL;
+  if (!a || till_money_add(a->amount, sqlite3_column_int64(st, 1), &a->amount) != 0)
+    return req_fail(r, TILL_E_INTERNAL, "a payment entry on no payment account, or out of range");
   return TILL_OK;
 }
 
@@ -271,6 +291,18 @@ load_takings(req_t *r, store_conn_t *sc, Till__V1__DailyReportResponse *resp)
     return too_many(r, "takings rows (item, method, cashier, terminal)");
   if (till_money_sub(resp->sales_amount, resp->void_amount, &resp->net_amount) != 0)
     return req_fail(r, TILL_E_INTERNAL, "net takings out of range");
+  /* at most one row per method */
+  st = date_stmt(sc, sql_methods, resp->date, 0);
+  if (req_rows(r, st, TILL_METHOD_MAX, day_method_row, resp, &more) != TILL_OK)
+    return r->status;
+  int64_t paid = 0;
+  for (size_t i = 0; i < resp->n_methods; i++)
+    if (till_money_add(paid, resp->methods[i]->amount, &paid) != 0)
+      return req_fail(r, TILL_E_INTERNAL, "net by method out of range");
+  /* every sale and void balances: what was paid is what the lines earned */
+  if (more || paid != resp->net_amount)
+    return req_fail(r, TILL_E_INTERNAL, "the day's payments by method (%lld fen) disagree with "
+                    "its takings (%lld fen)", (long long)paid, (long long)resp->net_amount);
   return TILL_OK;
 }
 

@@ -18,19 +18,22 @@
  * date (a void, with the sale's cashier and method, needs the sale's shift
  * open, so it has the sale's date). A transaction's amount is the sum of
  * its line entries (item <> ''), negated: the revenue credited, which
- * equals what the drawer or the clearing account was debited. Other kinds
- * (floats, variances, deposits, and waivers once they exist) are not
- * collections. Each query finds the shifts of a business date, or of the
- * dates ?1 .. ?2 of the month, over shifts_business_date, their
- * transactions over journal_shift and the entries by their primary key
- * (txn_id, seq). A posting with no shift counts on no business date. */
+ * equals what the drawer and the clearing accounts were debited. Its cash
+ * is its payment entry (item = '') on the drawer: the whole of a cash
+ * sale, the cash part of a split one. Other kinds (floats, variances,
+ * deposits, and waivers once they exist) are not collections. Each query
+ * finds the shifts of a business date, or of the dates ?1 .. ?2 of the
+ * month, over shifts_business_date, their transactions over journal_shift
+ * and the entries by their primary key (txn_id, seq). A posting with no
+ * shift counts on no business date. */
 static const char sql_day[] =
   "SELECT count(DISTINCT j.id),"
   " count(DISTINCT CASE WHEN j.kind = 'sale' AND j.receipt_no IS NOT NULL THEN j.id END),"
-  " coalesce(-sum(e.amount), 0),"
-  " coalesce(-sum(CASE WHEN j.method = 'cash' THEN e.amount END), 0)"
+  " coalesce(-sum(CASE WHEN e.item <> '' THEN e.amount END), 0),"
+  " coalesce(sum(CASE WHEN e.item = '' AND " LEDGER_SQL_ENTRY_METHOD("e") " = 'cash'"
+  "              THEN e.amount END), 0)"
   " FROM shifts s JOIN journal j ON j.shift_id = s.id"
-  " JOIN entries e ON e.txn_id = j.id AND e.item <> ''"
+  " JOIN entries e ON e.txn_id = j.id"
   " WHERE s.business_date = ?1 AND j.kind IN ('sale', 'void')";
 /* a void's entries keep the sale's quantity; only the amounts are negated */
 static const char sql_items[] =

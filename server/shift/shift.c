@@ -22,11 +22,16 @@ static const char sql_shift[] =
   " coalesce(deposit_id, 0), business_date FROM shifts WHERE id = ?";
 static const char sql_counts[] =
   "SELECT phase, face, count FROM shift_counts WHERE shift_id = ? ORDER BY phase, face DESC";
-/* the first entry of a sale or a void is the payment account's */
+/* Per method and kind: the payment entries of sales and voids (those
+ * without an item, one per part, so a receipt paid cash + WeChat counts
+ * once under each), how many transactions have their first entry (seq 1,
+ * always a payment) there -- which counts every receipt and void exactly
+ * once across the methods -- and the parts' sum. */
 static const char sql_methods[] =
-  "SELECT j.method, j.kind, count(*), coalesce(sum(e.amount), 0) FROM journal j"
-  " JOIN entries e ON e.txn_id = j.id AND e.seq = 1"
-  " WHERE j.shift_id = ? AND j.kind IN ('sale', 'void') GROUP BY j.method, j.kind";
+  "SELECT " LEDGER_SQL_ENTRY_METHOD("e") ", j.kind, count(*), sum(e.seq = 1),"
+  " coalesce(sum(e.amount), 0) FROM journal j"
+  " JOIN entries e ON e.txn_id = j.id AND e.item = ''"
+  " WHERE j.shift_id = ? AND j.kind IN ('sale', 'void') GROUP BY 1, j.kind";
 static const char sql_noncash[] =
   "SELECT method, counted, expected FROM shift_noncash WHERE shift_id = ?";
 static const char sql_drawer[] =
@@ -83,27 +88,30 @@ count_row(req_t *r, sqlite3_stmt *st, void *arg)
   return TILL_OK;
 }
 
-/* rows: method, kind ('sale' or 'void'), count, sum of the payment entries */
+/* rows: method, kind ('sale' or 'void'), parts, transactions counted here,
+ * sum of the parts */
 static till_status_t
 method_row(req_t *r, sqlite3_stmt *st, void *arg)
 {
   Till__V1__ShiftReport *rep = arg;
   int m = till_method_from_name((const char *)sqlite3_column_text(st, 0));
   int is_void = strcmp((const char *)sqlite3_column_text(st, 1), "void") == 0;
-  if (!m) /* not a payment method: no total on the wire to put it in */
-    return TILL_OK;
+  if (!m) /* not a payment account: the engine never posts a sale so */
+    return req_fail(r, TILL_E_INTERNAL, "shift %lld: a payment entry on no payment account",
+                    (long long)rep->shift_id);
   Till__V1__MethodTotal *t = method_slot(r, rep, m);
   if (!t)
     return TILL_E_INTERNAL;
-  int64_t n = sqlite3_column_int64(st, 2), sum = sqlite3_column_int64(st, 3);
+  int64_t parts = sqlite3_column_int64(st, 2), txns = sqlite3_column_int64(st, 3);
+  int64_t sum = sqlite3_column_int64(st, 4);
   if (is_void) {
     t->voided_amount += -sum;
-    rep->voids += (int32_t)n;
+    rep->voids += (int32_t)txns;
     rep->voided_amount += -sum;
   } else {
-    t->sales += (int32_t)n;
+    t->sales += (int32_t)parts;
     t->sales_amount += sum;
-    rep->receipts += (int32_t)n;
+    rep->receipts += (int32_t)txns;
   }
   return TILL_OK;
 }
