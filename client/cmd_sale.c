@@ -1,7 +1,8 @@
-/* cmd_sale.c -- till sale ITEM[:QTY]... --method M: post a sale and print
- * its receipt (print.c lays it out). The posting carries an idempotency key
- * and is retried with it when the connection drops, so it is recorded once;
- * the server prices the items and numbers the receipt. */
+/* cmd_sale.c -- till sale ITEM[:QTY]... --method M | --pay M=YUAN,...: post
+ * a sale paid one way or in parts, and print its receipt (print.c lays it
+ * out). The posting carries an idempotency key and is retried with it when
+ * the connection drops, so it is recorded once; the server prices the items,
+ * checks that the parts add up to the total and numbers the receipt. */
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -9,6 +10,7 @@
 #include "cli.h"
 #include "cli_opt.h"
 #include "commands.h"
+#include "i18n.h"
 #include "print.h"
 #include "till_money.h"
 #include "till_names.h"
@@ -16,6 +18,55 @@
 #include "till_wire.h"
 
 #define SALE_MAX_LINES 32
+#define SALE_MAX_PARTS 7 /* one per method */
+
+/* --pay cash=1000,wechat=1462.50 into <parts>: METHOD=YUAN with an amount
+ * above 0, or METHOD alone for the part that takes the rest of the total
+ * (sent as amount 0). --tendered goes on the cash part. Whether the parts
+ * add up, and each method once, the server decides. 0 or EXIT_USAGE. */
+static int
+pay_opt(const char *pay, const char *tendered, Till__V1__PaymentPart *parts,
+        Till__V1__PaymentPart **ptrs, size_t *n)
+{
+  char buf[512];
+  size_t cash = SALE_MAX_PARTS;
+  *n = 0;
+  if (strlen(pay) >= sizeof buf)
+    return cli_usage_error(_("--pay is too long"));
+  snprintf(buf, sizeof buf, "%s", pay);
+  char *save = NULL;
+  for (char *tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+    char *eq = strchr(tok, '=');
+    if (eq)
+      *eq = '\0';
+    int m = cli_method("--pay", tok);
+    if (!m)
+      return EXIT_USAGE;
+    if (*n == SALE_MAX_PARTS)
+      return cli_usage_error(_("--pay: at most %d parts, one per method"), SALE_MAX_PARTS);
+    Till__V1__PaymentPart *p = &parts[*n];
+    till__v1__payment_part__init(p);
+    p->method = till_wire_method((till_method_t)m);
+    if (eq && (till_money_parse(eq + 1, &p->amount) != 0 || p->amount <= 0))
+      return cli_usage_error(_("--pay: the %s part must be an amount above 0 like 100 or "
+                               "1462.50, '%s' given; leave the amount out (%s) for the part "
+                               "that pays the rest"), tok, eq + 1, tok);
+    if (m == TILL_METHOD_CASH && cash == SALE_MAX_PARTS)
+      cash = *n;
+    ptrs[*n] = p;
+    (*n)++;
+  }
+  if (*n == 0)
+    return cli_usage_error(_("--pay needs one or more parts like cash=1000,wechat=1462.50"));
+  if (tendered) {
+    if (cash == SALE_MAX_PARTS)
+      return cli_usage_error(_("--tendered is the cash handed over for the cash part of --pay, "
+                               "and --pay has no cash part"));
+    if (till_money_parse(tendered, &parts[cash].tendered) != 0)
+      return cli_usage_error("--tendered '%s' is not an amount like 100 or 100.00", tendered);
+  }
+  return 0;
+}
 
 int
 cmd_sale(cli_t *cli)
@@ -23,16 +74,29 @@ cmd_sale(cli_t *cli)
   Till__V1__SaleRequest sr = TILL__V1__SALE_REQUEST__INIT;
   Till__V1__Envelope req = TILL__V1__ENVELOPE__INIT;
   Till__V1__SaleLine lines[SALE_MAX_LINES], *lp[SALE_MAX_LINES];
+  Till__V1__PaymentPart parts[SALE_MAX_PARTS], *pp[SALE_MAX_PARTS];
   char items[SALE_MAX_LINES][64];
   uint8_t key[16];
   int rc;
-  const char *method = cli_opt(cli, "--method");
-  if (!method)
+  const char *method = cli_opt(cli, "--method"), *pay = cli_opt(cli, "--pay");
+  const char *tendered = cli_opt(cli, "--tendered");
+  if (method && pay)
+    return cli_usage_error(_("--pay and --method cannot be used together: give --method for one "
+                             "payment method, --pay for a payment in parts"));
+  if (!method && !pay)
     return commands_usage_error(cli);
-  int m = cli_method("--method", method);
-  if (!m)
-    return EXIT_USAGE;
-  sr.method = till_wire_method((till_method_t)m);
+  if (method) {
+    int m = cli_method("--method", method);
+    if (!m)
+      return EXIT_USAGE;
+    sr.method = till_wire_method((till_method_t)m);
+    if (tendered && till_money_parse(tendered, &sr.tendered) != 0)
+      return cli_usage_error("--tendered '%s' is not an amount like 100 or 100.00", tendered);
+  } else {
+    if ((rc = pay_opt(pay, tendered, parts, pp, &sr.n_payments)) != 0)
+      return rc;
+    sr.payments = pp;
+  }
   size_t n = 0;
   for (int i = 1;; i++) {
     const char *arg = cli_arg(cli, i);
@@ -59,9 +123,6 @@ cmd_sale(cli_t *cli)
   }
   if (n == 0)
     return commands_usage_error(cli);
-  const char *tendered = cli_opt(cli, "--tendered");
-  if (tendered && till_money_parse(tendered, &sr.tendered) != 0)
-    return cli_usage_error("--tendered '%s' is not an amount like 100 or 100.00", tendered);
   const char *memo = cli_opt(cli, "--memo");
   sr.memo = (char *)(memo ? memo : "");
   if ((rc = cli_idempotency_key(cli, key)) != 0)

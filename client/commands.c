@@ -61,8 +61,8 @@ static const command_t commands[] = {
   {"sale", NULL, cmd_sale,
    N_("sale ITEM[:QTY] [ITEM[:QTY] ...]\n"
    "      --method cash|card|wechat|alipay|transfer|cheque|subsidy\n"
-   "      [--tendered YUAN] [--memo TEXT] [--pay METHOD=YUAN,...]\n"
-   "      [--idem-key HEX32]"),
+   "      | --pay METHOD=YUAN,METHOD[=YUAN]...\n"
+   "      [--tendered YUAN] [--memo TEXT] [--idem-key HEX32]"),
    CASHIER, "--method= --tendered= --memo= --pay= --idem-key=", 1, -1},
   {"receipt", "show", cmd_receipt_show, N_("receipt show|reprint NUMBER (e.g. HT2026-00000001)"),
    CASHIER | SUPERVISOR | AUDITOR, "", 1, 1},

@@ -113,6 +113,26 @@ item_line(FILE *f, const char *name, const char *qty, const char *price, const c
     layout_wrapped(f, "", 0, rest, 18);
 }
 
+/* A payment in parts: each part with its method and amount, the cash
+ * part's tendered and change under it. */
+static void
+print_payment_parts(FILE *f, const Till__V1__Receipt *r)
+{
+  char label[96];
+  fprintf(f, "%s\n", _("Paid in parts"));
+  for (size_t i = 0; i < r->n_payments; i++) {
+    const Till__V1__MethodAmount *p = r->payments[i];
+    snprintf(label, sizeof label, "  %s", print_method((int)p->method));
+    money_line(f, label, p->amount);
+    if (p->method == TILL__V1__PAYMENT_METHOD__METHOD_CASH && r->tendered) {
+      snprintf(label, sizeof label, "    %s", _("Tendered"));
+      money_line(f, label, r->tendered);
+      snprintf(label, sizeof label, "    %s", _("Change"));
+      money_line(f, label, r->change);
+    }
+  }
+}
+
 void
 print_receipt(FILE *f, const Till__V1__Receipt *r)
 {
@@ -157,10 +177,14 @@ print_receipt(FILE *f, const Till__V1__Receipt *r)
     if (till_money_capital(r->total, words, sizeof words) == 0)
       text_line(f, _("In words"), words);
   }
-  fprintf(f, "Paid by   %s\n", print_method((int)r->method));
-  if (r->tendered) {
-    money_line(f, "Tendered", r->tendered);
-    money_line(f, "Change", r->change);
+  if (r->n_payments > 1) {
+    print_payment_parts(f, r);
+  } else {
+    fprintf(f, "Paid by   %s\n", print_method((int)r->method));
+    if (r->tendered) {
+      money_line(f, "Tendered", r->tendered);
+      money_line(f, "Change", r->change);
+    }
   }
   if (r->memo && r->memo[0])
     text_line(f, _("Memo"), r->memo);
@@ -206,7 +230,15 @@ print_receipt_json(FILE *f, const Till__V1__Receipt *r, int replayed)
   }
   fprintf(f, "]");
   json_money(f, "total", r->total, 1);
-  fprintf(f, ",\"method\":\"%s\"", print_method((int)r->method));
+  fprintf(f, ",\"method\":\"%s\"",
+          r->n_payments > 1 ? "split" : print_method((int)r->method));
+  fprintf(f, ",\"payments\":[");
+  for (size_t i = 0; i < r->n_payments; i++) {
+    fprintf(f, "%s{\"method\":\"%s\"", i ? "," : "", print_method((int)r->payments[i]->method));
+    json_money(f, "amount", r->payments[i]->amount, 1);
+    fprintf(f, "}");
+  }
+  fprintf(f, "]");
   json_money(f, "tendered", r->tendered, 1);
   json_money(f, "change", r->change, 1);
   fprintf(f, ",\"verify_code\":");
