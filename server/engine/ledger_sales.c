@@ -213,8 +213,12 @@ settle_parts(sale_part_t *parts, size_t n, int64_t total, int64_t *tendered, cha
     if (parts[i].tendered < parts[i].amount) {
       till_money_format(parts[i].tendered, a, sizeof a);
       till_money_format(parts[i].amount, b, sizeof b);
-      snprintf(err, errlen, "tendered %s is less than the %s %s", a,
-               n == 1 ? "total" : "cash part", b);
+      /* two whole formats, not one with a word filled in: the client
+       * translates a server message by matching its format */
+      if (n == 1)
+        snprintf(err, errlen, "tendered %s is less than the total %s", a, b);
+      else
+        snprintf(err, errlen, "tendered %s is less than the cash part %s", a, b);
       return TILL_E_INVALID;
     }
     *tendered = parts[i].tendered;
