@@ -69,6 +69,18 @@ ENVELOPES = {
     "sale_huge_qty": env(60, lfield(1, bytes(range(3, 19)))
                          + lfield(2, lfield(1, "PARK") + vfield(2, (1 << 63) - 1)) + vfield(3, 1)),
     "sale_no_key": env(60, lfield(2, lfield(1, "PARK") + vfield(2, 1)) + vfield(3, 1)),
+    # SaleRequest.payments (6): PaymentPart {method 1, amount 2, tendered 3}
+    "sale_split": env(60, lfield(1, bytes(range(4, 20))) + lfield(2, lfield(1, "PARK") + vfield(2, 4))
+                      + lfield(6, vfield(1, 1) + vfield(2, 800) + vfield(3, 1000))
+                      + lfield(6, vfield(1, 3))),
+    "sale_split_both_forms": env(60, lfield(1, bytes(range(5, 21)))
+                                 + lfield(2, lfield(1, "PARK") + vfield(2, 1)) + vfield(3, 1)
+                                 + lfield(6, vfield(1, 1) + vfield(2, 500))),
+    "sale_split_negative": env(60, lfield(1, bytes(range(6, 22)))
+                               + lfield(2, lfield(1, "PARK") + vfield(2, 1))
+                               + lfield(6, vfield(1, 1) + vfield(2, -500))
+                               + lfield(6, vfield(1, 1) + vfield(3, 1 << 62))
+                               + lfield(6, vfield(1, 99))),
     "receipt_show": env(62, lfield(1, "HT2026-00000001")),
     "receipt_reprint": env(62, lfield(1, "HT2026-00000001") + vfield(2, 1)),
     "receipt_bad_number": env(62, lfield(1, "HT20-x")),
