@@ -254,7 +254,7 @@ takings_row(req_t *r, sqlite3_stmt *st, void *arg)
     return TILL_E_INTERNAL;
   if (till_money_add(resp->sales_amount, t->amount, &resp->sales_amount) != 0 ||
       till_money_add(resp->void_amount, t->void_amount, &resp->void_amount) != 0)
-    return req_fail(r, TILL_E_INTERNAL, "takings of %s by %s: amount out of range",
+    return req_fail(r, TILL_E_INTERNAL, "takings of %s by %s: method or amount out of range",
                     t->item, t->method);
   resp->takings[resp->n_takings++] = t;
   return TILL_OK;

@@ -206,7 +206,7 @@ sales_handle_sale(req_t *r, store_conn_t *sc)
     int method = till_wire_method_of(in->method);
     if (!method)
       return req_fail(r, TILL_E_INVALID, "payment method is required (cash, card, wechat, "
-                      "alipay, transfer, cheque, subsidy), or payment parts");
+                      "alipay, transfer, cheque, subsidy)");
     req.method = (till_method_t)method;
     if (in->tendered < 0 || in->tendered > LEDGER_TOTAL_MAX)
       return req_fail(r, TILL_E_INVALID, "tendered must be 0 to 1000000000.00");
