@@ -88,9 +88,12 @@ receipt_parts(req_t *r, store_conn_t *sc, Till__V1__Receipt *rc)
   int more;
   if (req_rows(r, st, LEDGER_MAX_PARTS, part_row, rc, &more) != TILL_OK)
     return r->status;
-  if (more || rc->n_payments == 0)
-    return req_fail(r, TILL_E_INTERNAL, "receipt %lld has %s payment entries",
-                    (long long)rc->txn_id, more ? "too many" : "no");
+  if (more)
+    return req_fail(r, TILL_E_INTERNAL, "receipt %lld has more payment entries than a sale can "
+                    "have", (long long)rc->txn_id);
+  if (rc->n_payments == 0)
+    return req_fail(r, TILL_E_INTERNAL, "receipt %lld has no payment entry",
+                    (long long)rc->txn_id);
   rc->method = rc->n_payments == 1 ? rc->payments[0]->method
                                    : TILL__V1__PAYMENT_METHOD__METHOD_UNSPECIFIED;
   rc->change = 0;
