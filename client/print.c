@@ -180,10 +180,10 @@ print_receipt(FILE *f, const Till__V1__Receipt *r)
   if (r->n_payments > 1) {
     print_payment_parts(f, r);
   } else {
-    fprintf(f, "Paid by   %s\n", print_method((int)r->method));
+    text_line(f, _("Paid by"), print_method((int)r->method));
     if (r->tendered) {
-      money_line(f, "Tendered", r->tendered);
-      money_line(f, "Change", r->change);
+      money_line(f, _("Tendered"), r->tendered);
+      money_line(f, _("Change"), r->change);
     }
   }
   if (r->memo && r->memo[0])
