@@ -75,7 +75,8 @@ print_daily_json(const Till__V1__DailyReportResponse *d)
          yuan(d->sales_amount), yuan(d->void_amount), yuan(d->net_amount));
   for (size_t i = 0; i < d->n_methods; i++)
     printf("%s{\"method\":\"%s\",\"amount\":\"%s\"}", i ? "," : "",
-           print_method((int)d->methods[i]->method), yuan(d->methods[i]->amount));
+           print_wire_name(till_method_name((int)d->methods[i]->method)),
+           yuan(d->methods[i]->amount));
   printf("],\"receipts\":[");
   for (size_t i = 0; i < d->n_receipts; i++) {
     const Till__V1__SeriesDay *s = d->receipts[i];
@@ -95,7 +96,7 @@ print_daily_json(const Till__V1__DailyReportResponse *d)
     printf("%s{\"id\":%lld,\"slip\":", i ? "," : "", (long long)p->id);
     json_str(stdout, p->slip);
     printf(",\"amount\":\"%s\",\"state\":\"%s\",\"shifts\":[", yuan(p->amount),
-           print_deposit_state((int)p->state));
+           print_wire_name(till_deposit_state_name((int)p->state)));
     for (size_t k = 0; k < p->n_shift_ids; k++)
       printf("%s%lld", k ? "," : "", (long long)p->shift_ids[k]);
     printf("],\"created_by\":");

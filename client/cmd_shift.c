@@ -231,7 +231,7 @@ static void
 print_blind_json(const Till__V1__ShiftReport *r, int replayed)
 {
   printf("{\"shift_id\":%lld,\"state\":\"%s\",\"terminal\":", (long long)r->shift_id,
-         print_shift_state((int)r->state));
+         print_wire_name(till_shift_state_name((int)r->state)));
   json_str(stdout, r->terminal_id);
   printf(",\"cashier\":");
   json_str(stdout, r->cashier);
@@ -251,7 +251,7 @@ print_report_json(const Till__V1__ShiftReport *r, int replayed)
     return;
   }
   printf("{\"shift_id\":%lld,\"state\":\"%s\",\"terminal\":", (long long)r->shift_id,
-         print_shift_state((int)r->state));
+         print_wire_name(till_shift_state_name((int)r->state)));
   json_str(stdout, r->terminal_id);
   printf(",\"cashier\":");
   json_str(stdout, r->cashier);
@@ -268,7 +268,8 @@ print_report_json(const Till__V1__ShiftReport *r, int replayed)
   printf(",\"methods\":[");
   for (size_t i = 0; i < r->n_methods; i++) {
     const Till__V1__MethodTotal *m = r->methods[i];
-    printf("%s{\"method\":\"%s\",\"sales\":%d", i ? "," : "", print_method((int)m->method), m->sales);
+    printf("%s{\"method\":\"%s\",\"sales\":%d", i ? "," : "",
+           print_wire_name(till_method_name((int)m->method)), m->sales);
     json_money(stdout, "sales_amount", m->sales_amount, 1);
     json_money(stdout, "voided", m->voided_amount, 1);
     json_money(stdout, "expected", m->expected, 1);
@@ -325,7 +326,8 @@ print_shift_summary_json(const Till__V1__ShiftSummary *s, int first)
   printf(",\"business_date\":");
   json_str(stdout, s->business_date);
   printf(",\"state\":\"%s\",\"opened_at\":%lld,\"closed_at\":%lld",
-         print_shift_state((int)s->state), (long long)s->opened_at, (long long)s->closed_at);
+         print_wire_name(till_shift_state_name((int)s->state)), (long long)s->opened_at,
+         (long long)s->closed_at);
   json_money(stdout, "counted_cash", s->counted_cash, 1);
   json_money(stdout, "cash_variance", s->cash_variance, 1);
   json_money(stdout, "depositable", s->depositable, 1);

@@ -2,6 +2,7 @@
 #include "json_out.h"
 
 #include "print.h"
+#include "till_names.h"
 #include "till_money.h"
 
 void
@@ -40,7 +41,7 @@ json_roles(FILE *f, const int *roles, size_t n)
   for (size_t i = 0; i < n; i++) {
     if (i)
       fputc(',', f);
-    json_str(f, print_role(roles[i]));
+    json_str(f, print_wire_name(till_role_name(roles[i])));
   }
   fputc(']', f);
 }

@@ -19,12 +19,15 @@ void print_receipt_json(FILE *f, const Till__V1__Receipt *r, int replayed);
 /* Human time "2026-11-23 19:27:24" (local time) into buf; "-" for 0. */
 void fmt_time(long long unix_seconds, char *buf, size_t len);
 
-/* The names of till_names.h as printed: "?" for a value out of range (where
- * till_*_name() returns NULL). */
+/* The names of till_names.h as a person reads them, in the user's language
+ * ("现金" for cash in Chinese, "cash" in English): for human output only.
+ * "?" for a value out of range (where till_*_name() returns NULL). */
 const char *print_role(int role);
 const char *print_method(int method);
 const char *print_shift_state(int state);
 const char *print_void_state(int state);
 const char *print_deposit_state(int state);
+/* A till_*_name() as JSON and CSV carry it, never translated: "?" for NULL. */
+const char *print_wire_name(const char *name);
 
 #endif
