@@ -101,11 +101,11 @@ for u in "alice cashier" "dave cashier" "bob supervisor" "carol auditor"; do
   set -- $u
   TILL_NEW_PASSWORD="$1-pw" till root admin user add "$1" --role "$2"
 done
-till root admin terminal add T-LANE-01 --description "car park exit lane 1"
-till root admin terminal add HEAT-01 --description "heating fee window 1"
-till root admin series add HT --kind receipt --description "fee receipts"
-till root admin item add PARK1H --name "Parking, 1 hour" --price 5.00 --series HT
-till root admin item add HEAT --name "供热费 heating m2" --price 1.35 --series HT --revenue revenue:heating
+till root admin terminal add T-LANE-01 --description "停车场出口 1 号车道"
+till root admin terminal add HEAT-01 --description "供热收费 1 号窗口"
+till root admin series add HT --kind receipt --description "收费收据"
+till root admin item add PARK1H --name "临时停车费（1小时）" --price 5.00 --series HT
+till root admin item add HEAT --name "供热费（每平方米）" --price 1.35 --series HT --revenue revenue:heating
 
 # ---- morning: two cashiers open their drawers with a counted float -------
 TILL_PASSWORD=alice-pw till alice login alice
@@ -124,6 +124,8 @@ for sale in HEAT:80:card HEAT:60:alipay HEAT:40:cash; do
   "$TILL" --config "$run/dave.conf" sale "${sale%:*}" --method "${sale##*:}" >/dev/null
 done
 till dave sale HEAT:100 --method cash --tendered 150
+# a household of 120 m2 pays 162.00: 100.00 in cash (a 100 note) and the rest by WeChat, on one receipt
+till dave sale HEAT:120 --pay cash=100,wechat --tendered 100 --memo "3-2-1101 张秀英 2026-27 采暖季"
 till alice shift status
 
 TILL_PASSWORD=bob-pw till bob login bob
@@ -139,7 +141,7 @@ alice_shift=$(echo "$open_ids" | sed -n 1p); dave_shift=$(echo "$open_ids" | sed
 alice_cash=$(fen_of "$("$TILL" --config "$run/bob.conf" --json shift status "$alice_shift" | json expected_cash)")
 dave_cash=$(fen_of "$("$TILL" --config "$run/bob.conf" --json shift status "$dave_shift" | json expected_cash)")
 till alice shift close --count "$(count_for "$alice_cash")" --noncash card=0,wechat=5.00
-till dave shift close --count "$(count_for $((dave_cash - 1000)))" --noncash card=108.00,alipay=81.00
+till dave shift close --count "$(count_for $((dave_cash - 1000)))" --noncash card=108.00,alipay=81.00,wechat=62.00
 
 # ---- the supervisor signs off and takes the cash to the bank -----------------
 till bob shift list --state closed
@@ -161,7 +163,7 @@ till bob report daily
 till bob day close --date "$today"
 till bob day status
 till bob target set --cashier alice --month "${today:0:7}" --amount 14.00
-till bob target set --cashier dave --month "${today:0:7}" --amount 390.00
+till bob target set --cashier dave --month "${today:0:7}" --amount 560.00
 till bob report monthly --month "${today:0:7}"
 
 # ---- the auditor trusts nothing ---------------------------------------------
