@@ -188,4 +188,4 @@ till bob report daily
 echo
 echo "demo: tilld is running on 127.0.0.1:$port (pid $(cat "$run/tilld.pid"), log $run/tilld.log)."
 echo "demo: drive it by hand (README.md): $TILL --config $run/alice.conf shift open --count none"
-echo "demo: stop it with: kill \$(cat run/tilld.pid)"
+echo "demo: stop it with: kill \$(cat $run/tilld.pid)"
