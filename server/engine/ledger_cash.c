@@ -130,19 +130,22 @@ ledger_open_shift_of(store_conn_t *sc, const char *terminal, const char *cashier
   }
   sqlite3_bind_text(st, 1, terminal, -1, SQLITE_STATIC);
   sqlite3_bind_text(st, 2, cashier, -1, SQLITE_STATIC);
-  int64_t mine = 0;
-  char other[160] = "";
+  int64_t mine = 0, other_id = 0;
+  int other_here = 0; /* the other open shift is on this terminal */
+  char other_t[64] = "", other_c[64] = "";
   int rc;
   while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
     int64_t id = sqlite3_column_int64(st, 0);
     const char *t = (const char *)sqlite3_column_text(st, 1);
     const char *c = (const char *)sqlite3_column_text(st, 2);
-    if (strcmp(t, terminal) == 0 && strcmp(c, cashier) == 0)
+    if (strcmp(t, terminal) == 0 && strcmp(c, cashier) == 0) {
       mine = id;
-    else if (strcmp(t, terminal) == 0)
-      snprintf(other, sizeof other, "terminal %s has shift %lld of %s open", t, (long long)id, c);
-    else
-      snprintf(other, sizeof other, "%s has shift %lld open on terminal %s", c, (long long)id, t);
+      continue;
+    }
+    other_id = id;
+    other_here = strcmp(t, terminal) == 0;
+    snprintf(other_t, sizeof other_t, "%s", t);
+    snprintf(other_c, sizeof other_c, "%s", c);
   }
   sqlite3_reset(st);
   if (rc != SQLITE_DONE) {
@@ -152,8 +155,13 @@ ledger_open_shift_of(store_conn_t *sc, const char *terminal, const char *cashier
     *shift_id = mine;
     return TILL_OK;
   }
-  if (other[0])
-    snprintf(err, errlen, "no open shift of %s on %s (%s)", cashier, terminal, other);
+  /* whole sentences, so that each has its translation (po/server) */
+  if (other_id && other_here)
+    snprintf(err, errlen, "no open shift of %s on %s (terminal %s has shift %lld of %s open)",
+             cashier, terminal, other_t, (long long)other_id, other_c);
+  else if (other_id)
+    snprintf(err, errlen, "no open shift of %s on %s (%s has shift %lld open on terminal %s)",
+             cashier, terminal, other_c, (long long)other_id, other_t);
   else
     snprintf(err, errlen, "no open shift of %s on %s: open one with 'till shift open --count ...'",
              cashier, terminal);
@@ -269,10 +277,13 @@ ledger_shift_open(ledger_t *lg, store_conn_t *sc, const denoms_t *denoms, const 
   sqlite3_bind_text(q, 2, req->cashier, -1, SQLITE_STATIC);
   if (sqlite3_step(q) == SQLITE_ROW) {
     int same_terminal = strcmp((const char *)sqlite3_column_text(q, 1), req->terminal) == 0;
-    snprintf(err, errlen, same_terminal ? "terminal %s already has an open shift (%lld, %s)"
-                                        : "%s already has an open shift (%lld, on %s)",
-             same_terminal ? req->terminal : req->cashier, (long long)sqlite3_column_int64(q, 0),
-             (const char *)sqlite3_column_text(q, same_terminal ? 2 : 1));
+    long long id = (long long)sqlite3_column_int64(q, 0);
+    if (same_terminal)
+      snprintf(err, errlen, "terminal %s already has an open shift (%lld, %s)", req->terminal, id,
+               (const char *)sqlite3_column_text(q, 2));
+    else
+      snprintf(err, errlen, "%s already has an open shift (%lld, on %s)", req->cashier, id,
+               (const char *)sqlite3_column_text(q, 1));
     sqlite3_reset(q);
     return TILL_E_PRECONDITION;
   }

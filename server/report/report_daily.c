@@ -534,16 +534,21 @@ refuse_open_shifts(req_t *r, store_conn_t *sc, const char *date)
   if (open == 0)
     return TILL_OK;
   open_named_t o = {.len = 0, .named = 0, .date = date};
-  int n = snprintf(o.msg, sizeof o.msg, "day %s cannot be closed: %lld %s still open:", date,
-                   (long long)open, open == 1 ? "shift is" : "shifts are");
-  o.len = n > 0 && (size_t)n < sizeof o.msg ? (size_t)n : sizeof o.msg - 1;
+  o.msg[0] = '\0';
   sqlite3_stmt *st = date_stmt(sc, sql_open_named, date, REPORT_DAILY_OPEN_NAMED);
   /* bounded: LIMIT REPORT_DAILY_OPEN_NAMED */
   if (req_rows(r, st, REPORT_DAILY_OPEN_NAMED, open_named_row, &o, NULL) != TILL_OK)
     return r->status;
+  /* whole sentences, so that each has its translation (po/server) */
+  if (open == 1)
+    return req_fail(r, TILL_E_PRECONDITION, "day %s cannot be closed: 1 shift is still open:%s",
+                    date, o.msg);
   if (open > o.named)
-    snprintf(o.msg + o.len, sizeof o.msg - o.len, "; and %lld more", (long long)(open - o.named));
-  return req_fail(r, TILL_E_PRECONDITION, "%s", o.msg);
+    return req_fail(r, TILL_E_PRECONDITION,
+                    "day %s cannot be closed: %lld shifts are still open:%s; and %lld more", date,
+                    (long long)open, o.msg, (long long)(open - o.named));
+  return req_fail(r, TILL_E_PRECONDITION, "day %s cannot be closed: %lld shifts are still open:%s",
+                  date, (long long)open, o.msg);
 }
 
 /* The checks both phases make. TILL_OK with *closed set when the day is
