@@ -157,6 +157,19 @@ print_receipt(FILE *f, const Till__V1__Receipt *r)
   char when[32], qty[24], price[TILL_MONEY_STR_MAX], amount[TILL_MONEY_STR_MAX];
   fmt_time(r->at_ms / 1000, when, sizeof when);
   rule(f, '=');
+  if (r->office && r->office[0]) {
+    /* the payee, wrapped onto further centred lines when long */
+    const char *rest = r->office;
+    while (*rest) {
+      const char *line = rest + strspn(rest, " ");
+      size_t n = layout_wrap(rest, PRINT_COLS, &rest);
+      char buf[160];
+      if (n == 0)
+        break;
+      snprintf(buf, sizeof buf, "%.*s", (int)(n < sizeof buf ? n : sizeof buf - 1), line);
+      centered(f, buf);
+    }
+  }
   centered(f, _("TILL FEE RECEIPT"));
   if (r->copy)
     centered(f, _("*** COPY ***"));
@@ -260,6 +273,8 @@ print_receipt_json(FILE *f, const Till__V1__Receipt *r, int replayed)
   fprintf(f, "]");
   json_money(f, "tendered", r->tendered, 1);
   json_money(f, "change", r->change, 1);
+  fprintf(f, ",\"office\":");
+  json_str(f, r->office);
   fprintf(f, ",\"verify_code\":");
   json_str(f, r->verify_code);
   fprintf(f, ",\"copy\":%s,\"reprint_count\":%d,\"voided\":%s,\"void_reason\":",

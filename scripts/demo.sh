@@ -57,7 +57,8 @@ export TILL_ADMIN_PASSWORD=demo-admin-pw
 "$TILLD" init-admin --db "$run/till.db" --user root --terminal ADMIN-01
 
 "$TILLD" --db "$run/till.db" --cert certs/dev/server.crt --key certs/dev/server.key \
-  --ca certs/dev/ca.crt --listen 127.0.0.1:0 --port_file "$run/port" >"$run/tilld.log" 2>&1 &
+  --ca certs/dev/ca.crt --listen 127.0.0.1:0 --port_file "$run/port" \
+  --office "滨河热力有限公司 收费处" >"$run/tilld.log" 2>&1 &
 echo $! >"$run/tilld.pid"
 for _ in $(seq 1 100); do [ -s "$run/port" ] && break; sleep 0.1; done
 [ -s "$run/port" ] || { echo "demo: tilld did not start; see $run/tilld.log"; exit 1; }

@@ -151,6 +151,8 @@ config_set(config_t *cfg, const char *key, const char *value, char *err, size_t 
     }
     return set_str(cfg->sync_mode, sizeof cfg->sync_mode, key, value, err, errlen);
   }
+  if (strcmp(key, "office") == 0)
+    return set_str(cfg->office, sizeof cfg->office, key, value, err, errlen);
   if (strcmp(key, "blind_close") == 0) {
     if (strcmp(value, "on") != 0 && strcmp(value, "off") != 0) {
       snprintf(err, errlen, "blind_close: '%s' must be on or off", value);

@@ -40,6 +40,7 @@ typedef struct {
   char sync_mode[16];              /* "full" or "normal" */
   int blind_close;                 /* 1 (on, default): a shift's cashier sees no cash figure
                                     * of it before the close (docs/ledger.md) */
+  char office[128];                /* the payee printed on every receipt (收款单位), "" = none */
   int log_level;
 } config_t;
 

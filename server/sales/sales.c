@@ -125,6 +125,7 @@ receipt_build(req_t *r, store_conn_t *sc, int64_t txn_id, int copy, Till__V1__Re
   rc->series = req_strdup(r, (const char *)sqlite3_column_text(st, 4));
   rc->receipt_no = sqlite3_column_int64(st, 5);
   rc->memo = req_strdup(r, (const char *)sqlite3_column_text(st, 7));
+  rc->office = req_strdup(r, req_config(r)->office);
   rc->tendered = sqlite3_column_int64(st, 8);
   char code[10] = "";
   if (sqlite3_column_bytes(st, 9) == TILL_HASH_LEN)

@@ -163,3 +163,20 @@ if [ "${#too_wide[@]}" -gt 0 ]; then
   done
   fail "receipts wider than 42 columns: $(printf '%s; ' "${too_wide[@]}")"
 fi
+
+step "the payee (收款单位) from tilld's office setting heads every receipt, wrapped and centred when long"
+office="滨河热力有限公司第二收费处（河东区滨河路 88 号临街门面）"
+restart_tilld --office "$office"
+expect_rc 0 till_user T-LANE-01 carol receipt show "$num"
+cp -- "$T/last.out" "$T/r8.txt"
+fits42 "$T/r8.txt" "receipt with a long payee"
+# the payee's lines, joined, are the whole office name, and each is centred
+payee=$(sed -n '2,/TILL FEE RECEIPT/p' "$T/r8.txt" | sed '$d' | sed 's/^ *//' | tr -d '\n')
+assert_eq "$(printf '%s' "$office" | tr -d ' ')" "$(printf '%s' "$payee" | tr -d ' ')" "payee lines"
+first=$(sed -n 2p "$T/r8.txt")
+lead=$(printf '%s' "$first" | sed 's/[^ ].*//' | wc -c)
+width=$(printf '%s' "$first" | wc -L)
+[ $((42 - width)) -ge $((2 * (lead - 1) - 1)) ] && [ $((42 - width)) -le $((2 * (lead - 1) + 1)) ] ||
+  fail "the payee's first line is not centred: $lead-1 spaces before, $width columns wide"
+expect_rc 0 till_user T-LANE-01 carol --json receipt show "$num"
+assert_eq "$office" "$(json_field office)" "office in --json"
