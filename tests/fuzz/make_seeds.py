@@ -108,6 +108,13 @@ ENVELOPES = {
     "monthly_report_bad_month": env(124, lfield(1, "2026-13")),
     "target_set": env(126, lfield(1, "fuzz") + lfield(2, "2026-11") + vfield(3, 1200000)),
     "target_set_huge": env(126, lfield(1, "fuzz") + lfield(2, "2026-11") + vfield(3, (1 << 63) - 1)),
+    # admin unlock and re-enable (140, 142, 144), day status (150)
+    "user_unlock": env(140, lfield(1, "carol")),
+    "user_unlock_unknown": env(140, lfield(1, "\u5f20\u4e09")),
+    "user_enable": env(142, lfield(1, "carol")),
+    "terminal_enable": env(144, lfield(1, "T-LANE-01")),
+    "terminal_enable_bad": env(144, lfield(1, "bad id/")),
+    "day_status": env(150),
 }
 
 
@@ -131,6 +138,7 @@ CONFS = {
     "comments_crlf": "# comment\r\n\r\nidle_timeout = 30\r\nlog_level = warn\r\n",
     "duplicate": "db = a\ndb = b\n",
     "no_equals": "listen 127.0.0.1\n",
+    "office_and_blind": "office = \u6ee8\u6cb3\u70ed\u529b\nblind_close = maybe\n",
 }
 
 
