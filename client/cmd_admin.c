@@ -4,6 +4,7 @@
  * receipt series and the price table. Each verb sends one request and shows
  * the object it answers with, or the list. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
@@ -11,6 +12,7 @@
 #include "commands.h"
 #include "i18n.h"
 #include "json_out.h"
+#include "layout.h"
 #include "print.h"
 #include "till_money.h"
 #include "till_names.h"
@@ -34,15 +36,86 @@ parse_roles(const char *s, Till__V1__Role out[TILL_ROLE_MAX], size_t *n)
   return *n ? 0 : -1;
 }
 
+/* What an admin command answers: with --json one object (an add, disable,
+ * enable or unlock) or an array (a list); on a terminal a table, its
+ * columns as wide as their widest cell in display cells, printed whole at
+ * the end. */
+typedef struct {
+  cli_t *cli;
+  int list;
+  size_t n;           /* objects or rows so far */
+  layout_table_t *t;  /* the table (not with --json) */
+  int failed;         /* memory ran out: the table is not printed */
+} out_t;
+
+/* Begin an answer: a list under <header> (ncols cells), or one row after
+ * the line <done> (header NULL). */
 static void
-print_user_row(cli_t *cli, const Till__V1__User *u, int first)
+out_begin(out_t *o, cli_t *cli, const char *done, size_t ncols, const char *aligns,
+          const char *const *header)
+{
+  memset(o, 0, sizeof *o);
+  o->cli = cli;
+  o->list = header != NULL;
+  if (cli->json) {
+    if (o->list)
+      printf("[");
+    return;
+  }
+  if (done)
+    printf("%s\n", done);
+  o->t = layout_table_new(ncols, aligns);
+  o->failed = !o->t || (header && layout_table_row(o->t, header) != 0);
+}
+
+/* 1 when the next row is a JSON object, its comma (unless first) printed. */
+static int
+out_json(out_t *o)
+{
+  if (!o->cli->json)
+    return 0;
+  if (o->n++)
+    printf(",");
+  return 1;
+}
+
+static void
+out_row(out_t *o, const char *const *cells)
+{
+  if (!o->failed && layout_table_row(o->t, cells) != 0)
+    o->failed = 1;
+}
+
+/* End the answer: 0, or 1 after saying that memory ran out. */
+static int
+out_end(out_t *o)
+{
+  if (o->cli->json) {
+    printf(o->list ? "]\n" : "\n");
+    return 0;
+  }
+  if (!o->failed)
+    layout_table_print(o->t, stdout, "");
+  layout_table_free(o->t);
+  if (o->failed) {
+    fprintf(stderr, "%s", _("till: out of memory\n"));
+    return 1;
+  }
+  return 0;
+}
+
+#define USER_COLS 4
+static const char user_aligns[] = "llll";
+
+static void
+user_row(out_t *o, const Till__V1__User *u)
 {
   int roles[4];
   size_t n = u->n_roles > 4 ? 4 : u->n_roles;
   for (size_t i = 0; i < n; i++)
     roles[i] = (int)u->roles[i];
-  if (cli->json) {
-    printf("%s{\"name\":", first ? "" : ",");
+  if (out_json(o)) {
+    printf("{\"name\":");
     json_str(stdout, u->name);
     printf(",\"roles\":");
     json_roles(stdout, roles, n);
@@ -50,21 +123,35 @@ print_user_row(cli_t *cli, const Till__V1__User *u, int first)
            u->disabled ? "true" : "false", (long long)u->locked_until, (long long)u->created_at);
     return;
   }
-  char rs[64] = "", created[32];
+  char rs[256] = "", created[32];
   for (size_t i = 0; i < n; i++) {
-    strncat(rs, i ? "," : "", sizeof rs - strlen(rs) - 1);
+    strncat(rs, i ? _(",") : "", sizeof rs - strlen(rs) - 1);
     strncat(rs, print_role(roles[i]), sizeof rs - strlen(rs) - 1);
   }
   fmt_time(u->created_at, created, sizeof created);
-  printf("%-20s %-30s %-9s %s\n", u->name, rs,
-         u->disabled ? "disabled" : (u->locked_until ? "locked" : "active"), created);
+  const char *state = u->disabled ? _("disabled") : u->locked_until ? _("locked") : _("active");
+  const char *row[USER_COLS] = {u->name, rs, state, created};
+  out_row(o, row);
 }
 
-static void
-print_terminal_row(cli_t *cli, const Till__V1__Terminal *t, int first)
+/* One user in the answer to an add, disable, enable or unlock. */
+static int
+one_user(cli_t *cli, const char *done, const Till__V1__User *u)
 {
-  if (cli->json) {
-    printf("%s{\"id\":", first ? "" : ",");
+  out_t o;
+  out_begin(&o, cli, done, USER_COLS, user_aligns, NULL);
+  user_row(&o, u);
+  return out_end(&o);
+}
+
+#define TERMINAL_COLS 4
+static const char terminal_aligns[] = "llll";
+
+static void
+terminal_row(out_t *o, const Till__V1__Terminal *t)
+{
+  if (out_json(o)) {
+    printf("{\"id\":");
     json_str(stdout, t->id);
     printf(",\"description\":");
     json_str(stdout, t->description);
@@ -74,41 +161,18 @@ print_terminal_row(cli_t *cli, const Till__V1__Terminal *t, int first)
   }
   char created[32];
   fmt_time(t->created_at, created, sizeof created);
-  printf("%-20s %-9s %-20s %s\n", t->id, t->disabled ? "disabled" : "active", created,
-         t->description);
+  const char *row[TERMINAL_COLS] = {t->id, t->disabled ? _("disabled") : _("active"), created,
+                                    t->description};
+  out_row(o, row);
 }
 
-/* The answer to an add or disable is one row: on a terminal after <done>
- * ("added user"), with --json an object on a line of its own. */
-static void
-one_begin(cli_t *cli, const char *done)
+static int
+one_terminal(cli_t *cli, const char *done, const Till__V1__Terminal *t)
 {
-  if (!cli->json)
-    printf("%s\n", done);
-}
-
-static void
-one_end(cli_t *cli)
-{
-  if (cli->json)
-    printf("\n");
-}
-
-/* A list: a table under <header>, or with --json an array. */
-static void
-list_begin(cli_t *cli, const char *header)
-{
-  if (cli->json)
-    printf("[");
-  else
-    printf("%s\n", header);
-}
-
-static void
-list_end(cli_t *cli)
-{
-  if (cli->json)
-    printf("]\n");
+  out_t o;
+  out_begin(&o, cli, done, TERMINAL_COLS, terminal_aligns, NULL);
+  terminal_row(&o, t);
+  return out_end(&o);
 }
 
 /* Send <req> and expect <want>; NULL with *rc set. */
@@ -130,9 +194,9 @@ cmd_admin_user_add(cli_t *cli)
   if (!name)
     return commands_group_usage_error(cli);
   if (parse_roles(cli_opt(cli, "--role"), roles, &add.n_roles) != 0)
-    return cli_usage_error("--role needs one or more of cashier,supervisor,auditor,admin");
-  if (cli_read_secret("TILL_NEW_PASSWORD", "password for the new user: ", pw, sizeof pw) != 0)
-    return cli_usage_error("no password given (TILL_NEW_PASSWORD or a line on stdin)");
+    return cli_usage_error(_("--role needs one or more of cashier,supervisor,auditor,admin"));
+  if (cli_read_secret("TILL_NEW_PASSWORD", _("password for the new user: "), pw, sizeof pw) != 0)
+    return cli_usage_error(_("no password given (TILL_NEW_PASSWORD or a line on stdin)"));
   add.name = (char *)name;
   add.password = pw;
   add.roles = roles;
@@ -143,12 +207,10 @@ cmd_admin_user_add(cli_t *cli)
   if (!resp)
     return rc;
   if (!resp->user_add_resp->user)
-    return cli_unexpected(resp, "a user");
-  one_begin(cli, "added user");
-  print_user_row(cli, resp->user_add_resp->user, 1);
-  one_end(cli);
+    return cli_unexpected(resp, _("a user"));
+  rc = one_user(cli, _("added user"), resp->user_add_resp->user);
   till__v1__envelope__free_unpacked(resp, NULL);
-  return 0;
+  return rc;
 }
 
 int
@@ -163,14 +225,14 @@ cmd_admin_user_list(cli_t *cli)
   if (!resp)
     return rc;
   const Till__V1__UserListResponse *l = resp->user_list_resp;
-  char header[80];
-  snprintf(header, sizeof header, "%-20s %-30s %-9s %s", "USER", "ROLES", "STATE", "CREATED");
-  list_begin(cli, header);
+  const char *header[USER_COLS] = {_("USER"), _("ROLES"), _("STATE"), _("CREATED")};
+  out_t o;
+  out_begin(&o, cli, NULL, USER_COLS, user_aligns, header);
   for (size_t i = 0; i < l->n_users; i++)
-    print_user_row(cli, l->users[i], i == 0);
-  list_end(cli);
+    user_row(&o, l->users[i]);
+  rc = out_end(&o);
   till__v1__envelope__free_unpacked(resp, NULL);
-  return 0;
+  return rc;
 }
 
 int
@@ -189,12 +251,10 @@ cmd_admin_user_disable(cli_t *cli)
   if (!resp)
     return rc;
   if (!resp->user_disable_resp->user)
-    return cli_unexpected(resp, "a user");
-  one_begin(cli, "disabled user");
-  print_user_row(cli, resp->user_disable_resp->user, 1);
-  one_end(cli);
+    return cli_unexpected(resp, _("a user"));
+  rc = one_user(cli, _("disabled user"), resp->user_disable_resp->user);
   till__v1__envelope__free_unpacked(resp, NULL);
-  return 0;
+  return rc;
 }
 
 int
@@ -213,12 +273,10 @@ cmd_admin_user_unlock(cli_t *cli)
   if (!resp)
     return rc;
   if (!resp->user_unlock_resp->user)
-    return cli_unexpected(resp, "a user");
-  one_begin(cli, _("unlocked user"));
-  print_user_row(cli, resp->user_unlock_resp->user, 1);
-  one_end(cli);
+    return cli_unexpected(resp, _("a user"));
+  rc = one_user(cli, _("unlocked user"), resp->user_unlock_resp->user);
   till__v1__envelope__free_unpacked(resp, NULL);
-  return 0;
+  return rc;
 }
 
 int
@@ -237,12 +295,10 @@ cmd_admin_user_enable(cli_t *cli)
   if (!resp)
     return rc;
   if (!resp->user_enable_resp->user)
-    return cli_unexpected(resp, "a user");
-  one_begin(cli, _("enabled user"));
-  print_user_row(cli, resp->user_enable_resp->user, 1);
-  one_end(cli);
+    return cli_unexpected(resp, _("a user"));
+  rc = one_user(cli, _("enabled user"), resp->user_enable_resp->user);
   till__v1__envelope__free_unpacked(resp, NULL);
-  return 0;
+  return rc;
 }
 
 int
@@ -262,12 +318,10 @@ cmd_admin_terminal_add(cli_t *cli)
   if (!resp)
     return rc;
   if (!resp->terminal_add_resp->terminal)
-    return cli_unexpected(resp, "a terminal");
-  one_begin(cli, "added terminal");
-  print_terminal_row(cli, resp->terminal_add_resp->terminal, 1);
-  one_end(cli);
+    return cli_unexpected(resp, _("a terminal"));
+  rc = one_terminal(cli, _("added terminal"), resp->terminal_add_resp->terminal);
   till__v1__envelope__free_unpacked(resp, NULL);
-  return 0;
+  return rc;
 }
 
 int
@@ -282,15 +336,15 @@ cmd_admin_terminal_list(cli_t *cli)
   if (!resp)
     return rc;
   const Till__V1__TerminalListResponse *l = resp->terminal_list_resp;
-  char header[80];
-  snprintf(header, sizeof header, "%-20s %-9s %-20s %s", "TERMINAL", "STATE", "CREATED",
-           "DESCRIPTION");
-  list_begin(cli, header);
+  const char *header[TERMINAL_COLS] = {_("TERMINAL"), _("STATE"), _("CREATED"),
+                                       _("DESCRIPTION")};
+  out_t o;
+  out_begin(&o, cli, NULL, TERMINAL_COLS, terminal_aligns, header);
   for (size_t i = 0; i < l->n_terminals; i++)
-    print_terminal_row(cli, l->terminals[i], i == 0);
-  list_end(cli);
+    terminal_row(&o, l->terminals[i]);
+  rc = out_end(&o);
   till__v1__envelope__free_unpacked(resp, NULL);
-  return 0;
+  return rc;
 }
 
 int
@@ -310,12 +364,10 @@ cmd_admin_terminal_disable(cli_t *cli)
   if (!resp)
     return rc;
   if (!resp->terminal_disable_resp->terminal)
-    return cli_unexpected(resp, "a terminal");
-  one_begin(cli, "disabled terminal");
-  print_terminal_row(cli, resp->terminal_disable_resp->terminal, 1);
-  one_end(cli);
+    return cli_unexpected(resp, _("a terminal"));
+  rc = one_terminal(cli, _("disabled terminal"), resp->terminal_disable_resp->terminal);
   till__v1__envelope__free_unpacked(resp, NULL);
-  return 0;
+  return rc;
 }
 
 int
@@ -335,19 +387,21 @@ cmd_admin_terminal_enable(cli_t *cli)
   if (!resp)
     return rc;
   if (!resp->terminal_enable_resp->terminal)
-    return cli_unexpected(resp, "a terminal");
-  one_begin(cli, _("enabled terminal"));
-  print_terminal_row(cli, resp->terminal_enable_resp->terminal, 1);
-  one_end(cli);
+    return cli_unexpected(resp, _("a terminal"));
+  rc = one_terminal(cli, _("enabled terminal"), resp->terminal_enable_resp->terminal);
   till__v1__envelope__free_unpacked(resp, NULL);
-  return 0;
+  return rc;
 }
 
+#define SERIES_COLS 4
+static const char series_aligns[] = "llll";
+
+/* A series: its counters ("HT2026:12 HT2025:480") in the last column. */
 static void
-print_series(cli_t *cli, const Till__V1__Series *s, int first)
+series_row(out_t *o, const Till__V1__Series *s)
 {
-  if (cli->json) {
-    printf("%s{\"prefix\":", first ? "" : ",");
+  if (out_json(o)) {
+    printf("{\"prefix\":");
     json_str(stdout, s->prefix);
     printf(",\"kind\":");
     json_str(stdout, s->kind);
@@ -362,19 +416,34 @@ print_series(cli_t *cli, const Till__V1__Series *s, int first)
     printf("]}");
     return;
   }
-  printf("%-8s %-12s %-30s", s->prefix, s->kind, s->description);
+  /* a counter is a series name (bounded by the server) and a number */
+  size_t len = 1, used = 0;
   for (size_t i = 0; i < s->n_counters; i++)
-    printf(" %s:%lld", s->counters[i]->series, (long long)s->counters[i]->last_no);
-  printf("\n");
+    len += strlen(s->counters[i]->series) + 23;
+  char *counters = malloc(len);
+  if (!counters) {
+    o->failed = 1;
+    return;
+  }
+  counters[0] = '\0';
+  for (size_t i = 0; i < s->n_counters; i++)
+    used += (size_t)snprintf(counters + used, len - used, "%s%s:%lld", i ? " " : "",
+                             s->counters[i]->series, (long long)s->counters[i]->last_no);
+  const char *row[SERIES_COLS] = {s->prefix, s->kind, s->description, counters};
+  out_row(o, row);
+  free(counters);
 }
 
+#define ITEM_COLS 5
+static const char item_aligns[] = "lrlll";
+
 static void
-print_item(cli_t *cli, const Till__V1__FeeItem *it, int first)
+item_row(out_t *o, const Till__V1__FeeItem *it)
 {
   char price[TILL_MONEY_STR_MAX];
   till_money_format(it->unit_price, price, sizeof price);
-  if (cli->json) {
-    printf("%s{\"code\":", first ? "" : ",");
+  if (out_json(o)) {
+    printf("{\"code\":");
     json_str(stdout, it->code);
     printf(",\"name\":");
     json_str(stdout, it->name);
@@ -385,8 +454,9 @@ print_item(cli_t *cli, const Till__V1__FeeItem *it, int first)
     printf(",\"disabled\":%s}", it->disabled ? "true" : "false");
     return;
   }
-  printf("%-16s %12s %-8s %-24s %s\n", it->code, price, it->series_prefix, it->revenue_account,
-         it->name);
+  const char *row[ITEM_COLS] = {it->code, price, it->series_prefix, it->revenue_account,
+                                it->name};
+  out_row(o, row);
 }
 
 int
@@ -408,12 +478,13 @@ cmd_admin_series_add(cli_t *cli)
   if (!resp)
     return rc;
   if (!resp->series_add_resp->series)
-    return cli_unexpected(resp, "a series");
-  one_begin(cli, "added series");
-  print_series(cli, resp->series_add_resp->series, 1);
-  one_end(cli);
+    return cli_unexpected(resp, _("a series"));
+  out_t o;
+  out_begin(&o, cli, _("added series"), SERIES_COLS, series_aligns, NULL);
+  series_row(&o, resp->series_add_resp->series);
+  rc = out_end(&o);
   till__v1__envelope__free_unpacked(resp, NULL);
-  return 0;
+  return rc;
 }
 
 int
@@ -428,15 +499,14 @@ cmd_admin_series_list(cli_t *cli)
   if (!resp)
     return rc;
   const Till__V1__SeriesListResponse *l = resp->series_list_resp;
-  char header[80];
-  snprintf(header, sizeof header, "%-8s %-12s %-30s %s", "PREFIX", "KIND", "DESCRIPTION",
-           "SERIES:LAST");
-  list_begin(cli, header);
+  const char *header[SERIES_COLS] = {_("PREFIX"), _("KIND"), _("DESCRIPTION"), _("SERIES:LAST")};
+  out_t o;
+  out_begin(&o, cli, NULL, SERIES_COLS, series_aligns, header);
   for (size_t i = 0; i < l->n_series; i++)
-    print_series(cli, l->series[i], i == 0);
-  list_end(cli);
+    series_row(&o, l->series[i]);
+  rc = out_end(&o);
   till__v1__envelope__free_unpacked(resp, NULL);
-  return 0;
+  return rc;
 }
 
 int
@@ -452,7 +522,7 @@ cmd_admin_item_add(cli_t *cli)
   if (!code || !name || !price || !series)
     return commands_group_usage_error(cli);
   if (till_money_parse(price, &item.unit_price) != 0)
-    return cli_usage_error("--price '%s' is not an amount like 5 or 5.00", price);
+    return cli_usage_error(_("--price '%s' is not an amount like 5 or 5.00"), price);
   item.code = (char *)code;
   item.name = (char *)name;
   item.series_prefix = (char *)series;
@@ -464,12 +534,13 @@ cmd_admin_item_add(cli_t *cli)
   if (!resp)
     return rc;
   if (!resp->item_add_resp->item)
-    return cli_unexpected(resp, "an item");
-  one_begin(cli, "added item");
-  print_item(cli, resp->item_add_resp->item, 1);
-  one_end(cli);
+    return cli_unexpected(resp, _("an item"));
+  out_t o;
+  out_begin(&o, cli, _("added item"), ITEM_COLS, item_aligns, NULL);
+  item_row(&o, resp->item_add_resp->item);
+  rc = out_end(&o);
   till__v1__envelope__free_unpacked(resp, NULL);
-  return 0;
+  return rc;
 }
 
 int
@@ -484,13 +555,12 @@ cmd_admin_item_list(cli_t *cli)
   if (!resp)
     return rc;
   const Till__V1__ItemListResponse *l = resp->item_list_resp;
-  char header[80];
-  snprintf(header, sizeof header, "%-16s %12s %-8s %-24s %s", "ITEM", "PRICE", "SERIES", "REVENUE",
-           "NAME");
-  list_begin(cli, header);
+  const char *header[ITEM_COLS] = {_("ITEM"), _("PRICE"), _("SERIES"), _("REVENUE"), _("NAME")};
+  out_t o;
+  out_begin(&o, cli, NULL, ITEM_COLS, item_aligns, header);
   for (size_t i = 0; i < l->n_items; i++)
-    print_item(cli, l->items[i], i == 0);
-  list_end(cli);
+    item_row(&o, l->items[i]);
+  rc = out_end(&o);
   till__v1__envelope__free_unpacked(resp, NULL);
-  return 0;
+  return rc;
 }

@@ -15,6 +15,7 @@
 #include "commands.h"
 #include "i18n.h"
 #include "json_out.h"
+#include "layout.h"
 #include "print.h"
 #include "till_util.h"
 
@@ -59,8 +60,9 @@ cmd_day_close(cli_t *cli)
   if (!resp)
     return rc;
   if (!resp->day_close_resp->signature)
-    return cli_unexpected(resp, "a signature");
+    return cli_unexpected(resp, _("a signature"));
   const Till__V1__DayCloseResponse *c = resp->day_close_resp;
+  rc = 0;
   if (cli->json) {
     printf("{\"date\":");
     json_str(stdout, c->date);
@@ -82,12 +84,54 @@ cmd_day_close(cli_t *cli)
              zone);
     else
       printf(_("day %s closed by %s at %s (%s)\n"), c->date, c->closed_by, when, zone);
-    printf("signed chain head %lld (%s), hash %s\n", (long long)c->signature->txn_id,
+    printf(_("signed chain head %lld (%s), hash %s\n"), (long long)c->signature->txn_id,
            c->signature->reason, hex);
     printf(_("new shifts and deposits now go to business date %s\n"), c->next_business_date);
   }
   till__v1__envelope__free_unpacked(resp, NULL);
-  return 0;
+  return rc;
+}
+
+/* day status on a terminal: the labels in one column (display cells), the
+ * open shifts as a table. 0, or 1 after saying that memory ran out. */
+static int
+print_status_text(cli_t *cli, const Till__V1__DayStatusResponse *d)
+{
+  char when[32], zone[16], server_zone[16], cur[256], cal[256], last[512];
+  cli_zone_label(zone, sizeof zone);
+  const char *z = d->server_utc_offset;
+  if (strlen(z) == 5) /* "+0800" */
+    snprintf(server_zone, sizeof server_zone, "UTC%.3s:%.2s", z, z + 3);
+  else
+    snprintf(server_zone, sizeof server_zone, "UTC?");
+  snprintf(cur, sizeof cur, _("%s   (new shifts and deposits go here)"),
+           d->current_business_date);
+  snprintf(cal, sizeof cal, _("%s   (server time zone %s)"), d->calendar_date, server_zone);
+  if (d->last_closed_date[0]) {
+    fmt_time(d->last_closed_at, when, sizeof when);
+    snprintf(last, sizeof last, _("%s   by %s at %s (%s)"), d->last_closed_date,
+             d->last_closed_by, when, zone);
+  } else {
+    snprintf(last, sizeof last, "%s", _("none yet"));
+  }
+  layout_table_t *t = layout_table_new(2, "ll");
+  int rc = t && layout_table_add(t, _("current business date"), cur) == 0 &&
+               layout_table_add(t, _("server calendar date"), cal) == 0 &&
+               layout_table_add(t, _("last closed"), last) == 0 &&
+               (d->n_open_shifts || layout_table_add(t, _("open shifts"), _("none")) == 0)
+             ? 0
+             : -1;
+  if (rc == 0)
+    layout_table_print(t, stdout, "");
+  layout_table_free(t);
+  if (rc != 0) {
+    fprintf(stderr, "%s", _("till: out of memory\n"));
+    return 1;
+  }
+  if (!d->n_open_shifts)
+    return 0;
+  printf("%s\n", _("open shifts, each on the business date it opened on:"));
+  return print_shift_summaries(cli, d->open_shifts, d->n_open_shifts);
 }
 
 int
@@ -105,6 +149,7 @@ cmd_day_status(cli_t *cli)
   if (!resp)
     return rc;
   const Till__V1__DayStatusResponse *d = resp->day_status_resp;
+  rc = 0;
   if (cli->json) {
     printf("{\"current_business_date\":");
     json_str(stdout, d->current_business_date);
@@ -121,31 +166,8 @@ cmd_day_status(cli_t *cli)
       print_shift_summary_json(d->open_shifts[i], i == 0);
     printf("]}\n");
   } else {
-    char when[32], zone[16], server_zone[16];
-    cli_zone_label(zone, sizeof zone);
-    const char *z = d->server_utc_offset;
-    if (strlen(z) == 5) /* "+0800" */
-      snprintf(server_zone, sizeof server_zone, "UTC%.3s:%.2s", z, z + 3);
-    else
-      snprintf(server_zone, sizeof server_zone, "UTC?");
-    printf(_("current business date  %s   (new shifts and deposits go here)\n"),
-           d->current_business_date);
-    printf(_("server calendar date   %s   (server time zone %s)\n"), d->calendar_date,
-           server_zone);
-    if (d->last_closed_date[0]) {
-      fmt_time(d->last_closed_at, when, sizeof when);
-      printf(_("last closed            %s   by %s at %s (%s)\n"), d->last_closed_date,
-             d->last_closed_by, when, zone);
-    } else {
-      printf(_("last closed            none yet\n"));
-    }
-    if (d->n_open_shifts) {
-      printf(_("open shifts, each on the business date it opened on:\n"));
-      print_shift_summaries(cli, d->open_shifts, d->n_open_shifts);
-    } else {
-      printf(_("open shifts            none\n"));
-    }
+    rc = print_status_text(cli, d);
   }
   till__v1__envelope__free_unpacked(resp, NULL);
-  return 0;
+  return rc;
 }

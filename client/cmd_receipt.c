@@ -6,6 +6,7 @@
 #include "cli.h"
 #include "cli_opt.h"
 #include "commands.h"
+#include "i18n.h"
 #include "print.h"
 
 /* till receipt show|reprint NUMBER: a reprint is counted and marked a copy. */
@@ -26,7 +27,7 @@ receipt_get(cli_t *cli, int reprint)
   if (!resp)
     return rc;
   if (!resp->receipt_get_resp->receipt)
-    return cli_unexpected(resp, "a receipt");
+    return cli_unexpected(resp, _("a receipt"));
   if (cli->json)
     print_receipt_json(stdout, resp->receipt_get_resp->receipt, 0);
   else

@@ -13,6 +13,7 @@
  * the report says which. */
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
@@ -22,6 +23,7 @@
 #include "commands.h"
 #include "i18n.h"
 #include "json_out.h"
+#include "layout.h"
 #include "print.h"
 #include "till_chain.h"
 #include "till_money.h"
@@ -38,6 +40,31 @@ yuan(int64_t fen)
   char *b = bufs[next++ % 8];
   till_money_format(fen, b, TILL_MONEY_STR_MAX);
   return b;
+}
+
+/* A payment method the server named ("cash") as the reader calls it. */
+static const char *
+method_word(const char *method)
+{
+  int m = till_method_from_name(method);
+  return m ? print_method(m) : method;
+}
+
+static int
+out_of_memory(void)
+{
+  fprintf(stderr, "%s", _("till: out of memory\n"));
+  return 1;
+}
+
+/* Print <t> when it was built whole (rc 0); free it either way. */
+static int
+table_done(layout_table_t *t, int rc)
+{
+  if (rc == 0 && t)
+    layout_table_print(t, stdout, "");
+  layout_table_free(t);
+  return rc == 0 && t ? 0 : -1;
 }
 
 static void
@@ -117,42 +144,145 @@ print_daily_json(const Till__V1__DailyReportResponse *d)
   printf("}\n");
 }
 
+/* A title underlined as wide as it is on the screen. */
 static void
 heading(const char *title)
 {
   printf("\n%s\n", title);
-  for (size_t i = 0; title[i]; i++)
+  for (int i = layout_width(title); i > 0; i--)
     putchar('-');
   putchar('\n');
 }
 
-static void
+/* The shifts as a table: who, where, when, the count and what is left to
+ * deposit ("-" for an open shift, which has no count yet). 0 or -1. */
+static int
 print_shift_rows(Till__V1__ShiftSummary **s, size_t n)
 {
-  char opened[32], closed[32];
-  printf("%-6s %-12s %-12s %-10s %-9s %-19s %-19s %12s %10s %12s %s\n", "SHIFT", "TERMINAL",
-         "CASHIER", _("DATE"), "STATE", "OPENED", "CLOSED", "COUNTED", "VARIANCE", "TO DEPOSIT",
-         "DEPOSIT");
-  for (size_t i = 0; i < n; i++) {
+  char id[24], dep[24], opened[32], closed[32];
+  layout_table_t *t = layout_table_new(11, "lllllllrrrl");
+  int rc = t && layout_table_add(t, _("SHIFT"), _("TERMINAL"), _("CASHIER"), _("DATE"),
+                                 _("STATE"), _("OPENED"), _("CLOSED"), _("COUNTED"),
+                                 _("VARIANCE"), _("TO DEPOSIT"), _("DEPOSIT")) == 0
+             ? 0
+             : -1;
+  for (size_t i = 0; rc == 0 && i < n; i++) {
+    int open = s[i]->state == TILL__V1__SHIFT_STATE__SHIFT_OPEN;
+    snprintf(id, sizeof id, "%lld", (long long)s[i]->shift_id);
+    snprintf(dep, sizeof dep, "%lld", (long long)s[i]->deposit_id);
     fmt_time(s[i]->opened_at, opened, sizeof opened);
     fmt_time(s[i]->closed_at, closed, sizeof closed);
-    int open = s[i]->state == TILL__V1__SHIFT_STATE__SHIFT_OPEN;
-    printf("%-6lld %-12s %-12s %-10s %-9s %-19s %-19s %12s %10s %12s ",
-           (long long)s[i]->shift_id, s[i]->terminal_id, s[i]->cashier, s[i]->business_date,
-           print_shift_state((int)s[i]->state), opened, closed,
-           open ? "-" : yuan(s[i]->counted_cash), open ? "-" : yuan(s[i]->cash_variance),
-           open ? "-" : yuan(s[i]->depositable));
-    if (s[i]->deposit_id)
-      printf("%lld\n", (long long)s[i]->deposit_id);
-    else
-      printf("-\n");
+    rc = layout_table_add(t, id, s[i]->terminal_id, s[i]->cashier, s[i]->business_date,
+                          print_shift_state((int)s[i]->state), opened, closed,
+                          open ? "-" : yuan(s[i]->counted_cash),
+                          open ? "-" : yuan(s[i]->cash_variance),
+                          open ? "-" : yuan(s[i]->depositable), s[i]->deposit_id ? dep : "-");
   }
+  return table_done(t, rc);
 }
 
-static void
+/* The takings by item, method, cashier and terminal, and their total. */
+static int
+print_takings(const Till__V1__DailyReportResponse *d)
+{
+  char q[24], vq[24];
+  layout_table_t *t = layout_table_new(9, "llllrrrrr");
+  int rc = t && layout_table_add(t, _("ITEM"), _("METHOD"), _("CASHIER"), _("TERMINAL"), _("QTY"),
+                                 _("SOLD"), _("VOIDS"), _("VOIDED"), _("NET")) == 0
+             ? 0
+             : -1;
+  for (size_t i = 0; rc == 0 && i < d->n_takings; i++) {
+    const Till__V1__TakingsRow *r = d->takings[i];
+    snprintf(q, sizeof q, "%lld", (long long)r->quantity);
+    snprintf(vq, sizeof vq, "%lld", (long long)r->void_quantity);
+    rc = layout_table_add(t, r->item, method_word(r->method), r->cashier, r->terminal_id, q,
+                          yuan(r->amount), vq, yuan(r->void_amount),
+                          yuan(r->amount - r->void_amount));
+  }
+  if (rc == 0)
+    rc = layout_table_add(t, _("TOTAL"), "", "", "", "", yuan(d->sales_amount), "",
+                          yuan(d->void_amount), yuan(d->net_amount));
+  return table_done(t, rc);
+}
+
+/* The net by method, then the receipts issued by series. */
+static int
+print_methods_receipts(const Till__V1__DailyReportResponse *d)
+{
+  char n1[TILL_RECEIPT_NO_MAX], n2[TILL_RECEIPT_NO_MAX], issued[24], voided[24];
+  heading(_("Net by method"));
+  layout_table_t *t = layout_table_new(2, "lr");
+  int rc = t ? 0 : -1;
+  for (size_t i = 0; rc == 0 && i < d->n_methods; i++)
+    rc = layout_table_add(t, print_method((int)d->methods[i]->method),
+                          yuan(d->methods[i]->amount));
+  if (rc == 0)
+    rc = layout_table_add(t, _("total"), yuan(d->net_amount));
+  if (table_done(t, rc) != 0)
+    return -1;
+
+  heading(_("Receipts issued"));
+  t = layout_table_new(5, "lllrr");
+  rc = t && layout_table_add(t, _("SERIES"), _("FIRST"), _("LAST"), _("ISSUED"), _("VOIDED")) == 0
+         ? 0
+         : -1;
+  for (size_t i = 0; rc == 0 && i < d->n_receipts; i++) {
+    const Till__V1__SeriesDay *s = d->receipts[i];
+    till_receipt_format(s->series, s->first_no, n1, sizeof n1);
+    till_receipt_format(s->series, s->last_no, n2, sizeof n2);
+    snprintf(issued, sizeof issued, "%lld", (long long)s->issued);
+    snprintf(voided, sizeof voided, "%lld", (long long)s->voided);
+    rc = layout_table_add(t, s->series, n1, n2, issued, voided);
+  }
+  snprintf(issued, sizeof issued, "%lld", (long long)d->receipts_issued);
+  snprintf(voided, sizeof voided, "%lld", (long long)d->receipts_voided);
+  if (rc == 0)
+    rc = layout_table_add(t, _("total"), "", "", issued, voided);
+  return table_done(t, rc);
+}
+
+/* The ids of a deposit's shifts, "12 13 15", in a buffer to free; NULL
+ * when out of memory. */
+static char *
+shift_ids(const Till__V1__DepositInfo *p)
+{
+  size_t len = p->n_shift_ids * 21 + 1, used = 0; /* a long long and a space each */
+  char *buf = malloc(len);
+  if (!buf)
+    return NULL;
+  buf[0] = '\0';
+  for (size_t k = 0; k < p->n_shift_ids; k++)
+    used += (size_t)snprintf(buf + used, len - used, "%s%lld", k ? " " : "",
+                             (long long)p->shift_ids[k]);
+  return buf;
+}
+
+/* The deposits of the date: slip, amount, state and the shifts in each. */
+static int
+print_deposits(const Till__V1__DailyReportResponse *d)
+{
+  char id[24];
+  layout_table_t *t = layout_table_new(5, "llrll");
+  int rc = t && layout_table_add(t, _("ID"), _("SLIP"), _("AMOUNT"), _("STATE"), _("SHIFTS")) == 0
+             ? 0
+             : -1;
+  for (size_t i = 0; rc == 0 && i < d->n_deposits; i++) {
+    const Till__V1__DepositInfo *p = d->deposits[i];
+    char *shifts = shift_ids(p);
+    snprintf(id, sizeof id, "%lld", (long long)p->id);
+    rc = shifts ? layout_table_add(t, id, p->slip, yuan(p->amount),
+                                   print_deposit_state((int)p->state), shifts)
+                : -1;
+    free(shifts);
+  }
+  return table_done(t, rc);
+}
+
+/* 0, or -1 when memory ran out (part of the report is then missing). */
+static int
 print_daily_text(const Till__V1__DailyReportResponse *d)
 {
-  char zone[16], when[32], n1[TILL_RECEIPT_NO_MAX], n2[TILL_RECEIPT_NO_MAX];
+  char zone[16], when[32];
   cli_zone_label(zone, sizeof zone);
   printf(_("DAILY REPORT %s  (business date; the current one is %s)\n"), d->date,
          d->current_business_date);
@@ -160,67 +290,39 @@ print_daily_text(const Till__V1__DailyReportResponse *d)
            "midnight; times in this terminal's zone (%s)\n"), zone);
   if (d->closed) {
     fmt_time(d->closed_at, when, sizeof when);
-    printf("day CLOSED by %s at %s; chain head %lld signed (%s)\n", d->closed_by, when,
+    printf(_("day CLOSED by %s at %s; chain head %lld signed (%s)\n"), d->closed_by, when,
            d->close_signature ? (long long)d->close_signature->txn_id : 0LL,
            d->close_signature ? d->close_signature->reason : "?");
   } else {
-    printf("day OPEN: not closed yet\n");
+    printf("%s\n", _("day OPEN: not closed yet"));
   }
 
   heading(_("Takings (sales and voids of the date's shifts)"));
-  printf("%-12s %-9s %-12s %-12s %6s %12s %6s %12s %12s\n", "ITEM", "METHOD", "CASHIER",
-         "TERMINAL", "QTY", "SOLD", "VOIDS", "VOIDED", "NET");
-  for (size_t i = 0; i < d->n_takings; i++) {
-    const Till__V1__TakingsRow *t = d->takings[i];
-    printf("%-12s %-9s %-12s %-12s %6lld %12s %6lld %12s %12s\n", t->item, t->method, t->cashier,
-           t->terminal_id, (long long)t->quantity, yuan(t->amount), (long long)t->void_quantity,
-           yuan(t->void_amount), yuan(t->amount - t->void_amount));
-  }
-  printf("%-12s %-9s %-12s %-12s %6s %12s %6s %12s %12s\n", "TOTAL", "", "", "", "",
-         yuan(d->sales_amount), "", yuan(d->void_amount), yuan(d->net_amount));
-
-  heading("Net by method");
-  for (size_t i = 0; i < d->n_methods; i++)
-    printf("%-12s %12s\n", print_method((int)d->methods[i]->method), yuan(d->methods[i]->amount));
-  printf("%-12s %12s\n", "total", yuan(d->net_amount));
-
-  heading("Receipts issued");
-  printf("%-10s %-18s %-18s %7s %7s\n", "SERIES", "FIRST", "LAST", "ISSUED", "VOIDED");
-  for (size_t i = 0; i < d->n_receipts; i++) {
-    const Till__V1__SeriesDay *s = d->receipts[i];
-    till_receipt_format(s->series, s->first_no, n1, sizeof n1);
-    till_receipt_format(s->series, s->last_no, n2, sizeof n2);
-    printf("%-10s %-18s %-18s %7lld %7lld\n", s->series, n1, n2, (long long)s->issued,
-           (long long)s->voided);
-  }
-  printf("%-10s %-18s %-18s %7lld %7lld\n", "total", "", "", (long long)d->receipts_issued,
-         (long long)d->receipts_voided);
+  if (print_takings(d) != 0 || print_methods_receipts(d) != 0)
+    return -1;
 
   heading(_("Shifts of the business date"));
-  print_shift_rows(d->shifts, d->n_shifts);
-  printf("floats issued %s; variance of shifts closed %s\n", yuan(d->floats), yuan(d->variance));
+  if (print_shift_rows(d->shifts, d->n_shifts) != 0)
+    return -1;
+  printf(_("floats issued %s; variance of shifts closed %s\n"), yuan(d->floats),
+         yuan(d->variance));
 
-  heading("Deposits");
-  printf("%-6s %-16s %12s %-11s %s\n", "ID", "SLIP", "AMOUNT", "STATE", "SHIFTS");
-  for (size_t i = 0; i < d->n_deposits; i++) {
-    const Till__V1__DepositInfo *p = d->deposits[i];
-    printf("%-6lld %-16s %12s %-11s", (long long)p->id, p->slip, yuan(p->amount),
-           print_deposit_state((int)p->state));
-    for (size_t k = 0; k < p->n_shift_ids; k++)
-      printf(" %lld", (long long)p->shift_ids[k]);
-    printf("\n");
-  }
-  printf("deposited %s\n", yuan(d->deposited));
+  heading(_("Deposits"));
+  if (print_deposits(d) != 0)
+    return -1;
+  printf(_("deposited %s\n"), yuan(d->deposited));
 
   heading(_("Not yet deposited (shifts of this date or before, closed)"));
-  print_shift_rows(d->undeposited, d->n_undeposited);
-  printf("not deposited %s\n", yuan(d->undeposited_amount));
+  if (print_shift_rows(d->undeposited, d->n_undeposited) != 0)
+    return -1;
+  printf(_("not deposited %s\n"), yuan(d->undeposited_amount));
 
   heading(_("Open shifts (of this date or before)"));
-  if (d->n_open_shifts)
-    print_shift_rows(d->open_shifts, d->n_open_shifts);
-  else
-    printf("none\n");
+  if (!d->n_open_shifts)
+    printf("%s\n", _("none"));
+  else if (print_shift_rows(d->open_shifts, d->n_open_shifts) != 0)
+    return -1;
+  return 0;
 }
 
 /* 1 if the command line ends in <name> with no value after it: cli_opt
@@ -247,12 +349,13 @@ cmd_report_daily(cli_t *cli)
   Till__V1__Envelope *resp = cli_call_expect(cli, &req, 1, TILL__V1__ENVELOPE__BODY_DAILY_REPORT_RESP, &rc);
   if (!resp)
     return rc;
+  rc = 0;
   if (cli->json)
     print_daily_json(resp->daily_report_resp);
-  else
-    print_daily_text(resp->daily_report_resp);
+  else if (print_daily_text(resp->daily_report_resp) != 0)
+    rc = out_of_memory();
   till__v1__envelope__free_unpacked(resp, NULL);
-  return 0;
+  return rc;
 }
 
 /* ---- report monthly ---------------------------------------------------- */
@@ -279,17 +382,23 @@ band_key(int band)
   return band >= 0 && band <= 4 ? keys[band] : "none";
 }
 
-/* "within 5%", "5-10% below", "beyond 15% above", "no target" */
+/* "within 5%", "5-10% below", "beyond 15% above", "no target": each a
+ * phrase of its own, in the reader's language. */
 static void
 band_text(char *buf, size_t len, const Till__V1__CashierMonth *c)
 {
-  const char *dir = c->above ? "above" : "below";
   switch (c->band) {
-  case TILL__V1__TARGET_BAND__BAND_WITHIN_5: snprintf(buf, len, "within 5%%"); break;
-  case TILL__V1__TARGET_BAND__BAND_5_10: snprintf(buf, len, "5-10%% %s", dir); break;
-  case TILL__V1__TARGET_BAND__BAND_10_15: snprintf(buf, len, "10-15%% %s", dir); break;
-  case TILL__V1__TARGET_BAND__BAND_BEYOND_15: snprintf(buf, len, "beyond 15%% %s", dir); break;
-  default: snprintf(buf, len, "no target"); break;
+  case TILL__V1__TARGET_BAND__BAND_WITHIN_5: snprintf(buf, len, _("within 5%%")); break;
+  case TILL__V1__TARGET_BAND__BAND_5_10:
+    snprintf(buf, len, c->above ? _("5-10%% above") : _("5-10%% below"));
+    break;
+  case TILL__V1__TARGET_BAND__BAND_10_15:
+    snprintf(buf, len, c->above ? _("10-15%% above") : _("10-15%% below"));
+    break;
+  case TILL__V1__TARGET_BAND__BAND_BEYOND_15:
+    snprintf(buf, len, c->above ? _("beyond 15%% above") : _("beyond 15%% below"));
+    break;
+  default: snprintf(buf, len, "%s", _("no target")); break;
   }
 }
 
@@ -381,71 +490,132 @@ last_day(const char *month)
   return last[mo - 1];
 }
 
-static void
-print_monthly_text(const Till__V1__MonthlyReportResponse *m)
+/* The days of the month: receipts, net amount, cash and non-cash. */
+static int
+print_month_days(const Till__V1__MonthlyReportResponse *m)
 {
-  char a[TILL_MONEY_STR_MAX], b[TILL_MONEY_STR_MAX], c[TILL_MONEY_STR_MAX], pct[40], band[40];
-  printf(_("MONTHLY SETTLEMENT %s  (the business dates %s-01 .. %s-%s)\n\n"), m->month, m->month,
-         m->month, last_day(m->month));
-  printf("%-10s  %8s  %14s  %14s  %14s\n", "DATE", "RECEIPTS", "NET AMOUNT", "CASH", "NON-CASH");
-  for (size_t i = 0; i < m->n_days; i++) {
+  char a[TILL_MONEY_STR_MAX], b[TILL_MONEY_STR_MAX], c[TILL_MONEY_STR_MAX], n[24];
+  layout_table_t *t = layout_table_new(5, "lrrrr");
+  int rc = t && layout_table_add(t, _("DATE"), _("RECEIPTS"), _("NET AMOUNT"), _("CASH"),
+                                 _("NON-CASH")) == 0
+             ? 0
+             : -1;
+  for (size_t i = 0; rc == 0 && i < m->n_days; i++) {
     const Till__V1__DayTotal *d = m->days[i];
     yuan_into(a, d->amount);
     yuan_into(b, d->cash);
     yuan_into(c, d->noncash);
-    printf("%-10s  %8lld  %14s  %14s  %14s\n", d->date, (long long)d->receipts, a, b, c);
+    snprintf(n, sizeof n, "%lld", (long long)d->receipts);
+    rc = layout_table_add(t, d->date, n, a, b, c);
   }
-  if (!m->n_days)
-    printf("(no sales this month)\n");
-  printf("\n%-12s  %-24s  %8s  %14s\n", "ITEM", "NAME", "QTY", "NET AMOUNT");
-  for (size_t i = 0; i < m->n_items; i++) {
+  return table_done(t, rc);
+}
+
+/* The items of the month: code, name (perhaps Chinese), quantity, amount. */
+static int
+print_month_items(const Till__V1__MonthlyReportResponse *m)
+{
+  char a[TILL_MONEY_STR_MAX], q[24];
+  layout_table_t *t = layout_table_new(4, "llrr");
+  int rc = t && layout_table_add(t, _("ITEM"), _("NAME"), _("QTY"), _("NET AMOUNT")) == 0 ? 0 : -1;
+  for (size_t i = 0; rc == 0 && i < m->n_items; i++) {
     const Till__V1__MonthItem *it = m->items[i];
     yuan_into(a, it->amount);
-    printf("%-12s  ", it->item);
-    /* names may be Chinese: pad by display cells, not bytes */
-    int w = print_width(it->name);
-    printf("%s%*s  %8lld  %14s\n", it->name, w < 24 ? 24 - w : 0, "", (long long)it->quantity,
-           a);
+    snprintf(q, sizeof q, "%lld", (long long)it->quantity);
+    rc = layout_table_add(t, it->item, it->name, q, a);
   }
+  return table_done(t, rc);
+}
+
+/* The totals, the e-payment ratio with the methods it counts, and the
+ * waivers by account (account names as they are). */
+static int
+print_month_totals(const Till__V1__MonthlyReportResponse *m)
+{
+  char a[TILL_MONEY_STR_MAX], b[TILL_MONEY_STR_MAX], c[TILL_MONEY_STR_MAX], pct[40], n[24];
+  char methods[256] = "";
   yuan_into(a, m->total);
   yuan_into(b, m->cash);
   yuan_into(c, m->noncash);
-  fmt_bp(pct, sizeof pct, m->epay_ratio_bp);
-  printf("\nnet collections %s   cash %s   non-cash %s\n", a, b, c);
-  yuan_into(a, m->electronic);
-  printf(_("electronic %s   e-payment ratio %s%%   (electronic: "), a, pct);
-  for (int k = 1, n = 0; k <= TILL_METHOD_MAX; k++)
-    if (till_method_is_electronic(k))
-      printf("%s%s", n++ ? ", " : "", _(method_text[k]));
-  printf(")\n");
-  if (!m->n_waivers) {
-    printf("waivers: none\n");
-  } else {
-    printf("waivers:\n");
-    for (size_t i = 0; i < m->n_waivers; i++) {
-      yuan_into(a, m->waivers[i]->amount);
-      printf("  %-28s %6lld  %14s\n", m->waivers[i]->account, (long long)m->waivers[i]->count, a);
+  printf(_("net collections %s   cash %s   non-cash %s\n"), a, b, c);
+  for (int k = 1, first = 1; k <= TILL_METHOD_MAX; k++)
+    if (till_method_is_electronic(k)) {
+      if (!first)
+        strncat(methods, _(", "), sizeof methods - strlen(methods) - 1);
+      strncat(methods, _(method_text[k]), sizeof methods - strlen(methods) - 1);
+      first = 0;
     }
+  yuan_into(a, m->electronic);
+  fmt_bp(pct, sizeof pct, m->epay_ratio_bp);
+  printf(_("electronic %s   e-payment ratio %s%%   (electronic: %s)\n"), a, pct, methods);
+  if (!m->n_waivers) {
+    printf("%s\n", _("waivers: none"));
+    return 0;
   }
-  printf("\n%-12s  %14s  %14s  %10s  %-18s  %12s\n", "CASHIER", "COLLECTED", "TARGET",
-         "DEVIATION", "BAND", "OVER/SHORT");
-  for (size_t i = 0; i < m->n_cashiers; i++) {
+  printf("%s\n", _("waivers:"));
+  layout_table_t *t = layout_table_new(3, "lrr");
+  int rc = t ? 0 : -1;
+  for (size_t i = 0; rc == 0 && i < m->n_waivers; i++) {
+    yuan_into(a, m->waivers[i]->amount);
+    snprintf(n, sizeof n, "%lld", (long long)m->waivers[i]->count);
+    rc = layout_table_add(t, m->waivers[i]->account, n, a);
+  }
+  if (rc == 0 && t)
+    layout_table_print(t, stdout, "  ");
+  layout_table_free(t);
+  return rc;
+}
+
+/* The collectors against their targets, with the band of each. */
+static int
+print_month_cashiers(const Till__V1__MonthlyReportResponse *m)
+{
+  char a[TILL_MONEY_STR_MAX], b[TILL_MONEY_STR_MAX], c[TILL_MONEY_STR_MAX], pct[40], band[80];
+  layout_table_t *t = layout_table_new(6, "lrrrlr");
+  int rc = t && layout_table_add(t, _("CASHIER"), _("COLLECTED"), _("TARGET"), _("DEVIATION"),
+                                 _("BAND"), _("OVER/SHORT")) == 0
+             ? 0
+             : -1;
+  for (size_t i = 0; rc == 0 && i < m->n_cashiers; i++) {
     const Till__V1__CashierMonth *cm = m->cashiers[i];
     yuan_into(a, cm->collected);
     yuan_into(c, cm->over_short);
-    band_text(band, sizeof band, cm);
     if (cm->target > 0) {
       yuan_into(b, cm->target);
-      fmt_bp(pct, sizeof pct, cm->deviation_bp);
+      fmt_bp(pct, sizeof pct - 1, cm->deviation_bp);
       strcat(pct, "%");
     } else {
       snprintf(b, sizeof b, "-");
       snprintf(pct, sizeof pct, "-");
     }
-    printf("%-12s  %14s  %14s  %10s  %-18s  %12s\n", cm->cashier, a, b, pct, band, c);
+    band_text(band, sizeof band, cm);
+    rc = layout_table_add(t, cm->cashier, a, b, pct, band, c);
   }
+  return table_done(t, rc);
+}
+
+/* 0, or -1 when memory ran out (part of the report is then missing). */
+static int
+print_monthly_text(const Till__V1__MonthlyReportResponse *m)
+{
+  printf(_("MONTHLY SETTLEMENT %s  (the business dates %s-01 .. %s-%s)\n\n"), m->month, m->month,
+         m->month, last_day(m->month));
+  if (print_month_days(m) != 0)
+    return -1;
+  if (!m->n_days)
+    printf("%s\n", _("(no sales this month)"));
+  putchar('\n');
+  if (print_month_items(m) != 0)
+    return -1;
+  putchar('\n');
+  if (print_month_totals(m) != 0)
+    return -1;
+  putchar('\n');
+  if (print_month_cashiers(m) != 0)
+    return -1;
   if (!m->n_cashiers)
-    printf("(no cashier collected anything or has a target)\n");
+    printf("%s\n", _("(no cashier collected anything or has a target)"));
+  return 0;
 }
 
 int
@@ -464,10 +634,11 @@ cmd_report_monthly(cli_t *cli)
   Till__V1__Envelope *resp = cli_call_expect(cli, &req, 1, TILL__V1__ENVELOPE__BODY_MONTHLY_REPORT_RESP, &rc);
   if (!resp)
     return rc;
+  rc = 0;
   if (cli->json)
     print_monthly_json(resp->monthly_report_resp);
-  else
-    print_monthly_text(resp->monthly_report_resp);
+  else if (print_monthly_text(resp->monthly_report_resp) != 0)
+    rc = out_of_memory();
   till__v1__envelope__free_unpacked(resp, NULL);
-  return 0;
+  return rc;
 }

@@ -65,21 +65,74 @@ rule(char c)
   putchar('\n');
 }
 
+/* <label> padded to <cells> cells, with at least one space after it. */
 static void
-line_money(const char *label, int64_t fen)
+label(const char *l, int cells)
+{
+  int w = layout_width(l);
+  layout_left(stdout, l, w < cells ? cells : w + 1);
+}
+
+static void
+line_money(const char *l, int64_t fen)
 {
   char m[TILL_MONEY_STR_MAX];
   money(m, fen);
-  layout_left(stdout, label, 28);
+  label(l, 28);
   printf("%14s\n", m);
 }
 
 /* A figure the blind close withholds, said so rather than shown as 0. */
 static void
-line_withheld(const char *label)
+line_withheld(const char *l)
 {
-  layout_left(stdout, label, 16);
+  label(l, 16);
   printf("%s\n", _("withheld until the close"));
+}
+
+/* "Label     value": the label in the report's 10-cell column, the value
+ * wrapped under itself, never cut. */
+static void
+line_text(const char *l, const char *value)
+{
+  label(l, 10);
+  int w = layout_width(l), at = w < 10 ? 10 : w + 1;
+  layout_wrapped(stdout, "", at, value, PRINT_COLS - at > 8 ? PRINT_COLS - at : 8);
+}
+
+/* ---- columns of the report: fixed widths (42 cells), widened to fit -------- */
+
+#define REPORT_MAX_COLS 4
+
+typedef struct {
+  size_t n;
+  int width[REPORT_MAX_COLS];
+  const char *align;
+} cols_t;
+
+/* Widen the columns so that <cells> fit, with a space between columns. */
+static void
+cols_fit(cols_t *c, const char *const *cells)
+{
+  for (size_t i = 0; i < c->n; i++) {
+    int w = layout_width(cells[i]) + (i + 1 < c->n || c->align[i] == 'r');
+    if (w > c->width[i])
+      c->width[i] = w;
+  }
+}
+
+static void
+cols_print(const cols_t *c, const char *const *cells)
+{
+  for (size_t i = 0; i < c->n; i++) {
+    if (c->align[i] == 'r')
+      layout_right(stdout, cells[i], c->width[i]);
+    else if (i + 1 < c->n)
+      layout_left(stdout, cells[i], c->width[i]);
+    else
+      fputs(cells[i], stdout);
+  }
+  putchar('\n');
 }
 
 /* A count by denomination under <title>: one line per face, face x count =
@@ -107,7 +160,7 @@ print_counts(const char *title, Till__V1__DenominationCount **c, size_t n,
     printf("  %8s x %6lld = %20s\n", face, (long long)c[i]->count, amount);
   }
   if (overflow) {
-    layout_left(stdout, total_label, 28);
+    label(total_label, 28);
     printf("%14s\n", "?");
   } else {
     line_money(total_label, total);
@@ -122,29 +175,132 @@ print_blind(const Till__V1__ShiftReport *r)
   line_withheld(_("Opening float"));
   line_withheld(_("Takings"));
   line_withheld(_("Expected cash"));
-  layout_left(stdout, _("Reprints"), 10);
+  label(_("Reprints"), 10);
   printf("%d\n", r->reprints);
   printf("%s\n", _("Blind close: count the drawer; the Z-report\n"
-                     "after the close shows the expected cash."));
+                   "after the close shows the expected cash."));
+}
+
+/* The takings by method: sales, voided, and the expected (running) or
+ * counted (closed) amount; on a closed report each non-cash method's
+ * expected amount and variance under it. */
+static void
+print_methods(const Till__V1__ShiftReport *r, int z)
+{
+  char a[TILL_MONEY_STR_MAX], b[TILL_MONEY_STR_MAX], c[TILL_MONEY_STR_MAX];
+  cols_t cols = {4, {9, 11, 11, 11}, "lrrr"};
+  const char *head[] = {_("Method"), _("Sales"), _("Voided"), z ? _("Counted") : _("Expected")};
+  /* two rounds: the widths, then the lines */
+  for (int round = 0; round < 2; round++) {
+    if (round)
+      cols_print(&cols, head);
+    else
+      cols_fit(&cols, head);
+    for (size_t i = 0; i < r->n_methods; i++) {
+      const Till__V1__MethodTotal *m = r->methods[i];
+      money(a, m->sales_amount);
+      money(b, m->voided_amount);
+      money(c, z ? m->counted : m->expected);
+      const char *row[] = {print_method((int)m->method), a, b, c};
+      if (!round) {
+        cols_fit(&cols, row);
+        continue;
+      }
+      cols_print(&cols, row);
+      if (z && m->method != TILL__V1__PAYMENT_METHOD__METHOD_CASH) {
+        money(a, m->expected);
+        money(b, m->variance);
+        printf(_("  expected %-9s variance %s\n"), a, b);
+      }
+    }
+  }
+}
+
+/* The takings by item: code, quantity, amount. */
+static void
+print_items(const Till__V1__ShiftReport *r)
+{
+  char q[24], a[TILL_MONEY_STR_MAX];
+  cols_t cols = {3, {22, 6, 14}, "lrr"};
+  const char *head[] = {_("Item"), _("Qty"), _("Amount")};
+  for (int round = 0; round < 2; round++) {
+    if (round)
+      cols_print(&cols, head);
+    else
+      cols_fit(&cols, head);
+    for (size_t i = 0; i < r->n_items; i++) {
+      const Till__V1__ItemTotal *it = r->items[i];
+      snprintf(q, sizeof q, "%lld", (long long)it->quantity);
+      money(a, it->amount);
+      const char *row[] = {it->item, q, a};
+      if (round)
+        cols_print(&cols, row);
+      else
+        cols_fit(&cols, row);
+    }
+  }
+}
+
+/* The figures after the takings: the expected cash, the count and its
+ * variance (closed), the receipt ranges, the signature, the approval and
+ * the deposit. */
+static void
+print_close(const Till__V1__ShiftReport *r, int z)
+{
+  char v[128], when[32];
+  line_money(_("Expected cash (float incl.)"), r->expected_cash);
+  if (z) {
+    print_counts(_("Cash count"), r->cash_count, r->n_cash_count, _("Counted cash"));
+    line_money(r->cash_variance < 0   ? _("SHORT")
+               : r->cash_variance > 0 ? _("OVER")
+                                      : _("Variance"),
+               r->cash_variance);
+  }
+  for (size_t i = 0; i < r->n_ranges; i++) {
+    const Till__V1__SeriesRange *s = r->ranges[i];
+    snprintf(v, sizeof v, _("%s %lld..%lld (%d)"), s->series, (long long)s->first_no,
+             (long long)s->last_no, s->count);
+    line_text(_("Receipts"), v);
+  }
+  if (z && r->signature_txn_id) {
+    snprintf(v, sizeof v, _("signed at transaction %lld"), (long long)r->signature_txn_id);
+    line_text(_("Chain"), v);
+  }
+  if (r->approved_by[0]) {
+    fmt_time(r->approved_at, when, sizeof when);
+    snprintf(v, sizeof v, "%s %s", r->approved_by, when);
+    line_text(_("Approved"), v);
+    if (r->note[0])
+      line_text(_("Note"), r->note);
+  }
+  if (r->deposit_id) {
+    snprintf(v, sizeof v, "%lld", (long long)r->deposit_id);
+    line_text(_("Deposit"), v);
+  }
 }
 
 static void
 print_report(const Till__V1__ShiftReport *r)
 {
-  char a[TILL_MONEY_STR_MAX], b[TILL_MONEY_STR_MAX], c[TILL_MONEY_STR_MAX], when[32];
+  char v[128], when[32];
   int z = r->state != TILL__V1__SHIFT_STATE__SHIFT_OPEN;
   rule('=');
-  printf("%*s%s\n", (PRINT_COLS - 17) / 2, "", z ? "Z-REPORT (CLOSED)" : "X-REPORT (RUNNING)");
+  const char *title = z ? _("Z-REPORT (CLOSED)") : _("X-REPORT (RUNNING)");
+  int tw = layout_width(title);
+  printf("%*s%s\n", tw < PRINT_COLS ? (PRINT_COLS - tw) / 2 : 0, "", title);
   rule('-');
-  printf("Shift     %lld (%s)\n", (long long)r->shift_id, print_shift_state((int)r->state));
-  printf("Terminal  %s\nCashier   %s\n", r->terminal_id, r->cashier);
+  snprintf(v, sizeof v, _("%lld (%s)"), (long long)r->shift_id, print_shift_state((int)r->state));
+  line_text(_("Shift"), v);
+  line_text(_("Terminal"), r->terminal_id);
+  line_text(_("Cashier"), r->cashier);
   /* the date its postings count on, whatever the clock says */
-  printf(_("Date      %s (business date)\n"), r->business_date);
+  snprintf(v, sizeof v, _("%s (business date)"), r->business_date);
+  line_text(_("Date"), v);
   fmt_time(r->opened_at, when, sizeof when);
-  printf("Opened    %s\n", when);
+  line_text(_("Opened"), when);
   if (z) {
     fmt_time(r->closed_at, when, sizeof when);
-    printf("Closed    %s\n", when);
+    line_text(_("Closed"), when);
   }
   rule('-');
   if (r->blind) {
@@ -152,55 +308,16 @@ print_report(const Till__V1__ShiftReport *r)
     rule('=');
     return;
   }
-  print_counts(_("Float count"), r->float_count, r->n_float_count, "Opening float");
-  printf("Receipts  %-6d Voids %-5d Reprints %d\n", r->receipts, r->voids, r->reprints);
-  line_money("Voided", r->voided_amount);
-  line_money("Refunds", r->refunds);
+  print_counts(_("Float count"), r->float_count, r->n_float_count, _("Opening float"));
+  printf(_("Receipts  %-6d Voids %-5d Reprints %d\n"), r->receipts, r->voids, r->reprints);
+  line_money(_("Voided"), r->voided_amount);
+  line_money(_("Refunds"), r->refunds);
   rule('-');
-  printf("%-9s%11s%11s%11s\n", "Method", "Sales", "Voided", z ? "Counted" : "Expected");
-  for (size_t i = 0; i < r->n_methods; i++) {
-    const Till__V1__MethodTotal *m = r->methods[i];
-    money(a, m->sales_amount);
-    money(b, m->voided_amount);
-    money(c, z ? m->counted : m->expected);
-    printf("%-9s%11s%11s%11s\n", print_method((int)m->method), a, b, c);
-    if (z && m->method != TILL__V1__PAYMENT_METHOD__METHOD_CASH) {
-      money(a, m->expected);
-      money(b, m->variance);
-      printf("  expected %-9s variance %s\n", a, b);
-    }
-  }
+  print_methods(r, z);
   rule('-');
-  printf("%-22s%6s%14s\n", "Item", "Qty", "Amount");
-  for (size_t i = 0; i < r->n_items; i++) {
-    const Till__V1__ItemTotal *it = r->items[i];
-    char name[23];
-    snprintf(name, sizeof name, "%s", it->item);
-    money(a, it->amount);
-    printf("%-22s%6lld%14s\n", name, (long long)it->quantity, a);
-  }
+  print_items(r);
   rule('-');
-  line_money("Expected cash (float incl.)", r->expected_cash);
-  if (z) {
-    print_counts(_("Cash count"), r->cash_count, r->n_cash_count, "Counted cash");
-    line_money(r->cash_variance < 0 ? "SHORT" : r->cash_variance > 0 ? "OVER" : "Variance",
-               r->cash_variance);
-  }
-  for (size_t i = 0; i < r->n_ranges; i++) {
-    const Till__V1__SeriesRange *s = r->ranges[i];
-    printf("Receipts  %s %lld..%lld (%d)\n", s->series, (long long)s->first_no,
-           (long long)s->last_no, s->count);
-  }
-  if (z && r->signature_txn_id)
-    printf("Chain     signed at transaction %lld\n", (long long)r->signature_txn_id);
-  if (r->approved_by[0]) {
-    fmt_time(r->approved_at, when, sizeof when);
-    printf("Approved  %s %s\n", r->approved_by, when);
-    if (r->note[0])
-      printf("Note      %.32s\n", r->note);
-  }
-  if (r->deposit_id)
-    printf("Deposit   %lld\n", (long long)r->deposit_id);
+  print_close(r, z);
   rule('=');
 }
 
@@ -334,31 +451,43 @@ print_shift_summary_json(const Till__V1__ShiftSummary *s, int first)
   printf(",\"deposit_id\":%lld}", (long long)s->deposit_id);
 }
 
-void
+int
 print_shift_summaries(cli_t *cli, Till__V1__ShiftSummary **s, size_t n)
 {
-  char counted[TILL_MONEY_STR_MAX], var[TILL_MONEY_STR_MAX], dep[TILL_MONEY_STR_MAX], when[32];
-  if (cli->json)
+  char id[24], counted[TILL_MONEY_STR_MAX], var[TILL_MONEY_STR_MAX], dep[TILL_MONEY_STR_MAX];
+  char when[32];
+  if (cli->json) {
     printf("[");
-  else
-    printf("%-6s %-12s %-12s %-10s %-9s %-19s %12s %10s %12s %s\n", "SHIFT", "TERMINAL",
-           "CASHIER", _("DATE"), "STATE", "CLOSED", "COUNTED", "VARIANCE", "TO DEPOSIT", "DEPOSIT");
-  for (size_t i = 0; i < n; i++) {
+    for (size_t i = 0; i < n; i++)
+      print_shift_summary_json(s[i], i == 0);
+    printf("]\n");
+    return 0;
+  }
+  /* the whole list first: its columns are as wide as their widest cell */
+  layout_table_t *t = layout_table_new(10, "llllllrrrl");
+  int rc = t && layout_table_add(t, _("SHIFT"), _("TERMINAL"), _("CASHIER"), _("DATE"),
+                                 _("STATE"), _("CLOSED"), _("COUNTED"), _("VARIANCE"),
+                                 _("TO DEPOSIT"), _("DEPOSIT")) == 0
+             ? 0
+             : -1;
+  for (size_t i = 0; rc == 0 && i < n; i++) {
+    snprintf(id, sizeof id, "%lld", (long long)s[i]->shift_id);
     money(counted, s[i]->counted_cash);
     money(var, s[i]->cash_variance);
     money(dep, s[i]->depositable);
-    if (cli->json) {
-      print_shift_summary_json(s[i], i == 0);
-      continue;
-    }
     fmt_time(s[i]->closed_at, when, sizeof when);
-    printf("%-6lld %-12s %-12s %-10s %-9s %-19s %12s %10s %12s %s\n", (long long)s[i]->shift_id,
-           s[i]->terminal_id, s[i]->cashier, s[i]->business_date,
-           print_shift_state((int)s[i]->state), when, counted, var, dep,
-           s[i]->deposit_id ? "yes" : "-");
+    rc = layout_table_add(t, id, s[i]->terminal_id, s[i]->cashier, s[i]->business_date,
+                          print_shift_state((int)s[i]->state), when, counted, var, dep,
+                          s[i]->deposit_id ? _("yes") : "-");
   }
-  if (cli->json)
-    printf("]\n");
+  if (rc == 0)
+    layout_table_print(t, stdout, "");
+  layout_table_free(t);
+  if (rc != 0) {
+    fprintf(stderr, "%s", _("till: out of memory\n"));
+    return 1;
+  }
+  return 0;
 }
 
 /* --count into counts; 0 or EXIT_USAGE. */
@@ -368,8 +497,8 @@ count_opt(cli_t *cli, Till__V1__DenominationCount *counts, Till__V1__Denominatio
 {
   const char *count = cli_opt(cli, "--count");
   if (!count || parse_counts(count, counts, ptrs, n) != 0)
-    return cli_usage_error("--count must look like 100x5,50x4,0.5x10 (face in yuan x number) "
-                           "or 'none'");
+    return cli_usage_error(
+      _("--count must look like 100x5,50x4,0.5x10 (face in yuan x number) or 'none'"));
   return 0;
 }
 
@@ -384,23 +513,24 @@ noncash_opt(cli_t *cli, Till__V1__MethodAmount *nc, Till__V1__MethodAmount **ptr
   if (!noncash)
     return 0;
   if (strlen(noncash) >= sizeof buf)
-    return cli_usage_error("--noncash is too long");
+    return cli_usage_error(_("--noncash is too long"));
   snprintf(buf, sizeof buf, "%s", noncash);
   char *save = NULL;
   for (char *tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
     char *eq = strchr(tok, '=');
     if (!eq || *n == NONCASH_MAX)
-      return cli_usage_error("--noncash must look like card=120.00,wechat=35.50");
+      return cli_usage_error(_("--noncash must look like card=120.00,wechat=35.50"));
     *eq = '\0';
     int m = cli_method("--noncash", tok);
     if (!m)
       return EXIT_USAGE;
     if (m == TILL_METHOD_CASH)
-      return cli_usage_error("--noncash must look like card=120.00,wechat=35.50 (cash is --count)");
+      return cli_usage_error(
+        _("--noncash must look like card=120.00,wechat=35.50 (cash is --count)"));
     till__v1__method_amount__init(&nc[*n]);
     nc[*n].method = till_wire_method((till_method_t)m);
     if (till_money_parse(eq + 1, &nc[*n].amount) != 0)
-      return cli_usage_error("--noncash %s: '%s' is not an amount", tok, eq + 1);
+      return cli_usage_error(_("--noncash %s: '%s' is not an amount"), tok, eq + 1);
     ptrs[*n] = &nc[*n];
     (*n)++;
   }
@@ -426,7 +556,7 @@ cmd_shift_open(cli_t *cli)
   if (!resp)
     return rc;
   if (!cli->json)
-    printf("shift opened\n");
+    printf("%s\n", _("shift opened"));
   show_report(cli, resp->shift_open_resp->report, resp->shift_open_resp->replayed);
   till__v1__envelope__free_unpacked(resp, NULL);
   return 0;
@@ -495,7 +625,7 @@ cmd_shift_approve(cli_t *cli)
   if (!resp)
     return rc;
   if (!cli->json)
-    printf("shift approved\n");
+    printf("%s\n", _("shift approved"));
   show_report(cli, resp->shift_approve_resp->report, 0);
   till__v1__envelope__free_unpacked(resp, NULL);
   return 0;
@@ -511,7 +641,7 @@ cmd_shift_list(cli_t *cli)
   if (state) {
     int s = till_shift_state_from_name(state);
     if (!s)
-      return cli_usage_error("--state must be open, closed or approved");
+      return cli_usage_error(_("--state must be open, closed or approved"));
     list.state = till_wire_shift_state((till_shift_state_t)s);
   }
   req.body_case = TILL__V1__ENVELOPE__BODY_SHIFT_LIST_REQ;
@@ -520,7 +650,7 @@ cmd_shift_list(cli_t *cli)
     cli_call_expect(cli, &req, 1, TILL__V1__ENVELOPE__BODY_SHIFT_LIST_RESP, &rc);
   if (!resp)
     return rc;
-  print_shift_summaries(cli, resp->shift_list_resp->shifts, resp->shift_list_resp->n_shifts);
+  rc = print_shift_summaries(cli, resp->shift_list_resp->shifts, resp->shift_list_resp->n_shifts);
   till__v1__envelope__free_unpacked(resp, NULL);
-  return 0;
+  return rc;
 }

@@ -6,7 +6,11 @@
 # --json keeps the wire code and the server's English message. Then the
 # session, void, deposit and audit commands in both languages: their words,
 # their tables aligned in display cells (a Chinese character is two), and
-# their machine formats (--json, --csv) the same in either language.
+# their machine formats (--json, --csv) the same in either language. Then
+# the shift, report, day, admin and receipt commands the same way: a
+# cashier's blind X-report, the close's Z-report with the counts by
+# denomination, a supervisor's X-report and shift list, the daily and
+# monthly reports, day status, the user and item lists, a receipt.
 source "$(dirname -- "$0")/lib.sh"
 source "$(dirname -- "$0")/lib_world.sh"
 
@@ -233,3 +237,208 @@ expect_rc_contains 1 "till：校验失败（第 " env TILL_LANG=zh_CN "$TILL" au
 expect_rc 1 env TILL_LANG=zh_CN "$TILL" --json audit verify --file "$T/cut.tex"
 last_matches '"error":"at byte [0-9]+: the file ends inside a record' ||
   fail "the --json error of a cut file is not the English message"
+
+# ---- the shift, report, day, admin and receipt commands in both languages ------
+
+# line_cells TEXT -- the display cells of the first line of the last stdout
+# holding TEXT
+line_cells() {
+  local line
+  line=$(grep -m1 -F -- "$1" "$T/last.out") || fail "no line holds '$1'"
+  printf '%s' "$line" | wc -L
+}
+# all_at WHAT TEXT -- every line of the last stdout holding TEXT has it
+# starting at one cell
+all_at() {
+  local n
+  n=$(grep -F -- "$2" "$T/last.out" | while IFS= read -r l; do
+    printf '%s' "${l%%"$2"*}" | wc -L
+  done | sort -u | wc -l)
+  assert_eq 1 "$n" "$1: every '$2' at one cell"
+}
+# max_cells WHAT N -- no line of the last stdout is wider than N cells
+max_cells() {
+  local w
+  w=$(wc -L <"$T/last.out")
+  [ "$w" -le "$2" ] || { _show_last; fail "$1: a line of $w cells, wider than $2"; }
+}
+# amounts_at WHAT N -- every line that starts with a label and ends in an
+# amount (the report's label lines and table rows) is N cells wide: the
+# amounts end in one column
+amounts_at() {
+  local n
+  n=$(grep -E '^[^ ].*[0-9]\.[0-9][0-9]$' "$T/last.out" | while IFS= read -r l; do
+    printf '%s' "$l" | wc -L
+  done | sort -u | tr '\n' ' ')
+  assert_eq "$2 " "$n" "$1: the widths of the lines ending in an amount"
+}
+# same_json WHO... -- the command after "--" prints the same --json in
+# Chinese and in English; WHO is "TERMINAL USER", or "root" (ADMIN-01's own
+# session)
+same_json() {
+  local who=()
+  while [ "$1" != -- ]; do who+=("$1"); shift; done
+  shift
+  if [ "${who[0]}" = root ]; then
+    expect_rc 0 env TILL_LANG=zh_CN "$TILL" --config "$T/term/ADMIN-01/till.conf" --json "$@"
+    cp -- "$T/last.out" "$T/json.zh"
+    expect_rc 0 env TILL_LANG=en "$TILL" --config "$T/term/ADMIN-01/till.conf" --json "$@"
+  else
+    expect_rc 0 zh_as "${who[@]}" --json "$@"
+    cp -- "$T/last.out" "$T/json.zh"
+    expect_rc 0 en_as "${who[@]}" --json "$@"
+  fi
+  cmp -s -- "$T/json.zh" "$T/last.out" || fail "--json $* differs between the languages"
+}
+zh_root() { TILL_LANG=zh_CN till_as ADMIN-01 "$@"; }
+en_root() { TILL_LANG=en till_as ADMIN-01 "$@"; }
+
+step "shift status, carol's own open shift: blind, the withheld figures said so in Chinese"
+expect_rc 0 zh --json shift status
+SID=$(json_field shift_id)
+[[ $SID =~ ^[1-9][0-9]*$ ]] || fail "no shift id: $(last_output)"
+expect_rc 0 zh shift status
+for w in "X 报表（班中）" 班次 终端 收费员 "（营业日）" 开班时间 备用金 收款 应有现金 重打次数 盲交班; do
+  assert_last_contains "$w"
+done
+all_at "blind X-report in Chinese" "暂不显示（交班后可见）"
+assert_eq 16 "$(cells_before "暂不显示（交班后可见）")" "the withheld lines' values at cell 16"
+assert_eq 10 "$(cells_before "T-LANE-01")" "the X-report's values at cell 10"
+same_column "blind X-report in Chinese" "T-LANE-01" "carol"
+if last_matches '[0-9]\.[0-9][0-9]'; then _show_last; fail "a blind X-report in Chinese shows an amount"; fi
+max_cells "blind X-report in Chinese" 42
+expect_rc 0 en shift status
+assert_last_contains "X-REPORT (RUNNING)"
+assert_last_contains "Opening float   withheld until the close"
+assert_last_contains "Expected cash   withheld until the close"
+last_matches "^Terminal  T-LANE-01\$" || fail "the English X-report's terminal line"
+same_json T-LANE-01 carol -- shift status
+
+step "shift status, the supervisor's view of carol's shift: every figure, the amounts in one column"
+expect_rc 0 zh_as ADMIN-01 sam shift status "$SID"
+for w in 备用金点钞 "（无纸币或硬币）" 支付方式 收费金额 作废金额 应收 项目 数量 金额 "应有现金（含备用金）"; do
+  assert_last_contains "$w"
+done
+last_matches "^票据 +2 +作废 1 +重打 0\$" || fail "the Chinese count of receipts"
+amounts_at "X-report in Chinese" 42
+assert_eq 42 "$(line_cells 支付方式)" "the methods' heading in Chinese"
+assert_eq 42 "$(line_cells 数量)" "the items' heading in Chinese"
+max_cells "X-report in Chinese" 42
+expect_rc 0 en_as ADMIN-01 sam shift status "$SID"
+last_matches "^Method +Sales +Voided +Expected\$" || fail "the English methods' heading"
+last_matches "^Expected cash \(float incl\.\) +0\.00\$" || fail "the English expected cash"
+amounts_at "X-report in English" 42
+same_json ADMIN-01 sam -- shift status "$SID"
+
+step "shift list: the Chinese headings over their columns, in either language"
+expect_rc 0 zh_as ADMIN-01 sam shift list
+for w in 班次 终端 收费员 营业日 状态 交班时间 实点现金 长短款 应缴存 缴存; do assert_last_contains "$w"; done
+same_column "shift list in Chinese" "收费员" "carol"
+same_column "shift list in Chinese" "营业日" "$(date +%Y)-"
+same_end "shift list in Chinese" "实点现金" "0.00"
+expect_rc 0 en_as ADMIN-01 sam shift list
+same_column "shift list in English" "CASHIER" "carol"
+same_end "shift list in English" "COUNTED" "0.00"
+same_json ADMIN-01 sam -- shift list
+
+step "shift close in Chinese: the Z-report with the count by denomination"
+expect_rc 0 zh shift close --count 10x1,0.5x2 --noncash wechat=120.00
+for w in "Z 报表（已交班）" 交班时间 现金点钞 实点 "哈希链    已在交易"; do assert_last_contains "$w"; done
+last_matches "^ +10\.00 x +1 = +10\.00\$" || fail "the 10.00 line of the count"
+last_matches "^ +0\.50 x +2 = +1\.00\$" || fail "the 0.50 line of the count"
+last_matches "^实点现金 +11\.00\$" || fail "the counted cash in Chinese"
+last_matches "^长款 +11\.00\$" || fail "the overage in Chinese"
+last_matches "^  应收 120\.00 +长短款 0\.00\$" || fail "wechat's expected and variance in Chinese"
+amounts_at "Z-report in Chinese" 42
+max_cells "Z-report in Chinese" 42
+expect_sql 1100 "SELECT counted_cash FROM shifts WHERE id = $SID"
+step "the same Z-report in English"
+expect_rc 0 en shift status "$SID"
+assert_last_contains "Z-REPORT (CLOSED)"
+assert_last_contains "Cash count"
+last_matches "^Counted cash +11\.00\$" || fail "the counted cash in English"
+last_matches "^OVER +11\.00\$" || fail "the overage in English"
+last_matches "^  expected 120\.00 +variance 0\.00\$" || fail "wechat's expected and variance in English"
+amounts_at "Z-report in English" 42
+same_json T-LANE-01 carol -- shift status "$SID"
+
+step "report daily: the Chinese headings over their columns"
+expect_rc 0 zh_as ADMIN-01 sam report daily
+for w in "日结报表 " "（营业日；当前营业日为 " 未日结 "收款（本日各班次的收费与作废）" 按支付方式的净额 已开票据 \
+  本营业日的班次 "已发备用金 0.00" 缴存 "尚未缴存" "未缴存 11.00" "未交班的班次（本日及以前）"; do
+  assert_last_contains "$w"
+done
+same_column "daily takings in Chinese" "收费员" "carol"
+same_end "daily takings in Chinese" "收费金额" "240.00"
+same_end "daily shifts in Chinese" "实点现金" "11.00"
+last_matches "^合计 +240\.00 +120\.00 +120\.00\$" || fail "the takings' total in Chinese"
+title=$(grep -m1 -A1 -F "收款（本日各班次的收费与作废）" "$T/last.out" | tail -n1)
+assert_eq "$(printf '%s' "收款（本日各班次的收费与作废）" | wc -L)" "${#title}" "the Chinese heading's underline"
+expect_rc 0 en_as ADMIN-01 sam report daily
+same_column "daily takings in English" "CASHIER" "carol"
+same_end "daily takings in English" "SOLD" "240.00"
+same_end "daily shifts in English" "COUNTED" "11.00"
+last_matches "^TOTAL +240\.00 +120\.00 +120\.00\$" || fail "the takings' total in English"
+same_json ADMIN-01 sam -- report daily
+
+step "report monthly: the Chinese item name and the collectors in columns"
+expect_rc 0 zh_as ADMIN-01 sam report monthly
+for w in "月结报表 " 营业日 票据数 净额 非现金 名称 "净收款 120.00" "电子支付占比 100.00%" \
+  "银行卡、微信、支付宝、转账" "减免：无" 实收 目标 偏差 区间 无目标; do
+  assert_last_contains "$w"
+done
+same_width "monthly items in Chinese" "名称" "采暖费 2025-26"
+same_width "monthly collectors in Chinese" "收费员" "carol"
+same_column "monthly collectors in Chinese" "区间" "无目标"
+expect_rc 0 en_as ADMIN-01 sam report monthly
+assert_last_contains "e-payment ratio 100.00%   (electronic: card, WeChat, Alipay, bank transfer)"
+same_width "monthly items in English" "NAME" "采暖费 2025-26"
+same_column "monthly items in English" "NAME" "采暖费 2025-26"
+same_column "monthly collectors in English" "BAND" "no target"
+same_json ADMIN-01 sam -- report monthly
+
+step "day status: the Chinese labels in one column"
+expect_rc 0 zh_as ADMIN-01 sam --json day status
+D=$(json_field current_business_date)
+expect_rc 0 zh_as ADMIN-01 sam day status
+for w in 当前营业日 服务器日历日期 服务器时区 上次日结 尚无 未交班的班次; do assert_last_contains "$w"; done
+label_column "day status in Chinese"
+expect_rc 0 en_as ADMIN-01 sam day status
+assert_last_contains "current business date  $D   (new shifts and deposits go here)"
+assert_last_contains "last closed            none yet"
+assert_last_contains "open shifts            none"
+same_json ADMIN-01 sam -- day status
+
+step "admin user list and item list: Chinese headings, a Chinese item name, in columns"
+expect_rc 0 zh_root admin user list
+for w in 用户 角色 状态 创建时间 正常; do assert_last_contains "$w"; done
+same_column "user list in Chinese" "状态" "正常"
+all_at "user list in Chinese" "正常"
+expect_rc 0 en_root admin user list
+last_matches '^carol +cashier +active ' || fail "carol's line in English"
+same_column "user list in English" "STATE" "active"
+same_json root -- admin user list
+expect_rc 0 till_as ADMIN-01 admin item add ZPARK --name "路边停车费（小型车）" --price 3.50 --series HT
+expect_rc 0 zh_root admin item list
+for w in 收费项目 单价 票据序列 收入账户 名称; do assert_last_contains "$w"; done
+same_column "item list in Chinese" "名称" "采暖费 2025-26"
+same_column "item list in Chinese" "名称" "路边停车费（小型车）"
+same_column "item list in Chinese" "收入账户" "revenue:HEAT"
+same_end "item list in Chinese" "单价" "120.00"
+same_end "item list in Chinese" "单价" "3.50"
+expect_rc 0 en_root admin item list
+same_column "item list in English" "NAME" "路边停车费（小型车）"
+same_end "item list in English" "PRICE" "3.50"
+same_json root -- admin item list
+
+step "receipt show: the Chinese receipt in 42 cells with the total in capitals; --json the same"
+expect_rc 0 zh receipt show "$N2"
+assert_last_contains "壹佰贰拾元整"
+last_matches "^采暖费 2025-26 +1 +120\.00 +120\.00\$" || fail "the item line of the Chinese receipt"
+max_cells "receipt in Chinese" 42
+expect_rc 0 en receipt show "$N2"
+assert_last_contains "TILL FEE RECEIPT"
+assert_last_lacks "壹佰"
+last_matches "^采暖费 2025-26 +1 +120\.00 +120\.00\$" || fail "the item line of the English receipt"
+same_json T-LANE-01 carol -- receipt show "$N2"
+expect_rc_contains 14 "找不到票据 ${N1%-*}-99999999" zh receipt show "${N1%-*}-99999999"
