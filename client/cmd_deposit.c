@@ -148,12 +148,12 @@ cmd_deposit_pending(cli_t *cli)
                     "cash closed more than %d hours ago and not deposited: %s\n",
                     (unsigned long)pending.hours),
            pending.hours, total);
-    print_shift_summaries(cli, u->shifts, u->n_shifts);
+    rc = print_shift_summaries(cli, u->shifts, u->n_shifts);
   } else {
     printf("{\"hours\":%d,\"total\":\"%s\",\"shifts\":", pending.hours, total);
-    print_shift_summaries(cli, u->shifts, u->n_shifts);
+    rc = print_shift_summaries(cli, u->shifts, u->n_shifts);
     printf("}\n");
   }
   till__v1__envelope__free_unpacked(resp, NULL);
-  return 0;
+  return rc; /* not 0 when the table could not be made (out of memory) */
 }
