@@ -163,7 +163,7 @@ print_receipt(FILE *f, const Till__V1__Receipt *r)
     while (*rest) {
       const char *line = rest + strspn(rest, " ");
       size_t n = layout_wrap(rest, PRINT_COLS, &rest);
-      char buf[160];
+      char buf[PRINT_COLS * 4 + 1]; /* a line of 42 cells: at most 4 bytes a cell */
       if (n == 0)
         break;
       snprintf(buf, sizeof buf, "%.*s", (int)(n < sizeof buf ? n : sizeof buf - 1), line);
