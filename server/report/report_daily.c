@@ -89,6 +89,7 @@ static const char sql_open_count[] =
 static const char sql_open_named[] =
   "SELECT id, terminal_id, cashier, opened_at, business_date FROM shifts"
   " WHERE state = 1 AND business_date <= ?1 ORDER BY id LIMIT ?2";
+static const char sql_shift_count[] = "SELECT count(*) FROM shifts WHERE business_date = ?";
 static const char sql_last_closed[] =
   "SELECT date, closed_by, closed_at FROM day_closes ORDER BY date DESC LIMIT 1";
 /* ?1 = '': the open shifts of every date */
@@ -576,6 +577,21 @@ close_checks(req_t *r, store_conn_t *sc, char date[DATE_LEN + 1], int *closed)
   if (strcmp(date, current) > 0)
     return req_fail(r, TILL_E_INVALID, "date %s is in the future: the current business date "
                     "is %s", date, current);
+  /* The current date may run ahead of the calendar (a date closed early).
+   * Closing it too before the calendar reaches it, with no shift on it,
+   * would push every shift until then onto a date further ahead, and a
+   * close is never undone: refuse. */
+  char today[DATE_LEN + 1];
+  till_local_date(till_now(), today);
+  if (strcmp(date, today) > 0) {
+    int64_t shifts = 0;
+    if (req_rows(r, date_stmt(sc, sql_shift_count, date, 0), 1, req_row_int64, &shifts, NULL) !=
+        TILL_OK)
+      return r->status;
+    if (shifts == 0)
+      return req_fail(r, TILL_E_PRECONDITION, "business date %s has not begun: no shift has "
+                      "opened on it and the calendar shows %s", date, today);
+  }
   return refuse_open_shifts(r, sc, date);
 }
 

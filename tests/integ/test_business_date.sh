@@ -172,6 +172,12 @@ expect_rc 0 till_user T-GHOST erin shift close --count none --noncash alipay=5.0
 expect_rc 0 till_user ADMIN-01 sam --json day close --date "$D1"
 assert_last_contains "\"replayed\":false,\"next_business_date\":\"$D2\"}"
 assert_eq "$D1" "$(date +%F)" "the calendar is still $D1"
+# $D2 is now current but has not begun: closing it too would push every
+# shift until the calendar catches up two dates ahead, for good
+before=$(state)
+expect_rc_contains 15 "business date $D2 has not begun: no shift has opened on it and the calendar shows $D1" \
+  till_user ADMIN-01 sam day close --date "$D2"
+assert_eq "$before" "$(state)" "the refused close of $D2 changed the database"
 expect_rc 0 till_user T-LANE-02 dan --json shift open --count none
 s_dan2=$(json_field shift_id)
 assert_eq "$D2" "$(json_field business_date)" "dan's new shift, opened on calendar day $D1"
