@@ -153,6 +153,7 @@ layout_wrap(const char *s, int cells, const char **next)
     int n = utf8_next(p, &cp);
     int w = layout_cp_width(cp);
     if (cp == ' ') {
+      /* a run of spaces: the line may end before its first one */
       brk = p;
       const unsigned char *q = p;
       while (*q == ' ')
@@ -160,13 +161,14 @@ layout_wrap(const char *s, int cells, const char **next)
       brk_next = q;
       if (!*q)
         break;
-      used += 1;
-      p += n;
+      used += (int)(q - p);
+      p = q;
       prev_wide = 0;
       continue;
     }
-    /* between two wide characters, or a wide one and a word, unless it closes */
-    if (p > start && (w == 2 || prev_wide) && !closes(cp)) {
+    /* between two wide characters, or a wide one and a word, unless it
+     * closes; never before a combining mark (width 0) */
+    if (p > start && w != 0 && (w == 2 || prev_wide) && !closes(cp)) {
       brk = p;
       brk_next = p;
     }
@@ -182,7 +184,8 @@ layout_wrap(const char *s, int cells, const char **next)
       return (size_t)(p - start);
     }
     used += w;
-    prev_wide = w == 2;
+    if (w != 0)
+      prev_wide = w == 2;
     p += n;
   }
   /* all of it fits: drop trailing spaces */

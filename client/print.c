@@ -127,7 +127,7 @@ item_line(FILE *f, const char *name, const char *qty, const char *price, const c
            name + strspn(name, " "));
   put_cells(f, first, 18);
   fprintf(f, "%6s%9s%9s\n", qty, price, amount);
-  if (*rest)
+  if (rest[strspn(rest, " ")])
     layout_wrapped(f, "", 0, rest, 18);
 }
 

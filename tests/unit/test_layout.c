@@ -100,6 +100,14 @@ test_wrap(void **state)
   /* a word wider than the line is split, nothing is lost */
   wrap_all("HT2026-00000001-verylongcode", 10, out, sizeof out);
   assert_string_equal("HT2026-000|00001-very|longcode", out);
+  /* a run of spaces at the break is not part of either line */
+  wrap_all("abcd  e", 4, out, sizeof out);
+  assert_string_equal("abcd|e", out);
+  wrap_all("ab  cd  ef", 5, out, sizeof out);
+  assert_string_equal("ab|cd|ef", out);
+  /* a combining mark stays with its character */
+  wrap_all("\xe4\xb8\xad\xcc\x81X", 2, out, sizeof out);
+  assert_string_equal("\xe4\xb8\xad\xcc\x81|X", out);
   wrap_all("   ", 10, out, sizeof out);
   assert_string_equal("", out);
   wrap_all("短", 1, out, sizeof out); /* narrower than one character: still moves on */
