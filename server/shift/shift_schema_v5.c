@@ -5,8 +5,9 @@
  * local calendar date and the day after the last closed date). Shifts and
  * deposits made before this step get the server's local calendar date of
  * their opened_at / created_at -- the day the old calendar rules counted
- * them on (till_local_date, the same TZ as SQLite's 'localtime'), so no
- * report of a past day changes. The triggers make the rules of
+ * them on (till_local_date, the same TZ as SQLite's 'localtime'); a night
+ * shift that crossed midnight then counts wholly on its opening date in the
+ * reports (docs/ledger.md, "Migrating"). The triggers make the rules of
  * docs/ledger.md ("Business dates") hold in SQLite as well: a date is
  * valid and stays fixed, nothing new is stamped with a closed date, no
  * transaction is posted into a shift of a closed date, and no date closes
