@@ -374,8 +374,10 @@ ledger_decide_void(ledger_t *lg, store_conn_t *sc, const void_decision_t *d, pos
   snprintf(reason, sizeof reason, "%s", (const char *)sqlite3_column_text(st, 3));
   sqlite3_reset(st);
   if (state != 1) {
-    snprintf(err, errlen, "void request %lld was already %s", (long long)d->void_id,
-             state == 2 ? "approved" : "rejected");
+    if (state == 2)
+      snprintf(err, errlen, "void request %lld was already approved", (long long)d->void_id);
+    else
+      snprintf(err, errlen, "void request %lld was already rejected", (long long)d->void_id);
     return TILL_E_PRECONDITION;
   }
   if (own) {

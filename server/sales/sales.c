@@ -402,9 +402,10 @@ sales_handle_void_request(req_t *r, store_conn_t *sc)
   int64_t state = 0;
   if (req_rows(r, st, 1, req_row_int64, &state, NULL) != TILL_OK)
     return r->status;
+  if (state == 1)
+    return req_fail(r, TILL_E_CONFLICT, "a void of %s is already pending", in->number);
   if (state)
-    return req_fail(r, TILL_E_CONFLICT, "a void of %s is already %s", in->number,
-                    state == 1 ? "pending" : "approved");
+    return req_fail(r, TILL_E_CONFLICT, "a void of %s is already approved", in->number);
   st = store_stmt(sc, sql_add);
   if (!st)
     return req_fail(r, TILL_E_INTERNAL, "internal error");

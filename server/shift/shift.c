@@ -484,9 +484,11 @@ shift_handle_approve(req_t *r, store_conn_t *sc)
                             (long long)in->shift_id);
     return req_fail(r, TILL_E_DENIED, "nobody approves their own shift");
   }
+  if (state == 1)
+    return req_fail(r, TILL_E_PRECONDITION, "shift %lld is still open", (long long)in->shift_id);
   if (state != 2)
-    return req_fail(r, TILL_E_PRECONDITION, "shift %lld is %s", (long long)in->shift_id,
-                    state == 1 ? "still open" : "already approved");
+    return req_fail(r, TILL_E_PRECONDITION, "shift %lld is already approved",
+                    (long long)in->shift_id);
   if ((variance != 0 || noncash_diff != 0) && !in->note[0])
     return req_fail(r, TILL_E_INVALID, "shift %lld has a variance; approving it needs --note",
                     (long long)in->shift_id);

@@ -128,6 +128,11 @@ assert_last_contains "void requested; a supervisor must approve it"
 same_column "void in English" "REASON" "paid twice"
 same_column "void in English" "RECEIPT" "$N2"
 same_end "void in English" "AMOUNT" "120.00"
+step "asking again: the server's refusal, translated whole"
+expect_rc 16 zh void "$N1" --reason "again"
+assert_last_contains "票据 $N1 已有待审批的作废申请"
+expect_rc 16 en void "$N1" --reason "again"
+assert_last_contains "a void of $N1 is already pending"
 expect_rc 0 en_as ADMIN-01 sam --json void list --state pending
 assert_last_contains '"state":"pending","reason":"车牌号录错了"'
 
