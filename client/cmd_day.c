@@ -49,7 +49,7 @@ cmd_day_close(cli_t *cli)
   Till__V1__DayCloseRequest dc = TILL__V1__DAY_CLOSE_REQUEST__INIT;
   Till__V1__Envelope req = TILL__V1__ENVELOPE__INIT;
   const char *date = cli_opt(cli, "--date");
-  if (!date || cli_arg(cli, 2))
+  if (!date)
     return commands_usage_error(cli);
   dc.date = (char *)date;
   req.body_case = TILL__V1__ENVELOPE__BODY_DAY_CLOSE_REQ;
@@ -139,8 +139,6 @@ cmd_day_status(cli_t *cli)
 {
   Till__V1__DayStatusRequest ds = TILL__V1__DAY_STATUS_REQUEST__INIT;
   Till__V1__Envelope req = TILL__V1__ENVELOPE__INIT;
-  if (cli_arg(cli, 2))
-    return commands_usage_error(cli);
   req.body_case = TILL__V1__ENVELOPE__BODY_DAY_STATUS_REQ;
   req.day_status_req = &ds;
   int rc;

@@ -325,23 +325,14 @@ print_daily_text(const Till__V1__DailyReportResponse *d)
   return 0;
 }
 
-/* 1 if the command line ends in <name> with no value after it: cli_opt
- * would not see it, and a forgotten date must not mean "today". */
-static int
-opt_lacks_value(cli_t *cli, const char *name)
-{
-  return cli->argc > 0 && strcmp(cli->argv[cli->argc - 1], name) == 0;
-}
-
 int
 cmd_report_daily(cli_t *cli)
 {
   Till__V1__DailyReportRequest dr = TILL__V1__DAILY_REPORT_REQUEST__INIT;
   Till__V1__Envelope req = TILL__V1__ENVELOPE__INIT;
   const char *date = cli_opt(cli, "--date");
-  if (cli_arg(cli, 2) || opt_lacks_value(cli, "--date"))
-    return commands_usage_error(cli);
-  /* empty: the server's current business date */
+  /* absent: the server's current business date (commands_run has refused
+   * a --date without its value, so a forgotten date never means today) */
   dr.date = (char *)(date ? date : "");
   req.body_case = TILL__V1__ENVELOPE__BODY_DAILY_REPORT_REQ;
   req.daily_report_req = &dr;
@@ -624,8 +615,6 @@ cmd_report_monthly(cli_t *cli)
   Till__V1__MonthlyReportRequest mr = TILL__V1__MONTHLY_REPORT_REQUEST__INIT;
   Till__V1__Envelope req = TILL__V1__ENVELOPE__INIT;
   const char *month = cli_opt(cli, "--month");
-  if (cli_arg(cli, 2))
-    return commands_usage_error(cli);
   /* empty: the month of the server's current business date */
   mr.month = (char *)(month ? month : "");
   req.body_case = TILL__V1__ENVELOPE__BODY_MONTHLY_REPORT_REQ;

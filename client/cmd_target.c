@@ -18,7 +18,7 @@ cmd_target_set(cli_t *cli)
   Till__V1__Envelope req = TILL__V1__ENVELOPE__INIT;
   const char *cashier = cli_opt(cli, "--cashier"), *month = cli_opt(cli, "--month"),
              *amount = cli_opt(cli, "--amount");
-  if (!cashier || !month || !amount || cli_arg(cli, 2))
+  if (!cashier || !month || !amount)
     return commands_usage_error(cli);
   /* the syntax here; the value (above 0, not too large) is the server's to judge */
   if (till_money_parse(amount, &tr.amount) != 0)
