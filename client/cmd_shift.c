@@ -216,12 +216,16 @@ print_methods(const Till__V1__ShiftReport *r, int z)
   }
 }
 
-/* The takings by item: code, quantity, amount. */
+#define ITEM_NAME_CELLS 22
+
+/* The takings by item: name (the code when it has none), quantity, amount.
+ * A name wider than its 22 cells wraps onto further lines under itself,
+ * the figures on its first line, so the report stays 42 cells wide. */
 static void
 print_items(const Till__V1__ShiftReport *r)
 {
-  char q[24], a[TILL_MONEY_STR_MAX];
-  cols_t cols = {3, {22, 6, 14}, "lrr"};
+  char q[24], a[TILL_MONEY_STR_MAX], first[ITEM_NAME_CELLS * 4 + 1];
+  cols_t cols = {3, {ITEM_NAME_CELLS, 6, 14}, "lrr"};
   const char *head[] = {_("Item"), _("Qty"), _("Amount")};
   for (int round = 0; round < 2; round++) {
     if (round)
@@ -230,13 +234,20 @@ print_items(const Till__V1__ShiftReport *r)
       cols_fit(&cols, head);
     for (size_t i = 0; i < r->n_items; i++) {
       const Till__V1__ItemTotal *it = r->items[i];
+      const char *name = it->name && it->name[0] ? it->name : it->item, *rest;
+      size_t n = layout_wrap(name, ITEM_NAME_CELLS, &rest);
+      snprintf(first, sizeof first, "%.*s", (int)(n < sizeof first ? n : sizeof first - 1),
+               name + strspn(name, " "));
       snprintf(q, sizeof q, "%lld", (long long)it->quantity);
       money(a, it->amount);
-      const char *row[] = {it->item, q, a};
-      if (round)
-        cols_print(&cols, row);
-      else
+      const char *row[] = {first, q, a};
+      if (!round) {
         cols_fit(&cols, row);
+        continue;
+      }
+      cols_print(&cols, row);
+      if (rest[strspn(rest, " ")])
+        layout_wrapped(stdout, "", 0, rest, ITEM_NAME_CELLS);
     }
   }
 }

@@ -328,6 +328,8 @@ last_matches "^票据 +2 +作废 1 +重打 0\$" || fail "the Chinese count of re
 amounts_at "X-report in Chinese" 42
 assert_eq 42 "$(line_cells 支付方式)" "the methods' heading in Chinese"
 assert_eq 42 "$(line_cells 数量)" "the items' heading in Chinese"
+last_matches "^采暖费 2025-26 +[0-9]+ +[0-9]+\.[0-9][0-9]\$" || fail "the X-report's item line names the item"
+assert_eq 42 "$(line_cells "采暖费 2025-26")" "the item line in Chinese"
 max_cells "X-report in Chinese" 42
 expect_rc 0 en_as ADMIN-01 sam shift status "$SID"
 last_matches "^Method +Sales +Voided +Expected\$" || fail "the English methods' heading"

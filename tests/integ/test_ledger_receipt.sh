@@ -164,6 +164,15 @@ if [ "${#too_wide[@]}" -gt 0 ]; then
   fail "receipts wider than 42 columns: $(printf '%s; ' "${too_wide[@]}")"
 fi
 
+step "the shift report names its items, a long name wrapped under its 22 cells"
+# (the second sale, with the CJK names, was voided: its items net to 0)
+expect_rc 0 till_user ADMIN-01 sam shift status 1
+cp -- "$T/last.out" "$T/x1.txt"
+grep -qE '^路边停车费 +0 +0\.00$' "$T/x1.txt" || fail "no X-report line naming 路边停车费"
+grep -qE '^临时停车费（小型汽车） +0 +0\.00$' "$T/x1.txt" || fail "the long name's first 22 cells with its figures"
+grep -qx '每小时计费标准' "$T/x1.txt" || fail "the rest of the long name on the next line"
+grep -qE '^Parking +3 +15\.00$' "$T/x1.txt" || fail "no X-report line naming Parking"
+
 step "the payee (收款单位) from tilld's office setting heads every receipt, wrapped and centred when long"
 office="滨河热力有限公司第二收费处（河东区滨河路 88 号临街门面）"
 restart_tilld --office "$office"
