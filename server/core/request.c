@@ -107,8 +107,18 @@ req_check_text(req_t *r, const char *field, const char *s, size_t max, int optio
     return req_fail(r, TILL_E_INVALID, "%s is required", field);
   if (n > max)
     return req_fail(r, TILL_E_INVALID, "%s is longer than %zu bytes", field, max);
-  if (n && !till_text_ok(s, n))
+  if (n && !till_utf8_ok(s, n))
     return req_fail(r, TILL_E_INVALID, "%s is not valid UTF-8 text", field);
+  if (n && !till_text_ok(s, n)) {
+    /* valid UTF-8 with a control character in it: name the character */
+    size_t at = 0;
+    while (at < n && !((unsigned char)s[at] < 0x20 && s[at] != '\t') && (unsigned char)s[at] != 0x7f)
+      at++;
+    return req_fail(r, TILL_E_INVALID,
+                    "%s holds the control character U+%04X at byte %zu; only text and tabs are "
+                    "allowed",
+                    field, at < n ? (unsigned)(unsigned char)s[at] : 0u, at + 1);
+  }
   return TILL_OK;
 }
 

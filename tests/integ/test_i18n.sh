@@ -33,6 +33,11 @@ step "a tendered amount below the total: the cashier reads it in Chinese"
 expect_rc 11 zh sale HEAT --method cash --tendered 100.00
 assert_last_contains "收到金额 100.00 元少于应收 120.00 元"
 assert_last_contains "输入有误"
+step "a memo with a control character: named, with where it is, in either language"
+expect_rc 11 zh sale HEAT --method cash --memo $'plate\x01x'
+assert_last_contains "memo 在第 6 字节处含有控制字符 U+0001；只允许文字和制表符"
+expect_rc 11 en sale HEAT --method cash --memo $'plate\x01x'
+assert_last_contains "memo holds the control character U+0001 at byte 6; only text and tabs are allowed"
 step "the same in English, by TILL_LANG over the configuration"
 expect_rc 11 en sale HEAT --method cash --tendered 100.00
 assert_last_contains "invalid argument: tendered 100.00 is less than the total 120.00"

@@ -124,6 +124,28 @@ test_rows_limit_and_more(void **state)
   sqlite3_close(db);
 }
 
+/* req_check_text tells a control character in valid UTF-8 from text that
+ * is not UTF-8 at all, and names the character and where it is. */
+static void
+test_check_text(void **state)
+{
+  (void)state;
+  req_t *r = req_new(NULL, "T-1", &g_ctx);
+  assert_non_null(r);
+  assert_int_equal(TILL_OK, req_check_text(r, "memo", "plate 京A·12345\tpaid", 64, 1));
+  assert_int_equal(TILL_E_INVALID, req_check_text(r, "memo", "plate\x01x", 64, 1));
+  assert_string_equal(r->errmsg, "memo holds the control character U+0001 at byte 6; only text "
+                                 "and tabs are allowed");
+  assert_int_equal(TILL_E_INVALID, req_check_text(r, "memo", "京A\x7f", 64, 1));
+  assert_string_equal(r->errmsg, "memo holds the control character U+007F at byte 5; only text "
+                                 "and tabs are allowed");
+  assert_int_equal(TILL_E_INVALID, req_check_text(r, "memo", "caf\xc3", 64, 1));
+  assert_string_equal(r->errmsg, "memo is not valid UTF-8 text");
+  assert_int_equal(TILL_E_INVALID, req_check_text(r, "memo", "", 64, 0));
+  assert_string_equal(r->errmsg, "memo is required");
+  req_free(r);
+}
+
 int
 main(void)
 {
@@ -131,6 +153,7 @@ main(void)
     cmocka_unit_test(test_idem_key),
     cmocka_unit_test(test_row_one),
     cmocka_unit_test(test_rows_limit_and_more),
+    cmocka_unit_test(test_check_text),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
