@@ -94,14 +94,7 @@ out_end(out_t *o)
     printf(o->list ? "]\n" : "\n");
     return 0;
   }
-  if (!o->failed)
-    layout_table_print(o->t, stdout, "");
-  layout_table_free(o->t);
-  if (o->failed) {
-    fprintf(stderr, "%s", _("till: out of memory\n"));
-    return 1;
-  }
-  return 0;
+  return print_table(o->t, !o->failed, "") == 0 ? 0 : print_out_of_memory();
 }
 
 #define USER_COLS 4

@@ -66,8 +66,7 @@ audit_heads_fetch(cli_t *cli, audit_heads_t *hs, int *rc)
     size_t n = hs->n_sigs + page->n_signatures;
     const Till__V1__ChainSignature **sigs = realloc(hs->sigs, (n ? n : 1) * sizeof *sigs);
     if (!sigs) {
-      fprintf(stderr, "%s", _("till: out of memory\n"));
-      *rc = 1;
+      *rc = print_out_of_memory();
       return -1;
     }
     hs->sigs = sigs;
@@ -83,8 +82,7 @@ audit_heads_fetch(cli_t *cli, audit_heads_t *hs, int *rc)
     after = page->next_signature;
     Till__V1__Envelope **more = realloc(hs->more, (hs->n_more + 1) * sizeof *more);
     if (!more) {
-      fprintf(stderr, "%s", _("till: out of memory\n"));
-      *rc = 1;
+      *rc = print_out_of_memory();
       return -1;
     }
     hs->more = more;
@@ -384,11 +382,9 @@ print_receipt_tables(const Till__V1__AuditReceiptsResponse *a)
       till_receipt_format(a->series, v->receipt_no, n1, sizeof n1);
       rc = layout_table_add(t, n1, v->requested_by, v->approved_by, v->reason);
     }
-    if (rc == 0) {
+    if (rc == 0)
       printf(_("voided (%zu):\n"), a->n_voided);
-      layout_table_print(t, stdout, "");
-    }
-    layout_table_free(t);
+    rc = print_table(t, rc == 0, "");
   }
   if (rc == 0 && a->n_reprinted) {
     layout_table_t *t = layout_table_new(2, "ll");
@@ -399,11 +395,9 @@ print_receipt_tables(const Till__V1__AuditReceiptsResponse *a)
       snprintf(copies, sizeof copies, ngettext("%lld copy", "%lld copies", (unsigned long)n), n);
       rc = layout_table_add(t, n1, copies);
     }
-    if (rc == 0) {
+    if (rc == 0)
       printf(_("reprinted (%zu):\n"), a->n_reprinted);
-      layout_table_print(t, stdout, "");
-    }
-    layout_table_free(t);
+    rc = print_table(t, rc == 0, "");
   }
   return rc;
 }
@@ -431,10 +425,8 @@ print_receipts_text(const Till__V1__AuditReceiptsResponse *a, int complete)
       printf(_("missing  %s..%s (%lld numbers)\n"), n1, n2,
              (long long)(a->missing[i]->to_no - a->missing[i]->from_no + 1));
   }
-  if (print_receipt_tables(a) != 0) {
-    fprintf(stderr, "%s", _("till: out of memory\n"));
-    return 1;
-  }
+  if (print_receipt_tables(a) != 0)
+    return print_out_of_memory();
   if (a->truncated)
     printf("%s\n", _("(a list stopped at 1000 entries; narrow --from/--to)"));
   return 0;

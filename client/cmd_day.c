@@ -121,13 +121,8 @@ print_status_text(cli_t *cli, const Till__V1__DayStatusResponse *d)
                (d->n_open_shifts || layout_table_add(t, _("open shifts"), _("none")) == 0)
              ? 0
              : -1;
-  if (rc == 0)
-    layout_table_print(t, stdout, "");
-  layout_table_free(t);
-  if (rc != 0) {
-    fprintf(stderr, "%s", _("till: out of memory\n"));
-    return 1;
-  }
+  if (print_table(t, rc == 0, "") != 0)
+    return print_out_of_memory();
   if (!d->n_open_shifts)
     return 0;
   printf("%s\n", _("open shifts, each on the business date it opened on:"));

@@ -50,23 +50,6 @@ method_word(const char *method)
   return m ? print_method(m) : method;
 }
 
-static int
-out_of_memory(void)
-{
-  fprintf(stderr, "%s", _("till: out of memory\n"));
-  return 1;
-}
-
-/* Print <t> when it was built whole (rc 0); free it either way. */
-static int
-table_done(layout_table_t *t, int rc)
-{
-  if (rc == 0 && t)
-    layout_table_print(t, stdout, "");
-  layout_table_free(t);
-  return rc == 0 && t ? 0 : -1;
-}
-
 static void
 json_shifts(const char *key, Till__V1__ShiftSummary **s, size_t n)
 {
@@ -178,7 +161,7 @@ print_shift_rows(Till__V1__ShiftSummary **s, size_t n)
                           open ? "-" : yuan(s[i]->cash_variance),
                           open ? "-" : yuan(s[i]->depositable), s[i]->deposit_id ? dep : "-");
   }
-  return table_done(t, rc);
+  return print_table(t, rc == 0, "");
 }
 
 /* The takings by item, method, cashier and terminal, and their total. */
@@ -202,7 +185,7 @@ print_takings(const Till__V1__DailyReportResponse *d)
   if (rc == 0)
     rc = layout_table_add(t, _("TOTAL"), "", "", "", "", yuan(d->sales_amount), "",
                           yuan(d->void_amount), yuan(d->net_amount));
-  return table_done(t, rc);
+  return print_table(t, rc == 0, "");
 }
 
 /* The net by method, then the receipts issued by series. */
@@ -218,7 +201,7 @@ print_methods_receipts(const Till__V1__DailyReportResponse *d)
                           yuan(d->methods[i]->amount));
   if (rc == 0)
     rc = layout_table_add(t, _("total"), yuan(d->net_amount));
-  if (table_done(t, rc) != 0)
+  if (print_table(t, rc == 0, "") != 0)
     return -1;
 
   heading(_("Receipts issued"));
@@ -238,7 +221,7 @@ print_methods_receipts(const Till__V1__DailyReportResponse *d)
   snprintf(voided, sizeof voided, "%lld", (long long)d->receipts_voided);
   if (rc == 0)
     rc = layout_table_add(t, _("total"), "", "", issued, voided);
-  return table_done(t, rc);
+  return print_table(t, rc == 0, "");
 }
 
 /* The ids of a deposit's shifts, "12 13 15", in a buffer to free; NULL
@@ -275,7 +258,7 @@ print_deposits(const Till__V1__DailyReportResponse *d)
                 : -1;
     free(shifts);
   }
-  return table_done(t, rc);
+  return print_table(t, rc == 0, "");
 }
 
 /* 0, or -1 when memory ran out (part of the report is then missing). */
@@ -344,7 +327,7 @@ cmd_report_daily(cli_t *cli)
   if (cli->json)
     print_daily_json(resp->daily_report_resp);
   else if (print_daily_text(resp->daily_report_resp) != 0)
-    rc = out_of_memory();
+    rc = print_out_of_memory();
   till__v1__envelope__free_unpacked(resp, NULL);
   return rc;
 }
@@ -499,7 +482,7 @@ print_month_days(const Till__V1__MonthlyReportResponse *m)
     snprintf(n, sizeof n, "%lld", (long long)d->receipts);
     rc = layout_table_add(t, d->date, n, a, b, c);
   }
-  return table_done(t, rc);
+  return print_table(t, rc == 0, "");
 }
 
 /* The items of the month: code, name (perhaps Chinese), quantity, amount. */
@@ -515,7 +498,7 @@ print_month_items(const Till__V1__MonthlyReportResponse *m)
     snprintf(q, sizeof q, "%lld", (long long)it->quantity);
     rc = layout_table_add(t, it->item, it->name, q, a);
   }
-  return table_done(t, rc);
+  return print_table(t, rc == 0, "");
 }
 
 /* The totals, the e-payment ratio with the methods it counts, and the
@@ -551,10 +534,7 @@ print_month_totals(const Till__V1__MonthlyReportResponse *m)
     snprintf(n, sizeof n, "%lld", (long long)m->waivers[i]->count);
     rc = layout_table_add(t, m->waivers[i]->account, n, a);
   }
-  if (rc == 0 && t)
-    layout_table_print(t, stdout, "  ");
-  layout_table_free(t);
-  return rc;
+  return print_table(t, rc == 0, "  ");
 }
 
 /* The collectors against their targets, with the band of each. */
@@ -582,7 +562,7 @@ print_month_cashiers(const Till__V1__MonthlyReportResponse *m)
     band_text(band, sizeof band, cm);
     rc = layout_table_add(t, cm->cashier, a, b, pct, band, c);
   }
-  return table_done(t, rc);
+  return print_table(t, rc == 0, "");
 }
 
 /* 0, or -1 when memory ran out (part of the report is then missing). */
@@ -627,7 +607,7 @@ cmd_report_monthly(cli_t *cli)
   if (cli->json)
     print_monthly_json(resp->monthly_report_resp);
   else if (print_monthly_text(resp->monthly_report_resp) != 0)
-    rc = out_of_memory();
+    rc = print_out_of_memory();
   till__v1__envelope__free_unpacked(resp, NULL);
   return rc;
 }

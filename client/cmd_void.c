@@ -73,13 +73,6 @@ void_table_add(layout_table_t *t, const Till__V1__VoidInfo *v)
                           v->requested_by, v->decided_by[0] ? v->decided_by : "-", v->reason);
 }
 
-static int
-out_of_memory(void)
-{
-  fprintf(stderr, "%s", _("till: out of memory\n"));
-  return 1;
-}
-
 /* One void in an answer: the table (or JSON object) of <v>, or the standard
  * message if it is missing. Frees <resp>. */
 static int
@@ -93,11 +86,8 @@ show_one_void(cli_t *cli, Till__V1__Envelope *resp, const Till__V1__VoidInfo *v,
     printf("\n");
   } else {
     layout_table_t *t = void_table_new();
-    if (t && void_table_add(t, v) == 0)
-      layout_table_print(t, stdout, "");
-    else
-      rc = out_of_memory();
-    layout_table_free(t);
+    if (print_table(t, t && void_table_add(t, v) == 0, "") != 0)
+      rc = print_out_of_memory();
   }
   till__v1__envelope__free_unpacked(resp, NULL);
   return rc;
@@ -210,11 +200,8 @@ cmd_void_list(cli_t *cli)
   rc = t ? 0 : 1;
   for (size_t i = 0; t && i < l->n_voids && rc == 0; i++)
     rc = void_table_add(t, l->voids[i]);
-  if (rc == 0)
-    layout_table_print(t, stdout, "");
-  else
-    rc = out_of_memory();
-  layout_table_free(t);
+  if (print_table(t, rc == 0, "") != 0)
+    rc = print_out_of_memory();
   till__v1__envelope__free_unpacked(resp, NULL);
   return rc;
 }

@@ -58,6 +58,23 @@ print_deposit_state(int state)
   return word_of(till_deposit_state_name(state));
 }
 
+int
+print_table(layout_table_t *t, int built, const char *indent)
+{
+  int ok = built && t;
+  if (ok)
+    layout_table_print(t, stdout, indent);
+  layout_table_free(t);
+  return ok ? 0 : -1;
+}
+
+int
+print_out_of_memory(void)
+{
+  fprintf(stderr, "%s", _("till: out of memory\n"));
+  return 1;
+}
+
 const char *
 print_wire_name(const char *name)
 {

@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "layout.h"
 #include "till.pb-c.h"
 
 #define PRINT_COLS 42
@@ -27,6 +28,13 @@ const char *print_method(int method);
 const char *print_shift_state(int state);
 const char *print_void_state(int state);
 const char *print_deposit_state(int state);
+/* Print the table <t> on stdout, each line after <indent>, when it was
+ * built whole (<built> not 0 and <t> not NULL); free it either way. 0, or
+ * -1 when it was not built (nothing printed). */
+int print_table(layout_table_t *t, int built, const char *indent);
+/* "till: out of memory" on stderr; returns 1, the exit code. */
+int print_out_of_memory(void);
+
 /* A till_*_name() as JSON and CSV carry it, never translated: "?" for NULL. */
 const char *print_wire_name(const char *name);
 
