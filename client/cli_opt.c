@@ -10,6 +10,7 @@
 
 #include "commands.h"
 #include "i18n.h"
+#include "till_money.h"
 #include "till_names.h"
 #include "till_util.h"
 
@@ -363,6 +364,37 @@ cli_zone_label(char *buf, size_t len)
     return;
   }
   snprintf(buf, len, "UTC%.3s:%.2s", z, z + 3);
+}
+
+int
+cli_method_amounts(const char *opt, const char *value, cli_method_amount_t *out, size_t *n)
+{
+  char buf[512];
+  *n = 0;
+  if (strlen(value) >= sizeof buf)
+    return cli_usage_error(_("%s is too long"), opt);
+  snprintf(buf, sizeof buf, "%s", value);
+  char *save = NULL;
+  /* bounded: the value is under 512 bytes, and parts stop at the maximum */
+  for (char *tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+    if (*n == CLI_METHOD_AMOUNTS_MAX)
+      return cli_usage_error(_("%s: at most %d parts, one per method"), opt,
+                             CLI_METHOD_AMOUNTS_MAX);
+    char *eq = strchr(tok, '=');
+    if (eq)
+      *eq = '\0';
+    cli_method_amount_t *p = &out[*n];
+    memset(p, 0, sizeof *p);
+    p->method = cli_method(opt, tok);
+    if (!p->method)
+      return EXIT_USAGE;
+    p->has_amount = eq != NULL;
+    if (eq && till_money_parse(eq + 1, &p->amount) != 0)
+      return cli_usage_error(_("%s: the %s part: '%s' is not an amount like 100 or 1462.50"), opt,
+                             tok, eq + 1);
+    (*n)++;
+  }
+  return 0;
 }
 
 int

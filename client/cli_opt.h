@@ -92,6 +92,24 @@ int cli_date_opt(cli_t *cli, const char *name, int end, int64_t *ms);
  * names a method goes through here. */
 int cli_method(const char *what, const char *name);
 
+/* One METHOD[=YUAN] of a list such as --pay cash=1000,wechat or --noncash
+ * card=120.00,wechat=35.50. */
+typedef struct {
+  int method;        /* a till_method_t */
+  int has_amount;    /* "=YUAN" was given */
+  int64_t amount;    /* fen, when has_amount */
+} cli_method_amount_t;
+
+#define CLI_METHOD_AMOUNTS_MAX 7 /* one part per payment method */
+
+/* Split the value <value> of option <opt> (e.g. "--pay") into *n parts of
+ * <out> (room for CLI_METHOD_AMOUNTS_MAX): each method through cli_method,
+ * each "=YUAN" through till_money_parse. 0, or EXIT_USAGE after naming the
+ * fault on stderr: the value too long, an unknown method, more parts than
+ * methods, an amount that is no amount. Which methods and amounts the
+ * option allows is its caller's to judge. */
+int cli_method_amounts(const char *opt, const char *value, cli_method_amount_t *out, size_t *n);
+
 /* "UTC+08:00": this terminal's offset from UTC now -- the zone of the
  * times the client prints and of cli_date_opt's days -- into buf. */
 void cli_zone_label(char *buf, size_t len);

@@ -18,7 +18,16 @@
 #include "till_wire.h"
 
 #define SALE_MAX_LINES 32
-#define SALE_MAX_PARTS 7 /* one per method */
+#define SALE_MAX_PARTS CLI_METHOD_AMOUNTS_MAX /* one per method */
+
+/* --tendered YUAN into *fen: 0 or EXIT_USAGE. */
+static int
+tendered_opt(const char *tendered, int64_t *fen)
+{
+  if (till_money_parse(tendered, fen) != 0)
+    return cli_usage_error(_("--tendered '%s' is not an amount like 100 or 100.00"), tendered);
+  return 0;
+}
 
 /* --pay cash=1000,wechat=1462.50 into <parts>: METHOD=YUAN with an amount
  * above 0, or METHOD alone for the part that takes the rest of the total
@@ -28,44 +37,36 @@ static int
 pay_opt(const char *pay, const char *tendered, Till__V1__PaymentPart *parts,
         Till__V1__PaymentPart **ptrs, size_t *n)
 {
-  char buf[512];
+  cli_method_amount_t given[CLI_METHOD_AMOUNTS_MAX];
   size_t cash = SALE_MAX_PARTS;
-  *n = 0;
-  if (strlen(pay) >= sizeof buf)
-    return cli_usage_error(_("--pay is too long"));
-  snprintf(buf, sizeof buf, "%s", pay);
-  char *save = NULL;
-  for (char *tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-    char *eq = strchr(tok, '=');
-    if (eq)
-      *eq = '\0';
-    int m = cli_method("--pay", tok);
-    if (!m)
-      return EXIT_USAGE;
-    if (*n == SALE_MAX_PARTS)
-      return cli_usage_error(_("--pay: at most %d parts, one per method"), SALE_MAX_PARTS);
-    Till__V1__PaymentPart *p = &parts[*n];
-    till__v1__payment_part__init(p);
-    p->method = till_wire_method((till_method_t)m);
-    if (eq && (till_money_parse(eq + 1, &p->amount) != 0 || p->amount <= 0))
-      return cli_usage_error(_("--pay: the %s part must be an amount above 0 like 100 or "
-                               "1462.50, '%s' given; leave the amount out (%s) for the part "
-                               "that pays the rest"), tok, eq + 1, tok);
-    if (m == TILL_METHOD_CASH && cash == SALE_MAX_PARTS)
-      cash = *n;
-    ptrs[*n] = p;
-    (*n)++;
-  }
+  int rc = cli_method_amounts("--pay", pay, given, n);
+  if (rc != 0)
+    return rc;
   if (*n == 0)
     return cli_usage_error(_("--pay needs one or more parts like cash=1000,wechat=1462.50"));
-  if (tendered) {
-    if (cash == SALE_MAX_PARTS)
-      return cli_usage_error(_("--tendered is the cash handed over for the cash part of --pay, "
-                               "and --pay has no cash part"));
-    if (till_money_parse(tendered, &parts[cash].tendered) != 0)
-      return cli_usage_error("--tendered '%s' is not an amount like 100 or 100.00", tendered);
+  for (size_t i = 0; i < *n; i++) {
+    const char *name = till_method_name(given[i].method);
+    if (given[i].has_amount && given[i].amount <= 0) {
+      char got[TILL_MONEY_STR_MAX];
+      till_money_format(given[i].amount, got, sizeof got);
+      return cli_usage_error(_("--pay: the %s part must be an amount above 0 like 100 or "
+                               "1462.50, '%s' given; leave the amount out (%s) for the part "
+                               "that pays the rest"),
+                             name, got, name);
+    }
+    till__v1__payment_part__init(&parts[i]);
+    parts[i].method = till_wire_method((till_method_t)given[i].method);
+    parts[i].amount = given[i].has_amount ? given[i].amount : 0;
+    if (given[i].method == TILL_METHOD_CASH && cash == SALE_MAX_PARTS)
+      cash = i;
+    ptrs[i] = &parts[i];
   }
-  return 0;
+  if (!tendered)
+    return 0;
+  if (cash == SALE_MAX_PARTS)
+    return cli_usage_error(_("--tendered is the cash handed over for the cash part of --pay, "
+                             "and --pay has no cash part"));
+  return tendered_opt(tendered, &parts[cash].tendered);
 }
 
 int
@@ -90,8 +91,8 @@ cmd_sale(cli_t *cli)
     if (!m)
       return EXIT_USAGE;
     sr.method = till_wire_method((till_method_t)m);
-    if (tendered && till_money_parse(tendered, &sr.tendered) != 0)
-      return cli_usage_error("--tendered '%s' is not an amount like 100 or 100.00", tendered);
+    if (tendered && (rc = tendered_opt(tendered, &sr.tendered)) != 0)
+      return rc;
   } else {
     if ((rc = pay_opt(pay, tendered, parts, pp, &sr.n_payments)) != 0)
       return rc;

@@ -491,13 +491,8 @@ print_shift_summaries(cli_t *cli, Till__V1__ShiftSummary **s, size_t n)
                           print_shift_state((int)s[i]->state), when, counted, var, dep,
                           s[i]->deposit_id ? _("yes") : "-");
   }
-  if (rc == 0)
-    layout_table_print(t, stdout, "");
-  layout_table_free(t);
-  if (rc != 0) {
-    fprintf(stderr, "%s", _("till: out of memory\n"));
-    return 1;
-  }
+  if (print_table(t, rc == 0, "") != 0)
+    return print_out_of_memory();
   return 0;
 }
 
@@ -513,37 +508,29 @@ count_opt(cli_t *cli, Till__V1__DenominationCount *counts, Till__V1__Denominatio
   return 0;
 }
 
-/* --noncash card=120.00,wechat=35.50 into <nc> (room for NONCASH_MAX); the
- * method must be one other than cash. 0 or EXIT_USAGE. */
+/* --noncash card=120.00,wechat=35.50 into <nc> (room for NONCASH_MAX); each
+ * part a method other than cash, with its amount. 0 or EXIT_USAGE. */
 static int
 noncash_opt(cli_t *cli, Till__V1__MethodAmount *nc, Till__V1__MethodAmount **ptrs, size_t *n)
 {
   const char *noncash = cli_opt(cli, "--noncash");
-  char buf[512];
+  cli_method_amount_t given[CLI_METHOD_AMOUNTS_MAX];
   *n = 0;
   if (!noncash)
     return 0;
-  if (strlen(noncash) >= sizeof buf)
-    return cli_usage_error(_("--noncash is too long"));
-  snprintf(buf, sizeof buf, "%s", noncash);
-  char *save = NULL;
-  for (char *tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-    char *eq = strchr(tok, '=');
-    if (!eq || *n == NONCASH_MAX)
+  int rc = cli_method_amounts("--noncash", noncash, given, n);
+  if (rc != 0)
+    return rc;
+  for (size_t i = 0; i < *n; i++) {
+    if (!given[i].has_amount || *n > NONCASH_MAX)
       return cli_usage_error(_("--noncash must look like card=120.00,wechat=35.50"));
-    *eq = '\0';
-    int m = cli_method("--noncash", tok);
-    if (!m)
-      return EXIT_USAGE;
-    if (m == TILL_METHOD_CASH)
+    if (given[i].method == TILL_METHOD_CASH)
       return cli_usage_error(
         _("--noncash must look like card=120.00,wechat=35.50 (cash is --count)"));
-    till__v1__method_amount__init(&nc[*n]);
-    nc[*n].method = till_wire_method((till_method_t)m);
-    if (till_money_parse(eq + 1, &nc[*n].amount) != 0)
-      return cli_usage_error(_("--noncash %s: '%s' is not an amount"), tok, eq + 1);
-    ptrs[*n] = &nc[*n];
-    (*n)++;
+    till__v1__method_amount__init(&nc[i]);
+    nc[i].method = till_wire_method((till_method_t)given[i].method);
+    nc[i].amount = given[i].amount;
+    ptrs[i] = &nc[i];
   }
   return 0;
 }

@@ -295,6 +295,38 @@ test_methods(void **state)
   assert_int_equal(method_captured("--method", "cash ", out, sizeof out), 0);
 }
 
+/* METHOD[=YUAN] lists (--pay, --noncash): methods and amounts as typed,
+ * an amount left out marked so, and each fault refused. */
+static void
+test_method_amounts(void **state)
+{
+  (void)state;
+  cli_method_amount_t p[CLI_METHOD_AMOUNTS_MAX];
+  size_t n = 99;
+  assert_int_equal(0, cli_method_amounts("--pay", "cash=1000,wechat,card=0.05", p, &n));
+  assert_int_equal(3, n);
+  assert_int_equal(TILL_METHOD_CASH, p[0].method);
+  assert_true(p[0].has_amount);
+  assert_int_equal(100000, p[0].amount);
+  assert_int_equal(TILL_METHOD_WECHAT, p[1].method);
+  assert_false(p[1].has_amount);
+  assert_int_equal(TILL_METHOD_CARD, p[2].method);
+  assert_int_equal(5, p[2].amount);
+  assert_int_equal(EXIT_USAGE, cli_method_amounts("--pay", "cash=1,0x", p, &n));
+  assert_int_equal(EXIT_USAGE, cli_method_amounts("--pay", "card=1.005", p, &n));
+  assert_int_equal(EXIT_USAGE, cli_method_amounts("--noncash", "Card=1", p, &n));
+  /* more parts than methods */
+  assert_int_equal(EXIT_USAGE,
+                   cli_method_amounts("--pay", "cash=1,card=1,wechat=1,alipay=1,transfer=1,"
+                                               "cheque=1,subsidy=1,cash=2", p, &n));
+  char big[600];
+  memset(big, 'x', sizeof big - 1);
+  big[sizeof big - 1] = '\0';
+  assert_int_equal(EXIT_USAGE, cli_method_amounts("--pay", big, p, &n));
+  assert_int_equal(0, cli_method_amounts("--pay", ",,", p, &n));
+  assert_int_equal(0, n);
+}
+
 int
 main(void)
 {
@@ -302,7 +334,7 @@ main(void)
     cmocka_unit_test(test_unknown_options), cmocka_unit_test(test_values),
     cmocka_unit_test(test_repeats),         cmocka_unit_test(test_positionals),
     cmocka_unit_test(test_bad_specs),       cmocka_unit_test(test_lookups),
-    cmocka_unit_test(test_take_globals),    cmocka_unit_test(test_methods),
+    cmocka_unit_test(test_take_globals),    cmocka_unit_test(test_methods), cmocka_unit_test(test_method_amounts),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
