@@ -368,7 +368,7 @@ update_one(req_t *r, store_conn_t *sc, const char *sql, const char *a, int64_t b
   int rc = sqlite3_step(st);
   sqlite3_reset(st);
   if (rc != SQLITE_DONE)
-    return req_fail(r, TILL_E_UNAVAILABLE, "database error; retry");
+    return req_step_failed(r, st, rc);
   if (sqlite3_changes(sc->db) != 1)
     return req_fail(r, TILL_E_INTERNAL, "internal error");
   return TILL_OK;
@@ -455,7 +455,7 @@ admin_handle_terminal_enable(req_t *r, store_conn_t *sc)
   int rc = sqlite3_step(st);
   sqlite3_reset(st);
   if (rc != SQLITE_DONE)
-    return req_fail(r, TILL_E_UNAVAILABLE, "database error; retry");
+    return req_step_failed(r, st, rc);
   resp->terminal->disabled = 0;
   r->resp.body_case = TILL__V1__ENVELOPE__BODY_TERMINAL_ENABLE_RESP;
   r->resp.terminal_enable_resp = resp;
