@@ -50,7 +50,7 @@ account_type(const char *code)
     {"drawer:", "asset"},        {"clearing:", "asset"},   {"bank", "asset"},
     {"safe", "asset"},           {"receivable:", "asset"}, {"revenue:", "revenue"},
     {"waiver:", "contra_revenue"}, {"over_short", "contra_revenue"},
-    {"equity:", "equity"},       {"payable:", "liability"},
+    {"equity:", "equity"},       {"payable:", "liability"}, {"prepaid:", "liability"},
   };
   for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
     if (strncmp(code, map[i].prefix, strlen(map[i].prefix)) == 0)
@@ -90,8 +90,8 @@ ensure_account(store_conn_t *sc, const char *code)
   return rc == SQLITE_DONE ? 0 : -1;
 }
 
-static int
-key_is_zero(const uint8_t key[TILL_KEY_LEN])
+int
+ledger_key_is_zero(const uint8_t key[TILL_KEY_LEN])
 {
   for (int i = 0; i < TILL_KEY_LEN; i++)
     if (key[i])
@@ -160,7 +160,7 @@ ledger_post_txn(ledger_t *lg, store_conn_t *sc, till_txn_t *t, int64_t tendered,
     sqlite3_bind_text(st, 7, t->series, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 8, t->receipt_no);
   }
-  if (!key_is_zero(t->idem_key))
+  if (!ledger_key_is_zero(t->idem_key))
     sqlite3_bind_blob(st, 9, t->idem_key, TILL_KEY_LEN, SQLITE_STATIC);
   if (t->reverses)
     sqlite3_bind_int64(st, 10, t->reverses);
@@ -227,6 +227,24 @@ ledger_idem_check(store_conn_t *sc, const uint8_t key[TILL_KEY_LEN], const char 
     *st = ledger_db_fail(sc, err, errlen);
   }
   return 1;
+}
+
+int
+ledger_txn_receipt(store_conn_t *sc, int64_t id, char *out, size_t len)
+{
+  static const char sql[] = "SELECT series, receipt_no FROM journal WHERE id = ?";
+  sqlite3_stmt *st = store_stmt(sc, sql);
+  if (!st)
+    return -1;
+  sqlite3_bind_int64(st, 1, id);
+  int rc = sqlite3_step(st);
+  if (rc == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL)
+    till_receipt_format((const char *)sqlite3_column_text(st, 0), sqlite3_column_int64(st, 1),
+                        out, len);
+  else if (len)
+    out[0] = '\0';
+  sqlite3_reset(st);
+  return rc == SQLITE_ROW ? 0 : -1;
 }
 
 int

@@ -7,6 +7,7 @@
  *   ledger_key.c    the server's Ed25519 signing key and signed heads
  *   ledger_sales.c  sales and voids
  *   ledger_cash.c   shifts, cash counts, deposits
+ *   ledger_billing.c charges, payments against payers, waivers, cheques
  *
  * THREAD SAFETY: as ledger.h -- the writer thread's. */
 #ifndef TILLD_LEDGER_INT_H
@@ -44,6 +45,13 @@ int ledger_idem_check(store_conn_t *sc, const uint8_t key[TILL_KEY_LEN], const c
                       till_status_t *st /* OUT */, char *err, size_t errlen);
 int ledger_idem_record(store_conn_t *sc, const uint8_t key[TILL_KEY_LEN], const char *kind,
                        const uint8_t hash[32], int64_t ref);
+
+/* 1 if <key> is all zero bytes (no idempotency key). */
+int ledger_key_is_zero(const uint8_t key[TILL_KEY_LEN]);
+
+/* "SERIES-NO" of transaction <id> into out ("" when it has no number): 0,
+ * or -1 on a database error or when there is no such transaction. */
+int ledger_txn_receipt(store_conn_t *sc, int64_t id, char *out, size_t len);
 
 /* Next number of series <prefix><year> (created on first use): 0 or -1. */
 int ledger_allocate_number(store_conn_t *sc, const char *prefix, int year, char *series,

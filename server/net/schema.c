@@ -4,6 +4,7 @@
 #include "schema.h"
 
 #include "access_schema.h"
+#include "billing_schema.h"
 #include "ledger_schema.h"
 #include "report_schema.h"
 #include "shift_schema.h"
@@ -14,6 +15,7 @@ static const store_migration_t *const steps[] = {
   &shift_schema_v3,
   &report_schema_v4,
   &shift_schema_v5,
+  &billing_schema_v6,
 };
 
 static const store_schema_t schema = {steps, (int)(sizeof steps / sizeof steps[0])};

@@ -156,7 +156,7 @@ self_test() {
   { printf 'static int planted_brace(void) {\n'; for i in $(seq 160); do printf '  (void)0;\n'; done; printf '  return 0;\n}\n'; } >>"$t/client/print.c"
   seq 1501 | sed 's|.*|/* line & */|' >"$t/common/planted_big.h"
   printf 'static const char *planted = "INSERT INTO journal(id) VALUES (1)";\n' >>"$t/server/report/report_daily.c"
-  mkdir -p "$t/server/billing" && printf '/* x */\n' >"$t/server/billing/billing.c"
+  mkdir -p "$t/server/planted" && printf '/* x */\n' >"$t/server/planted/planted.c"
   printf '#include "dispatch.h"\n' >>"$t/server/core/worker.c"
   lint_tree "$t" >"$t/planted.out"
   local rc=$? fail=0
@@ -168,7 +168,7 @@ self_test() {
               'function planted_brace has 161 lines' \
               'common/planted_big.h has 1501 lines' \
               'server/report/report_daily.c writes journal or entries rows' \
-              'folder server/billing has no layer rule' \
+              'folder server/planted has no layer rule' \
               'include cycle between server modules dispatch and worker'; do
     if ! grep -qF -- "$want" "$t/planted.out"; then
       echo "lint self-test: planted offence not reported: $want"
