@@ -131,6 +131,14 @@ static const command_t commands[] = {
   {"target", "set", cmd_target_set, N_("target set --cashier USER --month YYYY-MM\n"
    "      --amount YUAN"),
    SUPERVISOR, "--cashier= --month= --amount=", 0, 0},
+  /* ---- billing: payers ---- */
+  /* ---- end of billing: payers ---- */
+  /* ---- billing: schemes, tariffs, charge runs, opt-outs ---- */
+  /* ---- end of billing: schemes, tariffs, charge runs, opt-outs ---- */
+  /* ---- billing: payments, cheques, subsidies ---- */
+  /* ---- end of billing: payments, cheques, subsidies ---- */
+  /* ---- billing: waivers, late fees, statements, arrears ---- */
+  /* ---- end of billing: waivers, late fees, statements, arrears ---- */
 };
 
 #define N_COMMANDS (sizeof commands / sizeof commands[0])

@@ -84,5 +84,13 @@ command_fn cmd_audit_verify, cmd_audit_pubkey, cmd_audit_checkpoint, cmd_audit_r
 command_fn cmd_audit_txn, cmd_audit_export, cmd_audit_ledger;
 /* cmd_report.c, cmd_day.c, cmd_target.c */
 command_fn cmd_report_daily, cmd_report_monthly, cmd_day_close, cmd_day_status, cmd_target_set;
+/* ---- billing: payers ---- */
+/* ---- end of billing: payers ---- */
+/* ---- billing: schemes, tariffs, charge runs, opt-outs ---- */
+/* ---- end of billing: schemes, tariffs, charge runs, opt-outs ---- */
+/* ---- billing: payments, cheques, subsidies ---- */
+/* ---- end of billing: payments, cheques, subsidies ---- */
+/* ---- billing: waivers, late fees, statements, arrears ---- */
+/* ---- end of billing: waivers, late fees, statements, arrears ---- */
 
 #endif

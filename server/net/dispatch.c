@@ -122,6 +122,14 @@ static const handler_t handlers[] = {
    "day close", ROLES_SUPERVISOR, report_day_close_check, report_day_close_commit},
   {TILL__V1__ENVELOPE__BODY_DAY_STATUS_REQ, TILL__V1__ENVELOPE__BODY_DAY_STATUS_RESP,
    "day status", ROLES_SUPERVISOR | ROLES_AUDITOR, report_day_status_handle, NULL},
+  /* ---- billing: payers ---- */
+  /* ---- end of billing: payers ---- */
+  /* ---- billing: schemes, tariffs, charge runs, opt-outs ---- */
+  /* ---- end of billing: schemes, tariffs, charge runs, opt-outs ---- */
+  /* ---- billing: payments, cheques, subsidies ---- */
+  /* ---- end of billing: payments, cheques, subsidies ---- */
+  /* ---- billing: waivers, late fees, statements, arrears ---- */
+  /* ---- end of billing: waivers, late fees, statements, arrears ---- */
 };
 
 /* Internal: the after-handshake terminal check. */
