@@ -28,6 +28,60 @@ const store_migration_t billing_schema_v6 = {6, "billing",
   "  created_by TEXT NOT NULL,"
   "  UNIQUE (complex, unit)"
   ");"
+  "CREATE INDEX payers_complex_id ON payers(complex, id);"   /* payer list --complex */
+  /* Every change an edit made, field by field (payer show prints it). A
+   * payer row is edited in place; its history never is. */
+  "CREATE TABLE payer_history ("
+  "  id INTEGER PRIMARY KEY,"
+  "  payer_id INTEGER NOT NULL REFERENCES payers(id),"
+  "  field TEXT NOT NULL CHECK (field IN ('unit','owner','phone','area','occupancy','tags')),"
+  "  old_value TEXT NOT NULL,"
+  "  new_value TEXT NOT NULL,"
+  "  changed_at INTEGER NOT NULL,"
+  "  changed_by TEXT NOT NULL"
+  ");"
+  "CREATE INDEX payer_history_payer ON payer_history(payer_id, id);"
+  "CREATE TRIGGER payer_history_no_update BEFORE UPDATE ON payer_history"
+  "  BEGIN SELECT RAISE(ABORT, 'billing: payer history is append-only'); END;"
+  "CREATE TRIGGER payer_history_no_delete BEFORE DELETE ON payer_history"
+  "  BEGIN SELECT RAISE(ABORT, 'billing: payer history is append-only'); END;"
+  "CREATE TRIGGER payers_no_delete BEFORE DELETE ON payers"
+  "  BEGIN SELECT RAISE(ABORT, 'billing: a payer is never deleted'); END;"
+  /* payer find: any fragment of 3 or more characters of the unit, the
+   * phone or the owner's name, from an FTS5 trigram index over payers
+   * (external content: payers itself), kept in step by triggers. */
+  "CREATE VIRTUAL TABLE payers_fts USING fts5(unit, phone, owner, content='payers',"
+  "  content_rowid='id', tokenize='trigram');"
+  /* ... and 1 or 2 characters of the owner's name (王, 张三), which a
+   * trigram cannot find: every 1- and 2-character piece of the name,
+   * lower-cased, with the payer. payer_gram_pos numbers the characters
+   * (1..64, the longest name) for the triggers, which cannot recurse. */
+  "CREATE TABLE payer_gram_pos (n INTEGER PRIMARY KEY);"
+  "WITH RECURSIVE c(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM c WHERE n < 64)"
+  "  INSERT INTO payer_gram_pos SELECT n FROM c;"
+  "CREATE TABLE payer_grams ("
+  "  gram TEXT NOT NULL,"
+  "  payer_id INTEGER NOT NULL,"
+  "  PRIMARY KEY (gram, payer_id)"
+  ") WITHOUT ROWID;"
+  "CREATE INDEX payer_grams_payer ON payer_grams(payer_id);"
+  "CREATE TRIGGER payers_find_ai AFTER INSERT ON payers BEGIN"
+  "  INSERT INTO payers_fts(rowid, unit, phone, owner) VALUES (new.id, new.unit, new.phone, new.owner);"
+  "  INSERT OR IGNORE INTO payer_grams(gram, payer_id)"
+  "    SELECT lower(substr(new.owner, n, 1)), new.id FROM payer_gram_pos WHERE n <= length(new.owner)"
+  "    UNION SELECT lower(substr(new.owner, n, 2)), new.id FROM payer_gram_pos"
+  "    WHERE n < length(new.owner);"
+  "END;"
+  "CREATE TRIGGER payers_find_au AFTER UPDATE OF unit, phone, owner ON payers BEGIN"
+  "  INSERT INTO payers_fts(payers_fts, rowid, unit, phone, owner)"
+  "    VALUES ('delete', old.id, old.unit, old.phone, old.owner);"
+  "  INSERT INTO payers_fts(rowid, unit, phone, owner) VALUES (new.id, new.unit, new.phone, new.owner);"
+  "  DELETE FROM payer_grams WHERE payer_id = old.id;"
+  "  INSERT OR IGNORE INTO payer_grams(gram, payer_id)"
+  "    SELECT lower(substr(new.owner, n, 1)), new.id FROM payer_gram_pos WHERE n <= length(new.owner)"
+  "    UNION SELECT lower(substr(new.owner, n, 2)), new.id FROM payer_gram_pos"
+  "    WHERE n < length(new.owner);"
+  "END;"
   /* ---- end of payers --------------------------------------------------- */
 
   /* ---- schemes and tariffs --------------------------------------------- */

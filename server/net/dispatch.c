@@ -14,6 +14,7 @@
 #include "ledger.h"
 #include "report_monthly.h"
 #include "ledger_query.h"
+#include "payer.h"
 #include "report_daily.h"
 #include "sales.h"
 #include "shift.h"
@@ -123,6 +124,13 @@ static const handler_t handlers[] = {
   {TILL__V1__ENVELOPE__BODY_DAY_STATUS_REQ, TILL__V1__ENVELOPE__BODY_DAY_STATUS_RESP,
    "day status", ROLES_SUPERVISOR | ROLES_AUDITOR, report_day_status_handle, NULL},
   /* ---- billing: payers ---- */
+  /* admins manage payers; every role reads them */
+  {TILL__V1__ENVELOPE__BODY_PAYER_ADD_REQ, TILL__V1__ENVELOPE__BODY_PAYER_ADD_RESP, "payer add",
+   ROLES_ADMIN, NULL, payer_handle_add},
+  {TILL__V1__ENVELOPE__BODY_PAYER_SHOW_REQ, TILL__V1__ENVELOPE__BODY_PAYER_SHOW_RESP, "payer show",
+   ROLES_ANY, payer_handle_show, NULL},
+  {TILL__V1__ENVELOPE__BODY_PAYER_IMPORT_REQ, TILL__V1__ENVELOPE__BODY_PAYER_IMPORT_RESP,
+   "payer import", ROLES_ADMIN, NULL, payer_handle_import},
   /* ---- end of billing: payers ---- */
   /* ---- billing: schemes, tariffs, charge runs, opt-outs ---- */
   /* ---- end of billing: schemes, tariffs, charge runs, opt-outs ---- */
