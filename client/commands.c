@@ -132,6 +132,14 @@ static const command_t commands[] = {
    "      --amount YUAN"),
    SUPERVISOR, "--cashier= --month= --amount=", 0, 0},
   /* ---- billing: payers ---- */
+  {"payer", "add", cmd_payer_add,
+   N_("payer add --complex NAME --unit UNIT --owner NAME --area M2\n"
+   "      --occupancy occupied|vacant|unsold [--phone DIGITS] [--tags TEXT]"),
+   ADMIN, "--complex= --unit= --owner= --area= --occupancy= --phone= --tags=", 0, 0},
+  {"payer", "show", cmd_payer_show, N_("payer show PAYER   (its number, or COMPLEX/UNIT)"), ANY_ROLE,
+   "", 1, 1},
+  {"payer", "import", cmd_payer_import, N_("payer import FILE.csv   (at most 5000 rows)"), ADMIN, "",
+   1, 1},
   /* ---- end of billing: payers ---- */
   /* ---- billing: schemes, tariffs, charge runs, opt-outs ---- */
   /* ---- end of billing: schemes, tariffs, charge runs, opt-outs ---- */

@@ -85,6 +85,8 @@ command_fn cmd_audit_txn, cmd_audit_export, cmd_audit_ledger;
 /* cmd_report.c, cmd_day.c, cmd_target.c */
 command_fn cmd_report_daily, cmd_report_monthly, cmd_day_close, cmd_day_status, cmd_target_set;
 /* ---- billing: payers ---- */
+/* cmd_payer.c, cmd_payer_import.c */
+command_fn cmd_payer_add, cmd_payer_show, cmd_payer_import;
 /* ---- end of billing: payers ---- */
 /* ---- billing: schemes, tariffs, charge runs, opt-outs ---- */
 /* ---- end of billing: schemes, tariffs, charge runs, opt-outs ---- */
