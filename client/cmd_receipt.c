@@ -8,6 +8,7 @@
 #include "commands.h"
 #include "i18n.h"
 #include "print.h"
+#include "print_payment.h"
 
 /* till receipt show|reprint NUMBER: a reprint is counted and marked a copy. */
 static int
@@ -28,6 +29,14 @@ receipt_get(cli_t *cli, int reprint)
     return rc;
   if (!resp->receipt_get_resp->receipt)
     return cli_unexpected(resp, _("a receipt"));
+  /* a payment against a payer: its own receipt, from the billing domain
+   * (the copy mark and the count of reprints stay this request's) */
+  const Till__V1__Receipt *got = resp->receipt_get_resp->receipt;
+  if (print_receipt_is_payment(got)) {
+    int copy = got->copy, count = got->reprint_count;
+    till__v1__envelope__free_unpacked(resp, NULL);
+    return print_payment_by_number(cli, number, copy, count);
+  }
   if (cli->json)
     print_receipt_json(stdout, resp->receipt_get_resp->receipt, 0);
   else

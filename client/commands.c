@@ -144,6 +144,19 @@ static const command_t commands[] = {
   /* ---- billing: schemes, tariffs, charge runs, opt-outs ---- */
   /* ---- end of billing: schemes, tariffs, charge runs, opt-outs ---- */
   /* ---- billing: payments, cheques, subsidies ---- */
+  {"pay", NULL, cmd_pay,
+   N_("pay PAYER --amount YUAN\n"
+   "      --method cash|card|wechat|alipay|transfer|cheque|subsidy\n"
+   "      [--tendered YUAN] [--charge ID]... [--ref TEXT]\n"
+   "      [--memo TEXT] [--idem-key HEX32]"),
+   CASHIER, "--amount= --method= --tendered= --charge=* --ref= --memo= --idem-key=", 1, 1},
+  {"cheque", "clear", cmd_cheque_clear, N_("cheque clear ID [--idem-key HEX32]"), SUPERVISOR,
+   "--idem-key=", 1, 1},
+  {"cheque", "bounce", cmd_cheque_bounce,
+   N_("cheque bounce ID --reason TEXT [--idem-key HEX32]"), SUPERVISOR,
+   "--reason= --idem-key=", 1, 1},
+  {"cheque", "list", cmd_cheque_list, N_("cheque list [--pending]"),
+   CASHIER | SUPERVISOR | AUDITOR, "--pending", 0, 0},
   /* ---- end of billing: payments, cheques, subsidies ---- */
   /* ---- billing: waivers, late fees, statements, arrears ---- */
   /* ---- end of billing: waivers, late fees, statements, arrears ---- */

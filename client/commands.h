@@ -91,6 +91,10 @@ command_fn cmd_payer_add, cmd_payer_show, cmd_payer_import;
 /* ---- billing: schemes, tariffs, charge runs, opt-outs ---- */
 /* ---- end of billing: schemes, tariffs, charge runs, opt-outs ---- */
 /* ---- billing: payments, cheques, subsidies ---- */
+int cmd_pay(cli_t *cli);
+int cmd_cheque_clear(cli_t *cli);
+int cmd_cheque_bounce(cli_t *cli);
+int cmd_cheque_list(cli_t *cli);
 /* ---- end of billing: payments, cheques, subsidies ---- */
 /* ---- billing: waivers, late fees, statements, arrears ---- */
 /* ---- end of billing: waivers, late fees, statements, arrears ---- */

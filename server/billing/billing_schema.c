@@ -155,4 +155,42 @@ const store_migration_t billing_schema_v6 = {6, "billing",
   "CREATE TRIGGER settlements_no_delete BEFORE DELETE ON settlements"
   "  BEGIN SELECT RAISE(ABORT, 'billing: settlements are append-only'); END;"
   /* ---- end of charges and settlements ---------------------------------- */
+
+  /* ---- payments, cheques, subsidies ------------------------------------ */
+  /* One row per payment transaction (journal.kind 'payment'): whose it is,
+   * how much, what went to prepaid, the cheque's number or the subsidy's
+   * document. Written with the posting, never changed. */
+  "CREATE TABLE payments ("
+  "  txn_id INTEGER PRIMARY KEY REFERENCES journal(id),"
+  "  payer_id INTEGER NOT NULL REFERENCES payers(id),"
+  "  amount INTEGER NOT NULL CHECK (amount > 0),"
+  "  to_prepaid INTEGER NOT NULL CHECK (to_prepaid BETWEEN 0 AND amount),"
+  "  method TEXT NOT NULL,"
+  "  reference TEXT NOT NULL DEFAULT ''"
+  ");"
+  "CREATE INDEX payments_payer ON payments(payer_id, txn_id);"
+  "CREATE TRIGGER payments_no_update BEFORE UPDATE ON payments"
+  "  BEGIN SELECT RAISE(ABORT, 'billing: payments are append-only'); END;"
+  "CREATE TRIGGER payments_no_delete BEFORE DELETE ON payments"
+  "  BEGIN SELECT RAISE(ABORT, 'billing: payments are append-only'); END;"
+  /* A cheque payment (支票) is pending until a supervisor records it cleared
+   * (cheque_clear) or bounced (cheque_bounce, reversing the payment). Only
+   * the state and what decided it ever change, once. */
+  "CREATE TABLE cheques ("
+  "  id INTEGER PRIMARY KEY,"
+  "  txn_id INTEGER NOT NULL UNIQUE REFERENCES payments(txn_id),"
+  "  state TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending','cleared','bounced')),"
+  "  decided_by TEXT,"
+  "  decided_at INTEGER,"
+  "  decide_txn_id INTEGER UNIQUE REFERENCES journal(id),"
+  "  reason TEXT NOT NULL DEFAULT '',"
+  "  CHECK ((state = 'pending') = (decide_txn_id IS NULL))"
+  ");"
+  "CREATE INDEX cheques_pending ON cheques(id) WHERE state = 'pending';"
+  "CREATE TRIGGER cheques_decided_once BEFORE UPDATE ON cheques"
+  "  WHEN OLD.state <> 'pending' OR NEW.txn_id <> OLD.txn_id"
+  "  BEGIN SELECT RAISE(ABORT, 'billing: a cheque is decided once'); END;"
+  "CREATE TRIGGER cheques_no_delete BEFORE DELETE ON cheques"
+  "  BEGIN SELECT RAISE(ABORT, 'billing: a cheque is never deleted'); END;"
+  /* ---- end of payments, cheques, subsidies ----------------------------- */
 };

@@ -15,6 +15,7 @@
 #include "report_monthly.h"
 #include "ledger_query.h"
 #include "payer.h"
+#include "payment.h"
 #include "report_daily.h"
 #include "sales.h"
 #include "shift.h"
@@ -135,6 +136,19 @@ static const handler_t handlers[] = {
   /* ---- billing: schemes, tariffs, charge runs, opt-outs ---- */
   /* ---- end of billing: schemes, tariffs, charge runs, opt-outs ---- */
   /* ---- billing: payments, cheques, subsidies ---- */
+  /* a payment (a subsidy too) is a cashier's, in her open shift; reading a
+   * payment's receipt as the sales receipt; cheques decided by supervisors */
+  {TILL__V1__ENVELOPE__BODY_PAY_REQ, TILL__V1__ENVELOPE__BODY_PAY_RESP, "pay",
+   ROLES_CASHIER, NULL, payment_handle_pay},
+  {TILL__V1__ENVELOPE__BODY_PAYMENT_RECEIPT_REQ, TILL__V1__ENVELOPE__BODY_PAYMENT_RECEIPT_RESP,
+   "payment receipt", ROLES_CASHIER | ROLES_SUPERVISOR | ROLES_AUDITOR, payment_handle_receipt,
+   NULL},
+  {TILL__V1__ENVELOPE__BODY_CHEQUE_CLEAR_REQ, TILL__V1__ENVELOPE__BODY_CHEQUE_DECIDE_RESP,
+   "cheque clear", ROLES_SUPERVISOR, NULL, cheque_handle_clear},
+  {TILL__V1__ENVELOPE__BODY_CHEQUE_BOUNCE_REQ, TILL__V1__ENVELOPE__BODY_CHEQUE_DECIDE_RESP,
+   "cheque bounce", ROLES_SUPERVISOR, NULL, cheque_handle_bounce},
+  {TILL__V1__ENVELOPE__BODY_CHEQUE_LIST_REQ, TILL__V1__ENVELOPE__BODY_CHEQUE_LIST_RESP,
+   "cheque list", ROLES_CASHIER | ROLES_SUPERVISOR | ROLES_AUDITOR, cheque_handle_list, NULL},
   /* ---- end of billing: payments, cheques, subsidies ---- */
   /* ---- billing: waivers, late fees, statements, arrears ---- */
   /* ---- end of billing: waivers, late fees, statements, arrears ---- */

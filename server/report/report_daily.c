@@ -27,16 +27,21 @@
  * item, quantity and unit price; a void repeats the lines with the amounts
  * negated. Both count on their shift's business date (a void needs the
  * sale's shift open, so it has the sale's). The payment method, cashier
- * and terminal of a void are the sale's (ledger_decide_void copies them). */
+ * and terminal of a void are the sale's (ledger_decide_void copies them).
+ * A payment against a payer (billing, docs/billing.md) counts as a sale:
+ * its lines are its credits to receivable:payer:<id> (item
+ * "<scheme>:<period>", quantity 1 per charge) and prepaid:payer:<id>
+ * (item "prepaid"), its payment entry the one without an item. */
 static const char sql_takings[] =
   "SELECT e.item, j.method, j.cashier, j.terminal_id,"
-  " sum(CASE WHEN j.kind = 'sale' THEN e.quantity ELSE 0 END),"
-  " sum(CASE WHEN j.kind = 'sale' THEN -e.amount ELSE 0 END),"
+  " sum(CASE WHEN j.kind IN ('sale', 'payment') THEN e.quantity ELSE 0 END),"
+  " sum(CASE WHEN j.kind IN ('sale', 'payment') THEN -e.amount ELSE 0 END),"
   " sum(CASE WHEN j.kind = 'void' THEN e.quantity ELSE 0 END),"
   " sum(CASE WHEN j.kind = 'void' THEN e.amount ELSE 0 END)"
   " FROM shifts s JOIN journal j ON j.shift_id = s.id JOIN entries e ON e.txn_id = j.id"
-  " JOIN accounts a ON a.code = e.account AND a.type = 'revenue'"
-  " WHERE s.business_date = ?1 AND j.kind IN ('sale', 'void')"
+  " JOIN accounts a ON a.code = e.account"
+  "  AND (a.type = 'revenue' OR (j.kind = 'payment' AND e.item <> ''))"
+  " WHERE s.business_date = ?1 AND j.kind IN ('sale', 'void', 'payment')"
   " GROUP BY e.item, j.method, j.cashier, j.terminal_id"
   " ORDER BY e.item, j.method, j.cashier, j.terminal_id LIMIT ?2";
 /* The date's net per payment method, from the same sales and voids as the
@@ -49,7 +54,7 @@ static const char sql_methods[] =
   "SELECT " LEDGER_SQL_ENTRY_METHOD("e") ", sum(e.amount)"
   " FROM shifts s JOIN journal j ON j.shift_id = s.id"
   " JOIN entries e ON e.txn_id = j.id AND e.item = ''"
-  " WHERE s.business_date = ?1 AND j.kind IN ('sale', 'void')"
+  " WHERE s.business_date = ?1 AND j.kind IN ('sale', 'void', 'payment')"
   " GROUP BY 1 ORDER BY 1";
 /* Receipts numbered in the date's shifts, per series; voided = reversed by
  * now (a void needs its shift open, and a closed date has none, so this

@@ -1,0 +1,28 @@
+/* payment.h -- payments against payers (till pay), their receipts, and
+ * cheques (till cheque clear|bounce|list); docs/billing.md "Payments". */
+#ifndef TILLD_PAYMENT_H
+#define TILLD_PAYMENT_H
+
+#include "request.h"
+
+/* writer: PayRequest -> PayResponse (cashiers, into the open shift) */
+till_status_t payment_handle_pay(req_t *r, store_conn_t *sc);
+/* reader: PaymentReceiptRequest -> PaymentReceiptResponse */
+till_status_t payment_handle_receipt(req_t *r, store_conn_t *sc);
+/* writer: ChequeClearRequest / ChequeBounceRequest -> ChequeDecideResponse (supervisors) */
+till_status_t cheque_handle_clear(req_t *r, store_conn_t *sc);
+till_status_t cheque_handle_bounce(req_t *r, store_conn_t *sc);
+/* reader: ChequeListRequest -> ChequeListResponse */
+till_status_t cheque_handle_list(req_t *r, store_conn_t *sc);
+
+/* The PaymentReceipt of payment transaction <txn_id>, built in r's arena
+ * from the journal and the billing tables (shared by payment.c and
+ * cheque.c). */
+till_status_t payment_receipt_build(req_t *r, store_conn_t *sc, int64_t txn_id,
+                                    Till__V1__PaymentReceipt **out);
+/* The PaymentLine rows of transaction <txn_id>'s settlements of <source>
+ * ("payment" or "reversal"), amounts as positive figures. */
+till_status_t payment_lines(req_t *r, store_conn_t *sc, int64_t txn_id, const char *source,
+                            Till__V1__PaymentLine ***lines, size_t *n);
+
+#endif
