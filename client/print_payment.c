@@ -75,8 +75,8 @@ charge_line(FILE *f, const Till__V1__PaymentLine *l)
   if (rest[strspn(rest, " ")])
     layout_wrapped(f, "", 0, rest, 22);
   till_money_format(l->charge_amount, whole, sizeof whole);
-  snprintf(sub, sizeof sub, _("  year %d, charge %s"), (int)l->year, whole);
-  layout_wrapped(f, "", 0, sub, PRINT_COLS);
+  snprintf(sub, sizeof sub, _("year %d, charge %s"), (int)l->year, whole);
+  layout_wrapped(f, "  ", 2, sub, PRINT_COLS - 2);
 }
 
 static const char *
