@@ -140,6 +140,16 @@ static const command_t commands[] = {
    "", 1, 1},
   {"payer", "import", cmd_payer_import, N_("payer import FILE.csv   (at most 5000 rows)"), ADMIN, "",
    1, 1},
+  {"payer", "list", cmd_payer_list, N_("payer list [--complex NAME] [--after NO.] [--limit 1-500]"),
+   ANY_ROLE, "--complex= --after= --limit=", 0, 0},
+  {"payer", "find", cmd_payer_find,
+   N_("payer find TEXT   (part of a unit or phone, 3+ characters;\n"
+   "      or part of the owner's name, 1+ characters)"),
+   ANY_ROLE, "", 1, 1},
+  {"payer", "edit", cmd_payer_edit,
+   N_("payer edit NO. [--unit UNIT] [--owner NAME] [--phone DIGITS]\n"
+   "      [--area M2] [--occupancy occupied|vacant|unsold] [--tags TEXT]"),
+   ADMIN, "--unit= --owner= --phone= --area= --occupancy= --tags=", 1, 1},
   /* ---- end of billing: payers ---- */
   /* ---- billing: schemes, tariffs, charge runs, opt-outs ---- */
   /* ---- end of billing: schemes, tariffs, charge runs, opt-outs ---- */

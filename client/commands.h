@@ -87,6 +87,8 @@ command_fn cmd_report_daily, cmd_report_monthly, cmd_day_close, cmd_day_status, 
 /* ---- billing: payers ---- */
 /* cmd_payer.c, cmd_payer_import.c */
 command_fn cmd_payer_add, cmd_payer_show, cmd_payer_import;
+/* cmd_payer_find.c */
+command_fn cmd_payer_list, cmd_payer_find, cmd_payer_edit;
 /* ---- end of billing: payers ---- */
 /* ---- billing: schemes, tariffs, charge runs, opt-outs ---- */
 /* ---- end of billing: schemes, tariffs, charge runs, opt-outs ---- */

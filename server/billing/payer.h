@@ -60,5 +60,18 @@ till_status_t payer_list_row(req_t *r, sqlite3_stmt *st, void *arg);
 till_status_t payer_handle_add(req_t *r, store_conn_t *sc);
 till_status_t payer_handle_show(req_t *r, store_conn_t *sc);
 till_status_t payer_handle_import(req_t *r, store_conn_t *sc);
+till_status_t payer_handle_edit(req_t *r, store_conn_t *sc);
+till_status_t payer_handle_list(req_t *r, store_conn_t *sc);
+till_status_t payer_handle_find(req_t *r, store_conn_t *sc);
+
+/* Payers payer find answers with (then "more"). */
+#define PAYER_FIND_MAX 50
+/* The two statements of payer find (for the test of their plans): ?1 the
+ * FTS5 phrase or the gram, ?2 the limit. */
+extern const char payer_find_sql_fts[];
+extern const char payer_find_sql_grams[];
+/* <text> as one FTS5 phrase ("..." with " doubled) into out: its length,
+ * or 0 when it does not fit. */
+size_t payer_find_phrase(const char *text, char *out, size_t len);
 
 #endif

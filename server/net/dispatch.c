@@ -132,6 +132,12 @@ static const handler_t handlers[] = {
    ROLES_ANY, payer_handle_show, NULL},
   {TILL__V1__ENVELOPE__BODY_PAYER_IMPORT_REQ, TILL__V1__ENVELOPE__BODY_PAYER_IMPORT_RESP,
    "payer import", ROLES_ADMIN, NULL, payer_handle_import},
+  {TILL__V1__ENVELOPE__BODY_PAYER_EDIT_REQ, TILL__V1__ENVELOPE__BODY_PAYER_EDIT_RESP, "payer edit",
+   ROLES_ADMIN, NULL, payer_handle_edit},
+  {TILL__V1__ENVELOPE__BODY_PAYER_LIST_REQ, TILL__V1__ENVELOPE__BODY_PAYER_LIST_RESP, "payer list",
+   ROLES_ANY, payer_handle_list, NULL},
+  {TILL__V1__ENVELOPE__BODY_PAYER_FIND_REQ, TILL__V1__ENVELOPE__BODY_PAYER_FIND_RESP, "payer find",
+   ROLES_ANY, payer_handle_find, NULL},
   /* ---- end of billing: payers ---- */
   /* ---- billing: schemes, tariffs, charge runs, opt-outs ---- */
   /* ---- end of billing: schemes, tariffs, charge runs, opt-outs ---- */
