@@ -152,6 +152,32 @@ static const command_t commands[] = {
    ADMIN, "--unit= --owner= --phone= --area= --occupancy= --tags=", 1, 1},
   /* ---- end of billing: payers ---- */
   /* ---- billing: schemes, tariffs, charge runs, opt-outs ---- */
+  {"scheme", "add", cmd_scheme_add,
+   N_("scheme add CODE --name TEXT --rule area_month|area_season|fixed_month\n"
+   "      --period season|year|month [--season-start MM-DD]\n"
+   "      [--optout-share PCT] [--optout-cutoff MM-DD] [--vacancy-share PCT]"),
+   ADMIN, "--name= --rule= --period= --season-start= --optout-share= --optout-cutoff= "
+   "--vacancy-share=", 1, 1},
+  {"scheme", "list", cmd_scheme_list, N_("scheme list"), ANY_ROLE, "", 0, 0},
+  {"tariff", "add", cmd_tariff_add, N_("tariff add --scheme S --from YYYY-MM-DD --rate YUAN"),
+   ADMIN, "--scheme= --from= --rate=", 0, 0},
+  {"tariff", "list", cmd_tariff_list, N_("tariff list [--scheme S]"), ANY_ROLE, "--scheme=", 0, 0},
+  {"charge", "run", cmd_charge_run, N_("charge run --scheme S --period P [--chunk N]"), ADMIN,
+   "--scheme= --period= --chunk=", 0, 0},
+  {"charge", "adjust", cmd_charge_adjust,
+   N_("charge adjust --payer P --scheme S --period P --reason TEXT"), ADMIN,
+   "--payer= --scheme= --period= --reason=", 0, 0},
+  {"optout", "request", cmd_optout_request,
+   N_("optout request PAYER --scheme S --season YYYY-YYYY [--reason TEXT]"),
+   CASHIER | SUPERVISOR | ADMIN, "--scheme= --season= --reason=", 1, 1},
+  {"optout", "list", cmd_optout_list, N_("optout list [--state pending|approved|rejected]"),
+   ANY_ROLE, "--state=", 0, 0},
+  {"vacancy", "request", cmd_vacancy_request,
+   N_("vacancy request PAYER --scheme S --period P [--reason TEXT]"),
+   CASHIER | SUPERVISOR | ADMIN, "--scheme= --period= --reason=", 1, 1},
+  {"vacancy", "approve", cmd_vacancy_approve, N_("vacancy approve|reject ID"), SUPERVISOR, "", 1,
+   1},
+  {"vacancy", "reject", cmd_vacancy_reject, NULL, SUPERVISOR, "", 1, 1},
   /* ---- end of billing: schemes, tariffs, charge runs, opt-outs ---- */
   /* ---- billing: payments, cheques, subsidies ---- */
   {"pay", NULL, cmd_pay,

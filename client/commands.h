@@ -91,6 +91,10 @@ command_fn cmd_payer_add, cmd_payer_show, cmd_payer_import;
 command_fn cmd_payer_list, cmd_payer_find, cmd_payer_edit;
 /* ---- end of billing: payers ---- */
 /* ---- billing: schemes, tariffs, charge runs, opt-outs ---- */
+/* cmd_scheme.c, cmd_charge.c */
+command_fn cmd_scheme_add, cmd_scheme_list, cmd_tariff_add, cmd_tariff_list;
+command_fn cmd_charge_run, cmd_charge_adjust, cmd_optout_request, cmd_optout_list;
+command_fn cmd_vacancy_request, cmd_vacancy_approve, cmd_vacancy_reject;
 /* ---- end of billing: schemes, tariffs, charge runs, opt-outs ---- */
 /* ---- billing: payments, cheques, subsidies ---- */
 int cmd_pay(cli_t *cli);

@@ -90,6 +90,14 @@ const store_migration_t billing_schema_v6 = {6, "billing",
   "  name TEXT NOT NULL,"                                               /* 供暖费 */
   "  rule TEXT NOT NULL CHECK (rule IN ('area_month','area_season','fixed_month','metered')),"
   "  period TEXT NOT NULL CHECK (period IN ('season','year','month')),"
+  /* the first day of a season (MM-DD): its tariff is the one in effect then */
+  "  season_start TEXT NOT NULL DEFAULT '11-15' CHECK (length(season_start) = 5),"
+  /* 报停: applied for by <optout_cutoff> (MM-DD of the season's first year),
+   * the season's charge is <optout_share_pct> % of the full fee */
+  "  optout_share_pct INTEGER NOT NULL DEFAULT 30 CHECK (optout_share_pct BETWEEN 0 AND 100),"
+  "  optout_cutoff TEXT NOT NULL DEFAULT '10-15' CHECK (length(optout_cutoff) = 5),"
+  /* a vacant unit's discount, once approved: <vacancy_share_pct> % of the full fee */
+  "  vacancy_share_pct INTEGER NOT NULL DEFAULT 50 CHECK (vacancy_share_pct BETWEEN 0 AND 100),"
   "  created_at INTEGER NOT NULL,"
   "  created_by TEXT NOT NULL"
   ");"
@@ -102,6 +110,53 @@ const store_migration_t billing_schema_v6 = {6, "billing",
   "  created_by TEXT NOT NULL,"
   "  UNIQUE (scheme, effective_from)"
   ");"
+  "CREATE TRIGGER tariffs_fixed BEFORE UPDATE ON tariffs"
+  "  BEGIN SELECT RAISE(ABORT, 'billing: a tariff is never edited; add one from a later date'); END;"
+  "CREATE TRIGGER tariffs_no_delete BEFORE DELETE ON tariffs"
+  "  BEGIN SELECT RAISE(ABORT, 'billing: a tariff is never deleted'); END;"
+  /* 报停 (kind 'optout', granted when applied for by the cut-off) and a
+   * vacant unit's discount (kind 'vacancy': pending until a supervisor who
+   * is not the requester approves or rejects it). A charge run prices an
+   * approved one's period at <share_pct> % (the scheme's share when it was
+   * granted). */
+  "CREATE TABLE charge_reliefs ("
+  "  id INTEGER PRIMARY KEY,"
+  "  payer_id INTEGER NOT NULL REFERENCES payers(id),"
+  "  scheme TEXT NOT NULL REFERENCES schemes(code),"
+  "  period TEXT NOT NULL,"
+  "  kind TEXT NOT NULL CHECK (kind IN ('optout','vacancy')),"
+  "  state TEXT NOT NULL CHECK (state IN ('pending','approved','rejected')),"
+  "  share_pct INTEGER NOT NULL CHECK (share_pct BETWEEN 0 AND 100),"
+  "  reason TEXT NOT NULL DEFAULT '',"
+  "  requested_by TEXT NOT NULL,"
+  "  requested_at INTEGER NOT NULL,"
+  "  decided_by TEXT,"
+  "  decided_at INTEGER,"
+  "  CHECK (decided_by IS NULL OR decided_by <> requested_by)"
+  ");"
+  "CREATE UNIQUE INDEX charge_reliefs_one ON charge_reliefs(payer_id, scheme, period, kind)"
+  "  WHERE state <> 'rejected';"
+  "CREATE INDEX charge_reliefs_state ON charge_reliefs(state, id);"
+  /* One row per adjustment posted (charge_adjust): the period's amount
+   * recomputed, and the difference <delta> (fen, never 0) posted. The
+   * period's billed amount is its charge plus the sum of these. */
+  "CREATE TABLE charge_adjustments ("
+  "  id INTEGER PRIMARY KEY,"
+  "  payer_id INTEGER NOT NULL REFERENCES payers(id),"
+  "  scheme TEXT NOT NULL REFERENCES schemes(code),"
+  "  period TEXT NOT NULL,"
+  "  delta INTEGER NOT NULL CHECK (delta <> 0),"
+  "  to_prepaid INTEGER NOT NULL DEFAULT 0 CHECK (to_prepaid >= 0),"
+  "  reason TEXT NOT NULL,"
+  "  txn_id INTEGER NOT NULL REFERENCES journal(id),"
+  "  created_by TEXT NOT NULL,"
+  "  created_at INTEGER NOT NULL"
+  ");"
+  "CREATE INDEX charge_adjustments_period ON charge_adjustments(payer_id, scheme, period);"
+  "CREATE TRIGGER charge_adjustments_fixed BEFORE UPDATE ON charge_adjustments"
+  "  BEGIN SELECT RAISE(ABORT, 'billing: adjustments are append-only'); END;"
+  "CREATE TRIGGER charge_adjustments_no_delete BEFORE DELETE ON charge_adjustments"
+  "  BEGIN SELECT RAISE(ABORT, 'billing: adjustments are append-only'); END;"
   /* ---- end of schemes and tariffs -------------------------------------- */
 
   /* ---- charges and settlements ----------------------------------------- */

@@ -10,14 +10,17 @@
 #include "audit.h"
 #include "auth.h"
 #include "catalog.h"
+#include "charge.h"
 #include "continuity.h"
 #include "ledger.h"
 #include "report_monthly.h"
 #include "ledger_query.h"
+#include "optout.h"
 #include "payer.h"
 #include "payment.h"
 #include "report_daily.h"
 #include "sales.h"
+#include "scheme.h"
 #include "shift.h"
 #include "till_frame.h"
 #include "till_log.h"
@@ -140,6 +143,27 @@ static const handler_t handlers[] = {
    ROLES_ANY, payer_handle_find, NULL},
   /* ---- end of billing: payers ---- */
   /* ---- billing: schemes, tariffs, charge runs, opt-outs ---- */
+  /* admins manage schemes, tariffs and runs; everyone reads schemes and
+   * tariffs; cashiers take opt-out and vacancy applications at the counter
+   * and a supervisor (not the requester) decides a vacancy discount */
+  {TILL__V1__ENVELOPE__BODY_SCHEME_ADD_REQ, TILL__V1__ENVELOPE__BODY_SCHEME_ADD_RESP,
+   "scheme add", ROLES_ADMIN, NULL, scheme_handle_add},
+  {TILL__V1__ENVELOPE__BODY_SCHEME_LIST_REQ, TILL__V1__ENVELOPE__BODY_SCHEME_LIST_RESP,
+   "scheme list", ROLES_ANY, scheme_handle_list, NULL},
+  {TILL__V1__ENVELOPE__BODY_TARIFF_ADD_REQ, TILL__V1__ENVELOPE__BODY_TARIFF_ADD_RESP,
+   "tariff add", ROLES_ADMIN, NULL, tariff_handle_add},
+  {TILL__V1__ENVELOPE__BODY_TARIFF_LIST_REQ, TILL__V1__ENVELOPE__BODY_TARIFF_LIST_RESP,
+   "tariff list", ROLES_ANY, tariff_handle_list, NULL},
+  {TILL__V1__ENVELOPE__BODY_CHARGE_RUN_REQ, TILL__V1__ENVELOPE__BODY_CHARGE_RUN_RESP,
+   "charge run", ROLES_ADMIN, NULL, charge_handle_run},
+  {TILL__V1__ENVELOPE__BODY_CHARGE_ADJUST_REQ, TILL__V1__ENVELOPE__BODY_CHARGE_ADJUST_RESP,
+   "charge adjust", ROLES_ADMIN, NULL, charge_handle_adjust},
+  {TILL__V1__ENVELOPE__BODY_RELIEF_REQUEST_REQ, TILL__V1__ENVELOPE__BODY_RELIEF_REQUEST_RESP,
+   "optout request", ROLES_CASHIER | ROLES_SUPERVISOR | ROLES_ADMIN, NULL, relief_handle_request},
+  {TILL__V1__ENVELOPE__BODY_RELIEF_DECIDE_REQ, TILL__V1__ENVELOPE__BODY_RELIEF_DECIDE_RESP,
+   "vacancy decide", ROLES_SUPERVISOR, NULL, relief_handle_decide},
+  {TILL__V1__ENVELOPE__BODY_RELIEF_LIST_REQ, TILL__V1__ENVELOPE__BODY_RELIEF_LIST_RESP,
+   "relief list", ROLES_ANY, relief_handle_list, NULL},
   /* ---- end of billing: schemes, tariffs, charge runs, opt-outs ---- */
   /* ---- billing: payments, cheques, subsidies ---- */
   /* a payment (a subsidy too) is a cashier's, in her open shift; reading a
