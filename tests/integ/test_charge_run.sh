@@ -44,14 +44,16 @@ is "$(json_field rate)" "20.0000"
 expect_rc 13 till_user T-LANE-01 carol tariff add --scheme heating --from 2029-09-01 --rate 1
 
 step "500 payers"
-# until `till payer import` is used here, the fixture goes in through the schema
-awk 'BEGIN { for (i = 1; i <= 500; i++) {
-  area = (i * 7919) % 15000 + 3000              # m² x 100: 30.00 .. 179.99
-  occ = (i % 50 == 0) ? "unsold" : (i % 37 == 0) ? "vacant" : "occupied"
-  printf "INSERT INTO payers(id, complex, unit, owner, area_centi, occupancy, created_at, created_by)"
-  printf " VALUES (%d, '\''阳光小区'\'', '\''%d-%d-%d'\'', '\''户主%d'\'', %d, '\''%s'\'', 0, '\''test'\'');\n",
-         i, i % 9 + 1, i % 4 + 1, i, i, area, occ } }' >"$T/payers.sql"
-sql "BEGIN; $(cat "$T/payers.sql") COMMIT;"
+# the fixture: payer i (numbers 1..500 in import order) has area
+# ((i x 7919) mod 15000 + 3000) / 100 m²; every 50th is unsold, every 37th
+# (not 50th) vacant
+awk 'BEGIN { printf "complex,unit,owner,area,occupancy\n"
+  for (i = 1; i <= 500; i++) {
+    area = (i * 7919) % 15000 + 3000
+    occ = (i % 50 == 0) ? "unsold" : (i % 37 == 0) ? "vacant" : "occupied"
+    printf "阳光小区,%d-%d-%d,户主%d,%d.%02d,%s\n", i % 9 + 1, i % 4 + 1, i, i, int(area / 100), area % 100, occ } }' \
+  >"$T/payers.csv"
+expect_rc_contains 0 "imported 500 payers, numbers 1 to 500" admin payer import "$T/payers.csv"
 is "$(sql "SELECT count(*) FROM payers")" 500
 
 # expect RATE_E4 SHARE_OF_PAYER... -- count and fen of the run, computed here:
@@ -162,6 +164,19 @@ expect_rc 0 till_user ADMIN-01 kim --json vacancy approve "$VID"
 is "$(json_field state)" approved
 is "$(json_field decided_by)" kim
 
+step "prepayment: paid in advance, consumed by the next run"
+# payer 5 pays what it owes (heating 2026-2027, property 2026) and 100.00
+# more; payer 6 what it owes and 5000.00 more (more than next season's charge)
+expect_rc 0 admin admin series add RF --kind billing
+open_shift T-LANE-01 carol
+open_of() { sql "SELECT sum(amount - paid - waived - credited) FROM charges WHERE payer_id = $1"; }
+c5=$(open_of 5)
+c6=$(open_of 6)
+expect_rc 0 till_user T-LANE-01 carol pay 5 --amount "$(yuan $((c5 + 10000)))" --method wechat
+expect_rc 0 till_user T-LANE-01 carol pay 6 --amount "$(yuan $((c6 + 500000)))" --method transfer
+is "$(sql "SELECT -sum(amount) FROM entries WHERE account = 'prepaid:payer:5'")" 10000
+is "$(sql "SELECT -sum(amount) FROM entries WHERE account = 'prepaid:payer:6'")" 500000
+
 step "the next season: its own tariff, the opt-out and the vacancy at their shares"
 # 2027-11-15: the tariff from 2027-09-01 (23.00); payer 3 at 30 %, 37 at 50 %
 read -r WANT_N2 WANT_FEN2 < <(expect_run 230000 3,37)
@@ -172,6 +187,16 @@ is "$(json_field relieved)" 2
 is "$(json_field amount)" "$(yuan $((WANT_FEN2 + f3 + f37)))"
 is "$(sql "SELECT amount FROM charges WHERE payer_id = 3 AND period = '2027-2028'")" "$f3"
 is "$(sql "SELECT amount FROM charges WHERE payer_id = 37 AND period = '2027-2028'")" "$f37"
+# prepaid consumed: payer 5's 100.00 in part, payer 6's new charge whole
+n5=$(awk 'BEGIN { a = (5 * 7919) % 15000 + 3000; print int((a * 230000 + 5000) / 10000) }')
+n6=$(awk 'BEGIN { a = (6 * 7919) % 15000 + 3000; print int((a * 230000 + 5000) / 10000) }')
+is "$(json_field prepaid_applied)" "$(yuan $((10000 + n6)))"
+is "$(sql "SELECT amount, paid FROM charges WHERE payer_id = 5 AND period = '2027-2028'")" "$n5|10000"
+is "$(sql "SELECT amount, paid FROM charges WHERE payer_id = 6 AND period = '2027-2028'")" "$n6|$n6"
+is "$(sql "SELECT coalesce(-sum(amount), 0) FROM entries WHERE account = 'prepaid:payer:5'")" 0
+is "$(sql "SELECT -sum(amount) FROM entries WHERE account = 'prepaid:payer:6'")" $((500000 - n6))
+is "$(sql "SELECT count(*), sum(s.amount) FROM settlements s JOIN journal j ON j.id = s.txn_id
+           WHERE s.source = 'prepaid' AND j.kind = 'prepaid_apply'")" "2|$((10000 + n6))"
 
 step "adjustments: a raise"
 # a tariff from 2026-11-01 (22.00) is now the one in effect on 2026-11-15
