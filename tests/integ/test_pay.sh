@@ -159,7 +159,7 @@ assert_last_contains "the next charge"
 
 step "the next charge run consumes the prepaid balance"
 expect_rc 0 till_as ADMIN-01 charge run --scheme heating --period 2026-2027
-B26=$(charge "$P2" 2026-2027)
+B26=$(charge "$P2" 2026-2027) A26=$(charge "$P1" 2026-2027)
 assert_eq "$OVER" "$(sql "SELECT coalesce(sum(amount), 0) FROM settlements WHERE charge_id = $B26
   AND source = 'prepaid'")" "prepaid settled the new charge"
 assert_eq 0 "$(balance "prepaid:payer:$P2")" "the prepaid balance is used up"
@@ -173,12 +173,13 @@ assert_eq "财建〔2026〕12号" "$(json_field reference)" "the subsidy's docum
 
 # ---- cheques -----------------------------------------------------------------
 REST=$((C1 - PART))
-CHQ=$((REST + 10000))      # the rest of 2025 and 100.00 ahead
-step "a cheque: pending, settles 2025 and 100.00 prepaid"
+CHQ=$((REST + C1 + 10000)) # the rest of 2025, all of 2026 and 100.00 ahead
+step "a cheque: pending, settles 2025 and 2026, and 100.00 prepaid"
 expect_rc 0 pay --json pay "$P1" --amount "$(yuan $CHQ)" --method cheque --ref CK-0001
 TC1=$(json_field txn_id)
 assert_eq pending "$(json_field cheque_state)" "a cheque is pending"
-assert_eq "$A25:$(yuan $REST):100.00" "$(lines)" "the cheque's line"
+assert_eq "$A25:$(yuan $REST):100.00 $A26:$(yuan $C1):100.00" "$(lines)" "the cheque's lines"
+assert_eq "100.00" "$(json_field to_prepaid)" "the cheque's prepaid part"
 assert_eq "$CHQ" "$(balance clearing:cheque)" "clearing:cheque holds it"
 expect_rc 0 till_user ADMIN-01 sam --json cheque list --pending
 CQ1=$(json_field id)
@@ -190,13 +191,14 @@ expect_rc_contains 13 "permission denied" pay cheque clear "$CQ1"
 expect_rc_contains 13 "permission denied" pay cheque bounce "$CQ1" --reason x
 [ "$(billing_state)" = "$state" ] || fail "a cashier's cheque decision wrote something"
 
-step "bounced: the payment is reversed and 2025 is open again"
+step "bounced: the payment is reversed, 2025 and 2026 are open again"
 expect_rc 0 till_user ADMIN-01 sam --json cheque bounce "$CQ1" --reason "存款不足"
 assert_last_contains '"state":"bounced"'
-assert_eq "$PART" "$(sql "SELECT paid FROM charges WHERE id = $A25")" "2025 reopened"
+assert_eq "$PART 0" "$(sql "SELECT group_concat(paid, ' ') FROM (SELECT paid FROM charges
+  WHERE id IN ($A25, $A26) ORDER BY id)")" "2025 and 2026 reopened"
 assert_eq 0 "$(balance clearing:cheque)" "clearing:cheque back to 0"
 assert_eq 0 "$(balance "prepaid:payer:$P1")" "the prepaid part reversed"
-assert_eq "$((3 * C1 - AMT))" "$(balance "receivable:payer:$P1")" "owed again as before the cheque"
+assert_eq "$((4 * C1 - AMT))" "$(balance "receivable:payer:$P1")" "owed again as before the cheque"
 assert_eq "$TC1" "$(sql "SELECT reverses FROM journal WHERE kind = 'cheque_bounce'")" "the bounce names the payment"
 assert_eq "-$REST" "$(sql "SELECT amount FROM settlements WHERE source = 'reversal' AND charge_id = $A25")" \
   "the reversal's settlement"
@@ -212,7 +214,8 @@ expect_rc 0 till_user ADMIN-01 sam --json cheque clear "$CQ2"
 assert_last_contains '"state":"cleared"'
 assert_eq "$CHQ" "$(balance bank)" "the bank has it"
 assert_eq 0 "$(balance clearing:cheque)" "nothing pending"
-assert_eq "$C1" "$(sql "SELECT paid FROM charges WHERE id = $A25")" "2025 settled"
+assert_eq "$C1 $C1" "$(sql "SELECT group_concat(paid, ' ') FROM (SELECT paid FROM charges
+  WHERE id IN ($A25, $A26) ORDER BY id)")" "2025 and 2026 settled"
 expect_rc 0 till_user ADMIN-01 sam --json cheque list --pending
 assert_eq "[]" "$(cat "$T/last.out")" "no cheque pending"
 
@@ -239,8 +242,9 @@ expect_rc 0 till_user T-LANE-01 carol --json shift close --count "100x$((EXPECTE
 assert_eq "$(yuan $EXPECTED_CASH)" "$(json_field expected_cash)" "Z-report expected cash"
 assert_eq "0.00" "$(json_field cash_variance)" "Z-report variance"
 assert_eq "$WANT" "$(method_totals)" "Z-report methods"
-# heating 2025-2026 got PART (cash) + REST (cheque 1) + REST (cheque 2)
-assert_eq "heating:2023-2024=$(yuan $((C1 + SUB))) heating:2024-2025=$(yuan $((C1 + C2))) heating:2025-2026=$(yuan $((PART + 2 * REST))) prepaid=$(yuan $((OVER + 2 * 10000)))" \
+# heating 2025-2026 got PART (cash) + REST (cheque 1) + REST (cheque 2); the
+# prepaid the run consumed is no payment (no shift) and is not listed
+assert_eq "heating:2023-2024=$(yuan $((C1 + SUB))) heating:2024-2025=$(yuan $((C1 + C2))) heating:2025-2026=$(yuan $((PART + 2 * REST))) heating:2026-2027=$(yuan $((2 * C1))) prepaid=$(yuan $((OVER + 2 * 10000)))" \
   "$(doc "SELECT group_concat(json_extract(value, '\$.item') || '=' || json_extract(value, '\$.amount'), ' ')
           FROM d, json_each(d.R, '\$.items')")" "Z-report items by scheme and period"
 
