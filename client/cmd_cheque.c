@@ -19,7 +19,7 @@ static const char *
 state_word(const char *s)
 {
   if (strcmp(s, "pending") == 0)
-    return _("pending");
+    return _("awaiting the bank");
   if (strcmp(s, "cleared") == 0)
     return _("cleared");
   if (strcmp(s, "bounced") == 0)
