@@ -157,7 +157,7 @@ charge_apply_prepaid(req_t *r, store_conn_t *sc, int64_t payer, int64_t charge_i
                      const char *item, int64_t *applied)
 {
   static const char sql[] = "UPDATE charges SET paid = paid + ? WHERE id = ?";
-  int64_t balance, txn_id;
+  int64_t balance = 0, txn_id = 0;
   *applied = 0;
   if (charge_prepaid_balance(r, sc, payer, &balance) != TILL_OK)
     return r->status;
@@ -238,8 +238,8 @@ static till_status_t
 charge_one(req_t *r, store_conn_t *sc, const run_t *run, const run_payer_t *py,
            Till__V1__ChargeRunResponse *out)
 {
-  int yes;
-  int64_t share, amount, txn_id, charge_id, applied;
+  int yes = 0;
+  int64_t share = 100, amount = 0, txn_id = 0, charge_id = 0, applied = 0;
   if (py->unsold) {
     out->unsold++;
     return TILL_OK;
@@ -306,7 +306,7 @@ charge_handle_run(req_t *r, store_conn_t *sc)
   scheme_row_t s;
   run_t run;
   char start[11], from[11];
-  int limit;
+  int limit = CHARGE_RUN_CHUNK;
   memset(&run, 0, sizeof run);
   if (run_setup(r, sc, &s, &run, start, from, &limit) != TILL_OK)
     return r->status;

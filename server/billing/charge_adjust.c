@@ -137,7 +137,7 @@ raise_charge(req_t *r, store_conn_t *sc, const Till__V1__ChargeAdjustRequest *in
 {
   static bill_post_t p; /* the writer thread's alone */
   char acc[LEDGER_BILL_ACCOUNT_MAX], memo[LEDGER_MEMO_MAX + 1];
-  int64_t txn_id, applied;
+  int64_t txn_id = 0, applied = 0;
   memset(&p, 0, sizeof p);
   snprintf(acc, sizeof acc, LEDGER_RECEIVABLE_FMT, (long long)in->payer_id);
   entry(&p, acc, delta, item);
@@ -197,7 +197,7 @@ lower_charge(req_t *r, store_conn_t *sc, const Till__V1__ChargeAdjustRequest *in
     " ORDER BY id DESC LIMIT 62";
   static bill_post_t p; /* the writer thread's alone */
   static open_acc_t open;
-  int64_t part[ADJUST_CHARGES_MAX] = {0}, left = lower, txn_id;
+  int64_t part[ADJUST_CHARGES_MAX] = {0}, left = lower, txn_id = 0;
   char acc[LEDGER_BILL_ACCOUNT_MAX], memo[LEDGER_MEMO_MAX + 1];
   memset(&open, 0, sizeof open);
   sqlite3_stmt *st = store_stmt(sc, sql_open);
@@ -241,8 +241,8 @@ charge_handle_adjust(req_t *r, store_conn_t *sc)
   scheme_row_t s;
   period_t p;
   char start[11], from[11], item[LEDGER_ITEM_MAX + 1];
-  int64_t rate_e4, area_centi, share, charge_id, before, now = 0;
-  int unsold;
+  int64_t rate_e4 = 0, area_centi = 0, share = 100, charge_id = 0, before = 0, now = 0;
+  int unsold = 0;
   if (req_check_text(r, "reason", in->reason, ADJUST_REASON_MAX, 0) != TILL_OK)
     return r->status;
   if (in->payer_id <= 0)
