@@ -248,4 +248,65 @@ const store_migration_t billing_schema_v6 = {6, "billing",
   "CREATE TRIGGER cheques_no_delete BEFORE DELETE ON cheques"
   "  BEGIN SELECT RAISE(ABORT, 'billing: a cheque is never deleted'); END;"
   /* ---- end of payments, cheques, subsidies ----------------------------- */
+
+  /* ---- waivers, late fees, reminders ----------------------------------- */
+  /* 减免 / 核销 / 免收: asked for by a cashier with a reason and a document
+   * reference, decided by a supervisor who is not the requester. state 1
+   * pending, 2 approved (txn_id is the waiver posting), 3 rejected. */
+  "CREATE TABLE waivers ("
+  "  id INTEGER PRIMARY KEY,"
+  "  payer_id INTEGER NOT NULL REFERENCES payers(id),"
+  "  charge_id INTEGER NOT NULL REFERENCES charges(id),"
+  "  amount INTEGER NOT NULL CHECK (amount > 0),"
+  "  reason TEXT NOT NULL CHECK (length(reason) BETWEEN 1 AND 200),"
+  "  doc_ref TEXT NOT NULL CHECK (length(doc_ref) BETWEEN 1 AND 64),"
+  "  state INTEGER NOT NULL DEFAULT 1 CHECK (state IN (1,2,3)),"
+  "  requested_by TEXT NOT NULL,"
+  "  requested_terminal TEXT NOT NULL,"
+  "  requested_at INTEGER NOT NULL,"
+  "  decided_by TEXT,"
+  "  decided_at INTEGER,"
+  "  note TEXT NOT NULL DEFAULT '',"
+  "  txn_id INTEGER REFERENCES journal(id),"
+  "  CHECK ((state = 2) = (txn_id IS NOT NULL))"
+  ");"
+  "CREATE INDEX waivers_state ON waivers(state, id);"
+  "CREATE INDEX waivers_payer ON waivers(payer_id, id);"
+  "CREATE TRIGGER waivers_no_delete BEFORE DELETE ON waivers"
+  "  BEGIN SELECT RAISE(ABORT, 'billing: a waiver is never deleted'); END;"
+  "CREATE TRIGGER waivers_decided_once BEFORE UPDATE ON waivers WHEN OLD.state <> 1"
+  "  BEGIN SELECT RAISE(ABORT, 'billing: a decided waiver is never changed'); END;"
+  /* 违约金 per scheme: <daily_e6> the daily rate × 10^6 (万分之三 = 300),
+   * after <grace_days> days from the charge's date, at most <cap_bp> basis
+   * points of the charge's amount. A scheme without a row has none. */
+  "CREATE TABLE late_fee_rules ("
+  "  scheme TEXT PRIMARY KEY REFERENCES schemes(code),"
+  "  daily_e6 INTEGER NOT NULL CHECK (daily_e6 BETWEEN 1 AND 100000),"
+  "  grace_days INTEGER NOT NULL CHECK (grace_days BETWEEN 0 AND 3650),"
+  "  cap_bp INTEGER NOT NULL CHECK (cap_bp BETWEEN 1 AND 10000),"
+  "  set_at INTEGER NOT NULL,"
+  "  set_by TEXT NOT NULL"
+  ");"
+  /* A late fee posted (charges.kind late_fee): the days and the part of it
+   * each overdue charge accrued, so the next one starts where it ended. */
+  "CREATE TABLE late_fee_parts ("
+  "  late_charge_id INTEGER NOT NULL REFERENCES charges(id),"
+  "  charge_id INTEGER NOT NULL REFERENCES charges(id),"
+  "  days INTEGER NOT NULL CHECK (days > 0),"
+  "  amount_e6 INTEGER NOT NULL CHECK (amount_e6 >= 0),"
+  "  PRIMARY KEY (late_charge_id, charge_id)"
+  ");"
+  "CREATE INDEX late_fee_parts_charge ON late_fee_parts(charge_id);"
+  /* 催缴: a reminder sent to a payer, by which channel, by whom. */
+  "CREATE TABLE reminders ("
+  "  id INTEGER PRIMARY KEY,"
+  "  payer_id INTEGER NOT NULL REFERENCES payers(id),"
+  "  channel TEXT NOT NULL CHECK (channel IN ('letter','phone','sms','visit','notice')),"
+  "  note TEXT NOT NULL DEFAULT '',"
+  "  owing INTEGER NOT NULL,"
+  "  at INTEGER NOT NULL,"
+  "  by_user TEXT NOT NULL"
+  ");"
+  "CREATE INDEX reminders_payer ON reminders(payer_id, at);"
+  /* ---- end of waivers, late fees, reminders ---------------------------- */
 };
