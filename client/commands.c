@@ -195,6 +195,36 @@ static const command_t commands[] = {
    CASHIER | SUPERVISOR | AUDITOR, "--pending", 0, 0},
   /* ---- end of billing: payments, cheques, subsidies ---- */
   /* ---- billing: waivers, late fees, statements, arrears ---- */
+  {"waiver", "request", cmd_waiver_request,
+   N_("waiver request PAYER --charge ID | --scheme S --period P\n"
+   "      --amount YUAN --reason TEXT --doc REF"),
+   CASHIER | SUPERVISOR, "--charge= --scheme= --period= --amount= --reason= --doc=", 1, 1},
+  {"waiver", "approve", cmd_waiver_approve, N_("waiver approve|reject ID [--note TEXT]\n"
+   "      [--idem-key HEX32]"),
+   SUPERVISOR, "--note= --idem-key=", 1, 1},
+  {"waiver", "reject", cmd_waiver_reject, NULL, SUPERVISOR, "--note= --idem-key=", 1, 1},
+  {"waiver", "list", cmd_waiver_list, N_("waiver list [--pending] [--payer PAYER]"),
+   CASHIER | SUPERVISOR | AUDITOR, "--pending --payer=", 0, 0},
+  {"latefee", "set", cmd_latefee_set,
+   N_("latefee set --scheme S --daily-rate 0.0003 --grace-days N\n"
+   "      --cap PERCENT | latefee set --scheme S --off"),
+   ADMIN, "--scheme= --daily-rate= --grace-days= --cap= --off", 0, 0},
+  {"latefee", "post", cmd_latefee_post, N_("latefee post PAYER --scheme S [--idem-key HEX32]"),
+   SUPERVISOR, "--scheme= --idem-key=", 1, 1},
+  {"payer", "statement", cmd_payer_statement, N_("payer statement PAYER [--as-of YYYY-MM-DD]"),
+   CASHIER | SUPERVISOR | AUDITOR, "--as-of=", 1, 1},
+  {"reminder", "record", cmd_reminder_record,
+   N_("reminder record PAYER --channel letter|phone|sms|visit|notice\n"
+   "      [--note TEXT]"),
+   CASHIER | SUPERVISOR, "--channel= --note=", 1, 1},
+  {"report", "arrears", cmd_report_arrears, N_("report arrears [--complex C] [--scheme S]"),
+   SUPERVISOR | AUDITOR, "--complex= --scheme=", 0, 0},
+  {"report", "collection", cmd_report_collection,
+   N_("report collection --period P [--scheme S]"), SUPERVISOR | AUDITOR, "--period= --scheme=",
+   0, 0},
+  {"report", "reminders", cmd_report_reminders,
+   N_("report reminders [--min-years N] [--legal-after N]"), SUPERVISOR | AUDITOR,
+   "--min-years= --legal-after=", 0, 0},
   /* ---- end of billing: waivers, late fees, statements, arrears ---- */
 };
 

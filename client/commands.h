@@ -103,6 +103,10 @@ int cmd_cheque_bounce(cli_t *cli);
 int cmd_cheque_list(cli_t *cli);
 /* ---- end of billing: payments, cheques, subsidies ---- */
 /* ---- billing: waivers, late fees, statements, arrears ---- */
+/* cmd_waiver.c, cmd_statement.c, cmd_report_billing.c */
+command_fn cmd_waiver_request, cmd_waiver_approve, cmd_waiver_reject, cmd_waiver_list;
+command_fn cmd_latefee_set, cmd_latefee_post, cmd_reminder_record, cmd_payer_statement;
+command_fn cmd_report_arrears, cmd_report_collection, cmd_report_reminders;
 /* ---- end of billing: waivers, late fees, statements, arrears ---- */
 
 #endif

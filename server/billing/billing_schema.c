@@ -258,7 +258,7 @@ const store_migration_t billing_schema_v6 = {6, "billing",
   "  payer_id INTEGER NOT NULL REFERENCES payers(id),"
   "  charge_id INTEGER NOT NULL REFERENCES charges(id),"
   "  amount INTEGER NOT NULL CHECK (amount > 0),"
-  "  reason TEXT NOT NULL CHECK (length(reason) BETWEEN 1 AND 200),"
+  "  reason TEXT NOT NULL CHECK (length(reason) BETWEEN 1 AND 120),"
   "  doc_ref TEXT NOT NULL CHECK (length(doc_ref) BETWEEN 1 AND 64),"
   "  state INTEGER NOT NULL DEFAULT 1 CHECK (state IN (1,2,3)),"
   "  requested_by TEXT NOT NULL,"

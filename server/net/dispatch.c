@@ -26,6 +26,7 @@
 #include "till_log.h"
 #include "till_util.h"
 #include "till_wire.h"
+#include "waiver.h"
 #include "wire_text.h"
 
 /* The one context of this server: set by dispatch_init, the ledger by the
@@ -181,6 +182,28 @@ static const handler_t handlers[] = {
    "cheque list", ROLES_CASHIER | ROLES_SUPERVISOR | ROLES_AUDITOR, cheque_handle_list, NULL},
   /* ---- end of billing: payments, cheques, subsidies ---- */
   /* ---- billing: waivers, late fees, statements, arrears ---- */
+  /* cashiers and supervisors ask for waivers; only a supervisor (not the
+   * requester, checked in the handler) decides; auditors read */
+  {TILL__V1__ENVELOPE__BODY_WAIVER_REQUEST_REQ, TILL__V1__ENVELOPE__BODY_WAIVER_REQUEST_RESP,
+   "waiver request", ROLES_CASHIER | ROLES_SUPERVISOR, NULL, waiver_handle_request},
+  {TILL__V1__ENVELOPE__BODY_WAIVER_DECIDE_REQ, TILL__V1__ENVELOPE__BODY_WAIVER_DECIDE_RESP,
+   "waiver decide", ROLES_SUPERVISOR, NULL, waiver_handle_decide},
+  {TILL__V1__ENVELOPE__BODY_WAIVER_LIST_REQ, TILL__V1__ENVELOPE__BODY_WAIVER_LIST_RESP,
+   "waiver list", ROLES_CASHIER | ROLES_SUPERVISOR | ROLES_AUDITOR, waiver_handle_list, NULL},
+  {TILL__V1__ENVELOPE__BODY_LATE_FEE_SET_REQ, TILL__V1__ENVELOPE__BODY_LATE_FEE_SET_RESP,
+   "late fee set", ROLES_ADMIN, NULL, late_fee_handle_set},
+  {TILL__V1__ENVELOPE__BODY_LATE_FEE_POST_REQ, TILL__V1__ENVELOPE__BODY_LATE_FEE_POST_RESP,
+   "late fee post", ROLES_SUPERVISOR, NULL, late_fee_handle_post},
+  {TILL__V1__ENVELOPE__BODY_STATEMENT_REQ, TILL__V1__ENVELOPE__BODY_STATEMENT_RESP,
+   "payer statement", ROLES_CASHIER | ROLES_SUPERVISOR | ROLES_AUDITOR, statement_handle, NULL},
+  {TILL__V1__ENVELOPE__BODY_ARREARS_REQ, TILL__V1__ENVELOPE__BODY_ARREARS_RESP,
+   "arrears report", ROLES_SUPERVISOR | ROLES_AUDITOR, arrears_handle_report, NULL},
+  {TILL__V1__ENVELOPE__BODY_COLLECTION_REQ, TILL__V1__ENVELOPE__BODY_COLLECTION_RESP,
+   "collection report", ROLES_SUPERVISOR | ROLES_AUDITOR, arrears_handle_collection, NULL},
+  {TILL__V1__ENVELOPE__BODY_REMINDER_RECORD_REQ, TILL__V1__ENVELOPE__BODY_REMINDER_RECORD_RESP,
+   "reminder record", ROLES_CASHIER | ROLES_SUPERVISOR, NULL, arrears_handle_reminder_record},
+  {TILL__V1__ENVELOPE__BODY_REMINDER_LIST_REQ, TILL__V1__ENVELOPE__BODY_REMINDER_LIST_RESP,
+   "reminder list", ROLES_SUPERVISOR | ROLES_AUDITOR, arrears_handle_reminder_list, NULL},
   /* ---- end of billing: waivers, late fees, statements, arrears ---- */
 };
 
