@@ -258,7 +258,7 @@ cmd_report_reminders(cli_t *cli)
     reminder_json(l->legal, l->n_legal);
     printf(",\"more\":%s}\n", l->more ? "true" : "false");
   } else {
-    printf("%s\n", _("to remind (催缴):"));
+    printf("%s\n", _("to remind:"));
     rc = reminder_table(l->remind, l->n_remind);
     printf(_("for legal action (%d reminders or more):\n"), (int)l->legal_after);
     if (rc == 0)

@@ -277,7 +277,7 @@ cmd_latefee_set(cli_t *cli)
   if (off ? rate || grace || cap : !rate || !grace || !cap)
     return cli_usage_error(_("latefee set takes --daily-rate, --grace-days and --cap, or --off"));
   if (!off && (parse_scaled(rate, 6, 100000, &ls.daily_e6) != 0 || ls.daily_e6 < 1))
-    return cli_usage_error(_("--daily-rate must be a daily rate such as 0.0003 (万分之三), at most 0.1"));
+    return cli_usage_error(_("--daily-rate must be a daily rate such as 0.0003, at most 0.1"));
   if (!off && till_parse_i64(grace, 0, 3650, &g) != 0)
     return cli_usage_error(_("--grace-days must be a number of days, 0 to 3650"));
   if (!off && (parse_scaled(cap, 2, 10000, &c) != 0 || c < 1))

@@ -280,7 +280,7 @@ late_fee_handle_post(req_t *r, store_conn_t *sc)
   snprintf(p.entries[1].account, sizeof p.entries[1].account, "revenue:late_fee:%s", in->scheme);
   p.entries[1].amount = -amount;
   for (int i = 0; i < 2; i++)
-    snprintf(p.entries[i].item, sizeof p.entries[i].item, "late_fee %.*s", 20, in->scheme);
+    snprintf(p.entries[i].item, sizeof p.entries[i].item, "late_fee:%.20s", in->scheme);
   post_result_t res;
   char err[256];
   till_status_t st = ledger_post_billing(req_ledger(r), sc, &p, &res, NULL, 0, err, sizeof err);

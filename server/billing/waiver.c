@@ -215,7 +215,7 @@ waiver_post(req_t *r, const Till__V1__WaiverInfo *w, const uint8_t key[TILL_KEY_
   till_canon_i64(&c, w->amount);
   SHA256(c.data ? c.data : (const uint8_t *)"", c.len, p->req_hash);
   till_canon_free(&c);
-  snprintf(memo, memolen, "%s %s", w->doc_ref, w->reason);
+  snprintf(memo, memolen, "[%s]%s", w->doc_ref, w->reason); /* [文号]理由 */
   p->kind = LEDGER_KIND_WAIVER;
   p->terminal = r->terminal;
   p->cashier = w->requested_by;
@@ -228,8 +228,13 @@ waiver_post(req_t *r, const Till__V1__WaiverInfo *w, const uint8_t key[TILL_KEY_
   e[0].amount = w->amount;
   snprintf(e[1].account, sizeof e[1].account, LEDGER_RECEIVABLE_FMT, (long long)w->payer_id);
   e[1].amount = -w->amount;
-  for (int i = 0; i < 2; i++)
-    snprintf(e[i].item, sizeof e[i].item, "%.*s %.*s", 12, w->scheme, 19, w->period);
+  /* the item names the charge: "heating 2025-2026" (scheme and period are ASCII codes) */
+  for (int i = 0; i < 2; i++) {
+    size_t n = strnlen(w->scheme, 12);
+    memcpy(e[i].item, w->scheme, n);
+    e[i].item[n] = ' ';
+    snprintf(e[i].item + n + 1, sizeof e[i].item - n - 1, "%.19s", w->period);
+  }
 }
 
 /* The rows an approval writes after its posting <txn_id>. */
@@ -360,7 +365,7 @@ waiver_handle_decide(req_t *r, store_conn_t *sc)
                     (long long)w->charge_id, open);
   }
   static bill_post_t p; /* the writer's alone */
-  char memo[DOC_REF_MAX + REASON_MAX + 2], err[256], receipt[64];
+  char memo[DOC_REF_MAX + REASON_MAX + 3], err[256], receipt[64];
   post_result_t res;
   waiver_post(r, w, key, &p, memo, sizeof memo);
   till_status_t st = ledger_post_billing(req_ledger(r), sc, &p, &res, receipt, sizeof receipt, err,

@@ -333,6 +333,42 @@ waiver_row(req_t *r, sqlite3_stmt *st, void *arg)
   return TILL_OK;
 }
 
+/* ---- billing's waivers (减免 approved in the month) -------------------------
+ * A billing waiver has no shift: it counts on the local calendar date it
+ * was approved. Per scheme, the approved waivers and their amounts, merged
+ * into the report's list under waiver:<scheme>. */
+static const char sql_billing_waivers[] =
+  "SELECT 'waiver:' || c.scheme, count(*), sum(w.amount)"
+  " FROM waivers w JOIN charges c ON c.id = w.charge_id"
+  " WHERE w.state = 2 AND date(w.decided_at, 'unixepoch', 'localtime') BETWEEN ?1 AND ?2"
+  " GROUP BY c.scheme ORDER BY c.scheme LIMIT ?3";
+
+static till_status_t
+billing_waiver_row(req_t *r, sqlite3_stmt *st, void *arg)
+{
+  Till__V1__MonthlyReportResponse *resp = arg;
+  const char *account = (const char *)sqlite3_column_text(st, 0);
+  for (size_t i = 0; i < resp->n_waivers; i++)
+    if (strcmp(resp->waivers[i]->account, account) == 0) {
+      resp->waivers[i]->count += sqlite3_column_int64(st, 1);
+      resp->waivers[i]->amount += sqlite3_column_int64(st, 2);
+      return TILL_OK;
+    }
+  if (resp->n_waivers == WAIVERS_MAX)
+    return req_fail(r, TILL_E_EXHAUSTED, "the month has more than %d waiver accounts; the "
+                    "report would be incomplete", WAIVERS_MAX);
+  return waiver_row(r, st, arg);
+}
+
+static till_status_t
+add_billing_waivers(req_t *r, store_conn_t *sc, Till__V1__MonthlyReportResponse *resp)
+{
+  sqlite3_stmt *st = month_stmt(sc, sql_billing_waivers, resp->month);
+  if (st)
+    sqlite3_bind_int(st, 3, WAIVERS_MAX + 1);
+  return req_rows(r, st, WAIVERS_MAX + 1, billing_waiver_row, resp, NULL);
+}
+
 static till_status_t
 add_waivers(req_t *r, store_conn_t *sc, Till__V1__MonthlyReportResponse *resp)
 {
@@ -348,7 +384,7 @@ add_waivers(req_t *r, store_conn_t *sc, Till__V1__MonthlyReportResponse *resp)
   if (more)
     return req_fail(r, TILL_E_EXHAUSTED, "the month has more than %d waiver accounts; the "
                     "report would be incomplete", WAIVERS_MAX);
-  return TILL_OK;
+  return add_billing_waivers(r, sc, resp);
 }
 
 /* Which figure of a cashier a query fills. */
