@@ -28,7 +28,7 @@ static const char sql_settlements[] =
 static const char sql_prepaid[] = "SELECT coalesce(-sum(amount), 0) FROM entries WHERE account = ?";
 /* 2440587.5 is the Julian day of 1970-01-01; NULL unless a real date */
 static const char sql_day[] =
-  "SELECT CAST(julianday(?1) - 2440587.5 AS INTEGER) WHERE date(?1) IS ?1";
+  "SELECT CAST(julianday(?1) - 2440587.5 AS INTEGER) WHERE date(?1, '+0 days') IS ?1";
 
 static till_status_t
 charge_row(req_t *r, sqlite3_stmt *st, void *arg)

@@ -181,7 +181,7 @@ p = [s for s in d['settlements'] if s['source'] == 'payment']
 assert len(p) == 1 and p[0]['receipt'].startswith('HB') and p[0]['method'] == 'card', p
 PY
 expect_rc 0 carol payer statement 4
-assert_last_contains "减免"
+assert_last_contains "waived 100.00, open 1484.80"
 expect_rc_contains 14 "no payer 99" carol payer statement 99
 expect_rc_contains 11 "not a date" carol payer statement 4 --as-of 2026-02-30
 
