@@ -523,6 +523,8 @@ static const char *const kind_words[][2] = {
   {"float_return", N_("float_return")},
   {"deposit", N_("deposit")},
   {"deposit_confirm", N_("deposit_confirm")},
+  {"toll", N_("toll")},
+  {"toll_exempt", N_("toll_exempt")},
 };
 
 const char *

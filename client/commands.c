@@ -226,6 +226,41 @@ static const command_t commands[] = {
    N_("report reminders [--min-years N] [--legal-after N]"), SUPERVISOR | AUDITOR,
    "--min-years= --legal-after=", 0, 0},
   /* ---- end of billing: waivers, late fees, statements, arrears ---- */
+  /* ---- tolls ---- */
+  {"toll", "station set", cmd_toll_station_set,
+   N_("toll station set CODE --name TEXT --series PREFIX"), ADMIN, "--name= --series=", 1, 1},
+  {"toll", "distance set", cmd_toll_distance_set, N_("toll distance set ENTRY EXIT --km KM"),
+   ADMIN, "--km=", 2, 2},
+  {"toll", "tariff set", cmd_toll_tariff_set,
+   N_("toll tariff set --from YYYY-MM-DD[THH:MM] --rates CLASS=YUAN,...\n"
+   "      --min YUAN --card-fee YUAN --card-hours N [--axle YUAN]"),
+   ADMIN, "--from= --rates= --min= --card-fee= --card-hours= --axle=", 0, 0},
+  {"toll", "lane set", cmd_toll_lane_set,
+   N_("toll lane set TERMINAL --station CODE --direction entry|exit"), ADMIN,
+   "--station= --direction=", 1, 1},
+  {"toll", "holiday set", cmd_toll_holiday_set, N_("toll holiday set YYYY-MM-DD [--name TEXT]"),
+   ADMIN, "--name=", 1, 1},
+  {"toll", "quote", cmd_toll_quote, N_("toll quote ENTRY EXIT --class CLASS [--axles N]"),
+   ANY_ROLE, "--class= --axles=", 2, 2},
+  {"toll", "entry", cmd_toll_entry, N_("toll entry --card ID --class CLASS --plate PLATE"),
+   CASHIER, "--card= --class= --plate=", 0, 0},
+  {"toll", "exit", cmd_toll_exit,
+   N_("toll exit --class CLASS --plate PLATE (--card ID | --entry STATION | --lost)\n"
+   "      [--axles N] [--seats N] [--method METHOD [--tendered YUAN]]\n"
+   "      [--exempt green_channel --inspector NAME --cargo TEXT --inspection pass|fail]\n"
+   "      [--exempt military|police|emergency|disaster_relief --pass-ref REF]\n"
+   "      [--idem-key HEX32]"),
+   CASHIER,
+   "--class= --plate= --card= --entry= --lost --axles= --seats= --method= --tendered= "
+   "--exempt= --inspector= --cargo= --inspection= --pass-ref= --idem-key=",
+   0, 0},
+  {"toll", "cards", cmd_toll_cards, N_("toll cards [--overdue]"), CASHIER | SUPERVISOR | AUDITOR,
+   "--overdue", 0, 0},
+  {"toll", "handover", cmd_toll_handover, N_("toll handover SHIFT"), CASHIER | SUPERVISOR | AUDITOR,
+   "", 1, 1},
+  {"toll", "report", cmd_toll_report, N_("toll report --from YYYY-MM-DD --to YYYY-MM-DD"),
+   SUPERVISOR | AUDITOR, "--from= --to=", 0, 0},
+  /* ---- end of tolls ---- */
 };
 
 #define N_COMMANDS (sizeof commands / sizeof commands[0])

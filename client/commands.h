@@ -108,5 +108,11 @@ command_fn cmd_waiver_request, cmd_waiver_approve, cmd_waiver_reject, cmd_waiver
 command_fn cmd_latefee_set, cmd_latefee_post, cmd_reminder_record, cmd_payer_statement;
 command_fn cmd_report_arrears, cmd_report_collection, cmd_report_reminders;
 /* ---- end of billing: waivers, late fees, statements, arrears ---- */
+/* ---- tolls ---- */
+/* cmd_toll.c */
+command_fn cmd_toll_station_set, cmd_toll_distance_set, cmd_toll_tariff_set, cmd_toll_lane_set;
+command_fn cmd_toll_holiday_set, cmd_toll_quote, cmd_toll_entry, cmd_toll_exit, cmd_toll_cards;
+command_fn cmd_toll_handover, cmd_toll_report;
+/* ---- end of tolls ---- */
 
 #endif

@@ -22,7 +22,8 @@
 
 /* The kinds server/ledger.c writes into journal.kind. */
 static const char *const kinds[] = {"sale",         "void",    "float",          "variance",
-                                    "float_return", "deposit", "deposit_confirm"};
+                                    "float_return", "deposit", "deposit_confirm",
+                                    "toll",         "toll_exempt"};
 
 /* Every filter, as parameters ?3 .. ?17; ?1 and ?2 bound the window
  * (id > ?1 AND id <= ?2), ?18 is the row limit. A filter not set is bound
@@ -123,7 +124,7 @@ validate(req_t *r, const Till__V1__LedgerQueryRequest *in)
   if (in->kind[0] && !kind_ok(in->kind))
     return req_fail(r, TILL_E_INVALID,
                     "kind must be one of sale, void, float, variance, float_return, deposit, "
-                    "deposit_confirm");
+                    "deposit_confirm, toll, toll_exempt");
   if (in->method[0] && !till_method_from_name(in->method))
     return req_fail(r, TILL_E_INVALID,
                     "method must be one of cash, card, wechat, alipay, transfer, cheque, subsidy");

@@ -22,6 +22,7 @@
 #include "sales.h"
 #include "scheme.h"
 #include "shift.h"
+#include "toll.h"
 #include "till_frame.h"
 #include "till_log.h"
 #include "till_util.h"
@@ -205,6 +206,32 @@ static const handler_t handlers[] = {
   {TILL__V1__ENVELOPE__BODY_REMINDER_LIST_REQ, TILL__V1__ENVELOPE__BODY_REMINDER_LIST_RESP,
    "reminder list", ROLES_SUPERVISOR | ROLES_AUDITOR, arrears_handle_reminder_list, NULL},
   /* ---- end of billing: waivers, late fees, statements, arrears ---- */
+  /* ---- tolls ---- */
+  /* the network's settings are the admin's; a lane's terminal is checked
+   * in the handler (toll_lanes), the role here */
+  {TILL__V1__ENVELOPE__BODY_TOLL_STATION_SET_REQ, TILL__V1__ENVELOPE__BODY_TOLL_STATION_SET_RESP,
+   "toll station set", ROLES_ADMIN, NULL, toll_handle_station_set},
+  {TILL__V1__ENVELOPE__BODY_TOLL_DISTANCE_SET_REQ, TILL__V1__ENVELOPE__BODY_TOLL_DISTANCE_SET_RESP,
+   "toll distance set", ROLES_ADMIN, NULL, toll_handle_distance_set},
+  {TILL__V1__ENVELOPE__BODY_TOLL_TARIFF_SET_REQ, TILL__V1__ENVELOPE__BODY_TOLL_TARIFF_SET_RESP,
+   "toll tariff set", ROLES_ADMIN, NULL, toll_handle_tariff_set},
+  {TILL__V1__ENVELOPE__BODY_TOLL_LANE_SET_REQ, TILL__V1__ENVELOPE__BODY_TOLL_LANE_SET_RESP,
+   "toll lane set", ROLES_ADMIN, NULL, toll_handle_lane_set},
+  {TILL__V1__ENVELOPE__BODY_TOLL_HOLIDAY_SET_REQ, TILL__V1__ENVELOPE__BODY_TOLL_HOLIDAY_SET_RESP,
+   "toll holiday set", ROLES_ADMIN, NULL, toll_handle_holiday_set},
+  {TILL__V1__ENVELOPE__BODY_TOLL_QUOTE_REQ, TILL__V1__ENVELOPE__BODY_TOLL_QUOTE_RESP,
+   "toll quote", ROLES_ANY, toll_handle_quote, NULL},
+  {TILL__V1__ENVELOPE__BODY_TOLL_ENTRY_REQ, TILL__V1__ENVELOPE__BODY_TOLL_ENTRY_RESP,
+   "toll entry", ROLES_CASHIER, NULL, toll_handle_entry},
+  {TILL__V1__ENVELOPE__BODY_TOLL_EXIT_REQ, TILL__V1__ENVELOPE__BODY_TOLL_EXIT_RESP,
+   "toll exit", ROLES_CASHIER, NULL, toll_handle_exit},
+  {TILL__V1__ENVELOPE__BODY_TOLL_CARDS_REQ, TILL__V1__ENVELOPE__BODY_TOLL_CARDS_RESP,
+   "toll cards", ROLES_CASHIER | ROLES_SUPERVISOR | ROLES_AUDITOR, toll_handle_cards, NULL},
+  {TILL__V1__ENVELOPE__BODY_TOLL_HANDOVER_REQ, TILL__V1__ENVELOPE__BODY_TOLL_HANDOVER_RESP,
+   "toll handover", ROLES_CASHIER | ROLES_SUPERVISOR | ROLES_AUDITOR, toll_handle_handover, NULL},
+  {TILL__V1__ENVELOPE__BODY_TOLL_REPORT_REQ, TILL__V1__ENVELOPE__BODY_TOLL_REPORT_RESP,
+   "toll report", ROLES_SUPERVISOR | ROLES_AUDITOR, toll_handle_report, NULL},
+  /* ---- end of tolls ---- */
 };
 
 /* Internal: the after-handshake terminal check. */

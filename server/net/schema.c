@@ -8,6 +8,7 @@
 #include "ledger_schema.h"
 #include "report_schema.h"
 #include "shift_schema.h"
+#include "toll_schema.h"
 
 static const store_migration_t *const steps[] = {
   &access_schema_v1,
@@ -16,6 +17,7 @@ static const store_migration_t *const steps[] = {
   &report_schema_v4,
   &shift_schema_v5,
   &billing_schema_v6,
+  &toll_schema_v7,
 };
 
 static const store_schema_t schema = {steps, (int)(sizeof steps / sizeof steps[0])};

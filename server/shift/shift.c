@@ -23,16 +23,16 @@ static const char sql_shift[] =
 static const char sql_counts[] =
   "SELECT phase, face, count FROM shift_counts WHERE shift_id = ? ORDER BY phase, face DESC";
 /* Per method and kind: the payment entries of sales, payments against
- * payers (billing; counted as sales) and voids (those
- * without an item, one per part, so a receipt paid cash + WeChat counts
- * once under each), how many transactions have their first entry (seq 1,
- * always a payment) there -- which counts every receipt and void exactly
- * once across the methods -- and the parts' sum. */
+ * payers (billing; counted as sales), tolls (counted as sales) and voids
+ * (those without an item, one per part, so a receipt paid cash + WeChat
+ * counts once under each), how many transactions have their first entry
+ * (seq 1, always a payment) there -- which counts every receipt and void
+ * exactly once across the methods -- and the parts' sum. */
 static const char sql_methods[] =
   "SELECT " LEDGER_SQL_ENTRY_METHOD("e") ", j.kind, count(*), sum(e.seq = 1),"
   " coalesce(sum(e.amount), 0) FROM journal j"
   " JOIN entries e ON e.txn_id = j.id AND e.item = ''"
-  " WHERE j.shift_id = ? AND j.kind IN ('sale', 'void', 'payment') GROUP BY 1, j.kind";
+  " WHERE j.shift_id = ? AND j.kind IN ('sale', 'void', 'payment', 'toll') GROUP BY 1, j.kind";
 static const char sql_noncash[] =
   "SELECT method, counted, expected FROM shift_noncash WHERE shift_id = ?";
 static const char sql_drawer[] =
