@@ -5,6 +5,7 @@
  *              [--connections N] [--count M] [--depth D]
  *              [--mode post|audit|storm|idle] [--auditor "CERT KEY TOKEN"]
  *              [--hold S] [--rate R] [--threads T] [--seconds MAX]
+ *              [--toll ENTRY,ENTRY,...]
  *
  * FILE has one line per terminal: "CERT KEY TOKEN" -- the terminal's client
  * certificate and key, and the session token of the cashier logged in on it
@@ -21,6 +22,12 @@
  * Every sale has a fresh idempotency key, made as `till` makes them
  * (till_idem_key: time-ordered). Errors are counted, never retried: a
  * benchmark must not hide them.
+ *
+ * --toll S01,S02,... posts tolls at exit lanes instead of sales (each
+ * terminal must be an exit lane, `till toll lane set`): TollExitRequest
+ * with the entry station, class, axles and plate drawn from the request id
+ * in a plaza's mix (about 70 % small cars; buses, trucks up to 8 axles, a
+ * few special vehicles), paid in cash, priced by the server.
  *
  * --rate R paces the postings instead (an open loop, as customers arrive at
  * windows whatever the server is doing): R postings a second in all, the
@@ -93,6 +100,8 @@
 
 enum mode { MODE_POST, MODE_AUDIT, MODE_STORM, MODE_IDLE };
 
+#define BENCH_TOLL_ENTRIES_MAX 16
+
 typedef struct {
   char cert[1024];
   char key[1024];
@@ -103,6 +112,10 @@ typedef struct {
   const char *server;
   const char *ca;
   const char *item;
+  /* --toll: exit-lane tolls instead of sales, from these entry stations */
+  char toll_buf[256];
+  const char *toll_entries[BENCH_TOLL_ENTRIES_MAX];
+  int n_toll_entries;
   int connections;
   int64_t count;
   int depth;
@@ -160,7 +173,7 @@ static void
 usage(void)
 {
   fprintf(stderr,
-          "usage: till-bench --server HOST:PORT --ca F --terminals FILE --item CODE\n"
+          "usage: till-bench --server HOST:PORT --ca F --terminals FILE --item CODE [--toll S01,S02]\n"
           "                  [--connections N] [--count M] [--depth D]\n"
           "                  [--mode post|audit|storm|idle] [--auditor \"CERT KEY TOKEN\"]\n"
           "                  [--hold S] [--rate R] [--threads T] [--seconds MAX]\n"
@@ -191,10 +204,69 @@ client_cfg(const bench_cfg_t *cfg, const terminal_t *t, client_cfg_t *cc)
   cc->timeout = 30;
 }
 
+/* splitmix64: the toll mix drawn from the request id, the same every run */
+static uint64_t
+mix64(uint64_t x)
+{
+  x += 0x9e3779b97f4a7c15ULL;
+  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
+  return x ^ (x >> 31);
+}
+
+/* Pack a toll at an exit lane with request id <id>: class and axles from a
+ * mix like a plaza's (about 70 % small cars, the rest buses, trucks up to
+ * 8 axles and a few special vehicles), a plate and an entry station drawn
+ * from the id; paid in cash. Its frame length, or 0. */
+static size_t
+pack_toll(const bench_cfg_t *cfg, const terminal_t *t, uint64_t id, uint8_t *buf, size_t cap)
+{
+  static const struct {
+    const char *cls;
+    int axles, seats, weight;
+  } mix[] = {
+    {"p1", 2, 5, 68}, {"p2", 2, 12, 4}, {"p3", 2, 30, 2}, {"p4", 2, 45, 2},
+    {"t1", 2, 0, 7},  {"t2", 2, 0, 5},  {"t3", 3, 0, 3},  {"t4", 4, 0, 2},
+    {"t5", 5, 0, 2},  {"t6", 6, 0, 3},  {"t6", 8, 0, 1},  {"s1", 2, 0, 1},
+  };
+  static const char letters[] = "ABCDEFGHJKLMNPQRSTUVWXYZ";
+  uint64_t h = mix64(id ^ ((uint64_t)(uintptr_t)t << 20));
+  int w = (int)(h % 100), k = 0;
+  while (k < (int)(sizeof mix / sizeof mix[0]) - 1 && w >= mix[k].weight)
+    w -= mix[k++].weight;
+  uint8_t key[BENCH_KEY_LEN];
+  if (till_idem_key(till_now_ms(), key) != 0)
+    return 0;
+  char plate[32];
+  snprintf(plate, sizeof plate, "京%c%05u", letters[(h >> 8) % 24], (unsigned)((h >> 16) % 100000));
+  Till__V1__TollExitRequest x = TILL__V1__TOLL_EXIT_REQUEST__INIT;
+  Till__V1__Envelope env = TILL__V1__ENVELOPE__INIT;
+  x.idempotency_key.data = key;
+  x.idempotency_key.len = sizeof key;
+  x.entry = (char *)cfg->toll_entries[(h >> 40) % (uint64_t)cfg->n_toll_entries];
+  x.vehicle_class = (char *)mix[k].cls;
+  x.axles = mix[k].axles;
+  x.seats = mix[k].seats;
+  x.plate = plate;
+  x.method = TILL__V1__PAYMENT_METHOD__METHOD_CASH;
+  env.request_id = id;
+  env.session = (char *)t->token;
+  env.body_case = TILL__V1__ENVELOPE__BODY_TOLL_EXIT_REQ;
+  env.toll_exit_req = &x;
+  size_t n = till__v1__envelope__get_packed_size(&env);
+  if (n + TILL_FRAME_HEADER > cap)
+    return 0;
+  till_frame_put_header(buf, (uint32_t)n);
+  till__v1__envelope__pack(&env, buf + TILL_FRAME_HEADER);
+  return n + TILL_FRAME_HEADER;
+}
+
 /* Pack a sale with request id <id> as one frame into buf; its length, or 0. */
 static size_t
 pack_sale(const bench_cfg_t *cfg, const terminal_t *t, uint64_t id, uint8_t *buf, size_t cap)
 {
+  if (cfg->n_toll_entries)
+    return pack_toll(cfg, t, id, buf, cap);
   uint8_t key[BENCH_KEY_LEN];
   if (till_idem_key(till_now_ms(), key) != 0)
     return 0;
@@ -317,14 +389,19 @@ lane_read(lane_t *l)
   if (resp->request_id < l->base || i >= (uint64_t)l->next) {
     note_error(l, "read", "answer to a request never sent");
     ph->n_err++;
-  } else if (resp->body_case != TILL__V1__ENVELOPE__BODY_SALE_RESP) {
+  } else if (resp->body_case == TILL__V1__ENVELOPE__BODY_SALE_RESP ||
+             (resp->body_case == TILL__V1__ENVELOPE__BODY_TOLL_EXIT_RESP &&
+              resp->toll_exit_resp->passage)) {
+    ph->lat_us[ph->n_ok] = now - l->sent_us[i];
+    if (resp->body_case == TILL__V1__ENVELOPE__BODY_SALE_RESP)
+      ph->txn_ids[ph->n_ok] = resp->sale_resp->receipt ? resp->sale_resp->receipt->txn_id : 0;
+    else
+      ph->txn_ids[ph->n_ok] = resp->toll_exit_resp->passage->txn_id;
+    ph->n_ok++;
+  } else {
     note_error(l, "sale", resp->body_case == TILL__V1__ENVELOPE__BODY_ERROR && resp->error
                             ? resp->error->message : "unexpected answer");
     ph->n_err++;
-  } else {
-    ph->lat_us[ph->n_ok] = now - l->sent_us[i];
-    ph->txn_ids[ph->n_ok] = resp->sale_resp->receipt ? resp->sale_resp->receipt->txn_id : 0;
-    ph->n_ok++;
   }
   l->answered++;
   l->progress_us = now;
@@ -648,6 +725,18 @@ main(int argc, char **argv)
       cfg.item = val;
     else if (strcmp(a, "--auditor") == 0)
       auditor = val;
+    else if (strcmp(a, "--toll") == 0 && strlen(val) < sizeof cfg.toll_buf) {
+      snprintf(cfg.toll_buf, sizeof cfg.toll_buf, "%s", val);
+      char *save = NULL;
+      cfg.n_toll_entries = 0;
+      for (char *tok = strtok_r(cfg.toll_buf, ",", &save);
+           tok && cfg.n_toll_entries < BENCH_TOLL_ENTRIES_MAX; tok = strtok_r(NULL, ",", &save))
+        cfg.toll_entries[cfg.n_toll_entries++] = tok;
+      if (!cfg.n_toll_entries) {
+        fprintf(stderr, "till-bench: --toll needs entry stations like S01,S02\n");
+        return 2;
+      }
+    }
     else if (strcmp(a, "--connections") == 0 &&
              till_parse_i64(val, 1, BENCH_MAX_CONNECTIONS, &v) == 0)
       connections = v;

@@ -552,7 +552,7 @@ cmd_toll_cards(cli_t *cli)
     return 0;
   }
   layout_table_t *t = layout_table_new(6, "llllll");
-  int ok = t && layout_table_add(t, _("card"), _("entry"), _("class"), _("plate"), _("issued"),
+  int ok = t && layout_table_add(t, _("pass card"), _("entry"), _("class"), _("plate"), _("issued"),
                                  _("overdue")) == 0;
   for (size_t i = 0; ok && i < c->n_cards; i++) {
     const Till__V1__TollCard *k = c->cards[i];

@@ -6,7 +6,9 @@
 # users, a series and a price table; two cashiers open shifts with a counted
 # float -- alice at a car-park exit lane selling parking, dave at a heating
 # office window taking heating fees -- sell, reprint and void; they close
-# blind (dave is 10.00 short) and the Z-reports print; a supervisor signs the
+# blind (dave is 10.00 short) and the Z-reports print; meanwhile a toll
+# station's entry and exit lanes work an hour (pass cards, a green-channel
+# truck, a mismatched card, a lost card, the hand-over); a supervisor signs the
 # shifts off and deposits the cash, closes the business date (日清), sets
 # monthly targets and reads the month (月结); an auditor verifies the whole
 # chain, proves the receipt series has no gap, queries the ledger, and
@@ -39,7 +41,8 @@ else
 fi
 lang=${TILL_DEMO_LANG:-zh_CN}
 
-bash certs/make-dev-certs.sh --terminal ADMIN-01 --terminal T-LANE-01 --terminal HEAT-01 >/dev/null
+bash certs/make-dev-certs.sh --terminal ADMIN-01 --terminal T-LANE-01 --terminal HEAT-01 \
+  --terminal TOLL-IN-01 --terminal TOLL-OUT-01 >/dev/null
 
 run=${TILL_DEMO_RUN:-$root/run}
 mkdir -p "$run"
@@ -75,6 +78,7 @@ language = $lang
 CONF
 }
 conf root ADMIN-01; conf alice T-LANE-01; conf dave HEAT-01; conf bob ADMIN-01; conf carol ADMIN-01
+conf erin TOLL-IN-01; conf frank TOLL-OUT-01
 # each command as a person would type it; bold only on a terminal
 if [ -t 1 ]; then
   say() { printf '\n\033[1m$ %s\033[0m\n' "$*"; }
@@ -98,7 +102,7 @@ count_for() {
 json() { sed -n "s/.*\"$1\":\"\{0,1\}\([^\",}]*\).*/\1/p" | head -1; }
 
 TILL_PASSWORD=demo-admin-pw till root login root
-for u in "alice cashier" "dave cashier" "bob supervisor" "carol auditor"; do
+for u in "alice cashier" "dave cashier" "bob supervisor" "carol auditor" "erin cashier" "frank cashier"; do
   set -- $u
   TILL_NEW_PASSWORD="$1-pw" till root admin user add "$1" --role "$2"
 done
@@ -133,6 +137,44 @@ TILL_PASSWORD=bob-pw till bob login bob
 till bob void list --state pending
 till bob void approve 1 --note "checked the terminal slip"
 
+# ---- an hour at a toll station: erin at the entry lane, frank at the exit -----
+# The network (docs/tolls.md): stations, distances, a tariff by vehicle class
+# (JT/T 489-2019); the server prices every exit, the lane never sends an amount.
+till root admin terminal add TOLL-IN-01 --description "东站入口 1 号车道"
+till root admin terminal add TOLL-OUT-01 --description "西站出口 1 号车道"
+till root admin series add TL --kind toll --description "通行费票据"
+till root toll station set E01 --name 东站 --series TL
+till root toll station set W01 --name 西站 --series TL
+till root toll station set N01 --name 北站 --series TL
+till root toll distance set E01 W01 --km 87
+till root toll distance set N01 W01 --km 120.5
+till root toll tariff set --from "$(date +%F)" --rates p1=0.45,p2=0.9,t1=0.45,t2=0.9,t3=1.35,t6=1.2345 \
+  --min 5 --axle 0.1 --card-fee 50 --card-hours 48
+till root toll lane set TOLL-IN-01 --station E01 --direction entry
+till root toll lane set TOLL-OUT-01 --station W01 --direction exit
+TILL_PASSWORD=erin-pw till erin login erin
+till erin shift open --count none
+TILL_PASSWORD=frank-pw till frank login frank
+till frank shift open --count 10x10
+till erin toll entry --card 0001 --class p1 --plate 京A12345
+till erin toll entry --card 0002 --class t2 --plate 冀B67890
+till erin toll entry --card 0003 --class p1 --plate 京C13579
+till frank toll quote E01 W01 --class t6 --axles 8
+till frank toll exit --card 0001 --class p1 --seats 5 --plate 京A12345 --method cash --tendered 50
+# a truck of vegetables on the green channel: inspected and let through
+till frank toll exit --card 0002 --class t2 --plate 冀B67890 --exempt green_channel \
+  --inspector 王建国 --cargo 白菜 --inspection pass
+# the card does not match the car: flagged, charged at the class seen
+till frank toll exit --card 0003 --class p2 --seats 9 --plate 京C24680 --method wechat
+# a lost card: charged from the farthest entry, plus the card fee
+till frank toll exit --lost --class p1 --seats 5 --plate 鲁F55555 --method cash --tendered 110
+till frank toll cards
+toll_shift=$("$TILL" --config "$run/frank.conf" --json shift status | json shift_id)
+till frank toll handover "$toll_shift"
+till erin shift close --count none
+toll_cash=$(fen_of "$("$TILL" --config "$run/bob.conf" --json shift status "$toll_shift" | json expected_cash)")
+till frank shift close --count "$(count_for "$toll_cash")" --noncash wechat=78.00
+
 # ---- evening: blind closes (dave is 10.00 short) -----------------------------
 # The cashiers count their drawers; the demo reads the counts off the
 # supervisor's X-report only because it has no hands to count with (a
@@ -147,9 +189,10 @@ till dave shift close --count "$(count_for $((dave_cash - 1000)))" --noncash car
 # ---- the supervisor signs off and takes the cash to the bank -----------------
 till bob shift list --state closed
 shifts=$("$TILL" --config "$run/bob.conf" --json shift list --state closed)
-ids="$alice_shift,$dave_shift"
+ids="$alice_shift,$dave_shift,$toll_shift"
 till bob shift approve "$alice_shift"
 till bob shift approve "$dave_shift" --note "short 10.00; dave informed"
+till bob shift approve "$toll_shift"
 total=0
 for d in $(echo "$shifts" | grep -o '"depositable":"[0-9.]*"' | cut -d'"' -f4); do total=$((total + $(fen_of "$d"))); done
 till bob deposit pending --hours 0
