@@ -31,17 +31,20 @@
  * A payment against a payer (billing, docs/billing.md) counts as a sale:
  * its lines are its credits to receivable:payer:<id> (item
  * "<scheme>:<period>", quantity 1 per charge) and prepaid:payer:<id>
- * (item "prepaid"), its payment entry the one without an item. */
+ * (item "prepaid"), its payment entry the one without an item. A toll
+ * paid at an exit lane (docs/tolls.md) counts as a sale too: its lines
+ * credit revenue:toll (item "toll.<class>") and, for a lost card,
+ * revenue:toll_card (item "toll.card"). */
 static const char sql_takings[] =
   "SELECT e.item, j.method, j.cashier, j.terminal_id,"
-  " sum(CASE WHEN j.kind IN ('sale', 'payment') THEN e.quantity ELSE 0 END),"
-  " sum(CASE WHEN j.kind IN ('sale', 'payment') THEN -e.amount ELSE 0 END),"
+  " sum(CASE WHEN j.kind IN ('sale', 'payment', 'toll') THEN e.quantity ELSE 0 END),"
+  " sum(CASE WHEN j.kind IN ('sale', 'payment', 'toll') THEN -e.amount ELSE 0 END),"
   " sum(CASE WHEN j.kind = 'void' THEN e.quantity ELSE 0 END),"
   " sum(CASE WHEN j.kind = 'void' THEN e.amount ELSE 0 END)"
   " FROM shifts s JOIN journal j ON j.shift_id = s.id JOIN entries e ON e.txn_id = j.id"
   " JOIN accounts a ON a.code = e.account"
   "  AND (a.type = 'revenue' OR (j.kind = 'payment' AND e.item <> ''))"
-  " WHERE s.business_date = ?1 AND j.kind IN ('sale', 'void', 'payment')"
+  " WHERE s.business_date = ?1 AND j.kind IN ('sale', 'void', 'payment', 'toll')"
   " GROUP BY e.item, j.method, j.cashier, j.terminal_id"
   " ORDER BY e.item, j.method, j.cashier, j.terminal_id LIMIT ?2";
 /* The date's net per payment method, from the same sales and voids as the
@@ -54,7 +57,7 @@ static const char sql_methods[] =
   "SELECT " LEDGER_SQL_ENTRY_METHOD("e") ", sum(e.amount)"
   " FROM shifts s JOIN journal j ON j.shift_id = s.id"
   " JOIN entries e ON e.txn_id = j.id AND e.item = ''"
-  " WHERE s.business_date = ?1 AND j.kind IN ('sale', 'void', 'payment')"
+  " WHERE s.business_date = ?1 AND j.kind IN ('sale', 'void', 'payment', 'toll')"
   " GROUP BY 1 ORDER BY 1";
 /* Receipts numbered in the date's shifts, per series; voided = reversed by
  * now (a void needs its shift open, and a closed date has none, so this

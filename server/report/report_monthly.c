@@ -22,7 +22,9 @@
  * is its payment entry (item = '') on the drawer: the whole of a cash
  * sale, the cash part of a split one. A payment against a payer (billing)
  * counts as a sale: its lines are its credits to the payer's receivable
- * (item "<scheme>:<period>") and prepaid (item "prepaid"). Other kinds (floats, variances,
+ * (item "<scheme>:<period>") and prepaid (item "prepaid"); so does a toll
+ * (its lines on revenue:toll and revenue:toll_card; a toll let through free
+ * is a waiver below). Other kinds (floats, variances,
  * deposits, and waivers once they exist) are not collections. Each query
  * finds the shifts of a business date, or of the dates ?1 .. ?2 of the
  * month, over shifts_business_date, their transactions over journal_shift
@@ -30,26 +32,27 @@
  * shift counts on no business date. */
 static const char sql_day[] =
   "SELECT count(DISTINCT j.id),"
-  " count(DISTINCT CASE WHEN j.kind IN ('sale', 'payment') AND j.receipt_no IS NOT NULL THEN j.id END),"
+  " count(DISTINCT CASE WHEN j.kind IN ('sale', 'payment', 'toll')"
+  "                     AND j.receipt_no IS NOT NULL THEN j.id END),"
   " coalesce(-sum(CASE WHEN e.item <> '' THEN e.amount END), 0),"
   " coalesce(sum(CASE WHEN e.item = '' AND " LEDGER_SQL_ENTRY_METHOD("e") " = 'cash'"
   "              THEN e.amount END), 0)"
   " FROM shifts s JOIN journal j ON j.shift_id = s.id"
   " JOIN entries e ON e.txn_id = j.id"
-  " WHERE s.business_date = ?1 AND j.kind IN ('sale', 'void', 'payment')";
+  " WHERE s.business_date = ?1 AND j.kind IN ('sale', 'void', 'payment', 'toll')";
 /* a void's entries keep the sale's quantity; only the amounts are negated */
 static const char sql_items[] =
   "SELECT e.item, coalesce((SELECT f.name FROM fee_items f WHERE f.code = e.item), ''),"
   " sum(CASE WHEN j.kind = 'void' THEN -e.quantity ELSE e.quantity END), -sum(e.amount)"
   " FROM shifts s JOIN journal j ON j.shift_id = s.id"
   " JOIN entries e ON e.txn_id = j.id AND e.item <> ''"
-  " WHERE s.business_date BETWEEN ?1 AND ?2 AND j.kind IN ('sale', 'void', 'payment')"
+  " WHERE s.business_date BETWEEN ?1 AND ?2 AND j.kind IN ('sale', 'void', 'payment', 'toll')"
   " GROUP BY e.item ORDER BY e.item LIMIT ?3";
 static const char sql_collected[] =
   "SELECT j.cashier, -sum(e.amount)"
   " FROM shifts s JOIN journal j ON j.shift_id = s.id"
   " JOIN entries e ON e.txn_id = j.id AND e.item <> ''"
-  " WHERE s.business_date BETWEEN ?1 AND ?2 AND j.kind IN ('sale', 'void', 'payment')"
+  " WHERE s.business_date BETWEEN ?1 AND ?2 AND j.kind IN ('sale', 'void', 'payment', 'toll')"
   " GROUP BY j.cashier ORDER BY j.cashier LIMIT ?3";
 /* over_short:<cashier> is debited a shortage and credited an overage; the
  * account range 'over_short:' .. 'over_short;' (';' follows ':') is every
@@ -75,7 +78,7 @@ static const char sql_waivers[] =
 static const char sql_clearing[] =
   "SELECT substr(e.account, 10), sum(e.amount)"
   " FROM shifts s JOIN journal j ON j.shift_id = s.id JOIN entries e ON e.txn_id = j.id"
-  " WHERE s.business_date BETWEEN ?1 AND ?2 AND j.kind IN ('sale', 'void', 'payment')"
+  " WHERE s.business_date BETWEEN ?1 AND ?2 AND j.kind IN ('sale', 'void', 'payment', 'toll')"
   "   AND e.account >= 'clearing:' AND e.account < 'clearing;'"
   " GROUP BY e.account ORDER BY e.account LIMIT ?3";
 static const char sql_targets[] =

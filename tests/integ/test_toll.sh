@@ -300,6 +300,18 @@ expect_rc 0 till_user T-LANE-02 audrey --json toll report --from "$D" --to "$D"
 assert_eq "$WAIVED" "$(cp -- "$T/last.out" "$T/handover.json"; hq "SELECT $(fen_of "json_extract(R, '\$.waived')") FROM d")" \
   "the exemptions of business date $D"
 
+step "the daily report counts the tolls of $D as takings; the monthly one the exemptions as waivers"
+expect_rc 0 till_user T-LANE-02 audrey --json report daily --date "$D"
+cp -- "$T/last.out" "$T/handover.json"
+assert_eq "$PAID|8" "$(hq "SELECT $(fen_of "json_extract(R, '\$.net_amount')") || '|' || json_extract(R, '\$.receipts_issued') FROM d")" \
+  "the daily net and receipts: the tolls charged"
+expect_rc 0 till_user T-LANE-02 audrey --json report monthly --month "${D:0:7}"
+cp -- "$T/last.out" "$T/handover.json"
+want=$(for w in "green_channel $PG" "holiday $PH" "military $PM"; do set -- $w; printf 'waiver:%s:1:%s ' "$1" "$2"; done)
+assert_eq "${want% }" \
+  "$(hq "SELECT group_concat(json_extract(value, '\$.account') || ':' || json_extract(value, '\$.count') || ':' || $(fen_of "json_extract(value, '\$.amount')"), ' ') FROM d, json_each(R, '\$.waivers')")" \
+  "the month's waivers by exemption"
+
 step "cards still out: none; the shift closes and its Z-report counts the toll receipts"
 expect_rc 0 lane_out --json toll cards
 assert_eq "[]" "$(cat "$T/last.out")" "no card is out"
