@@ -224,7 +224,7 @@ static const handler_t handlers[] = {
   {TILL__V1__ENVELOPE__BODY_TOLL_ENTRY_REQ, TILL__V1__ENVELOPE__BODY_TOLL_ENTRY_RESP,
    "toll entry", ROLES_CASHIER, NULL, toll_handle_entry},
   {TILL__V1__ENVELOPE__BODY_TOLL_EXIT_REQ, TILL__V1__ENVELOPE__BODY_TOLL_EXIT_RESP,
-   "toll exit", ROLES_CASHIER, NULL, toll_handle_exit},
+   "toll exit", ROLES_CASHIER, toll_handle_exit_check, toll_handle_exit},
   {TILL__V1__ENVELOPE__BODY_TOLL_CARDS_REQ, TILL__V1__ENVELOPE__BODY_TOLL_CARDS_RESP,
    "toll cards", ROLES_CASHIER | ROLES_SUPERVISOR | ROLES_AUDITOR, toll_handle_cards, NULL},
   {TILL__V1__ENVELOPE__BODY_TOLL_HANDOVER_REQ, TILL__V1__ENVELOPE__BODY_TOLL_HANDOVER_RESP,

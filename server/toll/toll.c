@@ -365,6 +365,44 @@ load_passage(req_t *r, store_conn_t *sc, int64_t txn_id, Till__V1__TollPassage *
   return TILL_OK;
 }
 
+/* The passage just posted, from what the handler worked out (no read on
+ * the writer's path; load_passage reads a replay's back). */
+static till_status_t
+made_passage(req_t *r, const Till__V1__TollExitRequest *in, const exit_t *x, int64_t txn_id,
+             Till__V1__TollPassage **out)
+{
+  Till__V1__TollPassage *p = req_alloc(r, sizeof *p);
+  char **flags = req_alloc(r, 4 * sizeof *flags);
+  char *fl = req_strdup(r, x->flags);
+  if (!p || !flags || !fl)
+    return req_fail(r, TILL_E_INTERNAL, "out of memory");
+  till__v1__toll_passage__init(p);
+  int card = x->card_row != 0;
+  p->txn_id = txn_id;
+  p->entry_station = req_strdup(r, x->entry);
+  p->exit_station = req_strdup(r, x->station);
+  p->card_state = (char *)x->card_state;
+  p->card = card ? in->card : "";
+  p->vehicle_class = in->vehicle_class;
+  p->axles = in->axles;
+  p->plate = in->plate;
+  p->meters = x->price.meters;
+  p->tariff_version = x->price.tariff.version;
+  p->toll = x->price.toll;
+  p->card_fee = x->card_fee;
+  p->exempt = (char *)x->exempt;
+  p->card_class = req_strdup(r, card ? x->card_class : "");
+  p->card_plate = req_strdup(r, card ? x->card_plate : "");
+  if (!p->entry_station || !p->exit_station || !p->card_class || !p->card_plate)
+    return req_fail(r, TILL_E_INTERNAL, "out of memory");
+  p->flags = flags;
+  for (char *save = NULL, *tok = strtok_r(fl, ",", &save); tok && p->n_flags < 4;
+       tok = strtok_r(NULL, ",", &save))
+    p->flags[p->n_flags++] = tok;
+  *out = p;
+  return TILL_OK;
+}
+
 /* A paid toll's receipt, from its journal row and entries. */
 static till_status_t
 load_receipt(req_t *r, store_conn_t *sc, int64_t txn_id, Till__V1__Receipt **out)
@@ -445,21 +483,22 @@ load_receipt(req_t *r, store_conn_t *sc, int64_t txn_id, Till__V1__Receipt **out
   return TILL_OK;
 }
 
-/* The passage row of a posted exit, and its card settled. */
+/* The passage row of a posted exit (in the shift the engine posted it
+ * into), and its card settled. */
 static till_status_t
 record_exit(req_t *r, store_conn_t *sc, const Till__V1__TollExitRequest *in, const exit_t *x,
-            int64_t txn_id, int64_t shift_id, int64_t now)
+            int64_t txn_id, int64_t now)
 {
   static const char sql_add[] =
     "INSERT INTO toll_passages(txn_id, shift_id, at_ms, exit_station, entry_station, card_state,"
     " card_id, class, axles, seats, plate, meters, tariff_version, toll, card_fee, exempt,"
     " pass_ref, inspector, cargo, inspection, flags)"
-    " VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,?21)";
+    " VALUES (?1,(SELECT shift_id FROM journal WHERE id = ?1),?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,"
+    " ?14,?15,?16,?17,?18,?19,?20,?21)";
   static const char sql_settle[] = "UPDATE toll_cards SET settled_txn = ? WHERE id = ?";
   sqlite3_stmt *st = store_stmt(sc, sql_add);
   if (st) {
     sqlite3_bind_int64(st, 1, txn_id);
-    sqlite3_bind_int64(st, 2, shift_id);
     sqlite3_bind_int64(st, 3, now);
     sqlite3_bind_text(st, 4, x->station, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 5, x->entry, -1, SQLITE_STATIC);
@@ -524,81 +563,141 @@ exit_work(req_t *r, store_conn_t *sc, const Till__V1__TollExitRequest *in, int64
   return TILL_OK;
 }
 
+/* What the reader phase of an exit hands the writer (r->scratch). */
+typedef struct {
+  exit_t x;
+  toll_post_t p;
+  int64_t now;
+} exit_state_t;
+
+/* The kind journal.idem_key <key> was posted as into <kind>: 1 seen, 0 not,
+ * -1 recorded failure. */
+static int
+seen_kind(req_t *r, store_conn_t *sc, const uint8_t key[TILL_KEY_LEN], char *kind, size_t len)
+{
+  static const char sql_seen[] = "SELECT kind FROM journal WHERE idem_key = ?";
+  sqlite3_stmt *st = store_stmt(sc, sql_seen);
+  if (!st) {
+    req_fail(r, TILL_E_INTERNAL, "internal error");
+    return -1;
+  }
+  sqlite3_bind_blob(st, 1, key, TILL_KEY_LEN, SQLITE_STATIC);
+  int rc = sqlite3_step(st);
+  if (rc == SQLITE_ROW)
+    snprintf(kind, len, "%s", (const char *)sqlite3_column_text(st, 0));
+  sqlite3_reset(st);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+    req_step_failed(r, st, rc);
+    return -1;
+  }
+  return rc == SQLITE_ROW;
+}
+
+/* The reader phase: every check and the price, off the writer's path (a
+ * lane's reads must not queue behind the postings). The writer checks
+ * again only what may have changed since: the key, the card. */
+till_status_t
+toll_handle_exit_check(req_t *r, store_conn_t *sc)
+{
+  const Till__V1__TollExitRequest *in = r->env->toll_exit_req;
+  exit_state_t *es = req_alloc(r, sizeof *es);
+  if (!es)
+    return req_fail(r, TILL_E_INTERNAL, "out of memory");
+  memset(es, 0, sizeof *es);
+  if (req_idem_key(r, in->idempotency_key, es->p.key) != TILL_OK)
+    return r->status;
+  request_hash(in, es->p.req_hash);
+  if (toll_lane_of(r, sc, "exit", es->x.station, es->x.series, sizeof es->x.series) != TILL_OK ||
+      check_exit(r, in) != TILL_OK)
+    return r->status;
+  char kind[32];
+  int seen = seen_kind(r, sc, es->p.key, kind, sizeof kind);
+  if (seen < 0)
+    return r->status;
+  es->now = till_now_ms();
+  r->scratch = es;
+  if (seen) /* a replay: the writer answers it from the key alone */
+    return TILL_OK;
+  exit_t *x = &es->x;
+  if (exit_work(r, sc, in, es->now, x) != TILL_OK)
+    return r->status;
+  if (!x->exempt[0] && !till_wire_method_of(in->method))
+    return req_fail(r, TILL_E_INVALID, "payment method is required (cash, card, wechat, "
+                    "alipay, transfer, cheque, subsidy)");
+  if (x->exempt[0] && in->method != TILL__V1__PAYMENT_METHOD__METHOD_UNSPECIFIED)
+    return req_fail(r, TILL_E_INVALID, "a vehicle let through free pays nothing; give no "
+                    "payment method");
+  return TILL_OK;
+}
+
+/* 1 when card row <id> is settled; -1 recorded failure. */
+static int
+card_settled(req_t *r, store_conn_t *sc, int64_t id)
+{
+  static const char sql[] = "SELECT settled_txn IS NOT NULL FROM toll_cards WHERE id = ?";
+  sqlite3_stmt *st = store_stmt(sc, sql);
+  if (!st) {
+    req_fail(r, TILL_E_INTERNAL, "internal error");
+    return -1;
+  }
+  sqlite3_bind_int64(st, 1, id);
+  int64_t v = 0;
+  if (req_rows(r, st, 1, req_row_int64, &v, NULL) != TILL_OK)
+    return -1;
+  return v != 0;
+}
+
 till_status_t
 toll_handle_exit(req_t *r, store_conn_t *sc)
 {
-  static const char sql_seen[] = "SELECT kind FROM journal WHERE idem_key = ?";
   const Till__V1__TollExitRequest *in = r->env->toll_exit_req;
-  toll_post_t p;
-  exit_t x;
+  exit_state_t *es = r->scratch;
+  toll_post_t *p = &es->p;
+  const exit_t *x = &es->x;
   post_result_t res;
-  char receipt[TILL_RECEIPT_NO_MAX], err[256];
-  memset(&p, 0, sizeof p);
-  memset(&x, 0, sizeof x);
-  if (req_idem_key(r, in->idempotency_key, p.key) != TILL_OK)
+  char receipt[TILL_RECEIPT_NO_MAX], err[256], kind[32], item[LEDGER_ITEM_MAX + 1];
+  int seen = seen_kind(r, sc, p->key, kind, sizeof kind);
+  if (seen < 0)
     return r->status;
-  request_hash(in, p.req_hash);
-  if (toll_lane_of(r, sc, "exit", x.station, x.series, sizeof x.series) != TILL_OK ||
-      check_exit(r, in) != TILL_OK)
-    return r->status;
-  /* a replay is answered by the engine from the key alone, as the kind
-   * the first request posted */
-  sqlite3_stmt *st = store_stmt(sc, sql_seen);
-  if (!st)
+  if (seen) {
+    p->kind = kind;
+  } else if (!x->card_state) {
+    /* the reader saw the key posted; the writer does not: it cannot be */
     return req_fail(r, TILL_E_INTERNAL, "internal error");
-  sqlite3_bind_blob(st, 1, p.key, TILL_KEY_LEN, SQLITE_STATIC);
-  static char seen_kind[32];
-  int rc = sqlite3_step(st);
-  if (rc == SQLITE_ROW)
-    snprintf(seen_kind, sizeof seen_kind, "%s", (const char *)sqlite3_column_text(st, 0));
-  sqlite3_reset(st);
-  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-    return req_step_failed(r, st, rc);
-  int64_t now = till_now_ms(), shift_id = 0;
-  if (rc == SQLITE_ROW) {
-    p.kind = seen_kind;
   } else {
-    if (exit_work(r, sc, in, now, &x) != TILL_OK)
+    int settled = x->card_row ? card_settled(r, sc, x->card_row) : 0;
+    if (settled < 0)
       return r->status;
-    p.kind = x.exempt[0] ? LEDGER_KIND_TOLL_EXEMPT : LEDGER_KIND_TOLL;
-    if (!x.exempt[0] && !till_wire_method_of(in->method))
-      return req_fail(r, TILL_E_INVALID, "payment method is required (cash, card, wechat, "
-                      "alipay, transfer, cheque, subsidy)");
-    if (x.exempt[0] && in->method != TILL__V1__PAYMENT_METHOD__METHOD_UNSPECIFIED)
-      return req_fail(r, TILL_E_INVALID, "a vehicle let through free pays nothing; give no "
-                      "payment method");
+    if (settled)
+      return req_fail(r, TILL_E_PRECONDITION, "pass card %s was already settled", in->card);
+    p->kind = x->exempt[0] ? LEDGER_KIND_TOLL_EXEMPT : LEDGER_KIND_TOLL;
   }
-  static char item[LEDGER_ITEM_MAX + 1];
   snprintf(item, sizeof item, "toll.%s", in->vehicle_class);
-  p.terminal = r->terminal;
-  p.cashier = r->actor.user;
-  p.item = item;
-  p.toll = x.price.toll;
-  p.card_fee = x.card_fee;
-  if (strcmp(p.kind, LEDGER_KIND_TOLL) == 0) {
-    p.series_prefix = x.series;
-    p.method = till_wire_method_of(in->method);
-    p.tendered = in->tendered;
+  p->terminal = r->terminal;
+  p->cashier = r->actor.user;
+  p->item = item;
+  p->toll = x->price.toll;
+  p->card_fee = x->card_fee;
+  if (strcmp(p->kind, LEDGER_KIND_TOLL) == 0) {
+    p->series_prefix = x->series;
+    p->method = till_wire_method_of(in->method);
+    p->tendered = in->tendered;
   } else {
-    p.exempt = x.exempt;
+    p->exempt = x->exempt;
   }
-  till_status_t pst = ledger_post_toll(req_ledger(r), sc, &p, &res, receipt, sizeof receipt, err,
+  till_status_t pst = ledger_post_toll(req_ledger(r), sc, p, &res, receipt, sizeof receipt, err,
                                        sizeof err);
   if (pst != TILL_OK)
     return req_fail(r, pst, "%s", err);
-  if (!res.replayed) {
-    char oerr[256];
-    if (ledger_open_shift_of(sc, r->terminal, r->actor.user, &shift_id, oerr, sizeof oerr) !=
-          TILL_OK ||
-        record_exit(r, sc, in, &x, res.ref_id, shift_id, now) != TILL_OK)
-      return r->status != TILL_OK ? r->status : req_fail(r, TILL_E_INTERNAL, "internal error");
-  }
+  if (!res.replayed && record_exit(r, sc, in, x, res.ref_id, es->now) != TILL_OK)
+    return r->status;
   Till__V1__TollExitResponse *resp = req_alloc(r, sizeof *resp);
   if (!resp)
     return req_fail(r, TILL_E_INTERNAL, "out of memory");
   till__v1__toll_exit_response__init(resp);
   resp->replayed = res.replayed != 0;
-  if (load_passage(r, sc, res.ref_id, &resp->passage) != TILL_OK)
+  if ((res.replayed ? load_passage(r, sc, res.ref_id, &resp->passage)
+                    : made_passage(r, in, x, res.ref_id, &resp->passage)) != TILL_OK)
     return r->status;
   if (!resp->passage->exempt[0] && load_receipt(r, sc, res.ref_id, &resp->receipt) != TILL_OK)
     return r->status;

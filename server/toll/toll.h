@@ -14,9 +14,11 @@ till_status_t toll_handle_tariff_set(req_t *r, store_conn_t *sc);
 till_status_t toll_handle_lane_set(req_t *r, store_conn_t *sc);
 till_status_t toll_handle_holiday_set(req_t *r, store_conn_t *sc);
 
-/* lanes (toll.c): the quote on a reader, entry and exit on the writer */
+/* lanes (toll.c): the quote on a reader, entry on the writer, an exit
+ * checked and priced on a reader, then posted on the writer */
 till_status_t toll_handle_quote(req_t *r, store_conn_t *sc);
 till_status_t toll_handle_entry(req_t *r, store_conn_t *sc);
+till_status_t toll_handle_exit_check(req_t *r, store_conn_t *sc);
 till_status_t toll_handle_exit(req_t *r, store_conn_t *sc);
 
 /* reports (toll_report.c), on a reader */
