@@ -134,12 +134,12 @@ cmd_toll_distance_set(cli_t *cli)
   return done(cli, resp, line);
 }
 
-/* "2026-10-01" or "2026-10-01T08:00", the client's local time, into Unix
- * ms: 0 or -1. */
+/* "2026-10-01", "2026-10-01T08:00" or "2026-10-01T08:00:30", the client's
+ * local time, into Unix ms: 0 or -1. */
 static int
 parse_when(const char *s, int64_t *ms)
 {
-  int y, mo, d, h = 0, mi = 0;
+  int y, mo, d, h = 0, mi = 0, sec = 0;
   char tail;
   struct tm tm;
   size_t n = strlen(s);
@@ -149,10 +149,14 @@ parse_when(const char *s, int64_t *ms)
   } else if (n == 16) {
     if (sscanf(s, "%4d-%2d-%2dT%2d:%2d%c", &y, &mo, &d, &h, &mi, &tail) != 5)
       return -1;
+  } else if (n == 19) {
+    if (sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2d%c", &y, &mo, &d, &h, &mi, &sec, &tail) != 6)
+      return -1;
   } else {
     return -1;
   }
-  if (y < 2000 || y > 2999 || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59)
+  if (y < 2000 || y > 2999 || mo < 1 || mo > 12 || d < 1 || d > 31 || h < 0 || h > 23 ||
+      mi < 0 || mi > 59 || sec < 0 || sec > 59)
     return -1;
   memset(&tm, 0, sizeof tm);
   tm.tm_year = y - 1900;
@@ -160,6 +164,7 @@ parse_when(const char *s, int64_t *ms)
   tm.tm_mday = d;
   tm.tm_hour = h;
   tm.tm_min = mi;
+  tm.tm_sec = sec;
   tm.tm_isdst = -1;
   time_t t = mktime(&tm);
   if (t == (time_t)-1 || tm.tm_mday != d)
@@ -210,7 +215,8 @@ cmd_toll_tariff_set(cli_t *cli)
     return commands_usage_error(cli);
   int rc;
   if (parse_when(from, &in.effective_at) != 0)
-    return cli_usage_error(_("--from '%s' is not a time like 2026-10-01 or 2026-10-01T08:00"),
+    return cli_usage_error(_("--from '%s' is not a time like 2026-10-01, 2026-10-01T08:00 or "
+                             "2026-10-01T08:00:30"),
                            from);
   if ((rc = rates_opt(rs, rates, rp, codes, &in.n_rates)) != 0)
     return rc;

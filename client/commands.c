@@ -232,7 +232,7 @@ static const command_t commands[] = {
   {"toll", "distance set", cmd_toll_distance_set, N_("toll distance set ENTRY EXIT --km KM"),
    ADMIN, "--km=", 2, 2},
   {"toll", "tariff set", cmd_toll_tariff_set,
-   N_("toll tariff set --from YYYY-MM-DD[THH:MM] --rates CLASS=YUAN,...\n"
+   N_("toll tariff set --from YYYY-MM-DD[THH:MM[:SS]] --rates CLASS=YUAN,...\n"
    "      --min YUAN --card-fee YUAN --card-hours N [--axle YUAN]"),
    ADMIN, "--from= --rates= --min= --card-fee= --card-hours= --axle=", 0, 0},
   {"toll", "lane set", cmd_toll_lane_set,

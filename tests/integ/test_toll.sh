@@ -312,6 +312,28 @@ assert_eq "${want% }" \
   "$(hq "SELECT group_concat(json_extract(value, '\$.account') || ':' || json_extract(value, '\$.count') || ':' || $(fen_of "json_extract(value, '\$.amount')"), ' ') FROM d, json_each(R, '\$.waivers')")" \
   "the month's waivers by exemption"
 
+step "tariff version 2, in force 2 seconds from now: every rate as before but s6"
+S6_NEW=17500 P_S6_OLD=$(price s6 S01)
+rates2=
+for c in "${!RATE[@]}"; do
+  r=${RATE[$c]}
+  [ "$c" = s6 ] && r=$S6_NEW
+  rates2+="${rates2:+,}$c=$(awk -v r="$r" 'BEGIN { printf "%.4f", r / 10000 }')"
+done
+from=$(date -d '+2 seconds' +%FT%T)
+adm --json toll tariff set --from "$from" --rates "$rates2" --min "$(yuan $MIN)" \
+  --axle "$(awk -v r=$AXLE 'BEGIN { printf "%.4f", r / 10000 }')" --card-fee "$(yuan $CARD_FEE)" \
+  --card-hours 48
+assert_eq 2 "$(json_field version)" "the second tariff version"
+expect_rc 0 lane_out --json toll quote S01 S02 --class s6
+assert_eq "1|$(yuan "$P_S6_OLD")" "$(json_field tariff_version)|$(json_field toll)" "before $from the first version prices"
+for _ in $(seq 1 40); do [ "$(date +%FT%T)" \> "$from" ] && break; sleep 0.1; done
+sleep 0.2
+RATE[s6]=$S6_NEW
+expect_rc 0 lane_out --json toll quote S01 S02 --class s6
+assert_eq "2|$(yuan "$(price s6 S01)")" "$(json_field tariff_version)|$(json_field toll)" "from $from the second version prices"
+[ "$(price s6 S01)" != "$P_S6_OLD" ] || fail "the new s6 rate prices the same as the old"
+
 step "cards still out: none; the shift closes and its Z-report counts the toll receipts"
 expect_rc 0 lane_out --json toll cards
 assert_eq "[]" "$(cat "$T/last.out")" "no card is out"
