@@ -385,7 +385,9 @@ sales_handle_void_request(req_t *r, store_conn_t *sc)
   if (req_row_one(r, st, TILL_E_PRECONDITION, "%s is not a sale and cannot be voided",
                   in->number) != TILL_OK)
     return r->status;
-  int is_sale = strcmp((const char *)sqlite3_column_text(st, 0), "sale") == 0;
+  /* a toll paid at an exit lane (docs/tolls.md) is voided as a sale is */
+  const char *kind = (const char *)sqlite3_column_text(st, 0);
+  int is_sale = strcmp(kind, "sale") == 0 || strcmp(kind, "toll") == 0;
   int reversed = sqlite3_column_int(st, 1);
   sqlite3_reset(st);
   if (!is_sale)

@@ -158,14 +158,18 @@ static const char sql_h_cards[] =
 static const char sql_h_exempt[] =
   "SELECT exempt, count(*), sum(toll) FROM toll_passages WHERE shift_id = ?1 AND exempt <> ''"
   " GROUP BY exempt ORDER BY exempt";
+/* a voided toll is no longer charged: its passage counts under voids */
+#define NOT_VOIDED(txn) " NOT EXISTS (SELECT 1 FROM journal v WHERE v.reverses = " txn ")"
 static const char sql_h_classes[] =
-  "SELECT class, count(*), sum(toll + card_fee) FROM toll_passages"
-  " WHERE shift_id = ?1 AND exempt = '' GROUP BY class ORDER BY class";
+  "SELECT class, count(*), sum(toll + card_fee) FROM toll_passages p"
+  " WHERE shift_id = ?1 AND exempt = '' AND" NOT_VOIDED("p.txn_id")
+  " GROUP BY class ORDER BY class";
 static const char sql_h_flags[] = FLAGS_SQL("p.shift_id = ?1");
 static const char sql_h_methods[] =
   "SELECT j.method, count(*), sum(e.amount) FROM journal j"
   " JOIN entries e ON e.txn_id = j.id AND e.seq = 1"
-  " WHERE j.shift_id = ?1 AND j.kind = 'toll' GROUP BY j.method ORDER BY j.method";
+  " WHERE j.shift_id = ?1 AND j.kind = 'toll' AND" NOT_VOIDED("j.id")
+  " GROUP BY j.method ORDER BY j.method";
 
 /* The shift's row and its receipt range into <h>. */
 static till_status_t
@@ -251,7 +255,7 @@ static const char sql_r_exempt[] =
   " AND p.exempt <> '' GROUP BY p.exempt ORDER BY p.exempt";
 static const char sql_r_classes[] =
   "SELECT p.class, count(*), sum(p.toll + p.card_fee)" RANGE_JOIN
-  " AND p.exempt = '' GROUP BY p.class ORDER BY p.class";
+  " AND p.exempt = '' AND" NOT_VOIDED("p.txn_id") " GROUP BY p.class ORDER BY p.class";
 static const char sql_r_flags[] =
   FLAGS_SQL("p.shift_id IN (SELECT id FROM shifts WHERE business_date BETWEEN ?1 AND ?2)");
 

@@ -253,6 +253,7 @@ assert_eq "toll_exempt|waiver:holiday" "$(sql "SELECT j.kind, e.account FROM jou
 expect_rc 0 lane_out --json toll exit --card H003 --class p1 --seats 9 --plate 京H00003 --method cash
 assert_eq "|$(yuan "$PH")" "$(json_field exempt)|$(json_field toll)" "more than 7 seats pays on a holiday"
 expect_rc 0 lane_out --json toll exit --entry S01 --class t1 --plate 京T00001 --method cash
+NT1=$(json_field number)
 assert_eq "" "$(json_field exempt)" "a truck pays on a holiday"
 PT1=$(price t1 S01)
 
@@ -312,6 +313,21 @@ assert_eq "${want% }" \
   "$(hq "SELECT group_concat(json_extract(value, '\$.account') || ':' || json_extract(value, '\$.count') || ':' || $(fen_of "json_extract(value, '\$.amount')"), ' ') FROM d, json_each(R, '\$.waivers')")" \
   "the month's waivers by exemption"
 
+step "a toll keyed at the wrong class is voided (erin asks, sam approves): the hand-over lists it by its reason and no longer charges it"
+expect_rc 0 lane_out --json void "$NT1" --reason "wrong class keyed"
+VID=$(json_field id)
+expect_rc 0 till_user ADMIN-01 sam void approve "$VID" --note checked
+expect_rc 0 lane_out --json toll handover "$SID"
+cp -- "$T/last.out" "$T/handover.json"
+assert_eq "$((PAID - PT1))|wrong class keyed:1:$PT1|p1 p2 t2" \
+  "$(hq "SELECT $(fen_of "json_extract(R, '\$.tolls')") || '|' || (SELECT group_concat(json_extract(value, '\$.key') || ':' || json_extract(value, '\$.count') || ':' || $(fen_of "json_extract(value, '\$.amount')"), ' ') FROM json_each(R, '\$.voids')) || '|' || (SELECT group_concat(json_extract(value, '\$.key'), ' ') FROM json_each(R, '\$.classes')) FROM d")" \
+  "charged, voids by reason and classes after the void"
+assert_eq "$((PAID - PT1))" \
+  "$(sql "SELECT sum(e.amount) FROM journal j JOIN entries e ON e.txn_id = j.id AND e.seq = 1 WHERE j.shift_id = $SID AND j.kind IN ('toll', 'void')")" \
+  "the journal's tolls less the void"
+assert_eq "8|8" "$(hq "SELECT json_extract(R, '\$.receipts') || '|' || json_extract(R, '\$.last_no') FROM d")" \
+  "the voided receipt keeps its number in the range"
+
 step "tariff version 2, in force 2 seconds from now: every rate as before but s6"
 S6_NEW=17500 P_S6_OLD=$(price s6 S01)
 rates2=
@@ -337,10 +353,11 @@ assert_eq "2|$(yuan "$(price s6 S01)")" "$(json_field tariff_version)|$(json_fie
 step "cards still out: none; the shift closes and its Z-report counts the toll receipts"
 expect_rc 0 lane_out --json toll cards
 assert_eq "[]" "$(cat "$T/last.out")" "no card is out"
-CASH=$((P1 + P1 + P3 + CARD_FEE + PG + PH + PH + PT1))
+CASH=$((P1 + P1 + P3 + CARD_FEE + PG + PH + PH))   # PT1 voided
 expect_rc 0 lane_out --json shift close --count "100x2,1x$((CASH / 100))" --noncash wechat=$(yuan "$P2")
-assert_eq "8|$(yuan $((20000 + CASH)))|0.00" "$(json_field receipts)|$(json_field expected_cash)|$(json_field cash_variance)" \
-  "the Z-report's toll receipts and the drawer"
+assert_eq "8|1|$(yuan $((20000 + CASH)))|0.00" \
+  "$(json_field receipts)|$(json_field voids)|$(json_field expected_cash)|$(json_field cash_variance)" \
+  "the Z-report's toll receipts, the void and the drawer"
 assert_last_contains '{"item":"toll.p2","name":"toll.p2","quantity":1,"amount":"'"$(yuan "$P2")"'"}'
 
 step "the auditor's verification passes over tolls and exemptions, online and from an export"
