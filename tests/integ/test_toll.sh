@@ -266,6 +266,12 @@ assert_eq "$D" "$(sql "SELECT s.business_date FROM toll_passages p JOIN shifts s
 step "the hand-over of erin's shift equals the journal, summed here"
 expect_rc 0 lane_out --json toll handover "$SID"
 cp -- "$T/last.out" "$T/handover.json"
+doc_cards() {
+  cp -- "$T/last.out" "$T/cards.json"
+  sqlite3 -batch -noheader :memory: "SELECT group_concat(json_extract(value, '\$.card') || ':' ||
+    CASE json_extract(value, '\$.overdue') WHEN 1 THEN 'true' ELSE 'false' END, ' ')
+    FROM json_each(readfile('$T/cards.json'))"
+}
 hq() { sqlite3 -batch -noheader :memory: "WITH d(R) AS (SELECT readfile('$T/handover.json')) $1"; }
 fen_of() { printf "CAST(replace(%s, '.', '') AS INTEGER)" "$1"; }
 # the figures this test posted: paid C001 p1, C002 p2, C003 p1, lost p1+fee,
@@ -353,6 +359,16 @@ assert_eq "2|$(yuan "$(price s6 S01)")" "$(json_field tariff_version)|$(json_fie
 step "cards still out: none; the shift closes and its Z-report counts the toll receipts"
 expect_rc 0 lane_out --json toll cards
 assert_eq "[]" "$(cat "$T/last.out")" "no card is out"
+# two cards still out, planted in the table (no test can wait 48 hours):
+# one issued 49 hours ago, one a minute ago; only the first is overdue
+now_ms=$(($(date +%s) * 1000))
+sql "INSERT INTO toll_cards(card, entry_station, class, plate, issued_at, terminal_id, issued_by, shift_id)
+     VALUES ('OLD1', 'S01', 'p1', '京Z00001', $((now_ms - 49 * 3600 * 1000)), 'T-LANE-01', 'carol', $CSID),
+            ('NEW1', 'S01', 't2', '京Z00002', $((now_ms - 60 * 1000)), 'T-LANE-01', 'carol', $CSID)"
+expect_rc 0 lane_out --json toll cards --overdue
+assert_eq "OLD1:true" "$(doc_cards)" "overdue cards"
+expect_rc 0 lane_out --json toll cards
+assert_eq "OLD1:true NEW1:false" "$(doc_cards)" "cards out"
 CASH=$((P1 + P1 + P3 + CARD_FEE + PG + PH + PH))   # PT1 voided
 expect_rc 0 lane_out --json shift close --count "100x2,1x$((CASH / 100))" --noncash wechat=$(yuan "$P2")
 assert_eq "8|1|$(yuan $((20000 + CASH)))|0.00" \
