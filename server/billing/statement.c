@@ -194,7 +194,7 @@ statement_handle(req_t *r, store_conn_t *sc)
   till__v1__statement_response__init(s);
   if (in->payer_id <= 0)
     return req_fail(r, TILL_E_INVALID, "A statement needs the payer's number.");
-  int64_t day;
+  int64_t day = 0;
   char day_text[16];
   if (statement_day(r, sc, in->as_of, &day, day_text, sizeof day_text) != TILL_OK)
     return r->status;

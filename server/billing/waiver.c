@@ -160,7 +160,7 @@ waiver_handle_request(req_t *r, store_conn_t *sc)
     "INSERT INTO waivers(payer_id, charge_id, amount, reason, doc_ref, requested_by,"
     " requested_terminal, requested_at) VALUES (?,?,?,?,?,?,?,?)";
   const Till__V1__WaiverRequestRequest *in = r->env->waiver_request_req;
-  charge_ref_t c;
+  charge_ref_t c = {0};
   if (check_request(r, in) != TILL_OK || find_charge(r, sc, in, &c) != TILL_OK)
     return r->status;
   char want[TILL_MONEY_STR_MAX], open[TILL_MONEY_STR_MAX], pend[TILL_MONEY_STR_MAX];
