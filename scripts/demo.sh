@@ -131,11 +131,38 @@ done
 till dave sale HEAT:100 --method cash --tendered 150
 # a household of 120 m2 pays 162.00: 100.00 in cash (a 100 note) and the rest by WeChat, on one receipt
 till dave sale HEAT:120 --pay cash=100,wechat --tendered 100 --memo "3-2-1101 张秀英 2026-27 采暖季"
+
+# ---- a heating office's morning (docs/billing.md): households, a charge run,
+# arrears over two seasons, an opt-out, a cheque --------------------------------
+till root admin series add JF --kind billing --description "供热费收据"
+till root scheme add heating --name 供暖费 --rule area_season --period season --optout-share 50
+till root tariff add --scheme heating --from 2025-09-01 --rate 21.50
+cat >"$run/payers.csv" <<'CSV'
+小区,房号,业主,电话,面积,状态,标签
+阳光小区,3-2-1101,张秀英,13800001101,89.37,occupied,
+阳光小区,3-2-1102,李建国,13800001102,120.00,occupied,
+阳光小区,5-1-0301,王淑珍,13900000301,75.50,occupied,低保
+CSV
+till root payer import "$run/payers.csv"
+till root charge run --scheme heating --period 2025-2026
+till root charge run --scheme heating --period 2026-2027
+till dave payer find 张秀
+# 张秀英 owes two seasons (2 × 1921.46) and pays 3000.00: the older season in
+# full, the newer in part, each named on the receipt with its share paid
+till dave pay 1 --amount 3000 --method cash --tendered 3000
+# 王淑珍 will not take heat next season: applied for before the cut-off
+till dave optout request 3 --scheme heating --season 2027-2028 --reason "外出务工"
+# 李建国 pays both seasons by cheque; it counts as collected once it clears
+till dave pay 2 --amount 5160 --method cheque --ref "支票 20261203-01"
+till dave payer statement 1
 till alice shift status
 
 TILL_PASSWORD=bob-pw till bob login bob
 till bob void list --state pending
 till bob void approve 1 --note "checked the terminal slip"
+till bob cheque list --pending
+till bob cheque clear 1
+till bob report collection --period 2025-2026 --scheme heating
 
 # ---- an hour at a toll station: erin at the entry lane, frank at the exit -----
 # The network (docs/tolls.md): stations, distances, a tariff by vehicle class
@@ -184,7 +211,7 @@ alice_shift=$(echo "$open_ids" | sed -n 1p); dave_shift=$(echo "$open_ids" | sed
 alice_cash=$(fen_of "$("$TILL" --config "$run/bob.conf" --json shift status "$alice_shift" | json expected_cash)")
 dave_cash=$(fen_of "$("$TILL" --config "$run/bob.conf" --json shift status "$dave_shift" | json expected_cash)")
 till alice shift close --count "$(count_for "$alice_cash")" --noncash card=0,wechat=5.00
-till dave shift close --count "$(count_for $((dave_cash - 1000)))" --noncash card=108.00,alipay=81.00,wechat=62.00
+till dave shift close --count "$(count_for $((dave_cash - 1000)))" --noncash card=108.00,alipay=81.00,wechat=62.00,cheque=5160.00
 
 # ---- the supervisor signs off and takes the cash to the bank -----------------
 till bob shift list --state closed

@@ -55,6 +55,12 @@ out=$T/demo-zh_CN/out.txt
 grep -q '收费收据' "$out" || fail "no Chinese receipt in the Chinese demo"
 grep -q '合计（元）' "$out" || fail "no Chinese total line"
 grep -q '大写' "$out" || fail "no amount in words on the Chinese receipt"
+# the heating morning: 89.37 m2 x 21.50 = 1921.455 -> 1921.46 a season; 3000.00
+# pays 2025-2026 whole and 1078.54 of 2026-2027, 56.13 % (rounded down)
+grep -q '缴费收据' "$out" || fail "no payment receipt in the heating morning"
+grep -q '  2025 年度，应收 1921.46' "$out" || fail "the payment receipt names no year"
+grep -Eq '供暖费 2026-2027 +1078.54 +56.13%' "$out" || fail "no partial season on the receipt"
+grep -q '实收 4501.46（收缴率 73.50 %）' "$out" || fail "the collection rate is not 4501.46 of 6124.71"
 grep -q '支付方式' "$T/last.out" || fail "the sale after the demo printed no Chinese receipt"
 if grep -q 'TILL FEE RECEIPT' "$out"; then fail "the Chinese demo printed an English receipt"; fi
 stop_demo
