@@ -132,6 +132,32 @@ text_line(FILE *f, const char *label, const char *value)
   layout_wrapped(f, lead, 10, value, PRINT_COLS - 10);
 }
 
+/* A toll's line has no fee item behind it: its item is "toll.<class>"
+ * (p1-p4 passenger, t1-t6 truck, s1-s6 special operation) or "toll.card"
+ * (a lost card's fee), which the collector and the driver read in words
+ * (the server sends the code as its name too).
+ * Anything else is shown as its code. */
+static const char *
+toll_line_name(const char *item, char *buf, size_t len)
+{
+  if (strncmp(item, "toll.", 5) != 0)
+    return item;
+  const char *c = item + 5;
+  if (strcmp(c, "card") == 0)
+    return _("Pass card fee");
+  if (strlen(c) != 2 || c[1] < '1' || c[1] > '6')
+    return item;
+  if (c[0] == 'p')
+    snprintf(buf, len, _("Toll, passenger class %c"), c[1]);
+  else if (c[0] == 't')
+    snprintf(buf, len, _("Toll, truck class %c"), c[1]);
+  else if (c[0] == 's')
+    snprintf(buf, len, _("Toll, special class %c"), c[1]);
+  else
+    return item;
+  return buf;
+}
+
 /* An item line: the name wrapped in its 18-cell column, the figures on its
  * first line. */
 static void
@@ -204,7 +230,10 @@ print_receipt(FILE *f, const Till__V1__Receipt *r)
   fputc('\n', f);
   for (size_t i = 0; i < r->n_lines; i++) {
     const Till__V1__ReceiptLine *l = r->lines[i];
-    const char *name = l->name[0] ? l->name : l->item;
+    char toll[64];
+    const char *name = strncmp(l->item, "toll.", 5) == 0
+                       ? toll_line_name(l->item, toll, sizeof toll)
+                       : l->name[0] ? l->name : l->item;
     snprintf(qty, sizeof qty, "%lld", (long long)l->quantity);
     till_money_format(l->unit_price, price, sizeof price);
     till_money_format(l->amount, amount, sizeof amount);

@@ -60,6 +60,8 @@ grep -q '大写' "$out" || fail "no amount in words on the Chinese receipt"
 grep -q '缴费收据' "$out" || fail "no payment receipt in the heating morning"
 grep -q '  2025 年度，应收 1921.46' "$out" || fail "the payment receipt names no year"
 grep -Eq '供暖费 2026-2027 +1078.54 +56.13%' "$out" || fail "no partial season on the receipt"
+grep -Eq '^通行费 1 类客车 +1 +39.00 +39.00$' "$out" || fail "the toll receipt does not name the class in words"
+grep -Eq '^通行卡工本费 +1 +50.00 +50.00$' "$out" || fail "the lost card's fee is not named in words"
 grep -q '实收 4501.46（收缴率 73.50 %）' "$out" || fail "the collection rate is not 4501.46 of 6124.71"
 grep -q '支付方式' "$T/last.out" || fail "the sale after the demo printed no Chinese receipt"
 if grep -q 'TILL FEE RECEIPT' "$out"; then fail "the Chinese demo printed an English receipt"; fi
