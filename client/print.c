@@ -94,16 +94,16 @@ put_cells(FILE *f, const char *s, int cells)
   layout_left(f, s, cells);
 }
 
-static void
-rule(FILE *f, char c)
+void
+print_rule(FILE *f, char c)
 {
   for (int i = 0; i < PRINT_COLS; i++)
     fputc(c, f);
   fputc('\n', f);
 }
 
-static void
-centered(FILE *f, const char *s)
+void
+print_centered(FILE *f, const char *s)
 {
   int w = print_width(s);
   int pad = w < PRINT_COLS ? (PRINT_COLS - w) / 2 : 0;
@@ -111,8 +111,8 @@ centered(FILE *f, const char *s)
 }
 
 /* "label ........ amount" across the full width */
-static void
-money_line(FILE *f, const char *label, int64_t fen)
+void
+print_money_line(FILE *f, const char *label, int64_t fen)
 {
   char m[TILL_MONEY_STR_MAX];
   till_money_format(fen, m, sizeof m);
@@ -123,8 +123,8 @@ money_line(FILE *f, const char *label, int64_t fen)
 
 /* "Label     value": the label in 10 cells, the value wrapped under itself,
  * never cut. */
-static void
-text_line(FILE *f, const char *label, const char *value)
+void
+print_text_line(FILE *f, const char *label, const char *value)
 {
   char lead[64];
   int w = layout_width(label);
@@ -184,12 +184,12 @@ print_payment_parts(FILE *f, const Till__V1__Receipt *r)
   for (size_t i = 0; i < r->n_payments; i++) {
     const Till__V1__MethodAmount *p = r->payments[i];
     snprintf(label, sizeof label, "  %s", print_method((int)p->method));
-    money_line(f, label, p->amount);
+    print_money_line(f, label, p->amount);
     if (p->method == TILL__V1__PAYMENT_METHOD__METHOD_CASH && r->tendered) {
       snprintf(label, sizeof label, "    %s", _("Tendered"));
-      money_line(f, label, r->tendered);
+      print_money_line(f, label, r->tendered);
       snprintf(label, sizeof label, "    %s", _("Change"));
-      money_line(f, label, r->change);
+      print_money_line(f, label, r->change);
     }
   }
 }
@@ -199,7 +199,7 @@ print_receipt(FILE *f, const Till__V1__Receipt *r)
 {
   char when[32], qty[24], price[TILL_MONEY_STR_MAX], amount[TILL_MONEY_STR_MAX];
   fmt_time(r->at_ms / 1000, when, sizeof when);
-  rule(f, '=');
+  print_rule(f, '=');
   if (r->office && r->office[0]) {
     /* the payee, wrapped onto further centred lines when long */
     const char *rest = r->office;
@@ -210,18 +210,18 @@ print_receipt(FILE *f, const Till__V1__Receipt *r)
       if (n == 0)
         break;
       snprintf(buf, sizeof buf, "%.*s", (int)(n < sizeof buf ? n : sizeof buf - 1), line);
-      centered(f, buf);
+      print_centered(f, buf);
     }
   }
-  centered(f, _("TILL FEE RECEIPT"));
+  print_centered(f, _("TILL FEE RECEIPT"));
   if (r->copy)
-    centered(f, _("*** COPY ***"));
-  rule(f, '-');
-  text_line(f, _("No."), r->number);
-  text_line(f, _("Terminal"), r->terminal_id);
-  text_line(f, _("Cashier"), r->cashier);
-  text_line(f, _("Time"), when);
-  rule(f, '-');
+    print_centered(f, _("*** COPY ***"));
+  print_rule(f, '-');
+  print_text_line(f, _("No."), r->number);
+  print_text_line(f, _("Terminal"), r->terminal_id);
+  print_text_line(f, _("Cashier"), r->cashier);
+  print_text_line(f, _("Time"), when);
+  print_rule(f, '-');
   /* item 18 | qty 6 | price 9 | amount 9 = 42 */
   put_cells(f, _("Item"), 18);
   layout_right(f, _("Qty"), 6);
@@ -241,44 +241,44 @@ print_receipt(FILE *f, const Till__V1__Receipt *r)
       /* large figures get lines of their own rather than a broken column */
       layout_wrapped(f, "", 0, name, PRINT_COLS);
       fprintf(f, "%18s%6s%9s%9s\n", "", qty, "", "");
-      money_line(f, _("  unit price"), l->unit_price);
-      money_line(f, _("  amount"), l->amount);
+      print_money_line(f, _("  unit price"), l->unit_price);
+      print_money_line(f, _("  amount"), l->amount);
     } else {
       item_line(f, name, qty, price, amount);
     }
   }
-  rule(f, '-');
-  money_line(f, _("TOTAL (CNY)"), r->total);
+  print_rule(f, '-');
+  print_money_line(f, _("TOTAL (CNY)"), r->total);
   if (i18n_is_chinese()) {
     char words[TILL_MONEY_CAPITAL_MAX];
     if (till_money_capital(r->total, words, sizeof words) == 0)
-      text_line(f, _("In words"), words);
+      print_text_line(f, _("In words"), words);
   }
   if (r->n_payments > 1) {
     print_payment_parts(f, r);
   } else {
-    text_line(f, _("Paid by"), print_method((int)r->method));
+    print_text_line(f, _("Paid by"), print_method((int)r->method));
     if (r->tendered) {
-      money_line(f, _("Tendered"), r->tendered);
-      money_line(f, _("Change"), r->change);
+      print_money_line(f, _("Tendered"), r->tendered);
+      print_money_line(f, _("Change"), r->change);
     }
   }
   if (r->memo && r->memo[0])
-    text_line(f, _("Memo"), r->memo);
-  rule(f, '-');
+    print_text_line(f, _("Memo"), r->memo);
+  print_rule(f, '-');
   char verify[96];
   snprintf(verify, sizeof verify, _("%s   txn %lld"), r->verify_code, (long long)r->txn_id);
-  text_line(f, _("Verify"), verify);
+  print_text_line(f, _("Verify"), verify);
   if (r->copy) {
     char copies[32];
     snprintf(copies, sizeof copies, "#%d", r->reprint_count);
-    text_line(f, _("Reprint"), copies);
+    print_text_line(f, _("Reprint"), copies);
   }
   if (r->voided) {
-    centered(f, _("*** VOIDED ***"));
-    text_line(f, _("Reason"), r->void_reason);
+    print_centered(f, _("*** VOIDED ***"));
+    print_text_line(f, _("Reason"), r->void_reason);
   }
-  rule(f, '=');
+  print_rule(f, '=');
 }
 
 void

@@ -38,4 +38,13 @@ int print_out_of_memory(void);
 /* A till_*_name() as JSON and CSV carry it, never translated: "?" for NULL. */
 const char *print_wire_name(const char *name);
 
+/* The receipt's lines, PRINT_COLS cells wide, for every printer of a
+ * receipt (print.c, print_payment.c): a rule of <c>; <s> centred; "label
+ * ...... amount"; "Label     value" with the label in 10 cells and the
+ * value wrapped under itself, never cut. */
+void print_rule(FILE *f, char c);
+void print_centered(FILE *f, const char *s);
+void print_money_line(FILE *f, const char *label, int64_t fen);
+void print_text_line(FILE *f, const char *label, const char *value);
+
 #endif

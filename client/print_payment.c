@@ -14,41 +14,6 @@
 #include "till_money.h"
 #include "till_names.h"
 
-static void
-rule(FILE *f, char c)
-{
-  for (int i = 0; i < PRINT_COLS; i++)
-    fputc(c, f);
-  fputc('\n', f);
-}
-
-static void
-centered(FILE *f, const char *s)
-{
-  int w = layout_width(s);
-  int pad = w < PRINT_COLS ? (PRINT_COLS - w) / 2 : 0;
-  fprintf(f, "%*s%s\n", pad, "", s);
-}
-
-static void
-money_line(FILE *f, const char *label, int64_t fen)
-{
-  char m[TILL_MONEY_STR_MAX];
-  till_money_format(fen, m, sizeof m);
-  int w = (int)strlen(m) > 14 ? (int)strlen(m) : 14;
-  layout_left(f, label, PRINT_COLS - w);
-  fprintf(f, "%*s\n", w, m);
-}
-
-static void
-text_line(FILE *f, const char *label, const char *value)
-{
-  char lead[64];
-  int w = layout_width(label);
-  snprintf(lead, sizeof lead, "%s%*s", label, w < 10 ? 10 - w : 1, "");
-  layout_wrapped(f, lead, 10, value, PRINT_COLS - 10);
-}
-
 /* "53.14%" from hundredths of a percent */
 static void
 percent(int32_t e2, char *buf, size_t len)
@@ -96,21 +61,21 @@ print_head(FILE *f, const Till__V1__PaymentReceipt *r, int copy)
 {
   char when[32], payer[256];
   fmt_time(r->at_ms / 1000, when, sizeof when);
-  rule(f, '=');
+  print_rule(f, '=');
   if (r->office && r->office[0])
     layout_wrapped(f, "", 0, r->office, PRINT_COLS);
-  centered(f, _("PAYMENT RECEIPT"));
+  print_centered(f, _("PAYMENT RECEIPT"));
   if (copy)
-    centered(f, _("*** COPY ***"));
-  rule(f, '-');
-  text_line(f, _("No."), r->number);
-  text_line(f, _("Terminal"), r->terminal_id);
-  text_line(f, _("Cashier"), r->cashier);
-  text_line(f, _("Time"), when);
+    print_centered(f, _("*** COPY ***"));
+  print_rule(f, '-');
+  print_text_line(f, _("No."), r->number);
+  print_text_line(f, _("Terminal"), r->terminal_id);
+  print_text_line(f, _("Cashier"), r->cashier);
+  print_text_line(f, _("Time"), when);
   snprintf(payer, sizeof payer, "#%lld %s %s", (long long)r->payer_id, r->complex, r->unit);
-  text_line(f, _("Payer"), payer);
-  text_line(f, _("Owner"), r->owner);
-  rule(f, '-');
+  print_text_line(f, _("Payer"), payer);
+  print_text_line(f, _("Owner"), r->owner);
+  print_rule(f, '-');
 }
 
 void
@@ -126,42 +91,42 @@ print_payment_receipt(FILE *f, const Till__V1__PaymentReceipt *r, int copy, int 
   if (r->n_lines == 0)
     layout_wrapped(f, "", 0, _("(no open charge)"), PRINT_COLS);
   if (r->to_prepaid)
-    money_line(f, _("To prepaid balance"), r->to_prepaid);
-  rule(f, '-');
-  money_line(f, _("TOTAL (CNY)"), r->amount);
+    print_money_line(f, _("To prepaid balance"), r->to_prepaid);
+  print_rule(f, '-');
+  print_money_line(f, _("TOTAL (CNY)"), r->amount);
   if (i18n_is_chinese()) {
     char words[TILL_MONEY_CAPITAL_MAX];
     if (till_money_capital(r->amount, words, sizeof words) == 0)
-      text_line(f, _("In words"), words);
+      print_text_line(f, _("In words"), words);
   }
-  text_line(f, _("Paid by"), print_method((int)r->method));
+  print_text_line(f, _("Paid by"), print_method((int)r->method));
   if (r->tendered) {
-    money_line(f, _("Tendered"), r->tendered);
-    money_line(f, _("Change"), r->change);
+    print_money_line(f, _("Tendered"), r->tendered);
+    print_money_line(f, _("Change"), r->change);
   }
   if (r->reference && r->reference[0])
-    text_line(f, r->method == TILL__V1__PAYMENT_METHOD__METHOD_CHEQUE ? _("Cheque No.")
+    print_text_line(f, r->method == TILL__V1__PAYMENT_METHOD__METHOD_CHEQUE ? _("Cheque No.")
                                                                         : _("Document"),
               r->reference);
   if (r->cheque_state && r->cheque_state[0])
-    text_line(f, _("Cheque"), cheque_state_words(r->cheque_state));
+    print_text_line(f, _("Cheque"), cheque_state_words(r->cheque_state));
   if (r->to_prepaid) {
     layout_wrapped(f, "", 0, _("The overpayment is kept as a prepaid balance; the next charge "
                                "run uses it."), PRINT_COLS);
-    money_line(f, _("Prepaid balance now"), r->prepaid_balance);
+    print_money_line(f, _("Prepaid balance now"), r->prepaid_balance);
   }
   if (r->memo && r->memo[0])
-    text_line(f, _("Memo"), r->memo);
-  rule(f, '-');
+    print_text_line(f, _("Memo"), r->memo);
+  print_rule(f, '-');
   char verify[96];
   snprintf(verify, sizeof verify, _("%s   txn %lld"), r->verify_code, (long long)r->txn_id);
-  text_line(f, _("Verify"), verify);
+  print_text_line(f, _("Verify"), verify);
   if (copy) {
     char copies[32];
     snprintf(copies, sizeof copies, "#%d", reprint_count);
-    text_line(f, _("Reprint"), copies);
+    print_text_line(f, _("Reprint"), copies);
   }
-  rule(f, '=');
+  print_rule(f, '=');
 }
 
 void
