@@ -245,4 +245,9 @@ expect_rc 0 till_user T-LANE-02 audrey optout list --state approved
 
 step "the ledger verifies"
 expect_rc_contains 0 "ledger verified: " till_user T-LANE-02 audrey audit verify
+# a run is signed by the next checkpoint, shift close or day close
+expect_rc 0 till_user ADMIN-01 sam audit checkpoint
+expect_rc 0 till_user T-LANE-02 audrey audit export
+cp -- "$T/last.out" "$T/charges.tillx"
+expect_rc_contains 0 "export verified" "$TILL" audit verify --file "$T/charges.tillx"
 check_log_clean

@@ -265,4 +265,8 @@ step "audit verify passes over payments, prepaid, cheque_clear and cheque_bounce
 expect_rc 0 till_user T-LANE-02 audrey audit verify
 assert_last_contains "ledger verified"
 assert_last_contains "complete"
+# and an outside verifier's view: the export file checks on its own
+expect_rc 0 till_user T-LANE-02 audrey audit export
+cp -- "$T/last.out" "$T/pay.tillx"
+expect_rc_contains 0 "export verified" "$TILL" audit verify --file "$T/pay.tillx"
 check_log_clean

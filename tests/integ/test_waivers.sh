@@ -314,3 +314,7 @@ assert_last_lacks "cut off"
 
 step "the chain verifies over waivers and late fees"
 expect_rc 0 audrey audit verify
+expect_rc 0 till_user ADMIN-01 sam audit checkpoint
+expect_rc 0 audrey audit export
+cp -- "$T/last.out" "$T/waivers.tillx"
+expect_rc_contains 0 "export verified" "$TILL" audit verify --file "$T/waivers.tillx"
