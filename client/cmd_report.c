@@ -124,7 +124,36 @@ print_daily_json(const Till__V1__DailyReportResponse *d)
   json_str(stdout, d->closed_by);
   printf(",\"closed_at\":%lld,\"close_signature\":", (long long)d->closed_at);
   cmd_day_signature_json(d->closed ? d->close_signature : NULL);
-  printf("}\n");
+  printf(",\"waivers\":[");
+  for (size_t i = 0; i < d->n_waivers; i++) {
+    printf("%s{\"account\":", i ? "," : "");
+    json_str(stdout, d->waivers[i]->account);
+    printf(",\"count\":%lld", (long long)d->waivers[i]->count);
+    json_money(stdout, "amount", d->waivers[i]->amount, 1);
+    printf("}");
+  }
+  printf("]}\n");
+}
+
+/* What was waived, per waiver account (account names as they are): count
+ * and amount. 0 or -1. */
+static int
+print_waivers(Till__V1__WaiverTotal *const *w, size_t n)
+{
+  char a[TILL_MONEY_STR_MAX], c[24];
+  if (!n) {
+    printf("%s\n", _("waivers: none"));
+    return 0;
+  }
+  printf("%s\n", _("waivers:"));
+  layout_table_t *t = layout_table_new(3, "lrr");
+  int rc = t ? 0 : -1;
+  for (size_t i = 0; rc == 0 && i < n; i++) {
+    till_money_format(w[i]->amount, a, sizeof a);
+    snprintf(c, sizeof c, "%lld", (long long)w[i]->count);
+    rc = layout_table_add(t, w[i]->account, c, a);
+  }
+  return print_table(t, rc == 0, "  ");
 }
 
 /* A title underlined as wide as it is on the screen. */
@@ -281,7 +310,8 @@ print_daily_text(const Till__V1__DailyReportResponse *d)
   }
 
   heading(_("Takings (sales and voids of the date's shifts)"));
-  if (print_takings(d) != 0 || print_methods_receipts(d) != 0)
+  if (print_takings(d) != 0 || print_methods_receipts(d) != 0 ||
+      print_waivers(d->waivers, d->n_waivers) != 0)
     return -1;
 
   heading(_("Shifts of the business date"));
@@ -506,7 +536,7 @@ print_month_items(const Till__V1__MonthlyReportResponse *m)
 static int
 print_month_totals(const Till__V1__MonthlyReportResponse *m)
 {
-  char a[TILL_MONEY_STR_MAX], b[TILL_MONEY_STR_MAX], c[TILL_MONEY_STR_MAX], pct[40], n[24];
+  char a[TILL_MONEY_STR_MAX], b[TILL_MONEY_STR_MAX], c[TILL_MONEY_STR_MAX], pct[40];
   char methods[256] = "";
   yuan_into(a, m->total);
   yuan_into(b, m->cash);
@@ -522,19 +552,7 @@ print_month_totals(const Till__V1__MonthlyReportResponse *m)
   yuan_into(a, m->electronic);
   fmt_bp(pct, sizeof pct, m->epay_ratio_bp);
   printf(_("electronic %s   e-payment ratio %s%%   (electronic: %s)\n"), a, pct, methods);
-  if (!m->n_waivers) {
-    printf("%s\n", _("waivers: none"));
-    return 0;
-  }
-  printf("%s\n", _("waivers:"));
-  layout_table_t *t = layout_table_new(3, "lrr");
-  int rc = t ? 0 : -1;
-  for (size_t i = 0; rc == 0 && i < m->n_waivers; i++) {
-    yuan_into(a, m->waivers[i]->amount);
-    snprintf(n, sizeof n, "%lld", (long long)m->waivers[i]->count);
-    rc = layout_table_add(t, m->waivers[i]->account, n, a);
-  }
-  return print_table(t, rc == 0, "  ");
+  return print_waivers(m->waivers, m->n_waivers);
 }
 
 /* The collectors against their targets, with the band of each. */

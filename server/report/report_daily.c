@@ -68,6 +68,16 @@ static const char sql_receipts[] =
   " FROM shifts s JOIN journal j ON j.shift_id = s.id"
   " WHERE s.business_date = ?1 AND j.receipt_no > 0"
   " GROUP BY j.series ORDER BY j.series LIMIT ?2";
+/* waiver:<type> is debited what a shift's posting waived (a toll's
+ * exemption) and credited back by its void: count is the transactions
+ * debiting it less those crediting it, as in the monthly report */
+static const char sql_waivers[] =
+  "SELECT e.account, count(DISTINCT CASE WHEN e.amount > 0 THEN e.txn_id END)"
+  " - count(DISTINCT CASE WHEN e.amount < 0 THEN e.txn_id END), sum(e.amount)"
+  " FROM shifts s JOIN journal j ON j.shift_id = s.id JOIN entries e ON e.txn_id = j.id"
+  " WHERE s.business_date = ?1"
+  "   AND e.account >= 'waiver:' AND e.account < 'waiver;'"
+  " GROUP BY e.account ORDER BY e.account LIMIT ?2";
 static const char sql_shifts_of_day[] =
   "SELECT " SHIFT_SUMMARY_COLUMNS " FROM shifts WHERE business_date = ?1 ORDER BY id LIMIT ?2";
 static const char sql_floats[] =
@@ -367,6 +377,42 @@ id_row(req_t *r, sqlite3_stmt *st, void *arg)
   return TILL_OK;
 }
 
+/* rows: account, count, amount */
+static till_status_t
+waiver_row(req_t *r, sqlite3_stmt *st, void *arg)
+{
+  Till__V1__DailyReportResponse *resp = arg;
+  Till__V1__WaiverTotal *w = req_alloc(r, sizeof *w);
+  if (!w)
+    return TILL_E_INTERNAL;
+  till__v1__waiver_total__init(w);
+  w->account = req_strdup(r, (const char *)sqlite3_column_text(st, 0));
+  w->count = sqlite3_column_int64(st, 1);
+  w->amount = sqlite3_column_int64(st, 2);
+  if (!w->account)
+    return TILL_E_INTERNAL;
+  resp->waivers[resp->n_waivers++] = w;
+  return TILL_OK;
+}
+
+static till_status_t
+load_waivers(req_t *r, store_conn_t *sc, Till__V1__DailyReportResponse *resp)
+{
+  sqlite3_stmt *st = date_stmt(sc, sql_waivers, resp->date, REPORT_DAILY_LIST_MAX + 1);
+  resp->waivers = req_alloc(r, REPORT_DAILY_LIST_MAX * sizeof *resp->waivers);
+  if (!resp->waivers) {
+    if (st)
+      sqlite3_reset(st);
+    return req_fail(r, TILL_E_INTERNAL, "out of memory");
+  }
+  int more;
+  if (req_rows(r, st, REPORT_DAILY_LIST_MAX, waiver_row, resp, &more) != TILL_OK)
+    return r->status;
+  if (more)
+    return too_many(r, "waiver accounts");
+  return TILL_OK;
+}
+
 static till_status_t
 load_deposits(req_t *r, store_conn_t *sc, Till__V1__DailyReportResponse *resp)
 {
@@ -448,6 +494,7 @@ report_daily_handle(req_t *r, store_conn_t *sc)
     return req_fail(r, TILL_E_INTERNAL, "out of memory");
   /* from_ms and to_ms stay 0: a business date is not a time range */
   if (load_takings(r, sc, resp) != TILL_OK || load_receipts(r, sc, resp) != TILL_OK ||
+      load_waivers(r, sc, resp) != TILL_OK ||
       collect_shifts(r, sc, sql_shifts_of_day, date, &resp->shifts, &resp->n_shifts, NULL,
                      "shifts") != TILL_OK ||
       sum_one(r, sc, sql_floats, date, &resp->floats) != TILL_OK ||

@@ -312,6 +312,12 @@ expect_rc 0 till_user T-LANE-02 audrey --json report daily --date "$D"
 cp -- "$T/last.out" "$T/handover.json"
 assert_eq "$PAID|8" "$(hq "SELECT $(fen_of "json_extract(R, '\$.net_amount')") || '|' || json_extract(R, '\$.receipts_issued') FROM d")" \
   "the daily net and receipts: the tolls charged"
+want=$(for w in "green_channel $PG" "holiday $PH" "military $PM"; do set -- $w; printf 'waiver:%s:1:%s ' "$1" "$2"; done)
+assert_eq "${want% }" \
+  "$(hq "SELECT group_concat(json_extract(value, '\$.account') || ':' || json_extract(value, '\$.count') || ':' || $(fen_of "json_extract(value, '\$.amount')"), ' ') FROM d, json_each(R, '\$.waivers')")" \
+  "the day's exemptions by type, each with what it waived"
+expect_rc 0 till_user T-LANE-02 audrey report daily --date "$D"
+assert_last_contains "waiver:green_channel"
 expect_rc 0 till_user T-LANE-02 audrey --json report monthly --month "${D:0:7}"
 cp -- "$T/last.out" "$T/handover.json"
 want=$(for w in "green_channel $PG" "holiday $PH" "military $PM"; do set -- $w; printf 'waiver:%s:1:%s ' "$1" "$2"; done)
