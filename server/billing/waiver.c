@@ -242,11 +242,13 @@ static till_status_t
 waiver_rows(req_t *r, store_conn_t *sc, const Till__V1__WaiverInfo *w, int64_t txn_id,
             const char *note)
 {
+  static const char sql_decided[] =
+    "UPDATE waivers SET state = 2, txn_id = ?1, decided_by = ?5, decided_at = ?6, note = ?7"
+    " WHERE id = ?4 AND state = 1";
   static const char *const sql[] = {
     "INSERT INTO settlements(txn_id, charge_id, source, amount) VALUES (?1, ?2, 'waiver', ?3)",
     "UPDATE charges SET waived = waived + ?3 WHERE id = ?2",
-    "UPDATE waivers SET state = 2, txn_id = ?1, decided_by = ?5, decided_at = ?6, note = ?7"
-    " WHERE id = ?4 AND state = 1",
+    sql_decided,
   };
   for (size_t i = 0; i < sizeof sql / sizeof sql[0]; i++) {
     sqlite3_stmt *st = store_stmt(sc, sql[i]);
