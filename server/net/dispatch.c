@@ -18,6 +18,7 @@
 #include "optout.h"
 #include "payer.h"
 #include "payment.h"
+#include "refund_hook.h"
 #include "report_daily.h"
 #include "sales.h"
 #include "scheme.h"
@@ -256,6 +257,16 @@ void
 dispatch_init(const config_t *cfg)
 {
   g_ctx.cfg = cfg;
+  /* ---- refunds: hooks ----
+   * each domain's refund hook for the kind of its originals
+   * (core/refund_hook.h); registered once, before any thread runs */
+  static const refund_hook_t *const refund_hooks[] = {
+    NULL, /* the list ends at the first NULL; put a domain's hook before it */
+  };
+  for (size_t i = 0; refund_hooks[i]; i++)
+    if (refund_hook_register(refund_hooks[i]) != 0)
+      log_err(LD_GENERAL, "the refund hook for %s was not registered", refund_hooks[i]->kind);
+  /* ---- end of refunds: hooks ---- */
 }
 
 void
