@@ -33,6 +33,7 @@ conn_free_if_unused(conn_t *c)
   TAILQ_REMOVE(&srv->conns, c, link);
   if (c->timer)
     event_free(c->timer);
+  free(c->farewell);
   free(c);
   server_conn_gone(srv);
 }
@@ -91,6 +92,42 @@ close_when_flushed(conn_t *c)
     event_active(c->timer, EV_TIMEOUT, 1);
 }
 
+/* The Error with request id 0 that tells the client the connection ends
+ * (docs/protocol.md, checklist item 4): a client fails every request not yet
+ * answered when it reads it, so it goes out after every answer still owed.
+ * Sent now when nothing is in flight, else kept until the last answer. */
+static void
+say_farewell(conn_t *c, const uint8_t *buf, size_t len)
+{
+  if (!buf || !len)
+    return;
+  if (c->pending == 0) {
+    send_bytes(c, buf, len);
+    return;
+  }
+  if (c->farewell)
+    return; /* one farewell per connection: the first reason stands */
+  c->farewell = malloc(len);
+  if (!c->farewell) {
+    log_warn(LD_NET, "%s: no memory to keep the closing error; it is not sent", c->peer);
+    return;
+  }
+  memcpy(c->farewell, buf, len);
+  c->farewell_len = len;
+}
+
+/* After an answer: once nothing is in flight, the kept farewell goes out. */
+static void
+send_farewell_if_due(conn_t *c)
+{
+  if (!c->farewell || c->pending > 0)
+    return;
+  send_bytes(c, c->farewell, c->farewell_len);
+  free(c->farewell);
+  c->farewell = NULL;
+  c->farewell_len = 0;
+}
+
 static void
 begin_closing(conn_t *c)
 {
@@ -143,6 +180,7 @@ conn_request_done(req_t *r)
     begin_closing(c);
   req_free(r);
   if (c->state == CONN_CLOSING) {
+    send_farewell_if_due(c);
     close_when_flushed(c);
     conn_free_if_unused(c); /* last use of c */
     return;
@@ -165,7 +203,7 @@ protocol_error(conn_t *c, till_status_t st, const char *msg)
   if (r) {
     req_fail(r, st, "%s", msg);
     dispatch_pack(r);
-    send_bytes(c, r->out, r->out_len);
+    say_farewell(c, r->out, r->out_len);
     req_free(r);
   }
   begin_closing(c);
@@ -213,12 +251,16 @@ conn_read_frames(conn_t *c)
     evbuffer_drain(in, TILL_FRAME_HEADER + len);
     c->last_active_ms = till_mono_ms();
     if (bad) {
-      /* answered at once, without touching the database */
+      /* answered at once, without touching the database; an answer that
+       * ends the connection waits for those still owed */
       c->pending--;
-      send_bytes(c, bad->out, bad->out_len);
-      int close_now = bad->close_after;
+      int close_now = bad->close_after || rc != 0;
+      if (close_now)
+        say_farewell(c, bad->out, bad->out_len);
+      else
+        send_bytes(c, bad->out, bad->out_len);
       req_free(bad);
-      if (close_now || rc != 0) {
+      if (close_now) {
         log_notice(LD_PROTO, "%s (%s): undecodable envelope; closing", c->peer, c->terminal);
         begin_closing(c);
         return;

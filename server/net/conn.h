@@ -32,6 +32,9 @@ typedef struct conn {
   int pending;               /* requests dispatched and not yet answered */
   int paused;                /* reading paused for back-pressure */
   int64_t last_active_ms;
+  uint8_t *farewell;         /* the closing Error (id 0), held until every
+                              * request in flight has been answered */
+  size_t farewell_len;
   TAILQ_ENTRY(conn) link;
 } conn_t;
 

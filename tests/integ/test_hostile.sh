@@ -35,6 +35,23 @@ bad_frame "error 1 frame of length 0" zero
 wait_file_contains "$TILLD_LOG" "(ADMIN-01): frame of length 0; closing" 5
 still_serving
 
+step "answers owed come before the closing error (id 0), whatever the timing"
+# Three whoami requests and an empty frame in one write: the server reads all
+# four at once, refuses the empty frame and closes, but the three whoami were
+# already taken; their answers must reach the client before the Error with
+# id 0, which tells a client to fail whatever is still unanswered.
+whoami_body=$(grep -o 'WhoamiResponse whoami_resp = [0-9]*' "$TILL_SOURCE_DIR/proto/till.proto" | grep -o '[0-9]*$')
+[[ -n $whoami_body ]] || fail "cannot find WhoamiResponse's field number in till.proto"
+for round in 1 2 3 4 5; do
+  expect_rc 0 probe_as ADMIN-01 pipeline "$token"
+  # answers may come in any order (readers run in parallel); the error is last
+  assert_eq "id=5 body=$whoami_body"$'\n'"id=6 body=$whoami_body"$'\n'"id=7 body=$whoami_body" \
+    "$(head -n 3 -- "$T/last.out" | sort)" "pipeline round $round: the three answers first"
+  assert_eq "id=0 error 1"$'\n'"closed" "$(tail -n +4 -- "$T/last.out")" \
+    "pipeline round $round: then the closing error, then the close"
+done
+still_serving
+
 step "random bytes in a well-formed frame: invalid argument, closed"
 bad_frame "error 1 frame is not a till.v1.Envelope" garbage 1000
 bad_frame "error 1 frame is not a till.v1.Envelope" garbage 1

@@ -67,6 +67,9 @@ usage(FILE *f)
           "  hold-whoami TOKEN GATEFILE\n"
           "                    whoami, print 'ready', wait (<= %d s) for GATEFILE to exist,\n"
           "                    whoami again on the same connection; exit 0 if both answered\n"
+          "  pipeline TOKEN    three whoami requests (ids 5, 6, 7) and a frame of length 0 in\n"
+          "                    one write; prints 'id=N body=B' or 'id=N error CODE' per frame\n"
+          "                    in the order read, then 'closed'; exit 0 if the server closed\n"
           "  login-then-signal PID USER PASSWORD\n"
           "                    round trip once, send a LoginRequest, wait %d ms, SIGTERM PID,\n"
           "                    then read: 'ok login' (exit 0), 'error ...' or 'closed' (exit 1)\n"
@@ -292,6 +295,62 @@ mode_login_then_signal(cconn_t *c, const char *pid_s, const char *user, const ch
   return EXIT_NOT_MET;
 }
 
+/* Several requests and then a frame the server must refuse, all in one
+ * write: the refusal (id 0, then close) must come after the answers the
+ * server still owes (docs/protocol.md, section 17, item 4). */
+static int
+mode_pipeline(cconn_t *c, const char *token)
+{
+  enum { N_ASK = 3 };
+  uint8_t *frames[N_ASK] = {NULL};
+  size_t lens[N_ASK] = {0}, total = TILL_FRAME_HEADER, at = 0;
+  int rc = EXIT_NOT_MET;
+  uint8_t *all = NULL;
+  Till__V1__WhoamiRequest wr = TILL__V1__WHOAMI_REQUEST__INIT;
+  Till__V1__Envelope req = TILL__V1__ENVELOPE__INIT;
+  req.session = (char *)token;
+  req.body_case = TILL__V1__ENVELOPE__BODY_WHOAMI_REQ;
+  req.whoami_req = &wr;
+  for (int i = 0; i < N_ASK; i++) {
+    req.request_id = (uint64_t)(5 + i);
+    if (!(frames[i] = pack_frame(&req, &lens[i]))) {
+      fprintf(stderr, "till-probe: cannot pack a whoami\n");
+      goto done;
+    }
+    total += lens[i];
+  }
+  if (!(all = malloc(total)))
+    goto done;
+  for (int i = 0; i < N_ASK; i++) {
+    memcpy(all + at, frames[i], lens[i]);
+    at += lens[i];
+  }
+  till_frame_put_header(all + at, 0);
+  if (cconn_write_raw(c, all, total) != 0)
+    fprintf(stderr, "till-probe: write failed; reading what the server sent\n");
+  char err[512];
+  int64_t deadline = till_mono_ms() + (int64_t)PROBE_TIMEOUT * 1000;
+  for (int i = 0; i < PROBE_MAX_READS && till_mono_ms() < deadline; i++) {
+    Till__V1__Envelope *env = cconn_read(c, err, sizeof err);
+    if (!env) {
+      printf("closed\n");
+      rc = EXIT_MET;
+      break;
+    }
+    if (env->body_case == TILL__V1__ENVELOPE__BODY_ERROR && env->error)
+      printf("id=%llu error %d\n", (unsigned long long)env->request_id, (int)env->error->code);
+    else
+      printf("id=%llu body=%d\n", (unsigned long long)env->request_id, (int)env->body_case);
+    fflush(stdout);
+    till__v1__envelope__free_unpacked(env, NULL);
+  }
+ done:
+  for (int i = 0; i < N_ASK; i++)
+    free(frames[i]);
+  free(all);
+  return rc;
+}
+
 /* Plain TCP: connect, send nothing, and time how long the server keeps the
  * connection open. */
 static int
@@ -401,6 +460,7 @@ main(int argc, char **argv)
 
   int known = strcmp(mode, "oversize") == 0 || strcmp(mode, "zero") == 0 ||
               (strcmp(mode, "garbage") == 0 && a1) || (strcmp(mode, "whoami") == 0 && a1) ||
+              (strcmp(mode, "pipeline") == 0 && a1) ||
               (strcmp(mode, "hold-whoami") == 0 && a2) ||
               (strcmp(mode, "login-then-signal") == 0 && a3);
   if (!known || !cfg.ca[0] || !cfg.cert[0] || !cfg.key[0]) {
@@ -413,6 +473,8 @@ main(int argc, char **argv)
   }
   if (strcmp(mode, "whoami") == 0)
     rc = whoami_once(c, a1) == 0 ? EXIT_MET : EXIT_NOT_MET;
+  else if (strcmp(mode, "pipeline") == 0)
+    rc = mode_pipeline(c, a1);
   else if (strcmp(mode, "hold-whoami") == 0)
     rc = mode_hold_whoami(c, a1, a2);
   else if (strcmp(mode, "login-then-signal") == 0)
