@@ -132,6 +132,7 @@ main(int argc, char **argv)
   const char *command = "serve";
   const char *user = NULL, *terminal = NULL, *backup_to = NULL;
   int i = 1;
+  store_log_init(); /* before any other SQLite call */
   config_defaults(&cfg);
   if (argc > 1 && argv[1][0] != '-') {
     command = argv[1];

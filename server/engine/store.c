@@ -2,6 +2,7 @@
 #include "store.h"
 
 #include <malloc.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -99,6 +100,78 @@ conn_wrap(sqlite3 *db)
   return sc;
 }
 
+/* Set by the log callback when SQLite recovered a WAL or rolled back a hot
+ * journal; store_open_rw then reports the checkpoint that follows. */
+static atomic_int recovered;
+
+static void
+sqlite_log(void *arg, int code, const char *msg)
+{
+  (void)arg;
+  if (!msg)
+    msg = "";
+  switch (code & 0xff) {
+  case SQLITE_NOTICE:
+    if (code == SQLITE_NOTICE_RECOVER_WAL || code == SQLITE_NOTICE_RECOVER_ROLLBACK) {
+      atomic_store(&recovered, 1);
+      log_notice(LD_STORE, "crash recovery: %s", msg);
+    } else {
+      log_info(LD_STORE, "sqlite notice: %s", msg);
+    }
+    return;
+  case SQLITE_WARNING:
+    if (code == SQLITE_WARNING_AUTOINDEX)
+      log_info(LD_STORE, "sqlite: %s", msg);
+    else
+      log_warn(LD_STORE, "sqlite warning: %s", msg);
+    return;
+  case SQLITE_IOERR:
+  case SQLITE_CORRUPT:
+  case SQLITE_FULL:
+  case SQLITE_CANTOPEN:
+  case SQLITE_NOTADB:
+  case SQLITE_NOMEM:
+  case SQLITE_READONLY:
+  case SQLITE_PROTOCOL:
+    log_warn(LD_STORE, "sqlite error %d: %s", code, msg);
+    return;
+  case SQLITE_CONSTRAINT:
+  case SQLITE_BUSY:
+  case SQLITE_LOCKED:
+  case SQLITE_SCHEMA:
+  case SQLITE_INTERRUPT:
+  case SQLITE_ABORT:
+    log_debug(LD_STORE, "sqlite %d: %s", code, msg); /* the caller reports it */
+    return;
+  default:
+    log_info(LD_STORE, "sqlite %d: %s", code, msg);
+    return;
+  }
+}
+
+void
+store_log_init(void)
+{
+  if (sqlite3_config(SQLITE_CONFIG_LOG, sqlite_log, (void *)NULL) != SQLITE_OK)
+    log_warn(LD_STORE, "cannot route SQLite's log; crash recovery will not be reported");
+}
+
+/* After the open that recovered: copy the recovered frames into the
+ * database now and say how many, once. */
+static void
+report_recovery(sqlite3 *db)
+{
+  if (!atomic_exchange(&recovered, 0))
+    return;
+  int wal_frames = 0, copied = 0;
+  int rc = sqlite3_wal_checkpoint_v2(db, NULL, SQLITE_CHECKPOINT_PASSIVE, &wal_frames, &copied);
+  if (rc == SQLITE_OK)
+    log_notice(LD_STORE, "crash recovery: checkpoint copied %d of %d WAL frames into the database",
+               copied, wal_frames);
+  else
+    log_warn(LD_STORE, "crash recovery: checkpoint after recovery failed: %s", sqlite3_errmsg(db));
+}
+
 void
 store_tune_malloc(void)
 {
@@ -145,6 +218,7 @@ store_open_rw(const char *path, const char *sync, const store_schema_t *schema, 
   }
   if (migrate(db, schema, err, errlen) != 0)
     goto fail;
+  report_recovery(db);
   if (!(sc = conn_wrap(db))) {
     snprintf(err, errlen, "out of memory");
     goto fail;

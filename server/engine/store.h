@@ -36,6 +36,14 @@ typedef struct store_conn {
  * before threads start. */
 void store_tune_malloc(void);
 
+/* Route SQLite's own log into ours; once, at process start, before any other
+ * SQLite call. What a crash recovery did (WAL frames recovered, rolled-back
+ * journals) goes out at notice; SQLite warnings at warn (automatic indices,
+ * a query-plan hint, at info); I/O, corruption and full-disk errors at warn;
+ * the errors a caller sees and reports anyway (constraints, busy, schema
+ * changes, SQL errors) at debug/info. */
+void store_log_init(void);
+
 /* One step of the schema, from version <version> - 1 to <version>. The SQL
  * lives with the folder that owns the tables (<owner>); server/net/schema.c
  * lists every step in order (docs/architecture.md). A released step is
