@@ -267,6 +267,14 @@ cconn_call(cconn_t *c, Till__V1__Envelope *req, char *err, size_t errlen)
 }
 
 void
+cconn_abort(cconn_t *c)
+{
+  if (c && c->ssl)
+    SSL_set_quiet_shutdown(c->ssl, 1); /* SSL_shutdown then sends nothing */
+  cconn_close(c);
+}
+
+void
 cconn_close(cconn_t *c)
 {
   if (!c)

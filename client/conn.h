@@ -48,4 +48,8 @@ int cconn_wait_any(cconn_t *const *cs, size_t n, int timeout_ms, unsigned char *
 
 void cconn_close(cconn_t *c);
 
+/* Close without a TLS close_notify, as a client that crashes or loses power
+ * would (tests of how the server logs such peers). */
+void cconn_abort(cconn_t *c);
+
 #endif

@@ -318,18 +318,20 @@ on_event(struct bufferevent *bev, short what, void *arg)
     return;
   }
   if (what & BEV_EVENT_ERROR) {
+    /* the first OpenSSL error says why; libevent's own errno marker is not one */
+    char why[256] = "";
     unsigned long e;
-    int any = 0;
-    while ((e = bufferevent_get_openssl_error(bev)) != 0) {
-      char buf[256];
-      if (ERR_GET_LIB(e) == 0)
-        continue; /* libevent's own errno marker, not an OpenSSL error */
-      ERR_error_string_n(e, buf, sizeof buf);
-      log_notice(LD_TLS, "%s (%s): %s", c->peer, c->terminal[0] ? c->terminal : "-", buf);
-      any = 1;
+    while ((e = bufferevent_get_openssl_error(bev)) != 0)
+      if (ERR_GET_LIB(e) != 0 && !why[0])
+        ERR_error_string_n(e, why, sizeof why);
+    if (!why[0]) {
+      int err = EVUTIL_SOCKET_ERROR();
+      snprintf(why, sizeof why, "%s", err ? evutil_socket_error_to_string(err) : "connection error");
     }
-    if (!any)
-      log_info(LD_NET, "%s (%s): connection error", c->peer, c->terminal[0] ? c->terminal : "-");
+    if (c->state == CONN_HANDSHAKE)
+      conn_noise_handshake_failed(&c->srv->noise, c->peer, why);
+    else
+      conn_noise_ended_badly(&c->srv->noise, c->peer, c->terminal, why);
   } else if (what & BEV_EVENT_EOF) {
     log_debug(LD_NET, "%s (%s): peer closed", c->peer, c->terminal[0] ? c->terminal : "-");
   }
@@ -343,8 +345,11 @@ on_timer(evutil_socket_t fd, short what, void *arg)
   const config_t *cfg = c->srv->cfg;
   switch (c->state) {
   case CONN_HANDSHAKE:
-    log_notice(LD_TLS, "%s: TLS handshake not finished within %d s; closing", c->peer,
-               cfg->handshake_timeout);
+    {
+      char why[64];
+      snprintf(why, sizeof why, "not finished within %d s", cfg->handshake_timeout);
+      conn_noise_handshake_failed(&c->srv->noise, c->peer, why);
+    }
     conn_close(c);
     return;
   case CONN_CHECKING:

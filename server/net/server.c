@@ -181,6 +181,11 @@ server_run(const config_t *cfg)
     log_err(LD_GENERAL, "cannot create event base");
     return 1;
   }
+  if (conn_noise_init(&srv.noise, srv.base) != 0) {
+    log_err(LD_GENERAL, "cannot start the connection-noise timer");
+    event_base_free(srv.base);
+    return 1;
+  }
   srv.ssl_ctx = till_tls_server_ctx(cfg->cert, cfg->key, cfg->ca, cfg->crl, cfg->tls_min_version);
   if (!srv.ssl_ctx)
     goto done;
@@ -223,6 +228,7 @@ server_run(const config_t *cfg)
   if (srv.grace)
     event_free(srv.grace);
   SSL_CTX_free(srv.ssl_ctx);
+  conn_noise_free(&srv.noise);
   event_base_free(srv.base);
   if (rc == 0)
     log_notice(LD_GENERAL, "stopped cleanly; database closed");

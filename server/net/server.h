@@ -9,6 +9,7 @@
 #include <sys/queue.h>
 
 #include "config.h"
+#include "conn_noise.h"
 #include "worker.h"
 
 struct conn;
@@ -24,6 +25,7 @@ typedef struct server {
   int n_conns;             /* connections holding a socket (counted against the limit) */
   int stopping;
   struct event *sig_term, *sig_int, *grace;
+  conn_noise_t noise;      /* clients that end badly: counted, not each a notice */
 } server_t;
 
 /* Serve until SIGTERM/SIGINT. Returns the process exit code. */

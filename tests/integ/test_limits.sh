@@ -17,7 +17,7 @@ assert_last_contains "connected"
 ms=$(sed -n 's/^closed after \([0-9]*\) ms$/\1/p' "$T/last.out")
 [ -n "$ms" ] || { _show_last; fail "no 'closed after N ms' line"; }
 [ "$ms" -ge 1500 ] && [ "$ms" -le 5000 ] || fail "closed after $ms ms; expected about 2000"
-wait_file_contains "$TILLD_LOG" "TLS handshake not finished within 2 s; closing" 5
+wait_file_contains "$TILLD_LOG" "TLS handshake failed: not finished within 2 s" 5
 expect_rc_contains 0 "ok root" probe_as ADMIN-01 whoami "$token"
 
 step "max_connections 2: one working TLS connection and one half-open TCP one"

@@ -87,3 +87,33 @@ run s_client -ign_eof -tls1_2
 assert_last_contains "alert handshake failure"
 # a TLS 1.3 client is still served
 expect_rc_contains 0 "user      root" till_as T-LANE-01 whoami
+
+step "clients that vanish without close_notify: info lines and one count, not notices"
+# A client that loses power or is killed ends its TLS without close_notify;
+# a busy office makes many of those. Each is one line at info, and a notice
+# counts them once a minute (and at shutdown), so the log stays readable.
+restart_tilld
+mark=$(wc -l <"$TILLD_LOG")
+expect_rc_contains 0 "vanished 25" probe_as T-LANE-01 vanish 25
+step "five handshakes without a certificate: the first is a notice, the rest info"
+for i in 1 2 3 4 5; do
+  run s_client -ign_eof
+  [ "$LAST_RC" -ne 0 ] || { _show_last; fail "s_client without a certificate succeeded"; }
+done
+wait_file_contains "$TILLD_LOG" "peer did not return a certificate" 5
+stop_tilld || fail "tilld exited with $TILLD_RC on SIGTERM"
+after=$(tail -n +"$((mark + 1))" -- "$TILLD_LOG")
+ended=$(grep -c '\[info\] net: .*(T-LANE-01): connection ended: ' <<<"$after" || true)
+assert_eq 25 "$ended" "info lines for the 25 vanished clients"
+first=$(grep -c '\[notice\] tls: .*TLS handshake failed: .*(the first from 127.0.0.1;' <<<"$after" || true)
+assert_eq 1 "$first" "notices for the failed handshakes from 127.0.0.1"
+later=$(grep -c '\[info\] tls: .*TLS handshake failed: ' <<<"$after" || true)
+assert_eq 4 "$later" "info lines for the later failed handshakes"
+if grep -q '\[notice\] .*unexpected eof' <<<"$after"; then
+  fail "a vanished client still makes a notice: $(grep 'unexpected eof' <<<"$after" | head -3)"
+fi
+count=$(grep '\[notice\] net: since the last count: ' <<<"$after") ||
+  fail "no count of the noisy connections at shutdown"
+[[ $count == *"25 connection(s) ended without a TLS close_notify or with a TLS error; 5 TLS handshake(s) failed (1 from new addresses)"* ]] ||
+  fail "the count at shutdown is not 25 and 5 (1 new): $count"
+start_tilld || fail "tilld did not start again (exit $TILLD_RC)"

@@ -70,6 +70,9 @@ usage(FILE *f)
           "  pipeline TOKEN    three whoami requests (ids 5, 6, 7) and a frame of length 0 in\n"
           "                    one write; prints 'id=N body=B' or 'id=N error CODE' per frame\n"
           "                    in the order read, then 'closed'; exit 0 if the server closed\n"
+          "  vanish N          N connections (1..1000), one after the other: each takes one\n"
+          "                    answer, then closes its socket without a TLS close_notify;\n"
+          "                    prints 'vanished N' (exit 0)\n"
           "  login-then-signal PID USER PASSWORD\n"
           "                    round trip once, send a LoginRequest, wait %d ms, SIGTERM PID,\n"
           "                    then read: 'ok login' (exit 0), 'error ...' or 'closed' (exit 1)\n"
@@ -351,6 +354,36 @@ mode_pipeline(cconn_t *c, const char *token)
   return rc;
 }
 
+/* N clients that each take an answer and vanish without close_notify. */
+static int
+mode_vanish(const client_cfg_t *cfg, const char *n_s)
+{
+  int64_t n;
+  char err[512];
+  if (till_parse_i64(n_s, 1, 1000, &n) != 0) {
+    fprintf(stderr, "till-probe: vanish needs a count from 1 to 1000\n");
+    return EXIT_USAGE;
+  }
+  for (int64_t i = 0; i < n; i++) {
+    cconn_t *c = cconn_open(cfg, err, sizeof err);
+    if (!c) {
+      printf("closed %s\n", err);
+      return EXIT_CONN;
+    }
+    Till__V1__Envelope ping = TILL__V1__ENVELOPE__INIT;
+    Till__V1__Envelope *pong = cconn_call(c, &ping, err, sizeof err);
+    if (!pong) {
+      printf("closed %s\n", err);
+      cconn_abort(c);
+      return EXIT_NOT_MET;
+    }
+    till__v1__envelope__free_unpacked(pong, NULL);
+    cconn_abort(c);
+  }
+  printf("vanished %lld\n", (long long)n);
+  return EXIT_MET;
+}
+
 /* Plain TCP: connect, send nothing, and time how long the server keeps the
  * connection open. */
 static int
@@ -455,6 +488,8 @@ main(int argc, char **argv)
     usage(stderr);
     return EXIT_USAGE;
   }
+  if (strcmp(mode, "vanish") == 0 && a1 && cfg.ca[0] && cfg.cert[0] && cfg.key[0])
+    return mode_vanish(&cfg, a1);
   if (strcmp(mode, "nohandshake") == 0)
     return a1 ? mode_nohandshake(cfg.server, a1) : (usage(stderr), EXIT_USAGE);
 
