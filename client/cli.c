@@ -126,6 +126,13 @@ connection_failed(cli_t *cli, const char *err, int *exit_code)
   *exit_code = EXIT_CONN;
 }
 
+void
+cli_disconnect(cli_t *cli)
+{
+  cconn_close(cli->conn);
+  cli->conn = NULL;
+}
+
 /* Send <req> and return the answer, whatever its body but an error; NULL
  * after printing the error, with *exit_code set. */
 static Till__V1__Envelope *
@@ -148,19 +155,25 @@ call(cli_t *cli, Till__V1__Envelope *req, int with_session, int *exit_code)
     }
     req->session = s.token;
   }
-  cconn_t *c = cconn_open(&cli->cfg, err, sizeof err);
-  if (!c) {
+  if (cli->conn && till_mono_ms() - cli->conn_used_ms > CLI_CONN_REUSE_MS)
+    cli_disconnect(cli);
+  if (!cli->conn && !(cli->conn = cconn_open(&cli->cfg, err, sizeof err))) {
+    if (with_session)
+      req->session = NULL;
     connection_failed(cli, err, exit_code);
     return NULL;
   }
-  Till__V1__Envelope *resp = cconn_call(c, req, err, sizeof err);
-  cconn_close(c);
+  Till__V1__Envelope *resp = cconn_call(cli->conn, req, err, sizeof err);
   if (with_session)
     req->session = NULL;
   if (!resp) {
+    cli_disconnect(cli); /* the next call (a retry) starts afresh */
     connection_failed(cli, err, exit_code);
     return NULL;
   }
+  cli->conn_used_ms = till_mono_ms();
+  if (resp->body_case == TILL__V1__ENVELOPE__BODY_ERROR && resp->request_id == 0)
+    cli_disconnect(cli); /* id 0: the server closes this connection */
   if (resp->body_case == TILL__V1__ENVELOPE__BODY_ERROR) {
     /* a code beyond the protocol's reads as INTERNAL */
     till_status_t code = resp->error ? till_wire_status((int)resp->error->code) : TILL_E_INTERNAL;

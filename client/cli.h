@@ -31,7 +31,19 @@ typedef struct {
   int argc;        /* the command's own words and options */
   char **argv;
   const struct command *command; /* the row of the table being run (commands.h) */
+  cconn_t *conn;   /* the command's one connection: opened by its first call,
+                    * kept for the next (a command that pages, a run in
+                    * chunks), dropped when it fails; cli_disconnect ends it */
+  int64_t conn_used_ms; /* when conn last answered (monotonic) */
 } cli_t;
+
+/* A connection idle longer than this (a command waiting on its user between
+ * two calls) is not reused: a fresh one cannot have been closed by the
+ * server's idle timeout meanwhile. */
+#define CLI_CONN_REUSE_MS 5000
+
+/* Close the command's connection, if any (main does, after the command). */
+void cli_disconnect(cli_t *cli);
 
 /* Send <req> with the saved session token (unless with_session is 0) and
  * return the response envelope if its body is <expected>; caller frees it.

@@ -193,6 +193,7 @@ main(int argc, char **argv)
   cli.argc = nrest;
   cli.argv = rest;
   rc = commands_run(&cli);
+  cli_disconnect(&cli);
  done:
   free(taken);
   free(rest);

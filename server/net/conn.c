@@ -345,11 +345,7 @@ on_timer(evutil_socket_t fd, short what, void *arg)
   const config_t *cfg = c->srv->cfg;
   switch (c->state) {
   case CONN_HANDSHAKE:
-    {
-      char why[64];
-      snprintf(why, sizeof why, "not finished within %d s", cfg->handshake_timeout);
-      conn_noise_handshake_failed(&c->srv->noise, c->peer, why);
-    }
+    conn_noise_handshake_timeout(&c->srv->noise, c->peer, cfg->handshake_timeout);
     conn_close(c);
     return;
   case CONN_CHECKING:

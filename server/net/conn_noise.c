@@ -88,6 +88,14 @@ conn_noise_handshake_failed(conn_noise_t *n, const char *peer, const char *why)
 }
 
 void
+conn_noise_handshake_timeout(conn_noise_t *n, const char *peer, int seconds)
+{
+  char why[64];
+  snprintf(why, sizeof why, "not finished within %d s", seconds);
+  conn_noise_handshake_failed(n, peer, why);
+}
+
+void
 conn_noise_ended_badly(conn_noise_t *n, const char *peer, const char *terminal, const char *why)
 {
   n->ended_badly++;

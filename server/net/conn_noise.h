@@ -35,6 +35,9 @@ void conn_noise_free(conn_noise_t *n);
  * <why>: logged at notice if it is the first from ADDR, else at info. */
 void conn_noise_handshake_failed(conn_noise_t *n, const char *peer, const char *why);
 
+/* The same for a handshake not finished within <seconds>. */
+void conn_noise_handshake_timeout(conn_noise_t *n, const char *peer, int seconds);
+
 /* A connection that ended without close_notify or with a TLS error after
  * its handshake: logged at info, counted. */
 void conn_noise_ended_badly(conn_noise_t *n, const char *peer, const char *terminal,

@@ -272,6 +272,15 @@ step "paging took $((t1 - t0)) ms for $H transactions; $during posted meanwhile,
 [ "$during" -gt 0 ] && [ "$after_head" -gt 0 ] ||
   fail "the background posting did not overlap the paging ($during, $after_head)"
 
+step "all those pages on one connection: one TLS handshake for the whole listing"
+mark=$(wc -l <"$TILLD_LOG")
+run till_user T-LANE-02 audrey audit ledger --page-size 40
+[ "$LAST_RC" = 0 ] || { _show_last; fail "paging the ledger again failed"; }
+pages=$(( ($(table_ids "$T/last.out" | wc -l) + 39) / 40 ))
+[ "$pages" -ge 250 ] || fail "only $pages pages: the test needs many"
+conns=$(tail -n +"$((mark + 1))" -- "$TILLD_LOG" | grep -c 'terminal T-LANE-02 connected' || true)
+assert_eq 1 "$conns" "connections opened for $pages pages"
+
 step "selective filters over the whole journal: windows of ids, index jumps, same rows as sqlite3"
 same_ids "kind = 'void'" --kind void
 same_ids "method = 'card'" --method card --page-size 7
@@ -293,7 +302,12 @@ done
 
 step "a day that starts mid-journal: the first page jumps by journal_at, nothing lost"
 # the client counts days in its own time zone: pick one whose midnight is
-# the start of the last second with postings, so the day begins mid-journal
+# the start of the last second with postings, so the day begins mid-journal;
+# a pause and a few sales make that second hold only those few, however
+# fast the paging above was
+sleep 1.1
+run load_as T-LANE-02 dave --item PARK1H --connections 1 --count 3 --method card --seconds 10
+[ "$LAST_RC" = 0 ] || { _show_last; fail "till-load did not post its 3 sales"; }
 split=$(($(sql "SELECT max(at_ms) FROM journal") / 1000))
 before=$(sql "SELECT count(*) FROM journal WHERE at_ms < $split * 1000")
 [ "$before" -gt 10000 ] || fail "only $before transactions before the split at $split"
