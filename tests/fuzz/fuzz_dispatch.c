@@ -6,6 +6,9 @@
  * runs it: reader phase, writer phase in a SAVEPOINT, rollback on error,
  * then the response is packed.
  *
+ * TILL_FUZZ_TRACE=1 prints each input's body and status, to check that the
+ * seeds reach the handlers rather than their first check.
+ *
  * Login and user add are skipped: their scrypt cost (0.1 s) would make
  * fuzzing crawl, and their input checks are covered by the integration tests. */
 #include <stdint.h>
@@ -26,6 +29,7 @@
 static store_conn_t *g_sc;
 static config_t g_cfg;
 static char g_token[65];
+static int g_trace; /* TILL_FUZZ_TRACE=1: each input's status on stderr (to check seeds) */
 
 static void
 die(const char *what)
@@ -41,6 +45,7 @@ setup(void)
   uint8_t raw[32], th[SHA256_DIGEST_LENGTH];
   int64_t uid;
   till_log_set_level(LOG_ERR);
+  g_trace = getenv("TILL_FUZZ_TRACE") != NULL;
   if (!mkdtemp(dir))
     die("mkdtemp");
   config_defaults(&g_cfg);
@@ -76,7 +81,22 @@ setup(void)
                  "INSERT INTO fee_items(code, name, unit_price, series_prefix, revenue_account,"
                  " created_at) VALUES ('PARK', 'Parking', 500, 'HT', 'revenue:PARK', 0);"
                  "INSERT INTO shifts(terminal_id, cashier, opened_at, float_amount,"
-                 " business_date) VALUES ('T-FUZZ', 'fuzz', 0, 0, '2026-01-01');",
+                 " business_date) VALUES ('T-FUZZ', 'fuzz', 0, 0, '2026-01-01');"
+                 /* billing takes payments in a series of kind billing; the
+                  * toll seeds find two stations, a tariff, and T-FUZZ as an
+                  * exit lane, so they reach pricing and posting */
+                 "INSERT INTO series(prefix, kind, created_at) VALUES ('JF', 'billing', 0);"
+                 "INSERT INTO series(prefix, kind, created_at) VALUES ('TL', 'toll', 0);"
+                 "INSERT INTO toll_stations(code, name, series, created_at, created_by)"
+                 " VALUES ('S01', 'east', 'TL', 0, 'fuzz'), ('S02', 'west', 'TL', 0, 'fuzz');"
+                 "INSERT INTO toll_distances(entry, exit, meters, set_at, set_by)"
+                 " VALUES ('S01', 'S02', 42300, 0, 'fuzz'), ('S02', 'S01', 42300, 0, 'fuzz');"
+                 "INSERT INTO toll_tariffs(version, effective_at, min_fee, axle_rate_e4, card_fee,"
+                 " card_hours, created_at, created_by) VALUES (1, 0, 500, 1000, 2000, 24, 0, 'fuzz');"
+                 "INSERT INTO toll_rates(version, class, rate_e4) VALUES (1, 'p1', 5000),"
+                 " (1, 't2', 9000), (1, 't6', 20000);"
+                 "INSERT INTO toll_lanes(terminal_id, station, direction, set_at, set_by)"
+                 " VALUES ('T-FUZZ', 'S02', 'exit', 0, 'fuzz');",
                  "seeding catalogue") != 0)
     die("seeding catalogue");
 }
@@ -117,6 +137,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
   if (store_exec(g_sc->db, "RELEASE req", "fuzz release") != 0 ||
       store_exec(g_sc->db, "COMMIT", "fuzz commit") != 0)
     abort();
+  if (g_trace)
+    fprintf(stderr, "fuzz_dispatch: body %d -> status %d %s\n", (int)env->body_case, (int)r->status,
+            r->status == TILL_OK ? "" : r->errmsg);
   dispatch_pack(r);
   if (r->status == TILL_OK && r->h->resp_case != TILL__V1__ENVELOPE__BODY__NOT_SET && !r->out)
     abort(); /* an answer was promised and none was packed */

@@ -115,6 +115,82 @@ ENVELOPES = {
     "terminal_enable": env(144, lfield(1, "T-LANE-01")),
     "terminal_enable_bad": env(144, lfield(1, "bad id/")),
     "day_status": env(150),
+    # ---- billing (160-249): payers, schemes, tariffs, runs, payments, waivers ----
+    "payer_add": env(160, lfield(1, lfield(1, "\u9633\u5149\u82b1\u56ed") + lfield(2, "3-2-1101")
+                                 + lfield(3, "\u5f20\u4e09") + lfield(4, "13800001234")
+                                 + lfield(5, "89.37") + lfield(6, "occupied") + lfield(7, "old"))),
+    "payer_add_bad_area": env(160, lfield(1, lfield(1, "A") + lfield(2, "1-1-101") + lfield(3, "x")
+                                          + lfield(5, "-1e9") + lfield(6, "gone"))),
+    "payer_show": env(162, vfield(1, 1)),
+    "payer_import_two_rows": env(164, lfield(1, vfield(1, 2) + lfield(2, lfield(1, "B") + lfield(2, "1-1-1")
+                                                                   + lfield(3, "y") + lfield(5, "50.00")
+                                                                   + lfield(6, "vacant")))
+                                 + lfield(1, vfield(1, 3) + lfield(2, lfield(1, "B") + lfield(2, "1-1-1")))),
+    "payer_list": env(166),
+    "payer_edit": env(168, vfield(1, 1) + lfield(2, lfield(1, "area") + lfield(2, "90.00"))
+                      + lfield(2, lfield(1, "nosuch") + lfield(2, "x"))),
+    "payer_find_cjk": env(170, lfield(1, "\u5f20")),
+    "payer_find_digits": env(170, lfield(1, "1234")),
+    "scheme_add": env(180, lfield(1, lfield(1, "heating") + lfield(2, "\u4f9b\u6696\u8d39")
+                                  + lfield(3, "area_season") + lfield(4, "season")
+                                  + vfield(6, 30) + lfield(7, "10-15") + vfield(8, 50))),
+    "scheme_add_metered": env(180, lfield(1, lfield(1, "water") + lfield(2, "w") + lfield(3, "metered")
+                                           + lfield(4, "month") + vfield(6, 101))),
+    "scheme_list": env(182),
+    "tariff_add": env(184, lfield(1, "heating") + lfield(2, "2026-01-01") + vfield(3, 18000)),
+    "tariff_add_huge": env(184, lfield(1, "heating") + lfield(2, "2026-02-30") + vfield(3, (1 << 63) - 1)),
+    "charge_run": env(188, lfield(1, "heating") + lfield(2, "2026-2027") + vfield(4, 500)),
+    "charge_run_bad_limit": env(188, lfield(1, "heating") + lfield(2, "2026") + vfield(3, -1)
+                                + vfield(4, 100000)),
+    "charge_adjust": env(190, vfield(1, 1) + lfield(2, "heating") + lfield(3, "2026-2027") + lfield(4, "area")),
+    "relief_optout": env(192, vfield(1, 1) + lfield(2, "heating") + lfield(3, "2026-2027")
+                         + lfield(4, "optout") + lfield(5, "away")),
+    "relief_decide": env(194, vfield(1, 1) + vfield(2, 1)),
+    "relief_list": env(196),
+    "pay_cash": env(210, lfield(1, bytes(range(30, 46))) + vfield(2, 1) + vfield(3, 50000)
+                    + vfield(4, 1) + vfield(5, 60000)),
+    "pay_named_charges": env(210, lfield(1, bytes(range(31, 47))) + vfield(2, 1) + vfield(3, 100)
+                             + vfield(4, 2) + vfield(6, 1) + vfield(6, 99)),
+    "pay_cheque": env(210, lfield(1, bytes(range(32, 48))) + vfield(2, 1) + vfield(3, 1000)
+                      + vfield(4, 6) + lfield(7, "CHQ-1")),
+    "payment_receipt": env(212, lfield(1, "JF2026-00000001")),
+    "cheque_clear": env(214, lfield(1, bytes(range(33, 49))) + vfield(2, 1)),
+    "cheque_bounce": env(216, lfield(1, bytes(range(34, 50))) + vfield(2, 1) + lfield(3, "no funds")),
+    "cheque_list": env(218),
+    "waiver_request": env(230, vfield(1, 1) + vfield(2, 1) + vfield(5, 1000) + lfield(6, "hardship")
+                          + lfield(7, "DOC-7")),
+    "waiver_decide": env(232, lfield(1, bytes(range(35, 51))) + vfield(2, 1) + vfield(3, 1)),
+    "waiver_list": env(234),
+    "late_fee_set": env(236, lfield(1, "heating") + vfield(2, 300) + vfield(3, 30) + vfield(4, 1000)),
+    "late_fee_post": env(238, lfield(1, bytes(range(38, 54))) + vfield(2, 1) + lfield(3, "heating")),
+    "statement": env(240, vfield(1, 1) + lfield(2, "2027-06-30")),
+    "arrears": env(242),
+    "collection": env(244),
+    "reminder_record": env(246, vfield(1, 1) + lfield(2, "letter") + lfield(3, "first")),
+    "reminder_list": env(248),
+    # ---- tolls (260-281): stations, distances, tariffs, lanes, passages ----
+    "toll_station": env(260, lfield(1, "S01") + lfield(2, "\u4e1c\u7ad9") + lfield(3, "TL")),
+    "toll_distance": env(262, lfield(1, "S01") + lfield(2, "S02") + vfield(3, 42300)),
+    "toll_tariff": env(264, vfield(1, 1) + lfield(2, lfield(1, "p1") + vfield(2, 5000))
+                       + vfield(3, 500) + vfield(4, 1000) + vfield(5, 2000) + vfield(6, 24)),
+    "toll_lane": env(266, lfield(1, "T-FUZZ") + lfield(2, "S02") + lfield(3, "exit")),
+    "toll_holiday": env(268, lfield(1, "2026-10-01") + lfield(2, "\u56fd\u5e86")),
+    "toll_quote": env(270, lfield(1, "S01") + lfield(2, "S02") + lfield(3, "t6") + vfield(4, 9)),
+    "toll_entry": env(272, lfield(1, "C0001") + lfield(2, "p1") + lfield(3, "\u4eacA12345")),
+    "toll_exit_cash": env(274, lfield(1, bytes(range(36, 52))) + lfield(3, "S01") + lfield(5, "p1")
+                          + vfield(6, 2) + vfield(7, 5) + lfield(8, "\u4eacA12345") + vfield(9, 1)
+                          + vfield(10, 10000)),
+    "toll_exit_green": env(274, lfield(1, bytes(range(37, 53))) + lfield(3, "S01") + lfield(5, "t2")
+                           + vfield(6, 2) + lfield(8, "\u9c81B7K2Q9") + lfield(11, "green_channel")
+                           + lfield(13, "li")
+                           + lfield(14, "\u767d\u83dc") + lfield(15, "pass")),
+    "toll_exit_lost_card": env(274, lfield(1, bytes(range(39, 55))) + vfield(4, 1) + lfield(5, "t6")
+                               + vfield(6, 9) + lfield(8, "\u82cfE12345") + vfield(9, 2)),
+    "toll_exit_two_ways": env(274, lfield(1, bytes(range(40, 56))) + lfield(2, "C9") + lfield(3, "S01")
+                              + lfield(5, "p1") + vfield(6, 2) + vfield(9, 1)),
+    "toll_cards": env(276, vfield(1, 1)),
+    "toll_handover": env(278, vfield(1, 1)),
+    "toll_report": env(280, lfield(1, "2026-01-01") + lfield(2, "2026-12-31")),
 }
 
 
