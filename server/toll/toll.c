@@ -570,12 +570,12 @@ typedef struct {
   int64_t now;
 } exit_state_t;
 
-/* The kind journal.idem_key <key> was posted as into <kind>: 1 seen, 0 not,
+/* The kind the idempotency key <key> was spent on, into <kind>: 1 seen, 0 not,
  * -1 recorded failure. */
 static int
 seen_kind(req_t *r, store_conn_t *sc, const uint8_t key[TILL_KEY_LEN], char *kind, size_t len)
 {
-  static const char sql_seen[] = "SELECT kind FROM journal WHERE idem_key = ?";
+  static const char sql_seen[] = "SELECT kind FROM idempotency WHERE key = ?";
   sqlite3_stmt *st = store_stmt(sc, sql_seen);
   if (!st) {
     req_fail(r, TILL_E_INTERNAL, "internal error");
@@ -659,7 +659,11 @@ toll_handle_exit(req_t *r, store_conn_t *sc)
   int seen = seen_kind(r, sc, p->key, kind, sizeof kind);
   if (seen < 0)
     return r->status;
-  if (seen) {
+  if (seen && strcmp(kind, LEDGER_KIND_TOLL) != 0 && strcmp(kind, LEDGER_KIND_TOLL_EXEMPT) != 0) {
+    /* the key was spent on a sale, a payment, ...: as the engine says of a
+     * key reused for another toll */
+    return req_fail(r, TILL_E_CONFLICT, "idempotency key already used for a different request");
+  } else if (seen) {
     p->kind = kind;
   } else if (!x->card_state) {
     /* the reader saw the key posted; the writer does not: it cannot be */

@@ -233,7 +233,15 @@ assert_eq "|$(yuan "$PH")" "$(json_field exempt)|$(json_field toll)" "exit on $D
 step "the lane's shift is on $D; $D cannot close while the exit lane's shift is open"
 expect_rc 0 lane_out --json shift status
 assert_eq "$D" "$(json_field business_date)" "the exit lane's shift date"
-expect_rc 0 till_user T-LANE-01 carol shift close --count none
+KC=70110000000000000000000000000c1c
+# carol counts 1.00 in a drawer that should hold nothing: her close posts a
+# variance, a journal row under the key
+expect_rc 0 till_user T-LANE-01 carol shift close --count 1x1 --idem-key "$KC"
+step "the key of carol's shift close, sent again with a toll exit: a conflict, nothing written"
+before=$(state)
+expect_rc_contains 16 "idempotency key already used for a different request" \
+  lane_out toll exit --card H003 --class p1 --seats 5 --plate 京H00003 --method cash --idem-key "$KC"
+assert_eq "$before" "$(state)" "the toll exit under a spent key changed the database"
 before=$(state)
 expect_rc_contains 15 "day $D cannot be closed: 1 shift is still open: shift $SID on T-LANE-02 by erin" \
   till_user ADMIN-01 sam day close --date "$D"
