@@ -192,7 +192,7 @@ history_print(const Till__V1__PayerShowResponse *s)
     const Till__V1__PayerChange *c = s->history[i];
     char when[32];
     fmt_time(c->at, when, sizeof when);
-    ok = layout_table_add(t, when, c->by, c->field, c->old_value, c->new_value) == 0;
+    ok = layout_table_add(t, when, c->by, payer_col_label(c->field), c->old_value, c->new_value) == 0;
   }
   if (print_table(t, ok, "  ") != 0)
     return print_out_of_memory();

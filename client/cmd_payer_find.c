@@ -14,6 +14,7 @@
 #include "i18n.h"
 #include "json_out.h"
 #include "layout.h"
+#include "payer_csv.h"
 #include "print.h"
 #include "till_util.h"
 
@@ -168,7 +169,7 @@ cmd_payer_edit(cli_t *cli)
   } else {
     printf(_("payer %lld changed:\n"), (long long)e->payer->id);
     for (size_t i = 0; i < e->n_changes; i++)
-      printf("  %s: %s -> %s\n", e->changes[i]->field, e->changes[i]->old_value,
+      printf("  %s: %s -> %s\n", payer_col_label(e->changes[i]->field), e->changes[i]->old_value,
              e->changes[i]->new_value);
   }
   till__v1__envelope__free_unpacked(resp, NULL);

@@ -44,7 +44,7 @@ problem(listing_t *l, size_t line, const char *column, const char *reason)
     json_str(stdout, reason);
     printf("}");
   } else if (column[0]) {
-    fprintf(stderr, _("line %zu, column %s: %s\n"), line, column, reason);
+    fprintf(stderr, _("line %zu, column %s: %s\n"), line, payer_col_label(column), reason);
   } else {
     fprintf(stderr, _("line %zu: %s\n"), line, reason);
   }

@@ -11,6 +11,17 @@ const char *const payer_col_names[PAYER_COLS] = {"complex", "unit",      "owner"
 static const char *const col_names_zh[PAYER_COLS] = {"小区", "房号", "业主", "电话",
                                                      "面积", "状态", "标签"};
 
+const char *
+payer_col_label(const char *name)
+{
+  if (!name || !i18n_is_chinese())
+    return name;
+  for (int i = 0; i < PAYER_COLS; i++)
+    if (strcmp(name, payer_col_names[i]) == 0)
+      return col_names_zh[i];
+  return name;
+}
+
 static int
 at_end_of_field(char c)
 {

@@ -23,6 +23,11 @@ enum {
 /* Their names in a header and in error listings: "complex" ... "tags". */
 extern const char *const payer_col_names[PAYER_COLS];
 
+/* How the user reads the column or field <name> ("area"): its Chinese
+ * heading (面积) when the client speaks Chinese, else <name> itself; a name
+ * that is no payer column (an edit's "owner" is one) is returned as it is. */
+const char *payer_col_label(const char *name);
+
 /* One record of the file: its fields (pointing into the text) and the line
  * it begins on (1 = the file's first). */
 typedef struct {

@@ -96,6 +96,9 @@ expect_rc 0 till_user T-LANE-01 carol payer show 121
 assert_last_contains "changes:"
 last_matches "root +area +87.50 +90.00" || fail "show lacks root +area +87.50 +90.00"
 last_matches "root +owner +欧阳娜娜 +欧阳娜" || fail "show lacks root +owner +欧阳娜娜 +欧阳娜"
+TILL_LANG=zh_CN expect_rc 0 till_user T-LANE-01 carol payer show 121
+last_matches "root +面积 +87.50 +90.00" || fail "the Chinese history lacks root 面积 87.50 90.00"
+last_matches "root +业主 +欧阳娜娜 +欧阳娜" || fail "the Chinese history lacks root 业主 欧阳娜娜 欧阳娜"
 expect_rc 0 till_user T-LANE-01 carol --json payer show 121
 assert_last_contains '"field":"phone","old":"13912345678","new":"13912345679"'
 # find follows the edit: the old name no longer, the new one and the new phone yes

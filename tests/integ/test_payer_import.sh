@@ -107,6 +107,12 @@ assert_eq 5 "$(grep -c '^line ' "$T/last.err")" "problems listed"
 expect_rc 11 till_as ADMIN-01 --json payer import "$T/bad2.csv"
 assert_last_contains '{"line":4,"column":"unit","reason":"unit 2-1-102 of 月亮湾 appears twice; first on line 3."}'
 expect_sql 0 "SELECT count(*) FROM payers WHERE complex = '月亮湾'"
+# a Chinese office reads the column as its own heading says it (状态), not
+# the English name
+TILL_LANG=zh_CN expect_rc 11 till_as ADMIN-01 payer import "$T/bad2.csv"
+assert_last_contains "第 2 行，状态 列："
+assert_last_contains "第 6 行，业主 列："
+assert_last_lacks "occupancy 列"
 
 step "rows the client cannot read are listed and nothing is sent"
 printf 'complex,unit,owner,area,occupancy\n月亮湾,3-1-101,"吴一,90,vacant\n' >"$T/bad3.csv"
