@@ -525,6 +525,11 @@ static const char *const kind_words[][2] = {
   {"deposit_confirm", N_("deposit_confirm")},
   {"toll", N_("toll")},
   {"toll_exempt", N_("toll_exempt")},
+  /* ---- hospital ---- */
+  {"hosp_bill", N_("hosp_bill")},
+  {"hosp_deposit", N_("hosp_deposit")},
+  {"hosp_discharge", N_("hosp_discharge")},
+  /* ---- end of hospital ---- */
 };
 
 const char *

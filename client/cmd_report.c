@@ -22,6 +22,7 @@
 #include "cmd_shift.h"
 #include "commands.h"
 #include "i18n.h"
+#include "cmd_hospital.h" /* hospital */
 #include "json_out.h"
 #include "layout.h"
 #include "print.h"
@@ -132,7 +133,9 @@ print_daily_json(const Till__V1__DailyReportResponse *d)
     json_money(stdout, "amount", d->waivers[i]->amount, 1);
     printf("}");
   }
-  printf("]}\n");
+  printf("]");
+  print_hospital_day_json(d->hospital); /* ---- hospital ---- */
+  printf("}\n");
 }
 
 /* What was waived, per waiver account (account names as they are): count
@@ -335,6 +338,10 @@ print_daily_text(const Till__V1__DailyReportResponse *d)
     printf("%s\n", _("none"));
   else if (print_shift_rows(d->open_shifts, d->n_open_shifts) != 0)
     return -1;
+  /* ---- hospital ---- */
+  if (print_hospital_day_text(d->hospital) != 0)
+    return -1;
+  /* ---- end of hospital ---- */
   return 0;
 }
 

@@ -261,6 +261,32 @@ static const command_t commands[] = {
   {"toll", "report", cmd_toll_report, N_("toll report --from YYYY-MM-DD --to YYYY-MM-DD"),
    SUPERVISOR | AUDITOR, "--from= --to=", 0, 0},
   /* ---- end of tolls ---- */
+  /* ---- hospital ---- */
+  {"hospital", "item add", cmd_hospital_item_add,
+   N_("hospital item add CODE --name TEXT --unit TEXT --price YUAN --dept TEXT"), ADMIN,
+   "--name= --unit= --price= --dept=", 1, 1},
+  {"hospital", "item list", cmd_hospital_item_list, N_("hospital item list"), ANY_ROLE, "", 0, 0},
+  {"hospital", "deposit", cmd_hospital_deposit,
+   N_("hospital deposit PATIENT --name TEXT --amount YUAN --method METHOD\n"
+   "      [--tendered YUAN] [--idem-key HEX32]"),
+   CASHIER, "--name= --amount= --method= --tendered= --idem-key=", 1, 1},
+  {"hospital", "discharge", cmd_hospital_discharge,
+   N_("hospital discharge PATIENT [--idem-key HEX32]"), CASHIER, "--idem-key=", 1, 1},
+  {"hospital", "patient", cmd_hospital_patient, N_("hospital patient PATIENT"),
+   CASHIER | SUPERVISOR | AUDITOR, "", 1, 1},
+  {"bill", "new", cmd_bill_new,
+   N_("bill new CODE[:QTY]... --patient-id ID --patient-name TEXT [--total YUAN]\n"
+   "      [--fund YUAN] [--patient YUAN] [--account YUAN] [--hospital YUAN] [--window YUAN]\n"
+   "      [--method METHOD [--tendered YUAN] | --from-deposit] [--idem-key HEX32]"),
+   CASHIER,
+   "--patient-id= --patient-name= --total= --fund= --patient= --account= --hospital= "
+   "--window= --method= --tendered= --from-deposit --idem-key=",
+   1, -1},
+  {"bill", "import", cmd_bill_import,
+   N_("bill import FILE [--method METHOD [--tendered YUAN] | --from-deposit]"), CASHIER,
+   "--method= --tendered= --from-deposit", 1, 1},
+  {"bill", "show", cmd_bill_show, N_("bill show NUMBER"), CASHIER | SUPERVISOR | AUDITOR, "", 1, 1},
+  /* ---- end of hospital ---- */
 };
 
 #define N_COMMANDS (sizeof commands / sizeof commands[0])

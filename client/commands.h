@@ -114,5 +114,11 @@ command_fn cmd_toll_station_set, cmd_toll_distance_set, cmd_toll_tariff_set, cmd
 command_fn cmd_toll_holiday_set, cmd_toll_quote, cmd_toll_entry, cmd_toll_exit, cmd_toll_cards;
 command_fn cmd_toll_handover, cmd_toll_report;
 /* ---- end of tolls ---- */
+/* ---- hospital ---- */
+/* cmd_hospital.c */
+command_fn cmd_hospital_item_add, cmd_hospital_item_list, cmd_hospital_deposit;
+command_fn cmd_hospital_discharge, cmd_hospital_patient, cmd_bill_new, cmd_bill_import;
+command_fn cmd_bill_show;
+/* ---- end of hospital ---- */
 
 #endif

@@ -51,6 +51,7 @@ account_type(const char *code)
     {"safe", "asset"},           {"receivable:", "asset"}, {"revenue:", "revenue"},
     {"waiver:", "contra_revenue"}, {"over_short", "contra_revenue"},
     {"equity:", "equity"},       {"payable:", "liability"}, {"prepaid:", "liability"},
+    {"deposit:", "liability"}, /* hospital: a patient's deposit (预交金) */
   };
   for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
     if (strncmp(code, map[i].prefix, strlen(map[i].prefix)) == 0)

@@ -9,6 +9,7 @@
  *   ledger_cash.c   shifts, cash counts, deposits
  *   ledger_billing.c charges, payments against payers, waivers, cheques
  *   ledger_toll.c   tolls paid at exit lanes and exempt passages
+ *   ledger_hospital.c hospital bills, patient deposits, discharges
  *
  * THREAD SAFETY: as ledger.h -- the writer thread's. */
 #ifndef TILLD_LEDGER_INT_H

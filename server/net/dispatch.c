@@ -12,6 +12,7 @@
 #include "catalog.h"
 #include "charge.h"
 #include "continuity.h"
+#include "hospital.h"
 #include "ledger.h"
 #include "report_monthly.h"
 #include "ledger_query.h"
@@ -233,6 +234,26 @@ static const handler_t handlers[] = {
   {TILL__V1__ENVELOPE__BODY_TOLL_REPORT_REQ, TILL__V1__ENVELOPE__BODY_TOLL_REPORT_RESP,
    "toll report", ROLES_SUPERVISOR | ROLES_AUDITOR, toll_handle_report, NULL},
   /* ---- end of tolls ---- */
+  /* ---- hospital ---- */
+  /* the price list is the admins'; bills, deposits and discharge the
+   * cashiers'; a bill and a patient's deposit are read by the window, its
+   * supervisors and the auditors */
+  {TILL__V1__ENVELOPE__BODY_HOSP_ITEM_ADD_REQ, TILL__V1__ENVELOPE__BODY_HOSP_ITEM_ADD_RESP,
+   "hospital item add", ROLES_ADMIN, NULL, hosp_handle_item_add},
+  {TILL__V1__ENVELOPE__BODY_HOSP_ITEM_LIST_REQ, TILL__V1__ENVELOPE__BODY_HOSP_ITEM_LIST_RESP,
+   "hospital item list", ROLES_ANY, hosp_handle_item_list, NULL},
+  {TILL__V1__ENVELOPE__BODY_HOSP_BILL_REQ, TILL__V1__ENVELOPE__BODY_HOSP_BILL_RESP,
+   "hospital bill", ROLES_CASHIER, NULL, hosp_handle_bill},
+  {TILL__V1__ENVELOPE__BODY_HOSP_BILL_GET_REQ, TILL__V1__ENVELOPE__BODY_HOSP_BILL_GET_RESP,
+   "hospital bill show", ROLES_CASHIER | ROLES_SUPERVISOR | ROLES_AUDITOR, hosp_handle_bill_get,
+   NULL},
+  {TILL__V1__ENVELOPE__BODY_HOSP_DEPOSIT_REQ, TILL__V1__ENVELOPE__BODY_HOSP_DEPOSIT_RESP,
+   "hospital deposit", ROLES_CASHIER, NULL, hosp_handle_deposit},
+  {TILL__V1__ENVELOPE__BODY_HOSP_DISCHARGE_REQ, TILL__V1__ENVELOPE__BODY_HOSP_DISCHARGE_RESP,
+   "hospital discharge", ROLES_CASHIER, NULL, hosp_handle_discharge},
+  {TILL__V1__ENVELOPE__BODY_HOSP_PATIENT_REQ, TILL__V1__ENVELOPE__BODY_HOSP_PATIENT_RESP,
+   "hospital patient", ROLES_CASHIER | ROLES_SUPERVISOR | ROLES_AUDITOR, hosp_handle_patient, NULL},
+  /* ---- end of hospital ---- */
 };
 
 /* Internal: the after-handshake terminal check. */

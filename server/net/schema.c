@@ -5,6 +5,7 @@
 
 #include "access_schema.h"
 #include "billing_schema.h"
+#include "hosp_schema.h"
 #include "ledger_schema.h"
 #include "report_schema.h"
 #include "shift_schema.h"
@@ -18,6 +19,7 @@ static const store_migration_t *const steps[] = {
   &shift_schema_v5,
   &billing_schema_v6,
   &toll_schema_v7,
+  &hosp_schema_v8, /* hospital */
 };
 
 static const store_schema_t schema = {steps, (int)(sizeof steps / sizeof steps[0])};

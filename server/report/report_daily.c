@@ -16,6 +16,7 @@
 #include "audit.h"
 #include "request.h"
 #include "ledger.h"
+#include "report_hospital.h" /* hospital */
 #include "shift.h"
 #include "till_money.h"
 #include "till_util.h"
@@ -505,6 +506,10 @@ report_daily_handle(req_t *r, store_conn_t *sc)
       collect_shifts(r, sc, sql_open_shifts, date, &resp->open_shifts, &resp->n_open_shifts,
                      NULL, "open shifts") != TILL_OK)
     return r->status;
+  /* ---- hospital ---- */
+  if (report_hospital_day(r, sc, date, &resp->hospital) != TILL_OK)
+    return r->status;
+  /* ---- end of hospital ---- */
   /* not closed: closed_by stays the empty string, the signature absent */
   int closed = load_close(r, sc, date, &resp->close_signature, &resp->closed_by,
                           &resp->closed_at);
