@@ -42,3 +42,33 @@ hosp_split_check(hosp_split_t *s)
   }
   return HOSP_SPLIT_OK;
 }
+
+/* floor(share × part / total), all of them 0 .. HOSP_TOTAL_MAX */
+static int64_t
+part_of(int64_t share, int64_t part, int64_t total)
+{
+  return (int64_t)(((__int128)share * part) / total);
+}
+
+int
+hosp_refund_split(const hosp_split_t *bill, int64_t before, int64_t refund,
+                  const hosp_refund_t *done, hosp_refund_t *out)
+{
+  if (bill->total <= 0 || refund <= 0 || before < 0 || before > bill->total - refund)
+    return -1;
+  const int64_t shares[3] = {bill->fund, bill->account, bill->hospital};
+  const int64_t gave[3] = {done->fund, done->account, done->hospital};
+  int64_t back[3];
+  for (int i = 0; i < 3; i++) {
+    if (shares[i] < 0 || shares[i] > bill->total || gave[i] < 0 || gave[i] > shares[i])
+      return -1;
+    back[i] = part_of(shares[i], before + refund, bill->total) - gave[i];
+    if (back[i] < 0)
+      back[i] = 0;
+  }
+  out->fund = back[0];
+  out->account = back[1];
+  out->hospital = back[2];
+  out->window = refund - back[0] - back[1] - back[2];
+  return 0;
+}

@@ -40,3 +40,23 @@ typedef enum {
 hosp_split_err_t hosp_split_check(hosp_split_t *s);
 
 #endif
+
+/* ---- refunds of a bill's lines ------------------------------------------
+ * A refund of lines worth <refund> fen of a bill of <total> gives back each
+ * share (fund, account, hospital) in proportion, cumulatively: after the
+ * refunds so far have taken back <before> of the lines, a share s has
+ * given back floor(s × before / total) and gives back now
+ * floor(s × (before + refund) / total) less what it gave back already
+ * (<done>, from the journal); the window gets the rest of <refund>. So the
+ * refunds of every line of a bill give back each share exactly, whatever
+ * their order, and a rounding fen always lands at the window. */
+typedef struct {
+  int64_t fund, account, hospital, window;
+} hosp_refund_t;
+
+/* 0 and *out; -1 when the figures are out of range (refund <= 0, before +
+ * refund > total, a share or a done amount outside 0..its share). out->window
+ * may be <= 0: a bill whose lines the fund and the account paid alone has
+ * nothing to pay back at the window. */
+int hosp_refund_split(const hosp_split_t *bill, int64_t before, int64_t refund,
+                      const hosp_refund_t *done, hosp_refund_t *out);

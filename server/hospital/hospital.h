@@ -6,6 +6,7 @@
 #ifndef TILLD_HOSPITAL_H
 #define TILLD_HOSPITAL_H
 
+#include "refund_hook.h"
 #include "request.h"
 
 /* the price list (hosp_items.c): add on the writer, list on a reader */
@@ -21,5 +22,9 @@ till_status_t hosp_handle_bill_get(req_t *r, store_conn_t *sc);
 till_status_t hosp_handle_deposit(req_t *r, store_conn_t *sc);
 till_status_t hosp_handle_discharge(req_t *r, store_conn_t *sc);
 till_status_t hosp_handle_patient(req_t *r, store_conn_t *sc);
+
+/* a refund of a hospital bill's lines (hosp_refund.c), for the refund
+ * domain; registered by dispatch_init */
+extern const refund_hook_t hosp_refund_hook;
 
 #endif

@@ -282,6 +282,7 @@ dispatch_init(const config_t *cfg)
    * each domain's refund hook for the kind of its originals
    * (core/refund_hook.h); registered once, before any thread runs */
   static const refund_hook_t *const refund_hooks[] = {
+    &hosp_refund_hook, /* ---- hospital ---- */
     NULL, /* the list ends at the first NULL; put a domain's hook before it */
   };
   for (size_t i = 0; refund_hooks[i]; i++)

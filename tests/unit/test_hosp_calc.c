@@ -1,6 +1,7 @@
 /* test_hosp_calc.c -- unit tests for the arithmetic of a hospital bill
  * (server/hospital/hosp_calc.h): pricing lines and checking the insurance
- * split, every figure worked out by hand in the comments. */
+ * split, and sharing a refund of lines between the fund, the account and
+ * the window, every figure worked out by hand in the comments. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -99,6 +100,61 @@ test_split_refusals(void **state)
   assert_int_equal(hosp_split_check(&big), HOSP_SPLIT_NEGATIVE);
 }
 
+/* the issue's bill refunded line by line: LAB01 60.00, XR01 120.00, CT01
+ * 320.00. Fund: floor(231.00 x 60/500) = 27.72, then floor(231.00 x 180/500)
+ * = 83.16 less 27.72 = 55.44, then 231.00 less 83.16 = 147.84; account 18.00,
+ * 36.00, 96.00; the window the rest: 14.28 + 28.56 + 76.16 = 119.00 */
+static void
+test_refund_split(void **state)
+{
+  (void)state;
+  hosp_split_t bill = {50000, 23100, 26900, 15000, 0, 11900, 1};
+  hosp_refund_t done = {0, 0, 0, 0}, back;
+  assert_int_equal(hosp_refund_split(&bill, 0, 6000, &done, &back), 0);
+  assert_i64_equal(back.fund, 2772);
+  assert_i64_equal(back.account, 1800);
+  assert_i64_equal(back.window, 1428);
+  done.fund += back.fund;
+  done.account += back.account;
+  assert_int_equal(hosp_refund_split(&bill, 6000, 12000, &done, &back), 0);
+  assert_i64_equal(back.fund, 5544);
+  assert_i64_equal(back.account, 3600);
+  assert_i64_equal(back.window, 2856);
+  done.fund += back.fund;
+  done.account += back.account;
+  assert_int_equal(hosp_refund_split(&bill, 18000, 32000, &done, &back), 0);
+  assert_i64_equal(back.fund, 14784);
+  assert_i64_equal(back.account, 9600);
+  assert_i64_equal(back.window, 7616);
+  assert_i64_equal(done.fund + back.fund, 23100);
+  assert_i64_equal(1428 + 2856 + 7616, 11900);
+  /* thirds: 3.00 = fund 1.00 + account 1.00 + window 1.00, refunded 1.00 at a
+   * time: the shares give back 0.33, 0.33, 0.34 each; the window 0.34, 0.34,
+   * 0.32 -- exactly 1.00 in all */
+  hosp_split_t t = {300, 100, 200, 100, 0, 100, 1};
+  hosp_refund_t d = {0, 0, 0, 0}, b;
+  int64_t windows = 0;
+  for (int i = 0; i < 3; i++) {
+    assert_int_equal(hosp_refund_split(&t, i * 100, 100, &d, &b), 0);
+    d.fund += b.fund;
+    d.account += b.account;
+    windows += b.window;
+  }
+  assert_i64_equal(d.fund, 100);
+  assert_i64_equal(d.account, 100);
+  assert_i64_equal(windows, 100);
+  /* out of range: more than is left, nothing, a share given back twice */
+  assert_int_equal(hosp_refund_split(&t, 250, 100, &d, &b), -1);
+  assert_int_equal(hosp_refund_split(&t, 0, 0, &d, &b), -1);
+  hosp_refund_t over = {101, 0, 0, 0};
+  assert_int_equal(hosp_refund_split(&t, 0, 100, &over, &b), -1);
+  /* a bill the fund and the account paid alone: nothing at the window */
+  hosp_split_t z = {50000, 40000, 10000, 10000, 0, 0, 1};
+  hosp_refund_t zd = {0, 0, 0, 0};
+  assert_int_equal(hosp_refund_split(&z, 0, 50000, &zd, &b), 0);
+  assert_i64_equal(b.window, 0);
+}
+
 int
 main(void)
 {
@@ -107,6 +163,7 @@ main(void)
     cmocka_unit_test(test_price_refusals),
     cmocka_unit_test(test_split_issue),
     cmocka_unit_test(test_split_refusals),
+    cmocka_unit_test(test_refund_split),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
