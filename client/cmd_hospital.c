@@ -116,7 +116,7 @@ cmd_hospital_item_list(cli_t *cli)
     return 0;
   }
   layout_table_t *t = layout_table_new(5, "lllrl");
-  int ok = t && layout_table_add(t, _("code"), _("name"), _("unit"), _("price"),
+  int ok = t && layout_table_add(t, _("code"), _("name"), _("counted in"), _("price"),
                                  _("department")) == 0;
   for (size_t i = 0; ok && i < l->n_items; i++) {
     const Till__V1__HospItem *it = l->items[i];
@@ -149,9 +149,9 @@ bill_line(FILE *f, const Till__V1__HospBillLine *l)
   layout_right(f, price, 9);
   layout_right(f, amount, 9);
   fputc('\n', f);
-  snprintf(sub, sizeof sub, "  %s · %s · %s%s", l->department, l->code, l->unit,
+  snprintf(sub, sizeof sub, "%s · %s · %s%s", l->department, l->code, l->unit,
            l->refunded ? _(" (refunded)") : "");
-  layout_wrapped(f, "", 2, sub, PRINT_COLS);
+  layout_wrapped(f, "  ", 2, sub, PRINT_COLS - 2);
 }
 
 static void
@@ -194,7 +194,7 @@ print_bill(FILE *f, const Till__V1__HospBill *b)
   print_money_line(f, _("  personal account"), b->account);
   print_money_line(f, _("  at the window"), b->window);
   if (b->window) {
-    print_text_line(f, _("Paid by"), b->from_deposit ? _("deposit") : print_method((int)b->method));
+    print_text_line(f, _("Paid by"), b->from_deposit ? _("patient deposit") : print_method((int)b->method));
     if (b->tendered) {
       print_money_line(f, _("Tendered"), b->tendered);
       print_money_line(f, _("Change"), b->change);
@@ -568,7 +568,7 @@ static const char *
 kind_text(const char *kind)
 {
   if (strcmp(kind, "hosp_deposit") == 0)
-    return _("deposit");
+    return _("patient deposit");
   if (strcmp(kind, "hosp_bill") == 0)
     return _("bill");
   if (strcmp(kind, "hosp_discharge") == 0)

@@ -8,7 +8,8 @@
 # office window taking heating fees -- sell, reprint and void; they close
 # blind (dave is 10.00 short) and the Z-reports print; meanwhile a toll
 # station's entry and exit lanes work an hour (pass cards, a green-channel
-# truck, a mismatched card, a lost card, the hand-over); a supervisor signs the
+# truck, a mismatched card, a lost card, the hand-over) and a hospital window
+# bills two patients with the insurance split and takes a deposit (预交金); a supervisor signs the
 # shifts off and deposits the cash, closes the business date (日清), sets
 # monthly targets and reads the month (月结); an auditor verifies the whole
 # chain, proves the receipt series has no gap, queries the ledger, and
@@ -42,7 +43,7 @@ fi
 lang=${TILL_DEMO_LANG:-zh_CN}
 
 bash certs/make-dev-certs.sh --terminal ADMIN-01 --terminal T-LANE-01 --terminal HEAT-01 \
-  --terminal TOLL-IN-01 --terminal TOLL-OUT-01 >/dev/null
+  --terminal TOLL-IN-01 --terminal TOLL-OUT-01 --terminal HOSP-01 >/dev/null
 
 run=${TILL_DEMO_RUN:-$root/run}
 mkdir -p "$run"
@@ -79,6 +80,7 @@ CONF
 }
 conf root ADMIN-01; conf alice T-LANE-01; conf dave HEAT-01; conf bob ADMIN-01; conf carol ADMIN-01
 conf erin TOLL-IN-01; conf frank TOLL-OUT-01
+conf grace HOSP-01 # hospital
 # each command as a person would type it; bold only on a terminal
 if [ -t 1 ]; then
   say() { printf '\n\033[1m$ %s\033[0m\n' "$*"; }
@@ -102,7 +104,7 @@ count_for() {
 json() { sed -n "s/.*\"$1\":\"\{0,1\}\([^\",}]*\).*/\1/p" | head -1; }
 
 TILL_PASSWORD=demo-admin-pw till root login root
-for u in "alice cashier" "dave cashier" "bob supervisor" "carol auditor" "erin cashier" "frank cashier"; do
+for u in "alice cashier" "dave cashier" "bob supervisor" "carol auditor" "erin cashier" "frank cashier" "grace cashier"; do
   set -- $u
   TILL_NEW_PASSWORD="$1-pw" till root admin user add "$1" --role "$2"
 done
@@ -202,6 +204,33 @@ till erin shift close --count none
 toll_cash=$(fen_of "$("$TILL" --config "$run/bob.conf" --json shift status "$toll_shift" | json expected_cash)")
 till frank shift close --count "$(count_for "$toll_cash")" --noncash wechat=78.00
 
+# ---- an hour at a hospital window: grace bills two patients, takes a deposit --
+# The price list is the admin's (docs/hospital.md); the server prices every
+# line and checks the insurance split: total = fund + patient (+ hospital),
+# patient = personal account + what is paid at the window.
+till root admin terminal add HOSP-01 --description "门诊住院收费 1 号窗口"
+till root admin series add HP --kind hospital --description "医疗收费票据"
+till root hospital item add CT01 --name CT平扫 --unit 次 --price 320 --dept 放射科
+till root hospital item add XR01 --name 胸部X线摄影 --unit 次 --price 120 --dept 放射科
+till root hospital item add LAB01 --name 血常规 --unit 次 --price 30 --dept 检验科
+till root hospital item add BED01 --name 普通病房床位费 --unit 天 --price 60 --dept 住院部
+till root hospital item add MED01 --name 阿莫西林胶囊 --unit 盒 --price 18.50 --dept 药房
+till root hospital item list
+TILL_PASSWORD=grace-pw till grace login grace
+till grace shift open --count 10x10
+# an outpatient: 500.00 = fund 231.00 + patient 269.00, of which 150.00 from
+# the personal account and 119.00 in cash at the window
+till grace bill new CT01 XR01 LAB01:2 --patient-id MZ0001 --patient-name 张三 \
+  --fund 231 --patient 269 --account 150 --method cash --tendered 120
+# an inpatient's deposit (预交金) by card; his bill of 217.00 draws 117.00 from it
+till grace hospital deposit ZY0009 --name 赵六 --amount 2000 --method card
+till grace bill new BED01:3 MED01:2 --patient-id ZY0009 --patient-name 赵六 \
+  --fund 100 --patient 117 --from-deposit
+till grace hospital patient ZY0009
+hosp_shift=$("$TILL" --config "$run/grace.conf" --json shift status | json shift_id)
+hosp_cash=$(fen_of "$("$TILL" --config "$run/bob.conf" --json shift status "$hosp_shift" | json expected_cash)")
+till grace shift close --count "$(count_for "$hosp_cash")" --noncash card=2000.00
+
 # ---- evening: blind closes (dave is 10.00 short) -----------------------------
 # The cashiers count their drawers; the demo reads the counts off the
 # supervisor's X-report only because it has no hands to count with (a
@@ -216,10 +245,11 @@ till dave shift close --count "$(count_for $((dave_cash - 1000)))" --noncash car
 # ---- the supervisor signs off and takes the cash to the bank -----------------
 till bob shift list --state closed
 shifts=$("$TILL" --config "$run/bob.conf" --json shift list --state closed)
-ids="$alice_shift,$dave_shift,$toll_shift"
+ids="$alice_shift,$dave_shift,$toll_shift,$hosp_shift"
 till bob shift approve "$alice_shift"
 till bob shift approve "$dave_shift" --note "short 10.00; dave informed"
 till bob shift approve "$toll_shift"
+till bob shift approve "$hosp_shift"
 total=0
 for d in $(echo "$shifts" | grep -o '"depositable":"[0-9.]*"' | cut -d'"' -f4); do total=$((total + $(fen_of "$d"))); done
 till bob deposit pending --hours 0

@@ -63,6 +63,16 @@ grep -Eq '供暖费 2026-2027 +1078.54 +56.13%' "$out" || fail "no partial seaso
 grep -Eq '^通行费 1 类客车 +1 +39.00 +39.00$' "$out" || fail "the toll receipt does not name the class in words"
 grep -Eq '^通行卡工本费 +1 +50.00 +50.00$' "$out" || fail "the lost card's fee is not named in words"
 grep -q '实收 4501.46（收缴率 73.50 %）' "$out" || fail "the collection rate is not 4501.46 of 6124.71"
+# the hospital hour: CT 320.00 + X-ray 120.00 + 2 x 30.00 = 500.00; the patient's
+# 269.00 less 150.00 from the account leaves 119.00 at the window; the
+# inpatient's 3 x 60.00 + 2 x 18.50 = 217.00 less the fund's 100.00 draws
+# 117.00 from his 2000.00 deposit, leaving 1883.00
+grep -Eq '^血常规 +2 +30.00 +60.00$' "$out" || fail "the hospital receipt does not price 2 blood tests"
+grep -Eq '^合计（元） +500.00$' "$out" || fail "the outpatient's bill is not 500.00"
+grep -Eq '^  窗口现付 +119.00$' "$out" || fail "the outpatient's window share is not 119.00"
+grep -Eq '^合计（元） +217.00$' "$out" || fail "the inpatient's bill is not 217.00"
+grep -Eq '^预交金余额 +1883.00$' "$out" || fail "the deposit left is not 1883.00"
+grep -q -- '---- 医疗收费 ----' "$out" || fail "the daily report has no hospital block"
 grep -q '支付方式' "$T/last.out" || fail "the sale after the demo printed no Chinese receipt"
 if grep -q 'TILL FEE RECEIPT' "$out"; then fail "the Chinese demo printed an English receipt"; fi
 stop_demo
