@@ -25,7 +25,9 @@ void hosp_request_hash(const ProtobufCMessage *msg, ProtobufCBinaryData *key, ui
  * the recorded database failure. */
 till_status_t hosp_exec(req_t *r, sqlite3_stmt *st);
 
-/* Whether journal.idem_key <key> was posted: 1, 0, or -1 recorded. */
+/* Whether the idempotency key <key> was spent (on any kind: the engine
+ * then answers the replay, or the conflict of a key spent on another kind
+ * or request): 1, 0, or -1 recorded. */
 int hosp_key_seen(req_t *r, store_conn_t *sc, const uint8_t key[TILL_KEY_LEN]);
 
 /* A patient id (an identifier of 1-32 characters) and name (text of 1-64

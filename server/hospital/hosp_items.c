@@ -78,7 +78,7 @@ hosp_exec(req_t *r, sqlite3_stmt *st)
 int
 hosp_key_seen(req_t *r, store_conn_t *sc, const uint8_t key[TILL_KEY_LEN])
 {
-  static const char sql[] = "SELECT count(*) FROM journal WHERE idem_key = ?";
+  static const char sql[] = "SELECT count(*) FROM idempotency WHERE key = ?";
   sqlite3_stmt *st = store_stmt(sc, sql);
   if (!st) {
     req_fail(r, TILL_E_INTERNAL, "internal error");

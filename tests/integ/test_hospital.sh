@@ -143,8 +143,17 @@ step "a deposit taken and topped up, drawn by two bills, one over the balance re
 expect_rc 0 win --json hospital deposit ZY0009 --name 赵六 --amount 1000 --method cash --tendered 1000
 D1=$(json_field number)
 assert_eq "1000.00" "$(json_field balance)" "the first deposit"
-expect_rc 0 win --json hospital deposit ZY0009 --name 赵六 --amount 500 --method alipay
+K2=70210000000000000000000000000002
+expect_rc 0 win --json hospital deposit ZY0009 --name 赵六 --amount 500 --method alipay --idem-key "$K2"
 assert_eq "1500.00" "$(json_field balance)" "topped up"
+expect_rc 0 win --json hospital deposit ZY0009 --name 赵六 --amount 500 --method alipay --idem-key "$K2"
+assert_eq "1500.00|true" "$(json_field balance)|$(json_field replayed)" "a retried top-up is the first one"
+s3=$(state)
+expect_rc_contains 16 "idempotency key already used for a different request" \
+  win bill new XR01 --patient-id ZY0009 --patient-name 赵六 --method cash --idem-key "$K2"
+expect_rc_contains 16 "idempotency key already used for a different request" \
+  win hospital deposit ZY0009 --name 赵六 --amount 600 --method alipay --idem-key "$K2"
+assert_eq "$s3" "$(state)" "a key spent on a deposit is refused for anything else"
 expect_rc_contains 11 "patient ZY0009 is 赵六, not 钱七" \
   win hospital deposit ZY0009 --name 钱七 --amount 1 --method cash
 DEP=150000
