@@ -153,6 +153,12 @@ hosp_refund_legs(req_t *r, store_conn_t *sc, const refund_ask_t *ask,
     return req_fail(r, TILL_E_INTERNAL, "out of memory");
   if (match_lines(r, sc, ask, bp) != TILL_OK)
     return r->status;
+  /* the engine pays a refund out of a drawer or a clearing account only,
+   * and checks it against what the original took in through them: a bill
+   * drawn from a deposit took nothing in that way */
+  if (bp->from_deposit)
+    return req_fail(r, TILL_E_PRECONDITION, "this bill was paid from the patient's deposit, not "
+                    "at the window; it cannot be refunded at the window");
   size_t n = 0;
   int64_t refund = 0, before = 0;
   for (size_t k = 0; k < bp->n; k++)
