@@ -5,6 +5,7 @@
 
 #include "cli.h"
 #include "cli_opt.h"
+#include "cmd_refund.h"
 #include "commands.h"
 #include "i18n.h"
 #include "print.h"
@@ -35,14 +36,18 @@ receipt_get(cli_t *cli, int reprint)
   if (print_receipt_is_payment(got)) {
     int copy = got->copy, count = got->reprint_count;
     till__v1__envelope__free_unpacked(resp, NULL);
-    return print_payment_by_number(cli, number, copy, count);
+    rc = print_payment_by_number(cli, number, copy, count);
+    /* ---- refunds: the original's refunds under it ---- */
+    return rc == 0 && !cli->json ? print_refunds_of(cli, number) : rc;
   }
-  if (cli->json)
+  int json = cli->json;
+  if (json)
     print_receipt_json(stdout, resp->receipt_get_resp->receipt, 0);
   else
     print_receipt(stdout, resp->receipt_get_resp->receipt);
   till__v1__envelope__free_unpacked(resp, NULL);
-  return 0;
+  /* ---- refunds: the original's refunds under it ---- */
+  return json ? 0 : print_refunds_of(cli, number);
 }
 
 int

@@ -88,7 +88,16 @@ print_daily_json(const Till__V1__DailyReportResponse *d)
     printf("%s{\"method\":\"%s\",\"amount\":\"%s\"}", i ? "," : "",
            print_wire_name(till_method_name((int)d->methods[i]->method)),
            yuan(d->methods[i]->amount));
-  printf("],\"receipts\":[");
+  /* ---- refunds ---- */
+  printf("],\"refunds\":[");
+  for (size_t i = 0; i < d->n_refunds; i++)
+    printf("%s{\"method\":\"%s\",\"amount\":\"%s\"}", i ? "," : "",
+           print_wire_name(till_method_name((int)d->refunds[i]->method)),
+           yuan(d->refunds[i]->amount));
+  printf("],\"refund_count\":%lld,\"refunds_total\":\"%s\",\"net_takings\":\"%s\"",
+         (long long)d->refund_count, yuan(d->refunds_total), yuan(d->net_takings));
+  /* ---- end of refunds ---- */
+  printf(",\"receipts\":[");
   for (size_t i = 0; i < d->n_receipts; i++) {
     const Till__V1__SeriesDay *s = d->receipts[i];
     printf("%s{\"series\":", i ? "," : "");
@@ -235,6 +244,20 @@ print_methods_receipts(const Till__V1__DailyReportResponse *d)
     rc = layout_table_add(t, _("total"), yuan(d->net_amount));
   if (print_table(t, rc == 0, "") != 0)
     return -1;
+  /* ---- refunds ---- */
+  heading(_("Refunds paid out (by method)"));
+  t = layout_table_new(2, "lr");
+  rc = t ? 0 : -1;
+  for (size_t i = 0; rc == 0 && i < d->n_refunds; i++)
+    rc = layout_table_add(t, print_method((int)d->refunds[i]->method),
+                          yuan(d->refunds[i]->amount));
+  if (rc == 0)
+    rc = layout_table_add(t, _("total"), yuan(d->refunds_total));
+  if (rc == 0)
+    rc = layout_table_add(t, _("net takings (takings - refunds)"), yuan(d->net_takings));
+  if (print_table(t, rc == 0, "") != 0)
+    return -1;
+  /* ---- end of refunds ---- */
 
   heading(_("Receipts issued"));
   t = layout_table_new(5, "lllrr");

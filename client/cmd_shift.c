@@ -207,6 +207,10 @@ print_methods(const Till__V1__ShiftReport *r, int z)
         continue;
       }
       cols_print(&cols, row);
+      if (m->refunded) { /* ---- refunds ---- */
+        money(a, m->refunded);
+        printf(_("  refunded %s (%d)\n"), a, m->refund_count);
+      }
       if (z && m->method != TILL__V1__PAYMENT_METHOD__METHOD_CASH) {
         money(a, m->expected);
         money(b, m->variance);
@@ -400,6 +404,7 @@ print_report_json(const Till__V1__ShiftReport *r, int replayed)
            print_wire_name(till_method_name((int)m->method)), m->sales);
     json_money(stdout, "sales_amount", m->sales_amount, 1);
     json_money(stdout, "voided", m->voided_amount, 1);
+    json_money(stdout, "refunded", m->refunded, 1); /* ---- refunds ---- */
     json_money(stdout, "expected", m->expected, 1);
     json_money(stdout, "counted", m->counted, 1);
     json_money(stdout, "variance", m->variance, 1);

@@ -287,6 +287,20 @@ static const command_t commands[] = {
    "--method= --tendered= --from-deposit", 1, 1},
   {"bill", "show", cmd_bill_show, N_("bill show NUMBER"), CASHIER | SUPERVISOR | AUDITOR, "", 1, 1},
   /* ---- end of hospital ---- */
+  /* ---- refunds ---- */
+  {"refund", "request", cmd_refund_request,
+   N_("refund request NUMBER (--amount YUAN | --line ITEM[:QTY] ...)\n"
+   "      --reason TEXT --ref TEXT"),
+   CASHIER, "--amount= --line=* --reason= --ref=", 1, 1},
+  {"refund", "approve", cmd_refund_approve, N_("refund approve|reject ID [--note TEXT]"),
+   SUPERVISOR, "--note=", 1, 1},
+  {"refund", "reject", cmd_refund_reject, NULL, SUPERVISOR, "--note=", 1, 1},
+  {"refund", "pay", cmd_refund_pay, N_("refund pay ID [--method cash|original] [--idem-key HEX32]"),
+   CASHIER, "--method= --idem-key=", 1, 1},
+  {"refund", "list", cmd_refund_list,
+   N_("refund list [--state requested|approved|rejected|paid] [--receipt NUMBER]"),
+   CASHIER | SUPERVISOR | AUDITOR, "--state= --receipt=", 0, 0},
+  /* ---- end of refunds ---- */
 };
 
 #define N_COMMANDS (sizeof commands / sizeof commands[0])

@@ -120,5 +120,10 @@ command_fn cmd_hospital_item_add, cmd_hospital_item_list, cmd_hospital_deposit;
 command_fn cmd_hospital_discharge, cmd_hospital_patient, cmd_bill_new, cmd_bill_import;
 command_fn cmd_bill_show;
 /* ---- end of hospital ---- */
+/* ---- refunds ---- */
+/* cmd_refund.c */
+command_fn cmd_refund_request, cmd_refund_approve, cmd_refund_reject, cmd_refund_pay;
+command_fn cmd_refund_list;
+/* ---- end of refunds ---- */
 
 #endif

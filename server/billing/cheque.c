@@ -209,31 +209,47 @@ reopen_row(req_t *r, sqlite3_stmt *st, void *arg)
   return TILL_OK;
 }
 
-static till_status_t
-bounce_rows(req_t *r, store_conn_t *sc, const reopen_t *ro, int64_t txn)
+till_status_t
+payment_reopen_charges(req_t *r, store_conn_t *sc, const int64_t *charge, const int64_t *amount,
+                       size_t n, int64_t txn)
 {
   static const char sql_settle[] =
     "INSERT INTO settlements(txn_id, charge_id, source, amount) VALUES (?,?,'reversal',?)";
   static const char sql_paid[] = "UPDATE charges SET paid = paid - ? WHERE id = ?";
-  for (size_t i = 0; i < ro->n; i++) {
+  for (size_t i = 0; i < n; i++) {
     sqlite3_stmt *st = store_stmt(sc, sql_settle);
     if (!st)
       return req_fail(r, TILL_E_INTERNAL, "internal error");
     sqlite3_bind_int64(st, 1, txn);
-    sqlite3_bind_int64(st, 2, ro->charge[i]);
-    sqlite3_bind_int64(st, 3, -ro->amount[i]);
+    sqlite3_bind_int64(st, 2, charge[i]);
+    sqlite3_bind_int64(st, 3, -amount[i]);
     int rc = sqlite3_step(st);
     if (rc != SQLITE_DONE)
       return req_step_failed(r, st, rc);
     sqlite3_reset(st);
     if (!(st = store_stmt(sc, sql_paid)))
       return req_fail(r, TILL_E_INTERNAL, "internal error");
-    sqlite3_bind_int64(st, 1, ro->amount[i]);
-    sqlite3_bind_int64(st, 2, ro->charge[i]);
+    sqlite3_bind_int64(st, 1, amount[i]);
+    sqlite3_bind_int64(st, 2, charge[i]);
     if ((rc = sqlite3_step(st)) != SQLITE_DONE)
       return req_step_failed(r, st, rc);
     sqlite3_reset(st);
   }
+  return TILL_OK;
+}
+
+till_status_t
+payment_charge_item(req_t *r, store_conn_t *sc, int64_t charge, char *item, size_t len)
+{
+  static const char sql[] = "SELECT scheme || ':' || period FROM charges WHERE id = ?";
+  sqlite3_stmt *st = store_stmt(sc, sql);
+  if (!st)
+    return req_fail(r, TILL_E_INTERNAL, "internal error");
+  sqlite3_bind_int64(st, 1, charge);
+  if (req_row_one(r, st, TILL_E_INTERNAL, "charge %lld not found", (long long)charge) != TILL_OK)
+    return r->status;
+  snprintf(item, len, "%s", (const char *)sqlite3_column_text(st, 0));
+  sqlite3_reset(st);
   return TILL_OK;
 }
 
@@ -276,19 +292,10 @@ bounce_entries(req_t *r, store_conn_t *sc, const Till__V1__Cheque *c, int64_t to
 static till_status_t
 bounce_items(req_t *r, store_conn_t *sc, const reopen_t *ro, bill_post_t *bp)
 {
-  static const char sql[] = "SELECT scheme || ':' || period FROM charges WHERE id = ?";
-  for (size_t i = 0; i < ro->n; i++) {
-    sqlite3_stmt *st = store_stmt(sc, sql);
-    if (!st)
-      return req_fail(r, TILL_E_INTERNAL, "internal error");
-    sqlite3_bind_int64(st, 1, ro->charge[i]);
-    if (req_row_one(r, st, TILL_E_INTERNAL, "charge %lld not found", (long long)ro->charge[i]) !=
-        TILL_OK)
+  for (size_t i = 0; i < ro->n; i++)
+    if (payment_charge_item(r, sc, ro->charge[i], bp->entries[i + 1].item,
+                            sizeof bp->entries[i + 1].item) != TILL_OK)
       return r->status;
-    snprintf(bp->entries[i + 1].item, sizeof bp->entries[i + 1].item, "%s",
-             (const char *)sqlite3_column_text(st, 0));
-    sqlite3_reset(st);
-  }
   return TILL_OK;
 }
 
@@ -329,7 +336,8 @@ cheque_handle_bounce(req_t *r, store_conn_t *sc)
   till_status_t pst = ledger_post_billing(req_ledger(r), sc, &bp, &res, NULL, 0, err, sizeof err);
   if (pst != TILL_OK)
     return req_fail(r, pst, "%s", err);
-  if (!res.replayed && (bounce_rows(r, sc, &ro, res.ref_id) != TILL_OK ||
+  if (!res.replayed && (payment_reopen_charges(r, sc, ro.charge, ro.amount, ro.n, res.ref_id) !=
+                              TILL_OK ||
                         mark_decided(r, sc, c->id, "bounced", res.ref_id, in->reason) != TILL_OK))
     return r->status;
   return decide_answer(r, sc, c->id, res.replayed, 1);

@@ -3,6 +3,7 @@
 #ifndef TILLD_PAYMENT_H
 #define TILLD_PAYMENT_H
 
+#include "refund_hook.h"
 #include "request.h"
 
 /* writer: PayRequest -> PayResponse (cashiers, into the open shift) */
@@ -24,5 +25,21 @@ till_status_t payment_receipt_build(req_t *r, store_conn_t *sc, int64_t txn_id,
  * ("payment" or "reversal"), amounts as positive figures. */
 till_status_t payment_lines(req_t *r, store_conn_t *sc, int64_t txn_id, const char *source,
                             Till__V1__PaymentLine ***lines, size_t *n);
+
+/* Open again the charges charge[0..n) by amount[0..n) fen each, for
+ * transaction <txn> that took their payment back (a bounced cheque, a
+ * refund): a 'reversal' settlement of -amount and charges.paid less. */
+till_status_t payment_reopen_charges(req_t *r, store_conn_t *sc, const int64_t *charge,
+                                     const int64_t *amount, size_t n, int64_t txn);
+/* The item a payment's entry gives charge <charge>: "heating:2025-2026"
+ * (cut to <len>). */
+till_status_t payment_charge_item(req_t *r, store_conn_t *sc, int64_t charge, char *item,
+                                  size_t len);
+
+/* ---- refunds ---- */
+/* What a refund of a payment posts and reopens (payment_refund.c):
+ * registered by net. */
+extern const refund_hook_t billing_refund_hook;
+/* ---- end of refunds ---- */
 
 #endif

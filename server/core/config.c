@@ -40,6 +40,7 @@ config_defaults(config_t *cfg)
   cfg->shutdown_grace = 10;
   snprintf(cfg->sync_mode, sizeof cfg->sync_mode, "full");
   cfg->blind_close = 1;
+  cfg->refund_partial = 1; /* ---- refunds ---- */
   cfg->log_level = LOG_INFO;
   /* CNY notes 100, 50, 20, 10, 5, 1 yuan; coins 1 yuan, 5 jiao, 1 jiao */
   static const int64_t cny[] = {10000, 5000, 2000, 1000, 500, 100, 50, 10};
@@ -161,6 +162,16 @@ config_set(config_t *cfg, const char *key, const char *value, char *err, size_t 
     cfg->blind_close = strcmp(value, "on") == 0;
     return 0;
   }
+  /* ---- refunds: settings ---- */
+  if (strcmp(key, "refund_partial") == 0) {
+    if (strcmp(value, "on") != 0 && strcmp(value, "off") != 0) {
+      snprintf(err, errlen, "refund_partial: '%s' must be on or off", value);
+      return -1;
+    }
+    cfg->refund_partial = strcmp(value, "on") == 0;
+    return 0;
+  }
+  /* ---- end of refunds: settings ---- */
   if (strcmp(key, "denominations") == 0) {
     char buf[256];
     size_t n = 0;

@@ -41,6 +41,10 @@ typedef struct {
   int blind_close;                 /* 1 (on, default): a shift's cashier sees no cash figure
                                     * of it before the close (docs/ledger.md) */
   char office[128];                /* the payee printed on every receipt (收款单位), "" = none */
+  /* ---- refunds: settings ---- */
+  int refund_partial;              /* 1 (on, default): a refund may take back part of its
+                                    * original; 0: only the whole (docs/refunds.md) */
+  /* ---- end of refunds: settings ---- */
   int log_level;
 } config_t;
 

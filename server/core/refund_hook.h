@@ -76,6 +76,7 @@ typedef struct {
   int64_t refund_id;         /* the request's id; 0 while it is only being checked */
   int64_t orig_txn_id;
   const char *orig_kind;     /* the original's journal.kind, the hook's own */
+  const char *orig_number;   /* the original's receipt number, for messages */
   int64_t amount;            /* fen > 0 when an amount is asked back; 0 when lines are */
   size_t n_lines;
   refund_line_t lines[REFUND_MAX_LINES];

@@ -19,6 +19,7 @@
 #include "optout.h"
 #include "payer.h"
 #include "payment.h"
+#include "refund.h"
 #include "refund_hook.h"
 #include "report_daily.h"
 #include "sales.h"
@@ -254,6 +255,17 @@ static const handler_t handlers[] = {
   {TILL__V1__ENVELOPE__BODY_HOSP_PATIENT_REQ, TILL__V1__ENVELOPE__BODY_HOSP_PATIENT_RESP,
    "hospital patient", ROLES_CASHIER | ROLES_SUPERVISOR | ROLES_AUDITOR, hosp_handle_patient, NULL},
   /* ---- end of hospital ---- */
+  /* ---- refunds ---- */
+  {TILL__V1__ENVELOPE__BODY_REFUND_REQUEST_REQ, TILL__V1__ENVELOPE__BODY_REFUND_REQUEST_RESP,
+   "refund request", ROLES_CASHIER, NULL, refund_handle_request},
+  /* never the requester's own: checked in the handler */
+  {TILL__V1__ENVELOPE__BODY_REFUND_DECIDE_REQ, TILL__V1__ENVELOPE__BODY_REFUND_DECIDE_RESP,
+   "refund decide", ROLES_SUPERVISOR, NULL, refund_handle_decide},
+  {TILL__V1__ENVELOPE__BODY_REFUND_PAY_REQ, TILL__V1__ENVELOPE__BODY_REFUND_PAY_RESP,
+   "refund pay", ROLES_CASHIER, NULL, refund_handle_pay},
+  {TILL__V1__ENVELOPE__BODY_REFUND_LIST_REQ, TILL__V1__ENVELOPE__BODY_REFUND_LIST_RESP,
+   "refund list", ROLES_CASHIER | ROLES_SUPERVISOR | ROLES_AUDITOR, refund_handle_list, NULL},
+  /* ---- end of refunds ---- */
 };
 
 /* Internal: the after-handshake terminal check. */
@@ -283,6 +295,8 @@ dispatch_init(const config_t *cfg)
    * (core/refund_hook.h); registered once, before any thread runs */
   static const refund_hook_t *const refund_hooks[] = {
     &hosp_refund_hook, /* ---- hospital ---- */
+    &sales_refund_hook,
+    &billing_refund_hook,
     NULL, /* the list ends at the first NULL; put a domain's hook before it */
   };
   for (size_t i = 0; refund_hooks[i]; i++)

@@ -9,6 +9,7 @@
 #include "ledger_schema.h"
 #include "report_schema.h"
 #include "shift_schema.h"
+#include "refund_schema.h"
 #include "toll_schema.h"
 
 static const store_migration_t *const steps[] = {
@@ -20,6 +21,7 @@ static const store_migration_t *const steps[] = {
   &billing_schema_v6,
   &toll_schema_v7,
   &hosp_schema_v8, /* hospital */
+  &refund_schema_v9, /* refunds */
 };
 
 static const store_schema_t schema = {steps, (int)(sizeof steps / sizeof steps[0])};

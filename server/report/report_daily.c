@@ -79,6 +79,17 @@ static const char sql_waivers[] =
   " WHERE s.business_date = ?1"
   "   AND e.account >= 'waiver:' AND e.account < 'waiver;'"
   " GROUP BY e.account ORDER BY e.account LIMIT ?2";
+/* ---- refunds ----
+ * Refunds paid out in the date's shifts (the paying cashier's shift, of
+ * whatever date the original was): per method of the paid-out entry, its
+ * first (docs/refunds.md). */
+static const char sql_refunds[] =
+  "SELECT " LEDGER_SQL_ENTRY_METHOD("e") ", count(*), -sum(e.amount)"
+  " FROM shifts s JOIN journal j ON j.shift_id = s.id"
+  " JOIN entries e ON e.txn_id = j.id AND e.seq = 1"
+  " WHERE s.business_date = ?1 AND j.kind = 'refund'"
+  " GROUP BY 1 ORDER BY 1";
+/* ---- end of refunds ---- */
 static const char sql_shifts_of_day[] =
   "SELECT " SHIFT_SUMMARY_COLUMNS " FROM shifts WHERE business_date = ?1 ORDER BY id LIMIT ?2";
 static const char sql_floats[] =
@@ -326,6 +337,43 @@ load_takings(req_t *r, store_conn_t *sc, Till__V1__DailyReportResponse *resp)
   return TILL_OK;
 }
 
+/* ---- refunds ---- */
+/* rows: method, refunds, amount paid out */
+static till_status_t
+refund_row(req_t *r, sqlite3_stmt *st, void *arg)
+{
+  Till__V1__DailyReportResponse *resp = arg;
+  const char *name = (const char *)sqlite3_column_text(st, 0);
+  int m = name ? till_method_from_name(name) : 0;
+  Till__V1__MethodAmount *a = req_alloc(r, sizeof *a);
+  if (!m || !a || resp->n_refunds == TILL_METHOD_MAX)
+    return req_fail(r, TILL_E_INTERNAL, "a refund paid out of no payment account");
+  till__v1__method_amount__init(a);
+  a->method = till_wire_method(m);
+  a->amount = sqlite3_column_int64(st, 2);
+  resp->refund_count += sqlite3_column_int64(st, 1);
+  if (till_money_add(resp->refunds_total, a->amount, &resp->refunds_total) != 0)
+    return req_fail(r, TILL_E_INTERNAL, "refunds out of range");
+  resp->refunds[resp->n_refunds++] = a;
+  return TILL_OK;
+}
+
+/* The date's refunds per method, and net takings (takings less refunds). */
+static till_status_t
+load_refunds(req_t *r, store_conn_t *sc, Till__V1__DailyReportResponse *resp)
+{
+  resp->refunds = req_alloc(r, TILL_METHOD_MAX * sizeof *resp->refunds);
+  if (!resp->refunds)
+    return req_fail(r, TILL_E_INTERNAL, "out of memory");
+  sqlite3_stmt *st = date_stmt(sc, sql_refunds, resp->date, 0);
+  if (req_rows(r, st, TILL_METHOD_MAX, refund_row, resp, NULL) != TILL_OK)
+    return r->status;
+  if (till_money_sub(resp->net_amount, resp->refunds_total, &resp->net_takings) != 0)
+    return req_fail(r, TILL_E_INTERNAL, "net takings out of range");
+  return TILL_OK;
+}
+/* ---- end of refunds ---- */
+
 /* rows: series, first and last number, issued, voided */
 static till_status_t
 receipts_row(req_t *r, sqlite3_stmt *st, void *arg)
@@ -494,7 +542,11 @@ report_daily_handle(req_t *r, store_conn_t *sc)
   if (!resp->date || !resp->current_business_date)
     return req_fail(r, TILL_E_INTERNAL, "out of memory");
   /* from_ms and to_ms stay 0: a business date is not a time range */
-  if (load_takings(r, sc, resp) != TILL_OK || load_receipts(r, sc, resp) != TILL_OK ||
+  /* ---- refunds ---- */
+  if (load_takings(r, sc, resp) != TILL_OK || load_refunds(r, sc, resp) != TILL_OK)
+    return r->status;
+  /* ---- end of refunds ---- */
+  if (load_receipts(r, sc, resp) != TILL_OK ||
       load_waivers(r, sc, resp) != TILL_OK ||
       collect_shifts(r, sc, sql_shifts_of_day, date, &resp->shifts, &resp->n_shifts, NULL,
                      "shifts") != TILL_OK ||

@@ -4,6 +4,7 @@
 #ifndef TILLD_SALES_H
 #define TILLD_SALES_H
 
+#include "refund_hook.h"
 #include "request.h"
 #include "store.h"
 
@@ -16,5 +17,10 @@ till_status_t sales_handle_void_list(req_t *r, store_conn_t *sc);
 
 /* Void request <id> as a VoidInfo in r's arena (NOT_FOUND if none). */
 till_status_t sales_load_void(req_t *r, store_conn_t *sc, int64_t id, Till__V1__VoidInfo **out);
+
+/* ---- refunds ---- */
+/* What a refund of a sale posts (sales_refund.c): registered by net. */
+extern const refund_hook_t sales_refund_hook;
+/* ---- end of refunds ---- */
 
 #endif

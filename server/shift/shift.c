@@ -32,14 +32,18 @@ static const char sql_methods[] =
   "SELECT " LEDGER_SQL_ENTRY_METHOD("e") ", j.kind, count(*), sum(e.seq = 1),"
   " coalesce(sum(e.amount), 0) FROM journal j"
   " JOIN entries e ON e.txn_id = j.id AND e.item = ''"
-  " WHERE j.shift_id = ? AND j.kind IN ('sale', 'void', 'payment', 'toll') GROUP BY 1, j.kind";
+  " WHERE j.shift_id = ? AND j.kind IN ('sale', 'void', 'payment', 'toll', 'refund')"
+  /* ---- refunds: a refund's paid-out entry is its first ---- */
+  " AND (j.kind != 'refund' OR e.seq = 1)"
+  " GROUP BY 1, j.kind";
 static const char sql_noncash[] =
   "SELECT method, counted, expected FROM shift_noncash WHERE shift_id = ?";
 static const char sql_drawer[] =
   "SELECT coalesce(sum(amount), 0) FROM entries WHERE account = ?";
 static const char sql_items[] =
   "SELECT e.item, coalesce(f.name, e.item),"
-  " sum(CASE WHEN j.kind = 'void' THEN -e.quantity ELSE e.quantity END), -sum(e.amount)"
+  " sum(CASE WHEN j.kind IN ('void', 'refund') THEN -e.quantity ELSE e.quantity END),"
+  " -sum(e.amount)"
   " FROM entries e JOIN journal j ON j.id = e.txn_id LEFT JOIN fee_items f ON f.code = e.item"
   " WHERE j.shift_id = ? AND e.item != '' GROUP BY e.item ORDER BY e.item";
 static const char sql_reprints[] =
@@ -97,6 +101,7 @@ method_row(req_t *r, sqlite3_stmt *st, void *arg)
   Till__V1__ShiftReport *rep = arg;
   int m = till_method_from_name((const char *)sqlite3_column_text(st, 0));
   int is_void = strcmp((const char *)sqlite3_column_text(st, 1), "void") == 0;
+  int is_refund = strcmp((const char *)sqlite3_column_text(st, 1), "refund") == 0;
   if (!m) /* not a payment account: the engine never posts a sale so */
     return req_fail(r, TILL_E_INTERNAL, "shift %lld: a payment entry on no payment account",
                     (long long)rep->shift_id);
@@ -105,7 +110,11 @@ method_row(req_t *r, sqlite3_stmt *st, void *arg)
     return TILL_E_INTERNAL;
   int64_t parts = sqlite3_column_int64(st, 2), txns = sqlite3_column_int64(st, 3);
   int64_t sum = sqlite3_column_int64(st, 4);
-  if (is_void) {
+  if (is_refund) { /* ---- refunds ---- */
+    t->refunded += -sum;
+    t->refund_count += (int32_t)txns;
+    rep->refunds += -sum;
+  } else if (is_void) {
     t->voided_amount += -sum;
     rep->voids += (int32_t)txns;
     rep->voided_amount += -sum;
@@ -253,7 +262,7 @@ report_build(req_t *r, store_conn_t *sc, int64_t id, Till__V1__ShiftReport **out
     return r->status;
   for (size_t i = 0; i < rep->n_methods; i++) {
     Till__V1__MethodTotal *t = rep->methods[i];
-    t->expected = t->sales_amount - t->voided_amount;
+    t->expected = t->sales_amount - t->voided_amount - t->refunded;
   }
   /* cash: the drawer, float included; a closed shift keeps what close saw */
   Till__V1__MethodTotal *cash = method_slot(r, rep, TILL_METHOD_CASH);
