@@ -88,16 +88,7 @@ print_daily_json(const Till__V1__DailyReportResponse *d)
     printf("%s{\"method\":\"%s\",\"amount\":\"%s\"}", i ? "," : "",
            print_wire_name(till_method_name((int)d->methods[i]->method)),
            yuan(d->methods[i]->amount));
-  /* ---- refunds ---- */
-  printf("],\"refunds\":[");
-  for (size_t i = 0; i < d->n_refunds; i++)
-    printf("%s{\"method\":\"%s\",\"amount\":\"%s\"}", i ? "," : "",
-           print_wire_name(till_method_name((int)d->refunds[i]->method)),
-           yuan(d->refunds[i]->amount));
-  printf("],\"refund_count\":%lld,\"refunds_total\":\"%s\",\"net_takings\":\"%s\"",
-         (long long)d->refund_count, yuan(d->refunds_total), yuan(d->net_takings));
-  /* ---- end of refunds ---- */
-  printf(",\"receipts\":[");
+  printf("],\"receipts\":[");
   for (size_t i = 0; i < d->n_receipts; i++) {
     const Till__V1__SeriesDay *s = d->receipts[i];
     printf("%s{\"series\":", i ? "," : "");
@@ -144,7 +135,17 @@ print_daily_json(const Till__V1__DailyReportResponse *d)
   }
   printf("]");
   print_hospital_day_json(d->hospital); /* ---- hospital ---- */
-  printf("}\n");
+  /* ---- refunds ---- */
+  printf(",\"refunds\":[");
+  for (size_t i = 0; i < d->n_refunds; i++)
+    printf("%s{\"method\":\"%s\",\"amount\":\"%s\"}", i ? "," : "",
+           print_wire_name(till_method_name((int)d->refunds[i]->method)),
+           yuan(d->refunds[i]->amount));
+  printf("],\"refund_count\":%lld,\"refunds_total\":\"%s\",\"net_takings\":\"%s\"",
+         (long long)d->refund_count, yuan(d->refunds_total), yuan(d->net_takings));
+  /* ---- end of refunds ---- */
+  printf("}
+");
 }
 
 /* What was waived, per waiver account (account names as they are): count
@@ -453,6 +454,16 @@ print_monthly_json(const Till__V1__MonthlyReportResponse *m)
   char pct[40];
   printf("{\"month\":");
   json_str(stdout, m->month);
+  /* ---- refunds ---- */
+  printf(",\"refunds\":[");
+  for (size_t i = 0; i < m->n_refunds; i++)
+    printf("%s{\"method\":\"%s\",\"amount\":\"%s\"}", i ? "," : "",
+           print_wire_name(till_method_name((int)m->refunds[i]->method)),
+           yuan(m->refunds[i]->amount));
+  printf("],\"refund_count\":%lld", (long long)m->refund_count);
+  json_money(stdout, "refunds_total", m->refunds_total, 1);
+  json_money(stdout, "net_takings", m->net_takings, 1);
+  /* ---- end of refunds ---- */
   printf(",\"days\":[");
   for (size_t i = 0; i < m->n_days; i++) {
     const Till__V1__DayTotal *d = m->days[i];
@@ -582,6 +593,16 @@ print_month_totals(const Till__V1__MonthlyReportResponse *m)
   yuan_into(a, m->electronic);
   fmt_bp(pct, sizeof pct, m->epay_ratio_bp);
   printf(_("electronic %s   e-payment ratio %s%%   (electronic: %s)\n"), a, pct, methods);
+  /* ---- refunds ---- */
+  yuan_into(a, m->refunds_total);
+  yuan_into(b, m->net_takings);
+  printf(_("refunds %s (%lld)   net takings (collections - refunds) %s\n"), a,
+         (long long)m->refund_count, b);
+  for (size_t i = 0; i < m->n_refunds; i++) {
+    yuan_into(a, m->refunds[i]->amount);
+    printf("  %s %s\n", print_method((int)m->refunds[i]->method), a);
+  }
+  /* ---- end of refunds ---- */
   return print_waivers(m->waivers, m->n_waivers);
 }
 

@@ -404,10 +404,10 @@ print_report_json(const Till__V1__ShiftReport *r, int replayed)
            print_wire_name(till_method_name((int)m->method)), m->sales);
     json_money(stdout, "sales_amount", m->sales_amount, 1);
     json_money(stdout, "voided", m->voided_amount, 1);
-    json_money(stdout, "refunded", m->refunded, 1); /* ---- refunds ---- */
     json_money(stdout, "expected", m->expected, 1);
     json_money(stdout, "counted", m->counted, 1);
     json_money(stdout, "variance", m->variance, 1);
+    json_money(stdout, "refunded", m->refunded, 1); /* ---- refunds ---- */
     printf("}");
   }
   printf("],\"items\":[");

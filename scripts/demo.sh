@@ -111,6 +111,7 @@ done
 till root admin terminal add T-LANE-01 --description "停车场出口 1 号车道"
 till root admin terminal add HEAT-01 --description "供热收费 1 号窗口"
 till root admin series add HT --kind receipt --description "收费收据"
+till root admin series add TF --kind refund --description "退费凭证"
 till root admin item add PARK1H --name "临时停车费（1小时）" --price 5.00 --series HT
 till root admin item add HEAT --name "供热费（每平方米）" --price 1.35 --series HT --revenue revenue:heating
 
@@ -162,6 +163,14 @@ till alice shift status
 TILL_PASSWORD=bob-pw till bob login bob
 till bob void list --state pending
 till bob void approve 1 --note "checked the terminal slip"
+
+# ---- a refund (退费, docs/refunds.md): 10 of a household's 30 m2 were billed
+# twice; the property office confirms, dave asks, bob approves, dave pays out
+heat=$("$TILL" --config "$run/dave.conf" --json sale HEAT:30 --method cash --tendered 50 | json number)
+till dave refund request "$heat" --line HEAT:10 --reason "面积重复计收 10 平方米" --ref "物业确认 2026-118"
+till bob refund approve 1 --note "物业函已核"
+till dave refund pay 1
+till dave receipt show "$heat"
 till bob cheque list --pending
 till bob cheque clear 1
 till bob report collection --period 2025-2026 --scheme heating

@@ -81,6 +81,15 @@ static const char sql_clearing[] =
   " WHERE s.business_date BETWEEN ?1 AND ?2 AND j.kind IN ('sale', 'void', 'payment', 'toll')"
   "   AND e.account >= 'clearing:' AND e.account < 'clearing;'"
   " GROUP BY e.account ORDER BY e.account LIMIT ?3";
+/* ---- refunds: paid out in the month's shifts, per method of the
+ * paid-out entry (a refund's first) ---- */
+static const char sql_refunds[] =
+  "SELECT " LEDGER_SQL_ENTRY_METHOD("e") ", count(*), -sum(e.amount)"
+  " FROM shifts s JOIN journal j ON j.shift_id = s.id"
+  " JOIN entries e ON e.txn_id = j.id AND e.seq = 1"
+  " WHERE s.business_date BETWEEN ?1 AND ?2 AND j.kind = 'refund'"
+  " GROUP BY 1 ORDER BY 1 LIMIT ?3";
+/* ---- end of refunds ---- */
 static const char sql_targets[] =
   "SELECT cashier, amount FROM cashier_targets WHERE month = ? ORDER BY cashier LIMIT ?";
 
@@ -480,6 +489,42 @@ add_cashiers(req_t *r, store_conn_t *sc, Till__V1__MonthlyReportResponse *resp)
   return TILL_OK;
 }
 
+/* ---- refunds ---- */
+static till_status_t
+refund_row(req_t *r, sqlite3_stmt *st, void *arg)
+{
+  Till__V1__MonthlyReportResponse *resp = arg;
+  const char *name = (const char *)sqlite3_column_text(st, 0);
+  int m = name ? till_method_from_name(name) : 0;
+  Till__V1__MethodAmount *a = req_alloc(r, sizeof *a);
+  if (!m || !a || resp->n_refunds == TILL_METHOD_MAX)
+    return req_fail(r, TILL_E_INTERNAL, "a refund paid out of no payment account");
+  till__v1__method_amount__init(a);
+  a->method = till_wire_method(m);
+  a->amount = sqlite3_column_int64(st, 2);
+  resp->refund_count += sqlite3_column_int64(st, 1);
+  resp->refunds_total += a->amount; /* a month's sums fit, as add_days says */
+  resp->refunds[resp->n_refunds++] = a;
+  return TILL_OK;
+}
+
+/* The month's refunds per method and its net takings (total - refunds). */
+static till_status_t
+add_refunds(req_t *r, store_conn_t *sc, Till__V1__MonthlyReportResponse *resp)
+{
+  resp->refunds = req_alloc(r, TILL_METHOD_MAX * sizeof *resp->refunds);
+  if (!resp->refunds)
+    return req_fail(r, TILL_E_INTERNAL, "out of memory");
+  sqlite3_stmt *st = month_stmt(sc, sql_refunds, resp->month);
+  if (st)
+    sqlite3_bind_int(st, 3, TILL_METHOD_MAX);
+  if (req_rows(r, st, TILL_METHOD_MAX, refund_row, resp, NULL) != TILL_OK)
+    return r->status;
+  resp->net_takings = resp->total - resp->refunds_total;
+  return TILL_OK;
+}
+/* ---- end of refunds ---- */
+
 till_status_t
 monthly_handle_report(req_t *r, store_conn_t *sc)
 {
@@ -511,6 +556,8 @@ monthly_handle_report(req_t *r, store_conn_t *sc)
   if (add_days(r, sc, resp) != TILL_OK || add_epay(r, sc, resp) != TILL_OK ||
       add_items(r, sc, resp) != TILL_OK ||
       add_waivers(r, sc, resp) != TILL_OK || add_cashiers(r, sc, resp) != TILL_OK)
+    return r->status;
+  if (add_refunds(r, sc, resp) != TILL_OK) /* ---- refunds ---- */
     return r->status;
   r->resp.body_case = TILL__V1__ENVELOPE__BODY_MONTHLY_REPORT_RESP;
   r->resp.monthly_report_resp = resp;

@@ -73,6 +73,10 @@ grep -Eq '^  窗口现付 +119.00$' "$out" || fail "the outpatient's window shar
 grep -Eq '^合计（元） +217.00$' "$out" || fail "the inpatient's bill is not 217.00"
 grep -Eq '^预交金余额 +1883.00$' "$out" || fail "the deposit left is not 1883.00"
 grep -q -- '---- 医疗收费 ----' "$out" || fail "the daily report has no hospital block"
+# the refund: 10 m2 of HEAT at 1.35 = 13.50 back in cash, numbered in TF
+grep -q '退费凭证' "$out" || fail "no refund slip in the Chinese demo"
+grep -Eq '^退费金额 +13.50$' "$out" || fail "the refund slip does not say 13.50"
+grep -Eq '^TF[0-9]{4}-00000001 现金 +-13.50$' "$out" || fail "the receipt does not list its refund"
 grep -q '支付方式' "$T/last.out" || fail "the sale after the demo printed no Chinese receipt"
 if grep -q 'TILL FEE RECEIPT' "$out"; then fail "the Chinese demo printed an English receipt"; fi
 stop_demo

@@ -153,7 +153,7 @@ assert_eq "$(yuan "$(sql "SELECT -sum(e.amount) FROM entries e JOIN journal j ON
   WHERE j.kind='refund' AND j.shift_id=$s_carol AND e.seq=1")")" "$(json_field refunds)" "Z-report refunds"
 # suzy paid 4.00 back to WeChat: her shift's wechat expected is -4.00
 expect_rc 0 till_user T-LANE-02 suzy --json shift close --count none --noncash "wechat=0"
-assert_last_contains '"refunded":"4.00","expected":"-4.00"' 
+assert_last_contains '"method":"wechat","sales":0,"sales_amount":"0.00","voided":"0.00","expected":"-4.00","counted":"0.00","variance":"4.00","refunded":"4.00"}'
 
 step "the daily report: refunds per method and net takings equal the journal's"
 TODAY=$(sql "SELECT business_date FROM shifts WHERE id=$s_carol")
@@ -186,6 +186,21 @@ expect_rc 0 till_user ADMIN-01 sam refund approve "$r3"
 expect_rc 0 till_user T-LANE-02 dan --json refund pay "$r3"
 rt3=$(json_field refund_txn_id)
 expect_sql "drawer:shift:$s_dan|-500" "SELECT account, amount FROM entries WHERE txn_id=$rt3 AND seq=1"
+
+step "the monthly report: refunds and net takings equal the journal's"
+MONTH=${TODAY%-*}
+m_ref=$(sql "SELECT -coalesce(sum(e.amount),0) FROM entries e JOIN journal j ON j.id=e.txn_id
+  JOIN shifts s ON s.id=j.shift_id WHERE j.kind='refund' AND e.seq=1 AND s.business_date LIKE '$MONTH-%'")
+m_took=$(sql "SELECT coalesce(sum(e.amount),0) FROM entries e JOIN journal j ON j.id=e.txn_id
+  JOIN shifts s ON s.id=j.shift_id WHERE s.business_date LIKE '$MONTH-%' AND e.item=''
+  AND j.kind IN ('sale','void','payment','toll')")
+m_n=$(sql "SELECT count(*) FROM journal j JOIN shifts s ON s.id=j.shift_id
+  WHERE j.kind='refund' AND s.business_date LIKE '$MONTH-%'")
+# 5.00 + 10.00 + 4.00, and dan's 5.00 unless the day closed was the month's last
+case "$m_n:$m_ref" in 4:2400 | 3:1900) ;; *) fail "the month's refunds: $m_n, $m_ref" ;; esac
+expect_rc 0 till_user ADMIN-01 sam --json report monthly --month "$MONTH"
+assert_last_contains "\"refund_count\":$m_n,\"refunds_total\":\"$(yuan "$m_ref")\",\"net_takings\":\"$(yuan $((m_took - m_ref)))\",\"days\":["
+expect_rc_contains 0 "$(yuan $((m_took - m_ref)))" till_user ADMIN-01 sam report monthly --month "$MONTH"
 
 step "the chain, the receipt series (TF gap-free) and the export verify"
 expect_rc_contains 0 "ledger verified" till_user ADMIN-01 audrey audit verify
