@@ -14,6 +14,14 @@
 #include "till_money.h"
 #include "till_util.h"
 
+_Static_assert(sizeof(((refund_done_t *)0)->account) ==
+                 sizeof(((ledger_refund_done_t *)0)->account) &&
+               sizeof(((refund_done_t *)0)->item) == sizeof(((ledger_refund_done_t *)0)->item) &&
+               sizeof(((refund_leg_t *)0)->account) ==
+                 sizeof(((ledger_refund_leg_t *)0)->account) &&
+               sizeof(((refund_leg_t *)0)->item) == sizeof(((ledger_refund_leg_t *)0)->item),
+               "the hook's and the engine's refund structs hold the same strings");
+
 #define REFUND_LIST_MAX 500
 #define REASON_MAX 200
 #define REFERENCE_MAX 64
@@ -205,8 +213,8 @@ fill_done(req_t *r, store_conn_t *sc, refund_ask_t *ask)
     return req_fail(r, st, "%s", err);
   for (size_t i = 0; i < n; i++) {
     refund_done_t *o = &ask->done[i];
-    snprintf(o->account, sizeof o->account, "%s", mine[i].account);
-    snprintf(o->item, sizeof o->item, "%s", mine[i].item);
+    memcpy(o->account, mine[i].account, sizeof o->account);
+    memcpy(o->item, mine[i].item, sizeof o->item);
     o->amount = mine[i].amount;
     o->quantity = mine[i].quantity;
   }
@@ -545,8 +553,8 @@ refund_handle_pay(req_t *r, store_conn_t *sc)
       return r->status;
     for (size_t i = 0; i < n; i++) {
       ledger_refund_leg_t *l = &p.legs[i];
-      snprintf(l->account, sizeof l->account, "%s", legs[i].account);
-      snprintf(l->item, sizeof l->item, "%s", legs[i].item);
+      memcpy(l->account, legs[i].account, sizeof l->account);
+      memcpy(l->item, legs[i].item, sizeof l->item);
       l->amount = legs[i].amount;
       l->quantity = legs[i].quantity;
       l->unit_price = legs[i].unit_price;
