@@ -144,8 +144,7 @@ print_daily_json(const Till__V1__DailyReportResponse *d)
   printf("],\"refund_count\":%lld,\"refunds_total\":\"%s\",\"net_takings\":\"%s\"",
          (long long)d->refund_count, yuan(d->refunds_total), yuan(d->net_takings));
   /* ---- end of refunds ---- */
-  printf("}
-");
+  printf("}\n");
 }
 
 /* What was waived, per waiver account (account names as they are): count
