@@ -229,8 +229,18 @@ TILL_PASSWORD=grace-pw till grace login grace
 till grace shift open --count 10x10
 # an outpatient: 500.00 = fund 231.00 + patient 269.00, of which 150.00 from
 # the personal account and 119.00 in cash at the window
-till grace bill new CT01 XR01 LAB01:2 --patient-id MZ0001 --patient-name 张三 \
-  --fund 231 --patient 269 --account 150 --method cash --tendered 120
+hosp_no=$("$TILL" --config "$run/grace.conf" --json bill new CT01 XR01 LAB01:2 --patient-id MZ0001 \
+  --patient-name 张三 --fund 231 --patient 269 --account 150 --method cash --tendered 120 | json number)
+till grace bill show "$hosp_no"
+# a refund approved by the supervisor (docs/refunds.md): the patient is
+# transferred before any examination; radiology and the lab confirm, bob
+# approves, and the refund gives every line back in the bill's proportions --
+# the fund's 231.00 and the account's 150.00 to their receivables, the
+# window's 119.00 in cash from grace's drawer
+till grace refund request "$hosp_no" --line CT01 --line XR01 --line LAB01:2 --reason "转院，检查未做" \
+  --ref "放射科/检验科确认 0042"
+till bob refund approve 2
+till grace refund pay 2
 # an inpatient's deposit (预交金) by card; his bill of 217.00 draws 117.00 from it
 till grace hospital deposit ZY0009 --name 赵六 --amount 2000 --method card
 till grace bill new BED01:3 MED01:2 --patient-id ZY0009 --patient-name 赵六 \
@@ -254,7 +264,9 @@ till dave shift close --count "$(count_for $((dave_cash - 1000)))" --noncash car
 # ---- the supervisor signs off and takes the cash to the bank -----------------
 till bob shift list --state closed
 shifts=$("$TILL" --config "$run/bob.conf" --json shift list --state closed)
-ids="$alice_shift,$dave_shift,$toll_shift,$hosp_shift"
+# grace's window gave its only cash (the outpatient's 119.00) back in the
+# refund: her drawer holds the float alone, so nothing of it is banked
+ids="$alice_shift,$dave_shift,$toll_shift"
 till bob shift approve "$alice_shift"
 till bob shift approve "$dave_shift" --note "short 10.00; dave informed"
 till bob shift approve "$toll_shift"
