@@ -2,10 +2,10 @@
  * till vacancy request|approve|reject (docs/billing.md).
  *
  * A charge run is driven from here in chunks: each request charges the
- * next payers by id (500 unless --chunk says), and is one write on the
- * server, so the windows go on posting between chunks. Progress goes to
- * stderr. Killed or interrupted (Ctrl-C), the run leaves the chunks it
- * finished; run it again and it charges only the payers not charged yet. */
+ * next payers by id (500 unless --chunk says); the server works it in
+ * short slices, so the windows go on posting while it runs. Progress goes
+ * to stderr. Killed or interrupted (Ctrl-C), the run leaves what it
+ * charged; run it again and it charges only the payers not charged yet. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

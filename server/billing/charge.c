@@ -2,15 +2,21 @@
  * see charge.h.
  *
  * A run is driven by the client in chunks: each ChargeRunRequest looks at
- * the next <limit> payers by id after <after_payer_id> and is one write
- * (one savepoint in the writer's group commit), so the windows' sales are
- * posted between chunks. A payer already charged for the (scheme, period)
- * is skipped, which makes a chunk idempotent and a run resumable: run it
- * again from the start and only the payers not charged yet are charged. */
+ * the next <limit> payers by id after <after_payer_id>. The writer works a
+ * chunk in slices: a slice ends after charge_slice_ms (5 ms by default)
+ * or as soon as another request waits for the writer, commits, and the
+ * chunk goes on after the requests (the windows' sales) queued meanwhile
+ * (worker.h, r->again), so a sale waits for one payer's charge and a
+ * commit, not for a whole chunk. A payer already charged
+ * for the (scheme, period) is skipped, which makes a chunk -- and a slice --
+ * idempotent and a run resumable: run it again from the start, whether it
+ * stopped between chunks or inside one, and only the payers not charged
+ * yet are charged. */
 #include "charge.h"
 
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "ledger_billing.h"
 #include "till_util.h"
@@ -296,6 +302,26 @@ run_setup(req_t *r, store_conn_t *sc, scheme_row_t *s, run_t *run, char start[11
   return TILL_OK;
 }
 
+/* A chunk between its slices (r->scratch). */
+typedef struct {
+  Till__V1__ChargeRunResponse *resp;
+  run_payer_t *list;
+  int64_t cursor; /* the last payer examined */
+} chunk_state_t;
+
+static int64_t
+elapsed_us(const struct timespec *t0)
+{
+  struct timespec t1;
+  clock_gettime(CLOCK_MONOTONIC, &t1);
+  return (int64_t)(t1.tv_sec - t0->tv_sec) * 1000000 + (t1.tv_nsec - t0->tv_nsec) / 1000;
+}
+
+/* One slice of a chunk: the payers after the cursor, up to what is left of
+ * the chunk's limit, charged until charge_slice_ms of work has passed or
+ * another request waits for the writer (one payer at least). The scheme, the period and the tariff are looked up
+ * again and the payers read afresh in every slice: what committed between
+ * two slices (a payer edited, a tariff added) counts, as between chunks. */
 till_status_t
 charge_handle_run(req_t *r, store_conn_t *sc)
 {
@@ -303,41 +329,59 @@ charge_handle_run(req_t *r, store_conn_t *sc)
     "SELECT id, area_centi, occupancy FROM payers WHERE id > ? ORDER BY id LIMIT ?";
   static const char sql_total[] = "SELECT count(*) FROM payers";
   const Till__V1__ChargeRunRequest *in = r->env->charge_run_req;
+  chunk_state_t *cs = r->scratch;
   scheme_row_t s;
   run_t run;
   char start[11], from[11];
   int limit = CHARGE_RUN_CHUNK;
+  struct timespec t0;
+  clock_gettime(CLOCK_MONOTONIC, &t0);
   memset(&run, 0, sizeof run);
   if (run_setup(r, sc, &s, &run, start, from, &limit) != TILL_OK)
     return r->status;
-  Till__V1__ChargeRunResponse *resp = req_alloc(r, sizeof *resp);
-  run_payer_t *list = req_alloc(r, (size_t)limit * sizeof *list);
-  if (!resp || !list)
-    return req_fail(r, TILL_E_INTERNAL, "out of memory");
-  till__v1__charge_run_response__init(resp);
+  if (!cs) {
+    cs = req_alloc(r, sizeof *cs);
+    if (!cs || !(cs->resp = req_alloc(r, sizeof *cs->resp)) ||
+        !(cs->list = req_alloc(r, (size_t)limit * sizeof *cs->list)))
+      return req_fail(r, TILL_E_INTERNAL, "out of memory");
+    till__v1__charge_run_response__init(cs->resp);
+    cs->cursor = in->after_payer_id;
+    r->scratch = cs;
+    if (in->after_payer_id == 0 &&
+        req_rows(r, store_stmt(sc, sql_total), 1, req_row_int64, &cs->resp->total_payers,
+                 NULL) != TILL_OK)
+      return r->status;
+  }
+  Till__V1__ChargeRunResponse *resp = cs->resp;
   resp->rate_e4 = run.rate_e4;
-  resp->tariff_from = req_strdup(r, from);
-  resp->period_start = req_strdup(r, start);
+  if (!resp->tariff_from || strcmp(resp->tariff_from, from) != 0)
+    resp->tariff_from = req_strdup(r, from);
+  if (!resp->period_start)
+    resp->period_start = req_strdup(r, start);
   if (!resp->tariff_from || !resp->period_start)
     return req_fail(r, TILL_E_INTERNAL, "out of memory");
-  if (in->after_payer_id == 0 &&
-      req_rows(r, store_stmt(sc, sql_total), 1, req_row_int64, &resp->total_payers, NULL) !=
-        TILL_OK)
-    return r->status;
+  int64_t left = limit - resp->examined;
   sqlite3_stmt *st = store_stmt(sc, sql_chunk);
   if (st) {
-    sqlite3_bind_int64(st, 1, in->after_payer_id);
-    sqlite3_bind_int(st, 2, limit);
+    sqlite3_bind_int64(st, 1, cs->cursor);
+    sqlite3_bind_int64(st, 2, left);
   }
-  chunk_acc_t acc = {list, 0};
-  if (req_rows(r, st, (size_t)limit, chunk_row, &acc, NULL) != TILL_OK)
+  chunk_acc_t acc = {cs->list, 0};
+  if (req_rows(r, st, (size_t)left, chunk_row, &acc, NULL) != TILL_OK)
     return r->status;
-  for (size_t i = 0; i < acc.n; i++)
-    if (charge_one(r, sc, &run, &list[i], resp) != TILL_OK)
+  int64_t budget_us = (int64_t)req_config(r)->charge_slice_ms * 1000;
+  for (size_t i = 0; i < acc.n; i++) {
+    if (charge_one(r, sc, &run, &cs->list[i], resp) != TILL_OK)
       return r->status;
-  resp->examined = (int64_t)acc.n;
-  resp->next_after = acc.n ? list[acc.n - 1].id : in->after_payer_id;
-  resp->done = acc.n < (size_t)limit;
+    resp->examined++;
+    cs->cursor = cs->list[i].id;
+    if (i + 1 < acc.n && (req_writer_waiting(r) > 0 || elapsed_us(&t0) >= budget_us)) {
+      r->again = 1; /* the rest after the requests queued meanwhile */
+      return TILL_OK;
+    }
+  }
+  resp->next_after = cs->cursor;
+  resp->done = (int64_t)acc.n < left;
   r->resp.body_case = TILL__V1__ENVELOPE__BODY_CHARGE_RUN_RESP;
   r->resp.charge_run_resp = resp;
   return TILL_OK;

@@ -38,6 +38,7 @@ config_defaults(config_t *cfg)
   cfg->readers = 2;
   cfg->max_batch = 1024;
   cfg->shutdown_grace = 10;
+  cfg->charge_slice_ms = 5;
   snprintf(cfg->sync_mode, sizeof cfg->sync_mode, "full");
   cfg->blind_close = 1;
   cfg->refund_partial = 1; /* ---- refunds ---- */
@@ -225,6 +226,7 @@ config_set(config_t *cfg, const char *key, const char *value, char *err, size_t 
     {"readers", offsetof(config_t, readers), 1, 16},
     {"max_batch", offsetof(config_t, max_batch), 1, 10000},
     {"shutdown_grace", offsetof(config_t, shutdown_grace), 1, 600},
+    {"charge_slice_ms", offsetof(config_t, charge_slice_ms), 0, 1000},
   };
   for (size_t i = 0; i < sizeof ints / sizeof ints[0]; i++) {
     if (strcmp(key, ints[i].name) == 0)

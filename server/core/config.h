@@ -34,6 +34,8 @@ typedef struct {
   int readers;                     /* read-only worker threads */
   int max_batch;                   /* most requests in one group commit */
   int shutdown_grace;              /* seconds to finish in-flight work on SIGTERM */
+  int charge_slice_ms;             /* writer time a charge run's chunk takes before the requests
+                                    * queued meanwhile go (0: one payer a slice) */
   int max_db_pages;                /* 0: no cap; else PRAGMA max_page_count of the writer */
   int64_t denominations[16];       /* notes and coins, fen, from "100,50,...,0.1" */
   size_t n_denominations;

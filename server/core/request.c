@@ -198,6 +198,12 @@ req_row_one(req_t *r, sqlite3_stmt *st, till_status_t none, const char *fmt, ...
   return r->status;
 }
 
+int
+req_writer_waiting(const req_t *r)
+{
+  return r->writer_waiting ? __atomic_load_n(r->writer_waiting, __ATOMIC_RELAXED) : 0;
+}
+
 till_status_t
 req_row_int64(req_t *r, sqlite3_stmt *st, void *arg)
 {

@@ -77,6 +77,11 @@ typedef struct req {
   int close_after;           /* close the connection once the response is sent */
   int phase;                 /* 0 before the handler's reader phase, 1 after */
   int skip_write;            /* the reader phase answered; no writer phase */
+  int again;                 /* writer phase: the writes so far stand; commit them and run
+                              * the handler again in a later group commit, after the
+                              * requests queued meanwhile (a long job in slices) */
+  const int *writer_waiting; /* writer phase: the worker's count of requests waiting for
+                              * the writer; read it with req_writer_waiting */
   void *scratch;             /* handler state between phases, in arena */
   uint8_t *out;              /* packed frame (header + payload), malloc'd */
   size_t out_len;
@@ -110,6 +115,11 @@ till_status_t req_check_text(req_t *r, const char *field, const char *s, size_t 
 /* The request's 16-byte idempotency key <key> into <out>: TILL_OK, or
  * TILL_E_INVALID when it has another length or is all zeros. */
 till_status_t req_idem_key(req_t *r, ProtobufCBinaryData key, uint8_t out[TILL_KEY_LEN]);
+
+/* Writer phase: how many requests (other than jobs in slices) are waiting
+ * for the writer now; a job in slices ends its slice when this is not 0,
+ * so they wait for one step of it, not a whole slice. 0 elsewhere. */
+int req_writer_waiting(const req_t *r);
 
 /* Record the failure <st> with a human message; returns st. */
 till_status_t req_fail(req_t *r, till_status_t st, const char *fmt, ...)

@@ -33,6 +33,9 @@ struct worker {
   pthread_mutex_t mu;
   pthread_cond_t wcond, rcond;
   reqq_t wq, rq, doneq;
+  int wq_new;       /* requests in wq not run before (not jobs in slices); set under mu,
+                     * read by a handler in slices without it (req_writer_waiting) */
+  int slice_passed; /* the last batch went ahead of a job in slices */
   secevent_t *events;
   int n_events;
   int busy;
@@ -132,6 +135,101 @@ write_events(worker_t *w, secevent_t *ev)
   }
 }
 
+static void
+wq_new_add(worker_t *w, int d)
+{
+  __atomic_store_n(&w->wq_new, w->wq_new + d, __ATOMIC_RELAXED);
+}
+
+/* Under mu: unlink from wq up to <limit> requests that are not jobs in
+ * slices, in order, into a list (*tail its last, *n how many); whether a job
+ * in slices stays queued into *sliced. */
+static req_t *
+take_new(worker_t *w, int limit, req_t **tail, int *n, int *sliced)
+{
+  req_t *batch = NULL, *prev = NULL, *r = w->wq.head;
+  *tail = NULL;
+  *n = 0;
+  *sliced = 0;
+  while (r) { /* bounded by the queue */
+    req_t *next = r->next;
+    if (r->again || *n >= limit) {
+      *sliced |= r->again;
+      prev = r;
+      r = next;
+      continue;
+    }
+    if (prev)
+      prev->next = next;
+    else
+      w->wq.head = next;
+    if (w->wq.tail == r)
+      w->wq.tail = prev;
+    r->next = NULL;
+    if (*tail)
+      (*tail)->next = r;
+    else
+      batch = r;
+    *tail = r;
+    (*n)++;
+    r = next;
+  }
+  wq_new_add(w, -*n);
+  return batch;
+}
+
+/* The writer's next batch (under mu): the requests waiting, up to
+ * max_batch, but a job in slices (r->again from its last run) apart: the
+ * requests go first, then the job's next slice alone -- never two batches
+ * in a row ahead of it, so a steady flow of requests does not starve it. */
+static req_t *
+take_batch(worker_t *w)
+{
+  req_t *tail, *r;
+  int n, sliced;
+  if (!w->slice_passed) {
+    req_t *batch = take_new(w, w->cfg->max_batch, &tail, &n, &sliced);
+    if (batch) {
+      w->slice_passed = sliced;
+      return batch;
+    }
+  }
+  /* the first job in slices, alone */
+  w->slice_passed = 0;
+  req_t *prev = NULL;
+  for (r = w->wq.head; r && !r->again; r = r->next) /* bounded by the queue */
+    prev = r;
+  if (!r) /* none left: the usual batch */
+    return take_new(w, w->cfg->max_batch, &tail, &n, &sliced);
+  if (prev)
+    prev->next = r->next;
+  else
+    w->wq.head = r->next;
+  if (w->wq.tail == r)
+    w->wq.tail = prev;
+  r->next = NULL;
+  return r;
+}
+
+/* After a slice of job <r> in the batch: the requests that came meanwhile
+ * join this batch right behind it (up to max_batch in all), so they wait
+ * for the step the slice was in and this commit, not for one more; the
+ * job's next slice comes after them. */
+static void
+absorb_waiting(worker_t *w, req_t *r, int in_batch)
+{
+  req_t *tail;
+  int n, sliced;
+  pthread_mutex_lock(&w->mu);
+  req_t *more = take_new(w, w->cfg->max_batch - in_batch, &tail, &n, &sliced);
+  if (more) {
+    tail->next = r->next;
+    r->next = more;
+    w->slice_passed = 1;
+  }
+  pthread_mutex_unlock(&w->mu);
+}
+
 /* Run one batch: everything in <batch> plus pending security events, in one
  * transaction. Every request ends with its response packed, and no request
  * is answered OK unless the COMMIT that holds its writes succeeded.
@@ -153,16 +251,25 @@ run_batch(worker_t *w, req_t *batch, secevent_t *events)
     events = NULL;
     lost = sqlite3_get_autocommit(db);
   }
+  int in_batch = 0;
   for (req_t *r = batch; r && !lost; r = r->next) {
+    in_batch++;
     if (store_exec(db, "SAVEPOINT req", "opening savepoint") != 0 || sqlite3_get_autocommit(db)) {
       lost = 1;
       break;
     }
+    r->again = 0;
+    r->writer_waiting = &w->wq_new;
     w->hooks.run(r, w->wdb, WORK_WRITER, w->hooks.arg);
+    r->writer_waiting = NULL;
     full |= r->status == TILL_E_EXHAUSTED || (sqlite3_errcode(db) & 0xff) == SQLITE_FULL;
+    if (r->status != TILL_OK)
+      r->again = 0;
     /* pack inside the savepoint: an answer that cannot be packed must not
-     * leave its writes behind */
-    w->hooks.pack(r, w->hooks.arg);
+     * leave its writes behind; a request to be run again is packed when it
+     * ends */
+    if (!r->again)
+      w->hooks.pack(r, w->hooks.arg);
     if (sqlite3_get_autocommit(db)) {
       lost = 1;
       break;
@@ -178,6 +285,8 @@ run_batch(worker_t *w, req_t *batch, secevent_t *events)
       lost = 1;
       break;
     }
+    if (r->again && in_batch < w->cfg->max_batch)
+      absorb_waiting(w, r, in_batch);
   }
   if (lost || store_exec(db, "COMMIT", "group commit") != 0) {
     full |= (sqlite3_errcode(db) & 0xff) == SQLITE_FULL;
@@ -194,6 +303,7 @@ run_batch(worker_t *w, req_t *batch, secevent_t *events)
       else
         req_fail(r, TILL_E_UNAVAILABLE, "the database could not commit; nothing was recorded");
       r->keep_writes = 0;
+      r->again = 0;
       w->hooks.pack(r, w->hooks.arg);
     }
   }
@@ -218,23 +328,34 @@ writer_main(void *arg)
       pthread_mutex_unlock(&w->mu);
       break;
     }
-    req_t *batch = NULL, *tail = NULL;
-    for (int n = 0; n < w->cfg->max_batch && w->wq.head; n++) {
-      req_t *r = q_pop(&w->wq);
-      if (tail)
-        tail->next = r;
-      else
-        batch = r;
-      tail = r;
-    }
+    req_t *batch = w->wq.head ? take_batch(w) : NULL;
     secevent_t *events = w->events;
     w->events = NULL;
     w->n_events = 0;
     pthread_mutex_unlock(&w->mu);
 
     run_batch(w, batch, events);
-    if (batch)
-      deliver(w, batch);
+    /* a request in slices goes back to the end of the queue, behind the
+     * requests that came while its slice ran; the rest are answered */
+    req_t *done = NULL, *done_tail = NULL;
+    while (batch) {
+      req_t *r = batch;
+      batch = r->next;
+      r->next = NULL;
+      if (r->again) {
+        pthread_mutex_lock(&w->mu);
+        q_push(&w->wq, r);
+        pthread_mutex_unlock(&w->mu);
+        continue;
+      }
+      if (done_tail)
+        done_tail->next = r;
+      else
+        done = r;
+      done_tail = r;
+    }
+    if (done)
+      deliver(w, done);
     /* between transactions; when due (once a second at most under load) it
      * takes about 10 ms, most of it syncing the database file */
     checkpointer_finish(w->checkpointer, w->wdb);
@@ -271,6 +392,7 @@ reader_main(void *arg)
       /* the request has a write phase; queue it for the writer */
       pthread_mutex_lock(&w->mu);
       q_push(&w->wq, r);
+      wq_new_add(w, 1);
       pthread_cond_signal(&w->wcond);
       pthread_mutex_unlock(&w->mu);
       continue;
@@ -355,6 +477,7 @@ worker_submit(worker_t *w, req_t *r, work_queue_t q)
   w->busy++;
   if (q == WORK_WRITER) {
     q_push(&w->wq, r);
+    wq_new_add(w, 1);
     pthread_cond_signal(&w->wcond);
   } else {
     q_push(&w->rq, r);

@@ -10,6 +10,15 @@
  * The event loop never touches SQLite. Finished requests are queued and the
  * loop is woken with event_active() on a persistent event.
  *
+ * A writer-phase handler may do a long job in slices: it sets r->again
+ * (request.h) after a slice -- which it ends early when req_writer_waiting
+ * says a request waits; the requests queued meanwhile join the slice's
+ * batch behind it and commit with it, and the job's next slice comes after
+ * them (alone in its batch). So they wait for a step of the job and
+ * a commit, not for the whole job; and the job is never passed over twice
+ * in a row. It is packed and answered once a run of it ends without
+ * r->again (or fails).
+ *
  * THREAD SAFETY: worker_submit() and worker_security_event() may be called
  * from any thread; everything else from the event-loop thread only. */
 #ifndef TILLD_WORKER_H
