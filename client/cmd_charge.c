@@ -27,6 +27,7 @@
 /* Sums of a run's chunks. */
 typedef struct {
   int64_t total, examined, posted, already, unsold, zero, relieved, amount, prepaid;
+  int64_t no_readings; /* metered: without two readings in the period */
   int64_t rate_e4;
   char tariff_from[11], period_start[11];
 } run_sum_t;
@@ -40,6 +41,7 @@ run_add(run_sum_t *s, const Till__V1__ChargeRunResponse *c)
   s->unsold += c->unsold;
   s->zero += c->zero;
   s->relieved += c->relieved;
+  s->no_readings += c->no_readings;
   s->amount += c->amount;
   s->prepaid += c->prepaid_applied;
   s->rate_e4 = c->rate_e4;
@@ -61,10 +63,10 @@ run_show(cli_t *cli, const run_sum_t *s, const char *scheme, const char *period)
     json_str(stdout, period);
     printf(",\"period_start\":\"%s\",\"tariff_from\":\"%s\",\"rate\":\"%s\",\"payers\":%lld,"
            "\"charged\":%lld,\"already\":%lld,\"unsold\":%lld,\"zero\":%lld,\"relieved\":%lld,"
-           "\"amount\":\"%s\",\"prepaid_applied\":\"%s\"}\n",
+           "\"no_readings\":%lld,\"amount\":\"%s\",\"prepaid_applied\":\"%s\"}\n",
            s->period_start, s->tariff_from, rate, (long long)s->examined, (long long)s->posted,
            (long long)s->already, (long long)s->unsold, (long long)s->zero,
-           (long long)s->relieved, amount, prepaid);
+           (long long)s->relieved, (long long)s->no_readings, amount, prepaid);
     return;
   }
   printf(_("charge run %s %s: tariff %s from %s (in effect on %s)\n"), scheme, period, rate,
@@ -74,8 +76,9 @@ run_show(cli_t *cli, const run_sum_t *s, const char *scheme, const char *period)
            scheme, period);
   layout_table_t *t = layout_table_new(2, "lr");
   char n[7][24];
-  const int64_t v[7] = {s->examined, s->posted, s->already, s->unsold, s->zero, s->relieved, 0};
-  for (int i = 0; i < 6; i++)
+  const int64_t v[7] = {s->examined, s->posted,   s->already,    s->unsold,
+                        s->zero,     s->relieved, s->no_readings};
+  for (int i = 0; i < 7; i++)
     snprintf(n[i], sizeof n[i], "%lld", (long long)v[i]);
   int ok = t && layout_table_add(t, _("payers"), n[0]) == 0 &&
            layout_table_add(t, _("charged"), n[1]) == 0 &&
@@ -83,6 +86,9 @@ run_show(cli_t *cli, const run_sum_t *s, const char *scheme, const char *period)
            layout_table_add(t, _("unsold, not charged"), n[3]) == 0 &&
            layout_table_add(t, _("came to 0.00"), n[4]) == 0 &&
            layout_table_add(t, _("at an opt-out or vacancy share"), n[5]) == 0 &&
+           (s->no_readings == 0 ||
+            layout_table_add(t, _("without two meter readings in the period, skipped"), n[6]) ==
+              0) &&
            layout_table_add(t, _("amount charged"), amount) == 0 &&
            layout_table_add(t, _("prepaid applied"), prepaid) == 0;
   print_table(t, ok, "  ");

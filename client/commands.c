@@ -153,7 +153,7 @@ static const command_t commands[] = {
   /* ---- end of billing: payers ---- */
   /* ---- billing: schemes, tariffs, charge runs, opt-outs ---- */
   {"scheme", "add", cmd_scheme_add,
-   N_("scheme add CODE --name TEXT --rule area_month|area_season|fixed_month\n"
+   N_("scheme add CODE --name TEXT --rule area_month|area_season|fixed_month|metered\n"
    "      --period season|year|month [--season-start MM-DD]\n"
    "      [--optout-share PCT] [--optout-cutoff MM-DD] [--vacancy-share PCT]"),
    ADMIN, "--name= --rule= --period= --season-start= --optout-share= --optout-cutoff= "
@@ -179,6 +179,14 @@ static const command_t commands[] = {
    1},
   {"vacancy", "reject", cmd_vacancy_reject, NULL, SUPERVISOR, "", 1, 1},
   /* ---- end of billing: schemes, tariffs, charge runs, opt-outs ---- */
+  /* ---- billing: meter readings ---- */
+  {"meter", "read", cmd_meter_read,
+   N_("meter read PAYER --scheme S --reading UNITS [--date YYYY-MM-DD]\n"
+   "      [--correct --reason TEXT]   (a correction: supervisors, admins)"),
+   CASHIER | SUPERVISOR | ADMIN, "--scheme= --reading= --date= --correct --reason=", 1, 1},
+  {"meter", "list", cmd_meter_list, N_("meter list PAYER [--scheme S]"), ANY_ROLE, "--scheme=", 1,
+   1},
+  /* ---- end of billing: meter readings ---- */
   /* ---- billing: payments, cheques, subsidies ---- */
   {"pay", NULL, cmd_pay,
    N_("pay PAYER --amount YUAN\n"

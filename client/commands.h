@@ -96,6 +96,10 @@ command_fn cmd_scheme_add, cmd_scheme_list, cmd_tariff_add, cmd_tariff_list;
 command_fn cmd_charge_run, cmd_charge_adjust, cmd_optout_request, cmd_optout_list;
 command_fn cmd_vacancy_request, cmd_vacancy_approve, cmd_vacancy_reject;
 /* ---- end of billing: schemes, tariffs, charge runs, opt-outs ---- */
+/* ---- billing: meter readings ---- */
+/* cmd_meter.c */
+command_fn cmd_meter_read, cmd_meter_list;
+/* ---- end of billing: meter readings ---- */
 /* ---- billing: payments, cheques, subsidies ---- */
 int cmd_pay(cli_t *cli);
 int cmd_cheque_clear(cli_t *cli);

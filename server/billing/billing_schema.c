@@ -310,3 +310,29 @@ const store_migration_t billing_schema_v6 = {6, "billing",
   "CREATE INDEX reminders_payer ON reminders(payer_id, at);"
   /* ---- end of waivers, late fees, reminders ---------------------------- */
 };
+
+/* Schema step 10: meter readings of metered schemes (docs/billing.md, "Meter
+ * readings"). A reading is never updated or deleted; a wrong one is
+ * replaced by a correction row naming it (replaces), so the readings in
+ * effect are those no correction names. meter.c keeps them rising in day
+ * and value. Released: never edit once landed. */
+const store_migration_t billing_schema_v10 = {10, "billing meter readings",
+  "CREATE TABLE meter_readings ("
+  "  id INTEGER PRIMARY KEY,"
+  "  payer_id INTEGER NOT NULL REFERENCES payers(id),"
+  "  scheme TEXT NOT NULL REFERENCES schemes(code),"
+  "  read_on TEXT NOT NULL CHECK (length(read_on) = 10),"          /* YYYY-MM-DD */
+  "  reading_centi INTEGER NOT NULL CHECK (reading_centi BETWEEN 0 AND 100000000000),"
+  "  kind TEXT NOT NULL CHECK (kind IN ('reading','correction')),"
+  "  replaces INTEGER UNIQUE REFERENCES meter_readings(id),"
+  "  reason TEXT NOT NULL DEFAULT '',"
+  "  created_at INTEGER NOT NULL,"
+  "  created_by TEXT NOT NULL,"
+  "  CHECK ((kind = 'correction') = (replaces IS NOT NULL))"
+  ");"
+  "CREATE INDEX meter_readings_payer ON meter_readings(payer_id, scheme, read_on, id);"
+  "CREATE TRIGGER meter_readings_no_update BEFORE UPDATE ON meter_readings"
+  "  BEGIN SELECT RAISE(ABORT, 'billing: meter readings are append-only'); END;"
+  "CREATE TRIGGER meter_readings_no_delete BEFORE DELETE ON meter_readings"
+  "  BEGIN SELECT RAISE(ABORT, 'billing: meter readings are append-only'); END;"
+};

@@ -6,5 +6,6 @@
 #include "store.h"
 
 extern const store_migration_t billing_schema_v6; /* payers, schemes, charges */
+extern const store_migration_t billing_schema_v10; /* meter readings */
 
 #endif

@@ -19,6 +19,7 @@
 #include <time.h>
 
 #include "ledger_billing.h"
+#include "meter.h"
 #include "till_util.h"
 
 typedef struct {
@@ -61,13 +62,23 @@ charge_relief_share(req_t *r, store_conn_t *sc, int64_t payer, const char *schem
 
 till_status_t
 charge_price(req_t *r, const scheme_row_t *s, const period_t *p, int64_t area_centi,
-             int64_t rate_e4, int64_t share_pct, int64_t *fen)
+             int64_t quantity_centi, int64_t rate_e4, int64_t share_pct, int64_t *fen)
 {
-  price_in_t in = {s->rule, area_centi, rate_e4, p->months, 0, share_pct};
+  price_in_t in = {s->rule, area_centi, rate_e4, p->months, quantity_centi, share_pct};
   if (price_charge(&in, fen) != 0)
     return req_fail(r, TILL_E_INTERNAL, "a charge of scheme %s is too large to compute",
                     s->code);
   return TILL_OK;
+}
+
+till_status_t
+charge_metered_quantity(req_t *r, store_conn_t *sc, const scheme_row_t *s, const period_t *p,
+                        const char *start, int64_t payer, int *have, int64_t *quantity_centi)
+{
+  char end[11];
+  if (period_next_start(s->period, p, s->season_start, end, sizeof end) != 0)
+    return req_fail(r, TILL_E_INTERNAL, "internal error");
+  return meter_quantity(r, sc, payer, s->code, start, end, have, quantity_centi);
 }
 
 till_status_t
@@ -235,6 +246,7 @@ typedef struct {
   const scheme_row_t *s;
   const char *period;
   period_t p;
+  char start[11]; /* the period's first day */
   int64_t rate_e4;
   char item[LEDGER_ITEM_MAX + 1];
 } run_t;
@@ -245,7 +257,7 @@ charge_one(req_t *r, store_conn_t *sc, const run_t *run, const run_payer_t *py,
            Till__V1__ChargeRunResponse *out)
 {
   int yes = 0;
-  int64_t share = 100, amount = 0, txn_id = 0, charge_id = 0, applied = 0;
+  int64_t share = 100, amount = 0, txn_id = 0, charge_id = 0, applied = 0, quantity = 0;
   if (py->unsold) {
     out->unsold++;
     return TILL_OK;
@@ -256,8 +268,19 @@ charge_one(req_t *r, store_conn_t *sc, const run_t *run, const run_payer_t *py,
     out->already++;
     return TILL_OK;
   }
+  if (run->s->rule == PRICE_METERED) {
+    int have = 0;
+    if (charge_metered_quantity(r, sc, run->s, &run->p, run->start, py->id, &have, &quantity) !=
+        TILL_OK)
+      return r->status;
+    if (!have) {
+      out->no_readings++;
+      return TILL_OK;
+    }
+  }
   if (charge_relief_share(r, sc, py->id, run->s->code, run->period, &share) != TILL_OK ||
-      charge_price(r, run->s, &run->p, py->area_centi, run->rate_e4, share, &amount) != TILL_OK)
+      charge_price(r, run->s, &run->p, py->area_centi, quantity, run->rate_e4, share, &amount) !=
+        TILL_OK)
     return r->status;
   if (amount == 0) {
     out->zero++;
@@ -298,6 +321,7 @@ run_setup(req_t *r, store_conn_t *sc, scheme_row_t *s, run_t *run, char start[11
     return r->status;
   run->s = s;
   run->period = in->period;
+  snprintf(run->start, sizeof run->start, "%s", start);
   charge_item(s->code, in->period, run->item, sizeof run->item);
   return TILL_OK;
 }

@@ -21,11 +21,19 @@ till_status_t charge_handle_adjust(req_t *r, store_conn_t *sc);
 till_status_t charge_relief_share(req_t *r, store_conn_t *sc, int64_t payer, const char *scheme,
                                   const char *period, int64_t *share_pct);
 
-/* What payer <payer> (area <area_centi>) owes for a period of <s> priced at
+/* What payer <payer> (area <area_centi>; of a metered scheme, the
+ * quantity <quantity_centi> it used) owes for a period of <s> priced at
  * <rate_e4> and <share_pct>, into *fen. TILL_E_INTERNAL on overflow. */
 till_status_t charge_price(req_t *r, const scheme_row_t *s, const period_t *p,
-                           int64_t area_centi, int64_t rate_e4, int64_t share_pct,
-                           int64_t *fen);
+                           int64_t area_centi, int64_t quantity_centi, int64_t rate_e4,
+                           int64_t share_pct, int64_t *fen);
+
+/* A metered scheme's quantity of payer <payer> in period <p> (starting on
+ * <start>): meter_quantity over the period's days; *have 0 without two
+ * readings there. */
+till_status_t charge_metered_quantity(req_t *r, store_conn_t *sc, const scheme_row_t *s,
+                                      const period_t *p, const char *start, int64_t payer,
+                                      int *have, int64_t *quantity_centi);
 
 /* The entry item of a period's postings: "heating 2026-2027". */
 void charge_item(const char *scheme, const char *period, char *buf, size_t len);

@@ -254,7 +254,13 @@ charge_handle_adjust(req_t *r, store_conn_t *sc)
       scheme_tariff_on(r, sc, s.code, start, &rate_e4, from) != TILL_OK ||
       charge_relief_share(r, sc, in->payer_id, s.code, in->period, &share) != TILL_OK)
     return r->status;
-  if (!unsold && charge_price(r, &s, &p, area_centi, rate_e4, share, &now) != TILL_OK)
+  int64_t quantity = 0;
+  int have = 1;
+  if (s.rule == PRICE_METERED &&
+      charge_metered_quantity(r, sc, &s, &p, start, in->payer_id, &have, &quantity) != TILL_OK)
+    return r->status;
+  if (!unsold && have &&
+      charge_price(r, &s, &p, area_centi, quantity, rate_e4, share, &now) != TILL_OK)
     return r->status;
   Till__V1__ChargeAdjustResponse *resp = req_alloc(r, sizeof *resp);
   if (!resp)

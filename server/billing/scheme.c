@@ -154,12 +154,9 @@ scheme_check(req_t *r, const Till__V1__Scheme *in)
                     "metered");
   if (!period)
     return req_fail(r, TILL_E_INVALID, "period must be season, year or month");
-  if (rule == PRICE_METERED)
-    return req_fail(r, TILL_E_INVALID, "metered schemes need meter readings, which Till does "
-                    "not take yet");
   if (!price_rule_fits(rule, period))
     return req_fail(r, TILL_E_INVALID, "rule %s cannot charge by %s: area_season charges by "
-                    "season, area_month and fixed_month by year or month", in->rule, in->period);
+                    "season, area_month, fixed_month and metered by year or month", in->rule, in->period);
   if (in->season_start[0] && !month_day_ok(in->season_start))
     return req_fail(r, TILL_E_INVALID, "the season start must be a day MM-DD, like 11-15");
   if (in->optout_cutoff[0] && !month_day_ok(in->optout_cutoff))

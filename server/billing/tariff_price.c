@@ -160,3 +160,17 @@ period_start(period_kind_t kind, const period_t *p, const char *season_start, ch
   }
   return n == 10 && (size_t)n < len ? 0 : -1;
 }
+
+int
+period_next_start(period_kind_t kind, const period_t *p, const char *season_start, char *buf,
+                  size_t len)
+{
+  period_t next = *p;
+  if (kind == PERIOD_MONTH && p->month < 12) {
+    next.month = p->month + 1;
+  } else {
+    next.year = p->year + 1;
+    next.month = 1;
+  }
+  return period_start(kind, &next, season_start, buf, len);
+}

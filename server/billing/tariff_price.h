@@ -79,6 +79,13 @@ int period_parse(period_kind_t kind, const char *text, period_t *out /* OUT */);
 int period_start(period_kind_t kind, const period_t *p, const char *season_start, char *buf,
                  size_t len);
 
+/* The day after a period's last, "YYYY-MM-DD", into buf (11 bytes): the
+ * start of the period that follows it (a season's next one on the next
+ * year's <season_start>). A metered period's readings are those of the
+ * days [period_start, period_next_start). 0, or -1 as period_start. */
+int period_next_start(period_kind_t kind, const period_t *p, const char *season_start, char *buf,
+                      size_t len);
+
 /* "MM-DD" with a month 1..12 and a day valid in a leap year (02-29 allowed). */
 int month_day_ok(const char *md);
 

@@ -16,6 +16,7 @@
 #include "ledger.h"
 #include "report_monthly.h"
 #include "ledger_query.h"
+#include "meter.h"
 #include "optout.h"
 #include "payer.h"
 #include "payment.h"
@@ -209,6 +210,15 @@ static const handler_t handlers[] = {
   {TILL__V1__ENVELOPE__BODY_REMINDER_LIST_REQ, TILL__V1__ENVELOPE__BODY_REMINDER_LIST_RESP,
    "reminder list", ROLES_SUPERVISOR | ROLES_AUDITOR, arrears_handle_reminder_list, NULL},
   /* ---- end of billing: waivers, late fees, statements, arrears ---- */
+  /* ---- billing: meter readings ---- */
+  /* readings are taken at the windows (cashiers), by supervisors and
+   * admins; a correction is a supervisor's or an admin's (checked in the
+   * handler); everyone who reads payers reads them */
+  {TILL__V1__ENVELOPE__BODY_METER_READ_REQ, TILL__V1__ENVELOPE__BODY_METER_READ_RESP,
+   "meter read", ROLES_CASHIER | ROLES_SUPERVISOR | ROLES_ADMIN, NULL, meter_handle_read},
+  {TILL__V1__ENVELOPE__BODY_METER_LIST_REQ, TILL__V1__ENVELOPE__BODY_METER_LIST_RESP,
+   "meter list", ROLES_ANY, meter_handle_list, NULL},
+  /* ---- end of billing: meter readings ---- */
   /* ---- tolls ---- */
   /* the network's settings are the admin's; a lane's terminal is checked
    * in the handler (toll_lanes), the role here */

@@ -22,6 +22,7 @@ static const store_migration_t *const steps[] = {
   &toll_schema_v7,
   &hosp_schema_v8, /* hospital */
   &refund_schema_v9, /* refunds */
+  &billing_schema_v10, /* billing: meter readings */
 };
 
 static const store_schema_t schema = {steps, (int)(sizeof steps / sizeof steps[0])};

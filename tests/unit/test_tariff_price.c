@@ -52,8 +52,40 @@ test_worked_examples(void **state)
   assert_true(price(PRICE_AREA_MONTH, 50, 10000, 1, 0, 1) == 1);
   /* water 3.45/t x 12.37 t = 42.6765 -> 42.68 */
   assert_true(price(PRICE_METERED, 0, 34500, 0, 1237, 100) == 4268);
+  /* meter readings (docs/billing.md, "Meter readings"): 1234.50 - 1187.25
+   * = 47.25 units x 4.1235 = 194.835375 -> 194.84 */
+  assert_true(price(PRICE_METERED, 0, 41235, 0, 123450 - 118725, 100) == 19484);
+  /* 10.00 units x 4.1235 = 41.235, exactly half a fen -> 41.24 (half up;
+   * half to even would give 41.23) */
+  assert_true(price(PRICE_METERED, 0, 41235, 0, 1000, 100) == 4124);
+  /* 11.10 units x 4.1235 = 45.77085 -> 45.77 */
+  assert_true(price(PRICE_METERED, 0, 41235, 0, 1110, 100) == 4577);
+  /* no use, no charge */
+  assert_true(price(PRICE_METERED, 0, 41235, 0, 0, 100) == 0);
   /* nothing at share 0 */
   assert_true(price(PRICE_AREA_SEASON, 8937, 215000, 0, 0, 0) == 0);
+}
+
+static void
+test_next_start(void **state)
+{
+  (void)state;
+  char buf[11];
+  period_t p;
+  /* a metered period's readings are those of [start, next start) */
+  assert_int_equal(period_parse(PERIOD_MONTH, "2026-11", &p), 0);
+  assert_int_equal(period_next_start(PERIOD_MONTH, &p, "11-15", buf, sizeof buf), 0);
+  assert_string_equal(buf, "2026-12-01");
+  assert_int_equal(period_parse(PERIOD_MONTH, "2026-12", &p), 0);
+  assert_int_equal(period_next_start(PERIOD_MONTH, &p, "11-15", buf, sizeof buf), 0);
+  assert_string_equal(buf, "2027-01-01");
+  assert_int_equal(period_parse(PERIOD_YEAR, "2026", &p), 0);
+  assert_int_equal(period_next_start(PERIOD_YEAR, &p, "11-15", buf, sizeof buf), 0);
+  assert_string_equal(buf, "2027-01-01");
+  assert_int_equal(period_parse(PERIOD_SEASON, "2026-2027", &p), 0);
+  assert_int_equal(period_next_start(PERIOD_SEASON, &p, "11-15", buf, sizeof buf), 0);
+  assert_string_equal(buf, "2027-11-15");
+  assert_int_equal(period_next_start(PERIOD_SEASON, &p, "13-01", buf, sizeof buf), -1);
 }
 
 static void
@@ -152,6 +184,7 @@ main(void)
     cmocka_unit_test(test_worked_examples),
     cmocka_unit_test(test_refusals),
     cmocka_unit_test(test_periods),
+    cmocka_unit_test(test_next_start),
     cmocka_unit_test(test_rates),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
