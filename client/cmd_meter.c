@@ -52,7 +52,7 @@ static int
 show_readings(Till__V1__MeterReading *const *m, size_t n)
 {
   layout_table_t *t = layout_table_new(8, "rllrlrll");
-  int ok = t && layout_table_add(t, _("ID"), _("SCHEME"), _("DATE"), _("READING"), _("KIND"),
+  int ok = t && layout_table_add(t, _("ID"), _("SCHEME"), _("READ ON"), _("READING"), _("KIND"),
                                  _("REPLACES"), _("BY"), _("REASON")) == 0;
   for (size_t i = 0; ok && i < n; i++) {
     char id[24], v[TILL_MONEY_STR_MAX], rep[24];

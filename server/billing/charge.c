@@ -380,7 +380,7 @@ charge_handle_run(req_t *r, store_conn_t *sc)
   resp->rate_e4 = run.rate_e4;
   if (!resp->tariff_from || strcmp(resp->tariff_from, from) != 0)
     resp->tariff_from = req_strdup(r, from);
-  if (!resp->period_start)
+  if (!resp->period_start || !resp->period_start[0])
     resp->period_start = req_strdup(r, start);
   if (!resp->tariff_from || !resp->period_start)
     return req_fail(r, TILL_E_INTERNAL, "out of memory");

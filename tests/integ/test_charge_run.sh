@@ -84,6 +84,7 @@ is "$(json_field amount)" "$(yuan "$WANT_FEN")"
 is "$(json_field unsold)" 10
 is "$(json_field rate)" "21.5000"
 is "$(json_field tariff_from)" "2026-09-01"
+is "$(json_field period_start)" "2026-11-15"
 is "$(sql "SELECT count(*), sum(amount) FROM charges WHERE scheme = 'heating' AND period = '2026-2027'")" \
   "$WANT_N|$WANT_FEN"
 is $(($(journal_count) - before)) "$WANT_N"

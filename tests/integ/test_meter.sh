@@ -125,6 +125,7 @@ is "$(json_field no_readings)" 2
 is "$(json_field unsold)" 1
 is "$(json_field amount)" "$(yuan $((f1 + f2)))"
 is "$(json_field rate)" "4.1235"
+is "$(json_field period_start)" "2026-11-01"
 is "$(sql "SELECT payer_id, amount FROM charges WHERE scheme = 'water' ORDER BY payer_id")" \
   "1|$f1
 2|$f2"
