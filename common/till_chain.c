@@ -10,6 +10,7 @@
 
 static const char TXN_TAG[] = "TILL-TXN-V1";
 static const char HEAD_TAG[] = "TILL-HEAD-V1";
+static const char KEY_TAG[] = "TILL-KEY-V1";
 
 void
 till_canon_init(till_canon_t *c)
@@ -126,6 +127,18 @@ till_chain_head_message(till_canon_t *c, int64_t txn_id, const uint8_t hash[TILL
   till_canon_i64(c, txn_id);
   till_canon_bytes(c, hash, TILL_HASH_LEN);
   till_canon_i64(c, at_ms);
+}
+
+void
+till_key_endorsement_message(till_canon_t *c, int64_t key_id, const uint8_t pub[32],
+                             int64_t created_at, int64_t by_id, const uint8_t by_pub[32])
+{
+  till_canon_bytes(c, KEY_TAG, sizeof KEY_TAG - 1);
+  till_canon_i64(c, key_id);
+  till_canon_bytes(c, pub, 32);
+  till_canon_i64(c, created_at);
+  till_canon_i64(c, by_id);
+  till_canon_bytes(c, by_pub, 32);
 }
 
 int

@@ -73,6 +73,12 @@ int till_chain_hash(const uint8_t prev[TILL_HASH_LEN], const till_txn_t *txn,
 void till_chain_head_message(till_canon_t *c, int64_t txn_id, const uint8_t hash[TILL_HASH_LEN],
                              int64_t at_ms);
 
+/* ---- keys: the message by which key <by_id> (public half <by_pub>)
+ * endorses the ledger's next key <key_id>, made at <created_at> (seconds),
+ * at a rotation (docs/ledger.md, "Signing keys"). ---- */
+void till_key_endorsement_message(till_canon_t *c, int64_t key_id, const uint8_t pub[32],
+                                  int64_t created_at, int64_t by_id, const uint8_t by_pub[32]);
+
 /* Sum of entry amounts, overflow-checked. 0 and *sum, or -1 on overflow. */
 int till_chain_sum(const till_txn_t *txn, int64_t *sum);
 

@@ -54,13 +54,39 @@ if [ -f "$run/tilld.pid" ] && kill -0 "$(cat "$run/tilld.pid")" 2>/dev/null; the
   kill "$(cat "$run/tilld.pid")"
   for _ in $(seq 1 50); do kill -0 "$(cat "$run/tilld.pid")" 2>/dev/null || break; sleep 0.1; done
 fi
-rm -f "$run"/till.db* "$run"/*.session "$run/port"
+mkdir -p "$run/db"
+rm -f "$run"/db/till.db* "$run"/*.session "$run/port"
+
+# The chain-signing key lives apart from the database (run/db/), so a copy
+# of the database's folder does not carry it, and belongs to someone other
+# than the user tilld runs as, who therefore cannot replace it
+# (docs/operations.md, "The signing key"): as root it is given to uid 65534;
+# otherwise, with sudo, to root and our group. Made once, kept across runs.
+keys=$run/keys
+signing_key=$keys/chain-signing.pem
+if [ ! -f "$signing_key" ]; then
+  mkdir -p "$keys"
+  (umask 077 && openssl genpkey -algorithm ED25519 -out "$signing_key")
+  chmod 440 "$signing_key"
+  chmod 750 "$keys"
+  if [ "$(id -u)" -eq 0 ]; then
+    chown 65534:0 "$signing_key" "$keys"
+  elif sudo -n true 2>/dev/null; then
+    sudo chown "root:$(id -g)" "$signing_key" "$keys"
+  fi
+fi
+key_flags=()
+if [ "$(stat -c %u "$signing_key")" = "$(id -u)" ]; then
+  echo "demo: $signing_key is ours (no sudo), so tilld runs with signing_key_check = dev"
+  key_flags=(--signing_key_check dev)
+fi
 
 # the password comes from the environment, never from argv
 export TILL_ADMIN_PASSWORD=demo-admin-pw
-"$TILLD" init-admin --db "$run/till.db" --user root --terminal ADMIN-01
+"$TILLD" init-admin --db "$run/db/till.db" --user root --terminal ADMIN-01
 
-"$TILLD" --db "$run/till.db" --cert certs/dev/server.crt --key certs/dev/server.key \
+"$TILLD" --db "$run/db/till.db" --signing_key "$signing_key" "${key_flags[@]}" \
+  --cert certs/dev/server.crt --key certs/dev/server.key \
   --ca certs/dev/ca.crt --listen 127.0.0.1:0 --port_file "$run/port" \
   --office "滨河热力有限公司 收费处" >"$run/tilld.log" 2>&1 &
 echo $! >"$run/tilld.pid"

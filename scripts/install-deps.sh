@@ -21,6 +21,9 @@ PACKAGES=(
   sslscan               # the TLS scan test (tests/integ/test_tls_scan.sh)
   tzdata                # time zones: reports count days in the local calendar
   gettext               # msgfmt builds the translations; xgettext/msgcmp check them
+  softhsm2              # a PKCS#11 token for the chain-signing key (tests/integ/test_key_pkcs11.sh)
+  opensc                # pkcs11-tool: makes the Ed25519 key inside that token
+  libp11-kit-dev        # pkcs11.h: the PKCS#11 types tilld calls a token's module with
 )
 
 missing=()

@@ -3,6 +3,7 @@
  *   tilld [--config FILE] [--SETTING VALUE ...]
  *   tilld init-admin [--config FILE] [--db PATH] --user NAME --terminal ID
  *   tilld backup [--config FILE] [--db PATH] --to FILE
+ *   tilld rotate-key [--config FILE] [--db PATH] [--signing_key OLD] --new-key NEW
  *
  * init-admin reads the password from TILL_ADMIN_PASSWORD or, if that is not
  * set, from the first line of standard input -- never from argv, where other
@@ -14,6 +15,7 @@
 
 #include "auth.h"
 #include "config.h"
+#include "ledger.h"
 #include "schema.h"
 #include "server.h"
 #include "store.h"
@@ -27,8 +29,9 @@ usage(FILE *f)
           "usage: tilld [--config FILE] [--SETTING VALUE ...]\n"
           "       tilld init-admin [--config FILE] [--db PATH] --user NAME --terminal ID\n"
           "       tilld backup [--config FILE] [--db PATH] --to FILE\n"
+          "       tilld rotate-key [--config FILE] [--db PATH] [--signing_key OLD] --new-key NEW\n"
           "settings (file 'key = value' or flag '--key value'): listen, port_file, db, cert, key,\n"
-          "  ca, crl, signing_key, tls_min_version, max_frame, max_connections,\n"
+          "  ca, crl, signing_key, signing_key_check, tls_min_version, max_frame, max_connections,\n"
           "  handshake_timeout, idle_timeout, max_conn_buffer, max_inflight, max_queued,\n"
           "  session_ttl,\n"
           "  lockout_failures, lockout_window, lockout_duration, readers, max_batch,\n"
@@ -124,13 +127,53 @@ init_admin(config_t *cfg, const char *user, const char *terminal)
   return rc;
 }
 
+/* ---- keys: tilld rotate-key ---- */
+static int
+rotate_key(config_t *cfg, const char *new_key)
+{
+  char err[1024], a[65], b[65];
+  ledger_rotation_t rot;
+  if (!new_key || !new_key[0]) {
+    fprintf(stderr, "tilld rotate-key: --new-key FILE|pkcs11:URI is required\n");
+    return 2;
+  }
+  if (!cfg->signing_key[0]) {
+    fprintf(stderr, "tilld rotate-key: signing_key (the current key) is not set\n");
+    return 2;
+  }
+  /* the new key must be where the server may use it */
+  if (ledger_key_check(new_key, cfg->db, cfg->signing_key_strict, err, sizeof err) != 0) {
+    fprintf(stderr, "tilld rotate-key: %s\n", err);
+    return 2;
+  }
+  store_conn_t *sc = store_open_rw(cfg->db, cfg->sync_mode, schema_all(), err, sizeof err);
+  if (!sc) {
+    fprintf(stderr, "tilld rotate-key: %s\n", err);
+    return 1;
+  }
+  int rc = ledger_rotate_key(sc, cfg->signing_key, new_key, &rot, err, sizeof err);
+  store_close(sc);
+  if (rc != 0) {
+    fprintf(stderr, "tilld rotate-key: %s\n", err);
+    return 1;
+  }
+  till_hex_encode(rot.old_pub, 32, a);
+  till_hex_encode(rot.new_pub, 32, b);
+  printf("key %lld %s\n  replaces key %lld %s,\n  which endorsed it.\n"
+         "Set signing_key = %s in the config and restart tilld; auditors add the new key with\n"
+         "'till audit pubkey --pin FILE'. The old key signs nothing more: destroy it once\n"
+         "tilld runs with the new one.\n",
+         (long long)rot.new_id, b, (long long)rot.old_id, a, new_key);
+  return 0;
+}
+
 int
 main(int argc, char **argv)
 {
   config_t cfg;
   char err[1024];
   const char *command = "serve";
-  const char *user = NULL, *terminal = NULL, *backup_to = NULL;
+  const char *user = NULL, *terminal = NULL, *backup_to = NULL, *new_key = NULL;
   int i = 1;
   store_log_init(); /* before any other SQLite call */
   config_defaults(&cfg);
@@ -139,7 +182,7 @@ main(int argc, char **argv)
     i = 2;
   }
   if (strcmp(command, "serve") != 0 && strcmp(command, "init-admin") != 0 &&
-      strcmp(command, "backup") != 0) {
+      strcmp(command, "backup") != 0 && strcmp(command, "rotate-key") != 0) {
     fprintf(stderr, "tilld: unknown command '%s'\n", command);
     usage(stderr);
     return 2;
@@ -183,6 +226,10 @@ main(int argc, char **argv)
       backup_to = value;
       continue;
     }
+    if (strcmp(command, "rotate-key") == 0 && strcmp(key, "new-key") == 0) {
+      new_key = value;
+      continue;
+    }
     char keybuf[64];
     snprintf(keybuf, sizeof keybuf, "%s", key);
     for (char *p = keybuf; *p; p++)
@@ -196,6 +243,8 @@ main(int argc, char **argv)
   till_log_set_level((till_log_level_t)cfg.log_level);
   if (strcmp(command, "init-admin") == 0)
     return init_admin(&cfg, user, terminal);
+  if (strcmp(command, "rotate-key") == 0)
+    return rotate_key(&cfg, new_key);
   if (strcmp(command, "backup") == 0) {
     int64_t rows = 0, head = 0;
     if (!backup_to) {
@@ -207,15 +256,23 @@ main(int argc, char **argv)
       return 1;
     }
     printf("backed up %s to %s: %lld transactions, chain head %lld, integrity ok\n"
-           "keep the signing key (%s%s) with it\n", cfg.db, backup_to, (long long)rows,
-           (long long)head, cfg.signing_key[0] ? cfg.signing_key : cfg.db,
-           cfg.signing_key[0] ? "" : ".signing-key.pem");
+           "the signing key is not in it: keep the key's own copy apart (docs/operations.md)\n",
+           cfg.db, backup_to, (long long)rows, (long long)head);
     return 0;
   }
   if (config_check(&cfg, err, sizeof err) != 0) {
     fprintf(stderr, "tilld: %s\n", err);
     return 2;
   }
+  /* ---- keys: the signing key out of the database owner's reach ---- */
+  if (ledger_key_check(cfg.signing_key, cfg.db, cfg.signing_key_strict, err, sizeof err) != 0) {
+    fprintf(stderr, "tilld: %s\n", err);
+    return 2;
+  }
+  if (!cfg.signing_key_strict)
+    log_notice(LD_LEDGER,
+               "signing_key_check = dev: the signing key's owner is not checked, so whoever "
+               "runs as the database's owner may replace it; never in production");
   store_tune_malloc(); /* before any thread starts */
   return server_run(&cfg);
 }

@@ -42,6 +42,7 @@ config_defaults(config_t *cfg)
   snprintf(cfg->sync_mode, sizeof cfg->sync_mode, "full");
   cfg->blind_close = 1;
   cfg->refund_partial = 1; /* ---- refunds ---- */
+  cfg->signing_key_strict = 1;
   cfg->log_level = LOG_INFO;
   /* CNY notes 100, 50, 20, 10, 5, 1 yuan; coins 1 yuan, 5 jiao, 1 jiao */
   static const int64_t cny[] = {10000, 5000, 2000, 1000, 500, 100, 50, 10};
@@ -121,8 +122,17 @@ config_set(config_t *cfg, const char *key, const char *value, char *err, size_t 
     return set_str(cfg->ca, sizeof cfg->ca, key, value, err, errlen);
   if (strcmp(key, "crl") == 0)
     return set_str(cfg->crl, sizeof cfg->crl, key, value, err, errlen);
+  /* ---- keys: where the chain-signing key lives, and how strictly it is checked ---- */
   if (strcmp(key, "signing_key") == 0)
     return set_str(cfg->signing_key, sizeof cfg->signing_key, key, value, err, errlen);
+  if (strcmp(key, "signing_key_check") == 0) {
+    if (strcmp(value, "strict") != 0 && strcmp(value, "dev") != 0) {
+      snprintf(err, errlen, "signing_key_check: '%s' must be strict or dev", value);
+      return -1;
+    }
+    cfg->signing_key_strict = strcmp(value, "strict") == 0;
+    return 0;
+  }
   if (strcmp(key, "tls_min_version") == 0) {
     if (strcmp(value, "1.3") == 0)
       cfg->tls_min_version = TLS1_3_VERSION;
@@ -277,6 +287,12 @@ config_check(const config_t *cfg, char *err, size_t errlen)
   }
   if (cfg->db[0] == '\0') {
     snprintf(err, errlen, "db: not set");
+    return -1;
+  }
+  if (cfg->signing_key[0] == '\0') {
+    snprintf(err, errlen,
+             "signing_key: not set; name the chain-signing key, a file outside the database's "
+             "directory or a pkcs11: URI (docs/operations.md, \"The signing key\")");
     return -1;
   }
   return 0;

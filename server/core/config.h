@@ -18,7 +18,10 @@ typedef struct {
   char key[CONFIG_PATH_MAX];
   char ca[CONFIG_PATH_MAX];
   char crl[CONFIG_PATH_MAX];       /* optional */
-  char signing_key[CONFIG_PATH_MAX]; /* server's chain-signing key; made on first start */
+  char signing_key[CONFIG_PATH_MAX]; /* the chain-signing key: a file out of the database's
+                                      * reach, or a pkcs11: URI (docs/operations.md) */
+  int signing_key_strict;            /* 1 (strict, default): the key file may not belong to
+                                      * the database's owner; 0 (dev): only warned */
   int tls_min_version;             /* TLS1_2_VERSION or TLS1_3_VERSION */
   uint32_t max_frame;
   int max_connections;

@@ -334,18 +334,22 @@ ledger_reload_head(ledger_t *lg, store_conn_t *sc)
 }
 
 ledger_t *
-ledger_open(store_conn_t *sc, const char *key_path, char *err, size_t errlen)
+ledger_open(store_conn_t *sc, const char *key_spec, char *err, size_t errlen)
 {
   ledger_t *lg = calloc(1, sizeof *lg);
   if (!lg) {
     snprintf(err, errlen, "out of memory");
     return NULL;
   }
-  if (!(lg->key = ledger_key_load(key_path, err, errlen)))
+  if (!(lg->key = ledger_key_load(key_spec, 1, err, errlen)))
     goto fail;
   if (store_exec(sc->db, "BEGIN IMMEDIATE", "registering key") != 0)
     goto fail_db;
-  if (ledger_key_register(lg, sc) != 0 || ledger_reload_head(lg, sc) != 0) {
+  if (ledger_key_register(lg, sc, key_spec, err, errlen) != 0) {
+    sqlite3_exec(sc->db, "ROLLBACK", NULL, NULL, NULL);
+    goto fail;
+  }
+  if (ledger_reload_head(lg, sc) != 0) {
     sqlite3_exec(sc->db, "ROLLBACK", NULL, NULL, NULL);
     goto fail_db;
   }
@@ -365,7 +369,7 @@ ledger_free(ledger_t *lg)
 {
   if (!lg)
     return;
-  EVP_PKEY_free(lg->key);
+  ledger_key_free(lg->key);
   free(lg);
 }
 

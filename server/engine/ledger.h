@@ -126,10 +126,38 @@ typedef struct {
   int64_t shifts[LEDGER_MAX_DEPOSIT_SHIFTS];
 } deposit_create_t;
 
-/* Load the chain head and the signing key (made, mode 0600, on first start)
- * on the writer's connection. NULL with err set. */
-ledger_t *ledger_open(store_conn_t *sc, const char *key_path, char *err, size_t errlen);
+/* Load the chain head and the signing key <key_spec> (a file, made mode
+ * 0600 if missing, or a pkcs11: URI) on the writer's connection. A new
+ * ledger registers its first key; a ledger with keys must be given its
+ * newest (tilld rotate-key changes it). NULL with err set. */
+ledger_t *ledger_open(store_conn_t *sc, const char *key_spec, char *err, size_t errlen);
 void ledger_free(ledger_t *lg);
+
+/* ---- keys: where the signing key may live, and rotation ---- */
+
+/* 1 if <spec> names a key in a PKCS#11 token ("pkcs11:..."). */
+int ledger_key_is_token(const char *spec);
+/* The rule of docs/operations.md, "The signing key", for key file <spec>
+ * (for a token: its PIN file) beside database <db_path>: a regular file,
+ * not a link, mode at most 0640, not in the database's directory; and,
+ * when <strict>, neither it nor its directory owned (or, the directory,
+ * writable) by the database's owner or the user tilld runs as. Not strict,
+ * a missing file is allowed (made on start). 0, or -1 with err naming the
+ * file and the fix. ledger_key_check_file: the same for any file (<what>
+ * names it in the message). */
+int ledger_key_check(const char *spec, const char *db_path, int strict, char *err, size_t errlen);
+int ledger_key_check_file(const char *path, const char *what, const char *db_path, int strict,
+                          char *err, size_t errlen);
+
+typedef struct {
+  int64_t old_id, new_id;
+  uint8_t old_pub[32], new_pub[32];
+} ledger_rotation_t;
+/* tilld rotate-key: register <new_spec> as the ledger's next key, endorsed
+ * by <old_spec>, which must be its newest (docs/ledger.md, "Signing keys").
+ * Neither key is made here. 0, or -1 with err set and nothing written. */
+int ledger_rotate_key(store_conn_t *sc, const char *old_spec, const char *new_spec,
+                      ledger_rotation_t *out, char *err, size_t errlen);
 
 /* Re-read the chain head after a rollback. */
 int ledger_reload_head(ledger_t *lg, store_conn_t *sc);

@@ -4,7 +4,8 @@
  *
  *   ledger.c        the core: accounts, the chain, idempotency, receipt
  *                   numbers, loading a transaction
- *   ledger_key.c    the server's Ed25519 signing key and signed heads
+ *   ledger_key.c    the server's Ed25519 signing keys, rotation, signed heads
+ *   ledger_key_p11.c  a signing key in a PKCS#11 token
  *   ledger_sales.c  sales and voids
  *   ledger_cash.c   shifts, cash counts, deposits
  *   ledger_billing.c charges, payments against payers, waivers, cheques
@@ -19,10 +20,14 @@
 
 #include "ledger.h"
 
+/* A chain-signing key: a key file or a key in a PKCS#11 token. */
+typedef struct ledger_signer ledger_signer_t;
+typedef struct p11_key p11_key_t;
+
 struct ledger {
   int64_t head_id;
   uint8_t head_hash[TILL_HASH_LEN];
-  EVP_PKEY *key;
+  ledger_signer_t *key;
   int64_t key_id;
 };
 
@@ -65,10 +70,24 @@ int ledger_current_year(int64_t at_ms);
  * shift <shift_id>, the rest in the method's clearing account. */
 void ledger_method_account(int method, int64_t shift_id, char *buf, size_t len);
 
-/* The signing key at <path>, made (mode 0600) if there is none; NULL with
- * err set. ledger_key_register records its public half in server_keys and
- * sets lg->key_id: 0 or -1. */
-EVP_PKEY *ledger_key_load(const char *path, char *err, size_t errlen);
-int ledger_key_register(ledger_t *lg, store_conn_t *sc);
+/* The signing key <spec>: a key file (made, mode 0600, when <create> and
+ * there is none) or a pkcs11: URI. NULL with err set. ledger_key_sign: 0
+ * or -1. ledger_key_register records the key of a new ledger in
+ * server_keys and sets lg->key_id; on a ledger that has keys, <spec> must
+ * be its newest: 0, or -1 with err set. */
+ledger_signer_t *ledger_key_load(const char *spec, int create, char *err, size_t errlen);
+const uint8_t *ledger_key_public(const ledger_signer_t *k);
+int ledger_key_sign(ledger_signer_t *k, const uint8_t *msg, size_t len, uint8_t sig[64]);
+void ledger_key_free(ledger_signer_t *k);
+int ledger_key_register(ledger_t *lg, store_conn_t *sc, const char *spec, char *err,
+                        size_t errlen);
+
+/* ledger_key_p11.c: the key pair labelled <object> in token <token> of the
+ * URI (docs/operations.md, "The signing key"), its public half into pub. */
+p11_key_t *p11_key_open(const char *uri, uint8_t pub[32], char *err, size_t errlen);
+int p11_key_sign(p11_key_t *k, const uint8_t *msg, size_t len, uint8_t sig[64]);
+void p11_key_close(p11_key_t *k);
+/* The URI's PIN file ("" when it names none): 0, or -1 with err set. */
+int p11_uri_pin_file(const char *uri, char *out, size_t len, char *err, size_t errlen);
 
 #endif

@@ -1,8 +1,14 @@
-/* ledger_key.c -- the server's Ed25519 signing key: made on first start
- * (mode 0600), registered in server_keys, and used to sign the chain head
- * at shift closes, day closes, checkpoints and shutdown. */
+/* ledger_key.c -- the server's Ed25519 signing keys: where a key may live
+ * (a file out of the database's reach, or a PKCS#11 token), loading it,
+ * registering it in server_keys, rotating to a new key that the old one
+ * endorses, and signing the chain head at shift closes, day closes,
+ * checkpoints and shutdown (docs/ledger.md, "Signed heads" and "Signing
+ * keys"; docs/operations.md, "The signing key"). */
 #include "ledger_int.h"
 
+#include <errno.h>
+#include <libgen.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,16 +22,131 @@
 #include "till_tls.h"
 #include "till_util.h"
 
-EVP_PKEY *
-ledger_key_load(const char *path, char *err, size_t errlen)
+struct ledger_signer {
+  EVP_PKEY *pkey;   /* a key file, or */
+  p11_key_t *p11;   /* a key in a token */
+  uint8_t pub[32];
+};
+
+/* ---- where a key may live -------------------------------------------------------- */
+
+int
+ledger_key_is_token(const char *spec)
+{
+  return strncmp(spec, "pkcs11:", 7) == 0;
+}
+
+/* The directory <path> lies in, resolved, into out: 0 or -1. */
+static int
+dir_of(const char *path, char *out, size_t len)
+{
+  char copy[PATH_MAX];
+  char real[PATH_MAX];
+  if (snprintf(copy, sizeof copy, "%s", path) >= (int)sizeof copy)
+    return -1;
+  if (!realpath(dirname(copy), real))
+    return -1;
+  return snprintf(out, len, "%s", real) < (int)len ? 0 : -1;
+}
+
+int
+ledger_key_check_file(const char *path, const char *what, const char *db_path, int strict,
+                      char *err, size_t errlen)
+{
+  struct stat sb, kd, dd;
+  char kdir[PATH_MAX], ddir[PATH_MAX];
+  if (lstat(path, &sb) != 0) {
+    if (errno == ENOENT && !strict)
+      return 0; /* made on first start (signing_key_check = dev) */
+    if (errno == ENOENT)
+      snprintf(err, errlen,
+               "%s %s does not exist; make it as the key's custodian (openssl genpkey "
+               "-algorithm ED25519 -out %s), give it to root:<tilld's group>, mode 440 "
+               "(docs/operations.md, \"The signing key\")",
+               what, path, path);
+    else
+      snprintf(err, errlen, "%s %s: %s", what, path, strerror(errno));
+    return -1;
+  }
+  if (S_ISLNK(sb.st_mode)) {
+    snprintf(err, errlen, "%s %s is a symbolic link; name the file itself", what, path);
+    return -1;
+  }
+  if (!S_ISREG(sb.st_mode)) {
+    snprintf(err, errlen, "%s %s is not a regular file", what, path);
+    return -1;
+  }
+  if (sb.st_mode & 027) {
+    snprintf(err, errlen,
+             "%s %s has mode %03o: only its owner and group may read it and only its owner "
+             "write it; chmod 440 it",
+             what, path, (unsigned)(sb.st_mode & 0777));
+    return -1;
+  }
+  if (dir_of(path, kdir, sizeof kdir) != 0 || stat(kdir, &kd) != 0) {
+    snprintf(err, errlen, "%s %s: cannot resolve its directory", what, path);
+    return -1;
+  }
+  if (dir_of(db_path, ddir, sizeof ddir) == 0 && stat(ddir, &dd) == 0 && kd.st_dev == dd.st_dev &&
+      kd.st_ino == dd.st_ino) {
+    snprintf(err, errlen,
+             "%s %s lies in the database's directory %s, where a copy or backup of the "
+             "database takes it along; move it to a directory of its own, e.g. /etc/till/keys "
+             "(docs/operations.md, \"The signing key\")",
+             what, path, ddir);
+    return -1;
+  }
+  if (!strict)
+    return 0;
+  /* the database's owner: whoever owns the file, and the user tilld runs as */
+  struct stat db;
+  uid_t owner = stat(db_path, &db) == 0 ? db.st_uid : geteuid();
+  uid_t me = geteuid();
+  if (sb.st_uid == owner || sb.st_uid == me) {
+    snprintf(err, errlen,
+             "%s %s belongs to uid %u, %s, who could replace it; chown it to the key's "
+             "custodian (e.g. root:<tilld's group>, mode 440), or keep the key in a token "
+             "(docs/operations.md, \"The signing key\")",
+             what, path, (unsigned)sb.st_uid,
+             sb.st_uid == owner ? "the database's owner" : "the user tilld runs as");
+    return -1;
+  }
+  if (kd.st_uid == owner || kd.st_uid == me || (kd.st_mode & 022)) {
+    snprintf(err, errlen,
+             "%s %s: its directory %s can be written by uid %u (mode %03o), so the key "
+             "could be replaced; give the directory to the key's custodian, mode 750",
+             what, path, kdir, (unsigned)(kd.st_uid == me ? me : owner),
+             (unsigned)(kd.st_mode & 0777));
+    return -1;
+  }
+  return 0;
+}
+
+int
+ledger_key_check(const char *spec, const char *db_path, int strict, char *err, size_t errlen)
+{
+  if (!ledger_key_is_token(spec))
+    return ledger_key_check_file(spec, "signing key", db_path, strict, err, errlen);
+  char pin[PATH_MAX];
+  if (p11_uri_pin_file(spec, pin, sizeof pin, err, errlen) != 0)
+    return -1;
+  return pin[0] ? ledger_key_check_file(pin, "PIN file", db_path, strict, err, errlen) : 0;
+}
+
+/* ---- loading and signing ------------------------------------------------------------ */
+
+static EVP_PKEY *
+key_file_load(const char *path, int create, char *err, size_t errlen)
 {
   EVP_PKEY *key = NULL;
   FILE *f = fopen(path, "r");
   if (f) {
     struct stat sb;
-    if (fstat(fileno(f), &sb) == 0 && (sb.st_mode & 077)) {
+    if (fstat(fileno(f), &sb) == 0 && (sb.st_mode & 027)) {
       fclose(f);
-      snprintf(err, errlen, "signing key %s is readable by others (mode %03o); chmod 600 it",
+      snprintf(err, errlen,
+               "signing key %s has mode %03o: only its owner and group may read it and only "
+               "its owner write it; chmod 440 it",
                path, (unsigned)(sb.st_mode & 0777));
       return NULL;
     }
@@ -37,6 +158,10 @@ ledger_key_load(const char *path, char *err, size_t errlen)
       return NULL;
     }
     return key;
+  }
+  if (!create || errno != ENOENT) {
+    snprintf(err, errlen, "cannot read signing key %s: %s", path, strerror(errno));
+    return NULL;
   }
   key = EVP_PKEY_Q_keygen(NULL, NULL, "ED25519");
   if (!key) {
@@ -59,40 +184,247 @@ ledger_key_load(const char *path, char *err, size_t errlen)
   return key;
 }
 
-int
-ledger_key_register(ledger_t *lg, store_conn_t *sc)
+ledger_signer_t *
+ledger_key_load(const char *spec, int create, char *err, size_t errlen)
 {
-  static const char sql_find[] = "SELECT id FROM server_keys WHERE public_key = ?";
-  static const char sql_add[] =
-    "INSERT INTO server_keys(algorithm, public_key, created_at) VALUES ('ed25519', ?, ?)";
-  uint8_t pub[32];
-  size_t publen = sizeof pub;
-  if (EVP_PKEY_get_raw_public_key(lg->key, pub, &publen) != 1 || publen != 32)
+  ledger_signer_t *k = calloc(1, sizeof *k);
+  if (!k) {
+    snprintf(err, errlen, "out of memory");
+    return NULL;
+  }
+  if (ledger_key_is_token(spec)) {
+    if (!(k->p11 = p11_key_open(spec, k->pub, err, errlen)))
+      goto fail;
+    return k;
+  }
+  if (!(k->pkey = key_file_load(spec, create, err, errlen)))
+    goto fail;
+  size_t publen = sizeof k->pub;
+  if (EVP_PKEY_get_raw_public_key(k->pkey, k->pub, &publen) != 1 || publen != 32) {
+    snprintf(err, errlen, "signing key %s is not an Ed25519 private key", spec);
+    goto fail;
+  }
+  return k;
+ fail:
+  ledger_key_free(k);
+  return NULL;
+}
+
+const uint8_t *
+ledger_key_public(const ledger_signer_t *k)
+{
+  return k->pub;
+}
+
+int
+ledger_key_sign(ledger_signer_t *k, const uint8_t *msg, size_t len, uint8_t sig[64])
+{
+  if (k->p11)
+    return p11_key_sign(k->p11, msg, len, sig);
+  size_t siglen = 64;
+  EVP_MD_CTX *md = EVP_MD_CTX_new();
+  int ok = md && EVP_DigestSignInit(md, NULL, NULL, NULL, k->pkey) == 1 &&
+           EVP_DigestSign(md, sig, &siglen, msg, len) == 1 && siglen == 64;
+  EVP_MD_CTX_free(md);
+  if (!ok)
+    till_tls_log_errors(LOG_ERR, "signing with the chain-signing key");
+  return ok ? 0 : -1;
+}
+
+void
+ledger_key_free(ledger_signer_t *k)
+{
+  if (!k)
+    return;
+  EVP_PKEY_free(k->pkey);
+  p11_key_close(k->p11);
+  free(k);
+}
+
+/* ---- the ledger's keys ------------------------------------------------------------- */
+
+/* Short printable name of a public key: its first 8 bytes in hex. */
+static void
+key_print(const uint8_t pub[32], char out[17])
+{
+  till_hex_encode(pub, 8, out);
+}
+
+/* The newest key's id, or 0 when the ledger has none: 0 or -1. */
+static int
+newest_key(store_conn_t *sc, int64_t *id, uint8_t pub[32])
+{
+  static const char sql[] = "SELECT id, public_key FROM server_keys ORDER BY id DESC LIMIT 1";
+  sqlite3_stmt *st = store_stmt(sc, sql);
+  if (!st)
     return -1;
-  sqlite3_stmt *st = store_stmt(sc, sql_find);
+  int rc = sqlite3_step(st);
+  *id = 0;
+  if (rc == SQLITE_ROW) {
+    *id = sqlite3_column_int64(st, 0);
+    if (sqlite3_column_bytes(st, 1) == 32)
+      memcpy(pub, sqlite3_column_blob(st, 1), 32);
+    else
+      memset(pub, 0, 32);
+  }
+  sqlite3_reset(st);
+  return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : -1;
+}
+
+/* The id of the key with public half <pub>, or 0: 0 or -1. */
+static int
+find_key(store_conn_t *sc, const uint8_t pub[32], int64_t *id)
+{
+  static const char sql[] = "SELECT id FROM server_keys WHERE public_key = ?";
+  sqlite3_stmt *st = store_stmt(sc, sql);
   if (!st)
     return -1;
   sqlite3_bind_blob(st, 1, pub, 32, SQLITE_STATIC);
   int rc = sqlite3_step(st);
-  if (rc == SQLITE_ROW) {
-    lg->key_id = sqlite3_column_int64(st, 0);
-    sqlite3_reset(st);
-    return 0;
-  }
+  *id = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
   sqlite3_reset(st);
-  if (rc != SQLITE_DONE)
-    return -1;
-  st = store_stmt(sc, sql_add);
+  return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : -1;
+}
+
+static int
+insert_key(store_conn_t *sc, const uint8_t pub[32], int64_t created_at, int64_t endorsed_by,
+           const uint8_t *endorsement, int64_t *id)
+{
+  static const char sql[] =
+    "INSERT INTO server_keys(algorithm, public_key, created_at, endorsed_by, endorsement)"
+    " VALUES ('ed25519', ?, ?, ?, ?)";
+  sqlite3_stmt *st = store_stmt(sc, sql);
   if (!st)
     return -1;
   sqlite3_bind_blob(st, 1, pub, 32, SQLITE_STATIC);
-  sqlite3_bind_int64(st, 2, till_now());
-  rc = sqlite3_step(st);
+  sqlite3_bind_int64(st, 2, created_at);
+  if (endorsed_by) {
+    sqlite3_bind_int64(st, 3, endorsed_by);
+    sqlite3_bind_blob(st, 4, endorsement, 64, SQLITE_STATIC);
+  } else {
+    sqlite3_bind_null(st, 3);
+    sqlite3_bind_null(st, 4);
+  }
+  int rc = sqlite3_step(st);
   sqlite3_reset(st);
   if (rc != SQLITE_DONE)
     return -1;
-  lg->key_id = sqlite3_last_insert_rowid(sc->db);
+  *id = sqlite3_last_insert_rowid(sc->db);
   return 0;
+}
+
+int
+ledger_key_register(ledger_t *lg, store_conn_t *sc, const char *spec, char *err, size_t errlen)
+{
+  const uint8_t *pub = ledger_key_public(lg->key);
+  int64_t newest, found;
+  uint8_t newest_pub[32];
+  char a[17], b[17];
+  if (newest_key(sc, &newest, newest_pub) != 0 || find_key(sc, pub, &found) != 0)
+    goto db_fail;
+  if (newest == 0) { /* a new ledger: its first key */
+    if (insert_key(sc, pub, till_now(), 0, NULL, &lg->key_id) != 0)
+      goto db_fail;
+    return 0;
+  }
+  key_print(pub, a);
+  key_print(newest_pub, b);
+  if (found == 0) {
+    snprintf(err, errlen,
+             "signing key %s (%s...) is not one of this ledger's keys; its current key is key "
+             "%lld (%s...). Start with that key, or change keys with 'tilld rotate-key'",
+             spec, a, (long long)newest, b);
+    return -1;
+  }
+  if (found != newest) {
+    snprintf(err, errlen,
+             "signing key %s is key %lld, which key %lld (%s...) replaced; set signing_key to "
+             "the current key",
+             spec, (long long)found, (long long)newest, b);
+    return -1;
+  }
+  lg->key_id = found;
+  return 0;
+ db_fail:
+  snprintf(err, errlen, "registering the signing key: %s", sqlite3_errmsg(sc->db));
+  return -1;
+}
+
+int
+ledger_rotate_key(store_conn_t *sc, const char *old_spec, const char *new_spec,
+                  ledger_rotation_t *out, char *err, size_t errlen)
+{
+  int rc = -1;
+  ledger_signer_t *old = NULL, *nk = NULL;
+  till_canon_t c;
+  till_canon_init(&c);
+  memset(out, 0, sizeof *out);
+  if (!(old = ledger_key_load(old_spec, 0, err, errlen)))
+    goto done;
+  if (!(nk = ledger_key_load(new_spec, 0, err, errlen)))
+    goto done;
+  if (store_exec(sc->db, "BEGIN IMMEDIATE", "rotating the signing key") != 0) {
+    snprintf(err, errlen, "rotating the signing key: %s", sqlite3_errmsg(sc->db));
+    goto done;
+  }
+  int64_t newest, old_id, new_id;
+  uint8_t newest_pub[32];
+  char a[17], b[17];
+  if (newest_key(sc, &newest, newest_pub) != 0 ||
+      find_key(sc, ledger_key_public(old), &old_id) != 0 ||
+      find_key(sc, ledger_key_public(nk), &new_id) != 0)
+    goto db_fail;
+  key_print(newest_pub, b);
+  if (newest == 0) {
+    snprintf(err, errlen, "the ledger has no signing key yet; start tilld once with its first key");
+    goto rollback;
+  }
+  if (old_id != newest) {
+    snprintf(err, errlen,
+             "signing key %s is not the ledger's current key (key %lld, %s...); name the current "
+             "key in signing_key",
+             old_spec, (long long)newest, b);
+    goto rollback;
+  }
+  if (new_id != 0) {
+    key_print(ledger_key_public(nk), a);
+    snprintf(err, errlen,
+             "the new key %s (%s...) is already key %lld of this ledger; a key is used once", new_spec,
+             a, (long long)new_id);
+    goto rollback;
+  }
+  int64_t at = till_now();
+  uint8_t endorsement[64];
+  till_key_endorsement_message(&c, newest + 1, ledger_key_public(nk), at, old_id,
+                               ledger_key_public(old));
+  if (c.failed || ledger_key_sign(old, c.data, c.len, endorsement) != 0) {
+    snprintf(err, errlen, "the current key could not sign the new key");
+    goto rollback;
+  }
+  if (insert_key(sc, ledger_key_public(nk), at, old_id, endorsement, &new_id) != 0)
+    goto db_fail;
+  if (new_id != newest + 1) { /* the endorsement names the id it expected */
+    snprintf(err, errlen, "server_keys gave id %lld, not %lld", (long long)new_id,
+             (long long)(newest + 1));
+    goto rollback;
+  }
+  if (store_exec(sc->db, "COMMIT", "rotating the signing key") != 0)
+    goto db_fail;
+  out->old_id = old_id;
+  out->new_id = new_id;
+  memcpy(out->old_pub, ledger_key_public(old), 32);
+  memcpy(out->new_pub, ledger_key_public(nk), 32);
+  rc = 0;
+  goto done;
+ db_fail:
+  snprintf(err, errlen, "rotating the signing key: %s", sqlite3_errmsg(sc->db));
+ rollback:
+  sqlite3_exec(sc->db, "ROLLBACK", NULL, NULL, NULL);
+ done:
+  till_canon_free(&c);
+  ledger_key_free(nk);
+  ledger_key_free(old);
+  return rc;
 }
 
 till_status_t
@@ -103,15 +435,12 @@ ledger_sign_head(ledger_t *lg, store_conn_t *sc, const char *reason, int64_t *si
     " VALUES (?,?,?,?,?,?)";
   till_canon_t c;
   uint8_t sig[64];
-  size_t siglen = sizeof sig;
   int64_t at = till_now_ms();
   till_status_t rc = TILL_E_INTERNAL;
-  EVP_MD_CTX *md = EVP_MD_CTX_new();
   till_canon_init(&c);
   till_chain_head_message(&c, lg->head_id, lg->head_hash, at);
-  if (!md || c.failed || EVP_DigestSignInit(md, NULL, NULL, NULL, lg->key) != 1 ||
-      EVP_DigestSign(md, sig, &siglen, c.data, c.len) != 1) {
-    till_tls_log_errors(LOG_ERR, "signing the chain head");
+  if (c.failed || ledger_key_sign(lg->key, c.data, c.len, sig) != 0) {
+    log_err(LD_LEDGER, "signing the chain head failed");
     goto done;
   }
   sqlite3_stmt *st = store_stmt(sc, sql);
@@ -122,7 +451,7 @@ ledger_sign_head(ledger_t *lg, store_conn_t *sc, const char *reason, int64_t *si
   sqlite3_bind_int64(st, 3, at);
   sqlite3_bind_text(st, 4, reason, -1, SQLITE_STATIC);
   sqlite3_bind_int64(st, 5, lg->key_id);
-  sqlite3_bind_blob(st, 6, sig, (int)siglen, SQLITE_STATIC);
+  sqlite3_bind_blob(st, 6, sig, (int)sizeof sig, SQLITE_STATIC);
   int step = sqlite3_step(st);
   sqlite3_reset(st);
   if (step != SQLITE_DONE) {
@@ -133,7 +462,6 @@ ledger_sign_head(ledger_t *lg, store_conn_t *sc, const char *reason, int64_t *si
     *sig_id = sqlite3_last_insert_rowid(sc->db);
   rc = TILL_OK;
  done:
-  EVP_MD_CTX_free(md);
   till_canon_free(&c);
   return rc;
 }

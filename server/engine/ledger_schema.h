@@ -5,5 +5,6 @@
 #include "store.h"
 
 extern const store_migration_t ledger_schema_v2;
+extern const store_migration_t ledger_key_schema_v11; /* ledger_key_schema.c */
 
 #endif

@@ -476,13 +476,7 @@ dispatch_pack(req_t *r)
 int
 dispatch_writer_open(store_conn_t *sc, char *err, size_t errlen)
 {
-  const config_t *cfg = g_ctx.cfg;
-  char path[CONFIG_PATH_MAX + 32];
-  if (cfg->signing_key[0])
-    snprintf(path, sizeof path, "%s", cfg->signing_key);
-  else
-    snprintf(path, sizeof path, "%s.signing-key.pem", cfg->db);
-  g_ctx.ledger = ledger_open(sc, path, err, errlen);
+  g_ctx.ledger = ledger_open(sc, g_ctx.cfg->signing_key, err, errlen);
   return g_ctx.ledger ? 0 : -1;
 }
 

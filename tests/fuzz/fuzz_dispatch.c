@@ -50,6 +50,7 @@ setup(void)
     die("mkdtemp");
   config_defaults(&g_cfg);
   snprintf(g_cfg.db, sizeof g_cfg.db, "%s/fuzz.db", dir);
+  snprintf(g_cfg.signing_key, sizeof g_cfg.signing_key, "%s/signing-key.pem", dir);
   g_cfg.max_frame = 1024 * 1024;
   /* durability is not under test here; speed is */
   snprintf(g_cfg.sync_mode, sizeof g_cfg.sync_mode, "normal");

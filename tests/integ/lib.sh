@@ -9,6 +9,9 @@
 #                      T-LANE-02 T-GHOST
 #   $T/other-ca        a second, foreign CA with its own T-LANE-01
 #   $DB                the database; `tilld init-admin` made user root
+#   $SIGNING_KEY       the chain-signing key, in $T/keys (not the database's
+#                      folder); as root it belongs to uid 65534, mode 440, so
+#                      tilld's strict check passes (make_signing_key)
 #                      (password $ROOT_PW) and registered ADMIN-01 only
 #   $T/term/ID/        till.conf and the session file of each terminal ID
 #                      (and OTHER-CA: T-LANE-01's certificate from the
@@ -219,6 +222,26 @@ expect_sql() {
 
 # ---- certificates and client configurations ---------------------------
 
+# ---- keys: the chain-signing key, out of the database owner's reach ----
+# make_signing_key FILE -- an Ed25519 key as a key custodian leaves it: in a
+# directory of its own, mode 440; as root, both belong to uid 65534, so the
+# database's owner (root) does not own them. Otherwise tilld runs with
+# signing_key_check = dev (only a user other than the tester could own it).
+make_signing_key() {
+  local dir
+  dir=$(dirname -- "$1")
+  mkdir -p -- "$dir"
+  openssl genpkey -algorithm ED25519 -out "$1" 2>>"$T/certs.log" || fail "cannot make $1"
+  chmod 440 -- "$1"
+  chmod 750 -- "$dir"
+  if [ "$(id -u)" -eq 0 ]; then
+    chown 65534:0 -- "$1" "$dir"
+  fi
+}
+SIGNING_KEY=$T/keys/chain-signing.pem
+SIGNING_KEY_FLAGS=()
+[ "$(id -u)" -eq 0 ] || SIGNING_KEY_FLAGS=(--signing_key_check dev)
+
 make_certs() {
   local args=() id
   for id in "${TERMINALS[@]}"; do
@@ -325,7 +348,8 @@ start_tilld() {
   printf -- '---- start_tilld %s\n' "$*" >>"$TILLD_LOG"
   # shellcheck disable=SC2086 # TILLD_PREFIX is a command line on purpose
   $TILLD_PREFIX "$TILLD" --db "$DB" --cert "$T/certs/server.crt" --key "$T/certs/server.key" \
-    --ca "$T/certs/ca.crt" --listen 127.0.0.1:0 --port_file "$PORT_FILE" "$@" \
+    --ca "$T/certs/ca.crt" --listen 127.0.0.1:0 --port_file "$PORT_FILE" \
+    --signing_key "$SIGNING_KEY" ${SIGNING_KEY_FLAGS[@]+"${SIGNING_KEY_FLAGS[@]}"} "$@" \
     </dev/null >>"$TILLD_LOG" 2>&1 8>&- 9>&- &
   TILLD_PID=$!
   for ((i = 0; i < tries; i++)); do
@@ -466,6 +490,7 @@ trap 'exit 130' INT
 trap 'exit 143' TERM
 
 make_certs
+make_signing_key "$SIGNING_KEY"
 PORT=0
 write_client_configs
 if ! TILL_ADMIN_PASSWORD=$ROOT_PW "$TILLD" init-admin --db "$DB" --user root --terminal ADMIN-01 \

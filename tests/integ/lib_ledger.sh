@@ -134,15 +134,13 @@ kill_tilld() {
 # ---- copies of the database -----------------------------------------------
 
 # db_copy DEST -- a consistent copy of $DB (online backup, so tilld may be
-# running) and of its signing key, so a tilld started on DEST signs with the
-# same key and an auditor's pinned key still applies.
+# running). The signing key ($SIGNING_KEY) is not beside the database, so a
+# tilld started on DEST signs with the same key and an auditor's pinned key
+# still applies.
 db_copy() {
-  rm -f -- "$1" "$1-wal" "$1-shm" "$1.signing-key.pem"
+  rm -f -- "$1" "$1-wal" "$1-shm"
   sqlite3 -batch -cmd '.timeout 5000' "$DB" ".backup '$1'" </dev/null ||
     fail "cannot copy $DB to $1"
-  if [ -f "$DB.signing-key.pem" ]; then
-    cp -p -- "$DB.signing-key.pem" "$1.signing-key.pem"
-  fi
 }
 
 # sql_on FILE QUERY -- run QUERY on another database file; the sqlite3 exit

@@ -61,7 +61,8 @@ expect_rc_contains 0 "T-LANE-01" till_as ADMIN-01 admin terminal list
 
 step "a port that is taken: exit non-zero, naming the address"
 expect_rc 1 timeout 20 "$TILLD" --db "$DB" --cert "$T/certs/server.crt" \
-  --key "$T/certs/server.key" --ca "$T/certs/ca.crt" --listen "127.0.0.1:$PORT"
+  --key "$T/certs/server.key" --ca "$T/certs/ca.crt" --listen "127.0.0.1:$PORT" \
+  --signing_key "$SIGNING_KEY"
 assert_last_contains "listen on 127.0.0.1:$PORT"
 expect_rc_contains 0 "ok root" probe_as ADMIN-01 whoami "$(session_token ADMIN-01)"
 stop_tilld || fail "tilld exited with $TILLD_RC on SIGTERM"

@@ -1374,10 +1374,10 @@ test_signing_key_mode(void **state)
   if (!strstr(f->err, "644") || !strstr(f->err, f->key))
     fail_msg("the refusal should name the file and its mode: %s", f->err);
 
-  assert_int_equal(chmod(f->key, 0640), 0);
+  assert_int_equal(chmod(f->key, 0660), 0); /* its group could write it */
   f->err[0] = '\0';
   assert_null(ledger_open(sc, f->key, f->err, sizeof f->err));
-  assert_non_null(strstr(f->err, "640"));
+  assert_non_null(strstr(f->err, "660"));
 
   /* back to 0600 it opens, with the same key (no second server_keys row) */
   assert_int_equal(chmod(f->key, 0600), 0);
@@ -1401,6 +1401,87 @@ test_signing_key_mode(void **state)
   assert_non_null(strstr(f->err, "Ed25519"));
 }
 
+/* ---- keys: a ledger keeps its keys; rotation endorses the next one ---- */
+
+static void
+test_key_rotation(void **state)
+{
+  fx_t *f = *state;
+  char other[PATH_MAX], third[PATH_MAX];
+  snprintf(other, sizeof other, "%s/other-key.pem", f->dir);
+  snprintf(third, sizeof third, "%s/third-key.pem", f->dir);
+  ledger_free(f->lg);
+  f->lg = NULL;
+
+  /* a key the ledger never had is refused, and nothing is registered */
+  f->err[0] = '\0';
+  assert_null(ledger_open(f->sc, other, f->err, sizeof f->err));
+  if (!strstr(f->err, "not one of this ledger's keys") || !strstr(f->err, "rotate-key"))
+    fail_msg("a foreign key should be refused, naming rotate-key: %s", f->err);
+  assert_i64_equal(q_i64(f, "SELECT count(*) FROM server_keys", 0), 1);
+
+  /* rotate to it (the file now exists): key 2, endorsed by key 1 */
+  ledger_rotation_t rot;
+  if (ledger_rotate_key(f->sc, f->key, other, &rot, f->err, sizeof f->err) != 0)
+    fail_msg("rotate: %s", f->err);
+  assert_i64_equal(rot.old_id, 1);
+  assert_i64_equal(rot.new_id, 2);
+  assert_i64_equal(q_i64(f, "SELECT endorsed_by FROM server_keys WHERE id = 2", 0), 1);
+  assert_i64_equal(q_i64(f, "SELECT length(endorsement) FROM server_keys WHERE id = 2", 0), 64);
+
+  /* the endorsement verifies under key 1 over the documented message */
+  till_canon_t c;
+  till_canon_init(&c);
+  till_key_endorsement_message(&c, 2, rot.new_pub,
+                               q_i64(f, "SELECT created_at FROM server_keys WHERE id = 2", 0), 1,
+                               rot.old_pub);
+  sqlite3_stmt *st;
+  assert_int_equal(sqlite3_prepare_v2(f->sc->db, "SELECT endorsement FROM server_keys WHERE id = 2",
+                                      -1, &st, NULL),
+                   SQLITE_OK);
+  assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+  EVP_PKEY *pk = EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, NULL, rot.old_pub, 32);
+  EVP_MD_CTX *md = EVP_MD_CTX_new();
+  assert_int_equal(EVP_DigestVerifyInit(md, NULL, NULL, NULL, pk), 1);
+  assert_int_equal(EVP_DigestVerify(md, sqlite3_column_blob(st, 0), 64, c.data, c.len), 1);
+  EVP_MD_CTX_free(md);
+  EVP_PKEY_free(pk);
+  sqlite3_finalize(st);
+  till_canon_free(&c);
+
+  /* the old key is retired; the old key cannot rotate again; a key is used once */
+  f->err[0] = '\0';
+  assert_null(ledger_open(f->sc, f->key, f->err, sizeof f->err));
+  assert_non_null(strstr(f->err, "which key 2"));
+  EVP_PKEY *k3 = EVP_PKEY_Q_keygen(NULL, NULL, "ED25519");
+  FILE *kf = fopen(third, "w");
+  assert_non_null(k3);
+  assert_non_null(kf);
+  assert_int_equal(PEM_write_PrivateKey(kf, k3, NULL, NULL, 0, NULL, NULL), 1);
+  fclose(kf);
+  EVP_PKEY_free(k3);
+  assert_int_equal(chmod(third, 0600), 0);
+  f->err[0] = '\0';
+  assert_int_not_equal(ledger_rotate_key(f->sc, f->key, third, &rot, f->err, sizeof f->err), 0);
+  assert_non_null(strstr(f->err, "not the ledger's current key (key 2"));
+  assert_int_not_equal(ledger_rotate_key(f->sc, other, f->key, &rot, f->err, sizeof f->err), 0);
+  assert_non_null(strstr(f->err, "already key 1"));
+  assert_i64_equal(q_i64(f, "SELECT count(*) FROM server_keys", 0), 2);
+
+  /* the new key opens and signs under key 2; server_keys is append-only */
+  f->lg = ledger_open(f->sc, other, f->err, sizeof f->err);
+  if (!f->lg)
+    fail_msg("ledger_open with the new key: %s", f->err);
+  int64_t sig;
+  assert_int_equal(store_exec(f->sc->db, "BEGIN", "t"), 0);
+  assert_int_equal(ledger_sign_head(f->lg, f->sc, "checkpoint", &sig), TILL_OK);
+  assert_int_equal(store_exec(f->sc->db, "COMMIT", "t"), 0);
+  assert_i64_equal(q_i64(f, "SELECT key_id FROM chain_signatures ORDER BY id DESC LIMIT 1", 0), 2);
+  assert_int_not_equal(sqlite3_exec(f->sc->db, "DELETE FROM server_keys WHERE id = 1", NULL, NULL,
+                                    NULL),
+                       SQLITE_OK);
+}
+
 int
 main(void)
 {
@@ -1419,6 +1500,7 @@ main(void)
     cmocka_unit_test_setup_teardown(test_signed_head_verifies, setup, teardown),
     cmocka_unit_test_setup_teardown(test_triggers_refuse_edits, setup, teardown),
     cmocka_unit_test_setup_teardown(test_signing_key_mode, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_key_rotation, setup, teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -401,6 +401,7 @@ world_setup(void **state)
     return -1;
   config_defaults(&W.cfg);
   snprintf(W.cfg.db, sizeof W.cfg.db, "%s/till.db", W.dir);
+  snprintf(W.cfg.signing_key, sizeof W.cfg.signing_key, "%s/signing-key.pem", W.dir);
   snprintf(W.cfg.sync_mode, sizeof W.cfg.sync_mode, "normal");
   W.cfg.max_frame = TILL_FRAME_LIMIT_MAX;
   /* the user (every role) is the shift's own cashier: the blind close
