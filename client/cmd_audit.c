@@ -9,14 +9,17 @@
  * (layout.h); --json keeps the wire's names and English messages. */
 #include "cmd_audit.h"
 
+#include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 
+#include "audit_keys.h"
 #include "cli_opt.h"
 #include "cmd_void.h"
 #include "commands.h"
@@ -206,12 +209,12 @@ int
 cmd_audit_verify(cli_t *cli)
 {
   int rc;
-  uint8_t pinned[32];
+  audit_pins_t pinned;
   const char *file = cli_opt(cli, "--file");
   if (file)
     return audit_verify_file(cli, file);
   const char *pin = cli_opt(cli, "--pubkey");
-  if (pin && audit_load_pinned_key(pin, pinned) != 0)
+  if (pin && audit_pins_load(pin, &pinned) != 0)
     return cli_usage_error(_("--pubkey %s: not an Ed25519 public key in PEM"), pin);
   audit_heads_t hs;
   if (audit_heads_fetch(cli, &hs, &rc) != 0) {
@@ -219,13 +222,6 @@ cmd_audit_verify(cli_t *cli)
     return rc;
   }
   const Till__V1__AuditHeadsResponse *h = hs.h;
-  if (pin && memcmp(pinned, h->public_key.data, 32) != 0) {
-    char why[1100], text[1100];
-    snprintf(why, sizeof why, "the server's signing key is not the pinned key %s", pin);
-    snprintf(text, sizeof text, _("the server's signing key is not the pinned key %s"), pin);
-    audit_heads_free(&hs);
-    return failed_early(cli, 0, why, text);
-  }
   if (!pin && !cli->json)
     fprintf(stderr, "%s",
             _("till: note: checking signatures against the key the server presents; "
@@ -234,6 +230,14 @@ cmd_audit_verify(cli_t *cli)
   if (!v) {
     audit_heads_free(&hs);
     return 1;
+  }
+  /* ---- keys: every key the ledger has used, pinned or endorsed from a pinned one ---- */
+  char why[512], text[512];
+  if (audit_keys_check(h->keys, h->n_keys, h->public_key.data, pin ? &pinned : NULL, pin, v, why,
+                       sizeof why, text, sizeof text) != 0) {
+    verifier_free(v);
+    audit_heads_free(&hs);
+    return failed_early(cli, 0, why, text);
   }
   for (size_t i = 0; i < h->n_counters; i++)
     verifier_add_counter(v, h->counters[i]->series, h->counters[i]->last_no);
@@ -275,6 +279,8 @@ cmd_audit_verify(cli_t *cli)
   }
   for (size_t i = 0; i < hs.n_sigs; i++) {
     const Till__V1__ChainSignature *s = hs.sigs[i];
+    if (verifier_use_key(v, s->key_id, s->txn_id) != 0) /* ---- keys ---- */
+      break;
     if (verifier_add_signature(v, s->txn_id, s->head_hash.data, s->head_hash.len, s->at_ms,
                                s->signature.data, s->signature.len) != 0)
       break;
@@ -286,6 +292,77 @@ cmd_audit_verify(cli_t *cli)
   return rc;
 }
 
+/* ---- keys: till audit pubkey [--pin FILE] ----
+ * Without --pin: every key of the ledger, oldest first, as PEM (a pinned
+ * key set). With --pin FILE: the keys FILE does not hold yet are added to
+ * it, each checked to be endorsed from a key it holds (a new FILE trusts
+ * the ledger's first key); nothing is removed, and on any doubt nothing is
+ * written. */
+static int
+pin_keys(cli_t *cli, const Till__V1__AuditHeadsResponse *h, const char *path)
+{
+  audit_pins_t pins;
+  int have = access(path, F_OK) == 0;
+  if (have && audit_pins_load(path, &pins) != 0)
+    return cli_usage_error(_("--pin %s: not an Ed25519 public key in PEM"), path);
+  char why[512], text[512];
+  if (audit_keys_check(h->keys, h->n_keys, h->public_key.data, have ? &pins : NULL, path, NULL, why,
+                       sizeof why, text, sizeof text) != 0) {
+    fprintf(stderr, _("till: %s: %s; nothing written\n"), path, text);
+    return 1;
+  }
+  char tmp[4200];
+  snprintf(tmp, sizeof tmp, "%s.new", path);
+  FILE *out = fopen(tmp, "w");
+  if (!out) {
+    fprintf(stderr, "till: %s: %s\n", tmp, strerror(errno));
+    return 1;
+  }
+  int bad = 0;
+  size_t added = 0;
+  if (have) { /* the file as it is, byte for byte */
+    FILE *in = fopen(path, "r");
+    char buf[4096];
+    size_t n;
+    bad = !in;
+    while (in && (n = fread(buf, 1, sizeof buf, in)) > 0)
+      bad |= fwrite(buf, 1, n, out) != n;
+    if (in)
+      fclose(in);
+  }
+  for (size_t i = 0; !bad && i < h->n_keys; i++) {
+    const Till__V1__ServerKey *k = h->keys[i];
+    if (have && audit_pins_has(&pins, k->public_key.data))
+      continue;
+    char comment[128];
+    snprintf(comment, sizeof comment, "till signing key %lld%s", (long long)k->id,
+             k->endorsed_by ? ", endorsed by the key before it" : "");
+    bad |= audit_key_write_pem(out, k->public_key.data, comment) != 0;
+    added++;
+  }
+  if (!have && h->n_keys == 0) {
+    bad |= audit_key_write_pem(out, h->public_key.data, "till signing key") != 0;
+    added++;
+  }
+  bad |= fflush(out) != 0 || fsync(fileno(out)) != 0;
+  bad |= fclose(out) != 0;
+  if (bad || rename(tmp, path) != 0) {
+    fprintf(stderr, "till: %s: %s\n", path, strerror(errno));
+    unlink(tmp);
+    return 1;
+  }
+  size_t total = (have ? pins.n : 0) + added;
+  if (cli->json)
+  {
+    printf("{\"file\":");
+    json_str(stdout, path);
+    printf(",\"keys\":%zu,\"added\":%zu}\n", total, added);
+  }
+  else
+    printf(_("%s: %zu pinned keys, %zu added\n"), path, total, added);
+  return 0;
+}
+
 int
 cmd_audit_pubkey(cli_t *cli)
 {
@@ -293,10 +370,20 @@ cmd_audit_pubkey(cli_t *cli)
   Till__V1__Envelope *heads = call_heads(cli, 0, 0, 1, &rc);
   if (!heads)
     return rc;
-  EVP_PKEY *pk = EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, NULL,
-                                             heads->audit_heads_resp->public_key.data, 32);
-  rc = pk && PEM_write_PUBKEY(stdout, pk) == 1 ? 0 : 1;
-  EVP_PKEY_free(pk);
+  const Till__V1__AuditHeadsResponse *h = heads->audit_heads_resp;
+  const char *pin = cli_opt(cli, "--pin");
+  if (pin) {
+    rc = pin_keys(cli, h, pin);
+  } else if (h->n_keys == 0) {
+    rc = audit_key_write_pem(stdout, h->public_key.data, NULL) == 0 ? 0 : 1;
+  } else {
+    rc = 0;
+    for (size_t i = 0; rc == 0 && i < h->n_keys; i++)
+      rc = h->keys[i]->public_key.len == 32 &&
+               audit_key_write_pem(stdout, h->keys[i]->public_key.data, NULL) == 0
+             ? 0
+             : 1;
+  }
   till__v1__envelope__free_unpacked(heads, NULL);
   return rc;
 }

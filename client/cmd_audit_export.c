@@ -21,6 +21,7 @@
 #include "cli.h"
 #include "cli_opt.h"
 #include "cmd_audit.h"
+#include "audit_keys.h"
 #include "commands.h"
 #include "i18n.h"
 #include "json_out.h"
@@ -127,6 +128,8 @@ cmd_audit_export(cli_t *cli)
   eh.n_counters = h->n_counters;
   eh.counters = h->counters;
   eh.head_id = h->head_id > g->head_id ? h->head_id : g->head_id;
+  eh.n_keys = h->n_keys; /* ---- keys: every key, so each signature checks under its own ---- */
+  eh.keys = h->keys;
   Till__V1__ExportRecord rec = TILL__V1__EXPORT_RECORD__INIT;
   rec.body_case = TILL__V1__EXPORT_RECORD__BODY_HEADER;
   rec.header = &eh;
@@ -246,9 +249,9 @@ report_file(cli_t *cli, const export_check_t *c)
 int
 audit_verify_file(cli_t *cli, const char *path)
 {
-  uint8_t pinned[32];
+  audit_pins_t pinned;
   const char *pin = cli_opt(cli, "--pubkey");
-  if (pin && audit_load_pinned_key(pin, pinned) != 0)
+  if (pin && audit_pins_load(pin, &pinned) != 0)
     return cli_usage_error(_("--pubkey %s: not an Ed25519 public key in PEM"), pin);
   FILE *f = fopen(path, "rb");
   if (!f) {
@@ -260,7 +263,7 @@ audit_verify_file(cli_t *cli, const char *path)
             _("till: note: checking signatures against the key in the file; "
               "pin it with --pubkey FILE (from 'till audit pubkey')\n"));
   export_check_t c;
-  int rc = export_verify(f, pin ? pinned : NULL, cli_flag(cli, "--allow-unsigned"), &c);
+  int rc = export_verify(f, pin ? &pinned : NULL, pin, cli_flag(cli, "--allow-unsigned"), &c);
   fclose(f);
   if (rc == 0)
     report_file(cli, &c);

@@ -103,7 +103,7 @@ static const command_t commands[] = {
    "audit verify --file FILE [--pubkey PEM] [--allow-unsigned]\n"
    "      (offline, no session)"),
    AUDITOR, "--pubkey= --file= --allow-unsigned", 0, 0},
-  {"audit", "pubkey", cmd_audit_pubkey, N_("audit pubkey"), AUDITOR, "", 0, 0},
+  {"audit", "pubkey", cmd_audit_pubkey, N_("audit pubkey [--pin FILE]"), AUDITOR, "--pin=", 0, 0}, /* ---- keys: --pin ---- */
   {"audit", "checkpoint", cmd_audit_checkpoint, N_("audit checkpoint"), SUPERVISOR, "", 0, 0},
   {"audit", "receipts", cmd_audit_receipts, N_("audit receipts --series SERIES [--from N] [--to N]"),
    AUDITOR | SUPERVISOR, "--series= --from= --to=", 0, 0},

@@ -3,6 +3,8 @@
  * translated in check_fail(). */
 #include "export_file.h"
 
+#include "audit_keys.h"
+
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -149,6 +151,8 @@ take_record(export_check_t *c, walk_t *w, const Till__V1__ExportRecord *rec)
   case TILL__V1__EXPORT_RECORD__BODY_SIGNATURE: {
     const Till__V1__ChainSignature *s = rec->signature;
     w->sigs++;
+    if (verifier_use_key(c->v, s->key_id, s->txn_id) != 0) /* ---- keys ---- */
+      return -1;
     return verifier_add_signature(c->v, s->txn_id, s->head_hash.data, s->head_hash.len, s->at_ms,
                                   s->signature.data, s->signature.len) == 0 ? 0 : -1;
   }
@@ -170,7 +174,8 @@ take_record(export_check_t *c, walk_t *w, const Till__V1__ExportRecord *rec)
 
 /* The header record: checked, and the verifier made from it. 0 or -1. */
 static int
-take_header(export_check_t *c, const Till__V1__ExportRecord *rec, const uint8_t *pinned)
+take_header(export_check_t *c, const Till__V1__ExportRecord *rec, const audit_pins_t *pins,
+            const char *pin_name)
 {
   const Till__V1__ExportHeader *eh =
     rec->body_case == TILL__V1__EXPORT_RECORD__BODY_HEADER ? rec->header : NULL;
@@ -178,10 +183,6 @@ take_header(export_check_t *c, const Till__V1__ExportRecord *rec, const uint8_t 
       eh->prev_hash.len != TILL_HASH_LEN || eh->first_id < 1 || eh->last_id < eh->first_id - 1) {
     check_fail(c, N_("not a %s file: its first record is not a valid header"),
              EXPORT_FORMAT);
-    return -1;
-  }
-  if (pinned && memcmp(pinned, eh->public_key.data, 32) != 0) {
-    check_fail(c, N_("the export's signing key is not the pinned key"));
     return -1;
   }
   c->first_id = eh->first_id;
@@ -193,12 +194,17 @@ take_header(export_check_t *c, const Till__V1__ExportRecord *rec, const uint8_t 
     check_fail(c, N_("out of memory"));
     return -1;
   }
+  /* ---- keys: every key the export lists, each endorsed by the one before or pinned ---- */
+  if (audit_keys_check(eh->keys, eh->n_keys, eh->public_key.data, pins, pin_name, c->v, c->error,
+                       sizeof c->error, c->text, sizeof c->text) != 0)
+    return -1;
   verifier_set_range(c->v);
   return 0;
 }
 
 int
-export_verify(FILE *f, const uint8_t *pinned, int allow_unsigned, export_check_t *c)
+export_verify(FILE *f, const audit_pins_t *pins, const char *pin_name, int allow_unsigned,
+              export_check_t *c)
 {
   memset(c, 0, sizeof *c);
   Till__V1__ExportRecord *rec = NULL;
@@ -210,7 +216,7 @@ export_verify(FILE *f, const uint8_t *pinned, int allow_unsigned, export_check_t
     check_fail(c, N_("the file is empty"));
   if (got != 1)
     return 1;
-  int bad = take_header(c, rec, pinned);
+  int bad = take_header(c, rec, pins, pin_name);
   till__v1__export_record__free_unpacked(rec, NULL);
   if (bad)
     return 1;

@@ -46,9 +46,13 @@ int audit_txn_view(const Till__V1__AuditTxn *m, till_txn_t *t);
  * then the file's structure (order of records, the end record's counts,
  * nothing after it, the run complete), and that a signed head covers the
  * run's last transaction -- unless <allow_unsigned>, which accepts an
- * unsigned tail (the caller says so). <pinned>: NULL, or the 32-byte key
- * the header must carry. 0 if it verifies, 1 if not (error, bad_txn and
- * records say where); c->v is set in either case once the header was read. */
-int export_verify(FILE *f, const uint8_t *pinned, int allow_unsigned, export_check_t *c);
+ * unsigned tail (the caller says so). <pins>: NULL (trust the first key
+ * the header lists), or the pinned key set (from file <pin_name>) every listed key must be in or
+ * endorsed from (audit_keys.h). 0 if it verifies, 1 if not (error, bad_txn
+ * and records say where); c->v is set in either case once the header was
+ * read. */
+typedef struct audit_pins_s audit_pins_t;
+int export_verify(FILE *f, const audit_pins_t *pins, const char *pin_name, int allow_unsigned,
+                  export_check_t *c);
 
 #endif

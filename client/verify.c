@@ -24,8 +24,14 @@ typedef struct {
   int64_t n_seen;
 } series_t;
 
+#define VERIFY_MAX_KEYS 64
+
 struct verifier {
-  uint8_t pubkey[32];
+  uint8_t pubkey[32];          /* the key signatures are checked under now */
+  uint8_t key0[32];            /* the key the verifier was made with (key id 0) */
+  int64_t key_ids[VERIFY_MAX_KEYS];
+  uint8_t keys[VERIFY_MAX_KEYS][32];
+  size_t n_keys;
   uint8_t (*hashes)[TILL_HASH_LEN]; /* hashes[i] = h_i, hashes[0] = zeros */
   int64_t n_hashes, cap;
   int64_t base;                /* hashes[i] = h_{base + i}; 0 for the whole chain */
@@ -76,6 +82,7 @@ verifier_new_range(const uint8_t pubkey[32], int64_t first_id, const uint8_t pre
   if (!v)
     return NULL;
   memcpy(v->pubkey, pubkey, 32);
+  memcpy(v->key0, pubkey, 32);
   v->base = first_id - 1;
   v->range = first_id > 1;
   v->cap = 1024;
@@ -313,6 +320,34 @@ verifier_add_signature(verifier_t *v, int64_t txn_id, const uint8_t *head_hash, 
   if (txn_id > v->sum.last_signed_id)
     v->sum.last_signed_id = txn_id;
   return 0;
+}
+
+int
+verifier_add_key(verifier_t *v, int64_t id, const uint8_t pub[32])
+{
+  if (v->n_keys >= VERIFY_MAX_KEYS)
+    return fail(v, 0, N_("the ledger lists more than %d signing keys"), VERIFY_MAX_KEYS);
+  v->key_ids[v->n_keys] = id;
+  memcpy(v->keys[v->n_keys++], pub, 32);
+  return 0;
+}
+
+int
+verifier_use_key(verifier_t *v, int64_t id, int64_t txn_id)
+{
+  if (!v->sum.ok)
+    return -1;
+  if (id == 0 && v->n_keys == 0) {
+    memcpy(v->pubkey, v->key0, 32);
+    return 0;
+  }
+  for (size_t i = 0; i < v->n_keys; i++)
+    if (v->key_ids[i] == id) {
+      memcpy(v->pubkey, v->keys[i], 32);
+      return 0;
+    }
+  return fail(v, txn_id, N_("the signed head at transaction %lld names key %lld, which the "
+              "ledger does not list"), (long long)txn_id, (long long)id);
 }
 
 int

@@ -47,6 +47,15 @@ int verifier_add_txn(verifier_t *v, const till_txn_t *t, const uint8_t stored[TI
 int verifier_add_signature(verifier_t *v, int64_t txn_id, const uint8_t *head_hash,
                            size_t head_len, int64_t at_ms, const uint8_t *sig, size_t sig_len);
 
+/* ---- keys: a ledger signs under each of its keys in turn ----
+ * verifier_add_key declares key <id> (its endorsement is checked by
+ * audit_keys.c, not here); verifier_use_key makes it the key the following
+ * verifier_add_signature calls check under. Key id 0 is the <pubkey> the
+ * verifier was made with (answers and exports that list no keys). 0, or -1
+ * (out of memory; for use_key: a key not declared, recorded as a failure). */
+int verifier_add_key(verifier_t *v, int64_t id, const uint8_t pub[32]);
+int verifier_use_key(verifier_t *v, int64_t id, int64_t txn_id);
+
 /* Final checks (series continuity). 0 if the whole ledger verified. */
 int verifier_finish(verifier_t *v);
 

@@ -154,7 +154,7 @@ typedef struct {
   int64_t last_id;
 } sigs_acc_t;
 
-/* rows: txn_id, head_hash, at_ms, reason, signature, id */
+/* rows: txn_id, head_hash, at_ms, reason, signature, id, key_id */
 static till_status_t
 signature_row(req_t *r, sqlite3_stmt *st, void *arg)
 {
@@ -162,6 +162,7 @@ signature_row(req_t *r, sqlite3_stmt *st, void *arg)
   Till__V1__ChainSignature *s = audit_signature_from_row(r, st);
   if (!s)
     return TILL_E_INTERNAL;
+  s->key_id = sqlite3_column_int64(st, 6);
   acc->last_id = sqlite3_column_int64(st, 5);
   acc->resp->signatures[acc->resp->n_signatures++] = s;
   return TILL_OK;
@@ -184,15 +185,37 @@ counter_row(req_t *r, sqlite3_stmt *st, void *arg)
   return TILL_OK;
 }
 
+/* ---- keys: rows id, public_key, created_at, endorsed_by, endorsement ---- */
+static till_status_t
+key_row(req_t *r, sqlite3_stmt *st, void *arg)
+{
+  Till__V1__AuditHeadsResponse *resp = arg;
+  Till__V1__ServerKey *k = req_alloc(r, sizeof *k);
+  if (!k)
+    return TILL_E_INTERNAL;
+  till__v1__server_key__init(k);
+  k->id = sqlite3_column_int64(st, 0);
+  k->public_key = bin(r, sqlite3_column_blob(st, 1), (size_t)sqlite3_column_bytes(st, 1));
+  k->created_at = sqlite3_column_int64(st, 2);
+  k->endorsed_by = sqlite3_column_int64(st, 3);
+  k->endorsement = bin(r, sqlite3_column_blob(st, 4), (size_t)sqlite3_column_bytes(st, 4));
+  resp->keys[resp->n_keys++] = k;
+  return TILL_OK;
+}
+
 till_status_t
 audit_handle_heads(req_t *r, store_conn_t *sc)
 {
   static const char sql_key[] = "SELECT id, public_key FROM server_keys ORDER BY id DESC LIMIT 1";
+  /* ---- keys: the signatures under every key the ledger has used ---- */
   static const char sql_sigs[] =
-    "SELECT txn_id, head_hash, at_ms, reason, signature, id FROM chain_signatures"
-    " WHERE key_id = ?1 AND id > ?2 AND id <= ?3 ORDER BY id LIMIT ?4";
-  static const char sql_last[] =
-    "SELECT coalesce(max(id), 0) FROM chain_signatures WHERE key_id = ?";
+    "SELECT txn_id, head_hash, at_ms, reason, signature, id, key_id FROM chain_signatures"
+    " WHERE id > ?1 AND id <= ?2 ORDER BY id LIMIT ?3";
+  static const char sql_last[] = "SELECT coalesce(max(id), 0) FROM chain_signatures";
+  static const char sql_keys[] =
+    "SELECT id, public_key, created_at, coalesce(endorsed_by, 0), endorsement FROM server_keys"
+    " ORDER BY id LIMIT ?";
+  static const char sql_nkeys[] = "SELECT count(*) FROM server_keys";
   static const char sql_ctr[] = "SELECT series, last_no FROM series_counters ORDER BY series";
   static const char sql_nctr[] = "SELECT count(*) FROM series_counters";
   static const char sql_head[] = "SELECT coalesce(max(id), 0) FROM journal";
@@ -212,7 +235,6 @@ audit_handle_heads(req_t *r, store_conn_t *sc)
     return req_fail(r, TILL_E_INTERNAL, "internal error");
   if (req_row_one(r, st, TILL_E_UNAVAILABLE, "the server has no signing key yet") != TILL_OK)
     return r->status;
-  int64_t key_id = sqlite3_column_int64(st, 0);
   resp->public_key = bin(r, sqlite3_column_blob(st, 1), (size_t)sqlite3_column_bytes(st, 1));
   sqlite3_reset(st);
 
@@ -220,9 +242,17 @@ audit_handle_heads(req_t *r, store_conn_t *sc)
    * counters and signatures describe the same committed state */
   if (req_rows(r, store_stmt(sc, sql_head), 1, req_row_int64, &resp->head_id, NULL) != TILL_OK)
     return r->status;
-  if ((st = store_stmt(sc, sql_last)))
-    sqlite3_bind_int64(st, 1, key_id);
-  if (req_rows(r, st, 1, req_row_int64, &resp->last_signature, NULL) != TILL_OK)
+  if (req_rows(r, store_stmt(sc, sql_last), 1, req_row_int64, &resp->last_signature, NULL) !=
+      TILL_OK)
+    return r->status;
+  int64_t nkeys = 0;
+  if (req_rows(r, store_stmt(sc, sql_nkeys), 1, req_row_int64, &nkeys, NULL) != TILL_OK)
+    return r->status;
+  if (!(resp->keys = req_alloc(r, (size_t)(nkeys + 1) * sizeof *resp->keys)))
+    return req_fail(r, TILL_E_EXHAUSTED, "too many server keys to list");
+  if ((st = store_stmt(sc, sql_keys)))
+    sqlite3_bind_int64(st, 1, nkeys);
+  if (req_rows(r, st, (size_t)nkeys, key_row, resp, NULL) != TILL_OK)
     return r->status;
   /* count first, so the array is sized from the same snapshot */
   int64_t nctr = 0;
@@ -235,10 +265,9 @@ audit_handle_heads(req_t *r, store_conn_t *sc)
 
   /* one row more than the page: whether another page follows */
   if ((st = store_stmt(sc, sql_sigs))) {
-    sqlite3_bind_int64(st, 1, key_id);
-    sqlite3_bind_int64(st, 2, in->after_signature);
-    sqlite3_bind_int64(st, 3, in->up_to_signature ? in->up_to_signature : resp->last_signature);
-    sqlite3_bind_int64(st, 4, (int64_t)limit + 1);
+    sqlite3_bind_int64(st, 1, in->after_signature);
+    sqlite3_bind_int64(st, 2, in->up_to_signature ? in->up_to_signature : resp->last_signature);
+    sqlite3_bind_int64(st, 3, (int64_t)limit + 1);
   }
   sigs_acc_t sigs = {resp, 0};
   int more;
@@ -259,7 +288,7 @@ till_status_t
 audit_handle_checkpoint(req_t *r, store_conn_t *sc)
 {
   static const char sql[] =
-    "SELECT txn_id, head_hash, at_ms, reason, signature FROM chain_signatures WHERE id = ?";
+    "SELECT txn_id, head_hash, at_ms, reason, signature, key_id FROM chain_signatures WHERE id = ?";
   int64_t sig_id;
   if (ledger_sign_head(req_ledger(r), sc, "checkpoint", &sig_id) != TILL_OK)
     return req_fail(r, TILL_E_UNAVAILABLE, "could not sign the chain head; retry");
@@ -271,8 +300,8 @@ audit_handle_checkpoint(req_t *r, store_conn_t *sc)
   if (!st)
     return req_fail(r, TILL_E_INTERNAL, "internal error");
   sqlite3_bind_int64(st, 1, sig_id);
-  if (sqlite3_step(st) == SQLITE_ROW)
-    resp->signature = audit_signature_from_row(r, st);
+  if (sqlite3_step(st) == SQLITE_ROW && (resp->signature = audit_signature_from_row(r, st)))
+    resp->signature->key_id = sqlite3_column_int64(st, 5);
   sqlite3_reset(st);
   if (!resp->signature)
     return req_fail(r, TILL_E_INTERNAL, "signature not found after signing");

@@ -19,7 +19,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
   if (!f)
     return 0;
   export_check_t c;
-  export_verify(f, NULL, 1, &c);
+  export_verify(f, NULL, NULL, 1, &c);
   verifier_free(c.v);
   fclose(f);
   return 0;

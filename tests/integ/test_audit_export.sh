@@ -76,7 +76,7 @@ assert_last_contains "{\"ok\":true,\"first_id\":1,\"last_id\":$head,\"transactio
 assert_last_contains "\"signatures\":2,\"last_signed_id\":$head,\"unsigned\":0,"
 openssl genpkey -algorithm ed25519 2>/dev/null | openssl pkey -pubout >"$T/other.pem" 2>/dev/null ||
   fail "cannot make a second Ed25519 key"
-expect_rc_contains 1 "not the pinned key" verify_file --file "$T/all.tex" --pubkey "$T/other.pem"
+expect_rc_contains 1 "signing key 1 is not among the pinned keys in $T/other.pem" verify_file --file "$T/all.tex" --pubkey "$T/other.pem"
 
 # ---- damage -----------------------------------------------------------------
 

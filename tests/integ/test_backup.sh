@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # test_backup.sh -- `tilld backup` copies the live database with SQLite's
 # backup API while postings continue; a fresh tilld started on the copy (with
-# the signing key kept beside it) passes an auditor's `till audit verify`.
+# the signing key kept in its own folder) passes an auditor's `till audit verify`.
 source "$(dirname -- "$0")/lib.sh"
 source "$(dirname -- "$0")/lib_ledger.sh"
 source "$(dirname -- "$0")/lib_world.sh"

@@ -233,10 +233,10 @@ expect_rc_contains 0 "ledger verified: " en_as T-LANE-02 audrey audit verify
 assert_last_contains "series $S: 1..2 complete (2 receipts)"
 openssl genpkey -algorithm ed25519 -out "$T/other.key" 2>/dev/null
 openssl pkey -in "$T/other.key" -pubout -out "$T/other.pem"
-expect_rc_contains 1 "till：校验失败：服务器的签名公钥不是指定的公钥 $T/other.pem" \
+expect_rc_contains 1 "till：校验失败：签名密钥 1 不在 $T/other.pem 的指定公钥之中，也没有由其中任何一把背书" \
   zh_as T-LANE-02 audrey audit verify --pubkey "$T/other.pem"
 expect_rc 1 zh_as T-LANE-02 audrey --json audit verify --pubkey "$T/other.pem"
-assert_last_contains "\"error\":\"the server's signing key is not the pinned key $T/other.pem\""
+assert_last_contains "\"error\":\"signing key 1 is not among the pinned keys in $T/other.pem, nor endorsed by one of them\""
 
 step "audit verify --file: an export's failure in Chinese, in English by --json"
 expect_rc_contains 0 "till：已导出交易" zh_as T-LANE-02 audrey audit export

@@ -147,7 +147,7 @@ expect_rc_contains 0 "ledger verified: $head_id transactions" \
 step "another signing key pinned: fails, and --json says so too"
 openssl genpkey -algorithm ed25519 2>/dev/null | openssl pkey -pubout -out "$T/other-pub.pem" ||
   fail "could not make another Ed25519 key"
-expect_rc_contains 1 "VERIFICATION FAILED: the server's signing key is not the pinned key" \
+expect_rc_contains 1 "VERIFICATION FAILED: signing key 1 is not among the pinned keys in $T/other-pub.pem" \
   till_user T-LANE-02 audrey audit verify --pubkey "$T/other-pub.pem"
-expect_rc_contains 1 '{"ok":false,"first_bad_txn":0,"error":"the server' \
+expect_rc_contains 1 '{"ok":false,"first_bad_txn":0,"error":"signing key 1 is not among the pinned keys' \
   till_user T-LANE-02 audrey --json audit verify --pubkey "$T/other-pub.pem"
