@@ -56,8 +56,13 @@ ledger_key_check_file(const char *path, const char *what, const char *db_path, i
   struct stat sb, kd, dd;
   char kdir[PATH_MAX], ddir[PATH_MAX];
   if (lstat(path, &sb) != 0) {
-    if (errno == ENOENT && !strict)
-      return 0; /* made on first start (signing_key_check = dev) */
+    if (errno == ENOENT && !strict) { /* made on first start (signing_key_check = dev) */
+      if (dir_of(path, kdir, sizeof kdir) == 0 && stat(kdir, &kd) == 0 &&
+          dir_of(db_path, ddir, sizeof ddir) == 0 && stat(ddir, &dd) == 0 &&
+          kd.st_dev == dd.st_dev && kd.st_ino == dd.st_ino)
+        goto in_db_dir;
+      return 0;
+    }
     if (errno == ENOENT)
       snprintf(err, errlen,
                "%s %s does not exist; make it as the key's custodian (openssl genpkey "
@@ -89,6 +94,7 @@ ledger_key_check_file(const char *path, const char *what, const char *db_path, i
   }
   if (dir_of(db_path, ddir, sizeof ddir) == 0 && stat(ddir, &dd) == 0 && kd.st_dev == dd.st_dev &&
       kd.st_ino == dd.st_ino) {
+ in_db_dir:
     snprintf(err, errlen,
              "%s %s lies in the database's directory %s, where a copy or backup of the "
              "database takes it along; move it to a directory of its own, e.g. /etc/till/keys "

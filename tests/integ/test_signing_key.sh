@@ -56,6 +56,8 @@ openssl genpkey -algorithm ED25519 -out "$DB.signing-key.pem" 2>/dev/null
 chmod 400 -- "$DB.signing-key.pem"
 key_bad "lies in the database's directory $(realpath "$(dirname "$DB")")" --signing_key "$DB.signing-key.pem"
 key_bad "lies in the database's directory" --signing_key "$DB.signing-key.pem" --signing_key_check dev
+key_bad "lies in the database's directory" --signing_key "$DB.new-key.pem" --signing_key_check dev
+[ ! -e "$DB.new-key.pem" ] || fail "tilld made a key beside the database in dev mode"
 
 step "others may read it, or its group write it: refused, naming the mode"
 mkdir -p -- "$T/k-mode"
