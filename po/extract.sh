@@ -17,7 +17,7 @@ cd "$root"
 common=(--from-code=UTF-8 --language=C --no-location --sort-output --omit-header
         --flag=_:1:pass-c-format)
 
-xgettext "${common[@]}" --keyword=_ --keyword=N_ -o "$out/till.pot" client/*.c
+xgettext "${common[@]}" --keyword=_ --keyword=N_ -o "$out/till.pot" client/*.c web/*.c
 
 server_files=()
 for f in server/*/*.c; do

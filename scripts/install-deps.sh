@@ -24,6 +24,12 @@ PACKAGES=(
   softhsm2              # a PKCS#11 token for the chain-signing key (tests/integ/test_key_pkcs11.sh)
   opensc                # pkcs11-tool: makes the Ed25519 key inside that token
   libp11-kit-dev        # pkcs11.h: the PKCS#11 types tilld calls a token's module with
+  # ---- web console: the browser tests of till-web (tests/integ/test_web.sh) ----
+  chromium              # a real browser, run headless
+  chromium-driver       # its WebDriver
+  python3-selenium      # drives it from tests/integ/web_browser.py
+  fonts-wqy-microhei    # a Chinese font, so the pages' screenshots show 汉字 (5 MB)
+  # ---- end of web console ----
 )
 
 missing=()

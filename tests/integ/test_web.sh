@@ -1,0 +1,115 @@
+#!/usr/bin/env bash
+# test_web.sh -- till-web, the web console (docs/web.md), against a real
+# tilld and a real till-web on loopback, driven by headless Chromium
+# (chromium-driver, python3-selenium; scripts/install-deps.sh installs
+# them). A business date with a drawer closed 10.00 short, one closed
+# exact and a pending void; then:
+#   raw:     the security headers (CSP, nosniff, no-referrer, HSTS) over
+#            TLS 1.3, the session cookie's attributes, a login form without
+#            its token, decisions without or with a wrong CSRF token, forged
+#            forms, an oversized body, an unknown and a malformed shift id,
+#            unknown pages: each refused with a clear page, and the ledger
+#            and the void untouched (checked here with sqlite3);
+#   browser: the supervisor sees the short drawer highlighted, approves the
+#            void and sees it leave the list (tilld then holds it
+#            approved), reads the daily report whose figures equal `till
+#            report daily --json`, logs out; a cashier gets nothing (tilld's
+#            refusal, in Chinese); the console shows no error.
+# Screenshots go to $TILL_TEST_TMP/test_web.artefacts/ (kept after the run).
+source "$(dirname -- "$0")/lib.sh"
+source "$(dirname -- "$0")/lib_world.sh"
+
+TILL_WEB=${TILL_WEB:-$TILL_SOURCE_DIR/build/web/till-web}
+[ -x "$TILL_WEB" ] || fail "till-web is not built at $TILL_WEB (set TILL_WEB)"
+# Debian's python3, where python3-selenium is installed (not a pyenv's)
+PY=${TILL_PYTHON:-/usr/bin/python3}
+[ -x "$PY" ] || fail "$PY is missing: run scripts/install-deps.sh"
+for tool in chromium chromedriver; do
+  command -v "$tool" >/dev/null 2>&1 ||
+    fail "$tool is not installed: run scripts/install-deps.sh (chromium, chromium-driver, python3-selenium)"
+done
+"$PY" -c 'import selenium' 2>/dev/null ||
+  fail "python3-selenium is not installed: run scripts/install-deps.sh"
+ART=$TILL_TEST_TMP/test_web.artefacts
+rm -rf -- "$ART" && mkdir -p -- "$ART"
+
+step "a business date: carol closes 10.00 short, dan exact with a pending void"
+register_lanes
+world_users carol dan sam
+world_catalog PARK
+world_login T-LANE-01:carol T-LANE-02:dan ADMIN-01:sam
+expect_rc 0 till_user T-LANE-01 carol shift open --count 100x1
+expect_rc 0 till_user T-LANE-01 carol sale PARK:2 --method cash --tendered 10
+expect_rc 0 till_user T-LANE-01 carol --json shift close --count 100x1
+short_shift=$(json_field shift_id)
+expect_rc 0 till_user T-LANE-02 dan shift open --count none
+expect_rc 0 till_user T-LANE-02 dan sale PARK:1 --method cash --tendered 5
+expect_rc 0 till_user T-LANE-02 dan --json sale PARK:3 --method wechat
+num=$(json_field number)
+expect_rc 0 till_user T-LANE-02 dan --json void "$num" --reason "wrong plate"
+void_id=$(json_field id)
+[[ $short_shift =~ ^[0-9]+$ && $void_id =~ ^[0-9]+$ ]] || fail "no shift or void id"
+
+step "till-web's own terminal, WEB-01, registered like any other"
+"$TILL_SOURCE_DIR/certs/make-dev-certs.sh" --out "$T/certs" --terminal WEB-01 >>"$T/certs.log" 2>&1 ||
+  fail "make-dev-certs.sh --terminal WEB-01 failed"
+expect_rc 0 till_as ADMIN-01 admin terminal add WEB-01 --description "web console"
+
+WEB_LOG=$T/till-web.log
+"$TILL_WEB" --listen 127.0.0.1:0 --port_file "$T/web.port" --cert "$T/certs/server.crt" \
+  --key "$T/certs/server.key" --server "127.0.0.1:$PORT" --ca "$T/certs/ca.crt" \
+  --terminal_cert "$T/certs/terminal-WEB-01.crt" --terminal_key "$T/certs/terminal-WEB-01.key" \
+  --language en </dev/null >"$WEB_LOG" 2>&1 8>&- 9>&- &
+WEB_PID=$!
+BG_PIDS+=("$WEB_PID")
+for ((i = 0; i < 100; i++)); do
+  [ -s "$T/web.port" ] && break
+  kill -0 "$WEB_PID" 2>/dev/null || { cat -- "$WEB_LOG" >&9; fail "till-web exited at start"; }
+  sleep 0.1
+done
+[ -s "$T/web.port" ] || fail "till-web wrote no port within 10 s"
+URL=https://127.0.0.1:$(cat -- "$T/web.port")
+
+export WEB_SUP=sam WEB_SUP_PW=$(world_password sam) WEB_CASHIER=carol
+export WEB_CASHIER_PW=$(world_password carol) SHORT_SHIFT=$short_shift VOID_ID=$void_id
+export SHORT_VARIANCE=-10.00 OK_SHIFT=$((short_shift + 1)) WEB_CERT=$T/certs/server.crt
+export REPORT_CMD="$TILL --config $T/term/ADMIN-01/till.conf --session $(user_session ADMIN-01 sam) --json report daily"
+[ "$(sql "SELECT id FROM shifts WHERE cashier = 'dan'")" = "$OK_SHIFT" ] || fail "dan's shift is not $OK_SHIFT"
+
+step "bad input over HTTPS: refused with a clear page, nothing written"
+state=$(ledger_state)
+voids=$(sql "SELECT group_concat(id || ':' || state) FROM void_requests")
+if ! timeout 60 "$PY" "$(dirname -- "$0")/web_browser.py" raw "$URL" "$T/certs/ca.crt" \
+    >"$T/raw.out" 2>&1; then
+  cat -- "$T/raw.out" >&9
+  fail "the HTTPS checks failed (above)"
+fi
+cat -- "$T/raw.out"
+expect_state "$state" "bad input through till-web"
+assert_eq "$voids" "$(sql "SELECT group_concat(id || ':' || state) FROM void_requests")" \
+  "the void requests after bad input"
+
+step "the browser: board, approval, report, a cashier"
+if ! timeout 120 "$PY" "$(dirname -- "$0")/web_browser.py" browser "$URL" "$T/certs/ca.crt" "$ART" \
+    >"$T/browser.out" 2>&1; then
+  cat -- "$T/browser.out" >&9
+  fail "the browser checks failed (above); screenshots in $ART"
+fi
+cat -- "$T/browser.out"
+expect_sql "2|sam" "SELECT state, decided_by FROM void_requests WHERE id = $void_id"
+for png in board voids report cashier; do
+  [ -s "$ART/$png.png" ] || fail "no screenshot $png.png in $ART"
+done
+
+step "till-web stops on SIGTERM"
+kill -TERM "$WEB_PID"
+for ((i = 0; i < 100; i++)); do
+  kill -0 "$WEB_PID" 2>/dev/null || break
+  sleep 0.1
+done
+kill -0 "$WEB_PID" 2>/dev/null && fail "till-web still running 10 s after SIGTERM"
+wait "$WEB_PID" || fail "till-web exited with $? on SIGTERM"
+if grep -qE 'ERROR: (Address|Leak)Sanitizer|runtime error:' "$WEB_LOG"; then
+  cat -- "$WEB_LOG" >&9
+  fail "till-web's log shows a sanitizer report"
+fi

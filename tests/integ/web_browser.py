@@ -1,0 +1,339 @@
+#!/usr/bin/env python3
+"""web_browser.py -- the browser side of tests/integ/test_web.sh.
+
+   web_browser.py raw     URL CA          bad input over plain HTTPS requests
+   web_browser.py browser URL CA OUTDIR   headless Chromium through chromedriver
+
+Settings come from the environment the shell test sets: WEB_SUP and
+WEB_SUP_PW (a supervisor), WEB_CASHIER and WEB_CASHIER_PW, SHORT_SHIFT (the
+id of a shift closed short), OK_SHIFT (one closed exact), VOID_ID (a
+pending void), REPORT_CMD (the `till report daily --json` command line
+whose figures the report page must show). Prints one line per check and
+exits 1 on the first failure, naming it.
+"""
+import http.client
+import json
+import os
+import re
+import shlex
+import ssl
+import subprocess
+import sys
+import urllib.parse
+
+CHECKS = 0
+
+
+def fail(msg):
+    print(f"FAIL: {msg}", flush=True)
+    sys.exit(1)
+
+
+def ok(msg):
+    global CHECKS
+    CHECKS += 1
+    print(f"ok {CHECKS} - {msg}", flush=True)
+
+
+# ---- plain HTTPS ------------------------------------------------------------
+
+
+class Client:
+    """A cookie-keeping HTTPS client that verifies till-web with the CA."""
+
+    def __init__(self, url, ca):
+        u = urllib.parse.urlsplit(url)
+        self.host, self.port = u.hostname, u.port
+        self.ctx = ssl.create_default_context(cafile=ca)
+        self.cookies = {}
+        self.set_cookies = {}
+
+    def oversized(self, path, n):
+        """POST n bytes; till-web may answer and close before reading them
+        all, so the sending may fail: the answer's status line counts."""
+        import socket
+        raw = socket.create_connection((self.host, self.port), timeout=20)
+        s = self.ctx.wrap_socket(raw, server_hostname=self.host)
+        cookie = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        head = (f"POST {path} HTTP/1.1\r\nHost: {self.host}\r\nCookie: {cookie}\r\n"
+                f"Content-Type: application/x-www-form-urlencoded\r\nContent-Length: {n}\r\n\r\n")
+        try:
+            s.sendall(head.encode() + b"x" * n)
+        except (ssl.SSLError, OSError):
+            pass
+        data = b""
+        try:
+            while len(data) < 65536:
+                chunk = s.recv(4096)
+                if not chunk:
+                    break
+                data += chunk
+        except (ssl.SSLError, OSError):
+            pass
+        s.close()
+        return data.decode("utf-8", "replace")
+
+    def request(self, method, path, body=None, headers=None):
+        conn = http.client.HTTPSConnection(self.host, self.port, context=self.ctx, timeout=20)
+        h = dict(headers or {})
+        if self.cookies:
+            h["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        if isinstance(body, dict):
+            body = urllib.parse.urlencode(body)
+            h.setdefault("Content-Type", "application/x-www-form-urlencoded")
+        conn.request(method, path, body=body, headers=h)
+        r = conn.getresponse()
+        data = r.read().decode("utf-8", "replace")
+        self.tls = conn.sock.version() if conn.sock else None
+        for k, v in r.getheaders():
+            if k.lower() == "set-cookie":
+                name, _, rest = v.partition("=")
+                value = rest.split(";", 1)[0]
+                if "Max-Age=0" in v:
+                    self.cookies.pop(name, None)
+                else:
+                    self.cookies[name] = value
+                self.set_cookies[name] = v
+        conn.close()
+        return r, data
+
+    def login(self, user, pw):
+        r, page = self.request("GET", "/login")
+        pre = re.search(r'name="pre" value="([0-9a-f]{64})"', page)
+        if r.status != 200 or not pre:
+            fail(f"GET /login: {r.status}, no login form")
+        r, page = self.request("POST", "/login", {"pre": pre.group(1), "user": user, "password": pw})
+        if r.status != 303 or "till_sid" not in self.cookies:
+            fail(f"login as {user}: {r.status}: {page[:300]}")
+        return r
+
+
+def expect_status(r, page, want, what, text=None):
+    if r.status != want:
+        fail(f"{what}: expected {want}, got {r.status}: {page[:400]}")
+    if text and text not in page:
+        fail(f"{what}: the page lacks {text!r}: {page[:600]}")
+    ok(f"{what}: {want}" + (f", says {text!r}" if text else ""))
+
+
+def raw(url, ca):
+    c = Client(url, ca)
+    r, page = c.request("GET", "/login")
+    h = {k.lower(): v for k, v in r.getheaders()}
+    csp = h.get("content-security-policy", "")
+    if "default-src 'self'" not in csp or "unsafe-inline" in csp:
+        fail(f"Content-Security-Policy: {csp!r}")
+    ok(f"CSP: {csp}")
+    for k, want in (("x-content-type-options", "nosniff"), ("referrer-policy", "no-referrer"),
+                    ("strict-transport-security", "max-age=")):
+        if want not in h.get(k, ""):
+            fail(f"header {k}: {h.get(k)!r}")
+    ok("nosniff, no-referrer, HSTS")
+    if c.tls != "TLSv1.3":
+        fail(f"TLS version {c.tls}")
+    ok("TLS 1.3")
+    if "<script" in page or "style=" in page:
+        fail("the login page has inline script or style")
+    ok("no inline script or style attribute")
+
+    r, page = c.request("POST", "/login", {"user": os.environ["WEB_SUP"], "password": "x"})
+    expect_status(r, page, 403, "a login form without its token", "expired")
+
+    c.login(os.environ["WEB_SUP"], os.environ["WEB_SUP_PW"])
+    sc = c.set_cookies.get("till_sid", "")
+    for attr in ("HttpOnly", "Secure", "SameSite=Strict", "Max-Age="):
+        if attr not in sc:
+            fail(f"session cookie lacks {attr}: {sc}")
+    ok(f"session cookie: {sc.split(';', 1)[1].strip()}")
+
+    r, page = c.request("GET", "/voids")
+    csrf = re.search(r'name="csrf" value="([0-9a-f]{64})"', page)
+    void_id = os.environ["VOID_ID"]
+    if r.status != 200 or not csrf or f'id="void-{void_id}"' not in page:
+        fail(f"GET /voids as the supervisor: {r.status}, void {void_id} not listed")
+    ok(f"void {void_id} is listed")
+    key = "0" * 31 + "1"
+    form = {"void_id": void_id, "approve": "1", "key": key}
+    r, page = c.request("POST", "/voids/decide", form)
+    expect_status(r, page, 403, "a decision without the CSRF token", "expired")
+    r, page = c.request("POST", "/voids/decide", dict(form, csrf="f" * 64))
+    expect_status(r, page, 403, "a decision with a wrong CSRF token")
+    r, page = c.request("POST", "/voids/decide", dict(form, csrf=csrf.group(1), key="zz"))
+    expect_status(r, page, 400, "a forged form (bad key)", "not one this console drew")
+    r, page = c.request("POST", "/voids/decide", dict(form, csrf=csrf.group(1), approve="yes"))
+    expect_status(r, page, 400, "a forged form (approve=yes)")
+    answer = c.oversized("/voids/decide", 20000)
+    if not answer.startswith("HTTP/1.1 413"):
+        fail(f"an oversized body: {answer[:200]!r}")
+    ok("an oversized body: " + answer.split("\r\n", 1)[0])
+    r, page = c.request("GET", "/shift?id=987654")
+    expect_status(r, page, 404, "an unknown shift id", "987654")
+    r, page = c.request("GET", "/shift?id=1x")
+    expect_status(r, page, 400, "a shift id that is no number")
+    r, page = c.request("GET", "/report?date=2026-1-1")
+    expect_status(r, page, 400, "a malformed date")
+    r, page = c.request("GET", "/nowhere")
+    expect_status(r, page, 404, "an unknown page")
+    r, page = c.request("GET", "/voids/decide")
+    expect_status(r, page, 405, "GET of a form's target")
+    r, page = c.request("POST", "/shift/signoff", {"csrf": csrf.group(1), "id": "987654"})
+    expect_status(r, page, 404, "signing off an unknown shift")
+
+
+# ---- the browser --------------------------------------------------------------
+
+
+def spki_hash(cert):
+    pub = subprocess.run(["openssl", "x509", "-in", cert, "-pubkey", "-noout"], check=True,
+                         capture_output=True).stdout
+    der = subprocess.run(["openssl", "pkey", "-pubin", "-outform", "der"], input=pub, check=True,
+                         capture_output=True).stdout
+    import base64
+    import hashlib
+    return base64.b64encode(hashlib.sha256(der).digest()).decode()
+
+
+def browser(url, ca, outdir):
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+    from selenium.webdriver.common.by import By
+
+    opts = webdriver.ChromeOptions()
+    for a in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
+              "--window-size=1366,900", "--no-first-run", "--disable-extensions",
+              "--disable-background-networking", "--disable-component-update",
+              "--ignore-certificate-errors-spki-list=" + spki_hash(os.environ["WEB_CERT"])):
+        opts.add_argument(a)
+    opts.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    d = webdriver.Chrome(options=opts, service=Service(executable_path=os.environ.get(
+        "CHROMEDRIVER", "/usr/bin/chromedriver")))
+    d.set_page_load_timeout(20)
+    errors = []
+
+    refused = []  # the pages tilld refuses the cashier: their 403 is expected
+
+    def console():
+        for e in d.get_log("browser"):
+            msg = e.get("message", "")
+            if e.get("level") != "SEVERE":
+                continue
+            if "status of 403" in msg and any(msg.startswith(url + p + " ") for p in refused):
+                continue
+            errors.append(msg)
+
+    def shot(name):
+        d.save_screenshot(os.path.join(outdir, name + ".png"))
+
+    def login(user, pw):
+        d.get(url + "/login")
+        d.find_element(By.ID, "user").send_keys(user)
+        d.find_element(By.ID, "password").send_keys(pw)
+        d.find_element(By.ID, "login").click()
+
+    try:
+        login(os.environ["WEB_SUP"], os.environ["WEB_SUP_PW"])
+        if not d.current_url.endswith("/board"):
+            fail(f"after the supervisor's login the browser is at {d.current_url}")
+        short = d.find_element(By.ID, "shift-" + os.environ["SHORT_SHIFT"])
+        if "short" not in (short.get_attribute("class") or ""):
+            fail(f"shift {os.environ['SHORT_SHIFT']} is not highlighted as short")
+        bg = short.find_element(By.CSS_SELECTOR, "td").value_of_css_property("background-color")
+        if bg in ("rgba(0, 0, 0, 0)", "rgb(255, 255, 255)", "rgba(255, 255, 255, 1)"):
+            fail(f"the short drawer's row has no background colour: {bg}")
+        variance = short.find_element(By.CSS_SELECTOR, "td.variance").text
+        if variance != os.environ["SHORT_VARIANCE"]:
+            fail(f"short shift variance {variance!r}, want {os.environ['SHORT_VARIANCE']}")
+        exact = d.find_element(By.ID, "shift-" + os.environ["OK_SHIFT"])
+        if "short" in (exact.get_attribute("class") or ""):
+            fail("the exact shift is highlighted as short")
+        ok(f"board: shift {os.environ['SHORT_SHIFT']} short {variance}, background {bg}")
+        shot("board")
+        console()
+
+        d.get(url + "/voids")
+        vid = os.environ["VOID_ID"]
+        d.find_element(By.ID, "void-" + vid)
+        shot("voids")
+        d.find_element(By.ID, "approve-" + vid).click()
+        if "/voids" not in d.current_url or not d.find_elements(By.ID, "notice"):
+            fail(f"after approving: {d.current_url}")
+        if d.find_elements(By.ID, "void-" + vid):
+            fail(f"void {vid} is still listed after its approval")
+        ok(f"void {vid} approved and gone from the list")
+        console()
+
+        d.get(url + "/report")
+        shot("report")
+        rep = json.loads(subprocess.run(shlex.split(os.environ["REPORT_CMD"]), check=True,
+                                        capture_output=True, text=True).stdout)
+        if d.find_element(By.ID, "date").text != rep["date"]:
+            fail(f"report date {d.find_element(By.ID, 'date').text} != {rep['date']}")
+        for k in ("sales_amount", "void_amount", "net_amount", "floats", "variance", "deposited",
+                  "undeposited_amount"):
+            got = d.find_element(By.ID, k).text
+            if got != rep[k]:
+                fail(f"report {k}: page {got}, till report daily --json {rep[k]}")
+        for k in ("receipts_issued", "receipts_voided"):
+            if d.find_element(By.ID, k).text != str(rep[k]):
+                fail(f"report {k}: page {d.find_element(By.ID, k).text}, json {rep[k]}")
+        for m in rep["methods"]:
+            got = d.find_element(By.ID, "method-" + m["method"]).text
+            if got != m["amount"]:
+                fail(f"report method {m['method']}: page {got}, json {m['amount']}")
+        bars = d.find_elements(By.CSS_SELECTOR, "#chart rect.bar")
+        if len(bars) != len(rep["methods"]) or not rep["methods"]:
+            fail(f"chart has {len(bars)} bars for {len(rep['methods'])} methods")
+        rows = d.find_elements(By.CSS_SELECTOR, "#takings tbody tr")
+        if len(rows) != len(rep["takings"]):
+            fail(f"takings: {len(rows)} rows on the page, {len(rep['takings'])} in the json")
+        ok(f"report {rep['date']}: net {rep['net_amount']}, {len(rep['methods'])} methods, "
+           f"{len(rows)} takings rows equal till report daily --json")
+        console()
+
+        d.find_element(By.CSS_SELECTOR, "form[action='/logout'] button").click()
+        if not d.current_url.endswith("/login"):
+            fail(f"after logging out: {d.current_url}")
+        d.get(url + "/board")
+        if not d.current_url.endswith("/login"):
+            fail("the board is shown after logging out")
+        ok("logged out: the board asks for a login")
+
+        d.get(url + "/lang?to=zh")
+        login(os.environ["WEB_CASHIER"], os.environ["WEB_CASHIER_PW"])
+        refused.extend(("/board", "/voids", "/report"))
+        for page in refused:
+            d.get(url + page)
+            err = d.find_elements(By.ID, "error")
+            if not err or d.find_elements(By.CSS_SELECTOR, "table"):
+                fail(f"the cashier sees {page}")
+            if page == "/board":
+                shot("cashier")
+                if "权限" not in d.page_source:
+                    fail("the cashier's refusal is not in Chinese: " + err[0].text)
+        ok(f"the cashier gets nothing: {err[0].text}")
+        # refusals are 403s: the browser logs each as a failed resource load
+        d.get(url + "/lang?to=en")
+        d.get(url + "/login")
+        console()
+        if errors:
+            fail("the browser console shows errors: " + "; ".join(errors))
+        ok("the browser console shows no errors")
+    finally:
+        d.quit()
+
+
+def main():
+    if len(sys.argv) < 4:
+        fail("usage: web_browser.py raw|browser URL CA [OUTDIR]")
+    mode, url, ca = sys.argv[1:4]
+    if mode == "raw":
+        raw(url, ca)
+    elif mode == "browser":
+        browser(url, ca, sys.argv[4])
+    else:
+        fail(f"unknown mode {mode}")
+    print(f"web_browser {mode}: all {CHECKS} checks hold")
+
+
+if __name__ == "__main__":
+    main()

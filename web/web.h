@@ -1,0 +1,125 @@
+/* web.h -- till-web, the web console for supervisors and auditors
+ * (docs/web.md): what its files share. till-web speaks HTTPS to browsers
+ * (libevent's evhttp over bufferevent_openssl) and the ordinary mutual-TLS
+ * protobuf protocol to tilld, as a client with its own terminal
+ * certificate (client/conn.h). It decides no permission: every page is one
+ * or more requests to tilld under the user's own Till session, and tilld's
+ * refusal is what the page shows. */
+#ifndef TILL_WEB_H
+#define TILL_WEB_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <event2/http.h>
+#include <event2/keyvalq_struct.h>
+
+#include "conn.h"
+#include "till.pb-c.h"
+
+/* Limits of what a browser may send. */
+#define WEB_MAX_BODY 16384         /* a form; larger is refused (413) */
+#define WEB_MAX_HEADERS 8192
+#define WEB_TIMEOUT_S 10           /* a slow client is cut off */
+#define WEB_SESS_MAX 256           /* logged-in browsers at once */
+#define WEB_TOKEN_HEX 64           /* cookie, CSRF token: 32 random bytes */
+
+typedef struct {
+  int used;
+  char sid[WEB_TOKEN_HEX + 1];   /* the session cookie's value */
+  char csrf[WEB_TOKEN_HEX + 1];  /* the token every form of the session carries */
+  char token[WEB_TOKEN_HEX + 1]; /* tilld's session token */
+  char user[64];
+  unsigned roles;                /* TILL_ROLE_BIT set, as tilld said at login (shown only) */
+  int64_t expires_at;            /* tilld's session end, Unix seconds */
+} web_sess_t;
+
+typedef struct web {
+  client_cfg_t upstream;         /* tilld's address, CA, our terminal certificate */
+  cconn_t *conn;                 /* the one connection to tilld, reopened when it fails */
+  const char *default_lang;      /* "zh_CN" unless --language says otherwise */
+  web_sess_t sess[WEB_SESS_MAX];
+} web_t;
+
+/* One browser request being answered. */
+typedef struct {
+  web_t *w;
+  struct evhttp_request *req;
+  struct evbuffer *out;          /* the page being written */
+  web_sess_t *sess;              /* NULL: not logged in */
+  int chinese;
+  const char *path;
+  struct evkeyvalq query;        /* the URI's query */
+  struct evkeyvalq form;         /* a POST's urlencoded body */
+  int posted;                    /* method POST and form parsed */
+  int answered;                  /* a response went out */
+} wreq_t;
+
+/* ---- web_http.c: writing pages ------------------------------------------ */
+
+/* Append printf output to the page. */
+void web_printf(wreq_t *wr, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Append <s> HTML-escaped. */
+void web_esc(wreq_t *wr, const char *s);
+/* Append an amount in fen as yuan ("-12.50"), with class "neg" when < 0. */
+void web_money(wreq_t *wr, int64_t fen);
+/* The page's head, header bar (user, language, log out) and <main>. */
+void web_begin(wreq_t *wr, const char *title);
+/* Close <main> and the page, and send it with <code>. */
+void web_end(wreq_t *wr, int code);
+/* A whole error page: <code>, a heading and the message (escaped). */
+void web_error(wreq_t *wr, int code, const char *heading, const char *msg);
+/* 303 See Other to <location> (a path of ours). */
+void web_redirect(wreq_t *wr, const char *location);
+/* Every response's headers: CSP, nosniff, no referrer, HSTS, no caching. */
+void web_security_headers(struct evhttp_request *req);
+/* A form's hidden CSRF field for the session. */
+void web_csrf_field(wreq_t *wr);
+/* A value of the form (POST) or of the query (GET); NULL when absent. */
+const char *web_form(wreq_t *wr, const char *key);
+const char *web_query(wreq_t *wr, const char *key);
+/* The value of cookie <name> of the request into buf; 0, or -1 when absent
+ * or too long. */
+int web_cookie(struct evhttp_request *req, const char *name, char *buf, size_t len);
+/* A whole number 1 .. INT64_MAX written in decimal digits only; 0 or -1. */
+int web_parse_id(const char *s, int64_t *out);
+/* Unix seconds as "YYYY-MM-DD HH:MM" local time into buf. */
+const char *web_time(int64_t unix_s, char *buf, size_t len);
+
+/* ---- web_session.c: sessions and calls to tilld --------------------------- */
+
+/* The session the request's cookie names, if live; NULL otherwise. */
+web_sess_t *web_session_find(web_t *w, struct evhttp_request *req);
+/* A new session for a successful login; NULL when the table is full. */
+web_sess_t *web_session_new(web_t *w);
+void web_session_drop(web_sess_t *s);
+/* 1 when the form's csrf field equals the session's token. */
+int web_csrf_ok(wreq_t *wr);
+
+/* Send <req> to tilld under the request's session (none when sess is
+ * NULL) and return the answer when its body is <expected> (caller frees
+ * with till__v1__envelope__free_unpacked). Otherwise NULL after an error
+ * page went out: tilld's refusal in the user's language (403 for
+ * PERMISSION_DENIED, 404 NOT_FOUND, 400 INVALID_ARGUMENT, 409 for a state
+ * or conflict, 401 and the session dropped for UNAUTHENTICATED), 502 when
+ * tilld cannot be reached. <retry_safe>: a read or a request with an
+ * idempotency key may be sent again on a fresh connection once. */
+Till__V1__Envelope *web_call(wreq_t *wr, Till__V1__Envelope *req,
+                             Till__V1__Envelope__BodyCase expected, int retry_safe);
+
+/* ---- the pages ----------------------------------------------------------- */
+
+void web_page_login(wreq_t *wr);      /* GET and POST /login */
+void web_page_logout(wreq_t *wr);     /* POST /logout */
+void web_page_board(wreq_t *wr);      /* GET /board: today's shifts */
+void web_page_shift(wreq_t *wr);      /* GET /shift?id=N */
+void web_page_signoff(wreq_t *wr);    /* POST /shift/signoff */
+void web_page_voids(wreq_t *wr);      /* GET /voids */
+void web_page_void_decide(wreq_t *wr);/* POST /voids/decide */
+void web_page_report(wreq_t *wr);     /* GET /report?date= */
+
+/* web_css.c: the one style sheet, served as /static/till.css */
+extern const char web_css[];
+extern const char web_icon[]; /* /static/icon.svg */
+
+#endif
