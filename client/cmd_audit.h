@@ -8,6 +8,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "cli.h"
 
@@ -41,6 +42,14 @@ void print_audit_txn_json_open(const Till__V1__AuditTxn *t);
  * in the user's language; a name it does not know, as it is. */
 const char *audit_kind_word(const char *kind);
 const char *audit_method_word(const char *method);
+
+/* The ledger query's CSV (RFC 4180), as `till audit ledger --csv` prints
+ * it (cmd_audit_ledger.c; till-web's download writes the same): the header
+ * line, and one transaction with its amount (audit_txn_amount: the sum of
+ * its debits; -1 on overflow). */
+int audit_txn_amount(const Till__V1__AuditTxn *t, int64_t *out);
+void audit_ledger_csv_header(FILE *f);
+void audit_ledger_csv_row(FILE *f, const Till__V1__AuditTxn *t, int64_t amount);
 
 /* `till audit verify --file F` (cmd_audit_export.c). */
 int audit_verify_file(cli_t *cli, const char *path);

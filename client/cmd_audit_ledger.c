@@ -94,9 +94,8 @@ build_request(cli_t *cli, Till__V1__LedgerQueryRequest *q, int *csv)
   return 0;
 }
 
-/* The transaction's amount: the sum of its debits. -1 on overflow. */
-static int
-txn_amount(const Till__V1__AuditTxn *t, int64_t *out)
+int
+audit_txn_amount(const Till__V1__AuditTxn *t, int64_t *out)
 {
   int64_t sum = 0;
   for (size_t i = 0; i < t->n_entries; i++)
@@ -109,19 +108,46 @@ txn_amount(const Till__V1__AuditTxn *t, int64_t *out)
 /* One CSV field (RFC 4180): quoted, with quotes doubled, when it holds a
  * comma, a double quote, CR or LF. */
 static void
-csv_field(const char *s)
+csv_field(FILE *f, const char *s)
 {
   if (strpbrk(s, ",\"\r\n") == NULL) {
-    fputs(s, stdout);
+    fputs(s, f);
     return;
   }
-  putchar('"');
+  putc('"', f);
   for (const char *p = s; *p; p++) {
     if (*p == '"')
-      putchar('"');
-    putchar(*p);
+      putc('"', f);
+    putc(*p, f);
   }
-  putchar('"');
+  putc('"', f);
+}
+
+void
+audit_ledger_csv_header(FILE *f)
+{
+  fputs("id,time,kind,terminal,cashier,shift,receipt,method,amount,reverses,memo\r\n", f);
+}
+
+void
+audit_ledger_csv_row(FILE *f, const Till__V1__AuditTxn *t, int64_t amount)
+{
+  char when[32], number[TILL_RECEIPT_NO_MAX] = "-", money[TILL_MONEY_STR_MAX];
+  fmt_time(t->at_ms / 1000, when, sizeof when);
+  if (t->receipt_no)
+    till_receipt_format(t->series, t->receipt_no, number, sizeof number);
+  till_money_format(amount, money, sizeof money);
+  fprintf(f, "%lld,%s,", (long long)t->id, when);
+  csv_field(f, t->kind);
+  putc(',', f);
+  csv_field(f, t->terminal_id);
+  putc(',', f);
+  csv_field(f, t->cashier);
+  fprintf(f, ",%lld,%s,", (long long)t->shift_id, t->receipt_no ? number : "");
+  csv_field(f, t->method);
+  fprintf(f, ",%s,%lld,", money, (long long)t->reverses);
+  csv_field(f, t->memo);
+  fputs("\r\n", f);
 }
 
 /* The table's columns: rows are printed as their pages arrive, so the
@@ -162,7 +188,7 @@ static void
 print_header(enum format f)
 {
   if (f == FMT_CSV) {
-    fputs("id,time,kind,terminal,cashier,shift,receipt,method,amount,reverses,memo\r\n", stdout);
+    audit_ledger_csv_header(stdout);
   } else if (f == FMT_TABLE) {
     const char *cell[TABLE_COLS];
     for (int c = 0; c < TABLE_COLS; c++)
@@ -183,6 +209,10 @@ print_row(enum format f, const Till__V1__AuditTxn *t, int64_t amount, int first)
     fputs("}", stdout);
     return;
   }
+  if (f == FMT_CSV) {
+    audit_ledger_csv_row(stdout, t, amount);
+    return;
+  }
   fmt_time(t->at_ms / 1000, when, sizeof when);
   if (t->receipt_no)
     till_receipt_format(t->series, t->receipt_no, number, sizeof number);
@@ -197,19 +227,7 @@ print_row(enum format f, const Till__V1__AuditTxn *t, int64_t amount, int first)
                                     shift, number, t->method[0] ? audit_method_word(t->method) : "-",
                                     money};
     table_line(cell);
-    return;
   }
-  printf("%lld,%s,", (long long)t->id, when);
-  csv_field(t->kind);
-  putchar(',');
-  csv_field(t->terminal_id);
-  putchar(',');
-  csv_field(t->cashier);
-  printf(",%lld,%s,", (long long)t->shift_id, t->receipt_no ? number : "");
-  csv_field(t->method);
-  printf(",%s,%lld,", money, (long long)t->reverses);
-  csv_field(t->memo);
-  fputs("\r\n", stdout);
 }
 
 /* Check one page against the cursor: ids ascending, above after, at most
@@ -264,7 +282,7 @@ cmd_audit_ledger(cli_t *cli)
     }
     for (size_t i = 0; i < p->n_txns; i++) {
       int64_t amount = 0;
-      if (txn_amount(p->txns[i], &amount) != 0 || till_money_add(total, amount, &total) != 0)
+      if (audit_txn_amount(p->txns[i], &amount) != 0 || till_money_add(total, amount, &total) != 0)
         overflow = 1;
       print_row(f, p->txns[i], amount, count == 0);
       count++;

@@ -14,6 +14,7 @@
  *                   till-web's own terminal certificate (registered in tilld
  *                   like any other terminal)
  *   timeout         seconds for each call to tilld (default 10)
+ *   request_timeout seconds a browser has to send its request (default 10)
  *   language        zh_CN (default) or en: the pages' language until a
  *                   browser chooses
  *
@@ -51,6 +52,7 @@ typedef struct {
   char key[1024];
   char language[16];
   int tls_min;
+  int request_timeout; /* seconds a browser has to send a request */
 } web_opts_t;
 
 static void
@@ -58,7 +60,8 @@ usage(FILE *f)
 {
   fprintf(f, "usage: till-web [--config FILE] [--SETTING VALUE ...]\n"
              "settings (file 'key = value' or flag '--key value'): listen, port_file, cert, key,\n"
-             "  tls_min_version, server, ca, terminal_cert, terminal_key, timeout, language.\n"
+             "  tls_min_version, server, ca, terminal_cert, terminal_key, timeout, request_timeout,\n"
+             "  language.\n"
              "See docs/web.md.\n");
 }
 
@@ -95,6 +98,14 @@ apply(web_opts_t *o, web_t *w, const char *k, const char *v)
     if (*end || t < 1 || t > 120)
       return -1;
     u->timeout = (int)t;
+    return 0;
+  }
+  if (!strcmp(k, "request_timeout")) {
+    char *end;
+    long t = strtol(v, &end, 10);
+    if (*end || t < 1 || t > 300)
+      return -1;
+    o->request_timeout = (int)t;
     return 0;
   }
   if (!strcmp(k, "tls_min_version")) {
@@ -211,6 +222,9 @@ static const route_t routes[] = {
   {EVHTTP_REQ_GET, "/voids", web_page_voids, 1},
   {EVHTTP_REQ_POST, "/voids/decide", web_page_void_decide, 1},
   {EVHTTP_REQ_GET, "/report", web_page_report, 1},
+  {EVHTTP_REQ_GET, "/receipts", web_page_receipts, 1},
+  {EVHTTP_REQ_GET, "/ledger", web_page_ledger, 1},
+  {EVHTTP_REQ_GET, "/ledger.csv", web_page_ledger_csv, 1},
 };
 
 static void
@@ -408,7 +422,7 @@ serve(web_t *w, const web_opts_t *o, SSL_CTX *ctx)
   evhttp_set_gencb(http, on_request, w);
   evhttp_set_max_body_size(http, WEB_MAX_BODY);
   evhttp_set_max_headers_size(http, WEB_MAX_HEADERS);
-  evhttp_set_timeout(http, WEB_TIMEOUT_S);
+  evhttp_set_timeout(http, o->request_timeout);
   evhttp_set_allowed_methods(http, EVHTTP_REQ_GET | EVHTTP_REQ_POST);
   struct evhttp_bound_socket *bound = evhttp_bind_socket_with_handle(http, host, (ev_uint16_t)port);
   if (!bound) {
@@ -442,7 +456,8 @@ int
 main(int argc, char **argv)
 {
   static web_t w; /* the session table is large */
-  web_opts_t o = {.listen = "127.0.0.1:8443", .tls_min = TLS1_3_VERSION, .language = "zh_CN"};
+  web_opts_t o = {.listen = "127.0.0.1:8443", .tls_min = TLS1_3_VERSION, .language = "zh_CN",
+                  .request_timeout = WEB_TIMEOUT_S};
   if (argc == 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
     usage(stdout);
     return 0;

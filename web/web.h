@@ -20,7 +20,7 @@
 /* Limits of what a browser may send. */
 #define WEB_MAX_BODY 16384         /* a form; larger is refused (413) */
 #define WEB_MAX_HEADERS 8192
-#define WEB_TIMEOUT_S 10           /* a slow client is cut off */
+#define WEB_TIMEOUT_S 10           /* a slow client is cut off (request_timeout) */
 #define WEB_SESS_MAX 256           /* logged-in browsers at once */
 #define WEB_TOKEN_HEX 64           /* cookie, CSRF token: 32 random bytes */
 
@@ -73,6 +73,8 @@ void web_error(wreq_t *wr, int code, const char *heading, const char *msg);
 void web_redirect(wreq_t *wr, const char *location);
 /* Every response's headers: CSP, nosniff, no referrer, HSTS, no caching. */
 void web_security_headers(struct evhttp_request *req);
+/* A file to save (200, Content-Disposition: attachment; filename=<name>). */
+void web_send_download(wreq_t *wr, const char *type, const char *name, const char *body, size_t len);
 /* A form's hidden CSRF field for the session. */
 void web_csrf_field(wreq_t *wr);
 /* A value of the form (POST) or of the query (GET); NULL when absent. */
@@ -117,6 +119,9 @@ void web_page_signoff(wreq_t *wr);    /* POST /shift/signoff */
 void web_page_voids(wreq_t *wr);      /* GET /voids */
 void web_page_void_decide(wreq_t *wr);/* POST /voids/decide */
 void web_page_report(wreq_t *wr);     /* GET /report?date= */
+void web_page_receipts(wreq_t *wr);   /* GET /receipts?series=&from=&to= */
+void web_page_ledger(wreq_t *wr);     /* GET /ledger?filters&after=&head= */
+void web_page_ledger_csv(wreq_t *wr); /* GET /ledger.csv?filters */
 
 /* web_css.c: the one style sheet, served as /static/till.css */
 extern const char web_css[];

@@ -28,6 +28,7 @@ const char web_css[] =
   "tr.open td{color:#4a5a6a}\n"
   ".legend span{padding:2px 8px;margin-right:10px}\n"
   "form.inline{display:inline}\n"
+  "form.filters input{width:9em}\n"
   "form.login{display:flex;flex-direction:column;gap:10px;max-width:320px}\n"
   "form.login label input{display:block;margin-top:2px;padding:5px;width:100%}\n"
   "input{padding:4px}\n"

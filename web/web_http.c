@@ -95,6 +95,19 @@ send_page(wreq_t *wr, int code)
 }
 
 void
+web_send_download(wreq_t *wr, const char *type, const char *name, const char *body, size_t len)
+{
+  char disp[128];
+  snprintf(disp, sizeof disp, "attachment; filename=\"%s\"", name);
+  struct evkeyvalq *h = evhttp_request_get_output_headers(wr->req);
+  evhttp_add_header(h, "Content-Type", type);
+  evhttp_add_header(h, "Content-Disposition", disp);
+  evbuffer_drain(wr->out, evbuffer_get_length(wr->out));
+  evbuffer_add(wr->out, body, len);
+  send_page(wr, 200);
+}
+
+void
 web_csrf_field(wreq_t *wr)
 {
   if (wr->sess)
@@ -115,8 +128,8 @@ web_begin(wreq_t *wr, const char *title)
              _("Till console"), _("Till console"));
   if (wr->sess) {
     web_printf(wr, "<nav><a href=\"/board\">%s</a><a href=\"/voids\">%s</a>"
-                   "<a href=\"/report\">%s</a></nav>",
-               _("Shift board"), _("Voids"), _("Daily report"));
+                   "<a href=\"/report\">%s</a><a href=\"/receipts\">%s</a><a href=\"/ledger\">%s</a></nav>",
+               _("Shift board"), _("Voids"), _("Daily report"), _("Receipts"), _("Ledger"));
   }
   web_printf(wr, "<span class=\"who\"><a href=\"/lang?to=%s\">%s</a>", wr->chinese ? "en" : "zh",
              wr->chinese ? "English" : "中文");

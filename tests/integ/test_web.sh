@@ -10,6 +10,14 @@
 #            forms, an oversized body, an unknown and a malformed shift id,
 #            unknown pages: each refused with a clear page, and the ledger
 #            and the void untouched (checked here with sqlite3);
+#   slow:    a client that never finishes its request is cut off after the
+#            request_timeout (2 s here), while another is served;
+#   auditor: lists the voids but tilld refuses the auditor's decision;
+#            receipt continuity of the series (issued as the journal
+#            holds, none missing, the void with its reason); the ledger's
+#            CSV download byte for byte `till audit ledger --csv`, also
+#            filtered; the ledger page by page (pages of 2) shows each
+#            transaction once; an unknown series, bad filters refused;
 #   browser: the supervisor sees the short drawer highlighted, approves the
 #            void and sees it leave the list (tilld then holds it
 #            approved), reads the daily report whose figures equal `till
@@ -35,9 +43,9 @@ rm -rf -- "$ART" && mkdir -p -- "$ART"
 
 step "a business date: carol closes 10.00 short, dan exact with a pending void"
 register_lanes
-world_users carol dan sam
+world_users carol dan sam audrey
 world_catalog PARK
-world_login T-LANE-01:carol T-LANE-02:dan ADMIN-01:sam
+world_login T-LANE-01:carol T-LANE-02:dan ADMIN-01:sam ADMIN-01:audrey
 expect_rc 0 till_user T-LANE-01 carol shift open --count 100x1
 expect_rc 0 till_user T-LANE-01 carol sale PARK:2 --method cash --tendered 10
 expect_rc 0 till_user T-LANE-01 carol --json shift close --count 100x1
@@ -59,7 +67,7 @@ WEB_LOG=$T/till-web.log
 "$TILL_WEB" --listen 127.0.0.1:0 --port_file "$T/web.port" --cert "$T/certs/server.crt" \
   --key "$T/certs/server.key" --server "127.0.0.1:$PORT" --ca "$T/certs/ca.crt" \
   --terminal_cert "$T/certs/terminal-WEB-01.crt" --terminal_key "$T/certs/terminal-WEB-01.key" \
-  --language en </dev/null >"$WEB_LOG" 2>&1 8>&- 9>&- &
+  --language en --request_timeout 2 </dev/null >"$WEB_LOG" 2>&1 8>&- 9>&- &
 WEB_PID=$!
 BG_PIDS+=("$WEB_PID")
 for ((i = 0; i < 100; i++)); do
@@ -74,6 +82,9 @@ export WEB_SUP=sam WEB_SUP_PW=$(world_password sam) WEB_CASHIER=carol
 export WEB_CASHIER_PW=$(world_password carol) SHORT_SHIFT=$short_shift VOID_ID=$void_id
 export SHORT_VARIANCE=-10.00 OK_SHIFT=$((short_shift + 1)) WEB_CERT=$T/certs/server.crt
 export REPORT_CMD="$TILL --config $T/term/ADMIN-01/till.conf --session $(user_session ADMIN-01 sam) --json report daily"
+export WEB_AUDITOR=audrey WEB_AUDITOR_PW=$(world_password audrey) SERIES=${num%-*}
+export ISSUED=$(sql "SELECT count(*) FROM journal WHERE series = '${num%-*}' AND receipt_no > 0")
+export LEDGER_CMD="$TILL --config $T/term/ADMIN-01/till.conf --session $(user_session ADMIN-01 audrey) audit ledger --csv"
 [ "$(sql "SELECT id FROM shifts WHERE cashier = 'dan'")" = "$OK_SHIFT" ] || fail "dan's shift is not $OK_SHIFT"
 
 step "bad input over HTTPS: refused with a clear page, nothing written"
@@ -97,7 +108,7 @@ if ! timeout 120 "$PY" "$(dirname -- "$0")/web_browser.py" browser "$URL" "$T/ce
 fi
 cat -- "$T/browser.out"
 expect_sql "2|sam" "SELECT state, decided_by FROM void_requests WHERE id = $void_id"
-for png in board voids report cashier; do
+for png in board voids receipts ledger report cashier; do
   [ -s "$ART/$png.png" ] || fail "no screenshot $png.png in $ART"
 done
 

@@ -180,6 +180,92 @@ def raw(url, ca):
     expect_status(r, page, 404, "signing off an unknown shift")
 
 
+def slow_client(url, ca):
+    """A client that never finishes its request is cut off after the
+    request_timeout (the test sets 2 s), and others are served meanwhile."""
+    import socket
+    import time
+    c = Client(url, ca)
+    raw_sock = socket.create_connection((c.host, c.port), timeout=15)
+    s = c.ctx.wrap_socket(raw_sock, server_hostname=c.host)
+    s.sendall(b"GET /login HTTP/1.1\r\nHost: 127.0.0.1\r\n")  # and nothing more
+    start = time.monotonic()
+    r, page = c.request("GET", "/login")
+    if r.status != 200:
+        fail(f"another browser during a slow one: {r.status}")
+    got = b""
+    try:
+        while len(got) < 65536:
+            chunk = s.recv(4096)
+            if not chunk:
+                break
+            got += chunk
+    except (ssl.SSLError, OSError):
+        pass
+    took = time.monotonic() - start
+    s.close()
+    if took > 8 or b"200 OK" in got:
+        fail(f"a slow client: cut off after {took:.1f} s, answered {got[:80]!r}")
+    ok(f"a slow client is cut off after {took:.1f} s and others are served meanwhile")
+
+
+def auditor(url, ca):
+    """What an auditor may see (receipts, ledger, voids) and do (no decision)."""
+    c = Client(url, ca)
+    c.login(os.environ["WEB_AUDITOR"], os.environ["WEB_AUDITOR_PW"])
+    r, page = c.request("GET", "/voids")
+    expect_status(r, page, 200, "the auditor lists the pending voids")
+    csrf = re.search(r'name="csrf" value="([0-9a-f]{64})"', page).group(1)
+    r, page = c.request("POST", "/voids/decide", {"csrf": csrf, "void_id": os.environ["VOID_ID"],
+                                                  "approve": "1", "key": "0" * 31 + "2"})
+    expect_status(r, page, 403, "the auditor approving a void: tilld refuses", "void decide")
+
+    series = os.environ["SERIES"]
+    r, page = c.request("GET", "/receipts")
+    expect_status(r, page, 200, "the auditor's series list", series)
+    r, page = c.request("GET", "/receipts?series=" + series)
+    issued = re.search(r'id="issued">(\d+)<', page)
+    missing = re.search(r'id="missing_count">(\d+)<', page)
+    if r.status != 200 or not issued or issued.group(1) != os.environ["ISSUED"] or missing.group(1) != "0":
+        fail(f"receipts of {series}: {r.status}, issued {issued and issued.group(1)}, "
+             f"want {os.environ['ISSUED']}, missing {missing and missing.group(1)}")
+    if 'id="voided"' not in page:
+        fail("no table of voided receipts")
+    ok(f"receipts of {series}: {issued.group(1)} issued, none missing")
+    r, page = c.request("GET", "/receipts?series=ZZ2001")
+    expect_status(r, page, 404, "an unknown series", "no series ZZ2001")
+    r, page = c.request("GET", "/receipts?series=%3Cb%3E")
+    expect_status(r, page, 400, "a series that is no name")
+
+    for query, extra in (("", []), ("?cashier=carol", ["--cashier", "carol"]),
+                         ("?kind=sale&method=wechat", ["--kind", "sale", "--method", "wechat"])):
+        r, body = c.request("GET", "/ledger.csv" + query)
+        want = subprocess.run(shlex.split(os.environ["LEDGER_CMD"]) + extra, check=True,
+                              capture_output=True).stdout.decode()
+        if r.status != 200 or "attachment" not in (r.getheader("Content-Disposition") or ""):
+            fail(f"/ledger.csv{query}: {r.status} {r.getheader('Content-Disposition')}")
+        if body != want:
+            fail(f"/ledger.csv{query} differs from till audit ledger --csv:\n{body}\n---\n{want}")
+        ok(f"/ledger.csv{query}: {body.count(chr(10)) - 1} rows, byte for byte till audit ledger --csv")
+    all_csv = c.request("GET", "/ledger.csv")[1]
+    ids_csv = [line.split(",", 1)[0] for line in all_csv.split("\r\n")[1:] if line]
+    ids, path = [], "/ledger?n=2"
+    for _ in range(100):
+        r, page = c.request("GET", path)
+        if r.status != 200:
+            fail(f"GET {path}: {r.status}")
+        ids += re.findall(r'<tr id="txn-(\d+)">', page)
+        nxt = re.search(r'id="next" href="([^"]+)"', page)
+        if not nxt:
+            break
+        path = nxt.group(1).replace("&amp;", "&")
+    if ids != ids_csv:
+        fail(f"the ledger's pages of 2 show {ids}, the CSV {ids_csv}")
+    ok(f"the ledger in pages of 2: {len(ids)} transactions, each once, as in the CSV")
+    r, page = c.request("GET", "/ledger?from=2026-13-01")
+    expect_status(r, page, 400, "a ledger filter that is no date")
+
+
 # ---- the browser --------------------------------------------------------------
 
 
@@ -261,6 +347,15 @@ def browser(url, ca, outdir):
             fail(f"void {vid} is still listed after its approval")
         ok(f"void {vid} approved and gone from the list")
         console()
+        d.get(url + "/receipts?series=" + os.environ["SERIES"])
+        voided = d.find_element(By.ID, "voided").text
+        if "wrong plate" not in voided:
+            fail(f"the approved void is not among the voided receipts: {voided!r}")
+        ok("receipt continuity lists the approved void with its reason")
+        shot("receipts")
+        d.get(url + "/ledger?n=5")
+        shot("ledger")
+        console()
 
         d.get(url + "/report")
         shot("report")
@@ -328,6 +423,8 @@ def main():
     mode, url, ca = sys.argv[1:4]
     if mode == "raw":
         raw(url, ca)
+        auditor(url, ca)
+        slow_client(url, ca)
     elif mode == "browser":
         browser(url, ca, sys.argv[4])
     else:
