@@ -281,7 +281,7 @@ cmd_audit_verify(cli_t *cli)
     const Till__V1__ChainSignature *s = hs.sigs[i];
     if (verifier_use_key(v, s->key_id, s->txn_id) != 0) /* ---- keys ---- */
       break;
-    if (verifier_add_signature(v, s->txn_id, s->head_hash.data, s->head_hash.len, s->at_ms,
+    if (verifier_add_signature(v, s->txn_id, s->head_hash.data, s->head_hash.len, s->at_ms, s->reason,
                                s->signature.data, s->signature.len) != 0)
       break;
   }

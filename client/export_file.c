@@ -153,7 +153,7 @@ take_record(export_check_t *c, walk_t *w, const Till__V1__ExportRecord *rec)
     w->sigs++;
     if (verifier_use_key(c->v, s->key_id, s->txn_id) != 0) /* ---- keys ---- */
       return -1;
-    return verifier_add_signature(c->v, s->txn_id, s->head_hash.data, s->head_hash.len, s->at_ms,
+    return verifier_add_signature(c->v, s->txn_id, s->head_hash.data, s->head_hash.len, s->at_ms, s->reason,
                                   s->signature.data, s->signature.len) == 0 ? 0 : -1;
   }
   case TILL__V1__EXPORT_RECORD__BODY_END:

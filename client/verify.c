@@ -287,7 +287,7 @@ verifier_add_txn(verifier_t *v, const till_txn_t *t, const uint8_t stored[TILL_H
 
 int
 verifier_add_signature(verifier_t *v, int64_t txn_id, const uint8_t *head_hash, size_t head_len,
-                       int64_t at_ms, const uint8_t *sig, size_t sig_len)
+                       int64_t at_ms, const char *reason, const uint8_t *sig, size_t sig_len)
 {
   if (!v->sum.ok)
     return -1;
@@ -303,16 +303,7 @@ verifier_add_signature(verifier_t *v, int64_t txn_id, const uint8_t *head_hash, 
   if (memcmp(v->hashes[txn_id - v->base], head_hash, TILL_HASH_LEN) != 0)
     return fail(v, txn_id, N_("the signed head at transaction %lld does not match the chain "
                 "(transactions up to %lld were rewritten)"), (long long)txn_id, (long long)txn_id);
-  till_canon_t c;
-  till_canon_init(&c);
-  till_chain_head_message(&c, txn_id, head_hash, at_ms);
-  EVP_PKEY *pk = EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, NULL, v->pubkey, 32);
-  EVP_MD_CTX *md = EVP_MD_CTX_new();
-  int ok = pk && md && !c.failed && EVP_DigestVerifyInit(md, NULL, NULL, NULL, pk) == 1 &&
-           EVP_DigestVerify(md, sig, sig_len, c.data, c.len) == 1;
-  EVP_MD_CTX_free(md);
-  EVP_PKEY_free(pk);
-  till_canon_free(&c);
+  int ok = till_head_signature_ok(v->pubkey, txn_id, head_hash, at_ms, reason, sig, sig_len, NULL);
   if (!ok)
     return fail(v, txn_id, N_("the signature on the head at transaction %lld does not verify "
                 "under the server's key"), (long long)txn_id);

@@ -43,9 +43,12 @@ int verifier_add_counter(verifier_t *v, const char *series, int64_t last_no);
  * failure has been found (later calls are ignored). */
 int verifier_add_txn(verifier_t *v, const till_txn_t *t, const uint8_t stored[TILL_HASH_LEN]);
 
-/* Check one signed head; call after all transactions. */
+/* Check one signed head; call after all transactions. The signature must
+ * cover <reason> (TILL-HEAD-V2), or be one made before signatures did
+ * (TILL-HEAD-V1; docs/ledger.md). */
 int verifier_add_signature(verifier_t *v, int64_t txn_id, const uint8_t *head_hash,
-                           size_t head_len, int64_t at_ms, const uint8_t *sig, size_t sig_len);
+                           size_t head_len, int64_t at_ms, const char *reason,
+                           const uint8_t *sig, size_t sig_len);
 
 /* ---- keys: a ledger signs under each of its keys in turn ----
  * verifier_add_key declares key <id> (its endorsement is checked by

@@ -6,11 +6,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/evp.h>
 #include <openssl/sha.h>
 
 static const char TXN_TAG[] = "TILL-TXN-V1";
 static const char HEAD_TAG[] = "TILL-HEAD-V1";
 static const char KEY_TAG[] = "TILL-KEY-V1";
+static const char HEAD_TAG_V2[] = "TILL-HEAD-V2";
 
 void
 till_canon_init(till_canon_t *c)
@@ -139,6 +141,45 @@ till_key_endorsement_message(till_canon_t *c, int64_t key_id, const uint8_t pub[
   till_canon_i64(c, created_at);
   till_canon_i64(c, by_id);
   till_canon_bytes(c, by_pub, 32);
+}
+
+void
+till_chain_head_message_v2(till_canon_t *c, int64_t txn_id, const uint8_t hash[TILL_HASH_LEN],
+                           int64_t at_ms, const char *reason)
+{
+  till_canon_bytes(c, HEAD_TAG_V2, sizeof HEAD_TAG_V2 - 1);
+  till_canon_i64(c, txn_id);
+  till_canon_bytes(c, hash, TILL_HASH_LEN);
+  till_canon_i64(c, at_ms);
+  till_canon_str(c, reason);
+}
+
+int
+till_head_signature_ok(const uint8_t pub[32], int64_t txn_id, const uint8_t hash[TILL_HASH_LEN],
+                       int64_t at_ms, const char *reason, const uint8_t *sig, size_t siglen, int *v1)
+{
+  if (siglen != 64)
+    return 0;
+  EVP_PKEY *pk = EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, NULL, pub, 32);
+  int ok = 0;
+  /* V2 covers the reason; V1, made before it did, is accepted as such */
+  for (int version = 2; pk && !ok && version >= 1; version--) {
+    till_canon_t c;
+    till_canon_init(&c);
+    if (version == 2)
+      till_chain_head_message_v2(&c, txn_id, hash, at_ms, reason);
+    else
+      till_chain_head_message(&c, txn_id, hash, at_ms);
+    EVP_MD_CTX *md = EVP_MD_CTX_new();
+    ok = md && !c.failed && EVP_DigestVerifyInit(md, NULL, NULL, NULL, pk) == 1 &&
+         EVP_DigestVerify(md, sig, siglen, c.data, c.len) == 1;
+    EVP_MD_CTX_free(md);
+    till_canon_free(&c);
+    if (ok && v1)
+      *v1 = version == 1;
+  }
+  EVP_PKEY_free(pk);
+  return ok;
 }
 
 int

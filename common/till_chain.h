@@ -69,9 +69,24 @@ void till_chain_canonical(till_canon_t *c, const till_txn_t *txn);
 int till_chain_hash(const uint8_t prev[TILL_HASH_LEN], const till_txn_t *txn,
                     uint8_t out[TILL_HASH_LEN]);
 
-/* The message the server signs for a chain head (see docs/ledger.md). */
+/* The message the server signed for a chain head before signatures
+ * covered their reason ("TILL-HEAD-V1"; docs/ledger.md). Verifiers accept it
+ * for signatures made then; the server no longer makes it. */
 void till_chain_head_message(till_canon_t *c, int64_t txn_id, const uint8_t hash[TILL_HASH_LEN],
                              int64_t at_ms);
+/* The message the server signs for a chain head: "TILL-HEAD-V2", the head,
+ * the time and the reason as a str (docs/ledger.md, "Signed chain heads"). */
+void till_chain_head_message_v2(till_canon_t *c, int64_t txn_id,
+                                const uint8_t hash[TILL_HASH_LEN], int64_t at_ms,
+                                const char *reason);
+
+/* 1 if <sig> (64 bytes) signs the head (txn_id, hash, at_ms, reason) under
+ * <pub> (raw Ed25519, 32 bytes): as TILL-HEAD-V2, or -- a signature made
+ * before signatures covered their reason -- as TILL-HEAD-V1 (*v1 set to 1
+ * then, when v1 is not NULL). 0 otherwise. */
+int till_head_signature_ok(const uint8_t pub[32], int64_t txn_id,
+                           const uint8_t hash[TILL_HASH_LEN], int64_t at_ms, const char *reason,
+                           const uint8_t *sig, size_t siglen, int *v1);
 
 /* ---- keys: the message by which key <by_id> (public half <by_pub>)
  * endorses the ledger's next key <key_id>, made at <created_at> (seconds),

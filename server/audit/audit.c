@@ -284,6 +284,17 @@ audit_handle_heads(req_t *r, store_conn_t *sc)
   return TILL_OK;
 }
 
+/* ---- tamper: the answer to a write while the ledger is refused ---- */
+till_status_t
+audit_refuse_write(req_t *r, const char *why)
+{
+  return req_fail(r, TILL_E_PRECONDITION,
+                  "the ledger failed tilld's start-up check (%s); tilld refuses writes until it "
+                  "is repaired, auditors can still read it",
+                  why);
+}
+/* ---- end of tamper ---- */
+
 till_status_t
 audit_handle_checkpoint(req_t *r, store_conn_t *sc)
 {

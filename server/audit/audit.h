@@ -23,6 +23,10 @@ Till__V1__AuditTxn *audit_load_message(req_t *r, store_conn_t *sc, int64_t id);
 till_status_t audit_handle_export(req_t *r, store_conn_t *sc);
 till_status_t audit_handle_heads(req_t *r, store_conn_t *sc);
 till_status_t audit_handle_checkpoint(req_t *r, store_conn_t *sc);
+/* ---- tamper: fail <r> because the ledger failed the start-up check for
+ * <why> (docs/security.md); tilld then refuses every write ---- */
+till_status_t audit_refuse_write(req_t *r, const char *why);
+/* ---- end of tamper ---- */
 
 /* Void requests returned with one transaction, at most (a sale has at most
  * one pending or approved void, and rejected ones are rare). */

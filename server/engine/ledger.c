@@ -176,6 +176,7 @@ ledger_post_txn(ledger_t *lg, store_conn_t *sc, till_txn_t *t, int64_t tendered,
     goto db_error;
   lg->head_id = t->id;
   memcpy(lg->head_hash, hash, TILL_HASH_LEN);
+  ledger_check_appended(lg, t->id, hash);
   return TILL_OK;
  db_error:
   log_warn(LD_LEDGER, "posting %s: %s", t->kind, sqlite3_errmsg(sc->db));
@@ -330,6 +331,7 @@ ledger_reload_head(ledger_t *lg, store_conn_t *sc)
     return -1;
   }
   sqlite3_reset(st);
+  ledger_check_reloaded(lg);
   return 0;
 }
 

@@ -217,6 +217,34 @@ till_status_t ledger_business_date(store_conn_t *sc, int64_t now,
 till_status_t ledger_sign_head(ledger_t *lg, store_conn_t *sc, const char *reason,
                                int64_t *sig_id /* OUT */);
 
+/* ---- tamper: the start-up self-check (ledger_check.c) ---- */
+typedef struct {
+  int64_t signatures;        /* signed heads verified */
+  int64_t anchor_id;         /* the last of them: the chain is re-hashed from here */
+  int64_t tail;              /* transactions re-hashed after it */
+  int64_t series;            /* series counters compared with the journal */
+  int64_t shifts, days;      /* closed shifts and days whose signed head was found */
+  int64_t elapsed_ms;
+} ledger_check_stats_t;
+
+/* The start-up self-check (docs/security.md, "The start-up check"), on the
+ * writer's connection before anything is served:
+ *   1. the schema -- every table, index and trigger -- is exactly what the
+ *      steps of <schema> make on an empty database;
+ *   2. every signed head verifies under its key (this server's own key for
+ *      its signatures) and matches the stored hash at its transaction;
+ *   3. every closed shift and closed day names a signed head that exists;
+ *   4. the chain is re-hashed from the last signed head to the head;
+ *   5. every series counter equals the highest number the journal holds.
+ * TILL_OK with the anchor set (signing may go on), or an error with the
+ * first finding in why; the ledger then refuses to sign anything
+ * (ledger_refused). */
+till_status_t ledger_selfcheck(ledger_t *lg, store_conn_t *sc, const store_schema_t *schema,
+                               ledger_check_stats_t *stats /* OUT */, char *why, size_t whylen);
+/* The reason the ledger refuses to sign, or NULL. */
+const char *ledger_refused(const ledger_t *lg);
+/* ---- end of tamper ---- */
+
 /* 1 if transaction <txn_id> belongs to a shift that is still open. */
 int shift_of_txn_is_open(store_conn_t *sc, int64_t txn_id);
 

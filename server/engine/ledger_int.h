@@ -6,6 +6,9 @@
  *                   numbers, loading a transaction
  *   ledger_key.c    the server's Ed25519 signing keys, rotation, signed heads
  *   ledger_key_p11.c  a signing key in a PKCS#11 token
+ *   ledger_key.c    the server's Ed25519 signing key and signed heads
+ *   ledger_check.c  the start-up self-check and the signing policy: a head
+ *                   is signed only once the chain up to it is verified
  *   ledger_sales.c  sales and voids
  *   ledger_cash.c   shifts, cash counts, deposits
  *   ledger_billing.c charges, payments against payers, waivers, cheques
@@ -23,13 +26,43 @@
 /* A chain-signing key: a key file or a key in a PKCS#11 token. */
 typedef struct ledger_signer ledger_signer_t;
 typedef struct p11_key p11_key_t;
+/* Slots of the ring of heads this process computed itself (ledger_check.c). */
+#define LEDGER_RECENT 1024
 
 struct ledger {
   int64_t head_id;
   uint8_t head_hash[TILL_HASH_LEN];
   ledger_signer_t *key;
   int64_t key_id;
+  /* ---- tamper: the signing policy (ledger_check.c) ---- */
+  int64_t anchor_id;                    /* the last head this process verified at a */
+  uint8_t anchor_hash[TILL_HASH_LEN];   /*   signature (checked at start-up, or made) */
+  int64_t verified_id;                  /* the chain as stored is verified up to here; */
+  uint8_t verified_hash[TILL_HASH_LEN]; /*   -1: not known, check from the anchor */
+  int refused;                          /* the start-up check failed: sign nothing */
+  char refused_why[512];
+  struct {
+    int64_t id;
+    uint8_t hash[TILL_HASH_LEN];
+  } recent[LEDGER_RECENT];              /* heads this process computed, by id % LEDGER_RECENT */
+  /* ---- end of tamper ---- */
 };
+
+/* ---- tamper: the signing policy (ledger_check.c) ---- */
+/* Before signing: the chain as stored from the verified head (or, when that
+ * is not known, the anchor) to lg->head is re-hashed from the database and
+ * must end at lg->head_hash. 0, or -1 with the reason in why (logged); the
+ * caller signs nothing then. */
+int ledger_check_tail(ledger_t *lg, store_conn_t *sc, char *why, size_t whylen);
+/* After signing the head: it is the new anchor. */
+void ledger_check_signed(ledger_t *lg);
+/* A transaction this process just appended: remember its hash, and extend
+ * the verified chain when it extends the verified head. */
+void ledger_check_appended(ledger_t *lg, int64_t id, const uint8_t hash[TILL_HASH_LEN]);
+/* The head was re-read after a rollback: keep it verified when it is a head
+ * this process computed, else fall back to the anchor. */
+void ledger_check_reloaded(ledger_t *lg);
+/* ---- end of tamper ---- */
 
 /* The status and message for the last failure on <sc>'s connection: a full
  * database (disk or max_db_pages) is RESOURCE_EXHAUSTED, anything else

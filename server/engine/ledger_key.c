@@ -443,8 +443,13 @@ ledger_sign_head(ledger_t *lg, store_conn_t *sc, const char *reason, int64_t *si
   uint8_t sig[64];
   int64_t at = till_now_ms();
   till_status_t rc = TILL_E_INTERNAL;
+  char why[512];
+  /* ---- tamper: sign only a head verified from the last one checked ---- */
+  if (ledger_check_tail(lg, sc, why, sizeof why) != 0)
+    return TILL_E_INTERNAL;
+  /* ---- end of tamper ---- */
   till_canon_init(&c);
-  till_chain_head_message(&c, lg->head_id, lg->head_hash, at);
+  till_chain_head_message_v2(&c, lg->head_id, lg->head_hash, at, reason);
   if (c.failed || ledger_key_sign(lg->key, c.data, c.len, sig) != 0) {
     log_err(LD_LEDGER, "signing the chain head failed");
     goto done;
@@ -466,6 +471,7 @@ ledger_sign_head(ledger_t *lg, store_conn_t *sc, const char *reason, int64_t *si
   }
   if (sig_id)
     *sig_id = sqlite3_last_insert_rowid(sc->db);
+  ledger_check_signed(lg);
   rc = TILL_OK;
  done:
   till_canon_free(&c);

@@ -42,8 +42,8 @@ read_version(sqlite3 *db, int *out)
   return rc;
 }
 
-static int
-migrate(sqlite3 *db, const store_schema_t *schema, char *err, size_t errlen)
+int
+store_migrate(sqlite3 *db, const store_schema_t *schema, char *err, size_t errlen)
 {
   int version = 0;
   if (store_exec(db, "BEGIN IMMEDIATE", "starting migration") != 0) {
@@ -70,7 +70,8 @@ migrate(sqlite3 *db, const store_schema_t *schema, char *err, size_t errlen)
       snprintf(err, errlen, "%s failed: %s", what, sqlite3_errmsg(db));
       goto fail;
     }
-    log_notice(LD_STORE, "%s applied", what);
+    if (sqlite3_db_filename(db, "main") && *sqlite3_db_filename(db, "main"))
+      log_notice(LD_STORE, "%s applied", what); /* not for the start-up check's copy */
   }
   if (version != schema->n) {
     char sql[96];
@@ -216,7 +217,7 @@ store_open_rw(const char *path, const char *sync, const store_schema_t *schema, 
     snprintf(err, errlen, "database %s: %s", path, sqlite3_errmsg(db));
     goto fail;
   }
-  if (migrate(db, schema, err, errlen) != 0)
+  if (store_migrate(db, schema, err, errlen) != 0)
     goto fail;
   report_recovery(db);
   if (!(sc = conn_wrap(db))) {

@@ -61,6 +61,12 @@ typedef struct {
   int n;
 } store_schema_t;
 
+/* Run the steps of <schema> that <db> has not had yet, in one transaction
+ * (what store_open_rw does on open; the start-up check runs it on an
+ * in-memory database to learn what the schema must be). 0, or -1 with the
+ * reason in err. */
+int store_migrate(sqlite3 *db, const store_schema_t *schema, char *err, size_t errlen);
+
 /* Open <path> read-write, create it if missing, set WAL and synchronous=<sync>
  * ("full" or "normal"), statement journals in memory and a STORE_CACHE_KIB
  * page cache, and run the pending steps of <schema>. NULL with the reason in

@@ -25,6 +25,7 @@
 #include "report_daily.h"
 #include "sales.h"
 #include "scheme.h"
+#include "schema.h"
 #include "shift.h"
 #include "toll.h"
 #include "till_frame.h"
@@ -38,6 +39,10 @@
  * writer thread when it opens. */
 static worker_t *g_worker;
 static req_ctx_t g_ctx;
+/* ---- tamper: why the start-up check refused the ledger ("": it passed);
+ * set by the writer's open, before any other thread starts ---- */
+static char g_refused[512];
+/* ---- end of tamper ---- */
 
 /* The table: who may do what, and where it runs. */
 static const handler_t handlers[] = {
@@ -427,6 +432,15 @@ dispatch_run(req_t *r, store_conn_t *sc, work_queue_t on)
     return h->write_fn && !r->skip_write ? WORK_WRITER : WORK_READER;
   }
   r->phase = 1;
+  /* ---- tamper: a ledger that failed the start-up check is read, not
+   * written; logging in and out still work, so auditors can look ---- */
+  if (on == WORK_WRITER && h->write_fn && g_refused[0] &&
+      h->req_case != TILL__V1__ENVELOPE__BODY_LOGIN_REQ &&
+      h->req_case != TILL__V1__ENVELOPE__BODY_LOGOUT_REQ) {
+    audit_refuse_write(r, g_refused);
+    return WORK_READER;
+  }
+  /* ---- end of tamper ---- */
   if (on == WORK_WRITER && h->write_fn)
     h->write_fn(r, sc);
   return WORK_READER;
@@ -473,11 +487,56 @@ dispatch_pack(req_t *r)
   r->out_len = TILL_FRAME_HEADER + n;
 }
 
+/* ---- tamper: the failed start-up check, recorded as a security event
+ * (if the table is still there to hold it) ---- */
+static void
+record_refusal(store_conn_t *sc, const char *why)
+{
+  static const char sql[] =
+    "INSERT INTO security_events(at, kind, user_name, terminal_id, detail)"
+    " VALUES (?, 'ledger_check_failed', '', '', ?)";
+  sqlite3_stmt *st = NULL;
+  if (sqlite3_prepare_v2(sc->db, sql, -1, &st, NULL) == SQLITE_OK) {
+    sqlite3_bind_int64(st, 1, till_now());
+    sqlite3_bind_text(st, 2, why, -1, SQLITE_STATIC);
+    if (sqlite3_step(st) != SQLITE_DONE)
+      log_warn(LD_LEDGER, "cannot record the failed start-up check: %s", sqlite3_errmsg(sc->db));
+  }
+  sqlite3_finalize(st);
+}
+
+const char *
+dispatch_refused(void)
+{
+  return g_refused[0] ? g_refused : NULL;
+}
+/* ---- end of tamper ---- */
+
 int
 dispatch_writer_open(store_conn_t *sc, char *err, size_t errlen)
 {
   g_ctx.ledger = ledger_open(sc, g_ctx.cfg->signing_key, err, errlen);
-  return g_ctx.ledger ? 0 : -1;
+  if (!g_ctx.ledger)
+    return -1;
+  /* ---- tamper: the start-up check ---- */
+  ledger_check_stats_t cs;
+  char why[sizeof g_refused];
+  if (ledger_selfcheck(g_ctx.ledger, sc, schema_all(), &cs, why, sizeof why) == TILL_OK) {
+    log_notice(LD_LEDGER,
+               "start-up check passed in %lld ms: schema as migrated, %lld signed heads "
+               "verified, %lld closed shifts and %lld closed days signed, chain re-hashed from "
+               "transaction %lld (%lld after it), %lld series counters match",
+               (long long)cs.elapsed_ms, (long long)cs.signatures, (long long)cs.shifts,
+               (long long)cs.days, (long long)cs.anchor_id, (long long)cs.tail,
+               (long long)cs.series);
+    g_refused[0] = '\0';
+  } else {
+    snprintf(g_refused, sizeof g_refused, "%s", why);
+    log_err(LD_LEDGER, "START-UP CHECK FAILED: %s; refusing writes, serving reads only", why);
+    record_refusal(sc, why);
+  }
+  /* ---- end of tamper ---- */
+  return 0;
 }
 
 void
@@ -493,7 +552,9 @@ dispatch_writer_close(store_conn_t *sc)
   ledger_t *lg = g_ctx.ledger;
   /* sign the head on a clean stop, so an auditor can tell whether anything
    * was appended while the server was down */
-  if (lg && store_exec(sc->db, "BEGIN IMMEDIATE", "signing on shutdown") == 0) {
+  if (lg && ledger_refused(lg))
+    log_notice(LD_LEDGER, "not signing the chain head on shutdown: the start-up check failed");
+  else if (lg && store_exec(sc->db, "BEGIN IMMEDIATE", "signing on shutdown") == 0) {
     int64_t sig;
     if (ledger_reload_head(lg, sc) == 0 && ledger_sign_head(lg, sc, "shutdown", &sig) == TILL_OK)
       store_exec(sc->db, "COMMIT", "signing on shutdown");

@@ -61,6 +61,10 @@ void dispatch_pack(req_t *r);
 int dispatch_writer_open(store_conn_t *sc, char *err, size_t errlen);
 void dispatch_rolled_back(store_conn_t *sc);
 void dispatch_writer_close(store_conn_t *sc);
+/* ---- tamper: why the ledger failed the start-up check (the writer's open
+ * runs it; writes are refused then), or NULL when it passed ---- */
+const char *dispatch_refused(void);
+/* ---- end of tamper ---- */
 
 /* The handler for a request body, or NULL (fuzz targets run handlers
  * synchronously with it). */

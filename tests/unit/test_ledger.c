@@ -1206,7 +1206,7 @@ signature_valid(fx_t *f, int64_t sig, int tamper)
   sqlite3_stmt *st = NULL;
   assert_int_equal(sqlite3_prepare_v2(f->sc->db,
                                       "SELECT c.txn_id, c.head_hash, c.at_ms, c.signature,"
-                                      " k.public_key, k.algorithm FROM chain_signatures c"
+                                      " k.public_key, k.algorithm, c.reason FROM chain_signatures c"
                                       " JOIN server_keys k ON k.id = c.key_id WHERE c.id = ?",
                                       -1, &st, NULL), SQLITE_OK);
   sqlite3_bind_int64(st, 1, sig);
@@ -1218,27 +1218,90 @@ signature_valid(fx_t *f, int64_t sig, int tamper)
   assert_int_equal(sqlite3_column_bytes(st, 4), 32);
   assert_string_equal((const char *)sqlite3_column_text(st, 5), "ed25519");
 
-  uint8_t msg[12 + 8 + TILL_HASH_LEN + 8], sigb[64], pub[32];
-  memcpy(msg, "TILL-HEAD-V1", 12);
+  /* TILL-HEAD-V2: the tag, the head, the time, and the reason as a str
+   * (a big-endian u32 length, then its bytes) -- docs/ledger.md */
+  const char *reason = (const char *)sqlite3_column_text(st, 6);
+  size_t rlen = strlen(reason);
+  assert_true(rlen < 64);
+  uint8_t msg[12 + 8 + TILL_HASH_LEN + 8 + 4 + 64], sigb[64], pub[32];
+  size_t msglen = 12 + 8 + TILL_HASH_LEN + 8 + 4 + rlen;
+  memcpy(msg, "TILL-HEAD-V2", 12);
   put_be64(msg + 12, txn_id);
   memcpy(msg + 20, sqlite3_column_blob(st, 1), TILL_HASH_LEN);
   put_be64(msg + 52, at_ms);
+  msg[60] = (uint8_t)(rlen >> 24);
+  msg[61] = (uint8_t)(rlen >> 16);
+  msg[62] = (uint8_t)(rlen >> 8);
+  msg[63] = (uint8_t)rlen;
+  memcpy(msg + 64, reason, rlen);
   memcpy(sigb, sqlite3_column_blob(st, 3), 64);
   memcpy(pub, sqlite3_column_blob(st, 4), 32);
   sqlite3_finalize(st);
   if (tamper)
-    msg[sizeof msg - 1] ^= 1;
+    msg[msglen - 1] ^= 1; /* the reason's last byte: the reason is signed */
 
   EVP_PKEY *pk = EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, NULL, pub, sizeof pub);
   assert_non_null(pk);
   EVP_MD_CTX *md = EVP_MD_CTX_new();
   assert_non_null(md);
   assert_int_equal(EVP_DigestVerifyInit(md, NULL, NULL, NULL, pk), 1);
-  int ok = EVP_DigestVerify(md, sigb, sizeof sigb, msg, sizeof msg) == 1;
+  int ok = EVP_DigestVerify(md, sigb, sizeof sigb, msg, msglen) == 1;
   EVP_MD_CTX_free(md);
   EVP_PKEY_free(pk);
   return ok;
 }
+
+/* ---- tamper: the signing policy ---- */
+/* ledger_sign_head with the chain verified or not: the status, nothing
+ * written when refused. */
+static till_status_t
+try_sign(fx_t *f)
+{
+  int64_t sig = -1, before = q_i64(f, "SELECT count(*) FROM chain_signatures WHERE id > ?", 0);
+  exec_ok(f, "BEGIN IMMEDIATE");
+  till_status_t st = ledger_sign_head(f->lg, f->sc, "test", &sig);
+  exec_ok(f, st == TILL_OK ? "COMMIT" : "ROLLBACK");
+  assert_i64_equal(q_i64(f, "SELECT count(*) FROM chain_signatures WHERE id > ?", 0),
+                   before + (st == TILL_OK));
+  return st;
+}
+
+/* The server signs a head only once the chain up to it is verified: a row
+ * appended behind its back (then picked up as the head after a rollback)
+ * and the stored hash of its own head rewritten are both refused; its own
+ * postings sign without a re-read. */
+static void
+test_sign_only_verified(void **state)
+{
+  fx_t *f = *state;
+  sale_req_t req;
+  for (int i = 0; i < 3; i++) {
+    sale1(f, &req, "PARK1H", 1, TILL_METHOD_CASH);
+    sale_ok(f, &req);
+  }
+  assert_int_equal(try_sign(f), TILL_OK);
+  sale1(f, &req, "PARK1H", 2, TILL_METHOD_CASH);
+  sale_ok(f, &req);
+  assert_int_equal(try_sign(f), TILL_OK); /* its own posting: verified as made */
+
+  /* a forged transaction 6 appended with a made-up hash, re-read as the head */
+  exec_ok(f, "BEGIN; INSERT INTO entries(txn_id, seq, account, amount)"
+             " SELECT 6, seq, account, amount FROM entries WHERE txn_id = 1;"
+             "INSERT INTO journal(id, kind, at_ms, terminal_id, cashier, hash)"
+             " VALUES (6, 'sale', 1, 'T-LANE-01', 'alice', randomblob(32)); COMMIT");
+  assert_int_equal(ledger_reload_head(f->lg, f->sc), 0);
+  assert_int_equal(try_sign(f), TILL_E_INTERNAL);
+  exec_ok(f, "DROP TRIGGER journal_no_delete; DROP TRIGGER entries_no_delete;"
+             "DELETE FROM entries WHERE txn_id = 6; DELETE FROM journal WHERE id = 6");
+  assert_int_equal(ledger_reload_head(f->lg, f->sc), 0);
+  assert_int_equal(try_sign(f), TILL_OK); /* back to what it verified */
+
+  /* its own head's stored hash rewritten under it */
+  exec_ok(f, "DROP TRIGGER journal_no_update;"
+             "UPDATE journal SET hash = randomblob(32) WHERE id = (SELECT max(id) FROM journal)");
+  assert_int_equal(try_sign(f), TILL_E_INTERNAL);
+}
+/* ---- end of tamper ---- */
 
 static void
 test_signed_head_verifies(void **state)
@@ -1498,6 +1561,7 @@ main(void)
     cmocka_unit_test_setup_teardown(test_split_sale_refusals, setup, teardown),
     cmocka_unit_test_setup_teardown(test_split_sale_idempotency_and_void, setup, teardown),
     cmocka_unit_test_setup_teardown(test_signed_head_verifies, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_sign_only_verified, setup, teardown),
     cmocka_unit_test_setup_teardown(test_triggers_refuse_edits, setup, teardown),
     cmocka_unit_test_setup_teardown(test_signing_key_mode, setup, teardown),
     cmocka_unit_test_setup_teardown(test_key_rotation, setup, teardown),

@@ -97,8 +97,8 @@ setup(void **state)
 static int
 add_sig(verifier_t *v, int64_t id)
 {
-  return verifier_add_signature(v, id, C.h[id], TILL_HASH_LEN, 1795795200000LL + id, C.sig[id],
-                                64);
+  return verifier_add_signature(v, id, C.h[id], TILL_HASH_LEN, 1795795200000LL + id, "test",
+                                C.sig[id], 64);
 }
 
 /* Feed transactions from..to; the result of the last call. */
@@ -172,8 +172,8 @@ test_run_with_a_forged_anchor(void **state)
   assert_non_null(v);
   for (int64_t id = 4; id <= N_TXNS; id++)
     assert_int_equal(verifier_add_txn(v, id == 4 ? &t4 : &C.t[id], h[id]), 0);
-  assert_int_equal(verifier_add_signature(v, 6, h[6], TILL_HASH_LEN, 1795795200000LL + 6, C.sig[6],
-                                          64), -1);
+  assert_int_equal(verifier_add_signature(v, 6, h[6], TILL_HASH_LEN, 1795795200000LL + 6, "test",
+                                          C.sig[6], 64), -1);
   verify_summary_t s;
   verifier_summary(v, &s);
   assert_false(s.ok);
