@@ -179,10 +179,63 @@ board_row(wreq_t *wr, const Till__V1__ShiftSummary *s)
   }
 }
 
+/* Closed shifts whose cash is in no deposit <hours> after their close
+ * (UndepositedRequest), as a section of the board. 0, or -1 after an
+ * error page. */
+static int
+undeposited(wreq_t *wr, int64_t hours)
+{
+  char t[32];
+  Till__V1__UndepositedRequest ur = TILL__V1__UNDEPOSITED_REQUEST__INIT;
+  ur.hours = (int32_t)hours;
+  Till__V1__Envelope env = TILL__V1__ENVELOPE__INIT;
+  env.body_case = TILL__V1__ENVELOPE__BODY_UNDEPOSITED_REQ;
+  env.undeposited_req = &ur;
+  Till__V1__Envelope *resp = web_call(wr, &env, TILL__V1__ENVELOPE__BODY_UNDEPOSITED_RESP, 1);
+  if (!resp)
+    return -1;
+  const Till__V1__UndepositedResponse *u = resp->undeposited_resp;
+  web_printf(wr, "<h2>");
+  web_printf(wr, _("Cash not deposited %lld hours after the close"), (long long)hours);
+  web_printf(wr, "</h2>\n<form method=\"get\" action=\"/board\" class=\"noprint filters\"><label>%s "
+                 "<input name=\"hours\" value=\"%lld\" maxlength=\"4\"></label> <button type=\"submit\">%s</button>"
+                 "</form>\n<table id=\"undeposited\"><thead><tr><th>%s</th><th>%s</th><th>%s</th><th>%s</th>"
+                 "<th>%s</th><th class=\"num\">%s</th></tr></thead><tbody>\n",
+             _("Hours"), (long long)hours, _("Show"), _("Shift"), _("Cashier"), _("Terminal"),
+             _("Business date"), _("Closed"), _("To deposit"));
+  for (size_t i = 0; u && i < u->n_shifts; i++) {
+    const Till__V1__ShiftSummary *s = u->shifts[i];
+    web_printf(wr, "<tr id=\"undeposited-%lld\"><td><a href=\"/shift?id=%lld\">%lld</a></td><td>",
+               (long long)s->shift_id, (long long)s->shift_id, (long long)s->shift_id);
+    web_esc(wr, s->cashier);
+    web_printf(wr, "</td><td>");
+    web_esc(wr, s->terminal_id);
+    web_printf(wr, "</td><td>");
+    web_esc(wr, s->business_date);
+    web_printf(wr, "</td><td>%s</td><td class=\"num\">", web_time(s->closed_at, t, sizeof t));
+    web_money(wr, s->depositable);
+    web_printf(wr, "</td></tr>\n");
+  }
+  if (!u || !u->n_shifts)
+    web_printf(wr, "<tr><td colspan=\"6\">%s</td></tr>\n", _("None."));
+  web_printf(wr, "</tbody><tfoot><tr><th colspan=\"5\">%s</th><td class=\"num\" id=\"undeposited_total\">",
+             _("Total"));
+  web_money(wr, u ? u->total : 0);
+  web_printf(wr, "</td></tr></tfoot></table>\n");
+  till__v1__envelope__free_unpacked(resp, NULL);
+  return 0;
+}
+
 void
 web_page_board(wreq_t *wr)
 {
   char date[32];
+  int64_t hours = 24;
+  const char *h = web_query(wr, "hours");
+  if (h && h[0] && ((strcmp(h, "0") == 0 ? (hours = 0, 0) : web_parse_id(h, &hours)) != 0 || hours > 99999)) {
+    web_error(wr, 400, _("Invalid request"), _("Hours are a whole number."));
+    return;
+  }
   if (current_date(wr, date, sizeof date) != 0)
     return;
   Till__V1__ShiftListRequest lr = TILL__V1__SHIFT_LIST_REQUEST__INIT;
@@ -215,6 +268,8 @@ web_page_board(wreq_t *wr)
                  "<span class=\"over\">%s</span></p>\n",
              _("short: less cash counted than expected"), _("over: more cash counted than expected"));
   till__v1__envelope__free_unpacked(resp, NULL);
+  if (undeposited(wr, hours) != 0)
+    return; /* its error page replaced this one */
   web_end(wr, 200);
 }
 

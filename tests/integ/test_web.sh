@@ -47,8 +47,10 @@ world_users carol dan sam audrey
 world_catalog PARK
 world_login T-LANE-01:carol T-LANE-02:dan ADMIN-01:sam ADMIN-01:audrey
 expect_rc 0 till_user T-LANE-01 carol shift open --count 100x1
-expect_rc 0 till_user T-LANE-01 carol sale PARK:2 --method cash --tendered 10
-expect_rc 0 till_user T-LANE-01 carol --json shift close --count 100x1
+# 120.00 expected (100.00 float + 20.00 cash), 110.00 counted: 10.00 short,
+# 10.00 to deposit
+expect_rc 0 till_user T-LANE-01 carol sale PARK:4 --method cash --tendered 20
+expect_rc 0 till_user T-LANE-01 carol --json shift close --count 100x1,10x1
 short_shift=$(json_field shift_id)
 expect_rc 0 till_user T-LANE-02 dan shift open --count none
 expect_rc 0 till_user T-LANE-02 dan sale PARK:1 --method cash --tendered 5

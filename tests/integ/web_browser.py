@@ -220,6 +220,19 @@ def auditor(url, ca):
                                                   "approve": "1", "key": "0" * 31 + "2"})
     expect_status(r, page, 403, "the auditor approving a void: tilld refuses", "void decide")
 
+    short = os.environ["SHORT_SHIFT"]
+    r, page = c.request("GET", "/board?hours=0")
+    if r.status != 200 or f'id="undeposited-{short}"' not in page:
+        fail(f"/board?hours=0: {r.status}: shift {short} is not among the cash not deposited")
+    r, page = c.request("GET", "/board")
+    if r.status != 200 or 'id="undeposited"' not in page or f'id="undeposited-{short}"' in page:
+        fail(f"/board: {r.status}: shift {short}, closed just now, is listed as 24 h undeposited")
+    ok(f"cash not deposited: shift {short} listed at 0 hours, not at 24")
+    r, page = c.request("GET", "/board?hours=9999")
+    expect_status(r, page, 400, "hours out of tilld's range", "hours must be 0 to 8784")
+    r, page = c.request("GET", "/board?hours=x")
+    expect_status(r, page, 400, "hours that are no number")
+
     series = os.environ["SERIES"]
     r, page = c.request("GET", "/receipts")
     expect_status(r, page, 200, "the auditor's series list", series)
