@@ -4,6 +4,7 @@
  *
  *   till-bench-selfcheck [--db FILE] [--stages 1000000,3000000,10000000]
  *                        [--sign-every N] [--full-at N]
+ *   till-bench-selfcheck --db FILE --measure [--full-at 1]
  *
  * Builds a ledger in FILE (default: a new file under $TMPDIR) with Till's
  * own store and posting engine (ledger_post_sale, batches of 10,000 sales
@@ -129,13 +130,17 @@ measure(const char *db, const char *key, int64_t txns, int full)
   }
   ledger_check_stats_t s;
   int rc = -1;
+  if (!txns)
+    txns = lg->head_id;
   if (ledger_selfcheck(lg, sc, schema_all(), &s, why, sizeof why) != TILL_OK) {
     fprintf(stderr, "till-bench-selfcheck: the check failed: %s\n", why);
     goto out;
   }
-  printf("selfcheck txns=%lld signatures=%lld shifts=%lld tail=%lld ms=%lld\n", (long long)txns,
-         (long long)s.signatures, (long long)s.shifts, (long long)s.tail,
-         (long long)s.elapsed_ms);
+  printf("selfcheck txns=%lld signatures=%lld shifts=%lld tail=%lld ms=%lld"
+         " (schema %lld, signatures %lld, shifts and days %lld, tail %lld, counters %lld)\n",
+         (long long)txns, (long long)s.signatures, (long long)s.shifts, (long long)s.tail,
+         (long long)s.elapsed_ms, (long long)s.step_ms[0], (long long)s.step_ms[1],
+         (long long)s.step_ms[2], (long long)s.step_ms[3], (long long)s.step_ms[4]);
   fflush(stdout);
   if (full) {
     /* the same re-hash, from transaction 1 */
@@ -166,6 +171,7 @@ main(int argc, char **argv)
   int64_t stages[SC_MAX_STAGES] = {1000000};
   int n_stages = 1;
   int64_t every = 1000, full_at = 0;
+  int measure_only = 0, full_given = 0;
   for (int i = 1; i < argc; i++) {
     if (strcmp(argv[i], "--db") == 0 && i + 1 < argc) {
       snprintf(db, sizeof db, "%s", argv[++i]);
@@ -179,9 +185,12 @@ main(int argc, char **argv)
     } else if (strcmp(argv[i], "--sign-every") == 0 && i + 1 < argc) {
       if (till_parse_i64(argv[++i], 2, 1000000, &every) != 0)
         return 2;
+    } else if (strcmp(argv[i], "--measure") == 0) {
+      measure_only = 1; /* the ledger in --db as it is: time the check (and --full-at) */
     } else if (strcmp(argv[i], "--full-at") == 0 && i + 1 < argc) {
       if (till_parse_i64(argv[++i], 1, SC_MAX_TXNS, &full_at) != 0)
         return 2;
+      full_given = 1;
     } else {
       fprintf(stderr, "usage: till-bench-selfcheck [--db FILE] [--stages N,N,...] "
                       "[--sign-every N] [--full-at N]\n");
@@ -196,6 +205,8 @@ main(int argc, char **argv)
   }
   snprintf(key, sizeof key, "%s.signing-key.pem", db);
   till_log_set_level(LOG_WARN);
+  if (measure_only)
+    return measure(db, key, 0, full_given) == 0 ? 0 : 1;
   char err[512];
   store_conn_t *sc = store_open_rw(db, "normal", schema_all(), err, sizeof err);
   ledger_t *lg = sc ? ledger_open(sc, key, err, sizeof err) : NULL;

@@ -286,7 +286,21 @@ cmd_audit_verify(cli_t *cli)
       break;
   }
   verifier_finish(v);
+  /* ---- tamper: every witnessed head still on the chain ---- */
+  size_t witnessed = 0, outside = 0;
+  if (cli_opt(cli, "--witness") || cli_opt(cli, "--prior")) {
+    witness_t w = {0};
+    char err[512], text[512];
+    if (audit_witness_options(cli, &w, pin ? &pinned : NULL, pin, err, text, sizeof err) != 0)
+      verifier_fail_with(v, 0, err, text);
+    else
+      witness_check(&w, v, 0, head, INT64_MAX, &witnessed, &outside);
+    witness_free(&w);
+  }
+  /* ---- end of tamper ---- */
   rc = report(cli, v);
+  if (rc == 0 && !cli->json && (cli_opt(cli, "--witness") || cli_opt(cli, "--prior")))
+    printf(_("witness: %zu signed heads checked, all on the chain\n"), witnessed);
   verifier_free(v);
   audit_heads_free(&hs);
   return rc;

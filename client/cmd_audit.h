@@ -11,6 +11,7 @@
 #include <stdio.h>
 
 #include "cli.h"
+#include "witness.h"
 
 /* AuditHeads: the first page's key, counters and head, and every signed
  * head that existed at the first page, read page by page. */
@@ -50,6 +51,12 @@ const char *audit_method_word(const char *method);
 int audit_txn_amount(const Till__V1__AuditTxn *t, int64_t *out);
 void audit_ledger_csv_header(FILE *f);
 void audit_ledger_csv_row(FILE *f, const Till__V1__AuditTxn *t, int64_t amount);
+/* ---- tamper: the heads of --witness FILE and --prior EXPORT, into w
+ * (cmd_audit_witness.c). 0, or -1 with the reason in err (English) and
+ * text. ---- */
+int audit_witness_options(cli_t *cli, witness_t *w, const struct audit_pins_s *pins,
+                          const char *pin_name, char *err, char *text, size_t len);
+/* ---- end of tamper ---- */
 
 /* `till audit verify --file F` (cmd_audit_export.c). */
 int audit_verify_file(cli_t *cli, const char *path);

@@ -5,9 +5,11 @@
  *
  * The export is a run of the chain: every transaction with its entries and
  * stored hash, the hash the run chains from, the signed heads within it and
- * the server's public key (export_file.h, docs/ledger.md). It is extended to
- * the first signed head at or after the range's end, so a signature vouches
- * for every record. verify --file checks it with the same verifier as the
+ * the server's public key (export_file.h, docs/ledger.md). The server works
+ * the run out and signs it in one snapshot (AuditSnapshotRequest): the run
+ * is extended to the first signed head at or after the range's end, so a
+ * signature vouches for every record, and the header's range, counters and
+ * head are the reason of a signed head at the header's head. verify --file checks it with the same verifier as the
  * online `till audit verify`, without contacting any server, and fails when
  * no signed head covers the run's last transaction (unless
  * --allow-unsigned). */
@@ -80,54 +82,46 @@ cmd_audit_export(cli_t *cli)
   if (isatty(STDOUT_FILENO))
     return cli_usage_error(_("the export is a binary file: redirect it, "
                              "till audit export ... > FILE"));
-  Till__V1__AuditRangeRequest rr = TILL__V1__AUDIT_RANGE_REQUEST__INIT;
+  /* one signed snapshot: the run, the counters and the head, signed */
+  Till__V1__AuditSnapshotRequest sr = TILL__V1__AUDIT_SNAPSHOT_REQUEST__INIT;
   Till__V1__Envelope req = TILL__V1__ENVELOPE__INIT;
-  rr.from_ms = from_ms;
-  rr.to_ms = to_ms;
-  req.body_case = TILL__V1__ENVELOPE__BODY_AUDIT_RANGE_REQ;
-  req.audit_range_req = &rr;
-  Till__V1__Envelope *range = cli_call_expect(cli, &req, 1, TILL__V1__ENVELOPE__BODY_AUDIT_RANGE_RESP, &rc);
-  if (!range)
+  sr.from_ms = from_ms;
+  sr.to_ms = to_ms;
+  req.body_case = TILL__V1__ENVELOPE__BODY_AUDIT_SNAPSHOT_REQ;
+  req.audit_snapshot_req = &sr;
+  Till__V1__Envelope *snap =
+    cli_call_expect(cli, &req, 1, TILL__V1__ENVELOPE__BODY_AUDIT_SNAPSHOT_RESP, &rc);
+  if (!snap)
     return rc;
   audit_heads_t hs;
   if (audit_heads_fetch(cli, &hs, &rc) != 0) {
     audit_heads_free(&hs);
-    till__v1__envelope__free_unpacked(range, NULL);
+    till__v1__envelope__free_unpacked(snap, NULL);
     return rc;
   }
-  const Till__V1__AuditRangeResponse *g = range->audit_range_resp;
+  const Till__V1__AuditSnapshotResponse *g = snap->audit_snapshot_resp;
   const Till__V1__AuditHeadsResponse *h = hs.h;
   int64_t first = g->first_id, last = g->last_id;
-  if (h->public_key.len != 32 || g->prev_hash.len != TILL_HASH_LEN || first < 1) {
+  if (g->public_key.len != 32 || g->prev_hash.len != TILL_HASH_LEN || first < 1 ||
+      !g->signature || g->head_id < last) {
     fprintf(stderr, "%s", _("till: the server's answer is malformed\n"));
     rc = EXIT_CONN;
     goto out;
   }
-  /* run on to the first signed head at or after the end, so a signature
-   * vouches for every record */
-  if (first <= last) {
-    int64_t to = 0;
-    for (size_t i = 0; i < hs.n_sigs; i++) {
-      int64_t id = hs.sigs[i]->txn_id;
-      if (id >= last && (to == 0 || id < to))
-        to = id;
-    }
-    if (to)
-      last = to;
-  }
 
   Till__V1__ExportHeader eh = TILL__V1__EXPORT_HEADER__INIT;
   eh.format = EXPORT_FORMAT;
-  eh.public_key = h->public_key;
+  eh.public_key = g->public_key;
   eh.first_id = first;
   eh.last_id = last;
   eh.prev_hash = g->prev_hash;
   eh.from_ms = from_ms;
   eh.to_ms = to_ms;
   eh.created_at_ms = till_now_ms();
-  eh.n_counters = h->n_counters;
-  eh.counters = h->counters;
-  eh.head_id = h->head_id > g->head_id ? h->head_id : g->head_id;
+  eh.n_counters = g->n_counters;
+  eh.counters = g->counters;
+  eh.head_id = g->head_id;
+  eh.snapshot = g->signature;
   eh.n_keys = h->n_keys; /* ---- keys: every key, so each signature checks under its own ---- */
   eh.keys = h->keys;
   Till__V1__ExportRecord rec = TILL__V1__EXPORT_RECORD__INIT;
@@ -169,7 +163,7 @@ write_failed:
   rc = 1;
 out:
   audit_heads_free(&hs);
-  till__v1__envelope__free_unpacked(range, NULL);
+  till__v1__envelope__free_unpacked(snap, NULL);
   return rc;
 }
 
@@ -200,13 +194,15 @@ report_file(cli_t *cli, const export_check_t *c)
 {
   verify_summary_t s;
   verifier_summary(c->v, &s);
-  int64_t unsigned_after = s.n_signatures ? c->last_id - s.last_signed_id : s.n_txns;
+  int64_t last_signed = c->signed_to > 0 ? c->signed_to : 0;
+  int64_t unsigned_after = c->signed_to >= c->first_id - 1 && c->signed_to >= 0
+                             ? c->last_id - c->signed_to : s.n_txns;
   if (cli->json) {
     printf("{\"ok\":true,\"first_id\":%lld,\"last_id\":%lld,\"transactions\":%lld,"
            "\"entries\":%lld,\"signatures\":%lld,\"last_signed_id\":%lld,\"unsigned\":%lld,"
            "\"created_at_ms\":%lld,\"series\":[",
            (long long)c->first_id, (long long)c->last_id, (long long)s.n_txns,
-           (long long)s.n_entries, (long long)s.n_signatures, (long long)s.last_signed_id,
+           (long long)s.n_entries, (long long)s.n_signatures, (long long)last_signed,
            (long long)unsigned_after, (long long)c->created_at_ms);
   } else {
     char made[32];
@@ -222,7 +218,11 @@ report_file(cli_t *cli, const export_check_t *c)
     if (s.n_signatures)
       printf(_("signatures: %lld valid; last signed head at transaction %lld (%lld after it not "
                "yet signed)\n"),
-             (long long)s.n_signatures, (long long)s.last_signed_id, (long long)unsigned_after);
+             (long long)s.n_signatures, (long long)last_signed, (long long)unsigned_after);
+    else if (c->signed_to >= 0)
+      printf(_("signatures: none in the file; the header's signed snapshot covers the run up to "
+               "transaction %lld\n"),
+             (long long)c->signed_to);
     if (unsigned_after)
       printf(_("WARNING: %lld transactions after the last signed head are accepted unproven "
                "(--allow-unsigned)\n"),
@@ -265,10 +265,39 @@ audit_verify_file(cli_t *cli, const char *path)
   export_check_t c;
   int rc = export_verify(f, pin ? &pinned : NULL, pin, cli_flag(cli, "--allow-unsigned"), &c);
   fclose(f);
+  /* ---- tamper: the witnessed heads the run holds must lie on it; one
+   * after the run's end, signed before the export was made, must not,
+   * when the run ends at the head ---- */
+  size_t witnessed = 0, outside = 0;
+  int with_witness = cli_opt(cli, "--witness") || cli_opt(cli, "--prior");
+  if (rc == 0 && with_witness) {
+    witness_t w = {0};
+    char err[512], text[512];
+    if (audit_witness_options(cli, &w, pin ? &pinned : NULL, pin, err, text, sizeof err) != 0)
+      verifier_fail_with(c.v, 0, err, text);
+    else
+      witness_check(&w, c.v, c.first_id - 1, c.last_id,
+                    c.head_id == c.last_id ? c.created_at_ms : 0, &witnessed, &outside);
+    witness_free(&w);
+    verify_summary_t s;
+    verifier_summary(c.v, &s);
+    if (!s.ok) {
+      rc = 1;
+      c.bad_txn = s.bad_txn;
+      c.records = s.bad_txn >= c.first_id && s.bad_txn <= c.last_id
+                    ? s.bad_txn - c.first_id + 2 : 1;
+      snprintf(c.error, sizeof c.error, "%s", s.error);
+      snprintf(c.text, sizeof c.text, "%s", s.text);
+    }
+  }
+  /* ---- end of tamper ---- */
   if (rc == 0)
     report_file(cli, &c);
   else
     rc = verify_failed(cli, &c);
+  if (rc == 0 && with_witness && !cli->json)
+    printf(_("witness: %zu signed heads checked, all on the run (%zu outside it)\n"), witnessed,
+           outside);
   verifier_free(c.v);
   return rc;
 }

@@ -17,6 +17,7 @@
 #include "json_out.h"
 #include "layout.h"
 #include "print.h"
+#include "till_chain.h"
 #include "till_util.h"
 
 static void
@@ -84,8 +85,11 @@ cmd_day_close(cli_t *cli)
              zone);
     else
       printf(_("day %s closed by %s at %s (%s)\n"), c->date, c->closed_by, when, zone);
-    printf(_("signed chain head %lld (%s), hash %s\n"), (long long)c->signature->txn_id,
-           c->signature->reason, hex);
+    char code[10] = "";
+    if (c->signature->head_hash.len == 32)
+      till_chain_verify_code(c->signature->head_hash.data, code);
+    printf(_("signed chain head %lld (%s), code %s, hash %s\n"), (long long)c->signature->txn_id,
+           c->signature->reason, code, hex);
     printf(_("new shifts and deposits now go to business date %s\n"), c->next_business_date);
   }
   till__v1__envelope__free_unpacked(resp, NULL);

@@ -15,6 +15,7 @@
 #include "json_out.h"
 #include "layout.h"
 #include "print.h"
+#include "till_chain.h"
 #include "till_money.h"
 #include "till_names.h"
 #include "till_util.h"
@@ -280,6 +281,11 @@ print_close(const Till__V1__ShiftReport *r, int z)
   if (z && r->signature_txn_id) {
     snprintf(v, sizeof v, _("signed at transaction %lld"), (long long)r->signature_txn_id);
     line_text(_("Chain"), v);
+    /* the signed head's code: paper that witnesses the chain (security.md) */
+    if (r->signature_head_hash.len == TILL_HASH_LEN) {
+      till_chain_verify_code(r->signature_head_hash.data, v);
+      line_text(_("Head code"), v);
+    }
   }
   if (r->approved_by[0]) {
     fmt_time(r->approved_at, when, sizeof when);

@@ -99,10 +99,14 @@ static const command_t commands[] = {
    SUPERVISOR | AUDITOR, "--hours=", 0, 0},
 
   {"audit", "verify", cmd_audit_verify,
-   N_("audit verify [--pubkey FILE]\n"
+   N_("audit verify [--pubkey FILE] [--witness FILE] [--prior EXPORT]\n"
    "audit verify --file FILE [--pubkey PEM] [--allow-unsigned]\n"
-   "      (offline, no session)"),
-   AUDITOR, "--pubkey= --file= --allow-unsigned", 0, 0},
+   "      [--witness FILE] [--prior EXPORT]   (offline, no session)"),
+   AUDITOR, "--pubkey= --file= --allow-unsigned --witness= --prior=", 0, 0},
+  /* ---- tamper: the auditor's witness of signed heads ---- */
+  {"audit", "witness", cmd_audit_witness, N_("audit witness --file FILE [--pubkey PEM]"), AUDITOR,
+   "--file= --pubkey=", 0, 0},
+  /* ---- end of tamper ---- */
   {"audit", "pubkey", cmd_audit_pubkey, N_("audit pubkey [--pin FILE]"), AUDITOR, "--pin=", 0, 0}, /* ---- keys: --pin ---- */
   {"audit", "checkpoint", cmd_audit_checkpoint, N_("audit checkpoint"), SUPERVISOR, "", 0, 0},
   {"audit", "receipts", cmd_audit_receipts, N_("audit receipts --series SERIES [--from N] [--to N]"),

@@ -202,65 +202,200 @@ take_header(export_check_t *c, const Till__V1__ExportRecord *rec, const audit_pi
   return 0;
 }
 
+/* ---- tamper: the header against its signature and against the run ---- */
+
+/* The header's own signature: a signed head at head_id whose reason is the
+ * header's statement, made as TILL-HEAD-V2 (which signs the reason). Its
+ * head hash is checked against the run at the end when the run reaches it.
+ * 0, or -1 with the failure in c. */
+static int
+check_snapshot(export_check_t *c, const Till__V1__ExportHeader *eh, int allow_unsigned)
+{
+  const Till__V1__ChainSignature *s = eh->snapshot;
+  char stmt[TILL_EXPORT_STATEMENT_MAX];
+  if (!s) {
+    if (allow_unsigned)
+      return 0;
+    check_fail(c, N_("the export's header (range, counters, head) is not signed by the server, "
+                     "so nothing proves it; accept it unproven with --allow-unsigned"));
+    return -1;
+  }
+  int bad = till_export_statement(stmt, sizeof stmt, eh->first_id, eh->last_id, eh->from_ms,
+                                  eh->to_ms) != 0;
+  for (size_t i = 0; !bad && i < eh->n_counters; i++)
+    bad = till_export_statement_add(stmt, sizeof stmt, eh->counters[i]->series,
+                                    eh->counters[i]->last_no) != 0;
+  int v1 = 0;
+  if (bad || strcmp(stmt, s->reason) != 0 || s->txn_id != eh->head_id) {
+    check_fail(c, N_("the export's header does not match the statement the server signed "
+                     "(\"%s\" at transaction %lld): its range, counters or head were changed"),
+               s->reason, (long long)s->txn_id);
+    return -1;
+  }
+  if (s->head_hash.len != TILL_HASH_LEN ||
+      !till_head_signature_ok(eh->public_key.data, s->txn_id, s->head_hash.data, s->at_ms,
+                              s->reason, s->signature.data, s->signature.len, &v1) || v1) {
+    check_fail(c, N_("the signature over the export's header does not verify under the "
+                     "server's key"));
+    return -1;
+  }
+  return 0;
+}
+
+/* After the run: the header's head and counters agree with it. 0, or -1
+ * with the failure in c. */
+static int
+check_header_against_run(export_check_t *c, const Till__V1__ExportHeader *eh,
+                         int64_t *covered_to)
+{
+  if (eh->head_id < c->last_id) {
+    check_fail(c, N_("the header's head, transaction %lld, lies before the run's end, %lld"),
+               (long long)eh->head_id, (long long)c->last_id);
+    return -1;
+  }
+  if (eh->to_ms == 0 && eh->head_id != c->last_id) {
+    check_fail(c, N_("the export of the whole ledger stops at transaction %lld, before the "
+                     "header's head %lld: it is not one snapshot"),
+               (long long)c->last_id, (long long)eh->head_id);
+    return -1;
+  }
+  /* a signed snapshot inside the run (verified by check_snapshot): its
+   * head hash must be the chain's, and it covers the run up to there */
+  uint8_t h[TILL_HASH_LEN];
+  if (eh->snapshot && eh->head_id <= c->last_id) {
+    if (verifier_hash_at(c->v, eh->head_id, h) != 0 ||
+        memcmp(h, eh->snapshot->head_hash.data, TILL_HASH_LEN) != 0) {
+      char err[512], text[512];
+      snprintf(err, sizeof err, "the signed head at transaction %lld does not match the chain "
+               "(transactions up to %lld were rewritten)", (long long)eh->head_id,
+               (long long)eh->head_id);
+      snprintf(text, sizeof text, _("the signed head at transaction %lld does not match the "
+               "chain (transactions up to %lld were rewritten)"), (long long)eh->head_id,
+               (long long)eh->head_id);
+      verifier_fail_with(c->v, eh->head_id, err, text);
+      return -1;
+    }
+    *covered_to = eh->head_id;
+  }
+  verify_summary_t vs;
+  verifier_summary(c->v, &vs);
+  for (size_t i = 0; i < vs.n_series; i++) {
+    const char *name;
+    int64_t first, last, seen;
+    verifier_series(c->v, i, &name, &first, &last, &seen);
+    const Till__V1__SeriesCounter *ctr = NULL;
+    for (size_t k = 0; k < eh->n_counters && !ctr; k++)
+      if (strcmp(eh->counters[k]->series, name) == 0)
+        ctr = eh->counters[k];
+    if (!ctr) {
+      check_fail(c, N_("series %s appears in the run but not among the header's counters"),
+                 name);
+      return -1;
+    }
+    if (last > ctr->last_no) {
+      check_fail(c, N_("series %s: the run holds number %lld, the header's counter says "
+                       "%lld"), name, (long long)last, (long long)ctr->last_no);
+      return -1;
+    }
+    if (eh->head_id == c->last_id && last != ctr->last_no) {
+      check_fail(c, N_("series %s: the header's counter says %lld but the run, which ends at "
+                       "the head, stops at number %lld: receipts %lld..%lld are missing"),
+                 name, (long long)ctr->last_no, (long long)last, (long long)(last + 1),
+                 (long long)ctr->last_no);
+      return -1;
+    }
+  }
+  for (size_t k = 0; k < eh->n_counters && eh->head_id == c->last_id && c->first_id == 1; k++) {
+    int found = 0;
+    for (size_t i = 0; i < vs.n_series && !found; i++) {
+      const char *name;
+      int64_t first, last, seen;
+      verifier_series(c->v, i, &name, &first, &last, &seen);
+      found = strcmp(name, eh->counters[k]->series) == 0;
+    }
+    if (!found && eh->counters[k]->last_no > 0) {
+      check_fail(c, N_("series %s: the header's counter says %lld but the whole ledger holds "
+                       "none of its numbers"),
+                 eh->counters[k]->series, (long long)eh->counters[k]->last_no);
+      return -1;
+    }
+  }
+  return 0;
+}
+/* ---- end of tamper ---- */
+
 int
 export_verify(FILE *f, const audit_pins_t *pins, const char *pin_name, int allow_unsigned,
               export_check_t *c)
 {
   memset(c, 0, sizeof *c);
-  Till__V1__ExportRecord *rec = NULL;
+  Till__V1__ExportRecord *rec = NULL, *hdr = NULL;
   long long offset = 0;
   walk_t w = {0};
-  int got = export_read(f, &rec, &offset, c);
+  int result = 1;
+  int got = export_read(f, &hdr, &offset, c);
   c->records = 1;
   if (got == 0)
     check_fail(c, N_("the file is empty"));
   if (got != 1)
     return 1;
-  int bad = take_header(c, rec, pins, pin_name);
-  till__v1__export_record__free_unpacked(rec, NULL);
-  if (bad)
-    return 1;
-  /* bounded by the file: every record consumes at least five bytes */
-  while (!w.ended && (got = export_read(f, &rec, &offset, c)) == 1) {
+  if (take_header(c, hdr, pins, pin_name) != 0 || check_snapshot(c, hdr->header, allow_unsigned) != 0)
+    goto out;
+  /* bounded by the file: every record consumes at least five bytes; a
+   * failure names the record it is in, counted from 1 (the header) */
+  while (!w.ended) {
     c->records++;
-    bad = take_record(c, &w, rec);
+    if ((got = export_read(f, &rec, &offset, c)) != 1)
+      break;
+    int bad = take_record(c, &w, rec);
     till__v1__export_record__free_unpacked(rec, NULL);
     if (bad)
       goto failed;
   }
   if (got < 0)
-    return 1;
+    goto out;
   if (!w.ended) {
+    c->records--; /* no record there: the file ended after the last one */
     check_fail(c, N_("the file ends without its end record: it was cut short"));
-    return 1;
+    goto out;
   }
+  c->records++;
   if ((got = export_read(f, &rec, &offset, c)) != 0) {
     if (got == 1) {
       till__v1__export_record__free_unpacked(rec, NULL);
       check_fail(c, N_("data after the end record"));
     }
-    return 1;
+    goto out;
   }
+  c->records--;
   if (w.txns != c->last_id - c->first_id + 1) {
     check_fail(c, N_("the header announces transactions %lld..%lld, the file "
              "holds %lld"), (long long)c->first_id, (long long)c->last_id, (long long)w.txns);
-    return 1;
+    goto out;
   }
   if (verifier_finish(c->v) != 0)
+    goto failed;
+  c->records = 1; /* what follows is about the header */
+  int64_t covered = -1;
+  if (check_header_against_run(c, hdr->header, &covered) != 0)
     goto failed;
   /* everything after the last signed head could have been rewritten with
    * its hashes, or cut off together with the signed heads after it */
   verify_summary_t vs;
   verifier_summary(c->v, &vs);
-  if (vs.n_txns && vs.last_signed_id < c->last_id && !allow_unsigned) {
-    c->bad_txn = vs.last_signed_id < c->first_id ? c->first_id : vs.last_signed_id + 1;
+  if (vs.n_signatures && vs.last_signed_id > covered)
+    covered = vs.last_signed_id;
+  c->signed_to = covered;
+  if (vs.n_txns && covered < c->last_id && !allow_unsigned) {
+    c->bad_txn = covered < c->first_id ? c->first_id : covered + 1;
     check_fail(c, N_("transactions %lld..%lld are not covered by a signed "
              "head, so nothing proves them unaltered; export again after a supervisor's "
              "'till audit checkpoint', or accept them unproven with --allow-unsigned"),
              (long long)c->bad_txn, (long long)c->last_id);
-    return 1;
+    goto out;
   }
-  return 0;
+  result = 0;
+  goto out;
 failed:;
   /* the verifier's own finding, if it has one, names the transaction */
   verify_summary_t s;
@@ -270,5 +405,7 @@ failed:;
     snprintf(c->error, sizeof c->error, "%s", s.error);
     snprintf(c->text, sizeof c->text, "%s", s.text);
   }
-  return 1;
+out:
+  till__v1__export_record__free_unpacked(hdr, NULL);
+  return result;
 }

@@ -22,6 +22,8 @@ typedef struct {
   int64_t first_id, last_id, head_id, created_at_ms; /* from the header */
   int64_t records;           /* records read, the header included: where a failure is */
   int64_t bad_txn;           /* the transaction a failure concerns, or 0 */
+  int64_t signed_to;         /* the run is covered by a signed head (a record's or the
+                                header's) up to here; -1: none */
   char error[512];           /* the failure in English (--json) */
   char text[512];            /* the same in the user's language */
 } export_check_t;

@@ -324,6 +324,15 @@ verifier_add_key(verifier_t *v, int64_t id, const uint8_t pub[32])
 }
 
 int
+verifier_hash_at(const verifier_t *v, int64_t id, uint8_t out[TILL_HASH_LEN])
+{
+  if (id < v->base || id >= v->base + v->n_hashes)
+    return -1;
+  memcpy(out, v->hashes[id - v->base], TILL_HASH_LEN);
+  return 0;
+}
+
+int
 verifier_use_key(verifier_t *v, int64_t id, int64_t txn_id)
 {
   if (!v->sum.ok)
@@ -339,6 +348,18 @@ verifier_use_key(verifier_t *v, int64_t id, int64_t txn_id)
     }
   return fail(v, txn_id, N_("the signed head at transaction %lld names key %lld, which the "
               "ledger does not list"), (long long)txn_id, (long long)id);
+}
+
+int
+verifier_fail_with(verifier_t *v, int64_t txn, const char *error, const char *text)
+{
+  if (!v->sum.ok)
+    return -1;
+  v->sum.ok = 0;
+  v->sum.bad_txn = txn;
+  snprintf(v->sum.error, sizeof v->sum.error, "%s", error);
+  snprintf(v->sum.text, sizeof v->sum.text, "%s", text);
+  return -1;
 }
 
 int

@@ -58,6 +58,14 @@ int verifier_add_signature(verifier_t *v, int64_t txn_id, const uint8_t *head_ha
  * (out of memory; for use_key: a key not declared, recorded as a failure). */
 int verifier_add_key(verifier_t *v, int64_t id, const uint8_t pub[32]);
 int verifier_use_key(verifier_t *v, int64_t id, int64_t txn_id);
+/* ---- tamper: for the witness (witness.h) ---- */
+/* h_<id> as recomputed, when the verifier holds it: 0, or -1. */
+int verifier_hash_at(const verifier_t *v, int64_t id, uint8_t out[TILL_HASH_LEN]);
+/* Record a failure found outside the verifier (about <txn>, 0 if none):
+ * <error> in English, <text> in the user's language. Ignored once a
+ * failure is recorded. -1. */
+int verifier_fail_with(verifier_t *v, int64_t txn, const char *error, const char *text);
+/* ---- end of tamper ---- */
 
 /* Final checks (series continuity). 0 if the whole ledger verified. */
 int verifier_finish(verifier_t *v);

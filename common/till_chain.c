@@ -155,15 +155,15 @@ till_chain_head_message_v2(till_canon_t *c, int64_t txn_id, const uint8_t hash[T
 }
 
 int
-till_head_signature_ok(const uint8_t pub[32], int64_t txn_id, const uint8_t hash[TILL_HASH_LEN],
-                       int64_t at_ms, const char *reason, const uint8_t *sig, size_t siglen, int *v1)
+till_head_signature_ok_pk(EVP_PKEY *pk, int64_t txn_id, const uint8_t hash[TILL_HASH_LEN],
+                          int64_t at_ms, const char *reason, const uint8_t *sig, size_t siglen,
+                          int *v1)
 {
-  if (siglen != 64)
+  if (siglen != 64 || !pk)
     return 0;
-  EVP_PKEY *pk = EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, NULL, pub, 32);
   int ok = 0;
   /* V2 covers the reason; V1, made before it did, is accepted as such */
-  for (int version = 2; pk && !ok && version >= 1; version--) {
+  for (int version = 2; !ok && version >= 1; version--) {
     till_canon_t c;
     till_canon_init(&c);
     if (version == 2)
@@ -178,8 +178,36 @@ till_head_signature_ok(const uint8_t pub[32], int64_t txn_id, const uint8_t hash
     if (ok && v1)
       *v1 = version == 1;
   }
+  return ok;
+}
+
+int
+till_head_signature_ok(const uint8_t pub[32], int64_t txn_id, const uint8_t hash[TILL_HASH_LEN],
+                       int64_t at_ms, const char *reason, const uint8_t *sig, size_t siglen, int *v1)
+{
+  EVP_PKEY *pk = EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, NULL, pub, 32);
+  int ok = till_head_signature_ok_pk(pk, txn_id, hash, at_ms, reason, sig, siglen, v1);
   EVP_PKEY_free(pk);
   return ok;
+}
+
+int
+till_export_statement(char *out, size_t len, int64_t first_id, int64_t last_id, int64_t from_ms,
+                      int64_t to_ms)
+{
+  int n = snprintf(out, len, "export first=%lld last=%lld from=%lld to=%lld", (long long)first_id,
+                   (long long)last_id, (long long)from_ms, (long long)to_ms);
+  return n > 0 && (size_t)n < len ? 0 : -1;
+}
+
+int
+till_export_statement_add(char *out, size_t len, const char *series, int64_t last_no)
+{
+  size_t used = strlen(out);
+  if (used >= len)
+    return -1;
+  int n = snprintf(out + used, len - used, " %s=%lld", series, (long long)last_no);
+  return n > 0 && (size_t)n < len - used ? 0 : -1;
 }
 
 int

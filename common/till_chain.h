@@ -87,6 +87,24 @@ void till_chain_head_message_v2(till_canon_t *c, int64_t txn_id,
 int till_head_signature_ok(const uint8_t pub[32], int64_t txn_id,
                            const uint8_t hash[TILL_HASH_LEN], int64_t at_ms, const char *reason,
                            const uint8_t *sig, size_t siglen, int *v1);
+/* The same with the key made once (an EVP_PKEY holding an Ed25519 public
+ * key), for checking many signatures. */
+struct evp_pkey_st;
+int till_head_signature_ok_pk(struct evp_pkey_st *pk, int64_t txn_id,
+                              const uint8_t hash[TILL_HASH_LEN], int64_t at_ms,
+                              const char *reason, const uint8_t *sig, size_t siglen, int *v1);
+
+/* ---- tamper: the statement an export's header is signed with: the reason
+ * of the signed head at the header's head_id (docs/ledger.md, "The export
+ * file"):  "export first=F last=L from=A to=B" then " SERIES=N" per series
+ * counter, in the order given (the server gives them sorted by series).
+ * till_export_statement starts it in out; till_export_statement_add
+ * appends a counter. 0, or -1 when out is too small. ---- */
+#define TILL_EXPORT_STATEMENT_MAX 8192
+int till_export_statement(char *out, size_t len, int64_t first_id, int64_t last_id,
+                          int64_t from_ms, int64_t to_ms);
+int till_export_statement_add(char *out, size_t len, const char *series, int64_t last_no);
+/* ---- end of tamper ---- */
 
 /* ---- keys: the message by which key <by_id> (public half <by_pub>)
  * endorses the ledger's next key <key_id>, made at <created_at> (seconds),

@@ -395,8 +395,9 @@ id_query(store_conn_t *sc, const char *sql, int64_t bound, int64_t none, int64_t
   return step == SQLITE_ROW || step == SQLITE_DONE ? 0 : -1;
 }
 
-till_status_t
-audit_handle_range(req_t *r, store_conn_t *sc)
+int
+audit_find_range(store_conn_t *sc, int64_t from_ms, int64_t to_ms, int64_t *first_out,
+                 int64_t *last_out, int64_t *head_out, uint8_t prev[TILL_HASH_LEN])
 {
   /* Exact even if the clock was ever set back (a later id with an earlier
    * at_ms): the smallest id at or after from_ms, over journal_at from that
@@ -409,6 +410,42 @@ audit_handle_range(req_t *r, store_conn_t *sc)
     "SELECT id FROM journal NOT INDEXED WHERE at_ms < ? ORDER BY id DESC LIMIT 1";
   static const char sql_head[] = "SELECT coalesce(max(id), 0) FROM journal WHERE id > ?";
   static const char sql_hash[] = "SELECT hash FROM journal WHERE id = ?";
+  int64_t head, first, last;
+  if (id_query(sc, sql_head, 0, 0, &head) != 0)
+    return -1;
+  first = 1;
+  last = head;
+  if (from_ms && id_query(sc, sql_first, from_ms, head + 1, &first) != 0)
+    return -1;
+  if (to_ms && id_query(sc, sql_last, to_ms, 0, &last) != 0)
+    return -1;
+  if (first > last) { /* nothing in the range: an empty run after the head */
+    first = head + 1;
+    last = head;
+  }
+  /* h_{first-1}, for an empty run too (issue 22: it was 32 zero bytes) */
+  memset(prev, 0, TILL_HASH_LEN);
+  if (first > 1) {
+    sqlite3_stmt *st = store_stmt(sc, sql_hash);
+    if (!st)
+      return -1;
+    sqlite3_bind_int64(st, 1, first - 1);
+    int ok = sqlite3_step(st) == SQLITE_ROW && sqlite3_column_bytes(st, 0) == TILL_HASH_LEN;
+    if (ok)
+      memcpy(prev, sqlite3_column_blob(st, 0), TILL_HASH_LEN);
+    sqlite3_reset(st);
+    if (!ok)
+      return -2;
+  }
+  *first_out = first;
+  *last_out = last;
+  *head_out = head;
+  return 0;
+}
+
+till_status_t
+audit_handle_range(req_t *r, store_conn_t *sc)
+{
   const Till__V1__AuditRangeRequest *in = r->env->audit_range_req;
   if (in->from_ms < 0 || in->to_ms < 0)
     return req_fail(r, TILL_E_INVALID, "from_ms and to_ms must not be negative");
@@ -420,32 +457,12 @@ audit_handle_range(req_t *r, store_conn_t *sc)
     return req_fail(r, TILL_E_INTERNAL, "out of memory");
   till__v1__audit_range_response__init(resp);
   int64_t head, first, last;
-  if (id_query(sc, sql_head, 0, 0, &head) != 0)
+  int rc = audit_find_range(sc, in->from_ms, in->to_ms, &first, &last, &head, prev);
+  if (rc == -2)
+    return req_fail(r, TILL_E_INTERNAL, "transaction %lld, before the range, cannot be read",
+                    (long long)(first - 1));
+  if (rc != 0)
     return req_fail(r, TILL_E_UNAVAILABLE, "database error; retry");
-  first = 1;
-  last = head;
-  if (in->from_ms && id_query(sc, sql_first, in->from_ms, head + 1, &first) != 0)
-    return req_fail(r, TILL_E_UNAVAILABLE, "database error; retry");
-  if (in->to_ms && id_query(sc, sql_last, in->to_ms, 0, &last) != 0)
-    return req_fail(r, TILL_E_UNAVAILABLE, "database error; retry");
-  memset(prev, 0, TILL_HASH_LEN);
-  if (first > 1 && first <= last) {
-    sqlite3_stmt *st = store_stmt(sc, sql_hash);
-    if (!st)
-      return req_fail(r, TILL_E_INTERNAL, "internal error");
-    sqlite3_bind_int64(st, 1, first - 1);
-    int ok = sqlite3_step(st) == SQLITE_ROW && sqlite3_column_bytes(st, 0) == TILL_HASH_LEN;
-    if (ok)
-      memcpy(prev, sqlite3_column_blob(st, 0), TILL_HASH_LEN);
-    sqlite3_reset(st);
-    if (!ok)
-      return req_fail(r, TILL_E_INTERNAL, "transaction %lld, before the range, cannot be read",
-                      (long long)(first - 1));
-  }
-  if (first > last) { /* nothing in the range: an empty run after the head */
-    first = head + 1;
-    last = head;
-  }
   resp->first_id = first;
   resp->last_id = last;
   resp->head_id = head;

@@ -38,6 +38,18 @@ till_status_t audit_handle_txn(req_t *r, store_conn_t *sc);
 /* The contiguous run of ids an export of [from_ms, to_ms) covers, with the
  * hash it chains from. */
 till_status_t audit_handle_range(req_t *r, store_conn_t *sc);
+/* The same run, worked out on <sc>: the first and last id of
+ * [from_ms, to_ms) (first = head + 1, last = head when empty), the head,
+ * and h_{first_id - 1} (also for an empty run). 0, -1 on a database error,
+ * -2 when transaction first_id - 1 cannot be read. */
+int audit_find_range(store_conn_t *sc, int64_t from_ms, int64_t to_ms, int64_t *first,
+                     int64_t *last, int64_t *head, uint8_t prev[TILL_HASH_LEN]);
+
+/* ---- tamper: the export's signed snapshot (audit_snapshot.c), on the
+ * writer: the run, the counters and the head in one transaction, and the
+ * head signed with the header's statement as its reason ---- */
+till_status_t audit_handle_snapshot(req_t *r, store_conn_t *sc);
+/* ---- end of tamper ---- */
 /* A ChainSignature from a row of (txn_id, head_hash, at_ms, reason,
  * signature) of chain_signatures, in r's arena; NULL when out of memory. */
 Till__V1__ChainSignature *audit_signature_from_row(req_t *r, sqlite3_stmt *st);

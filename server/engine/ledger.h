@@ -225,6 +225,7 @@ typedef struct {
   int64_t series;            /* series counters compared with the journal */
   int64_t shifts, days;      /* closed shifts and days whose signed head was found */
   int64_t elapsed_ms;
+  int64_t step_ms[5];        /* schema, signatures, closed shifts and days, tail, counters */
 } ledger_check_stats_t;
 
 /* The start-up self-check (docs/security.md, "The start-up check"), on the

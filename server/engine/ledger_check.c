@@ -16,6 +16,8 @@
 
 #define CHECK_TXN_STORE 16384
 
+static int stored_hash(store_conn_t *sc, int64_t id, uint8_t out[TILL_HASH_LEN]);
+
 static int64_t
 mono_ms(void)
 {
@@ -97,6 +99,41 @@ rehash(store_conn_t *sc, int64_t from_id, const uint8_t from_hash[TILL_HASH_LEN]
   return rc;
 }
 
+/* The newest signed head at or before the head that verifies under this
+ * server's key and matches the stored chain becomes the anchor. 0 or -1. */
+static int
+reanchor(ledger_t *lg, store_conn_t *sc)
+{
+  static const char sql[] =
+    "SELECT txn_id, head_hash, at_ms, reason, signature FROM chain_signatures"
+    " WHERE key_id = ?1 AND txn_id <= ?2 ORDER BY id DESC LIMIT 16";
+  uint8_t stored[TILL_HASH_LEN];
+  const uint8_t *own = ledger_key_public(lg->key);
+  sqlite3_stmt *st = store_stmt(sc, sql);
+  if (!st || !own)
+    return -1;
+  sqlite3_bind_int64(st, 1, lg->key_id);
+  sqlite3_bind_int64(st, 2, lg->head_id);
+  int found = -1;
+  /* bounded by the LIMIT */
+  while (found != 0 && sqlite3_step(st) == SQLITE_ROW) {
+    int64_t txn = sqlite3_column_int64(st, 0);
+    const uint8_t *head = sqlite3_column_blob(st, 1);
+    if (sqlite3_column_bytes(st, 1) == TILL_HASH_LEN &&
+        till_head_signature_ok(own, txn, head, sqlite3_column_int64(st, 2),
+                               (const char *)sqlite3_column_text(st, 3),
+                               sqlite3_column_blob(st, 4),
+                               (size_t)sqlite3_column_bytes(st, 4), NULL) &&
+        stored_hash(sc, txn, stored) == 0 && memcmp(stored, head, TILL_HASH_LEN) == 0) {
+      lg->anchor_id = txn;
+      memcpy(lg->anchor_hash, head, TILL_HASH_LEN);
+      found = 0;
+    }
+  }
+  sqlite3_reset(st);
+  return found;
+}
+
 static int
 refuse(ledger_t *lg, char *why, size_t whylen, const char *what)
 {
@@ -115,6 +152,10 @@ ledger_check_tail(ledger_t *lg, store_conn_t *sc, char *why, size_t whylen)
   int64_t from = lg->verified_id;
   const uint8_t *from_hash = lg->verified_hash;
   if (from < 0 || from > lg->head_id) {
+    /* the anchor went with a rollback (a failed COMMIT of a batch that
+     * signed): the last signature still stored, checked as at start-up */
+    if (lg->anchor_id > lg->head_id && reanchor(lg, sc) != 0)
+      return refuse(lg, why, whylen, "no signed head this server can check lies within the chain");
     from = lg->anchor_id;
     from_hash = lg->anchor_hash;
   }
@@ -241,21 +282,54 @@ check_schema(store_conn_t *sc, const store_schema_t *schema, char *why, size_t w
   return rc;
 }
 
-/* Step 2: every signed head verifies and matches the stored chain; the
- * last one is the anchor. 0, or -1 with the first finding in why. */
+/* The signed heads step 2 found, for step 3: their transactions (in
+ * ascending order, as read) and their row ids (sorted afterwards). */
+typedef struct {
+  int64_t *txns, *ids;
+  size_t n, cap;
+} headset_t;
+
 static int
-check_signatures(ledger_t *lg, store_conn_t *sc, ledger_check_stats_t *s, char *why,
-                 size_t whylen)
+headset_add(headset_t *ss, int64_t txn, int64_t id)
+{
+  if (ss->n == ss->cap) {
+    size_t cap = ss->cap ? ss->cap * 2 : 1024;
+    int64_t *t = realloc(ss->txns, cap * sizeof *t);
+    if (!t)
+      return -1;
+    ss->txns = t;
+    int64_t *i = realloc(ss->ids, cap * sizeof *i);
+    if (!i)
+      return -1;
+    ss->ids = i;
+    ss->cap = cap;
+  }
+  ss->txns[ss->n] = txn;
+  ss->ids[ss->n++] = id;
+  return 0;
+}
+
+static int
+cmp_i64(const void *a, const void *b)
+{
+  int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+  return x < y ? -1 : x > y;
+}
+
+/* Step 2: every signed head verifies and matches the stored chain; the
+ * last one is the anchor. Read in chain order, so the stored hashes are
+ * looked up in order and the first finding is the earliest. 0, or -1 with
+ * the first finding in why. */
+static int
+check_signatures(ledger_t *lg, store_conn_t *sc, ledger_check_stats_t *s, headset_t *ss,
+                 char *why, size_t whylen)
 {
   static const char sql[] =
     "SELECT c.id, c.txn_id, c.head_hash, c.at_ms, c.reason, c.key_id, c.signature, k.public_key"
-    " FROM chain_signatures c LEFT JOIN server_keys k ON k.id = c.key_id ORDER BY c.id";
-  uint8_t own[32], stored[TILL_HASH_LEN];
-  size_t ownlen = sizeof own;
-  const uint8_t *ownp = ledger_key_public(lg->key);
-  if (ownp)
-    memcpy(own, ownp, sizeof own);
-  if (!ownp || ownlen != 32) {
+    " FROM chain_signatures c LEFT JOIN server_keys k ON k.id = c.key_id ORDER BY c.txn_id, c.id";
+  uint8_t stored[TILL_HASH_LEN];
+  const uint8_t *own = ledger_key_public(lg->key);
+  if (!own) {
     snprintf(why, whylen, "the signing key has no Ed25519 public half");
     return -1;
   }
@@ -275,16 +349,17 @@ check_signatures(ledger_t *lg, store_conn_t *sc, ledger_check_stats_t *s, char *
     int headlen = sqlite3_column_bytes(st, 2);
     const char *reason = (const char *)sqlite3_column_text(st, 4);
     const uint8_t *sig = sqlite3_column_blob(st, 6);
-    int siglen = sqlite3_column_bytes(st, 6);
+    size_t siglen = (size_t)sqlite3_column_bytes(st, 6);
     /* this server's own signatures verify under the key it holds, not under
      * the copy in server_keys; an earlier key's under its recorded half */
-    const uint8_t *pub = key_id == lg->key_id ? own : sqlite3_column_blob(st, 7);
+    int mine = key_id == lg->key_id;
     rc = -1;
-    if (!pub || (key_id != lg->key_id && sqlite3_column_bytes(st, 7) != 32))
+    if (!mine && sqlite3_column_bytes(st, 7) != 32)
       snprintf(why, whylen, "signature %lld names key %lld, which server_keys does not hold",
                (long long)sig_id, (long long)key_id);
-    else if (headlen != TILL_HASH_LEN || !till_head_signature_ok(pub, txn, head, at, reason, sig,
-                                                                 (size_t)siglen, NULL))
+    else if (headlen != TILL_HASH_LEN ||
+             !till_head_signature_ok(mine ? own : sqlite3_column_blob(st, 7),
+                                     txn, head, at, reason, sig, siglen, NULL))
       snprintf(why, whylen, "signature %lld (%s, transaction %lld) does not verify under the "
                "server's key", (long long)sig_id, reason ? reason : "", (long long)txn);
     else if (txn > lg->head_id)
@@ -296,14 +371,14 @@ check_signatures(ledger_t *lg, store_conn_t *sc, ledger_check_stats_t *s, char *
       snprintf(why, whylen, "the signed head at transaction %lld (signature %lld, %s) does not "
                "match the stored chain: transactions up to %lld were rewritten",
                (long long)txn, (long long)sig_id, reason ? reason : "", (long long)txn);
+    else if (headset_add(ss, txn, sig_id) != 0)
+      snprintf(why, whylen, "out of memory");
     else
       rc = 0;
     if (rc == 0) {
       s->signatures++;
-      if (txn >= lg->anchor_id) {
-        lg->anchor_id = txn;
-        memcpy(lg->anchor_hash, head, TILL_HASH_LEN);
-      }
+      lg->anchor_id = txn;
+      memcpy(lg->anchor_hash, head, TILL_HASH_LEN);
     }
   }
   if (rc == 0 && step != SQLITE_DONE) {
@@ -312,7 +387,69 @@ check_signatures(ledger_t *lg, store_conn_t *sc, ledger_check_stats_t *s, char *
   }
   sqlite3_finalize(st);
   s->anchor_id = lg->anchor_id;
+  if (ss->n > 1)
+    qsort(ss->ids, ss->n, sizeof *ss->ids, cmp_i64);
   return rc;
+}
+
+/* Step 3: every closed shift and closed day names a signed head that
+ * exists (looked up among those step 2 verified). 0, or -1 with the first
+ * finding in why. */
+static int
+check_references(store_conn_t *sc, const headset_t *ss, ledger_check_stats_t *s, char *why,
+                 size_t whylen)
+{
+  static const char sql_shift[] =
+    "SELECT id, signature_txn_id FROM shifts WHERE state != 1 ORDER BY id";
+  static const char sql_day[] = "SELECT signature_id, date FROM day_closes ORDER BY date";
+  sqlite3_stmt *st = NULL;
+  int rc = 0, step = SQLITE_DONE;
+  if (sqlite3_prepare_v2(sc->db, sql_shift, -1, &st, NULL) != SQLITE_OK)
+    goto db_error;
+  /* bounded by the table */
+  while (rc == 0 && (step = sqlite3_step(st)) == SQLITE_ROW) {
+    int64_t txn = sqlite3_column_int64(st, 1);
+    if (sqlite3_column_type(st, 1) == SQLITE_NULL) {
+      snprintf(why, whylen, "closed shift %lld names the signed head at transaction %s, but no "
+               "signature covers it: signatures were removed",
+               (long long)sqlite3_column_int64(st, 0), "none");
+      rc = -1;
+    } else if (!ss->n || !bsearch(&txn, ss->txns, ss->n, sizeof *ss->txns, cmp_i64)) {
+      char t[24];
+      snprintf(t, sizeof t, "%lld", (long long)txn);
+      snprintf(why, whylen, "closed shift %lld names the signed head at transaction %s, but no "
+               "signature covers it: signatures were removed",
+               (long long)sqlite3_column_int64(st, 0), t);
+      rc = -1;
+    } else {
+      s->shifts++;
+    }
+  }
+  sqlite3_finalize(st);
+  st = NULL;
+  if (rc != 0)
+    return rc;
+  if (step != SQLITE_DONE || sqlite3_prepare_v2(sc->db, sql_day, -1, &st, NULL) != SQLITE_OK)
+    goto db_error;
+  while (rc == 0 && (step = sqlite3_step(st)) == SQLITE_ROW) {
+    int64_t id = sqlite3_column_int64(st, 0);
+    if (!ss->n || !bsearch(&id, ss->ids, ss->n, sizeof *ss->ids, cmp_i64)) {
+      snprintf(why, whylen, "closed day %s names signature %lld, which does not exist: "
+               "signatures were removed", sqlite3_column_text(st, 1), (long long)id);
+      rc = -1;
+    } else {
+      s->days++;
+    }
+  }
+  sqlite3_finalize(st);
+  if (rc == 0 && step != SQLITE_DONE)
+    goto db_error2;
+  return rc;
+ db_error:
+  sqlite3_finalize(st);
+ db_error2:
+  snprintf(why, whylen, "cannot read the closed shifts and days: %s", sqlite3_errmsg(sc->db));
+  return -1;
 }
 
 /* One row of <sql> (an integer and a text), or none. 1 found, 0 none,
@@ -326,53 +463,11 @@ first_row(store_conn_t *sc, const char *sql, int64_t *n, char *text, size_t text
   int rc = sqlite3_step(st);
   if (rc == SQLITE_ROW) {
     *n = sqlite3_column_int64(st, 0);
-    snprintf(text, textlen, "%s", sqlite3_column_text(st, 1) ? (const char *)sqlite3_column_text(st, 1) : "");
+    snprintf(text, textlen, "%s",
+             sqlite3_column_text(st, 1) ? (const char *)sqlite3_column_text(st, 1) : "");
   }
   sqlite3_finalize(st);
   return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
-}
-
-/* Step 3: every closed shift and closed day names a signed head that
- * exists. 0, or -1 with the first finding in why. */
-static int
-check_references(store_conn_t *sc, ledger_check_stats_t *s, char *why, size_t whylen)
-{
-  static const char sql_shift[] =
-    "SELECT id, coalesce(signature_txn_id, 'none') FROM shifts WHERE state != 1"
-    " AND (signature_txn_id IS NULL OR NOT EXISTS (SELECT 1 FROM chain_signatures c"
-    " WHERE c.txn_id = shifts.signature_txn_id)) ORDER BY id LIMIT 1";
-  static const char sql_day[] =
-    "SELECT signature_id, date FROM day_closes d WHERE NOT EXISTS"
-    " (SELECT 1 FROM chain_signatures c WHERE c.id = d.signature_id) ORDER BY date LIMIT 1";
-  static const char sql_count[] =
-    "SELECT (SELECT count(*) FROM shifts WHERE state != 1), (SELECT count(*) FROM day_closes)";
-  int64_t n = 0;
-  char text[64];
-  int got = first_row(sc, sql_shift, &n, text, sizeof text);
-  if (got == 1) {
-    snprintf(why, whylen, "closed shift %lld names the signed head at transaction %s, but no "
-             "signature covers it: signatures were removed", (long long)n, text);
-    return -1;
-  }
-  if (got == 0 && (got = first_row(sc, sql_day, &n, text, sizeof text)) == 1) {
-    snprintf(why, whylen, "closed day %s names signature %lld, which does not exist: "
-             "signatures were removed", text, (long long)n);
-    return -1;
-  }
-  sqlite3_stmt *st = NULL;
-  if (got == 0 && sqlite3_prepare_v2(sc->db, sql_count, -1, &st, NULL) == SQLITE_OK &&
-      sqlite3_step(st) == SQLITE_ROW) {
-    s->shifts = sqlite3_column_int64(st, 0);
-    s->days = sqlite3_column_int64(st, 1);
-  } else {
-    got = -1;
-  }
-  sqlite3_finalize(st);
-  if (got != 0) {
-    snprintf(why, whylen, "cannot read the closed shifts and days: %s", sqlite3_errmsg(sc->db));
-    return -1;
-  }
-  return 0;
 }
 
 /* Step 5: each series counter equals the highest number of its series in
@@ -452,6 +547,7 @@ ledger_selfcheck(ledger_t *lg, store_conn_t *sc, const store_schema_t *schema,
                  ledger_check_stats_t *stats, char *why, size_t whylen)
 {
   ledger_check_stats_t s = {0};
+  headset_t ss = {0};
   int64_t t0 = mono_ms();
   uint8_t h[TILL_HASH_LEN];
   int bad = 1;
@@ -462,17 +558,34 @@ ledger_selfcheck(ledger_t *lg, store_conn_t *sc, const store_schema_t *schema,
   }
   if (ledger_reload_head(lg, sc) != 0)
     snprintf(finding, sizeof finding, "cannot read the chain head: %s", sqlite3_errmsg(sc->db));
-  else if (check_schema(sc, schema, finding, sizeof finding) == 0 &&
-           check_signatures(lg, sc, &s, finding, sizeof finding) == 0 &&
-           check_references(sc, &s, finding, sizeof finding) == 0 &&
-           rehash(sc, lg->anchor_id, lg->anchor_hash, lg->head_id, h, finding, sizeof finding) ==
-             0 &&
-           check_counters(sc, &s, finding, sizeof finding) == 0)
-    bad = memcmp(h, lg->head_hash, TILL_HASH_LEN) != 0;
+  else {
+    /* each step in turn, timed; the first finding stops the check */
+    int64_t t = mono_ms();
+    int step = 0, failed = 0;
+    for (; step < 5 && !failed; step++) {
+      switch (step) {
+      case 0: failed = check_schema(sc, schema, finding, sizeof finding); break;
+      case 1: failed = check_signatures(lg, sc, &s, &ss, finding, sizeof finding); break;
+      case 2: failed = check_references(sc, &ss, &s, finding, sizeof finding); break;
+      case 3:
+        failed = rehash(sc, lg->anchor_id, lg->anchor_hash, lg->head_id, h, finding,
+                        sizeof finding);
+        break;
+      default: failed = check_counters(sc, &s, finding, sizeof finding); break;
+      }
+      int64_t now = mono_ms();
+      s.step_ms[step] = now - t;
+      t = now;
+    }
+    if (!failed)
+      bad = memcmp(h, lg->head_hash, TILL_HASH_LEN) != 0;
+  }
   sqlite3_exec(sc->db, "COMMIT", NULL, NULL, NULL);
   if (bad && !finding[0])
     snprintf(finding, sizeof finding, "the chain does not end at the stored head");
  out:
+  free(ss.txns);
+  free(ss.ids);
   s.tail = lg->head_id - lg->anchor_id;
   s.elapsed_ms = mono_ms() - t0;
   if (stats)

@@ -27,7 +27,7 @@
 typedef struct ledger_signer ledger_signer_t;
 typedef struct p11_key p11_key_t;
 /* Slots of the ring of heads this process computed itself (ledger_check.c). */
-#define LEDGER_RECENT 1024
+#define LEDGER_RECENT 4096
 
 struct ledger {
   int64_t head_id;
@@ -54,7 +54,8 @@ struct ledger {
  * must end at lg->head_hash. 0, or -1 with the reason in why (logged); the
  * caller signs nothing then. */
 int ledger_check_tail(ledger_t *lg, store_conn_t *sc, char *why, size_t whylen);
-/* After signing the head: it is the new anchor. */
+/* After signing the head: it is the new anchor (if a rollback takes it
+ * away, ledger_check_tail finds the newest signed head still stored). */
 void ledger_check_signed(ledger_t *lg);
 /* A transaction this process just appended: remember its hash, and extend
  * the verified chain when it extends the verified head. */

@@ -124,6 +124,10 @@ static const handler_t handlers[] = {
    "ledger query", ROLES_AUDITOR | ROLES_SUPERVISOR, ledger_query_handle, NULL},
   {TILL__V1__ENVELOPE__BODY_CHAIN_CHECKPOINT_REQ, TILL__V1__ENVELOPE__BODY_CHAIN_CHECKPOINT_RESP,
    "chain checkpoint", ROLES_SUPERVISOR, NULL, audit_handle_checkpoint},
+  /* ---- tamper: an export's signed snapshot (signs the head, on the writer) ---- */
+  {TILL__V1__ENVELOPE__BODY_AUDIT_SNAPSHOT_REQ, TILL__V1__ENVELOPE__BODY_AUDIT_SNAPSHOT_RESP,
+   "audit snapshot", ROLES_AUDITOR, NULL, audit_handle_snapshot},
+  /* ---- end of tamper ---- */
   /* reports: the monthly settlement is read by supervisors and auditors;
    * only a supervisor sets a cashier's target */
   {TILL__V1__ENVELOPE__BODY_MONTHLY_REPORT_REQ, TILL__V1__ENVELOPE__BODY_MONTHLY_REPORT_RESP,

@@ -19,7 +19,9 @@ static const char sql_shift[] =
   "SELECT terminal_id, cashier, state, opened_at, float_amount, coalesce(closed_at, 0),"
   " coalesce(expected_cash, 0), coalesce(counted_cash, 0), coalesce(cash_variance, 0),"
   " coalesce(signature_txn_id, 0), coalesce(approved_by, ''), coalesce(approved_at, 0), note,"
-  " coalesce(deposit_id, 0), business_date FROM shifts WHERE id = ?";
+  " coalesce(deposit_id, 0), business_date,"
+  " (SELECT hash FROM journal WHERE journal.id = shifts.signature_txn_id)"
+  " FROM shifts WHERE id = ?";
 static const char sql_counts[] =
   "SELECT phase, face, count FROM shift_counts WHERE shift_id = ? ORDER BY phase, face DESC";
 /* Per method and kind: the payment entries of sales, payments against
@@ -234,6 +236,16 @@ report_head(req_t *r, store_conn_t *sc, int64_t id, Till__V1__ShiftReport **out)
   rep->note = req_strdup(r, (const char *)sqlite3_column_text(st, 12));
   rep->deposit_id = sqlite3_column_int64(st, 13);
   rep->business_date = req_strdup(r, (const char *)sqlite3_column_text(st, 14));
+  /* ---- tamper: the signed head's hash, for its code on the Z-report ---- */
+  if (sqlite3_column_bytes(st, 15) == TILL_HASH_LEN) {
+    uint8_t *h = req_alloc(r, TILL_HASH_LEN);
+    if (h) {
+      memcpy(h, sqlite3_column_blob(st, 15), TILL_HASH_LEN);
+      rep->signature_head_hash.data = h;
+      rep->signature_head_hash.len = TILL_HASH_LEN;
+    }
+  }
+  /* ---- end of tamper ---- */
   sqlite3_reset(st);
   if (!rep->terminal_id || !rep->cashier || !rep->approved_by || !rep->note ||
       !rep->business_date)

@@ -102,6 +102,10 @@ ENVELOPES = {
     "audit_export_bad_limit": env(80, vfield(1, 0) + vfield(2, 100000)),
     "audit_heads": env(82),
     "checkpoint": env(84),
+    # ---- tamper: the export's signed snapshot (signs the head) ----
+    "audit_snapshot": env(310, vfield(1, 0) + vfield(2, 0)),
+    "audit_snapshot_bad_range": env(310, vfield(1, 5000) + vfield(2, 10)),
+    # ---- end of tamper ----
     "error_body": env(10, vfield(1, 3) + lfield(2, "x")),
     "monthly_report": env(124, lfield(1, "2026-11")),
     "monthly_report_now": env(124),

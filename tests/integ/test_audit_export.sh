@@ -6,7 +6,10 @@
 # or an accident would: one byte of an amount changed, a record deleted,
 # duplicated, moved, a signed head removed, the file cut short or extended
 # -- each fails, naming the transaction or record. A date range, an empty
-# range, bad options and the roles are checked too.
+# range, bad options and the roles are checked too. Every export signs the
+# head it ends at (its snapshot, test_audit_export_header.sh), so a file
+# stripped of its signed heads is still vouched for by its header's
+# signature, and fails only once that is stripped too.
 source "$(dirname -- "$0")/lib.sh"
 source "$(dirname -- "$0")/lib_ledger.sh"
 source "$(dirname -- "$0")/lib_world.sh"
@@ -22,14 +25,12 @@ step "a day: sales by cash and WeChat, a void, a signed head, then two sales mor
 for q in 1 2 3; do
   expect_rc 0 till_user T-LANE-01 carol sale "PARK1H:$q" --method cash
 done
-step "before any head is signed, an export does not verify: nothing vouches for it"
-expect_rc_contains 0 "exported transactions 1..3 (3) and 0 signed heads" \
+step "before any checkpoint, an export signs the head it ends at (its snapshot) and verifies"
+expect_rc_contains 0 "exported transactions 1..3 (3) and 1 signed heads" \
   till_user T-LANE-02 audrey audit export
-cp -- "$T/last.out" "$T/unsigned.tex"
-expect_rc_contains 1 "VERIFICATION FAILED at transaction 1 (record 5): transactions 1..3 are not covered by a signed head" \
-  "$TILL" audit verify --file "$T/unsigned.tex"
-expect_rc_contains 0 "WARNING: 3 transactions after the last signed head are accepted unproven (--allow-unsigned)" \
-  "$TILL" audit verify --file "$T/unsigned.tex" --allow-unsigned
+cp -- "$T/last.out" "$T/first.tex"
+expect_rc_contains 0 "export verified: transactions 1..3 (3)" "$TILL" audit verify --file "$T/first.tex"
+assert_last_contains "signatures: 1 valid; last signed head at transaction 3 (0 after it not yet signed)"
 expect_rc 0 till_user T-LANE-01 carol --json sale HEAT:1 --method wechat
 S=$(json_field series)
 expect_rc 0 till_user T-LANE-01 carol sale HEAT:1 --method wechat --memo 'flat 3-502, "north"'
@@ -44,22 +45,21 @@ last_no=$(sql "SELECT last_no FROM series_counters WHERE series = '$S'")
 assert_eq 7 "$last_no" "receipts issued"
 assert_eq $((signed + 2)) "$head" "the two sales after the signed head"
 
-step "an unsigned tail fails, unless accepted as unproven"
-expect_rc_contains 0 "exported transactions 1..$head ($head) and 1 signed heads" \
-  till_user T-LANE-02 audrey audit export
+step "the two sales after the checkpoint are signed by the export's snapshot: no unsigned tail"
+expect_rc 0 till_user T-LANE-02 audrey audit export
 cp -- "$T/last.out" "$T/tail.tex"
-expect_rc_contains 1 "transactions $((signed + 1))..$head are not covered by a signed head" \
+n=$(sql "SELECT count(*) FROM chain_signatures")
+assert_eq "3 $head" "$(sql "SELECT count(*), max(txn_id) FROM chain_signatures" | tr '|' ' ')" \
+  "the first export's, the checkpoint's and this export's signed heads"
+expect_rc_contains 0 "signatures: 3 valid; last signed head at transaction $head (0 after it not yet signed)" \
   "$TILL" audit verify --file "$T/tail.tex"
-expect_rc_contains 0 "signatures: 1 valid; last signed head at transaction $signed (2 after it not yet signed)" \
-  "$TILL" audit verify --allow-unsigned --file "$T/tail.tex"
-assert_last_contains "WARNING: 2 transactions after the last signed head are accepted unproven"
-expect_rc 0 "$TILL" --json audit verify --file "$T/tail.tex" --allow-unsigned
-assert_last_contains "\"signatures\":1,\"last_signed_id\":$signed,\"unsigned\":2,"
+assert_last_lacks "WARNING"
 
 step "after a checkpoint the export verifies offline, with the key pinned, with the server stopped"
 expect_rc 0 till_user ADMIN-01 sam --json audit checkpoint
 assert_eq "$head" "$(json_field txn_id)" "the checkpoint's head"
-expect_rc_contains 0 "exported transactions 1..$head ($head) and 2 signed heads" \
+n=$(($(sql "SELECT count(*) FROM chain_signatures") + 1)) # and the export's own
+expect_rc_contains 0 "exported transactions 1..$head ($head) and $n signed heads" \
   till_user T-LANE-02 audrey audit export
 cp -- "$T/last.out" "$T/all.tex"
 expect_rc 0 till_user T-LANE-02 audrey audit pubkey
@@ -68,12 +68,12 @@ stop_tilld || fail "tilld exited with $TILLD_RC on SIGTERM"
 verify_file() { (cd "$T" && HOME=$T/nowhere "$TILL" audit verify "$@"); }
 expect_rc_contains 0 "export verified: transactions 1..$head ($head)" \
   verify_file --file "$T/all.tex" --pubkey "$T/server.pem"
-assert_last_contains "signatures: 2 valid; last signed head at transaction $head (0 after it not yet signed)"
+assert_last_contains "signatures: $n valid; last signed head at transaction $head (0 after it not yet signed)"
 assert_last_contains "series $S: $S-00000001..$S-00000007 without a gap (7 receipts)"
 assert_last_lacks "WARNING"
 expect_rc 0 verify_file --json --file "$T/all.tex"
 assert_last_contains "{\"ok\":true,\"first_id\":1,\"last_id\":$head,\"transactions\":$head,"
-assert_last_contains "\"signatures\":2,\"last_signed_id\":$head,\"unsigned\":0,"
+assert_last_contains "\"signatures\":$n,\"last_signed_id\":$head,\"unsigned\":0,"
 openssl genpkey -algorithm ed25519 2>/dev/null | openssl pkey -pubout >"$T/other.pem" 2>/dev/null ||
   fail "cannot make a second Ed25519 key"
 expect_rc_contains 1 "signing key 1 is not among the pinned keys in $T/other.pem" verify_file --file "$T/all.tex" --pubkey "$T/other.pem"
@@ -99,8 +99,8 @@ rec_field() { records "$T/all.tex" | sed -n "${1}p" | cut -d' ' -f"$2"; }
 bytes() { tail -c +$(($2 + 1)) -- "$1" | head -c "$3"; }
 
 records "$T/all.tex" >"$T/records"
-assert_eq "$((head + 4))" "$(wc -l <"$T/records")" "records: header, $head transactions, 2 signed heads, end"
-assert_eq "10 18 26 26 34" "$(sed -n "1p;2p;$((head + 2))p;$((head + 3))p;$((head + 4))p" "$T/records" | cut -d' ' -f3 | tr '\n' ' ' | sed 's/ $//')" \
+assert_eq "$((head + 2 + n))" "$(wc -l <"$T/records")" "records: header, $head transactions, $n signed heads, end"
+assert_eq "10 18 26 26 34" "$(sed -n "1p;2p;$((head + 2))p;$((head + 1 + n))p;$((head + 2 + n))p" "$T/records" | cut -d' ' -f3 | tr '\n' ' ' | sed 's/ $//')" \
   "record kinds"
 size=$(stat -c %s -- "$T/all.tex")
 
@@ -129,18 +129,26 @@ expect_rc_contains 1 "VERIFICATION FAILED at transaction 3 (record 4): transacti
   verify_file --file "$T/swapped.tex"
 
 step "signed heads removed (end record left, or rewritten to match), the end cut off, bytes appended, a foreign header"
-i=$((head + 3)) # the last signed head
+i=$((head + 1 + n)) # the last signed head
 o=$(rec_field $i 1) l=$(rec_field $i 2)
 { bytes "$T/all.tex" 0 "$o"; bytes "$T/all.tex" $((o + l)) "$size"; } >"$T/nosig.tex"
-expect_rc_contains 1 "the end record counts $head transactions and 2 signed heads, the file holds $head and 1" \
+expect_rc_contains 1 "the end record counts $head transactions and $n signed heads, the file holds $head and $((n - 1))" \
   verify_file --file "$T/nosig.tex"
-# a forger drops both signed heads and writes an end record that agrees:
+# a forger drops every signed head and writes an end record that agrees:
 # ExportEnd { txns = head } is 4 bytes, 22 02 08 <head> (head < 128)
 [ "$head" -lt 128 ] || fail "the forged end record below assumes fewer than 128 transactions"
 { bytes "$T/all.tex" 0 "$(rec_field $((head + 2)) 1)"
   printf "\\x00\\x00\\x00\\x04\\x22\\x02\\x08\\x$(printf %02x "$head")"; } >"$T/stripped.tex"
-expect_rc_contains 1 "transactions 1..$head are not covered by a signed head" \
+# the header's own signature still vouches for the run up to its head
+expect_rc_contains 0 "signatures: none in the file; the header's signed snapshot covers the run up to transaction $head" \
   verify_file --file "$T/stripped.tex" --pubkey "$T/server.pem"
+# and without it, nothing does
+python3 "$TILL_SOURCE_DIR/tests/integ/export_edit.py" "$T/stripped.tex" "$T/bare.tex" strip ||
+  fail "cannot strip the header's signature"
+expect_rc_contains 1 "the export's header (range, counters, head) is not signed by the server" \
+  verify_file --file "$T/bare.tex" --pubkey "$T/server.pem"
+expect_rc_contains 0 "WARNING: $head transactions after the last signed head are accepted unproven" \
+  verify_file --file "$T/bare.tex" --pubkey "$T/server.pem" --allow-unsigned
 head -c "$o" -- "$T/all.tex" >"$T/cut.tex"
 expect_rc_contains 1 "the file ends without its end record: it was cut short" verify_file --file "$T/cut.tex"
 head -c $((size - 3)) -- "$T/all.tex" >"$T/cut2.tex"
@@ -190,7 +198,8 @@ start_tilld || fail "tilld did not restart"
 nsig=$(sql "SELECT count(*) FROM chain_signatures")
 [ "$nsig" -gt 2000 ] || fail "only $nsig signatures: fewer than three pages"
 expect_rc_contains 0 "signatures: $nsig valid" till_user T-LANE-02 audrey audit verify
-expect_rc_contains 0 "exported transactions 1..$head ($head) and $nsig signed heads" \
+# the export signs one more (its snapshot), and the file's header carries it too
+expect_rc_contains 0 "exported transactions 1..$head ($head) and $((nsig + 1)) signed heads" \
   till_user T-LANE-02 audrey audit export
 cp -- "$T/last.out" "$T/many.tex"
-expect_rc_contains 0 "signatures: $nsig valid" verify_file --file "$T/many.tex" --pubkey "$T/server.pem"
+expect_rc_contains 0 "signatures: $((nsig + 1)) valid" verify_file --file "$T/many.tex" --pubkey "$T/server.pem"

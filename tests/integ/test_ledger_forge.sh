@@ -23,20 +23,43 @@ for q in 1 2 3; do
   expect_rc 0 till_user T-LANE-01 carol --json sale "PARK1H:$q" --method cash
 done
 series=$(json_field series)
-expect_rc 0 till_user T-LANE-01 carol --json shift close --count "1x30"
+expect_rc 0 till_user T-LANE-01 carol shift close --count "1x30"
 closed_shift=$(sql "SELECT id FROM shifts WHERE state != 1")
 shift_head=$(sql "SELECT signature_txn_id FROM shifts WHERE id = $closed_shift")
-expect_rc 0 till_user ADMIN-01 sam --json day close --date "$(date +%F)"
+# the Z-report prints the signed head's code: the first four bytes of its hash
+z_code=$(sql "SELECT substr(hex(hash), 1, 4) || '-' || substr(hex(hash), 5, 4) FROM journal
+              WHERE id = $shift_head")
+assert_last_contains "signed at transaction $shift_head"
+last_matches "^Head code +$z_code\$" || fail "the Z-report's head code is not $z_code"
+expect_rc 0 till_user ADMIN-01 sam day close --date "$(date +%F)"
+assert_last_contains "signed chain head $shift_head (day_close:$(date +%F)), code $z_code, hash"
 open_shift T-LANE-01 carol
 for q in 1 2 3; do
   expect_rc 0 till_user T-LANE-01 carol --json sale "PARK1H:$q" --method cash
 done
 expect_rc_contains 0 "signed chain head" till_user ADMIN-01 sam audit checkpoint
+expect_rc 0 till_user T-LANE-02 audrey audit pubkey
+cp -- "$T/last.out" "$T/server-pub.pem"
+step "the auditor witnesses the signed heads, keeps an export, and the supervisor's paper"
+# the shift close and the day close signed the same head: one line for both
+nsigs=$(sql "SELECT count(*) FROM chain_signatures")
+nheads=$(sql "SELECT count(DISTINCT txn_id) FROM chain_signatures")
+expect_rc_contains 0 "$nheads signed heads appended, $((nsigs - nheads)) already witnessed" \
+  till_user T-LANE-02 audrey audit witness --file "$T/witness" --pubkey "$T/server-pub.pem"
+assert_eq "$nheads" "$(grep -vc '^#' "$T/witness")" "one line a signed head"
+expect_rc_contains 0 "0 signed heads appended, $nsigs already witnessed" \
+  till_user T-LANE-02 audrey audit witness --file "$T/witness" --pubkey "$T/server-pub.pem"
+expect_rc 0 till_user T-LANE-02 audrey audit export
+cp -- "$T/last.out" "$T/prior.tex"
+prior_last=$(sql "SELECT max(id) FROM journal")
+printf '%s %s\n' "$shift_head" "$z_code" >"$T/paper"
+expect_rc_contains 0 "witness: $((nheads + 2)) signed heads checked, all on the chain" \
+  till_user T-LANE-02 audrey audit verify --pubkey "$T/server-pub.pem" --witness "$T/witness" \
+  --prior "$T/prior.tex"
+step "two sales more, not yet signed"
 for q in 1 2; do
   expect_rc 0 till_user T-LANE-01 carol --json sale "PARK1H:$q" --method card
 done
-expect_rc 0 till_user T-LANE-02 audrey audit pubkey
-cp -- "$T/last.out" "$T/server-pub.pem"
 head_id=$(sql "SELECT max(id) FROM journal")
 last_signed=$(sql "SELECT max(txn_id) FROM chain_signatures")
 last_no=$(sql "SELECT last_no FROM series_counters WHERE series = '$series'")
@@ -44,7 +67,8 @@ last_no=$(sql "SELECT last_no FROM series_counters WHERE series = '$series'")
 # no clean stop: a clean stop signs the head, and the tail must stay unsigned
 kill_tilld
 ORIG=$DB
-assert_eq 3 "$(sql "SELECT count(*) FROM chain_signatures")" "signatures before the attacks"
+assert_eq 4 "$(sql "SELECT count(*) FROM chain_signatures")" \
+  "signatures before the attacks: shift close, day close, checkpoint, export"
 
 # refused NAME FINDING -- tilld on copy NAME starts, logs FINDING, records
 # it in security_events, refuses a sale and a checkpoint, lets the auditor
@@ -63,6 +87,9 @@ refused() {
   [ "$LAST_RC" = 0 ] || [ "$LAST_RC" = 1 ] || { _show_last; fail "$1: audit verify did not run"; }
   cp -- "$T/last.out" "$T/$1.verify.out"
   cat -- "$T/last.err" >>"$T/$1.verify.out"
+  run till_user T-LANE-02 audrey audit verify --pubkey "$T/server-pub.pem" --witness "$T/witness"
+  cp -- "$T/last.out" "$T/$1.witness.out"
+  cat -- "$T/last.err" >>"$T/$1.witness.out"
   stop_tilld || fail "$1: tilld exited with $TILLD_RC on SIGTERM"
   assert_eq "$sigs" "$(sql "SELECT count(*) FROM chain_signatures")" "$1: signatures after the stop"
   local quoted=${2//\'/\'\'}
@@ -104,6 +131,10 @@ python3 "$FORGE" forge "$T/forged.db" 3 100 || fail "the forger's tool failed"
 python3 "$FORGE" sql "$T/forged.db" "DELETE FROM chain_signatures" ||
   fail "could not delete the signatures"
 refused forged "closed shift $closed_shift names the signed head at transaction $shift_head, but no signature covers it: signatures were removed"
+grep -qF "ledger verified" "$T/forged.verify.out" ||
+  fail "forged: the signatures gone, the rewritten chain verifies on its own: $(cat "$T/forged.verify.out")"
+grep -qF "VERIFICATION FAILED at transaction $shift_head: the witnessed head at transaction $shift_head" \
+  "$T/forged.witness.out" || fail "forged: the witness did not catch it: $(cat "$T/forged.witness.out")"
 
 step "the forgery with the signatures kept: the signed head no longer matches"
 db_copy "$T/unsigned.db"
@@ -153,5 +184,30 @@ python3 "$FORGE" resign "$T/resigned.db" "$SIGNING_KEY" ||
 use_db "$T/resigned.db"
 start_tilld || fail "resigned: tilld did not start"
 assert_file_contains "$TILLD_LOG" "start-up check passed"
+expect_rc_contains 0 "ledger verified" \
+  till_user T-LANE-02 audrey audit verify --pubkey "$T/server-pub.pem"
+# the witness: every head from transaction 3 on was re-signed with new hashes
+expect_rc_contains 1 "VERIFICATION FAILED at transaction $shift_head: the witnessed head at transaction $shift_head (witness, code $z_code," \
+  till_user T-LANE-02 audrey audit verify --pubkey "$T/server-pub.pem" --witness "$T/witness"
+assert_last_contains "is no longer on the chain: transactions up to $shift_head were rewritten"
+expect_rc_contains 1 "\"ok\":false,\"first_bad_txn\":$shift_head," \
+  till_user T-LANE-02 audrey --json audit verify --pubkey "$T/server-pub.pem" --witness "$T/witness"
+expect_rc_contains 1 "(paper, code $z_code, -) is no longer on the chain" \
+  till_user T-LANE-02 audrey audit verify --pubkey "$T/server-pub.pem" --witness "$T/paper"
+expect_rc_contains 1 "the witnessed head at transaction $prior_last (prior export, code" \
+  till_user T-LANE-02 audrey audit verify --pubkey "$T/server-pub.pem" --prior "$T/prior.tex"
+expect_rc_contains 1 "WITNESS FAILED at transaction $shift_head: the server now signs transaction $shift_head with another hash than the one witnessed" \
+  till_user T-LANE-02 audrey audit witness --file "$T/witness" --pubkey "$T/server-pub.pem"
+assert_eq "$nheads" "$(grep -vc '^#' "$T/witness")" "nothing appended to the witness"
+# and offline: a fresh export of the re-signed ledger verifies on its own,
+# not against the witness or the earlier export
+expect_rc 0 till_user T-LANE-02 audrey audit export
+cp -- "$T/last.out" "$T/resigned.tex"
 stop_tilld || fail "resigned: tilld exited with $TILLD_RC"
 use_db "$ORIG"
+expect_rc_contains 0 "export verified" "$TILL" audit verify --file "$T/resigned.tex" \
+  --pubkey "$T/server-pub.pem"
+expect_rc_contains 1 "the witnessed head at transaction $shift_head (witness, code $z_code," \
+  "$TILL" audit verify --file "$T/resigned.tex" --pubkey "$T/server-pub.pem" --witness "$T/witness"
+expect_rc_contains 1 "the witnessed head at transaction $prior_last (prior export," \
+  "$TILL" audit verify --file "$T/resigned.tex" --pubkey "$T/server-pub.pem" --prior "$T/prior.tex"

@@ -24,8 +24,9 @@
 
 /* ---- the sample transaction --------------------------------------------- */
 
-/* id 7, a cash sale of one PARK1H (5.00) on T-LANE-01 by alice, receipt
- * HT2026-00000002, no shift, idempotency key 00 01 .. 0f. */
+/* id 7, a cash sale of one PARK1H (5.00) on T-LANE-01 by alice in shift 3
+ * (into its drawer, drawer:shift:3, as the engine posts cash), receipt
+ * HT2026-00000002, idempotency key 00 01 .. 0f. */
 static void
 sample_txn(till_txn_t *t)
 {
@@ -35,7 +36,7 @@ sample_txn(till_txn_t *t)
   t->at_ms = 1795462743057LL;
   t->terminal = "T-LANE-01";
   t->cashier = "alice";
-  t->shift_id = 0;
+  t->shift_id = 3;
   t->series = "HT2026";
   t->receipt_no = 2;
   for (int i = 0; i < TILL_KEY_LEN; i++)
@@ -45,12 +46,12 @@ sample_txn(till_txn_t *t)
   t->memo = "";
   t->approver = "";
   t->n_entries = 2;
-  t->entries[0] = (till_entry_t){1, "drawer:T-LANE-01", 500, "", 0, 0};
+  t->entries[0] = (till_entry_t){1, "drawer:shift:3", 500, "", 0, 0};
   t->entries[1] = (till_entry_t){2, "revenue:PARK1H", -500, "PARK1H", 1, 500};
 }
 
 /* canonical_bytes(sample), written out by hand: big-endian integers, strings
- * as a u32 length then the bytes, no terminators. 235 bytes. */
+ * as a u32 length then the bytes, no terminators. 233 bytes. */
 static const uint8_t SAMPLE_CANON[] = {
   /* tag "TILL-TXN-V1" (11 bytes, no length prefix) */
   'T', 'I', 'L', 'L', '-', 'T', 'X', 'N', '-', 'V', '1',
@@ -64,8 +65,8 @@ static const uint8_t SAMPLE_CANON[] = {
   0x00, 0x00, 0x00, 0x09, 'T', '-', 'L', 'A', 'N', 'E', '-', '0', '1',
   /* str cashier = "alice" */
   0x00, 0x00, 0x00, 0x05, 'a', 'l', 'i', 'c', 'e',
-  /* i64 shift_id = 0 */
-  0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+  /* i64 shift_id = 3 */
+  0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x03,
   /* str series = "HT2026" */
   0x00, 0x00, 0x00, 0x06, 'H', 'T', '2', '0', '2', '6',
   /* i64 receipt_no = 2 */
@@ -85,9 +86,9 @@ static const uint8_t SAMPLE_CANON[] = {
   0x00, 0x00, 0x00, 0x02,
   /* entry 1: u32 seq 1 */
   0x00, 0x00, 0x00, 0x01,
-  /*   str account "drawer:T-LANE-01" */
-  0x00, 0x00, 0x00, 0x10, 'd', 'r', 'a', 'w', 'e', 'r', ':', 'T', '-', 'L', 'A', 'N', 'E',
-  '-', '0', '1',
+  /*   str account "drawer:shift:3" */
+  0x00, 0x00, 0x00, 0x0e, 'd', 'r', 'a', 'w', 'e', 'r', ':', 's', 'h', 'i', 'f', 't', ':',
+  '3',
   /*   i64 amount 500 */
   0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x01, 0xf4,
   /*   str item "" */
@@ -117,7 +118,7 @@ static const uint8_t SAMPLE_CANON[] = {
  *   { head -c 32 /dev/zero; cat canon.bin; } | sha256sum
  * docs/ledger.md prints the same value. */
 static const char SAMPLE_HASH_HEX[] =
-  "0019e1af71f2046894e88e5ccfaa9c59ddda6fc16ffef3d7e8f9e00a543dc331";
+  "c8adbb02ced68cb108c98f4a47dbeb6641deeca2fc2a522ecdd3afe67447480d";
 
 static void
 to_hex(const uint8_t *p, size_t n, char *out)
@@ -149,7 +150,7 @@ test_canonical_matches_hand_built_bytes(void **state)
   till_canon_init(&c);
   till_chain_canonical(&c, &t);
   assert_false(c.failed);
-  assert_int_equal(sizeof SAMPLE_CANON, 235);
+  assert_int_equal(sizeof SAMPLE_CANON, 233);
   assert_int_equal(c.len, sizeof SAMPLE_CANON);
   assert_memory_equal(c.data, SAMPLE_CANON, sizeof SAMPLE_CANON);
   till_canon_free(&c);
@@ -227,7 +228,7 @@ test_every_field_changes_hash(void **state)
   CHANGED("memo", t.memo = "x");
   CHANGED("approver", t.approver = "bob");
   CHANGED("entry seq", t.entries[1].seq = 3);
-  CHANGED("entry account", t.entries[0].account = "drawer:T-LANE-02");
+  CHANGED("entry account", t.entries[0].account = "drawer:shift:4");
   CHANGED("entry amount", (t.entries[0].amount = 501, t.entries[1].amount = -501));
   CHANGED("entry item", t.entries[1].item = "PARK2H");
   CHANGED("entry quantity", t.entries[1].quantity = 2);
@@ -466,7 +467,7 @@ test_verify_code(void **state)
   sample_txn(&t);
   hash_of(&t, h);
   till_chain_verify_code(h, out);
-  assert_string_equal(out, "0019-E1AF");
+  assert_string_equal(out, "C8AD-BB02");
 }
 
 /* ---- receipt numbers -------------------------------------------------------- */

@@ -34,6 +34,7 @@
 
 #include "dispatch.h" /* ROLES_SUPERVISOR, as the handler table grants it */
 #include "ledger.h"
+#include "ledger_int.h" /* LEDGER_RECENT */
 #include "store.h"
 #include "schema.h"
 #include "testkit.h"
@@ -1295,6 +1296,24 @@ test_sign_only_verified(void **state)
              "DELETE FROM entries WHERE txn_id = 6; DELETE FROM journal WHERE id = 6");
   assert_int_equal(ledger_reload_head(f->lg, f->sc), 0);
   assert_int_equal(try_sign(f), TILL_OK); /* back to what it verified */
+
+  /* a signature rolled back with the postings before it (a failed batch):
+   * the server falls back to the newest signed head still stored */
+  exec_ok(f, "BEGIN IMMEDIATE");
+  /* more postings than the ring of heads it remembers */
+  for (int i = 0; i < LEDGER_RECENT + 8; i++) {
+    post_result_t res;
+    sale1(f, &req, "PARK1H", 3, TILL_METHOD_CASH);
+    req.key[12] = 0x5a; /* a key of its own for each: fresh_key wraps at 256 */
+    req.key[13] = (uint8_t)(i >> 8);
+    req.key[14] = (uint8_t)i;
+    assert_int_equal(ledger_post_sale(f->lg, f->sc, &req, &res, f->err, sizeof f->err), TILL_OK);
+  }
+  int64_t rolled = -1;
+  assert_int_equal(ledger_sign_head(f->lg, f->sc, "test", &rolled), TILL_OK);
+  exec_ok(f, "ROLLBACK");
+  assert_int_equal(ledger_reload_head(f->lg, f->sc), 0);
+  assert_int_equal(try_sign(f), TILL_OK);
 
   /* its own head's stored hash rewritten under it */
   exec_ok(f, "DROP TRIGGER journal_no_update;"
