@@ -4,7 +4,8 @@
  * verified or not, and never crash, hang or leak. The seeds in
  * corpus/export are real exports kept from tests/integ/test_audit_export.sh
  * (KEEP_TMP=1): a signed run, an unsigned one, an empty one, and one with an
- * amount edited. */
+ * amount edited; and snapshot_run, an export whose header carries the
+ * server's signed snapshot (issue 22). */
 #include <stdint.h>
 #include <stdio.h>
 
