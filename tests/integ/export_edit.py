@@ -81,7 +81,7 @@ def main():
     elif op == "head":
         hdr = [(num, wt, v + int(sys.argv[4]) if num == 10 else v) for num, wt, v in hdr]
     elif op == "strip":
-        hdr = [f for f in hdr if f[0] != 11]
+        hdr = [f for f in hdr if f[0] != 12]
     elif op == "prev":
         hdr = [(num, wt, bytes(32) if num == 5 else v) for num, wt, v in hdr]
     else:
