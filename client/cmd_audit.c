@@ -290,9 +290,9 @@ cmd_audit_verify(cli_t *cli)
   size_t witnessed = 0, outside = 0;
   if (cli_opt(cli, "--witness") || cli_opt(cli, "--prior")) {
     witness_t w = {0};
-    char err[512], text[512];
-    if (audit_witness_options(cli, &w, pin ? &pinned : NULL, pin, err, text, sizeof err) != 0)
-      verifier_fail_with(v, 0, err, text);
+    char werr[512], wtext[512];
+    if (audit_witness_options(cli, &w, pin ? &pinned : NULL, pin, werr, wtext, sizeof werr) != 0)
+      verifier_fail_with(v, 0, werr, wtext);
     else
       witness_check(&w, v, 0, head, INT64_MAX, &witnessed, &outside);
     witness_free(&w);
