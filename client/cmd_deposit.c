@@ -149,8 +149,17 @@ cmd_deposit_pending(cli_t *cli)
                     (unsigned long)pending.hours),
            pending.hours, total);
     rc = print_shift_summaries(cli, u->shifts, u->n_shifts);
+    /* ---- scale: the whole pile counted (issue 23) ---- */
+    if (u->count > (int64_t)u->n_shifts) {
+      long long more = (long long)(u->count - (int64_t)u->n_shifts);
+      printf(ngettext("... and %lld more shift not listed (the oldest %zu are)\n",
+                      "... and %lld more shifts not listed (the oldest %zu are)\n",
+                      (unsigned long)more),
+             more, u->n_shifts);
+    }
   } else {
-    printf("{\"hours\":%d,\"total\":\"%s\",\"shifts\":", pending.hours, total);
+    printf("{\"hours\":%d,\"total\":\"%s\",\"count\":%lld,\"shifts\":", pending.hours,
+           total, (long long)u->count);
     rc = print_shift_summaries(cli, u->shifts, u->n_shifts);
     printf("}\n");
   }

@@ -120,6 +120,8 @@ print_daily_json(const Till__V1__DailyReportResponse *d)
   printf("],\"deposited\":\"%s\"", yuan(d->deposited));
   json_shifts("undeposited", d->undeposited, d->n_undeposited);
   printf(",\"undeposited_amount\":\"%s\"", yuan(d->undeposited_amount));
+  /* ---- scale: the whole pile counted (issue 23) ---- */
+  printf(",\"undeposited_count\":%lld", (long long)d->undeposited_count);
   json_shifts("open_shifts", d->open_shifts, d->n_open_shifts);
   printf(",\"closed\":%s,\"closed_by\":", d->closed ? "true" : "false");
   json_str(stdout, d->closed_by);
@@ -354,6 +356,14 @@ print_daily_text(const Till__V1__DailyReportResponse *d)
   heading(_("Not yet deposited (shifts of this date or before, closed)"));
   if (print_shift_rows(d->undeposited, d->n_undeposited) != 0)
     return -1;
+  /* ---- scale: the whole pile counted (issue 23) ---- */
+  if (d->undeposited_count > (int64_t)d->n_undeposited) {
+    long long more = (long long)(d->undeposited_count - (int64_t)d->n_undeposited);
+    printf(ngettext("... and %lld more shift not listed (the oldest %zu are)\n",
+                    "... and %lld more shifts not listed (the oldest %zu are)\n",
+                    (unsigned long)more),
+           more, d->n_undeposited);
+  }
   printf(_("not deposited %s\n"), yuan(d->undeposited_amount));
 
   heading(_("Open shifts (of this date or before)"));

@@ -24,6 +24,7 @@ static const store_migration_t *const steps[] = {
   &refund_schema_v9, /* refunds */
   &billing_schema_v10, /* billing: meter readings */
   &ledger_key_schema_v11, /* ---- keys: endorsed server keys (rotation) ---- */
+  &shift_schema_v12,
 };
 
 static const store_schema_t schema = {steps, (int)(sizeof steps / sizeof steps[0])};

@@ -101,13 +101,25 @@ static const char sql_deposits[] =
 /* Shifts of the date or an earlier one, closed, and in no deposit of the
  * date or an earlier one. Once the date is closed no shift or deposit of
  * it or before can be added (new ones get a later date), so a closed
- * date's figure does not change when the cash is banked later. */
-static const char sql_undeposited[] =
-  "SELECT " SHIFT_SUMMARY_COLUMNS " FROM shifts"
-  " WHERE business_date <= ?1 AND state IN (2, 3)"
-  " AND (deposit_id IS NULL"
-  "      OR (SELECT d.business_date FROM deposits d WHERE d.id = shifts.deposit_id) > ?1)"
-  " AND coalesce(counted_cash, 0) - float_amount > 0 ORDER BY id LIMIT ?2";
+ * date's figure does not change when the cash is banked later. Two parts,
+ * so that neither reads every shift ever closed: those in no deposit yet
+ * (the partial index shifts_undeposited holds only them, step 12), and
+ * those in a deposit made after the date (the deposits after it over
+ * deposits_business_date, their shifts over shifts_deposit). */
+#define UNDEPOSITED_FROM(cols)                                                     \
+  "SELECT " cols " FROM shifts INDEXED BY shifts_undeposited"                      \
+  " WHERE " SHIFT_SQL_UNDEPOSITED " AND business_date <= ?1"                       \
+  " UNION ALL SELECT " cols " FROM shifts INDEXED BY shifts_deposit"               \
+  " WHERE deposit_id IN (SELECT id FROM deposits WHERE business_date > ?1)"        \
+  " AND business_date <= ?1 AND state IN (2, 3)"                                   \
+  " AND coalesce(counted_cash, 0) - float_amount > 0"
+/* the oldest REPORT_DAILY_LIST_MAX of them */
+const char report_daily_sql_undeposited[] =
+  UNDEPOSITED_FROM(SHIFT_SUMMARY_COLUMNS) " ORDER BY id LIMIT ?2";
+/* all of them: how many, and their depositable total */
+const char report_daily_sql_undeposited_sum[] =
+  "SELECT count(*), coalesce(sum(cash), 0) FROM ("
+  UNDEPOSITED_FROM("coalesce(counted_cash, 0) - float_amount AS cash") ")";
 static const char sql_open_shifts[] =
   "SELECT " SHIFT_SUMMARY_COLUMNS " FROM shifts"
   " WHERE state = 1 AND business_date <= ?1 ORDER BY id LIMIT ?2";
@@ -525,6 +537,37 @@ load_close(req_t *r, store_conn_t *sc, const char *date, Till__V1__ChainSignatur
   return 1;
 }
 
+/* shifts_acc_t's rows without the limit's refusal: the report lists the
+ * oldest REPORT_DAILY_LIST_MAX shifts not deposited, and counts and sums
+ * all of them (a pile of more is what the report is there to show) */
+static till_status_t
+undeposited_sum_row(req_t *r, sqlite3_stmt *st, void *arg)
+{
+  (void)r;
+  Till__V1__DailyReportResponse *resp = arg;
+  resp->undeposited_count = sqlite3_column_int64(st, 0);
+  resp->undeposited_amount = sqlite3_column_int64(st, 1);
+  return TILL_OK;
+}
+
+static till_status_t
+load_undeposited(req_t *r, store_conn_t *sc, Till__V1__DailyReportResponse *resp)
+{
+  if (req_rows(r, date_stmt(sc, report_daily_sql_undeposited_sum, resp->date, 0), 1,
+               undeposited_sum_row, resp, NULL) != TILL_OK)
+    return r->status;
+  sqlite3_stmt *st =
+    date_stmt(sc, report_daily_sql_undeposited, resp->date, REPORT_DAILY_LIST_MAX);
+  resp->undeposited = req_alloc(r, REPORT_DAILY_LIST_MAX * sizeof *resp->undeposited);
+  if (!resp->undeposited) {
+    if (st)
+      sqlite3_reset(st);
+    return req_fail(r, TILL_E_INTERNAL, "out of memory");
+  }
+  shifts_acc_t acc = {resp->undeposited, &resp->n_undeposited, NULL, "shifts not deposited"};
+  return req_rows(r, st, REPORT_DAILY_LIST_MAX, shift_row, &acc, NULL);
+}
+
 till_status_t
 report_daily_handle(req_t *r, store_conn_t *sc)
 {
@@ -553,8 +596,7 @@ report_daily_handle(req_t *r, store_conn_t *sc)
       sum_one(r, sc, sql_floats, date, &resp->floats) != TILL_OK ||
       sum_one(r, sc, sql_variance, date, &resp->variance) != TILL_OK ||
       load_deposits(r, sc, resp) != TILL_OK ||
-      collect_shifts(r, sc, sql_undeposited, date, &resp->undeposited, &resp->n_undeposited,
-                     &resp->undeposited_amount, "shifts with cash not deposited") != TILL_OK ||
+      load_undeposited(r, sc, resp) != TILL_OK ||
       collect_shifts(r, sc, sql_open_shifts, date, &resp->open_shifts, &resp->n_open_shifts,
                      NULL, "open shifts") != TILL_OK)
     return r->status;

@@ -21,8 +21,18 @@
 #include "store.h"
 
 /* Entries in each list of the report, at most. A day with more fails with
- * RESOURCE_EXHAUSTED rather than answering a partial report. */
+ * RESOURCE_EXHAUSTED rather than answering a partial report -- except the
+ * shifts not deposited, which pile up over many days: the report lists the
+ * oldest REPORT_DAILY_LIST_MAX and counts and sums all of them. */
 #define REPORT_DAILY_LIST_MAX 1000
+
+/* ---- scale: the undeposited pile (issue 23) ---- */
+/* The report's "not deposited" (?1 the date; ?2 a row limit): the oldest
+ * shifts, and the count and total of all. tests/unit/test_report_plans.c
+ * checks that their plans read the pile and the deposits after the date,
+ * not every shift ever closed. */
+extern const char report_daily_sql_undeposited[];
+extern const char report_daily_sql_undeposited_sum[];
 
 /* Open shifts named in the error that refuses a day close, at most: three
  * fit the 256-byte error message with names of ordinary length. */

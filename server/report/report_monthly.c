@@ -29,7 +29,11 @@
  * finds the shifts of a business date, or of the dates ?1 .. ?2 of the
  * month, over shifts_business_date, their transactions over journal_shift
  * and the entries by their primary key (txn_id, seq). A posting with no
- * shift counts on no business date. */
+ * shift counts on no business date. The queries that pick entries by an
+ * account range (over/short, waivers, clearing) say CROSS JOIN, which
+ * SQLite takes as the order to join in: left to itself it walked every
+ * entry of the range ever made (over entries_account, in the GROUP BY's
+ * order) and only then looked for the month (issue 23). */
 static const char sql_day[] =
   "SELECT count(DISTINCT j.id),"
   " count(DISTINCT CASE WHEN j.kind IN ('sale', 'payment', 'toll')"
@@ -57,27 +61,30 @@ static const char sql_collected[] =
 /* over_short:<cashier> is debited a shortage and credited an overage; the
  * account range 'over_short:' .. 'over_short;' (';' follows ':') is every
  * such account */
-static const char sql_over_short[] =
+const char report_monthly_sql_over_short[] =
   "SELECT substr(e.account, 12), -sum(e.amount)"
-  " FROM shifts s JOIN journal j ON j.shift_id = s.id JOIN entries e ON e.txn_id = j.id"
+  " FROM shifts s CROSS JOIN journal j ON j.shift_id = s.id"
+  " CROSS JOIN entries e ON e.txn_id = j.id"
   " WHERE s.business_date BETWEEN ?1 AND ?2"
   "   AND e.account >= 'over_short:' AND e.account < 'over_short;'"
   " GROUP BY e.account ORDER BY e.account LIMIT ?3";
 /* waiver:<kind> is debited what was waived; a reversal credits it back:
  * count is the transactions debiting it less those crediting it */
-static const char sql_waivers[] =
+const char report_monthly_sql_waivers[] =
   "SELECT e.account, count(DISTINCT CASE WHEN e.amount > 0 THEN e.txn_id END)"
   " - count(DISTINCT CASE WHEN e.amount < 0 THEN e.txn_id END), sum(e.amount)"
-  " FROM shifts s JOIN journal j ON j.shift_id = s.id JOIN entries e ON e.txn_id = j.id"
+  " FROM shifts s CROSS JOIN journal j ON j.shift_id = s.id"
+  " CROSS JOIN entries e ON e.txn_id = j.id"
   " WHERE s.business_date BETWEEN ?1 AND ?2"
   "   AND e.account >= 'waiver:' AND e.account < 'waiver;'"
   " GROUP BY e.account ORDER BY e.account LIMIT ?3";
 /* the non-cash takings by method: what sales debited, and voids credited,
  * to clearing:<method> (cash goes to the drawer); 'clearing:' ..
  * 'clearing;' is every such account */
-static const char sql_clearing[] =
+const char report_monthly_sql_clearing[] =
   "SELECT substr(e.account, 10), sum(e.amount)"
-  " FROM shifts s JOIN journal j ON j.shift_id = s.id JOIN entries e ON e.txn_id = j.id"
+  " FROM shifts s CROSS JOIN journal j ON j.shift_id = s.id"
+  " CROSS JOIN entries e ON e.txn_id = j.id"
   " WHERE s.business_date BETWEEN ?1 AND ?2 AND j.kind IN ('sale', 'void', 'payment', 'toll')"
   "   AND e.account >= 'clearing:' AND e.account < 'clearing;'"
   " GROUP BY e.account ORDER BY e.account LIMIT ?3";
@@ -278,7 +285,7 @@ static till_status_t
 add_epay(req_t *r, store_conn_t *sc, Till__V1__MonthlyReportResponse *resp)
 {
   int64_t net[TILL_METHOD_MAX + 1] = {0};
-  sqlite3_stmt *st = month_stmt(sc, sql_clearing, resp->month);
+  sqlite3_stmt *st = month_stmt(sc, report_monthly_sql_clearing, resp->month);
   if (st)
     sqlite3_bind_int(st, 3, TILL_METHOD_MAX + 1);
   if (req_rows(r, st, TILL_METHOD_MAX + 1, clearing_row, net, NULL) != TILL_OK)
@@ -387,7 +394,7 @@ add_waivers(req_t *r, store_conn_t *sc, Till__V1__MonthlyReportResponse *resp)
   resp->waivers = req_alloc(r, WAIVERS_MAX * sizeof *resp->waivers);
   if (!resp->waivers)
     return req_fail(r, TILL_E_INTERNAL, "out of memory");
-  sqlite3_stmt *st = month_stmt(sc, sql_waivers, resp->month);
+  sqlite3_stmt *st = month_stmt(sc, report_monthly_sql_waivers, resp->month);
   if (st)
     sqlite3_bind_int(st, 3, WAIVERS_MAX + 1);
   int more;
@@ -455,7 +462,7 @@ add_cashiers(req_t *r, store_conn_t *sc, Till__V1__MonthlyReportResponse *resp)
   sqlite3_bind_int(st, 3, MONTHLY_CASHIERS_MAX + 1);
   if (merge_cashiers(r, st, &cs, F_COLLECTED) != TILL_OK)
     return r->status;
-  if (!(st = month_stmt(sc, sql_over_short, resp->month)))
+  if (!(st = month_stmt(sc, report_monthly_sql_over_short, resp->month)))
     return req_fail(r, TILL_E_INTERNAL, "internal error");
   sqlite3_bind_int(st, 3, MONTHLY_CASHIERS_MAX + 1);
   if (merge_cashiers(r, st, &cs, F_OVER_SHORT) != TILL_OK)

@@ -539,12 +539,18 @@ shift_handle_approve(req_t *r, store_conn_t *sc)
 static const char sql_summaries[] =
   "SELECT " SHIFT_SUMMARY_COLUMNS " FROM shifts"
   " WHERE (?1 = 0 OR state = ?1) AND (?2 = '' OR cashier = ?2) ORDER BY id LIMIT ?3";
-static const char sql_undeposited[] =
+/* the pile of closed shifts waiting for a deposit, over the partial index
+ * of exactly those (shift.h): never every shift ever closed */
+const char shift_sql_undeposited[] =
   "SELECT id, terminal_id, cashier, state, opened_at, coalesce(closed_at, 0),"
   " coalesce(counted_cash, 0), coalesce(cash_variance, 0),"
-  " coalesce(counted_cash, 0) - float_amount, 0, business_date FROM shifts"
-  " WHERE state IN (2, 3) AND deposit_id IS NULL AND closed_at <= ?1"
-  " AND coalesce(counted_cash, 0) - float_amount > 0 ORDER BY id LIMIT ?2";
+  " coalesce(counted_cash, 0) - float_amount, 0, business_date"
+  " FROM shifts INDEXED BY shifts_undeposited WHERE " SHIFT_SQL_UNDEPOSITED
+  " AND closed_at <= ?1 ORDER BY id LIMIT ?2";
+const char shift_sql_undeposited_sum[] =
+  "SELECT count(*), coalesce(sum(coalesce(counted_cash, 0) - float_amount), 0)"
+  " FROM shifts INDEXED BY shifts_undeposited WHERE " SHIFT_SQL_UNDEPOSITED
+  " AND closed_at <= ?1";
 
 Till__V1__ShiftSummary *
 shift_summary_from_row(req_t *r, sqlite3_stmt *st)
@@ -740,6 +746,21 @@ deposit_handle_confirm(req_t *r, store_conn_t *sc)
   return TILL_OK;
 }
 
+/* shift_sql_undeposited_sum's one row */
+typedef struct {
+  int64_t count, total;
+} undeposited_sum_t;
+
+static till_status_t
+undeposited_sum_row(req_t *r, sqlite3_stmt *st, void *arg)
+{
+  (void)r;
+  undeposited_sum_t *u = arg;
+  u->count = sqlite3_column_int64(st, 0);
+  u->total = sqlite3_column_int64(st, 1);
+  return TILL_OK;
+}
+
 till_status_t
 deposit_handle_undeposited(req_t *r, store_conn_t *sc)
 {
@@ -752,16 +773,26 @@ deposit_handle_undeposited(req_t *r, store_conn_t *sc)
   if (!resp || !list)
     return req_fail(r, TILL_E_INTERNAL, "out of memory");
   till__v1__undeposited_response__init(resp);
-  sqlite3_stmt *st = store_stmt(sc, sql_undeposited);
+  int64_t before = till_now() - (int64_t)hours * 3600;
+  /* the whole pile's count and total; then its oldest SHIFT_LIST_MAX */
+  undeposited_sum_t sum = {0, 0};
+  sqlite3_stmt *st = store_stmt(sc, shift_sql_undeposited_sum);
+  if (st)
+    sqlite3_bind_int64(st, 1, before);
+  if (req_rows(r, st, 1, undeposited_sum_row, &sum, NULL) != TILL_OK)
+    return r->status;
+  st = store_stmt(sc, shift_sql_undeposited);
   if (!st)
     return req_fail(r, TILL_E_INTERNAL, "internal error");
-  sqlite3_bind_int64(st, 1, till_now() - (int64_t)hours * 3600);
+  sqlite3_bind_int64(st, 1, before);
   sqlite3_bind_int(st, 2, SHIFT_LIST_MAX);
-  summaries_t acc = {list, 0, &resp->total, 0};
+  summaries_t acc = {list, 0, NULL, 0};
   if (req_rows(r, st, SHIFT_LIST_MAX, summary_row, &acc, NULL) != TILL_OK)
     return r->status;
   resp->shifts = list;
   resp->n_shifts = acc.n;
+  resp->total = sum.total;
+  resp->count = sum.count;
   r->resp.body_case = TILL__V1__ENVELOPE__BODY_UNDEPOSITED_RESP;
   r->resp.undeposited_resp = resp;
   return TILL_OK;

@@ -23,6 +23,22 @@ till_status_t deposit_handle_undeposited(req_t *r, store_conn_t *sc);
   " CASE WHEN state = 1 THEN 0 ELSE coalesce(counted_cash, 0) - float_amount END," \
   " coalesce(deposit_id, 0), business_date"
 
+/* ---- scale: the undeposited pile (issue 23) ---- */
+/* A closed shift whose cash waits for a deposit: the WHERE of the partial
+ * index shifts_undeposited (schema step 12), word for word -- SQLite uses a
+ * partial index only for a query that repeats its condition. Select FROM
+ * shifts INDEXED BY shifts_undeposited WHERE SHIFT_SQL_UNDEPOSITED, so that
+ * the statement fails to prepare rather than read every shift ever closed
+ * if the index is not there. */
+#define SHIFT_SQL_UNDEPOSITED                                                     \
+  "deposit_id IS NULL AND state IN (2, 3) AND coalesce(counted_cash, 0) - float_amount > 0"
+
+/* `deposit pending`'s statements (?1 closed at or before, Unix seconds; ?2
+ * a row limit): the oldest shifts of the pile, and the whole pile's count
+ * and depositable total. tests/unit/test_report_plans.c checks their plans. */
+extern const char shift_sql_undeposited[];
+extern const char shift_sql_undeposited_sum[];
+
 /* The ShiftSummary of the row at <st> (SHIFT_SUMMARY_COLUMNS), in r's
  * arena; NULL when out of memory. */
 Till__V1__ShiftSummary *shift_summary_from_row(req_t *r, sqlite3_stmt *st);

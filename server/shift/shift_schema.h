@@ -6,5 +6,6 @@
 
 extern const store_migration_t shift_schema_v3;
 extern const store_migration_t shift_schema_v5; /* business dates */
+extern const store_migration_t shift_schema_v12; /* undeposited and deposit indices */
 
 #endif

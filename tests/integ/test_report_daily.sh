@@ -301,7 +301,7 @@ assert_last_contains "not deposited $(yuan $((exp_dan - 10000)))"
 step "an auditor reads it too; an empty day is all zeros"
 expect_rc_contains 0 "DAILY REPORT 2026-01-01" till_user ADMIN-01 audrey report daily --date 2026-01-01
 expect_rc 0 till_user ADMIN-01 audrey --json report daily --date 2026-01-01
-assert_last_contains '"takings":[],"sales_amount":"0.00","void_amount":"0.00","net_amount":"0.00","methods":[],"receipts":[],"receipts_issued":0,"receipts_voided":0,"shifts":[],"floats":"0.00","variance":"0.00","deposits":[],"deposited":"0.00","undeposited":[],"undeposited_amount":"0.00","open_shifts":[],"closed":false'
+assert_last_contains '"takings":[],"sales_amount":"0.00","void_amount":"0.00","net_amount":"0.00","methods":[],"receipts":[],"receipts_issued":0,"receipts_voided":0,"shifts":[],"floats":"0.00","variance":"0.00","deposits":[],"deposited":"0.00","undeposited":[],"undeposited_amount":"0.00","undeposited_count":0,"open_shifts":[],"closed":false'
 
 step "refused: a cashier (13), an auditor closing (13), bad dates (11); nothing changes"
 before=$(close_state)

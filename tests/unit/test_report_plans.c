@@ -1,0 +1,168 @@
+/* test_report_plans.c -- the plans SQLite makes for the statements that
+ * used to read all of history (issue 23): "not deposited" in the daily
+ * report and `deposit pending` read the partial index of the shifts whose
+ * cash waits for a deposit (schema step 12) and the deposits after the
+ * date, never every shift ever closed; the monthly report's over/short,
+ * waiver and clearing queries start from the month's shifts, never from
+ * every entry of an account range. Checked with EXPLAIN QUERY PLAN on a
+ * new database with the whole schema (tilld runs no ANALYZE, so these are
+ * the plans it makes at any size); bench/report_scale.sh measures them on
+ * 2 million transactions. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "report_daily.h"
+#include "report_monthly.h"
+#include "schema.h"
+#include "shift.h"
+#include "store.h"
+#include "testkit.h"
+
+#define PLAN_MAX 4096
+
+static char g_dir[200];
+static store_conn_t *g_sc;
+
+/* The plan of <sql>, one detail a line, into out. */
+static void
+plan_of(const char *sql, char *out, size_t len)
+{
+  char eqp[8192];
+  snprintf(eqp, sizeof eqp, "EXPLAIN QUERY PLAN %s", sql);
+  sqlite3_stmt *st = NULL;
+  if (sqlite3_prepare_v2(g_sc->db, eqp, -1, &st, NULL) != SQLITE_OK)
+    fail_msg("preparing %s: %s", sql, sqlite3_errmsg(g_sc->db));
+  size_t used = 0;
+  out[0] = '\0';
+  int rc;
+  for (int i = 0; i < 100 && (rc = sqlite3_step(st)) == SQLITE_ROW; i++) {
+    int n = snprintf(out + used, len - used, "%s\n", (const char *)sqlite3_column_text(st, 3));
+    assert_true(n > 0 && (size_t)n < len - used);
+    used += (size_t)n;
+  }
+  sqlite3_finalize(st);
+}
+
+static void
+has(const char *plan, const char *want)
+{
+  if (!strstr(plan, want))
+    fail_msg("plan lacks '%s':\n%s", want, plan);
+}
+
+static void
+lacks(const char *plan, const char *bad)
+{
+  if (strstr(plan, bad))
+    fail_msg("plan has '%s':\n%s", bad, plan);
+}
+
+/* neither a scan of a whole table nor of the state index (every shift
+ * ever closed) nor of entries by account */
+static void
+reads_no_history(const char *plan)
+{
+  lacks(plan, "SCAN shifts\n");
+  lacks(plan, "shifts_state");
+  lacks(plan, "SCAN e\n");
+  lacks(plan, "entries_account");
+  lacks(plan, "SCAN deposits\n");
+}
+
+static void
+test_daily_undeposited(void **state)
+{
+  (void)state;
+  char plan[PLAN_MAX];
+  const char *stmts[] = {report_daily_sql_undeposited, report_daily_sql_undeposited_sum};
+  for (size_t i = 0; i < 2; i++) {
+    plan_of(stmts[i], plan, sizeof plan);
+    has(plan, "SEARCH shifts USING INDEX shifts_undeposited (business_date<?)");
+    has(plan, "SEARCH shifts USING INDEX shifts_deposit (deposit_id=?)");
+    has(plan, "SEARCH deposits USING COVERING INDEX deposits_business_date (business_date>?)");
+    reads_no_history(plan);
+  }
+}
+
+static void
+test_deposit_pending(void **state)
+{
+  (void)state;
+  char plan[PLAN_MAX];
+  const char *stmts[] = {shift_sql_undeposited, shift_sql_undeposited_sum};
+  for (size_t i = 0; i < 2; i++) {
+    plan_of(stmts[i], plan, sizeof plan);
+    /* the whole partial index: only the shifts waiting for a deposit */
+    has(plan, "SCAN shifts USING INDEX shifts_undeposited");
+    reads_no_history(plan);
+  }
+}
+
+static void
+test_monthly_account_ranges(void **state)
+{
+  (void)state;
+  char plan[PLAN_MAX];
+  const char *stmts[] = {report_monthly_sql_over_short, report_monthly_sql_waivers,
+                         report_monthly_sql_clearing};
+  for (size_t i = 0; i < 3; i++) {
+    plan_of(stmts[i], plan, sizeof plan);
+    /* the month's shifts first, then their transactions and entries */
+    const char *first = "SEARCH s USING COVERING INDEX shifts_business_date "
+                        "(business_date>? AND business_date<?)\n";
+    if (strncmp(plan, first, strlen(first)) != 0)
+      fail_msg("plan does not start from the month's shifts:\n%s", plan);
+    has(plan, "journal_shift (shift_id=?)");
+    has(plan, "SEARCH e USING PRIMARY KEY (txn_id=?)");
+    reads_no_history(plan);
+  }
+}
+
+static void
+test_deposit_shifts(void **state)
+{
+  (void)state;
+  char plan[PLAN_MAX];
+  /* deposit_info_build's lookup of a deposit's shifts */
+  plan_of("SELECT id FROM shifts WHERE deposit_id = ? ORDER BY id LIMIT 64", plan, sizeof plan);
+  has(plan, "shifts_deposit (deposit_id=?)");
+  reads_no_history(plan);
+}
+
+static int
+setup(void **state)
+{
+  (void)state;
+  char path[320], err[256];
+  if (testkit_tmpdir("till-test-plans", g_dir, sizeof g_dir) != 0)
+    return -1;
+  snprintf(path, sizeof path, "%s/plans.db", g_dir);
+  g_sc = store_open_rw(path, "full", schema_all(), err, sizeof err);
+  return g_sc ? 0 : -1;
+}
+
+static int
+teardown(void **state)
+{
+  (void)state;
+  store_close(g_sc);
+  return testkit_rm_tree(g_dir);
+}
+
+int
+main(void)
+{
+  const struct CMUnitTest tests[] = {
+    cmocka_unit_test(test_daily_undeposited),
+    cmocka_unit_test(test_deposit_pending),
+    cmocka_unit_test(test_monthly_account_ranges),
+    cmocka_unit_test(test_deposit_shifts),
+  };
+  return cmocka_run_group_tests(tests, setup, teardown);
+}
