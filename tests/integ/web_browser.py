@@ -296,6 +296,8 @@ def browser(url, ca, outdir):
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
     from selenium.webdriver.common.by import By
+    from selenium.common.exceptions import TimeoutException
+    from selenium.webdriver.support.ui import WebDriverWait
 
     opts = webdriver.ChromeOptions()
     for a in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
@@ -323,11 +325,21 @@ def browser(url, ca, outdir):
     def shot(name):
         d.save_screenshot(os.path.join(outdir, name + ".png"))
 
+    def settle(done, what):
+        """A click on a submit button returns before the browser has the
+        next page: wait (bounded) until done(driver) holds; a timeout is
+        left to the check that follows, which names what it saw."""
+        try:
+            WebDriverWait(d, 20).until(done)
+        except TimeoutException:
+            print(f"# waited 20 s for {what}; checking what the browser has", flush=True)
+
     def login(user, pw):
         d.get(url + "/login")
         d.find_element(By.ID, "user").send_keys(user)
         d.find_element(By.ID, "password").send_keys(pw)
         d.find_element(By.ID, "login").click()
+        settle(lambda drv: not drv.current_url.endswith("/login"), "the page after the login")
 
     try:
         login(os.environ["WEB_SUP"], os.environ["WEB_SUP_PW"])
@@ -354,6 +366,7 @@ def browser(url, ca, outdir):
         d.find_element(By.ID, "void-" + vid)
         shot("voids")
         d.find_element(By.ID, "approve-" + vid).click()
+        settle(lambda drv: drv.find_elements(By.ID, "notice"), "the page after the approval")
         if "/voids" not in d.current_url or not d.find_elements(By.ID, "notice"):
             fail(f"after approving: {d.current_url}")
         if d.find_elements(By.ID, "void-" + vid):
@@ -399,6 +412,7 @@ def browser(url, ca, outdir):
         console()
 
         d.find_element(By.CSS_SELECTOR, "form[action='/logout'] button").click()
+        settle(lambda drv: drv.current_url.endswith("/login"), "the login page after logging out")
         if not d.current_url.endswith("/login"):
             fail(f"after logging out: {d.current_url}")
         d.get(url + "/board")
