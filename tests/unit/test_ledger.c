@@ -34,25 +34,17 @@
 
 #include "dispatch.h" /* ROLES_SUPERVISOR, as the handler table grants it */
 #include "ledger.h"
+#include "ledger_fixture.h"
 #include "ledger_int.h" /* LEDGER_RECENT */
 #include "store.h"
 #include "schema.h"
-#include "testkit.h"
 #include "till_chain.h"
 #include "till_log.h"
 #include "till_status.h"
 
-#define assert_i64_equal(a, b) assert_true((int64_t)(a) == (int64_t)(b))
+typedef ledger_fx_t fx_t;
 
-typedef struct {
-  char dir[PATH_MAX / 2]; /* room for a file name after it */
-  char db[PATH_MAX];
-  char key[PATH_MAX];
-  store_conn_t *sc;
-  ledger_t *lg;
-  char err[512];
-  uint8_t next_key;     /* idempotency keys handed out so far */
-} fx_t;
+static uint8_t next_key; /* idempotency keys handed out in this test so far */
 
 static const char SEED_SQL[] =
   "INSERT INTO series(prefix, kind, description, created_at) VALUES ('HT', 'receipt', 'test', 0);"
@@ -71,173 +63,57 @@ static const char SEED_SQL[] =
 
 /* ---- fixture ---------------------------------------------------------------- */
 
-static void
-open_all(fx_t *f)
-{
-  f->sc = store_open_rw(f->db, "full", schema_all(), f->err, sizeof f->err);
-  if (!f->sc)
-    fail_msg("store_open_rw: %s", f->err);
-  f->lg = ledger_open(f->sc, f->key, f->err, sizeof f->err);
-  if (!f->lg)
-    fail_msg("ledger_open: %s", f->err);
-}
-
-static void
-close_all(fx_t *f)
-{
-  ledger_free(f->lg);
-  f->lg = NULL;
-  store_close(f->sc);
-  f->sc = NULL;
-}
-
 static int
 setup(void **state)
 {
-  fx_t *f = calloc(1, sizeof *f);
-  if (!f)
-    return -1;
-  if (testkit_tmpdb("till-test-ledger", f->dir, sizeof f->dir, f->db, sizeof f->db) != 0) {
-    free(f);
-    return -1;
-  }
-  snprintf(f->key, sizeof f->key, "%s/signing-key.pem", f->dir);
-  f->sc = store_open_rw(f->db, "full", schema_all(), f->err, sizeof f->err);
-  if (!f->sc || sqlite3_exec(f->sc->db, SEED_SQL, NULL, NULL, NULL) != SQLITE_OK) {
-    fprintf(stderr, "setup: %s\n", f->sc ? sqlite3_errmsg(f->sc->db) : f->err);
-    goto fail;
-  }
-  f->lg = ledger_open(f->sc, f->key, f->err, sizeof f->err);
-  if (!f->lg) {
-    fprintf(stderr, "setup: %s\n", f->err);
-    goto fail;
-  }
-  *state = f;
-  return 0;
- fail:
-  store_close(f->sc);
-  testkit_rm_tree(f->dir);
-  free(f);
-  return -1;
+  next_key = 0;
+  *state = ledger_fx_open("till-test-ledger", SEED_SQL);
+  return *state ? 0 : -1;
 }
 
 static int
 teardown(void **state)
 {
-  fx_t *f = *state;
-  if (!f)
-    return 0;
-  close_all(f);
-  testkit_rm_tree(f->dir);
-  struct stat sb;
-  int gone = stat(f->dir, &sb) != 0;
-  free(f);
-  return gone ? 0 : -1;
+  return ledger_fx_close(*state);
 }
 
 /* ---- helpers ---------------------------------------------------------------- */
 
-static void
-exec_ok(fx_t *f, const char *sql)
-{
-  char *msg = NULL;
-  if (sqlite3_exec(f->sc->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
-    char copy[256];
-    snprintf(copy, sizeof copy, "%s", msg ? msg : "?");
-    sqlite3_free(msg);
-    fail_msg("%s: %s", sql, copy);
-  }
-}
-
-/* Run <sql>, expect it to fail with a message containing <want>. */
-static void
-exec_fails(fx_t *f, const char *sql, const char *want)
-{
-  char *msg = NULL;
-  int rc = sqlite3_exec(f->sc->db, sql, NULL, NULL, &msg);
-  char copy[256];
-  snprintf(copy, sizeof copy, "%s", msg ? msg : "");
-  sqlite3_free(msg);
-  if (rc == SQLITE_OK)
-    fail_msg("expected to fail: %s", sql);
-  if (!strstr(copy, want))
-    fail_msg("%s: failed with \"%s\", expected \"%s\"", sql, copy, want);
-}
-
-/* The single integer <sql> yields (with an optional int64 parameter). */
-static int64_t
-q_i64(fx_t *f, const char *sql, int64_t arg)
-{
-  sqlite3_stmt *st = NULL;
-  if (sqlite3_prepare_v2(f->sc->db, sql, -1, &st, NULL) != SQLITE_OK)
-    fail_msg("prepare %s: %s", sql, sqlite3_errmsg(f->sc->db));
-  if (sqlite3_bind_parameter_count(st) > 0)
-    sqlite3_bind_int64(st, 1, arg);
-  if (sqlite3_step(st) != SQLITE_ROW) {
-    sqlite3_finalize(st);
-    fail_msg("no row: %s", sql);
-  }
-  int64_t v = sqlite3_column_int64(st, 0);
-  sqlite3_finalize(st);
-  return v;
-}
-
 static int64_t
 journal_count(fx_t *f)
 {
-  return q_i64(f, "SELECT count(*) FROM journal", 0);
+  return ledger_fx_i64(f, "SELECT count(*) FROM journal", 0);
 }
 
 static int64_t
 last_no(fx_t *f)
 {
-  return q_i64(f, "SELECT coalesce(max(last_no), 0) FROM series_counters", 0);
-}
-
-static void
-begin(fx_t *f)
-{
-  exec_ok(f, "BEGIN IMMEDIATE");
-  exec_ok(f, "SAVEPOINT req");
-}
-
-/* End one request as the writer does: roll back its savepoint on failure. */
-static void
-finish(fx_t *f, till_status_t st)
-{
-  if (st != TILL_OK) {
-    exec_ok(f, "ROLLBACK TO req");
-    assert_int_equal(ledger_reload_head(f->lg, f->sc), 0);
-  }
-  exec_ok(f, "RELEASE req");
-  exec_ok(f, "COMMIT");
+  return ledger_fx_i64(f, "SELECT coalesce(max(last_no), 0) FROM series_counters", 0);
 }
 
 static till_status_t
 post_sale(fx_t *f, const sale_req_t *req, post_result_t *res)
 {
-  begin(f);
-  f->err[0] = '\0';
+  ledger_fx_begin(f);
   till_status_t st = ledger_post_sale(f->lg, f->sc, req, res, f->err, sizeof f->err);
-  finish(f, st);
+  ledger_fx_end(f, st);
   return st;
 }
 
 static till_status_t
 decide_void(fx_t *f, const void_decision_t *d, post_result_t *res)
 {
-  begin(f);
-  f->err[0] = '\0';
+  ledger_fx_begin(f);
   till_status_t st = ledger_decide_void(f->lg, f->sc, d, res, f->err, sizeof f->err);
-  finish(f, st);
+  ledger_fx_end(f, st);
   return st;
 }
 
 static void
-fresh_key(fx_t *f, uint8_t key[TILL_KEY_LEN])
+fresh_key(uint8_t key[TILL_KEY_LEN])
 {
   memset(key, 0xa5, TILL_KEY_LEN);
-  key[15] = ++f->next_key;
+  key[15] = ++next_key;
 }
 
 /* A one-line sale with a fresh key. */
@@ -245,7 +121,7 @@ static void
 sale1(fx_t *f, sale_req_t *req, const char *item, int64_t qty, till_method_t method)
 {
   memset(req, 0, sizeof *req);
-  fresh_key(f, req->key);
+  fresh_key(req->key);
   req->terminal = "T-LANE-01";
   req->cashier = "alice";
   req->method = method;
@@ -304,7 +180,7 @@ verify_chain(fx_t *f, uint8_t last[TILL_HASH_LEN])
 {
   uint8_t prev[TILL_HASH_LEN] = {0};
   int64_t n = journal_count(f);
-  assert_i64_equal(q_i64(f, "SELECT coalesce(max(id), 0) FROM journal", 0), n); /* no gaps */
+  assert_i64_equal(ledger_fx_i64(f, "SELECT coalesce(max(id), 0) FROM journal", 0), n); /* no gaps */
   loaded_t *l = malloc(sizeof *l);
   assert_non_null(l);
   for (int64_t id = 1; id <= n; id++) {
@@ -332,9 +208,9 @@ static int64_t
 sign_head(fx_t *f)
 {
   int64_t sig = -1;
-  exec_ok(f, "BEGIN IMMEDIATE");
+  ledger_fx_exec(f, "BEGIN IMMEDIATE");
   assert_int_equal(ledger_sign_head(f->lg, f->sc, "test", &sig), TILL_OK);
-  exec_ok(f, "COMMIT");
+  ledger_fx_exec(f, "COMMIT");
   assert_true(sig > 0);
   return sig;
 }
@@ -385,27 +261,27 @@ test_series_numbers_have_no_gaps(void **state)
    * known type. Look inside the savepoint first to be sure this path really
    * took a number, then roll back as the writer does. */
   sale1(f, &req, "BADACCT", 1, TILL_METHOD_CASH);
-  begin(f);
+  ledger_fx_begin(f);
   till_status_t st = ledger_post_sale(f->lg, f->sc, &req, &res, f->err, sizeof f->err);
   assert_int_not_equal(st, TILL_OK);
   int64_t taken = last_no(f);
-  finish(f, st);
+  ledger_fx_end(f, st);
   assert_i64_equal(taken, 6);
   assert_i64_equal(last_no(f), 5);
 
   /* a failure at the very end (the journal insert), via a test-only trigger */
-  exec_ok(f, "CREATE TEMP TRIGGER fail_me BEFORE INSERT ON main.journal"
+  ledger_fx_exec(f, "CREATE TEMP TRIGGER fail_me BEFORE INSERT ON main.journal"
              " WHEN NEW.memo = 'fail-me' BEGIN SELECT RAISE(ABORT, 'test: refused'); END");
   sale1(f, &req, "PARK1H", 1, TILL_METHOD_CASH);
   req.memo = "fail-me";
-  begin(f);
+  ledger_fx_begin(f);
   st = ledger_post_sale(f->lg, f->sc, &req, &res, f->err, sizeof f->err);
   assert_int_not_equal(st, TILL_OK);
   taken = last_no(f);
-  finish(f, st);
+  ledger_fx_end(f, st);
   assert_i64_equal(taken, 6);
   assert_i64_equal(last_no(f), 5);
-  exec_ok(f, "DROP TRIGGER temp.fail_me");
+  ledger_fx_exec(f, "DROP TRIGGER temp.fail_me");
 
   /* the next good sale takes number 6 and transaction id 6 */
   sale1(f, &req, "PARK2H", 2, TILL_METHOD_CARD);
@@ -418,10 +294,10 @@ test_series_numbers_have_no_gaps(void **state)
 
   /* the counter equals the highest number, and 1..last are all there once */
   assert_i64_equal(last_no(f), 6);
-  assert_i64_equal(q_i64(f, "SELECT max(receipt_no) FROM journal", 0), 6);
-  assert_i64_equal(q_i64(f, "SELECT count(DISTINCT receipt_no) FROM journal WHERE receipt_no"
+  assert_i64_equal(ledger_fx_i64(f, "SELECT max(receipt_no) FROM journal", 0), 6);
+  assert_i64_equal(ledger_fx_i64(f, "SELECT count(DISTINCT receipt_no) FROM journal WHERE receipt_no"
                             " BETWEEN 1 AND 6", 0), 6);
-  assert_i64_equal(q_i64(f, "SELECT count(*) FROM series_counters", 0), 1);
+  assert_i64_equal(ledger_fx_i64(f, "SELECT count(*) FROM series_counters", 0), 1);
   verify_chain(f, NULL);
   free(l);
 }
@@ -467,8 +343,7 @@ test_idempotent_replay_and_conflict(void **state)
   assert_i64_equal(last_no(f), 1);
 
   /* the replay survives a restart */
-  close_all(f);
-  open_all(f);
+  ledger_fx_reopen(f);
   memset(&res, 0, sizeof res);
   assert_int_equal(post_sale(f, &req, &res), TILL_OK);
   assert_int_equal(res.replayed, 1);
@@ -476,7 +351,7 @@ test_idempotent_replay_and_conflict(void **state)
   assert_i64_equal(journal_count(f), n);
 
   /* a new key posts normally */
-  fresh_key(f, req.key);
+  fresh_key(req.key);
   assert_i64_equal(sale_ok(f, &req), id + 1);
   verify_chain(f, NULL);
 }
@@ -515,7 +390,7 @@ test_cash_and_card_entries(void **state)
   assert_i64_equal(l->t.entries[1].unit_price, 500);
   assert_int_equal(till_chain_sum(&l->t, &sum), 0);
   assert_i64_equal(sum, 0);
-  assert_i64_equal(q_i64(f, "SELECT tendered FROM journal WHERE id = ?", id), 2000);
+  assert_i64_equal(ledger_fx_i64(f, "SELECT tendered FROM journal WHERE id = ?", id), 2000);
 
   /* card, two lines: Dr clearing:card */
   sale1(f, &req, "PARK1H", 1, TILL_METHOD_CARD);
@@ -565,7 +440,7 @@ test_cash_and_card_entries(void **state)
   assert_int_equal(n, 5);
 
   /* every account balances across the ledger */
-  assert_i64_equal(q_i64(f, "SELECT sum(amount) FROM entries", 0), 0);
+  assert_i64_equal(ledger_fx_i64(f, "SELECT sum(amount) FROM entries", 0), 0);
   free(l);
 }
 
@@ -647,7 +522,7 @@ test_invalid_sales_are_refused(void **state)
   refused(f, &req, TILL_E_INVALID, "too many lines");
 
   /* disabled item */
-  exec_ok(f, "UPDATE fee_items SET disabled = 1 WHERE code = 'PARK2H'");
+  ledger_fx_exec(f, "UPDATE fee_items SET disabled = 1 WHERE code = 'PARK2H'");
   sale1(f, &req, "PARK2H", 1, TILL_METHOD_CASH);
   refused(f, &req, TILL_E_PRECONDITION, "disabled item");
 
@@ -658,7 +533,7 @@ test_invalid_sales_are_refused(void **state)
   assert_i64_equal(sale_ok(f, &req), 1);
   sale1(f, &req, "BIG", 100, TILL_METHOD_CASH); /* exactly LEDGER_TOTAL_MAX */
   assert_i64_equal(sale_ok(f, &req), 2);
-  assert_i64_equal(q_i64(f, "SELECT amount FROM entries WHERE txn_id = 2 AND seq = 1", 0),
+  assert_i64_equal(ledger_fx_i64(f, "SELECT amount FROM entries WHERE txn_id = 2 AND seq = 1", 0),
                    LEDGER_TOTAL_MAX);
   sale1(f, &req, "PARK1H", 2, TILL_METHOD_CASH);
   req.tendered = 1000000; /* change given */
@@ -709,13 +584,12 @@ test_chain_recomputes_from_rows(void **state)
   /* ledger_reload_head agrees with the last row: the signed head names it */
   assert_int_equal(ledger_reload_head(f->lg, f->sc), 0);
   int64_t sig = sign_head(f);
-  assert_i64_equal(q_i64(f, "SELECT txn_id FROM chain_signatures WHERE id = ?", sig), 5);
-  assert_i64_equal(q_i64(f, "SELECT count(*) FROM chain_signatures c JOIN journal j"
+  assert_i64_equal(ledger_fx_i64(f, "SELECT txn_id FROM chain_signatures WHERE id = ?", sig), 5);
+  assert_i64_equal(ledger_fx_i64(f, "SELECT count(*) FROM chain_signatures c JOIN journal j"
                             " ON j.id = c.txn_id AND j.hash = c.head_hash WHERE c.id = ?", sig), 1);
 
   /* and a restarted ledger continues the same chain */
-  close_all(f);
-  open_all(f);
+  ledger_fx_reopen(f);
   sale1(f, &req, "PARK1H", 1, TILL_METHOD_CASH);
   assert_i64_equal(sale_ok(f, &req), 6);
   assert_i64_equal(verify_chain(f, NULL), 6);
@@ -737,10 +611,10 @@ test_rollback_after_success_restores_head(void **state)
   sale_ok(f, &req);
 
   sale1(f, &req, "PARK2H", 1, TILL_METHOD_CASH);
-  begin(f);
+  ledger_fx_begin(f);
   assert_int_equal(ledger_post_sale(f->lg, f->sc, &req, &res, f->err, sizeof f->err), TILL_OK);
   assert_i64_equal(res.ref_id, 3);
-  finish(f, TILL_E_UNAVAILABLE); /* roll it back and reload the head */
+  ledger_fx_end(f, TILL_E_UNAVAILABLE); /* roll it back and reload the head */
   assert_i64_equal(journal_count(f), 2);
 
   /* the same request posts again as new: id 3, receipt 3, chained to 2 */
@@ -750,9 +624,9 @@ test_rollback_after_success_restores_head(void **state)
 
   /* the same with the whole batch rolled back */
   sale1(f, &req, "PARK2H", 1, TILL_METHOD_CASH);
-  exec_ok(f, "BEGIN IMMEDIATE");
+  ledger_fx_exec(f, "BEGIN IMMEDIATE");
   assert_int_equal(ledger_post_sale(f->lg, f->sc, &req, &res, f->err, sizeof f->err), TILL_OK);
-  exec_ok(f, "ROLLBACK");
+  ledger_fx_exec(f, "ROLLBACK");
   assert_int_equal(ledger_reload_head(f->lg, f->sc), 0);
   assert_i64_equal(sale_ok(f, &req), 4);
   assert_i64_equal(verify_chain(f, NULL), 4);
@@ -780,7 +654,7 @@ static void
 decision(fx_t *f, void_decision_t *d, int64_t void_id, const char *supervisor, int approve)
 {
   memset(d, 0, sizeof *d);
-  fresh_key(f, d->key);
+  fresh_key(d->key);
   d->void_id = void_id;
   d->approve = approve;
   d->supervisor = supervisor;
@@ -809,7 +683,7 @@ test_void_decisions(void **state)
   decision(f, &d, vid, "alice", 1);
   assert_int_equal(decide_void(f, &d, &res), TILL_E_DENIED);
   assert_i64_equal(journal_count(f), 1);
-  assert_i64_equal(q_i64(f, "SELECT state FROM void_requests WHERE id = ?", vid), 1);
+  assert_i64_equal(ledger_fx_i64(f, "SELECT state FROM void_requests WHERE id = ?", vid), 1);
 
   /* another supervisor approves: a reversing transaction */
   decision(f, &d, vid, "bob", 1);
@@ -818,10 +692,10 @@ test_void_decisions(void **state)
   assert_i64_equal(res.ref_id, vid);
   assert_int_equal(res.replayed, 0);
   assert_i64_equal(journal_count(f), 2);
-  int64_t rid = q_i64(f, "SELECT reversal_txn_id FROM void_requests WHERE id = ?", vid);
+  int64_t rid = ledger_fx_i64(f, "SELECT reversal_txn_id FROM void_requests WHERE id = ?", vid);
   assert_i64_equal(rid, 2);
-  assert_i64_equal(q_i64(f, "SELECT state FROM void_requests WHERE id = ?", vid), 2);
-  assert_i64_equal(q_i64(f, "SELECT count(*) FROM void_requests WHERE id = ? AND decided_by = 'bob'"
+  assert_i64_equal(ledger_fx_i64(f, "SELECT state FROM void_requests WHERE id = ?", vid), 2);
+  assert_i64_equal(ledger_fx_i64(f, "SELECT count(*) FROM void_requests WHERE id = ? AND decided_by = 'bob'"
                             " AND note = 'checked the camera'", vid), 1);
 
   load(f, sale, orig);
@@ -849,7 +723,7 @@ test_void_decisions(void **state)
     assert_i64_equal(b->unit_price, a->unit_price);
   }
   /* the drawer is back where it was */
-  assert_i64_equal(q_i64(f, "SELECT sum(amount) FROM entries WHERE account = 'drawer:shift:1'", 0),
+  assert_i64_equal(ledger_fx_i64(f, "SELECT sum(amount) FROM entries WHERE account = 'drawer:shift:1'", 0),
                    0);
 
   /* the same decision again is a replay */
@@ -874,8 +748,8 @@ test_void_decisions(void **state)
   assert_int_equal(decide_void(f, &d, &res), TILL_OK);
   assert_i64_equal(res.ref_id, vid2);
   assert_i64_equal(journal_count(f), 3);
-  assert_i64_equal(q_i64(f, "SELECT state FROM void_requests WHERE id = ?", vid2), 3);
-  assert_i64_equal(q_i64(f, "SELECT reversal_txn_id IS NULL FROM void_requests WHERE id = ?", vid2),
+  assert_i64_equal(ledger_fx_i64(f, "SELECT state FROM void_requests WHERE id = ?", vid2), 3);
+  assert_i64_equal(ledger_fx_i64(f, "SELECT reversal_txn_id IS NULL FROM void_requests WHERE id = ?", vid2),
                    1);
 
   /* no such void */
@@ -946,8 +820,8 @@ test_split_sale_entries(void **state)
   assert_int_equal(till_chain_sum(&l->t, &sum), 0);
   assert_i64_equal(sum, 0);
   /* tendered is the cash part's; the change never reaches the drawer */
-  assert_i64_equal(q_i64(f, "SELECT tendered FROM journal WHERE id = ?", id), tendered);
-  assert_i64_equal(q_i64(f, "SELECT sum(amount) FROM entries WHERE account = 'drawer:shift:1'", 0),
+  assert_i64_equal(ledger_fx_i64(f, "SELECT tendered FROM journal WHERE id = ?", id), tendered);
+  assert_i64_equal(ledger_fx_i64(f, "SELECT sum(amount) FROM entries WHERE account = 'drawer:shift:1'", 0),
                    cash);
   assert_i64_equal(last_no(f), 1);
 
@@ -967,7 +841,7 @@ test_split_sale_entries(void **state)
   assert_string_equal(l->t.entries[2].account, "drawer:shift:1");
   assert_i64_equal(l->t.entries[2].amount, 3 * 800 - 1500);
   assert_string_equal(l->t.entries[3].account, "revenue:PARK2H");
-  assert_i64_equal(q_i64(f, "SELECT tendered FROM journal WHERE id = ?", id), 0);
+  assert_i64_equal(ledger_fx_i64(f, "SELECT tendered FROM journal WHERE id = ?", id), 0);
 
   /* one part in the parts form is stored like the method form */
   split1(f, &req, "PARK1H", 2);
@@ -978,7 +852,7 @@ test_split_sale_entries(void **state)
   assert_int_equal(l->t.n_entries, 2);
   assert_string_equal(l->t.entries[0].account, "drawer:shift:1");
   assert_i64_equal(l->t.entries[0].amount, 1000);
-  assert_i64_equal(q_i64(f, "SELECT tendered FROM journal WHERE id = ?", id), 2000);
+  assert_i64_equal(ledger_fx_i64(f, "SELECT tendered FROM journal WHERE id = ?", id), 2000);
   split1(f, &req, "PARK1H", 2);
   add_part(&req, TILL_METHOD_TRANSFER, 0, 0);
   id = sale_ok(f, &req);
@@ -1005,14 +879,14 @@ test_split_sale_entries(void **state)
   assert_int_equal(ledger_account_method("revenue:PARK1H"), 0);
   assert_int_equal(ledger_account_method("safe"), 0);
   /* and the SQL of the same mapping agrees on every payment entry */
-  assert_i64_equal(q_i64(f, "SELECT count(*) FROM entries e WHERE e.item = '' AND "
+  assert_i64_equal(ledger_fx_i64(f, "SELECT count(*) FROM entries e WHERE e.item = '' AND "
                             LEDGER_SQL_ENTRY_METHOD("e") " = ''", 0), 0);
-  assert_i64_equal(q_i64(f, "SELECT count(*) FROM entries e WHERE e.item = '' AND e.account ="
+  assert_i64_equal(ledger_fx_i64(f, "SELECT count(*) FROM entries e WHERE e.item = '' AND e.account ="
                             " 'clearing:wechat' AND " LEDGER_SQL_ENTRY_METHOD("e") " = 'wechat'", 0),
                    2);
-  assert_i64_equal(q_i64(f, "SELECT count(*) FROM entries e WHERE e.item = '' AND "
+  assert_i64_equal(ledger_fx_i64(f, "SELECT count(*) FROM entries e WHERE e.item = '' AND "
                             LEDGER_SQL_ENTRY_METHOD("e") " = 'cash'", 0), 4);
-  assert_i64_equal(q_i64(f, "SELECT sum(amount) FROM entries", 0), 0);
+  assert_i64_equal(ledger_fx_i64(f, "SELECT sum(amount) FROM entries", 0), 0);
   verify_chain(f, NULL);
   free(l);
 }
@@ -1120,7 +994,7 @@ test_split_sale_refusals(void **state)
 
   assert_i64_equal(journal_count(f), 0);
   assert_i64_equal(last_no(f), 0);
-  assert_i64_equal(q_i64(f, "SELECT count(*) FROM entries", 0), 0);
+  assert_i64_equal(ledger_fx_i64(f, "SELECT count(*) FROM entries", 0), 0);
 }
 
 static void
@@ -1162,8 +1036,7 @@ test_split_sale_idempotency_and_void(void **state)
   assert_i64_equal(journal_count(f), n);
   assert_i64_equal(last_no(f), 1);
   /* also after a restart */
-  close_all(f);
-  open_all(f);
+  ledger_fx_reopen(f);
   memset(&res, 0, sizeof res);
   assert_int_equal(post_sale(f, &req, &res), TILL_OK);
   assert_int_equal(res.replayed, 1);
@@ -1174,7 +1047,7 @@ test_split_sale_idempotency_and_void(void **state)
   int64_t vid = request_void(f, id, "alice");
   decision(f, &d, vid, "bob", 1);
   assert_int_equal(decide_void(f, &d, &res), TILL_OK);
-  int64_t rid = q_i64(f, "SELECT reversal_txn_id FROM void_requests WHERE id = ?", vid);
+  int64_t rid = ledger_fx_i64(f, "SELECT reversal_txn_id FROM void_requests WHERE id = ?", vid);
   load(f, id, orig);
   load(f, rid, rev);
   assert_string_equal(rev->t.method, "split");
@@ -1188,9 +1061,9 @@ test_split_sale_idempotency_and_void(void **state)
     assert_string_equal(rev->t.entries[i].account, orig->t.entries[i].account);
     assert_i64_equal(rev->t.entries[i].amount, -orig->t.entries[i].amount);
   }
-  assert_i64_equal(q_i64(f, "SELECT sum(amount) FROM entries WHERE account = 'drawer:shift:1'", 0),
+  assert_i64_equal(ledger_fx_i64(f, "SELECT sum(amount) FROM entries WHERE account = 'drawer:shift:1'", 0),
                    0);
-  assert_i64_equal(q_i64(f, "SELECT sum(amount) FROM entries WHERE account = 'clearing:alipay'", 0),
+  assert_i64_equal(ledger_fx_i64(f, "SELECT sum(amount) FROM entries WHERE account = 'clearing:alipay'", 0),
                    0);
   assert_i64_equal(verify_chain(f, NULL), 2);
   free(orig);
@@ -1258,11 +1131,11 @@ signature_valid(fx_t *f, int64_t sig, int tamper)
 static till_status_t
 try_sign(fx_t *f)
 {
-  int64_t sig = -1, before = q_i64(f, "SELECT count(*) FROM chain_signatures WHERE id > ?", 0);
-  exec_ok(f, "BEGIN IMMEDIATE");
+  int64_t sig = -1, before = ledger_fx_i64(f, "SELECT count(*) FROM chain_signatures WHERE id > ?", 0);
+  ledger_fx_exec(f, "BEGIN IMMEDIATE");
   till_status_t st = ledger_sign_head(f->lg, f->sc, "test", &sig);
-  exec_ok(f, st == TILL_OK ? "COMMIT" : "ROLLBACK");
-  assert_i64_equal(q_i64(f, "SELECT count(*) FROM chain_signatures WHERE id > ?", 0),
+  ledger_fx_exec(f, st == TILL_OK ? "COMMIT" : "ROLLBACK");
+  assert_i64_equal(ledger_fx_i64(f, "SELECT count(*) FROM chain_signatures WHERE id > ?", 0),
                    before + (st == TILL_OK));
   return st;
 }
@@ -1286,20 +1159,20 @@ test_sign_only_verified(void **state)
   assert_int_equal(try_sign(f), TILL_OK); /* its own posting: verified as made */
 
   /* a forged transaction 6 appended with a made-up hash, re-read as the head */
-  exec_ok(f, "BEGIN; INSERT INTO entries(txn_id, seq, account, amount)"
+  ledger_fx_exec(f, "BEGIN; INSERT INTO entries(txn_id, seq, account, amount)"
              " SELECT 6, seq, account, amount FROM entries WHERE txn_id = 1;"
              "INSERT INTO journal(id, kind, at_ms, terminal_id, cashier, hash)"
              " VALUES (6, 'sale', 1, 'T-LANE-01', 'alice', randomblob(32)); COMMIT");
   assert_int_equal(ledger_reload_head(f->lg, f->sc), 0);
   assert_int_equal(try_sign(f), TILL_E_INTERNAL);
-  exec_ok(f, "DROP TRIGGER journal_no_delete; DROP TRIGGER entries_no_delete;"
+  ledger_fx_exec(f, "DROP TRIGGER journal_no_delete; DROP TRIGGER entries_no_delete;"
              "DELETE FROM entries WHERE txn_id = 6; DELETE FROM journal WHERE id = 6");
   assert_int_equal(ledger_reload_head(f->lg, f->sc), 0);
   assert_int_equal(try_sign(f), TILL_OK); /* back to what it verified */
 
   /* a signature rolled back with the postings before it (a failed batch):
    * the server falls back to the newest signed head still stored */
-  exec_ok(f, "BEGIN IMMEDIATE");
+  ledger_fx_exec(f, "BEGIN IMMEDIATE");
   /* more postings than the ring of heads it remembers */
   for (int i = 0; i < LEDGER_RECENT + 8; i++) {
     post_result_t res;
@@ -1311,12 +1184,12 @@ test_sign_only_verified(void **state)
   }
   int64_t rolled = -1;
   assert_int_equal(ledger_sign_head(f->lg, f->sc, "test", &rolled), TILL_OK);
-  exec_ok(f, "ROLLBACK");
+  ledger_fx_exec(f, "ROLLBACK");
   assert_int_equal(ledger_reload_head(f->lg, f->sc), 0);
   assert_int_equal(try_sign(f), TILL_OK);
 
   /* its own head's stored hash rewritten under it */
-  exec_ok(f, "DROP TRIGGER journal_no_update;"
+  ledger_fx_exec(f, "DROP TRIGGER journal_no_update;"
              "UPDATE journal SET hash = randomblob(32) WHERE id = (SELECT max(id) FROM journal)");
   assert_int_equal(try_sign(f), TILL_E_INTERNAL);
 }
@@ -1330,8 +1203,8 @@ test_signed_head_verifies(void **state)
 
   /* the empty chain is signed as id 0 with the zero hash */
   int64_t sig0 = sign_head(f);
-  assert_i64_equal(q_i64(f, "SELECT txn_id FROM chain_signatures WHERE id = ?", sig0), 0);
-  assert_i64_equal(q_i64(f, "SELECT head_hash = zeroblob(32) FROM chain_signatures WHERE id = ?",
+  assert_i64_equal(ledger_fx_i64(f, "SELECT txn_id FROM chain_signatures WHERE id = ?", sig0), 0);
+  assert_i64_equal(ledger_fx_i64(f, "SELECT head_hash = zeroblob(32) FROM chain_signatures WHERE id = ?",
                          sig0), 1);
   assert_true(signature_valid(f, sig0, 0));
 
@@ -1343,7 +1216,7 @@ test_signed_head_verifies(void **state)
   verify_chain(f, last);
   int64_t sig = sign_head(f);
   assert_true(sig != sig0);
-  assert_i64_equal(q_i64(f, "SELECT txn_id FROM chain_signatures WHERE id = ?", sig), 3);
+  assert_i64_equal(ledger_fx_i64(f, "SELECT txn_id FROM chain_signatures WHERE id = ?", sig), 3);
   sqlite3_stmt *st = NULL;
   assert_int_equal(sqlite3_prepare_v2(f->sc->db,
                                       "SELECT head_hash, reason FROM chain_signatures WHERE id = ?",
@@ -1368,7 +1241,7 @@ test_signed_head_verifies(void **state)
   assert_int_equal(EVP_PKEY_get_raw_public_key(priv, pub, &publen), 1);
   EVP_PKEY_free(priv);
   assert_int_equal(publen, 32);
-  assert_i64_equal(q_i64(f, "SELECT count(*) FROM server_keys", 0), 1);
+  assert_i64_equal(ledger_fx_i64(f, "SELECT count(*) FROM server_keys", 0), 1);
   assert_int_equal(sqlite3_prepare_v2(f->sc->db, "SELECT public_key FROM server_keys", -1, &st,
                                       NULL), SQLITE_OK);
   assert_int_equal(sqlite3_step(st), SQLITE_ROW);
@@ -1392,47 +1265,47 @@ test_triggers_refuse_edits(void **state)
   sale_ok(f, &req);
   verify_chain(f, before);
 
-  exec_fails(f, "UPDATE journal SET memo = 'x' WHERE id = 1", "append-only");
-  exec_fails(f, "UPDATE journal SET hash = zeroblob(32) WHERE id = 2", "append-only");
-  exec_fails(f, "DELETE FROM journal WHERE id = 2", "append-only");
-  exec_fails(f, "UPDATE entries SET amount = amount + 1 WHERE txn_id = 1", "append-only");
-  exec_fails(f, "DELETE FROM entries WHERE txn_id = 2", "append-only");
-  exec_fails(f, "UPDATE idempotency SET ref_id = 2", "append-only");
-  exec_fails(f, "DELETE FROM idempotency", "append-only");
+  ledger_fx_exec_fails(f, "UPDATE journal SET memo = 'x' WHERE id = 1", "append-only");
+  ledger_fx_exec_fails(f, "UPDATE journal SET hash = zeroblob(32) WHERE id = 2", "append-only");
+  ledger_fx_exec_fails(f, "DELETE FROM journal WHERE id = 2", "append-only");
+  ledger_fx_exec_fails(f, "UPDATE entries SET amount = amount + 1 WHERE txn_id = 1", "append-only");
+  ledger_fx_exec_fails(f, "DELETE FROM entries WHERE txn_id = 2", "append-only");
+  ledger_fx_exec_fails(f, "UPDATE idempotency SET ref_id = 2", "append-only");
+  ledger_fx_exec_fails(f, "DELETE FROM idempotency", "append-only");
 
   /* an entry added to a sealed transaction */
-  exec_fails(f, "INSERT INTO entries(txn_id, seq, account, amount)"
+  ledger_fx_exec_fails(f, "INSERT INTO entries(txn_id, seq, account, amount)"
                 " VALUES (1, 3, 'drawer:shift:1', 0)", "sealed");
 
   /* a journal row whose entries do not sum to zero, or with only one entry */
   static const char journal_3[] =
     "INSERT INTO journal(id, kind, at_ms, terminal_id, cashier, hash)"
     " VALUES (3, 'sale', 0, 'T-LANE-01', 'alice', zeroblob(32))";
-  exec_ok(f, "BEGIN");
-  exec_ok(f, "INSERT INTO entries(txn_id, seq, account, amount) VALUES"
+  ledger_fx_exec(f, "BEGIN");
+  ledger_fx_exec(f, "INSERT INTO entries(txn_id, seq, account, amount) VALUES"
              " (3, 1, 'drawer:shift:1', 500), (3, 2, 'revenue:PARK1H', -499)");
-  exec_fails(f, journal_3, "summing to zero");
-  exec_ok(f, "ROLLBACK");
-  exec_ok(f, "BEGIN");
-  exec_ok(f, "INSERT INTO entries(txn_id, seq, account, amount) VALUES"
+  ledger_fx_exec_fails(f, journal_3, "summing to zero");
+  ledger_fx_exec(f, "ROLLBACK");
+  ledger_fx_exec(f, "BEGIN");
+  ledger_fx_exec(f, "INSERT INTO entries(txn_id, seq, account, amount) VALUES"
              " (3, 1, 'drawer:shift:1', 0)");
-  exec_fails(f, journal_3, "two or more entries");
-  exec_ok(f, "ROLLBACK");
-  exec_ok(f, "BEGIN");
-  exec_fails(f, journal_3, "two or more entries"); /* no entries at all */
-  exec_ok(f, "ROLLBACK");
+  ledger_fx_exec_fails(f, journal_3, "two or more entries");
+  ledger_fx_exec(f, "ROLLBACK");
+  ledger_fx_exec(f, "BEGIN");
+  ledger_fx_exec_fails(f, journal_3, "two or more entries"); /* no entries at all */
+  ledger_fx_exec(f, "ROLLBACK");
   /* the same row with balanced entries is accepted: the refusals above were
    * the balance check, not some other constraint */
-  exec_ok(f, "BEGIN");
-  exec_ok(f, "INSERT INTO entries(txn_id, seq, account, amount) VALUES"
+  ledger_fx_exec(f, "BEGIN");
+  ledger_fx_exec(f, "INSERT INTO entries(txn_id, seq, account, amount) VALUES"
              " (3, 1, 'drawer:shift:1', 500), (3, 2, 'revenue:PARK1H', -500)");
-  exec_ok(f, journal_3);
-  exec_ok(f, "ROLLBACK");
+  ledger_fx_exec(f, journal_3);
+  ledger_fx_exec(f, "ROLLBACK");
 
   /* nothing changed */
   assert_i64_equal(verify_chain(f, after), 2);
   assert_memory_equal(before, after, TILL_HASH_LEN);
-  assert_i64_equal(q_i64(f, "SELECT count(*) FROM entries", 0), 4);
+  assert_i64_equal(ledger_fx_i64(f, "SELECT count(*) FROM entries", 0), 4);
 }
 
 /* ---- the signing key file ---------------------------------------------------------- */
@@ -1446,7 +1319,7 @@ test_signing_key_mode(void **state)
   assert_true(S_ISREG(sb.st_mode));
   assert_int_equal(sb.st_mode & 0777, 0600);
 
-  close_all(f);
+  ledger_fx_shut(f);
   assert_int_equal(chmod(f->key, 0644), 0);
   store_conn_t *sc = store_open_rw(f->db, "full", schema_all(), f->err, sizeof f->err);
   assert_non_null(sc);
@@ -1468,7 +1341,7 @@ test_signing_key_mode(void **state)
     fail_msg("ledger_open: %s", f->err);
   f->sc = sc; /* teardown closes them */
   f->lg = lg;
-  assert_i64_equal(q_i64(f, "SELECT count(*) FROM server_keys", 0), 1);
+  assert_i64_equal(ledger_fx_i64(f, "SELECT count(*) FROM server_keys", 0), 1);
 
   /* a file that is not a key */
   char junk[PATH_MAX];
@@ -1500,7 +1373,7 @@ test_key_rotation(void **state)
   assert_null(ledger_open(f->sc, other, f->err, sizeof f->err));
   if (!strstr(f->err, "not one of this ledger's keys") || !strstr(f->err, "rotate-key"))
     fail_msg("a foreign key should be refused, naming rotate-key: %s", f->err);
-  assert_i64_equal(q_i64(f, "SELECT count(*) FROM server_keys", 0), 1);
+  assert_i64_equal(ledger_fx_i64(f, "SELECT count(*) FROM server_keys", 0), 1);
 
   /* rotate to it (the file now exists): key 2, endorsed by key 1 */
   ledger_rotation_t rot;
@@ -1508,14 +1381,14 @@ test_key_rotation(void **state)
     fail_msg("rotate: %s", f->err);
   assert_i64_equal(rot.old_id, 1);
   assert_i64_equal(rot.new_id, 2);
-  assert_i64_equal(q_i64(f, "SELECT endorsed_by FROM server_keys WHERE id = 2", 0), 1);
-  assert_i64_equal(q_i64(f, "SELECT length(endorsement) FROM server_keys WHERE id = 2", 0), 64);
+  assert_i64_equal(ledger_fx_i64(f, "SELECT endorsed_by FROM server_keys WHERE id = 2", 0), 1);
+  assert_i64_equal(ledger_fx_i64(f, "SELECT length(endorsement) FROM server_keys WHERE id = 2", 0), 64);
 
   /* the endorsement verifies under key 1 over the documented message */
   till_canon_t c;
   till_canon_init(&c);
   till_key_endorsement_message(&c, 2, rot.new_pub,
-                               q_i64(f, "SELECT created_at FROM server_keys WHERE id = 2", 0), 1,
+                               ledger_fx_i64(f, "SELECT created_at FROM server_keys WHERE id = 2", 0), 1,
                                rot.old_pub);
   sqlite3_stmt *st;
   assert_int_equal(sqlite3_prepare_v2(f->sc->db, "SELECT endorsement FROM server_keys WHERE id = 2",
@@ -1548,7 +1421,7 @@ test_key_rotation(void **state)
   assert_non_null(strstr(f->err, "not the ledger's current key (key 2"));
   assert_int_not_equal(ledger_rotate_key(f->sc, other, f->key, &rot, f->err, sizeof f->err), 0);
   assert_non_null(strstr(f->err, "already key 1"));
-  assert_i64_equal(q_i64(f, "SELECT count(*) FROM server_keys", 0), 2);
+  assert_i64_equal(ledger_fx_i64(f, "SELECT count(*) FROM server_keys", 0), 2);
 
   /* the new key opens and signs under key 2; server_keys is append-only */
   f->lg = ledger_open(f->sc, other, f->err, sizeof f->err);
@@ -1558,7 +1431,7 @@ test_key_rotation(void **state)
   assert_int_equal(store_exec(f->sc->db, "BEGIN", "t"), 0);
   assert_int_equal(ledger_sign_head(f->lg, f->sc, "checkpoint", &sig), TILL_OK);
   assert_int_equal(store_exec(f->sc->db, "COMMIT", "t"), 0);
-  assert_i64_equal(q_i64(f, "SELECT key_id FROM chain_signatures ORDER BY id DESC LIMIT 1", 0), 2);
+  assert_i64_equal(ledger_fx_i64(f, "SELECT key_id FROM chain_signatures ORDER BY id DESC LIMIT 1", 0), 2);
   assert_int_not_equal(sqlite3_exec(f->sc->db, "DELETE FROM server_keys WHERE id = 1", NULL, NULL,
                                     NULL),
                        SQLITE_OK);

@@ -23,25 +23,15 @@
 #include <string.h>
 
 #include "ledger.h"
+#include "ledger_fixture.h"
 #include "ledger_billing.h"
 #include "schema.h"
 #include "store.h"
-#include "testkit.h"
 #include "till_chain.h"
 #include "till_names.h"
 #include "till_status.h"
 
-#define assert_i64_equal(a, b) assert_true((int64_t)(a) == (int64_t)(b))
-
-typedef struct {
-  char dir[PATH_MAX / 2];
-  char db[PATH_MAX];
-  char key[PATH_MAX];
-  store_conn_t *sc;
-  ledger_t *lg;
-  char err[512];
-  char receipt[64];
-} fx_t;
+typedef ledger_fx_t fx_t;
 
 /* a series, an open shift of alice on T1, two payers */
 static const char SEED_SQL[] =
@@ -55,69 +45,20 @@ static const char SEED_SQL[] =
 static int
 setup(void **state)
 {
-  fx_t *f = calloc(1, sizeof *f);
-  if (!f)
-    return -1;
-  if (testkit_tmpdb("till-test-ledger-billing", f->dir, sizeof f->dir, f->db, sizeof f->db) != 0) {
-    free(f);
-    return -1;
-  }
-  snprintf(f->key, sizeof f->key, "%s/signing-key.pem", f->dir);
-  f->sc = store_open_rw(f->db, "full", schema_all(), f->err, sizeof f->err);
-  if (!f->sc || sqlite3_exec(f->sc->db, SEED_SQL, NULL, NULL, NULL) != SQLITE_OK) {
-    fprintf(stderr, "setup: %s\n", f->sc ? sqlite3_errmsg(f->sc->db) : f->err);
-    goto fail;
-  }
-  f->lg = ledger_open(f->sc, f->key, f->err, sizeof f->err);
-  if (!f->lg) {
-    fprintf(stderr, "setup: %s\n", f->err);
-    goto fail;
-  }
-  *state = f;
-  return 0;
- fail:
-  store_close(f->sc);
-  testkit_rm_tree(f->dir);
-  free(f);
-  return -1;
+  *state = ledger_fx_open("till-test-ledger-billing", SEED_SQL);
+  return *state ? 0 : -1;
 }
 
 static int
 teardown(void **state)
 {
-  fx_t *f = *state;
-  ledger_free(f->lg);
-  store_close(f->sc);
-  testkit_rm_tree(f->dir);
-  free(f);
-  return 0;
-}
-
-static void
-exec_ok(fx_t *f, const char *sql)
-{
-  char *msg = NULL;
-  if (sqlite3_exec(f->sc->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
-    char copy[256];
-    snprintf(copy, sizeof copy, "%s", msg ? msg : "?");
-    sqlite3_free(msg);
-    fail_msg("%s: %s", sql, copy);
-  }
+  return ledger_fx_close(*state);
 }
 
 static int64_t
 q_i64(fx_t *f, const char *sql)
 {
-  sqlite3_stmt *st = NULL;
-  if (sqlite3_prepare_v2(f->sc->db, sql, -1, &st, NULL) != SQLITE_OK)
-    fail_msg("prepare %s: %s", sql, sqlite3_errmsg(f->sc->db));
-  if (sqlite3_step(st) != SQLITE_ROW) {
-    sqlite3_finalize(st);
-    fail_msg("no row: %s", sql);
-  }
-  int64_t v = sqlite3_column_int64(st, 0);
-  sqlite3_finalize(st);
-  return v;
+  return ledger_fx_i64(f, sql, 0);
 }
 
 /* Post <p> inside a savepoint, as the writer thread does: rolled back on
@@ -125,17 +66,10 @@ q_i64(fx_t *f, const char *sql)
 static till_status_t
 post(fx_t *f, const bill_post_t *p, post_result_t *res)
 {
-  exec_ok(f, "BEGIN IMMEDIATE");
-  exec_ok(f, "SAVEPOINT req");
-  f->err[0] = '\0';
+  ledger_fx_begin(f);
   till_status_t st = ledger_post_billing(f->lg, f->sc, p, res, f->receipt, sizeof f->receipt,
                                          f->err, sizeof f->err);
-  if (st != TILL_OK) {
-    exec_ok(f, "ROLLBACK TO req");
-    assert_int_equal(ledger_reload_head(f->lg, f->sc), 0);
-  }
-  exec_ok(f, "RELEASE req");
-  exec_ok(f, "COMMIT");
+  ledger_fx_end(f, st);
   return st;
 }
 

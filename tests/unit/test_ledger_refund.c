@@ -24,27 +24,19 @@
 #include <string.h>
 
 #include "ledger.h"
+#include "ledger_fixture.h"
 #include "ledger_refund.h"
 #include "schema.h"
 #include "store.h"
-#include "testkit.h"
 #include "till_chain.h"
 #include "till_names.h"
 #include "till_status.h"
 
-#define assert_i64_equal(a, b) assert_true((int64_t)(a) == (int64_t)(b))
+typedef ledger_fx_t fx_t;
 
-typedef struct {
-  char dir[PATH_MAX / 2];
-  char db[PATH_MAX];
-  char key[PATH_MAX];
-  store_conn_t *sc;
-  ledger_t *lg;
-  char err[512];
-  char receipt[64];
-  int64_t sale;              /* PARK:4 + WASH:2, cash: 25.00 */
-  int64_t split;             /* PARK:2 paid 5.00 cash + 5.00 wechat */
-} fx_t;
+/* the two sales each test starts from, posted by setup */
+static int64_t sale_id;   /* PARK:4 + WASH:2, cash: 25.00 */
+static int64_t split_id;  /* PARK:2 paid 5.00 cash + 5.00 wechat */
 
 static const char SEED_SQL[] =
   "INSERT INTO series(prefix, kind, description, created_at) VALUES ('HT', 'receipt', 'test', 0),"
@@ -55,31 +47,16 @@ static const char SEED_SQL[] =
   "INSERT INTO shifts(id, terminal_id, cashier, opened_at, float_amount, business_date)"
   " VALUES (1, 'T1', 'alice', 0, 0, '2026-01-01'), (2, 'T2', 'bob', 0, 0, '2026-01-01');";
 
-static void
-exec_ok(fx_t *f, const char *sql)
+static int
+teardown(void **state)
 {
-  char *msg = NULL;
-  if (sqlite3_exec(f->sc->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
-    char copy[256];
-    snprintf(copy, sizeof copy, "%s", msg ? msg : "?");
-    sqlite3_free(msg);
-    fail_msg("%s: %s", sql, copy);
-  }
+  return ledger_fx_close(*state);
 }
 
 static int64_t
 q_i64(fx_t *f, const char *sql)
 {
-  sqlite3_stmt *st = NULL;
-  if (sqlite3_prepare_v2(f->sc->db, sql, -1, &st, NULL) != SQLITE_OK)
-    fail_msg("prepare %s: %s", sql, sqlite3_errmsg(f->sc->db));
-  if (sqlite3_step(st) != SQLITE_ROW) {
-    sqlite3_finalize(st);
-    fail_msg("no row: %s", sql);
-  }
-  int64_t v = sqlite3_column_int64(st, 0);
-  sqlite3_finalize(st);
-  return v;
+  return ledger_fx_i64(f, sql, 0);
 }
 
 static int64_t
@@ -109,52 +86,21 @@ sale(fx_t *f, int split)
     s.n_lines = 2;
     s.method = TILL_METHOD_CASH;
   }
-  exec_ok(f, "BEGIN IMMEDIATE");
+  ledger_fx_exec(f, "BEGIN IMMEDIATE");
   assert_int_equal(ledger_post_sale(f->lg, f->sc, &s, &res, f->err, sizeof f->err), TILL_OK);
-  exec_ok(f, "COMMIT");
+  ledger_fx_exec(f, "COMMIT");
   return res.ref_id;
 }
 
 static int
 setup(void **state)
 {
-  fx_t *f = calloc(1, sizeof *f);
+  fx_t *f = ledger_fx_open("till-test-ledger-refund", SEED_SQL);
   if (!f)
     return -1;
-  if (testkit_tmpdb("till-test-ledger-refund", f->dir, sizeof f->dir, f->db, sizeof f->db) != 0) {
-    free(f);
-    return -1;
-  }
-  snprintf(f->key, sizeof f->key, "%s/signing-key.pem", f->dir);
-  f->sc = store_open_rw(f->db, "full", schema_all(), f->err, sizeof f->err);
-  if (!f->sc || sqlite3_exec(f->sc->db, SEED_SQL, NULL, NULL, NULL) != SQLITE_OK) {
-    fprintf(stderr, "setup: %s\n", f->sc ? sqlite3_errmsg(f->sc->db) : f->err);
-    goto fail;
-  }
-  f->lg = ledger_open(f->sc, f->key, f->err, sizeof f->err);
-  if (!f->lg) {
-    fprintf(stderr, "setup: %s\n", f->err);
-    goto fail;
-  }
   *state = f;
-  f->sale = sale(f, 0);
-  f->split = sale(f, 1);
-  return 0;
- fail:
-  store_close(f->sc);
-  testkit_rm_tree(f->dir);
-  free(f);
-  return -1;
-}
-
-static int
-teardown(void **state)
-{
-  fx_t *f = *state;
-  ledger_free(f->lg);
-  store_close(f->sc);
-  testkit_rm_tree(f->dir);
-  free(f);
+  sale_id = sale(f, 0);
+  split_id = sale(f, 1);
   return 0;
 }
 
@@ -168,7 +114,7 @@ request(fx_t *f, int64_t orig, int64_t amount, const char *state)
            " requested_terminal, requested_at, state, decided_by)"
            " VALUES (%lld, %lld, 'test', 'REF-1', 'alice', 'T1', 0, '%s', 'sam')",
            (long long)orig, (long long)amount, state);
-  exec_ok(f, sql);
+  ledger_fx_exec(f, sql);
   return sqlite3_last_insert_rowid(f->sc->db);
 }
 
@@ -198,17 +144,10 @@ post_init(refund_post_t *p, int64_t id, const char *terminal, const char *cashie
 static till_status_t
 post(fx_t *f, const refund_post_t *p, post_result_t *res)
 {
-  exec_ok(f, "BEGIN IMMEDIATE");
-  exec_ok(f, "SAVEPOINT req");
-  f->err[0] = '\0';
+  ledger_fx_begin(f);
   till_status_t st = ledger_post_refund(f->lg, f->sc, p, res, f->receipt, sizeof f->receipt,
                                         f->err, sizeof f->err);
-  if (st != TILL_OK) {
-    exec_ok(f, "ROLLBACK TO req");
-    assert_int_equal(ledger_reload_head(f->lg, f->sc), 0);
-  }
-  exec_ok(f, "RELEASE req");
-  exec_ok(f, "COMMIT");
+  ledger_fx_end(f, st);
   return st;
 }
 
@@ -229,7 +168,7 @@ test_refund_posts_and_numbers(void **state)
   fx_t *f = *state;
   refund_post_t p;
   post_result_t res;
-  int64_t id = request(f, f->sale, 500, "approved");
+  int64_t id = request(f, sale_id, 500, "approved");
   post_init(&p, id, "T2", "bob", 1);
   leg(&p, "revenue:PARK", 500, "PARK");
   assert_int_equal(post(f, &p, &res), TILL_OK);
@@ -280,12 +219,12 @@ test_every_refusal_writes_nothing(void **state)
   refund_post_t p;
   post_result_t res;
 
-  int64_t asked = request(f, f->sale, 500, "requested");
+  int64_t asked = request(f, sale_id, 500, "requested");
   post_init(&p, asked, "T1", "alice", 10);
   leg(&p, "revenue:PARK", 500, "PARK");
   refused(f, &p, TILL_E_PRECONDITION, "is not approved yet");
 
-  int64_t id = request(f, f->sale, 500, "approved");
+  int64_t id = request(f, sale_id, 500, "approved");
   post_init(&p, id, "T1", "alice", 11);
   leg(&p, "revenue:OTHER", 500, "OTHER");
   refused(f, &p, TILL_E_INVALID, "may only reverse its own entries");
@@ -310,26 +249,26 @@ test_every_refusal_writes_nothing(void **state)
   post_init(&p, id, "T9", "carol", 18); /* no open shift */
   leg(&p, "revenue:PARK", 500, "PARK");
   refused(f, &p, TILL_E_PRECONDITION, "");
-  exec_ok(f, "UPDATE series SET kind = 'receipt' WHERE prefix = 'TF'");
+  ledger_fx_exec(f, "UPDATE series SET kind = 'receipt' WHERE prefix = 'TF'");
   post_init(&p, id, "T1", "alice", 19);
   leg(&p, "revenue:PARK", 500, "PARK");
   refused(f, &p, TILL_E_PRECONDITION, "no receipt series of kind refund");
-  exec_ok(f, "UPDATE series SET kind = 'refund' WHERE prefix = 'TF'");
+  ledger_fx_exec(f, "UPDATE series SET kind = 'refund' WHERE prefix = 'TF'");
 
   /* a split original goes back in cash only */
-  int64_t sp = request(f, f->split, 1000, "approved");
+  int64_t sp = request(f, split_id, 1000, "approved");
   post_init(&p, sp, "T1", "alice", 20);
   leg(&p, "revenue:PARK", 1000, "PARK");
   p.to_original = 1;
   refused(f, &p, TILL_E_PRECONDITION, "paid by more than one method");
 
   /* 20.00 paid back of 25.00: 5.01 more is over what is left */
-  int64_t big = request(f, f->sale, 2000, "approved");
+  int64_t big = request(f, sale_id, 2000, "approved");
   post_init(&p, big, "T1", "alice", 21);
   leg(&p, "revenue:PARK", 1500, "PARK");
   leg(&p, "revenue:WASH", 500, "WASH");
   assert_int_equal(post(f, &p, &res), TILL_OK);
-  int64_t over = request(f, f->sale, 501, "approved");
+  int64_t over = request(f, sale_id, 501, "approved");
   post_init(&p, over, "T1", "alice", 22);
   leg(&p, "revenue:PARK", 501, "PARK");
   refused(f, &p, TILL_E_PRECONDITION, "more from revenue:PARK than the original put there");
@@ -360,9 +299,9 @@ test_to_original_and_voided(void **state)
   s.lines[0].quantity = 1;
   s.n_lines = 1;
   s.method = TILL_METHOD_WECHAT;
-  exec_ok(f, "BEGIN IMMEDIATE");
+  ledger_fx_exec(f, "BEGIN IMMEDIATE");
   assert_int_equal(ledger_post_sale(f->lg, f->sc, &s, &res, f->err, sizeof f->err), TILL_OK);
-  exec_ok(f, "COMMIT");
+  ledger_fx_exec(f, "COMMIT");
   int64_t wx = res.ref_id;
   int64_t id = request(f, wx, 500, "approved");
   post_init(&p, id, "T2", "bob", 30);
@@ -379,8 +318,8 @@ test_to_original_and_voided(void **state)
   memset(&d, 0, sizeof d);
   snprintf(sql, sizeof sql, "INSERT INTO void_requests(txn_id, reason, requested_by,"
            " requested_terminal, requested_at) VALUES (%lld, 'typo', 'alice', 'T1', 0)",
-           (long long)f->sale);
-  exec_ok(f, sql);
+           (long long)sale_id);
+  ledger_fx_exec(f, sql);
   d.key[0] = 0xD1;
   d.void_id = sqlite3_last_insert_rowid(f->sc->db);
   d.approve = 1;
@@ -388,10 +327,10 @@ test_to_original_and_voided(void **state)
   d.supervisor_roles = TILL_ROLE_BIT(TILL_ROLE_SUPERVISOR);
   d.terminal = "T1";
   d.note = "";
-  exec_ok(f, "BEGIN IMMEDIATE");
+  ledger_fx_exec(f, "BEGIN IMMEDIATE");
   assert_int_equal(ledger_decide_void(f->lg, f->sc, &d, &res, f->err, sizeof f->err), TILL_OK);
-  exec_ok(f, "COMMIT");
-  id = request(f, f->sale, 500, "approved");
+  ledger_fx_exec(f, "COMMIT");
+  id = request(f, sale_id, 500, "approved");
   post_init(&p, id, "T1", "alice", 31);
   leg(&p, "revenue:PARK", 500, "PARK");
   refused(f, &p, TILL_E_PRECONDITION, "was voided");
