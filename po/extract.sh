@@ -22,7 +22,7 @@ xgettext "${common[@]}" --keyword=_ --keyword=N_ -o "$out/till.pot" client/*.c w
 server_files=()
 for f in server/*/*.c; do
   case $f in
-  server/engine/store.c | server/engine/checkpoint.c | server/net/server.c | server/net/dispatch.c | \
+  server/engine/store.c | server/engine/checkpoint.c | server/net/server.c | \
   server/net/conn_noise.c) ;; # the log's own words, never sent to a client
   *) server_files+=("$f") ;;
   esac

@@ -52,6 +52,12 @@ expect_rc 2 zh whoami
 assert_last_contains "not one of zh_CN, en"
 sed -i 's/^language = fr$/language = zh_CN/' "$conf"
 
+step "a request the cashier's roles do not allow: refused in her language, naming the request"
+expect_rc 13 zh admin user list
+assert_last_contains "user list：您的角色无权执行此操作"
+expect_rc 13 en admin user list
+assert_last_contains "user list: your roles do not allow this request"
+
 step "nothing was posted by the refusals"
 expect_sql 0 "SELECT count(*) FROM journal WHERE kind = 'sale'"
 
