@@ -73,14 +73,14 @@ step "idle: both connections post one sale, then stay open and silent for the ho
 established() {
   awk -v port="$(printf ':%04X' "$PORT")" '$2 ~ port"$" && $4 == "01"' /proc/net/tcp | wc -l
 }
-bench --count 1 --mode idle --hold 3 >"$T/idle.out" 2>"$T/idle.err" &
+bench --count 1 --mode idle --hold 8 >"$T/idle.out" 2>"$T/idle.err" &
 idle_pid=$!
-for ((i = 0; i < 100; i++)); do grep -q '^idle connections=2 hold_s=3$' "$T/idle.out" && break; sleep 0.1; done
-grep -q '^idle connections=2 hold_s=3$' "$T/idle.out" || fail "no idle line: $(cat "$T/idle.out" "$T/idle.err")"
+for ((i = 0; i < 100; i++)); do grep -q '^idle connections=2 hold_s=8$' "$T/idle.out" && break; sleep 0.1; done
+grep -q '^idle connections=2 hold_s=8$' "$T/idle.out" || fail "no idle line: $(cat "$T/idle.out" "$T/idle.err")"
 assert_eq 2 "$(established)" "connections open to tilld during the hold"
 wait "$idle_pid" || fail "till-bench --mode idle failed: $(cat "$T/idle.err")"
 grep -qE '^phase=before_idle ok=2 errors=0 ' "$T/idle.out" || fail "idle phase: $(cat "$T/idle.out")"
-for ((i = 0; i < 50; i++)); do [ "$(established)" = 0 ] && break; sleep 0.1; done
+for ((i = 0; i < 100; i++)); do [ "$(established)" = 0 ] && break; sleep 0.1; done
 assert_eq 0 "$(established)" "connections open to tilld after the hold"
 assert_eq 202 "$(sales)" "sales in the journal"
 
@@ -121,11 +121,11 @@ assert_eq 372 "$(sales)" "sales in the journal"
 step "--threads 1, idle: two connections held open by one thread besides the main one"
 # a simple command, not the function, so that $! is till-bench itself
 "$BENCH" --server "127.0.0.1:$PORT" --ca "$T/certs/ca.crt" --terminals "$T/terminals" \
-  --item PARK1H --seconds 120 --count 1 --mode idle --hold 2 --threads 1 \
+  --item PARK1H --seconds 120 --count 1 --mode idle --hold 6 --threads 1 \
   >"$T/idle.out" 2>"$T/idle.err" &
 idle_pid=$!
-for ((i = 0; i < 100; i++)); do grep -q '^idle connections=2 hold_s=2$' "$T/idle.out" && break; sleep 0.1; done
-grep -q '^idle connections=2 hold_s=2$' "$T/idle.out" || fail "no idle line: $(cat "$T/idle.out" "$T/idle.err")"
+for ((i = 0; i < 100; i++)); do grep -q '^idle connections=2 hold_s=6$' "$T/idle.out" && break; sleep 0.1; done
+grep -q '^idle connections=2 hold_s=6$' "$T/idle.out" || fail "no idle line: $(cat "$T/idle.out" "$T/idle.err")"
 assert_eq 2 "$(established)" "connections open to tilld during the hold"
 assert_eq 2 "$(ls /proc/$idle_pid/task | wc -l)" "till-bench's threads with --threads 1"
 wait "$idle_pid" || fail "till-bench --mode idle --threads 1 failed: $(cat "$T/idle.err")"

@@ -140,8 +140,10 @@ test_thread_copies_the_wal(void **state)
   assert_non_null(cp);
   int64_t before = file_size(f->db);
   write_filler(f);
-  assert_true(file_size(f->db) == before); /* committed, not yet copied */
-  int64_t deadline = till_mono_ms() + 5000;
+  /* whether the commit itself copied nothing is the test above's: here
+   * the thread may already have run, on a loaded machine, before we look.
+   * It must copy within a bounded time, generous for a shared CI machine. */
+  int64_t deadline = till_mono_ms() + 30000;
   while (file_size(f->db) < before + 1024 * 1024 && till_mono_ms() < deadline)
     usleep(20 * 1000);
   assert_true(file_size(f->db) >= before + 1024 * 1024);
@@ -232,7 +234,7 @@ test_stop_is_prompt(void **state)
   assert_non_null(cp);
   int64_t t0 = till_mono_ms();
   checkpointer_stop(cp);
-  assert_true(till_mono_ms() - t0 < 2000);
+  assert_true(till_mono_ms() - t0 < 5000); /* not the hour of its interval */
   checkpointer_stop(NULL); /* accepted */
 }
 
