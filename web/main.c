@@ -225,6 +225,16 @@ static const route_t routes[] = {
   {EVHTTP_REQ_GET, "/receipts", web_page_receipts, 1},
   {EVHTTP_REQ_GET, "/ledger", web_page_ledger, 1},
   {EVHTTP_REQ_GET, "/ledger.csv", web_page_ledger_csv, 1},
+  /* ---- web1: refunds, waivers, deposits, the chain ---- */
+  {EVHTTP_REQ_POST, "/refunds/decide", web_page_refund_decide, 1},
+  {EVHTTP_REQ_POST, "/waivers/decide", web_page_waiver_decide, 1},
+  {EVHTTP_REQ_GET, "/deposits", web_page_deposits, 1},
+  {EVHTTP_REQ_POST, "/deposits/create", web_page_deposit_create, 1},
+  {EVHTTP_REQ_POST, "/deposits/confirm", web_page_deposit_confirm, 1},
+  {EVHTTP_REQ_GET, "/txn", web_page_txn, 1},
+  {EVHTTP_REQ_GET, "/export.tillx", web_page_export, 1},
+  {EVHTTP_REQ_GET, "/verify", web_page_verify, 1},
+  /* ---- end of web1 ---- */
 };
 
 static void

@@ -123,6 +123,24 @@ void web_page_receipts(wreq_t *wr);   /* GET /receipts?series=&from=&to= */
 void web_page_ledger(wreq_t *wr);     /* GET /ledger?filters&after=&head= */
 void web_page_ledger_csv(wreq_t *wr); /* GET /ledger.csv?filters */
 
+/* ---- web1: approvals of refunds and waivers, deposits (web_ops.c) ---- */
+/* The pending refunds' and waivers' tables with their buttons, into the
+ * approvals page; 0, or -1 after an error page replaced it. */
+int web_refunds_table(wreq_t *wr);
+int web_waivers_table(wreq_t *wr);
+/* ?hours=N (24 when absent); 0, or -1 after a 400 page. */
+int web_hours_param(wreq_t *wr, int64_t *hours);
+void web_page_refund_decide(wreq_t *wr);   /* POST /refunds/decide */
+void web_page_waiver_decide(wreq_t *wr);   /* POST /waivers/decide */
+void web_page_deposits(wreq_t *wr);        /* GET /deposits?hours= */
+void web_page_deposit_create(wreq_t *wr);  /* POST /deposits/create */
+void web_page_deposit_confirm(wreq_t *wr); /* POST /deposits/confirm */
+/* ---- web1: the auditor's transaction, export and verification (web_chain.c) ---- */
+void web_page_txn(wreq_t *wr);             /* GET /txn?id=N */
+void web_page_export(wreq_t *wr);          /* GET /export.tillx?from=&to= */
+void web_page_verify(wreq_t *wr);          /* GET /verify */
+/* ---- end of web1 ---- */
+
 /* web_css.c: the one style sheet, served as /static/till.css */
 extern const char web_css[];
 extern const char web_icon[]; /* /static/icon.svg */

@@ -217,7 +217,8 @@ ledger_row(wreq_t *wr, const Till__V1__AuditTxn *t)
   fmt_time(t->at_ms / 1000, when, sizeof when);
   if (t->receipt_no)
     till_receipt_format(t->series, t->receipt_no, number, sizeof number);
-  web_printf(wr, "<tr id=\"txn-%lld\"><td>%lld</td><td>%s</td><td>", (long long)t->id, (long long)t->id, when);
+  web_printf(wr, "<tr id=\"txn-%lld\"><td><a href=\"/txn?id=%lld\">%lld</a></td><td>%s</td><td>",
+             (long long)t->id, (long long)t->id, (long long)t->id, when);
   web_esc(wr, audit_kind_word(t->kind));
   web_printf(wr, "</td><td>");
   web_esc(wr, t->terminal_id);

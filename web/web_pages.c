@@ -222,6 +222,9 @@ undeposited(wreq_t *wr, int64_t hours)
              _("Total"));
   web_money(wr, u ? u->total : 0);
   web_printf(wr, "</td></tr></tfoot></table>\n");
+  if (u && u->n_shifts) /* ---- web1: making the deposit (web_ops.c) ---- */
+    web_printf(wr, "<p class=\"noprint\"><a id=\"to-deposit\" href=\"/deposits?hours=%lld\">%s</a></p>\n",
+               (long long)hours, _("Make a deposit of this cash"));
   till__v1__envelope__free_unpacked(resp, NULL);
   return 0;
 }
@@ -230,12 +233,9 @@ void
 web_page_board(wreq_t *wr)
 {
   char date[32];
-  int64_t hours = 24;
-  const char *h = web_query(wr, "hours");
-  if (h && h[0] && ((strcmp(h, "0") == 0 ? (hours = 0, 0) : web_parse_id(h, &hours)) != 0 || hours > 99999)) {
-    web_error(wr, 400, _("Invalid request"), _("Hours are a whole number."));
+  int64_t hours;
+  if (web_hours_param(wr, &hours) != 0)
     return;
-  }
   if (current_date(wr, date, sizeof date) != 0)
     return;
   Till__V1__ShiftListRequest lr = TILL__V1__SHIFT_LIST_REQUEST__INIT;
@@ -448,17 +448,24 @@ web_page_voids(wreq_t *wr)
   if (!resp)
     return;
   Till__V1__VoidListResponse *l = resp->void_list_resp;
-  web_begin(wr, _("Voids waiting for a decision"));
+  web_begin(wr, _("Waiting for a decision"));
   const char *done = web_query(wr, "done");
   int64_t done_id;
-  if (done && web_parse_id(done, &done_id) == 0)
-    web_printf(wr, "<p class=\"notice\" id=\"notice\">%s</p>\n",
-               strcmp(web_query(wr, "approved") ? web_query(wr, "approved") : "", "1") == 0
-                 ? _("The void was approved.")
-                 : _("The void was rejected."));
-  web_printf(wr, "<table id=\"voids\"><thead><tr><th>%s</th><th class=\"num\">%s</th><th>%s</th>"
+  if (done && web_parse_id(done, &done_id) == 0) {
+    /* ---- web1: refunds and waivers decided here too ---- */
+    const char *what = web_query(wr, "what") ? web_query(wr, "what") : "void";
+    int approved = strcmp(web_query(wr, "approved") ? web_query(wr, "approved") : "", "1") == 0;
+    const char *msg = approved ? _("The void was approved.") : _("The void was rejected.");
+    if (!strcmp(what, "refund"))
+      msg = approved ? _("The refund was approved.") : _("The refund was rejected.");
+    else if (!strcmp(what, "waiver"))
+      msg = approved ? _("The waiver was approved.") : _("The waiver was rejected.");
+    web_printf(wr, "<p class=\"notice\" id=\"notice\">%s</p>\n", msg);
+    /* ---- end of web1 ---- */
+  }
+  web_printf(wr, "<h2>%s</h2>\n<table id=\"voids\"><thead><tr><th>%s</th><th class=\"num\">%s</th><th>%s</th>"
                  "<th>%s</th><th>%s</th><th></th></tr></thead><tbody>\n",
-             _("Receipt"), _("Amount"), _("Reason"), _("Requested by"), _("Requested at"));
+             _("Voids"), _("Receipt"), _("Amount"), _("Reason"), _("Requested by"), _("Requested at"));
   size_t shown = 0;
   for (size_t i = 0; l && i < l->n_voids; i++) {
     if (l->voids[i]->state != TILL__V1__VOID_STATE__VOID_PENDING)
@@ -470,6 +477,10 @@ web_page_voids(wreq_t *wr)
     web_printf(wr, "<tr><td colspan=\"6\" id=\"none\">%s</td></tr>\n", _("No void is waiting."));
   web_printf(wr, "</tbody></table>\n");
   till__v1__envelope__free_unpacked(resp, NULL);
+  /* ---- web1: refunds and waivers (web_ops.c) ---- */
+  if (web_refunds_table(wr) != 0 || web_waivers_table(wr) != 0)
+    return; /* the error page replaced this one */
+  /* ---- end of web1 ---- */
   web_end(wr, 200);
 }
 
