@@ -28,7 +28,8 @@
  * an account the original did not touch, nor more than is left on it.
  *
  * Wiring: a domain exports a `const refund_hook_t` (sales: sales_refund_hook
- * for "sale"; billing: billing_refund_hook for "payment"; hospital: its own)
+ * for "sale"; billing: billing_refund_hook for "payment"; hospital: its own;
+ * tolls: toll_refund_hook for "toll")
  * and server/net/ registers each one at start-up with refund_hook_register,
  * before any thread runs. After that the table is only read, from any
  * thread.
@@ -108,6 +109,17 @@ typedef struct refund_hook {
   till_status_t (*posted)(req_t *r, store_conn_t *sc, const refund_ask_t *ask,
                           const refund_leg_t *legs, size_t n_legs, int64_t refund_txn_id);
 } refund_hook_t;
+
+/* The legs of a refund of an original whose lines are entries with an item
+ * (a sale's items, a toll's class and card fee: revenue:<...> credits with
+ * item, quantity and unit price), for a hook that has nothing of its own to
+ * add (refund_items.c). Asked by lines: each line at the original's unit
+ * price, never more units or fen than are left on it; asked as an amount:
+ * split over the lines in proportion to what is left on each (each line's
+ * floor of amount x left / total left, the fen the division leaves to the
+ * first lines with room), never more than is left in all. Reads only. */
+till_status_t refund_item_legs(req_t *r, store_conn_t *sc, const refund_ask_t *ask,
+                               refund_leg_t legs[REFUND_MAX_LEGS], size_t *n_legs /* OUT */);
 
 /* Register <h> (static storage; its kind unique) at start-up, before any
  * worker thread runs: 0 (also when <h> itself is registered already), or

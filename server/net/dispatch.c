@@ -316,6 +316,7 @@ dispatch_init(const config_t *cfg)
     &hosp_refund_hook, /* ---- hospital ---- */
     &sales_refund_hook,
     &billing_refund_hook,
+    &toll_refund_hook, /* ---- tolls: refunds ---- */
     NULL, /* the list ends at the first NULL; put a domain's hook before it */
   };
   for (size_t i = 0; refund_hooks[i]; i++)

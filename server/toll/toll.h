@@ -5,6 +5,7 @@
 #ifndef TILLD_TOLL_H
 #define TILLD_TOLL_H
 
+#include "refund_hook.h"
 #include "request.h"
 
 /* admin (toll_admin.c), on the writer */
@@ -25,5 +26,9 @@ till_status_t toll_handle_exit(req_t *r, store_conn_t *sc);
 till_status_t toll_handle_cards(req_t *r, store_conn_t *sc);
 till_status_t toll_handle_handover(req_t *r, store_conn_t *sc);
 till_status_t toll_handle_report(req_t *r, store_conn_t *sc);
+
+/* ---- refunds: what a refund of a paid toll posts (toll_refund.c),
+ * registered by net ---- */
+extern const refund_hook_t toll_refund_hook;
 
 #endif
