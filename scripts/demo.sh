@@ -22,6 +22,9 @@
 # hand"), each with `language = zh_CN`: the people speak Chinese (set
 # TILL_DEMO_LANG=en for English). tilld keeps running afterwards; stop it with:
 # kill $(cat run/tilld.pid)
+# It also starts till-web, the web console (docs/web.md), with a terminal
+# certificate of its own (WEB-01), prints its address, and leaves it
+# running too: kill $(cat run/till-web.pid)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -33,17 +36,19 @@ root=$(pwd)
 if [ -n "${TILLD:-}" ] && [ -n "${TILL:-}" ]; then
   TILLD=$(realpath "$TILLD")
   TILL=$(realpath "$TILL")
+  TILL_WEB=$(realpath "${TILL_WEB:-$root/build/web/till-web}") # ---- web console ----
 else
   bash scripts/install-deps.sh
   cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
   cmake --build build -j"$(nproc)"
   TILLD=$root/build/server/tilld
   TILL=$root/build/client/till
+  TILL_WEB=$root/build/web/till-web # ---- web console ----
 fi
 lang=${TILL_DEMO_LANG:-zh_CN}
 
 bash certs/make-dev-certs.sh --terminal ADMIN-01 --terminal T-LANE-01 --terminal HEAT-01 \
-  --terminal TOLL-IN-01 --terminal TOLL-OUT-01 --terminal HOSP-01 >/dev/null
+  --terminal TOLL-IN-01 --terminal TOLL-OUT-01 --terminal HOSP-01 --terminal WEB-01 >/dev/null
 
 run=${TILL_DEMO_RUN:-$root/run}
 mkdir -p "$run"
@@ -54,8 +59,13 @@ if [ -f "$run/tilld.pid" ] && kill -0 "$(cat "$run/tilld.pid")" 2>/dev/null; the
   kill "$(cat "$run/tilld.pid")"
   for _ in $(seq 1 50); do kill -0 "$(cat "$run/tilld.pid")" 2>/dev/null || break; sleep 0.1; done
 fi
+# ---- web console: the till-web of an earlier demo goes too ----
+if [ -f "$run/till-web.pid" ] && kill -0 "$(cat "$run/till-web.pid")" 2>/dev/null; then
+  kill "$(cat "$run/till-web.pid")"
+  for _ in $(seq 1 50); do kill -0 "$(cat "$run/till-web.pid")" 2>/dev/null || break; sleep 0.1; done
+fi
 mkdir -p "$run/db"
-rm -f "$run"/db/till.db* "$run"/*.session "$run/port"
+rm -f "$run"/db/till.db* "$run"/*.session "$run/port" "$run/web.port"
 
 # The chain-signing key lives apart from the database (run/db/), so a copy
 # of the database's folder does not carry it, and belongs to someone other
@@ -136,6 +146,19 @@ for u in "alice cashier" "dave cashier" "bob supervisor" "carol auditor" "erin c
 done
 till root admin terminal add T-LANE-01 --description "停车场出口 1 号车道"
 till root admin terminal add HEAT-01 --description "供热收费 1 号窗口"
+# ---- web console: till-web, a terminal of its own (WEB-01) to tilld, HTTPS
+# to browsers on a free port of 127.0.0.1 (docs/web.md) ----
+till root admin terminal add WEB-01 --description "web console"
+"$TILL_WEB" --listen 127.0.0.1:0 --port_file "$run/web.port" --cert certs/dev/server.crt \
+  --key certs/dev/server.key --server "127.0.0.1:$port" --ca certs/dev/ca.crt \
+  --terminal_cert certs/dev/terminal-WEB-01.crt --terminal_key certs/dev/terminal-WEB-01.key \
+  --language "$lang" </dev/null >"$run/till-web.log" 2>&1 &
+echo $! >"$run/till-web.pid"
+for _ in $(seq 1 100); do [ -s "$run/web.port" ] && break; sleep 0.1; done
+[ -s "$run/web.port" ] || { echo "demo: till-web did not start; see $run/till-web.log"; exit 1; }
+web_url=https://127.0.0.1:$(cat "$run/web.port")/
+echo "demo: the web console is at $web_url (bob / bob-pw, a supervisor; carol / carol-pw, an auditor)"
+# ---- end of web console ----
 till root admin series add HT --kind receipt --description "收费收据"
 till root admin series add TF --kind refund --description "退费凭证"
 till root admin item add PARK1H --name "临时停车费（1小时）" --price 5.00 --series HT
@@ -337,3 +360,8 @@ echo
 echo "demo: tilld is running on 127.0.0.1:$port (pid $(cat "$run/tilld.pid"), log $run/tilld.log)."
 echo "demo: drive it by hand (README.md): $TILL --config $run/alice.conf shift open --count none"
 echo "demo: stop it with: kill \$(cat $run/tilld.pid)"
+# ---- web console ----
+echo "demo: the web console is at $web_url (pid $(cat "$run/till-web.pid"), log $run/till-web.log):"
+echo "demo:   log in as bob / bob-pw (supervisor) or carol / carol-pw (auditor); the browser"
+echo "demo:   trusts it once it trusts certs/dev/ca.crt. Stop it with: kill \$(cat $run/till-web.pid)"
+# ---- end of web console ----

@@ -4,7 +4,8 @@
 # default, Chinese. Each run ends with exit 0, prints no terminal escapes
 # into a file, leaves its tilld running and usable (the demo's own last
 # steps open a shift on the next business date and sell; here one more
-# sale is made by hand), and its people read their own language.
+# sale is made by hand), and its people read their own language. Its
+# till-web answers at the address the demo prints, in that language.
 TILLD_START=0
 source "$(dirname -- "$0")/lib.sh"
 
@@ -24,6 +25,16 @@ demo() {
   fi
   TILLD_PID=$(cat "$dir/tilld.pid")
   TILLD_LOG=$dir/tilld.log
+  # ---- web console: the demo's till-web, ours to stop too ----
+  WEB_PID=$(cat "$dir/till-web.pid")
+  BG_PIDS+=("$WEB_PID")
+  local url
+  url=$(sed -n 's/^demo: the web console is at \(https:[^ ]*\) .*/\1/p' "$dir/out.txt" | tail -n 1)
+  [ "$url" = "https://127.0.0.1:$(cat "$dir/web.port")/" ] ||
+    fail "the demo in $lang printed no web console address (got '$url')"
+  expect_rc 0 curl -sS --max-time 20 --cacert "$TILL_SOURCE_DIR/certs/dev/ca.crt" -o "$dir/login.html" \
+    "${url}login"
+  # ---- end of web console ----
   if grep -q $'\033' "$dir/out.txt" "$dir/err.txt"; then
     fail "the demo in $lang printed terminal escapes into a file"
   fi
@@ -41,9 +52,13 @@ stop_demo() {
   for _ in $(seq 1 100); do kill -0 "$TILLD_PID" 2>/dev/null || break; sleep 0.1; done
   kill -0 "$TILLD_PID" 2>/dev/null && fail "the demo's tilld did not stop"
   TILLD_PID=
+  kill "$WEB_PID" # ---- web console ----
+  for _ in $(seq 1 100); do kill -0 "$WEB_PID" 2>/dev/null || break; sleep 0.1; done
+  if kill -0 "$WEB_PID" 2>/dev/null; then fail "the demo's till-web did not stop"; fi
 }
 
 demo en
+grep -q '<h1>Log in</h1>' "$T/demo-en/login.html" || fail "the English demo's console is not in English"
 out=$T/demo-en/out.txt
 grep -q 'TILL FEE RECEIPT' "$out" || fail "no English receipt in the English demo"
 grep -q 'DAILY REPORT' "$out" || fail "no English daily report"
@@ -51,6 +66,7 @@ grep -q 'Paid by' "$T/last.out" || fail "the sale after the demo printed no Engl
 stop_demo
 
 demo zh_CN
+grep -q '<h1>登录</h1>' "$T/demo-zh_CN/login.html" || fail "the Chinese demo's console is not in Chinese"
 out=$T/demo-zh_CN/out.txt
 grep -q '收费收据' "$out" || fail "no Chinese receipt in the Chinese demo"
 grep -q '合计（元）' "$out" || fail "no Chinese total line"
