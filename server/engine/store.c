@@ -42,13 +42,60 @@ read_version(sqlite3 *db, int *out)
   return rc;
 }
 
+/* The first foreign key violation PRAGMA foreign_key_check finds, named
+ * (table, rowid, parent) into err: 1 found, 0 none, -1 error. */
+static int
+foreign_key_violation(sqlite3 *db, char *err, size_t errlen)
+{
+  sqlite3_stmt *st = NULL;
+  if (sqlite3_prepare_v2(db, "PRAGMA foreign_key_check", -1, &st, NULL) != SQLITE_OK)
+    return -1;
+  int rc = sqlite3_step(st);
+  if (rc == SQLITE_ROW)
+    snprintf(err, errlen, "after the schema migration, %s row %lld refers to a missing row of %s",
+             (const char *)sqlite3_column_text(st, 0), (long long)sqlite3_column_int64(st, 1),
+             (const char *)sqlite3_column_text(st, 2));
+  sqlite3_finalize(st);
+  return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+}
+
+/* PRAGMA foreign_keys: 1 on, 0 off, -1 error. */
+static int
+foreign_keys_on(sqlite3 *db)
+{
+  sqlite3_stmt *st = NULL;
+  int on = -1;
+  if (sqlite3_prepare_v2(db, "PRAGMA foreign_keys", -1, &st, NULL) == SQLITE_OK &&
+      sqlite3_step(st) == SQLITE_ROW)
+    on = sqlite3_column_int(st, 0) != 0;
+  sqlite3_finalize(st);
+  return on;
+}
+
+/* Foreign keys are off while the steps run, so that a step may rebuild a
+ * table others refer to (SQLite's "other kinds of table schema changes":
+ * step 13 rebuilds the journal); PRAGMA foreign_keys is a no-op inside a
+ * transaction, so it is set before BEGIN and put back as it was after the
+ * end (on for store_open_rw's connection, off for the start-up check's
+ * in-memory copy), and PRAGMA foreign_key_check must find nothing before
+ * the steps commit. */
 int
 store_migrate(sqlite3 *db, const store_schema_t *schema, char *err, size_t errlen)
 {
   int version = 0;
+  int fk = foreign_keys_on(db);
+  if (fk < 0) {
+    snprintf(err, errlen, "reading PRAGMA foreign_keys: %s", sqlite3_errmsg(db));
+    return -1;
+  }
+  const char *fk_back = fk ? "PRAGMA foreign_keys=ON" : "PRAGMA foreign_keys=OFF";
+  if (store_exec(db, "PRAGMA foreign_keys=OFF", "foreign keys off for migration") != 0) {
+    snprintf(err, errlen, "turning foreign keys off for migration: %s", sqlite3_errmsg(db));
+    return -1;
+  }
   if (store_exec(db, "BEGIN IMMEDIATE", "starting migration") != 0) {
     snprintf(err, errlen, "cannot lock database for migration: %s", sqlite3_errmsg(db));
-    return -1;
+    goto restore_fk;
   }
   if (store_exec(db, "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)",
                  "creating schema_version") != 0 ||
@@ -74,6 +121,12 @@ store_migrate(sqlite3 *db, const store_schema_t *schema, char *err, size_t errle
       log_notice(LD_STORE, "%s applied", what); /* not for the start-up check's copy */
   }
   if (version != schema->n) {
+    int bad = foreign_key_violation(db, err, errlen);
+    if (bad != 0) {
+      if (bad < 0)
+        snprintf(err, errlen, "checking foreign keys after migration: %s", sqlite3_errmsg(db));
+      goto fail;
+    }
     char sql[96];
     snprintf(sql, sizeof sql, "DELETE FROM schema_version; INSERT INTO schema_version VALUES (%d)",
              schema->n);
@@ -86,9 +139,15 @@ store_migrate(sqlite3 *db, const store_schema_t *schema, char *err, size_t errle
     snprintf(err, errlen, "committing migration: %s", sqlite3_errmsg(db));
     goto fail;
   }
+  if (store_exec(db, fk_back, "foreign keys back after migration") != 0) {
+    snprintf(err, errlen, "setting foreign keys back after migration: %s", sqlite3_errmsg(db));
+    return -1;
+  }
   return 0;
  fail:
   sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+ restore_fk:
+  sqlite3_exec(db, fk_back, NULL, NULL, NULL);
   return -1;
 }
 

@@ -63,8 +63,9 @@ typedef struct {
 
 /* Run the steps of <schema> that <db> has not had yet, in one transaction
  * (what store_open_rw does on open; the start-up check runs it on an
- * in-memory database to learn what the schema must be). 0, or -1 with the
- * reason in err. */
+ * in-memory database to learn what the schema must be), with foreign keys
+ * off meanwhile and checked before the commit; PRAGMA foreign_keys is left
+ * as it was. 0, or -1 with the reason in err. */
 int store_migrate(sqlite3 *db, const store_schema_t *schema, char *err, size_t errlen);
 
 /* Open <path> read-write, create it if missing, set WAL and synchronous=<sync>

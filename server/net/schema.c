@@ -25,6 +25,7 @@ static const store_migration_t *const steps[] = {
   &billing_schema_v10, /* billing: meter readings */
   &ledger_key_schema_v11, /* ---- keys: endorsed server keys (rotation) ---- */
   &shift_schema_v12,
+  &ledger_schema_v13,
 };
 
 static const store_schema_t schema = {steps, (int)(sizeof steps / sizeof steps[0])};
