@@ -5,14 +5,20 @@
 # it was before step 13, tests/tools/schema_before_v13.c) makes the database
 # at version 12 and fills it through the real `till`: shifts with floats,
 # sales paid cash, card, WeChat and split, a void, a shortage, a deposit
-# made and confirmed, billing (payers, a scheme, a charge run, a payment),
-# tolls (an entry, a paid exit, an exit let through free), signed heads
-# . Then the real tilld opens it: the step runs once, every
-# row of every table is the same, the schema is the same but for the one
-# index, `till audit verify` and an export verified offline pass, the
-# journal's triggers still refuse UPDATE and DELETE and an unbalanced or
-# late entry, its foreign keys still hold, and a request replayed under a
-# key from before the rebuild answers from that key.
+# made and confirmed, a reprint, a cashier's target, a closed day (step 4);
+# billing (payers, a scheme, a charge run, payments in cash and by cheque,
+# a payer edited and the charge adjusted, an opt-out, a waiver, a reminder,
+# a late fee; step 6), tolls (a holiday, a card issued at an entry and
+# paid at the exit, an exit let through free; step 7), a hospital bill and
+# a patient's deposit (step 8), a refund of a bill's line (step 9), meter
+# readings (step 10), the signing key rotated (step 11), shifts deposited
+# (step 12's indices): every table holds rows. Then the real tilld opens
+# it: the step runs once, its start-up check passes (the schema as the
+# migrations make it), every row of every table is the same, the schema is
+# the same but for the one index, `till audit verify` and an export
+# verified offline pass, the journal's triggers still refuse UPDATE and
+# DELETE and an unbalanced or late entry, its foreign keys still hold, and a
+# request replayed under a key from before the rebuild answers from that key.
 here=$(cd -- "$(dirname -- "$0")/../.." && pwd -P)
 NEW_TILLD=${TILLD:-$here/build/server/tilld}
 TILLD=${TILLD_BEFORE_V13:-$here/build/tests/tilld-before-v13}
@@ -52,7 +58,7 @@ step "tilld before step 13 makes a database at version 12"
 assert_eq 12 "$(sql 'SELECT version FROM schema_version')" "the version tilld-before-v13 writes"
 register_lanes
 world_catalog PARK WASH
-world_users carol erin sam audrey
+world_users carol erin sam kim audrey
 world_login T-LANE-01:carol T-LANE-02:erin ADMIN-01:sam T-LANE-02:audrey
 
 step "sales, a void, a shortage, a deposit made and confirmed"
@@ -75,15 +81,57 @@ expect_rc 0 till_user ADMIN-01 sam --json deposit create --shifts 1 --slip SLIP-
   --amount "$(yuan $((counted - 20000)))"
 expect_rc 0 till_user ADMIN-01 sam deposit confirm "$(json_field id)"
 
-step "billing: a series, a payer, a scheme, a charge run, a payment"
+step "billing: payers, a scheme, a charge run, payments, an edit and its adjustment"
 adm admin series add JF --kind billing --description 缴费收据
 adm payer add --complex 阳光小区 --unit 3-2-1101 --owner 张三 --area 89.37 --occupancy occupied
 P1=$(sql "SELECT id FROM payers WHERE unit = '3-2-1101'")
+adm payer add --complex 阳光小区 --unit 3-2-1102 --owner 李四 --area 60.00 --occupancy occupied
+P2=$(sql "SELECT id FROM payers WHERE unit = '3-2-1102'")
 adm scheme add heating --name 供暖费 --rule area_season --period season
 adm tariff add --scheme heating --from 2020-01-01 --rate 24.00
 adm charge run --scheme heating --period 2025-2026
 open_shift T-LANE-01 carol 100x1
 expect_rc 0 till_user T-LANE-01 carol pay "$P1" --amount 100.00 --method cash
+expect_rc 0 till_user T-LANE-01 carol pay "$P1" --amount 50.00 --method cheque --ref CK-0001
+adm payer edit "$P1" --area 90.00
+adm charge adjust --payer "$P1" --scheme heating --period 2025-2026 --reason 面积更正
+expect_rc 0 till_user T-LANE-01 carol optout request "$P1" --scheme heating --season 2027-2028
+
+step "billing: a waiver, a reminder, a late fee, meter readings"
+expect_rc 0 till_user T-LANE-01 carol --json waiver request "$P2" --scheme heating \
+  --period 2025-2026 --amount 10.00 --reason 困难户 --doc "减免字〔2026〕1号"
+expect_rc 0 till_user ADMIN-01 sam waiver approve "$(json_field id)" --note 同意
+expect_rc 0 till_user T-LANE-01 carol reminder record "$P2" --channel phone --note 已电话催缴
+adm latefee set --scheme heating --daily-rate 0.0005 --grace-days 30 --cap 10
+# the charge made 100 days ago (created_at is the fixture's clock, not a
+# posting): 70 days late
+sql "UPDATE charges SET created_at = created_at - 100 * 86400 WHERE payer_id = $P2"
+expect_rc 0 till_user ADMIN-01 sam latefee post "$P2" --scheme heating
+adm scheme add water --name 水费 --rule metered --period month
+adm tariff add --scheme water --from 2020-01-01 --rate 4.10
+expect_rc 0 till_user T-LANE-01 carol meter read "$P1" --scheme water --reading 100 \
+  --date "$(date -d '-10 days' +%F)"
+expect_rc 0 till_user T-LANE-01 carol meter read "$P1" --scheme water --reading 112.5 \
+  --date "$(date +%F)"
+
+step "hospital: a bill, a patient's deposit drawn by a bill; a line refunded"
+adm admin series add HP --kind hospital
+adm admin series add TF --kind refund
+adm hospital item add CT01 --name CT平扫 --unit 次 --price 320 --dept 放射科
+adm hospital item add LAB01 --name 血常规 --unit 次 --price 30 --dept 检验科
+expect_rc 0 till_user T-LANE-01 carol --json bill new CT01 LAB01:2 --patient-id MZ0001 \
+  --patient-name 张三 --method cash
+B1=$(json_field number)
+expect_rc 0 till_user T-LANE-01 carol hospital deposit ZY0009 --name 赵六 --amount 500 \
+  --method cash
+expect_rc 0 till_user T-LANE-01 carol bill new LAB01 --patient-id ZY0009 --patient-name 赵六 \
+  --from-deposit
+expect_rc 0 till_user T-LANE-01 carol --json refund request "$B1" --line LAB01:2 \
+  --reason 未检查 --ref DEPT-LAB-1
+R1=$(json_field id)
+expect_rc 0 till_user ADMIN-01 sam refund approve "$R1"
+expect_rc 0 till_user T-LANE-01 carol refund pay "$R1"
+expect_rc 0 till_user T-LANE-01 carol receipt reprint "$B1"
 
 step "tolls: the network, an entry, a paid exit, an exit let through free"
 adm admin series add TL --kind toll
@@ -93,11 +141,29 @@ adm toll distance set S01 S02 --km 87.000
 adm toll tariff set --from "$(date +%F)" --rates p1=0.45,t2=0.9 --min 5 --axle 0.1 \
   --card-fee 50 --card-hours 48
 adm toll lane set T-LANE-02 --station S02 --direction exit
+adm toll lane set T-LANE-01 --station S01 --direction entry
+adm toll holiday set 2026-10-01 --name 国庆节
+expect_rc 0 till_user T-LANE-01 carol toll entry --card C001 --class p1 --plate 京B00001
 open_shift T-LANE-02 erin 100x1
+expect_rc 0 till_user T-LANE-02 erin toll exit --card C001 --class p1 --seats 5 --plate 京B00001 \
+  --method cash
 expect_rc 0 till_user T-LANE-02 erin toll exit --entry S01 --class p1 --seats 5 --plate 京A12345 \
   --method cash
 expect_rc 0 till_user T-LANE-02 erin toll exit --entry S01 --class t2 --plate 鲁F55555 \
   --exempt green_channel --inspector 王检 --cargo 白菜 --inspection pass
+expect_rc 0 till_user ADMIN-01 sam target set --cashier carol --month "$(date +%Y-%m)" \
+  --amount 1000.00
+expect_rc 0 till_user ADMIN-01 sam day close --date "$(date -d yesterday +%F)"
+expect_rc 0 till_user ADMIN-01 sam audit checkpoint
+
+step "the signing key rotated (step 11): signatures under two keys"
+stop_tilld || fail "tilld-before-v13 exited with $TILLD_RC on SIGTERM"
+make_signing_key "$T/keys2/k.pem"
+expect_rc_contains 0 "replaces key 1" "$TILLD" rotate-key --db "$DB" --signing_key "$SIGNING_KEY" \
+  ${SIGNING_KEY_FLAGS[@]+"${SIGNING_KEY_FLAGS[@]}"} --new-key "$T/keys2/k.pem"
+SIGNING_KEY=$T/keys2/k.pem
+start_tilld || fail "tilld-before-v13 did not start with key 2 (exit $TILLD_RC)"
+expect_rc 0 till_user T-LANE-01 carol sale WASH:2 --method cash
 expect_rc 0 till_user ADMIN-01 sam audit checkpoint
 expect_rc 0 till_user T-LANE-02 audrey audit verify
 assert_last_contains "ledger verified"
@@ -105,19 +171,28 @@ assert_last_contains "ledger verified"
 step "the real tilld opens it: step 13 runs once, every row stays"
 kinds=$(sql "SELECT group_concat(kind, ' ') FROM (SELECT DISTINCT kind FROM journal ORDER BY kind)")
 for k in sale void float variance float_return deposit deposit_confirm charge payment toll \
-         toll_exempt; do
+         toll_exempt charge_adjust waiver late_fee hosp_bill hosp_deposit refund; do
   [[ " $kinds " == *" $k "* ]] || fail "no $k in the journal before the rebuild: $kinds"
 done
 stop_tilld || fail "tilld-before-v13 exited with $TILLD_RC on SIGTERM"
+# every table of steps 1 to 12 holds rows
+empty=$(for t in $(sql "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"); do
+  [ "$(sql "SELECT count(*) FROM $t")" != 0 ] || printf '%s ' "$t"; done)
+assert_eq "" "$empty" "tables left empty before the rebuild"
+assert_eq "2|1" "$(sql 'SELECT count(*), max(endorsed_by) FROM server_keys')" "the keys before"
 rows_before=$(every_row)
 schema_before=$(schema_without_autoindex)
 assert_eq 3 "$(sql "SELECT count(*) FROM sqlite_master WHERE name LIKE 'sqlite_autoindex_journal_%'")" \
   "the journal's unique indices before"
 assert_eq idem_key "$(sql "SELECT group_concat(i.name) FROM pragma_index_list('journal') l,
   pragma_index_info(l.name) i WHERE l.origin = 'u' AND i.name = 'idem_key'")" "UNIQUE (idem_key) before"
+checks=$(grep -c 'start-up check passed' "$TILLD_LOG")
 TILLD=$NEW_TILLD
 start_tilld || fail "the real tilld did not start on the version 12 database"
 assert_eq 1 "$(grep -c 'schema migration 12 -> 13 applied' "$TILLD_LOG")" "step 13 ran once"
+assert_eq $((checks + 1)) "$(grep -c 'start-up check passed' "$TILLD_LOG")" \
+  "the start-up check passed after the rebuild"
+assert_eq 0 "$(grep -c 'START-UP CHECK FAILED' "$TILLD_LOG")" "start-up checks failed"
 assert_eq 13 "$(sql 'SELECT version FROM schema_version')" "the version after"
 assert_eq "$rows_before" "$(every_row)" "every row of every table"
 assert_eq "$schema_before" "$(schema_without_autoindex)" "the schema but the index"
