@@ -182,6 +182,41 @@ print_blind(const Till__V1__ShiftReport *r)
                    "after the close shows the expected cash."));
 }
 
+/* ---- reports: hospital windows (issue 21) ---- */
+
+/* Under a method's row: what hospital windows moved through it. */
+static void
+print_hosp_method(const Till__V1__MethodTotal *m)
+{
+  char a[TILL_MONEY_STR_MAX];
+  if (m->hosp_bills) {
+    money(a, m->hosp_bill_amount);
+    printf(_("  hospital bills %s (%d)\n"), a, m->hosp_bills);
+  }
+  if (m->hosp_deposits) {
+    money(a, m->hosp_deposit_amount);
+    printf(_("  deposits taken %s (%d)\n"), a, m->hosp_deposits);
+  }
+  if (m->hosp_discharges) {
+    money(a, m->hosp_discharged);
+    printf(_("  paid back at discharge %s (%d)\n"), a, m->hosp_discharges);
+  }
+}
+
+/* The shift's hospital receipts by kind, and what bills drew from
+ * deposits (no drawer moved); nothing when the shift had none. */
+static void
+print_hosp_counts(const Till__V1__ShiftReport *r)
+{
+  if (!r->hosp_bills && !r->hosp_deposits && !r->hosp_discharges)
+    return;
+  printf(_("Bills     %-6d Deposits %-4d Discharges %d\n"), r->hosp_bills, r->hosp_deposits,
+         r->hosp_discharges);
+  if (r->hosp_from_deposits)
+    line_money(_("Bills paid from deposits"), r->hosp_from_deposits);
+}
+/* ---- end of reports ---- */
+
 /* The takings by method: sales, voided, and the expected (running) or
  * counted (closed) amount; on a closed report each non-cash method's
  * expected amount and variance under it. */
@@ -212,6 +247,7 @@ print_methods(const Till__V1__ShiftReport *r, int z)
         money(a, m->refunded);
         printf(_("  refunded %s (%d)\n"), a, m->refund_count);
       }
+      print_hosp_method(m); /* ---- reports: hospital windows ---- */
       if (z && m->method != TILL__V1__PAYMENT_METHOD__METHOD_CASH) {
         money(a, m->expected);
         money(b, m->variance);
@@ -333,6 +369,7 @@ print_report(const Till__V1__ShiftReport *r)
   printf(_("Receipts  %-6d Voids %-5d Reprints %d\n"), r->receipts, r->voids, r->reprints);
   line_money(_("Voided"), r->voided_amount);
   line_money(_("Refunds"), r->refunds);
+  print_hosp_counts(r); /* ---- reports: hospital windows ---- */
   rule('-');
   print_methods(r, z);
   rule('-');
@@ -400,6 +437,10 @@ print_report_json(const Till__V1__ShiftReport *r, int replayed)
   printf(",\"receipts\":%d,\"voids\":%d,\"reprints\":%d", r->receipts, r->voids, r->reprints);
   json_money(stdout, "voided", r->voided_amount, 1);
   json_money(stdout, "refunds", r->refunds, 1);
+  /* ---- reports: hospital windows and refunds ---- */
+  printf(",\"refund_count\":%d,\"hosp_bills\":%d,\"hosp_deposits\":%d,\"hosp_discharges\":%d",
+         r->refund_count, r->hosp_bills, r->hosp_deposits, r->hosp_discharges);
+  json_money(stdout, "hosp_from_deposits", r->hosp_from_deposits, 1);
   json_money(stdout, "expected_cash", r->expected_cash, 1);
   json_money(stdout, "counted_cash", r->counted_cash, 1);
   json_money(stdout, "cash_variance", r->cash_variance, 1);
@@ -414,6 +455,14 @@ print_report_json(const Till__V1__ShiftReport *r, int replayed)
     json_money(stdout, "counted", m->counted, 1);
     json_money(stdout, "variance", m->variance, 1);
     json_money(stdout, "refunded", m->refunded, 1); /* ---- refunds ---- */
+    printf(",\"refund_count\":%d", m->refund_count);
+    /* ---- reports: hospital windows ---- */
+    json_money(stdout, "hosp_bill_amount", m->hosp_bill_amount, 1);
+    printf(",\"hosp_bills\":%d", m->hosp_bills);
+    json_money(stdout, "hosp_deposit_amount", m->hosp_deposit_amount, 1);
+    printf(",\"hosp_deposits\":%d", m->hosp_deposits);
+    json_money(stdout, "hosp_discharged", m->hosp_discharged, 1);
+    printf(",\"hosp_discharges\":%d", m->hosp_discharges);
     printf("}");
   }
   printf("],\"items\":[");

@@ -38,6 +38,27 @@ static const char sql_methods[] =
   /* ---- refunds: a refund's paid-out entry is its first ---- */
   " AND (j.kind != 'refund' OR e.seq = 1)"
   " GROUP BY 1, j.kind";
+/* ---- reports: hospital windows (issue 21) ----
+ * Per method and hospital kind: the entries on a drawer or a clearing
+ * account -- a bill's window share and a deposit are debits (taken in), a
+ * discharge a credit (paid out) -- one per transaction (the engine's rules
+ * table: one method entry each), so count(*) counts transactions. */
+static const char sql_hosp_methods[] =
+  "SELECT " LEDGER_SQL_ENTRY_METHOD("e") ", j.kind, count(*), coalesce(sum(e.amount), 0)"
+  " FROM journal j JOIN entries e ON e.txn_id = j.id"
+  " WHERE j.shift_id = ? AND j.kind IN ('hosp_bill', 'hosp_deposit', 'hosp_discharge')"
+  " AND (e.account GLOB 'drawer:*' OR e.account GLOB 'clearing:*')"
+  " GROUP BY 1, j.kind";
+/* Per hospital kind: how many in the shift, whatever paid them (a bill of
+ * a window share 0, or paid from the deposit, has no method entry), and
+ * what bills drew from deposits (their debits on deposit:patient:*). */
+static const char sql_hosp_kinds[] =
+  "SELECT j.kind, count(*), coalesce(sum(CASE WHEN j.kind = 'hosp_bill' THEN"
+  " (SELECT sum(e.amount) FROM entries e WHERE e.txn_id = j.id"
+  " AND e.account GLOB 'deposit:patient:*') END), 0)"
+  " FROM journal j WHERE j.shift_id = ? AND j.kind IN ('hosp_bill', 'hosp_deposit', 'hosp_discharge')"
+  " GROUP BY j.kind";
+/* ---- end of reports ---- */
 static const char sql_noncash[] =
   "SELECT method, counted, expected FROM shift_noncash WHERE shift_id = ?";
 static const char sql_drawer[] =
@@ -116,6 +137,7 @@ method_row(req_t *r, sqlite3_stmt *st, void *arg)
     t->refunded += -sum;
     t->refund_count += (int32_t)txns;
     rep->refunds += -sum;
+    rep->refund_count += (int32_t)txns;
   } else if (is_void) {
     t->voided_amount += -sum;
     rep->voids += (int32_t)txns;
@@ -127,6 +149,56 @@ method_row(req_t *r, sqlite3_stmt *st, void *arg)
   }
   return TILL_OK;
 }
+
+/* ---- reports: hospital windows (issue 21) ---- */
+
+/* rows: method, hospital kind, transactions, sum of their method entries */
+static till_status_t
+hosp_method_row(req_t *r, sqlite3_stmt *st, void *arg)
+{
+  Till__V1__ShiftReport *rep = arg;
+  int m = till_method_from_name((const char *)sqlite3_column_text(st, 0));
+  const char *kind = (const char *)sqlite3_column_text(st, 1);
+  if (!m) /* the query reads drawers and clearing accounts only */
+    return req_fail(r, TILL_E_INTERNAL, "shift %lld: a hospital entry on no payment account",
+                    (long long)rep->shift_id);
+  Till__V1__MethodTotal *t = method_slot(r, rep, m);
+  if (!t)
+    return TILL_E_INTERNAL;
+  int32_t n = (int32_t)sqlite3_column_int64(st, 2);
+  int64_t sum = sqlite3_column_int64(st, 3);
+  if (strcmp(kind, "hosp_bill") == 0) {
+    t->hosp_bill_amount += sum;
+    t->hosp_bills += n;
+  } else if (strcmp(kind, "hosp_deposit") == 0) {
+    t->hosp_deposit_amount += sum;
+    t->hosp_deposits += n;
+  } else { /* hosp_discharge: credits on the drawer */
+    t->hosp_discharged += -sum;
+    t->hosp_discharges += n;
+  }
+  return TILL_OK;
+}
+
+/* rows: hospital kind, transactions, bills' draws on deposits */
+static till_status_t
+hosp_kind_row(req_t *r, sqlite3_stmt *st, void *arg)
+{
+  (void)r;
+  Till__V1__ShiftReport *rep = arg;
+  const char *kind = (const char *)sqlite3_column_text(st, 0);
+  int32_t n = (int32_t)sqlite3_column_int64(st, 1);
+  if (strcmp(kind, "hosp_bill") == 0) {
+    rep->hosp_bills = n;
+    rep->hosp_from_deposits = sqlite3_column_int64(st, 2);
+  } else if (strcmp(kind, "hosp_deposit") == 0) {
+    rep->hosp_deposits = n;
+  } else {
+    rep->hosp_discharges = n;
+  }
+  return TILL_OK;
+}
+/* ---- end of reports ---- */
 
 /* rows: method, counted, expected (what close recorded) */
 static till_status_t
@@ -270,11 +342,16 @@ report_build(req_t *r, store_conn_t *sc, int64_t id, Till__V1__ShiftReport **out
       !method_slot(r, rep, TILL_METHOD_CASH))
     return req_fail(r, TILL_E_INTERNAL, "out of memory");
   if (req_rows(r, shift_stmt(sc, sql_counts, id), 0, count_row, rep, NULL) != TILL_OK ||
-      req_rows(r, shift_stmt(sc, sql_methods, id), 0, method_row, rep, NULL) != TILL_OK)
+      req_rows(r, shift_stmt(sc, sql_methods, id), 0, method_row, rep, NULL) != TILL_OK ||
+      req_rows(r, shift_stmt(sc, sql_hosp_methods, id), 0, hosp_method_row, rep, NULL) != TILL_OK ||
+      req_rows(r, shift_stmt(sc, sql_hosp_kinds, id), 0, hosp_kind_row, rep, NULL) != TILL_OK)
     return r->status;
+  /* what each method's drawer or slips should hold: every way money moved
+   * through it (cash: replaced by the drawer itself below) */
   for (size_t i = 0; i < rep->n_methods; i++) {
     Till__V1__MethodTotal *t = rep->methods[i];
-    t->expected = t->sales_amount - t->voided_amount - t->refunded;
+    t->expected = t->sales_amount - t->voided_amount - t->refunded + t->hosp_bill_amount +
+                  t->hosp_deposit_amount - t->hosp_discharged;
   }
   /* cash: the drawer, float included; a closed shift keeps what close saw */
   Till__V1__MethodTotal *cash = method_slot(r, rep, TILL_METHOD_CASH);
