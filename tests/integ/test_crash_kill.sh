@@ -567,7 +567,7 @@ for lane in "${LANES[@]}"; do
   zcheck '"cash_variance":"0.00"' "no variance"
   for m in "${!m_n[@]}"; do
     a=$(yuan "${m_amt[$m]}")
-    zcheck "{\"method\":\"$m\",\"sales\":${m_n[$m]},\"sales_amount\":\"$a\",\"voided\":\"0.00\",\"expected\":\"$a\",\"counted\":\"$a\",\"variance\":\"0.00\",\"refunded\":\"0.00\"}" \
+    zcheck "{\"method\":\"$m\",\"sales\":${m_n[$m]},\"sales_amount\":\"$a\",\"voided\":\"0.00\",\"expected\":\"$a\",\"counted\":\"$a\",\"variance\":\"0.00\",\"refunded\":\"0.00\",\"refund_count\":0," \
       "method $m as in the journal:"
   done
   n_methods=$(grep -o '{"method":' "$T/z-$sid.json" | wc -l)

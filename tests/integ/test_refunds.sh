@@ -153,7 +153,7 @@ assert_eq "$(yuan "$(sql "SELECT -sum(e.amount) FROM entries e JOIN journal j ON
   WHERE j.kind='refund' AND j.shift_id=$s_carol AND e.seq=1")")" "$(json_field refunds)" "Z-report refunds"
 # suzy paid 4.00 back to WeChat: her shift's wechat expected is -4.00
 expect_rc 0 till_user T-LANE-02 suzy --json shift close --count none --noncash "wechat=0"
-assert_last_contains '"method":"wechat","sales":0,"sales_amount":"0.00","voided":"0.00","expected":"-4.00","counted":"0.00","variance":"4.00","refunded":"4.00"}'
+assert_last_contains '"method":"wechat","sales":0,"sales_amount":"0.00","voided":"0.00","expected":"-4.00","counted":"0.00","variance":"4.00","refunded":"4.00","refund_count":1,'
 
 step "the daily report: refunds per method and net takings equal the journal's"
 TODAY=$(sql "SELECT business_date FROM shifts WHERE id=$s_carol")
