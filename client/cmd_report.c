@@ -146,8 +146,21 @@ print_daily_json(const Till__V1__DailyReportResponse *d)
   printf("],\"refund_count\":%lld,\"refunds_total\":\"%s\",\"net_takings\":\"%s\"",
          (long long)d->refund_count, yuan(d->refunds_total), yuan(d->net_takings));
   /* ---- end of refunds ---- */
+  /* ---- web2: takings by hour ---- */
+  printf(",\"hours\":[");
+  for (size_t i = 0; i < d->n_hours; i++) {
+    const Till__V1__HourTakings *h = d->hours[i];
+    /* the hour's start in Unix seconds, as every time in --json */
+    printf("%s{\"hour\":%lld,\"sales\":%lld,\"amount\":\"%s\","
+           "\"voids\":%lld,\"void_amount\":\"%s\",\"net\":\"%s\"}",
+           i ? "," : "", (long long)h->hour, (long long)h->sales, yuan(h->amount),
+           (long long)h->voids, yuan(h->void_amount), yuan(h->net));
+  }
+  printf("]");
+  /* ---- end of web2 ---- */
   printf("}\n");
 }
+
 
 /* What was waived, per waiver account (account names as they are): count
  * and amount. 0 or -1. */
@@ -318,6 +331,30 @@ print_deposits(const Till__V1__DailyReportResponse *d)
   return print_table(t, rc == 0, "");
 }
 
+/* ---- web2: takings by hour ---- */
+/* The takings by the hour each sale was made (this terminal's clock). */
+static int
+print_hours(const Till__V1__DailyReportResponse *d)
+{
+  char when[32], n[24], v[24];
+  heading(_("Takings by hour (a void in its sale's hour)"));
+  layout_table_t *t = layout_table_new(6, "lrrrrr");
+  int rc = t && layout_table_add(t, _("HOUR"), _("SALES"), _("SOLD"), _("VOIDS"), _("VOIDED"),
+                                 _("NET")) == 0
+             ? 0
+             : -1;
+  for (size_t i = 0; rc == 0 && i < d->n_hours; i++) {
+    const Till__V1__HourTakings *h = d->hours[i];
+    fmt_time(h->hour, when, sizeof when);
+    when[16] = '\0';
+    snprintf(n, sizeof n, "%lld", (long long)h->sales);
+    snprintf(v, sizeof v, "%lld", (long long)h->voids);
+    rc = layout_table_add(t, when, n, yuan(h->amount), v, yuan(h->void_amount), yuan(h->net));
+  }
+  return print_table(t, rc == 0, "");
+}
+/* ---- end of web2 ---- */
+
 /* 0, or -1 when memory ran out (part of the report is then missing). */
 static int
 print_daily_text(const Till__V1__DailyReportResponse *d)
@@ -341,6 +378,10 @@ print_daily_text(const Till__V1__DailyReportResponse *d)
   if (print_takings(d) != 0 || print_methods_receipts(d) != 0 ||
       print_waivers(d->waivers, d->n_waivers) != 0)
     return -1;
+  /* ---- web2: takings by hour ---- */
+  if (print_hours(d) != 0)
+    return -1;
+  /* ---- end of web2 ---- */
 
   heading(_("Shifts of the business date"));
   if (print_shift_rows(d->shifts, d->n_shifts) != 0)

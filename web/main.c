@@ -235,6 +235,9 @@ static const route_t routes[] = {
   {EVHTTP_REQ_GET, "/export.tillx", web_page_export, 1},
   {EVHTTP_REQ_GET, "/verify", web_page_verify, 1},
   /* ---- end of web1 ---- */
+  /* ---- web2: report pages ---- */
+  {EVHTTP_REQ_GET, "/month", web_page_month, 1},
+  /* ---- end of web2 ---- */
 };
 
 static void

@@ -122,6 +122,9 @@ void web_page_report(wreq_t *wr);     /* GET /report?date= */
 void web_page_receipts(wreq_t *wr);   /* GET /receipts?series=&from=&to= */
 void web_page_ledger(wreq_t *wr);     /* GET /ledger?filters&after=&head= */
 void web_page_ledger_csv(wreq_t *wr); /* GET /ledger.csv?filters */
+/* ---- web2: report pages ---- */
+void web_page_month(wreq_t *wr);     /* GET /month?month=YYYY-MM: the monthly settlement */
+/* ---- end of web2 ---- */
 
 /* ---- web1: approvals of refunds and waivers, deposits (web_ops.c) ---- */
 /* The pending refunds' and waivers' tables with their buttons, into the

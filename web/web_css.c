@@ -52,7 +52,42 @@ const char web_css[] =
   "th,td{padding:3px 5px}.who{margin-left:0}}\n"
   "@media print{header,.noprint,form{display:none}body{background:#fff;font-size:12px}"
   "main{padding:0}table{min-width:0}figure.chart{border:none}"
-  "tr.short td{background:#fff;font-weight:bold}}\n";
+  "tr.short td{background:#fff;font-weight:bold}}\n"
+  /* ---- web2: report pages (charts, bands, phone, print) ---- */
+  "section.part{margin:0 0 1.4em}\n"
+  "h3{font-size:1em;margin:1em 0 .3em}\n"
+  "div.scroll{overflow-x:auto;max-width:100%}\n"
+  ".note{font-size:.9em;color:#4a5a6a;margin:.2em 0}\n"
+  "svg .tick{font-size:12px;fill:#4a5a6a}\n"
+  "svg .axis{stroke:#8a96a3;stroke-width:1}\n"
+  "svg .grid{stroke:#d4dae1;stroke-dasharray:4 3}\n"
+  "svg .bar-transfer{fill:#00838f}\n"
+  "svg .bar-cheque{fill:#8e24aa}\n"
+  "svg .bar-subsidy{fill:#9e9d24}\n"
+  "svg .bar-rate{fill:#5c6bc0}\n"
+  "svg .bar-arrears{fill:#c62828}\n"
+  "svg .band-15{fill:#fdecea}\n"
+  "svg .band-10{fill:#fff4d6}\n"
+  "svg .band-5{fill:#dff0e1}\n"
+  "svg .target{stroke:#1d2733;stroke-width:2}\n"
+  "svg .bar-within_5{fill:#2e7d32}\n"
+  "svg .bar-5_10{fill:#f9a825}\n"
+  "svg .bar-10_15{fill:#ef6c00}\n"
+  "svg .bar-beyond_15{fill:#c62828}\n"
+  "svg .bar-none{fill:#90a4ae}\n"
+  "tr.band-within_5 td.band{color:#1f6f3f}\n"
+  "tr.band-5_10 td.band{color:#8d6e00}\n"
+  "tr.band-10_15 td.band{color:#c25400;font-weight:bold}\n"
+  "tr.band-beyond_15 td.band{color:#b00020;font-weight:bold}\n"
+  /* a chart and its table side by side where the screen is wide enough */
+  "@media (min-width:1200px){section.pair{display:grid;grid-template-columns:minmax(0,660px) minmax(0,1fr);"
+  "gap:0 18px;align-items:start}section.pair>h2,section.pair>.note,section.pair>p{grid-column:1/-1}}\n"
+  "@media (max-width:700px){figure.chart{display:block;padding:4px}nav a{display:inline-block;margin:2px 10px 2px 0}"
+  "h1{font-size:1.2em}}\n"
+  "@media print{@page{size:A4;margin:12mm}figure.chart,tr{break-inside:avoid}h2,h3{break-after:avoid}"
+  "div.scroll{overflow:visible}figure.chart svg{max-width:100%}table{font-size:11px}"
+  "tr.band-beyond_15 td.band,tr.band-10_15 td.band{color:#000}}\n";
+  /* ---- end of web2 ---- */
 
 const char web_icon[] =
   "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 16 16\">"

@@ -128,8 +128,12 @@ web_begin(wreq_t *wr, const char *title)
              _("Till console"), _("Till console"));
   if (wr->sess) {
     web_printf(wr, "<nav><a href=\"/board\">%s</a><a href=\"/voids\">%s</a>"
-                   "<a href=\"/report\">%s</a><a href=\"/receipts\">%s</a><a href=\"/ledger\">%s</a>",
-               _("Shift board"), _("Approvals"), _("Daily report"), _("Receipts"), _("Ledger"));
+                   "<a href=\"/report\">%s</a>",
+               _("Shift board"), _("Approvals"), _("Daily report"));
+    /* ---- web2: report pages ---- */
+    web_printf(wr, "<a href=\"/month\">%s</a>", _("Monthly settlement"));
+    /* ---- end of web2 ---- */
+    web_printf(wr, "<a href=\"/receipts\">%s</a><a href=\"/ledger\">%s</a>", _("Receipts"), _("Ledger"));
     /* ---- web1: deposits, the chain's verification ---- */
     web_printf(wr, "<a href=\"/deposits\">%s</a><a href=\"/verify\">%s</a>", _("Deposits"), _("Verification"));
     /* ---- end of web1 ---- */

@@ -1,21 +1,23 @@
-/* web_report.c -- the daily report (日清) as a page: the net takings by
- * payment method drawn as an SVG bar chart made here on the server, and
- * under it the same figures `till report daily` prints, in tables; see
- * web.h. The chart has no script and no style attribute (the CSP allows
- * neither): its colours come from the style sheet. */
+/* web_report.c -- the daily report (日清) as a page: the takings by hour,
+ * by payment method, by item and by cashier, each drawn as an SVG chart
+ * made here on the server (web_chart.c) with its figures in a table under
+ * it, then the totals and the takings rows `till report daily` prints;
+ * see web.h. The figures are tilld's DailyReport answer as it is: the
+ * hours and the methods as tilld grouped them, the items and the cashiers
+ * the takings rows added up by item and by cashier (as the rows' own
+ * total is their sum). Prints without the header and forms (print CSS). */
 #include "web.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "i18n.h"
 #include "print.h"
+#include "till_money.h"
 #include "till_names.h"
-
-#define CHART_W 640
-#define BAR_H 28
-#define LABEL_W 120
-#define VALUE_W 110
+#include "web_chart.h"
 
 /* 1 if <d> is "YYYY-MM-DD" in digits (tilld checks that the date is real). */
 static int
@@ -36,42 +38,12 @@ method_key(int m)
   return n ? print_wire_name(n) : "unknown";
 }
 
-/* Bars of the net takings by method, each as long as its share of the
- * largest; a negative net (more voided than sold) is drawn as empty. */
 static void
-chart(wreq_t *wr, const Till__V1__DailyReportResponse *d)
+money_cell(wreq_t *wr, int64_t fen)
 {
-  int64_t max = 0;
-  for (size_t i = 0; i < d->n_methods; i++)
-    if (d->methods[i]->amount > max)
-      max = d->methods[i]->amount;
-  size_t n = d->n_methods ? d->n_methods : 1;
-  int h = (int)n * (BAR_H + 8) + 8;
-  web_printf(wr, "<figure class=\"chart\"><svg id=\"chart\" xmlns=\"http://www.w3.org/2000/svg\" "
-                 "viewBox=\"0 0 %d %d\" width=\"%d\" height=\"%d\" role=\"img\" aria-label=\"",
-             CHART_W, h, CHART_W, h);
-  web_esc(wr, _("Net takings by payment method"));
-  web_printf(wr, "\">");
-  if (d->n_methods == 0)
-    web_printf(wr, "<text x=\"8\" y=\"24\" class=\"label\">%s</text>", _("No takings."));
-  int span = CHART_W - LABEL_W - VALUE_W;
-  for (size_t i = 0; i < d->n_methods; i++) {
-    const Till__V1__MethodAmount *m = d->methods[i];
-    int y = 8 + (int)i * (BAR_H + 8);
-    int w = max > 0 && m->amount > 0 ? (int)((m->amount * span) / max) : 0;
-    if (m->amount > 0 && w < 1)
-      w = 1;
-    web_printf(wr, "<text x=\"%d\" y=\"%d\" class=\"label\" text-anchor=\"end\">%s</text>",
-               LABEL_W - 8, y + BAR_H - 9, print_method((int)m->method));
-    web_printf(wr, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" class=\"bar bar-%s\"></rect>",
-               LABEL_W, y, w, BAR_H, method_key((int)m->method));
-    web_printf(wr, "<text x=\"%d\" y=\"%d\" class=\"value\">", LABEL_W + w + 6, y + BAR_H - 9);
-    web_money(wr, m->amount);
-    web_printf(wr, "</text>");
-  }
-  web_printf(wr, "</svg><figcaption>");
-  web_esc(wr, _("Net takings by payment method"));
-  web_printf(wr, "</figcaption></figure>\n");
+  web_printf(wr, "<td class=\"num\">");
+  web_money(wr, fen);
+  web_printf(wr, "</td>");
 }
 
 static void
@@ -82,13 +54,26 @@ money_row(wreq_t *wr, const char *id, const char *label, int64_t fen)
   web_printf(wr, "</td></tr>");
 }
 
+/* <pair>: one chart and its table, side by side on a wide screen */
+static void
+section(wreq_t *wr, const char *id, const char *title, int pair)
+{
+  web_printf(wr, "<section class=\"part%s\" id=\"part-%s\"><h2>", pair ? " pair" : "", id);
+  web_esc(wr, title);
+  web_printf(wr, "</h2>\n");
+}
+
 static void
 summary(wreq_t *wr, const Till__V1__DailyReportResponse *d)
 {
-  web_printf(wr, "<table class=\"kv\" id=\"summary\"><tbody>");
+  web_printf(wr, "<div class=\"scroll\"><table class=\"kv\" id=\"summary\"><tbody>");
   money_row(wr, "sales_amount", _("Sales"), d->sales_amount);
   money_row(wr, "void_amount", _("Voided"), d->void_amount);
   money_row(wr, "net_amount", _("Net takings"), d->net_amount);
+  /* ---- refunds ---- */
+  money_row(wr, "refunds_total", _("Refunds paid out"), d->refunds_total);
+  money_row(wr, "net_takings", _("Net takings less refunds"), d->net_takings);
+  /* ---- end of refunds ---- */
   web_printf(wr, "<tr><th>%s</th><td class=\"num\" id=\"receipts_issued\">%lld</td></tr>",
              _("Receipts issued"), (long long)d->receipts_issued);
   web_printf(wr, "<tr><th>%s</th><td class=\"num\" id=\"receipts_voided\">%lld</td></tr>",
@@ -97,13 +82,66 @@ summary(wreq_t *wr, const Till__V1__DailyReportResponse *d)
   money_row(wr, "variance", _("Cash variance"), d->variance);
   money_row(wr, "deposited", _("Deposited"), d->deposited);
   money_row(wr, "undeposited_amount", _("Not yet deposited"), d->undeposited_amount);
-  web_printf(wr, "</tbody></table>\n");
+  web_printf(wr, "</tbody></table></div>\n");
 }
 
+/* ---- by hour ------------------------------------------------------------- */
+
 static void
-methods_table(wreq_t *wr, const Till__V1__DailyReportResponse *d)
+by_hour(wreq_t *wr, const Till__V1__DailyReportResponse *d)
 {
-  web_printf(wr, "<table id=\"methods\"><thead><tr><th>%s</th><th class=\"num\">%s</th></tr></thead><tbody>",
+  char when[32];
+  web_bar_t *bars = calloc(d->n_hours ? d->n_hours : 1, sizeof *bars);
+  char(*labels)[4] = calloc(d->n_hours ? d->n_hours : 1, sizeof *labels);
+  section(wr, "hours", _("Takings by hour"), 1);
+  web_printf(wr, "<p class=\"note\">%s</p>", _("A void counts in the hour of the sale it voids."));
+  if (!bars || !labels) {
+    web_printf(wr, "<p class=\"error\">%s</p>", _("out of memory"));
+  } else {
+    for (size_t i = 0; i < d->n_hours; i++) {
+      time_t t = (time_t)d->hours[i]->hour;
+      struct tm tm;
+      if (!localtime_r(&t, &tm) || strftime(labels[i], sizeof labels[i], "%H", &tm) == 0)
+        snprintf(labels[i], sizeof labels[i], "?");
+      bars[i] = (web_bar_t){labels[i], d->hours[i]->net, NULL};
+    }
+    web_chart_columns(wr, "chart-hours", _("Net takings by the hour of the sale"), bars, d->n_hours,
+                      WEB_UNIT_FEN);
+  }
+  free(bars);
+  free(labels);
+  web_printf(wr, "<div class=\"scroll\"><table id=\"hours\"><thead><tr><th>%s</th>"
+                 "<th class=\"num\">%s</th><th class=\"num\">%s</th><th class=\"num\">%s</th>"
+                 "<th class=\"num\">%s</th><th class=\"num\">%s</th></tr></thead><tbody>",
+             _("Hour"), _("Sales"), _("Sold"), _("Voids"), _("Voided"), _("Net"));
+  for (size_t i = 0; i < d->n_hours; i++) {
+    const Till__V1__HourTakings *h = d->hours[i];
+    web_printf(wr, "<tr id=\"hour-%lld\"><td>%s</td><td class=\"num\">%lld</td>",
+               (long long)h->hour, web_time(h->hour, when, sizeof when), (long long)h->sales);
+    money_cell(wr, h->amount);
+    web_printf(wr, "<td class=\"num\">%lld</td>", (long long)h->voids);
+    money_cell(wr, h->void_amount);
+    money_cell(wr, h->net);
+    web_printf(wr, "</tr>");
+  }
+  web_printf(wr, "</tbody></table></div></section>\n");
+}
+
+/* ---- by method ----------------------------------------------------------- */
+
+static void
+by_method(wreq_t *wr, const Till__V1__DailyReportResponse *d)
+{
+  web_bar_t bars[TILL_METHOD_MAX + 1];
+  size_t n = 0;
+  section(wr, "methods", _("Takings by payment method"), 1);
+  for (size_t i = 0; i < d->n_methods && n < sizeof bars / sizeof bars[0]; i++) {
+    int m = (int)d->methods[i]->method;
+    bars[n++] = (web_bar_t){print_method(m), d->methods[i]->amount, method_key(m)};
+  }
+  /* id "chart": the page's first chart before the others came */
+  web_chart_bars(wr, "chart", _("Net takings by payment method"), bars, n, WEB_UNIT_FEN);
+  web_printf(wr, "<div class=\"scroll\"><table id=\"methods\"><thead><tr><th>%s</th><th class=\"num\">%s</th></tr></thead><tbody>",
              _("Method"), _("Net"));
   for (size_t i = 0; i < d->n_methods; i++) {
     const Till__V1__MethodAmount *m = d->methods[i];
@@ -112,16 +150,98 @@ methods_table(wreq_t *wr, const Till__V1__DailyReportResponse *d)
     web_money(wr, m->amount);
     web_printf(wr, "</td></tr>");
   }
-  web_printf(wr, "</tbody></table>\n");
+  web_printf(wr, "</tbody></table></div></section>\n");
+}
+
+/* ---- by item and by cashier: the takings rows added up ------------------- */
+
+typedef struct {
+  const char *key;
+  int64_t quantity, amount, void_quantity, void_amount;
+} sum_t;
+
+static int
+sum_cmp(const void *a, const void *b)
+{
+  return strcmp(((const sum_t *)a)->key, ((const sum_t *)b)->key);
+}
+
+/* The takings rows summed by item (<by_cashier> 0) or cashier into <out>
+ * (room for every row), sorted by the key; how many. Bounded by the rows
+ * (tilld sends at most 1,000). */
+static size_t
+sum_rows(const Till__V1__DailyReportResponse *d, int by_cashier, sum_t *out)
+{
+  size_t n = 0;
+  for (size_t i = 0; i < d->n_takings; i++) {
+    const Till__V1__TakingsRow *t = d->takings[i];
+    const char *key = by_cashier ? t->cashier : t->item;
+    size_t k = 0;
+    while (k < n && strcmp(out[k].key, key) != 0)
+      k++;
+    if (k == n)
+      out[n++] = (sum_t){key, 0, 0, 0, 0};
+    out[k].quantity += t->quantity;
+    out[k].void_quantity += t->void_quantity;
+    if (till_money_add(out[k].amount, t->amount, &out[k].amount) != 0 ||
+        till_money_add(out[k].void_amount, t->void_amount, &out[k].void_amount) != 0)
+      out[k].amount = out[k].void_amount = 0; /* tilld refuses a day out of range first */
+  }
+  qsort(out, n, sizeof *out, sum_cmp);
+  return n;
+}
+
+static void
+by_key(wreq_t *wr, const Till__V1__DailyReportResponse *d, int by_cashier)
+{
+  const char *id = by_cashier ? "cashiers" : "items";
+  size_t rows = d->n_takings ? d->n_takings : 1;
+  sum_t *s = calloc(rows, sizeof *s);
+  web_bar_t *bars = calloc(rows, sizeof *bars);
+  section(wr, id, by_cashier ? _("Takings by cashier") : _("Takings by item"), 1);
+  if (!s || !bars) {
+    web_printf(wr, "<p class=\"error\">%s</p></section>", _("out of memory"));
+    free(s);
+    free(bars);
+    return;
+  }
+  size_t n = sum_rows(d, by_cashier, s);
+  for (size_t i = 0; i < n; i++)
+    bars[i] = (web_bar_t){s[i].key, s[i].amount - s[i].void_amount, NULL};
+  web_chart_bars(wr, by_cashier ? "chart-cashiers" : "chart-items",
+                 by_cashier ? _("Net takings by cashier") : _("Net takings by item (billing: scheme:period)"),
+                 bars, n, WEB_UNIT_FEN);
+  web_printf(wr, "<div class=\"scroll\"><table id=\"%s\"><thead><tr><th>%s</th>", id,
+             by_cashier ? _("Cashier") : _("Item"));
+  if (!by_cashier)
+    web_printf(wr, "<th class=\"num\">%s</th>", _("Quantity"));
+  web_printf(wr, "<th class=\"num\">%s</th><th class=\"num\">%s</th><th class=\"num\">%s</th>"
+                 "</tr></thead><tbody>",
+             _("Sold"), _("Voided"), _("Net"));
+  for (size_t i = 0; i < n; i++) {
+    web_printf(wr, "<tr><td>");
+    web_esc(wr, s[i].key);
+    web_printf(wr, "</td>");
+    if (!by_cashier)
+      web_printf(wr, "<td class=\"num\">%lld</td>", (long long)(s[i].quantity - s[i].void_quantity));
+    money_cell(wr, s[i].amount);
+    money_cell(wr, s[i].void_amount);
+    money_cell(wr, s[i].amount - s[i].void_amount);
+    web_printf(wr, "</tr>");
+  }
+  web_printf(wr, "</tbody></table></div></section>\n");
+  free(s);
+  free(bars);
 }
 
 static void
 takings_table(wreq_t *wr, const Till__V1__DailyReportResponse *d)
 {
-  web_printf(wr, "<h2>%s</h2><table id=\"takings\"><thead><tr><th>%s</th><th>%s</th><th>%s</th>"
+  section(wr, "takings", _("Takings"), 0);
+  web_printf(wr, "<div class=\"scroll\"><table id=\"takings\"><thead><tr><th>%s</th><th>%s</th><th>%s</th>"
                  "<th>%s</th><th class=\"num\">%s</th><th class=\"num\">%s</th><th class=\"num\">%s</th>"
                  "<th class=\"num\">%s</th></tr></thead><tbody>",
-             _("Takings"), _("Item"), _("Method"), _("Cashier"), _("Terminal"), _("Quantity"),
+             _("Item"), _("Method"), _("Cashier"), _("Terminal"), _("Quantity"),
              _("Amount"), _("Voided quantity"), _("Voided amount"));
   for (size_t i = 0; i < d->n_takings; i++) {
     const Till__V1__TakingsRow *t = d->takings[i];
@@ -133,13 +253,13 @@ takings_table(wreq_t *wr, const Till__V1__DailyReportResponse *d)
     web_esc(wr, t->cashier);
     web_printf(wr, "</td><td>");
     web_esc(wr, t->terminal_id);
-    web_printf(wr, "</td><td class=\"num\">%lld</td><td class=\"num\">", (long long)t->quantity);
-    web_money(wr, t->amount);
-    web_printf(wr, "</td><td class=\"num\">%lld</td><td class=\"num\">", (long long)t->void_quantity);
-    web_money(wr, t->void_amount);
-    web_printf(wr, "</td></tr>");
+    web_printf(wr, "</td><td class=\"num\">%lld</td>", (long long)t->quantity);
+    money_cell(wr, t->amount);
+    web_printf(wr, "<td class=\"num\">%lld</td>", (long long)t->void_quantity);
+    money_cell(wr, t->void_amount);
+    web_printf(wr, "</tr>");
   }
-  web_printf(wr, "</tbody></table>\n");
+  web_printf(wr, "</tbody></table></div></section>\n");
 }
 
 void
@@ -176,9 +296,11 @@ web_page_report(wreq_t *wr)
              _("Show"), _("Business date"));
   web_esc(wr, d->date);
   web_printf(wr, "</strong> %s</p>\n", d->closed ? _("(closed)") : _("(not closed yet)"));
-  chart(wr, d);
-  methods_table(wr, d);
   summary(wr, d);
+  by_hour(wr, d);
+  by_method(wr, d);
+  by_key(wr, d, 0);
+  by_key(wr, d, 1);
   takings_table(wr, d);
   till__v1__envelope__free_unpacked(resp, NULL);
   web_end(wr, 200);

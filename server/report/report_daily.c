@@ -17,6 +17,7 @@
 #include "request.h"
 #include "ledger.h"
 #include "report_hospital.h" /* hospital */
+#include "report_hours.h"    /* web2 */
 #include "shift.h"
 #include "till_money.h"
 #include "till_util.h"
@@ -589,6 +590,10 @@ report_daily_handle(req_t *r, store_conn_t *sc)
   if (load_takings(r, sc, resp) != TILL_OK || load_refunds(r, sc, resp) != TILL_OK)
     return r->status;
   /* ---- end of refunds ---- */
+  /* ---- web2: takings by hour ---- */
+  if (report_daily_hours(r, sc, resp) != TILL_OK)
+    return r->status;
+  /* ---- end of web2 ---- */
   if (load_receipts(r, sc, resp) != TILL_OK ||
       load_waivers(r, sc, resp) != TILL_OK ||
       collect_shifts(r, sc, sql_shifts_of_day, date, &resp->shifts, &resp->n_shifts, NULL,
