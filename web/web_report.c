@@ -234,6 +234,52 @@ by_key(wreq_t *wr, const Till__V1__DailyReportResponse *d, int by_cashier)
   free(bars);
 }
 
+/* ---- hospital ---- */
+/* The date's hospital bills split by who pays (as `till report daily`'s
+ * hospital block, the same catalog texts), and the deposits; absent when
+ * the date has no hospital posting. */
+static void
+hospital(wreq_t *wr, const Till__V1__HospitalDay *h)
+{
+  char label[96], id[48];
+  web_bar_t bars[4 + 2 * (TILL_METHOD_MAX + 1)];
+  size_t n = 0;
+  if (!h)
+    return;
+  section(wr, "hospital", _("Hospital bills: who pays"), 1);
+  bars[n++] = (web_bar_t){_("insurance fund (receivable)"), h->fund, "fund"};
+  bars[n++] = (web_bar_t){_("personal accounts (receivable)"), h->account, "account"};
+  bars[n++] = (web_bar_t){_("hospital share"), h->hospital, "hospital"};
+  for (size_t i = 0; i < h->n_window && n < sizeof bars / sizeof bars[0] - 1; i++)
+    bars[n++] = (web_bar_t){print_method((int)h->window[i]->method), h->window[i]->amount,
+                            method_key((int)h->window[i]->method)};
+  bars[n++] = (web_bar_t){_("at the window: from deposits"), h->window_deposit, "deposit"};
+  web_chart_bars(wr, "chart-hospital", _("The bills' total by who pays it"), bars, n, WEB_UNIT_FEN);
+  web_printf(wr, "<div class=\"scroll\"><table class=\"kv\" id=\"hospital\"><tbody>"
+                 "<tr><th>%s</th><td class=\"num\" id=\"hosp-bills\">%lld</td></tr>",
+             _("bills"), (long long)h->bills);
+  money_row(wr, "hosp-total", _("billed"), h->total);
+  money_row(wr, "hosp-fund", _("insurance fund (receivable)"), h->fund);
+  money_row(wr, "hosp-account", _("personal accounts (receivable)"), h->account);
+  money_row(wr, "hosp-hospital", _("hospital share"), h->hospital);
+  for (size_t i = 0; i < h->n_window; i++) {
+    int m = (int)h->window[i]->method;
+    snprintf(label, sizeof label, _("at the window: %s"), print_method(m));
+    snprintf(id, sizeof id, "hosp-window-%s", method_key(m));
+    money_row(wr, id, label, h->window[i]->amount);
+  }
+  money_row(wr, "hosp-window_deposit", _("at the window: from deposits"), h->window_deposit);
+  for (size_t i = 0; i < h->n_deposits_in; i++) {
+    int m = (int)h->deposits_in[i]->method;
+    snprintf(label, sizeof label, _("deposits taken: %s"), print_method(m));
+    snprintf(id, sizeof id, "hosp-deposits_in-%s", method_key(m));
+    money_row(wr, id, label, h->deposits_in[i]->amount);
+  }
+  money_row(wr, "hosp-deposits_out", _("deposits paid back at discharge"), h->deposits_out);
+  web_printf(wr, "</tbody></table></div></section>\n");
+}
+/* ---- end of hospital ---- */
+
 static void
 takings_table(wreq_t *wr, const Till__V1__DailyReportResponse *d)
 {
@@ -301,6 +347,7 @@ web_page_report(wreq_t *wr)
   by_method(wr, d);
   by_key(wr, d, 0);
   by_key(wr, d, 1);
+  hospital(wr, d->hospital); /* ---- hospital ---- */
   takings_table(wr, d);
   till__v1__envelope__free_unpacked(resp, NULL);
   web_end(wr, 200);

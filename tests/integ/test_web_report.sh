@@ -8,7 +8,8 @@
 #
 # The world: carol and dan sell parking and car washes (one of carol's
 # voided), carol takes a heating payment from one of two households in two
-# complexes charged for two seasons, erin works a toll exit lane (two paid
+# complexes charged for two seasons, dan bills a hospital patient and
+# takes a deposit, erin works a toll exit lane (two paid
 # cars, a green-channel truck and a military pass let through free), and
 # targets put carol within 5 %, dan 5-10 % above and hal (no sales) beyond
 # 15 % below. web_report.py then checks, figure by figure, that each
@@ -74,7 +75,13 @@ adm toll tariff set --from "$DATE" --min 5.00 --axle 0.1000 --card-fee 50.00 --c
   --rates p1=0.45,p2=0.5,p3=0.7,p4=0.9,t1=0.45,t2=0.9,t3=1.2,t4=1.35,t5=1.5,t6=1.2345,s1=0.46,s2=0.91,s3=1.21,s4=1.36,s5=1.51,s6=1.6
 adm toll lane set T-GHOST --station S02 --direction exit
 
-step "the day: sales, a void, a heating payment, a toll lane's hour"
+step "a hospital's price list"
+adm admin series add HP --kind hospital
+adm hospital item add CT01 --name "CT平扫" --unit 次 --price 320 --dept 放射科
+adm hospital item add XR01 --name "胸部X线摄影（正位）" --unit 次 --price 120.00 --dept 放射科
+adm hospital item add LAB01 --name 血常规 --unit 次 --price 30 --dept 检验科
+
+step "the day: sales, a void, a heating payment, a hospital bill, a toll lane's hour"
 expect_rc 0 till_user T-LANE-01 carol shift open --count 100x1
 sale T-LANE-01 carol PARK:4 cash      # 20.00
 sale T-LANE-01 carol WASH:2 wechat    #  5.00
@@ -89,6 +96,11 @@ expect_rc 0 till_user T-LANE-01 carol pay "$P1" --amount 500.00 --method cash --
 expect_rc 0 till_user T-LANE-02 dan shift open --count none
 sale T-LANE-02 dan PARK:10 cash       # 50.00
 sale T-LANE-02 dan WASH:4 card        # 10.00
+# a hospital window's bill (500.00: the fund 231.00, the personal account
+# 150.00, 119.00 in cash) and an inpatient's deposit
+expect_rc 0 till_user T-LANE-02 dan bill new CT01 XR01:1 LAB01:2 --patient-id MZ0001 \
+  --patient-name 张三 --fund 231.00 --patient 269.00 --account 150.00 --method cash --tendered 120
+expect_rc 0 till_user T-LANE-02 dan hospital deposit ZY0009 --name 赵六 --amount 1000 --method wechat
 expect_rc 0 till_user T-GHOST erin shift open --count none
 expect_rc 0 till_user T-GHOST erin toll exit --entry S01 --class p1 --seats 5 --plate 京A12345 --method cash
 expect_rc 0 till_user T-GHOST erin toll exit --entry S01 --class p2 --seats 7 --plate 京B33333 --method wechat

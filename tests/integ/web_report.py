@@ -251,6 +251,18 @@ def main():
                 fail(f"by {key}: the rows do not add up to the net")
             ok(f"by {key}: {len(want)} rows equal the takings rows of the json added up, one bar each")
         same("takings rows", len(table("takings")), len(rep["takings"]))
+        h = rep.get("hospital")
+        if not h:
+            fail("the day's report has no hospital block")
+        same("hospital bills", text("hosp-bills"), str(h["bills"]))
+        for k in ("total", "fund", "account", "hospital", "window_deposit", "deposits_out"):
+            same("hospital " + k, text("hosp-" + k), h[k])
+        for k in ("window", "deposits_in"):
+            for m in h[k]:
+                same(f"hospital {k} {m['method']}", text(f"hosp-{k}-{m['method']}"), m["amount"])
+        same("hospital bars", bars("chart-hospital"), 4 + len(h["window"]))
+        ok(f"hospital: {h['bills']} bill of {h['total']} (fund {h['fund']}, account {h['account']}), "
+           f"deposits {', '.join(m['amount'] for m in h['deposits_in'])}, equal the json")
         console()
         sizes("daily")
         printed("daily")
