@@ -16,9 +16,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <openssl/evp.h>
-#include <openssl/pem.h>
-
 #include "audit_keys.h"
 #include "cli_opt.h"
 #include "cmd_void.h"
@@ -105,21 +102,6 @@ audit_heads_free(audit_heads_t *hs)
   free(hs->more);
   free(hs->sigs);
   memset(hs, 0, sizeof *hs);
-}
-
-int
-audit_load_pinned_key(const char *path, uint8_t out[32])
-{
-  FILE *f = fopen(path, "r");
-  if (!f)
-    return -1;
-  EVP_PKEY *pk = PEM_read_PUBKEY(f, NULL, NULL, NULL);
-  fclose(f);
-  size_t len = 32;
-  int ok = pk && EVP_PKEY_get_base_id(pk) == EVP_PKEY_ED25519 &&
-           EVP_PKEY_get_raw_public_key(pk, out, &len) == 1 && len == 32;
-  EVP_PKEY_free(pk);
-  return ok ? 0 : -1;
 }
 
 Till__V1__Envelope *

@@ -31,9 +31,6 @@ void audit_heads_free(audit_heads_t *hs);
  * most <limit>; NULL with *rc set on failure. */
 Till__V1__Envelope *audit_export_page(cli_t *cli, int64_t after_id, uint32_t limit, int *rc);
 
-/* An Ed25519 public key from a PEM file (0 or -1). */
-int audit_load_pinned_key(const char *path, uint8_t out[32]);
-
 /* One transaction as `till audit txn --json` prints it: the object's fields
  * up to and including its "entries" array, without the closing brace, so a
  * caller adds its own fields or just "}". */

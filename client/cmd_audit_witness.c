@@ -2,7 +2,9 @@
  *
  * Appends to the auditor's witness file (witness.h) every signed head the
  * server now holds that the file does not: each must verify under the key
- * (pinned, or the one the server presents), and a head the file already
+ * that made it, and that key must be pinned or endorsed, through the
+ * ledger's chain of rotations, by a pinned key (audit_keys.h; without
+ * --pubkey, the ledger's first key on first use); a head the file already
  * holds must still carry the hash it was witnessed with -- otherwise the
  * server has re-signed a rewritten chain, and nothing is appended. The
  * file is opened for appending only; nothing in it is ever rewritten.
@@ -16,6 +18,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "audit_keys.h"
 #include "cli_opt.h"
 #include "cmd_audit.h"
 #include "commands.h"
@@ -56,20 +59,38 @@ witness_failed(cli_t *cli, int64_t txn, const char *error, const char *text)
     json_str(stdout, error);
     printf("}\n");
   }
-  fprintf(stderr, _("till: WITNESS FAILED at transaction %lld: %s\n"), (long long)txn, text);
+  if (txn > 0)
+    fprintf(stderr, _("till: WITNESS FAILED at transaction %lld: %s\n"), (long long)txn, text);
+  else /* ---- keys: a key, not a head ---- */
+    fprintf(stderr, _("till: WITNESS FAILED: %s\n"), text);
   return 1;
+}
+
+/* ---- keys: the key each signature names, once the ledger's keys are
+ * trusted (audit_keys_check: pinned, or endorsed from a pinned key). An
+ * older server lists no keys: its one key is id 0. NULL when the ledger
+ * does not list <id>. ---- */
+static const uint8_t *
+key_of(const Till__V1__AuditHeadsResponse *h, int64_t id)
+{
+  if (h->n_keys == 0)
+    return id == 0 ? h->public_key.data : NULL;
+  for (size_t i = 0; i < h->n_keys; i++)
+    if (h->keys[i]->id == id && h->keys[i]->public_key.len == 32)
+      return h->keys[i]->public_key.data;
+  return NULL;
 }
 
 int
 cmd_audit_witness(cli_t *cli)
 {
   const char *path = cli_opt(cli, "--file"), *pin = cli_opt(cli, "--pubkey");
-  uint8_t pinned[32];
+  audit_pins_t pins;
   char err[512], text[512];
   int rc;
   if (!path)
     return cli_usage_error(_("--file FILE is required"));
-  if (pin && audit_load_pinned_key(pin, pinned) != 0)
+  if (pin && audit_pins_load(pin, &pins) != 0)
     return cli_usage_error(_("--pubkey %s: not an Ed25519 public key in PEM"), pin);
   witness_t w = {0};
   if (access(path, F_OK) == 0 && witness_load(&w, path, err, text, sizeof err) != 0) {
@@ -82,23 +103,40 @@ cmd_audit_witness(cli_t *cli)
     witness_free(&w);
     return rc;
   }
-  const uint8_t *key = pin ? pinned : hs.h->public_key.data;
-  if (pin && memcmp(pinned, hs.h->public_key.data, 32) != 0) {
-    rc = witness_failed(cli, 0, "the server's signing key is not the pinned key",
-                        _("the server's signing key is not the pinned key"));
+  /* ---- keys: every key trusted through the endorsements from a pinned
+   * one (without --pubkey: the ledger's first key, on first use) ---- */
+  char kwhy[400], ktext[400];
+  if (audit_keys_check(hs.h->keys, hs.h->n_keys, hs.h->public_key.data, pin ? &pins : NULL, pin,
+                       NULL, kwhy, sizeof kwhy, ktext, sizeof ktext) != 0) {
+    snprintf(err, sizeof err, "%s; nothing was witnessed", kwhy);
+    snprintf(text, sizeof text, _("%s; nothing was witnessed"), ktext);
+    rc = witness_failed(cli, 0, err, text);
     goto out;
   }
   /* everything is checked before anything is appended */
   size_t fresh = 0, seen = 0;
   for (size_t i = 0; i < hs.n_sigs; i++) {
     const Till__V1__ChainSignature *s = hs.sigs[i];
+    const uint8_t *key = key_of(hs.h, s->key_id);
+    if (!key) {
+      snprintf(err, sizeof err, "the signed head at transaction %lld names signing key %lld, "
+               "which the ledger does not list; nothing was witnessed", (long long)s->txn_id,
+               (long long)s->key_id);
+      snprintf(text, sizeof text, _("the signed head at transaction %lld names signing key %lld, "
+               "which the ledger does not list; nothing was witnessed"), (long long)s->txn_id,
+               (long long)s->key_id);
+      rc = witness_failed(cli, s->txn_id, err, text);
+      goto out;
+    }
     if (s->head_hash.len != TILL_HASH_LEN ||
         !till_head_signature_ok(key, s->txn_id, s->head_hash.data, s->at_ms, s->reason,
                                 s->signature.data, s->signature.len, NULL)) {
-      snprintf(err, sizeof err, "the signed head at transaction %lld does not verify under the "
-               "server's key; nothing was witnessed", (long long)s->txn_id);
+      snprintf(err, sizeof err, "the signed head at transaction %lld does not verify under "
+               "signing key %lld; nothing was witnessed", (long long)s->txn_id,
+               (long long)s->key_id);
       snprintf(text, sizeof text, _("the signed head at transaction %lld does not verify under "
-               "the server's key; nothing was witnessed"), (long long)s->txn_id);
+               "signing key %lld; nothing was witnessed"), (long long)s->txn_id,
+               (long long)s->key_id);
       rc = witness_failed(cli, s->txn_id, err, text);
       goto out;
     }
