@@ -232,8 +232,10 @@ typedef struct {
  * writer's connection before anything is served:
  *   1. the schema -- every table, index and trigger -- is exactly what the
  *      steps of <schema> make on an empty database;
- *   2. every signed head verifies under its key (this server's own key for
- *      its signatures) and matches the stored hash at its transaction;
+ *   2. every key in server_keys is reached from the held key through the
+ *      rotations' endorsements, and every signed head verifies under its
+ *      key (this server's own key for its signatures) and matches the
+ *      stored hash at its transaction;
  *   3. every closed shift and closed day names a signed head that exists;
  *   4. the chain is re-hashed from the last signed head to the head;
  *   5. every series counter equals the highest number the journal holds.

@@ -282,6 +282,144 @@ check_schema(store_conn_t *sc, const store_schema_t *schema, char *why, size_t w
   return rc;
 }
 
+/* ---- keys: the keys step 2 trusts. A key is trusted only through the
+ * endorsements that lead back from the key tilld holds: the held key's row
+ * names the key it replaced (endorsed_by, always the id before it) and
+ * that key's signature over the held key's id, public half and time; that
+ * key's row names the one before, and so on down to the ledger's first key,
+ * which names none. A row the walk does not reach -- a key slipped into
+ * server_keys, a newer key the held one never endorsed -- or an
+ * endorsement that does not verify is a finding (docs/security.md, "The
+ * start-up check"). ---- */
+#define CHECK_KEYS_MAX 4096
+
+typedef struct {
+  int64_t id, created_at, endorsed_by;
+  uint8_t pub[32], endorsement[64];
+  int first, pub_ok, endorsement_ok, trusted; /* first: endorsed_by is NULL */
+} check_key_t;
+
+typedef struct {
+  check_key_t *k;
+  size_t n;
+} keyset_t;
+
+/* The trusted public half of key <id>, or NULL. */
+static const uint8_t *
+keyset_pub(const keyset_t *ks, int64_t id)
+{
+  size_t lo = 0, hi = ks->n;
+  while (lo < hi) { /* bounded: halves each round */
+    size_t mid = lo + (hi - lo) / 2;
+    if (ks->k[mid].id == id)
+      return ks->k[mid].trusted ? ks->k[mid].pub : NULL;
+    if (ks->k[mid].id < id)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  return NULL;
+}
+
+/* 1 if <k>'s endorsement verifies under <by>'s public half. */
+static int
+endorsement_verifies(const check_key_t *k, const check_key_t *by)
+{
+  till_canon_t c;
+  till_canon_init(&c);
+  till_key_endorsement_message(&c, k->id, k->pub, k->created_at, by->id, by->pub);
+  EVP_PKEY *pk = EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, NULL, by->pub, 32);
+  EVP_MD_CTX *md = EVP_MD_CTX_new();
+  int ok = k->endorsement_ok && pk && md && !c.failed &&
+           EVP_DigestVerifyInit(md, NULL, NULL, NULL, pk) == 1 &&
+           EVP_DigestVerify(md, k->endorsement, 64, c.data, c.len) == 1;
+  EVP_MD_CTX_free(md);
+  EVP_PKEY_free(pk);
+  till_canon_free(&c);
+  return ok;
+}
+
+/* Read server_keys into ks (by id) and mark the keys reached from the held
+ * key. 0, or -1 with the first finding in why. */
+static int
+check_keys(ledger_t *lg, store_conn_t *sc, keyset_t *ks, char *why, size_t whylen)
+{
+  static const char sql[] =
+    "SELECT id, public_key, created_at, endorsed_by, endorsement FROM server_keys ORDER BY id";
+  sqlite3_stmt *st = NULL;
+  int step, rc = -1;
+  if (sqlite3_prepare_v2(sc->db, sql, -1, &st, NULL) != SQLITE_OK)
+    goto db_error;
+  /* bounded: at most CHECK_KEYS_MAX rows are read */
+  while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+    if (ks->n == CHECK_KEYS_MAX) {
+      snprintf(why, whylen, "server_keys holds more than %d keys", CHECK_KEYS_MAX);
+      goto out;
+    }
+    check_key_t *nk = realloc(ks->k, (ks->n + 1) * sizeof *nk);
+    if (!nk) {
+      snprintf(why, whylen, "out of memory");
+      goto out;
+    }
+    ks->k = nk;
+    check_key_t *k = &ks->k[ks->n++];
+    memset(k, 0, sizeof *k);
+    k->id = sqlite3_column_int64(st, 0);
+    k->created_at = sqlite3_column_int64(st, 2);
+    k->first = sqlite3_column_type(st, 3) == SQLITE_NULL;
+    k->endorsed_by = sqlite3_column_int64(st, 3);
+    if ((k->pub_ok = sqlite3_column_bytes(st, 1) == 32))
+      memcpy(k->pub, sqlite3_column_blob(st, 1), 32);
+    if ((k->endorsement_ok = sqlite3_column_bytes(st, 4) == 64))
+      memcpy(k->endorsement, sqlite3_column_blob(st, 4), 64);
+  }
+  if (step != SQLITE_DONE)
+    goto db_error;
+  const uint8_t *own = ledger_key_public(lg->key);
+  size_t i = 0;
+  while (i < ks->n && ks->k[i].id != lg->key_id)
+    i++;
+  if (i == ks->n || !ks->k[i].pub_ok || memcmp(ks->k[i].pub, own, 32) != 0) {
+    snprintf(why, whylen, "server_keys does not hold the key tilld holds as key %lld",
+             (long long)lg->key_id);
+    goto out;
+  }
+  /* bounded: i only goes down */
+  for (;;) {
+    check_key_t *k = &ks->k[i];
+    k->trusted = 1;
+    if (k->first)
+      break;
+    if (i == 0 || k->endorsed_by < 1 || ks->k[i - 1].id != k->id - 1 ||
+        k->endorsed_by != k->id - 1 ||
+        !ks->k[i - 1].pub_ok) {
+      snprintf(why, whylen, "signing key %lld names key %lld as the key it replaced, not the key "
+               "before it: server_keys was altered", (long long)k->id, (long long)k->endorsed_by);
+      goto out;
+    }
+    if (!endorsement_verifies(k, &ks->k[i - 1])) {
+      snprintf(why, whylen, "the endorsement of signing key %lld by key %lld does not verify: "
+               "server_keys was altered", (long long)k->id, (long long)k->endorsed_by);
+      goto out;
+    }
+    i--;
+  }
+  for (i = 0; i < ks->n; i++)
+    if (!ks->k[i].trusted) {
+      snprintf(why, whylen, "signing key %lld in server_keys is not endorsed, through the "
+               "ledger's rotations, by the key tilld holds (key %lld): a key was slipped in",
+               (long long)ks->k[i].id, (long long)lg->key_id);
+      goto out;
+    }
+  rc = 0;
+  goto out;
+ db_error:
+  snprintf(why, whylen, "cannot read server_keys: %s", sqlite3_errmsg(sc->db));
+ out:
+  sqlite3_finalize(st);
+  return rc;
+}
+
 /* The signed heads step 2 found, for step 3: their transactions (in
  * ascending order, as read) and their row ids (sorted afterwards). */
 typedef struct {
@@ -316,29 +454,38 @@ cmp_i64(const void *a, const void *b)
   return x < y ? -1 : x > y;
 }
 
-/* Step 2: every signed head verifies and matches the stored chain; the
+/* Step 2: every key is reached from the held key (check_keys), and every
+ * signed head verifies under its key and matches the stored chain; the
  * last one is the anchor. Read in chain order, so the stored hashes are
- * looked up in order and the first finding is the earliest. 0, or -1 with
- * the first finding in why. */
+ * looked up in order and the first finding is the earliest; in that order
+ * the keys only move on (a replaced key signs nothing after its successor
+ * did). 0, or -1 with the first finding in why. */
 static int
 check_signatures(ledger_t *lg, store_conn_t *sc, ledger_check_stats_t *s, headset_t *ss,
                  char *why, size_t whylen)
 {
   static const char sql[] =
-    "SELECT c.id, c.txn_id, c.head_hash, c.at_ms, c.reason, c.key_id, c.signature, k.public_key"
-    " FROM chain_signatures c LEFT JOIN server_keys k ON k.id = c.key_id ORDER BY c.txn_id, c.id";
+    "SELECT id, txn_id, head_hash, at_ms, reason, key_id, signature FROM chain_signatures"
+    " ORDER BY txn_id, id";
   uint8_t stored[TILL_HASH_LEN];
   const uint8_t *own = ledger_key_public(lg->key);
   if (!own) {
     snprintf(why, whylen, "the signing key has no Ed25519 public half");
     return -1;
   }
+  keyset_t ks = {0};
+  if (check_keys(lg, sc, &ks, why, whylen) != 0) {
+    free(ks.k);
+    return -1;
+  }
   sqlite3_stmt *st = NULL;
   if (sqlite3_prepare_v2(sc->db, sql, -1, &st, NULL) != SQLITE_OK) {
     snprintf(why, whylen, "cannot read chain_signatures: %s", sqlite3_errmsg(sc->db));
+    free(ks.k);
     return -1;
   }
   int rc = 0, step;
+  int64_t last_key = 0;
   lg->anchor_id = 0;
   memset(lg->anchor_hash, 0, TILL_HASH_LEN);
   /* bounded by the table */
@@ -351,15 +498,19 @@ check_signatures(ledger_t *lg, store_conn_t *sc, ledger_check_stats_t *s, headse
     const uint8_t *sig = sqlite3_column_blob(st, 6);
     size_t siglen = (size_t)sqlite3_column_bytes(st, 6);
     /* this server's own signatures verify under the key it holds, not under
-     * the copy in server_keys; an earlier key's under its recorded half */
-    int mine = key_id == lg->key_id;
+     * the copy in server_keys; an earlier key's under its recorded half,
+     * trusted through the endorsements (check_keys) */
+    const uint8_t *pub = key_id == lg->key_id ? own : keyset_pub(&ks, key_id);
     rc = -1;
-    if (!mine && sqlite3_column_bytes(st, 7) != 32)
+    if (!pub)
       snprintf(why, whylen, "signature %lld names key %lld, which server_keys does not hold",
                (long long)sig_id, (long long)key_id);
+    else if (key_id < last_key)
+      snprintf(why, whylen, "signature %lld (transaction %lld) is by key %lld, but its successor "
+               "key %lld signed an earlier head: a replaced key signs nothing after",
+               (long long)sig_id, (long long)txn, (long long)key_id, (long long)last_key);
     else if (headlen != TILL_HASH_LEN ||
-             !till_head_signature_ok(mine ? own : sqlite3_column_blob(st, 7),
-                                     txn, head, at, reason, sig, siglen, NULL))
+             !till_head_signature_ok(pub, txn, head, at, reason, sig, siglen, NULL))
       snprintf(why, whylen, "signature %lld (%s, transaction %lld) does not verify under the "
                "server's key", (long long)sig_id, reason ? reason : "", (long long)txn);
     else if (txn > lg->head_id)
@@ -377,6 +528,7 @@ check_signatures(ledger_t *lg, store_conn_t *sc, ledger_check_stats_t *s, headse
       rc = 0;
     if (rc == 0) {
       s->signatures++;
+      last_key = key_id;
       lg->anchor_id = txn;
       memcpy(lg->anchor_hash, head, TILL_HASH_LEN);
     }
@@ -386,6 +538,7 @@ check_signatures(ledger_t *lg, store_conn_t *sc, ledger_check_stats_t *s, headse
     rc = -1;
   }
   sqlite3_finalize(st);
+  free(ks.k);
   s->anchor_id = lg->anchor_id;
   if (ss->n > 1)
     qsort(ss->ids, ss->n, sizeof *ss->ids, cmp_i64);

@@ -108,7 +108,8 @@ void ledger_method_account(int method, int64_t shift_id, char *buf, size_t len);
  * there is none) or a pkcs11: URI. NULL with err set. ledger_key_sign: 0
  * or -1. ledger_key_register records the key of a new ledger in
  * server_keys and sets lg->key_id; on a ledger that has keys, <spec> must
- * be its newest: 0, or -1 with err set. */
+ * be its newest, or one whose next key it never endorsed (no rotation: a
+ * row slipped in, which the start-up check names): 0, or -1 with err set. */
 ledger_signer_t *ledger_key_load(const char *spec, int create, char *err, size_t errlen);
 const uint8_t *ledger_key_public(const ledger_signer_t *k);
 int ledger_key_sign(ledger_signer_t *k, const uint8_t *msg, size_t len, uint8_t sig[64]);

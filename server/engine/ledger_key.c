@@ -319,6 +319,40 @@ insert_key(store_conn_t *sc, const uint8_t pub[32], int64_t created_at, int64_t 
   return 0;
 }
 
+/* ---- keys: whether key <id> + 1 is a rotation <id> (public half <pub>)
+ * endorsed: 0 if it is -- then <id> was replaced and tilld must not start
+ * with it -- 1 if not (a row slipped into server_keys: the start-up check
+ * names it), -1 on a database error. ---- */
+static int
+successor_endorsed(store_conn_t *sc, int64_t id, const uint8_t pub[32])
+{
+  static const char sql[] =
+    "SELECT public_key, created_at, endorsement FROM server_keys WHERE id = ? AND endorsed_by = ?";
+  sqlite3_stmt *st = store_stmt(sc, sql);
+  if (!st)
+    return -1;
+  sqlite3_bind_int64(st, 1, id + 1);
+  sqlite3_bind_int64(st, 2, id);
+  int rc = sqlite3_step(st), ok = 0;
+  if (rc == SQLITE_ROW && sqlite3_column_bytes(st, 0) == 32 && sqlite3_column_bytes(st, 2) == 64) {
+    till_canon_t c;
+    till_canon_init(&c);
+    till_key_endorsement_message(&c, id + 1, sqlite3_column_blob(st, 0),
+                                 sqlite3_column_int64(st, 1), id, pub);
+    EVP_PKEY *pk = EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, NULL, pub, 32);
+    EVP_MD_CTX *md = EVP_MD_CTX_new();
+    ok = pk && md && !c.failed && EVP_DigestVerifyInit(md, NULL, NULL, NULL, pk) == 1 &&
+         EVP_DigestVerify(md, sqlite3_column_blob(st, 2), 64, c.data, c.len) == 1;
+    EVP_MD_CTX_free(md);
+    EVP_PKEY_free(pk);
+    till_canon_free(&c);
+  }
+  sqlite3_reset(st);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    return -1;
+  return ok ? 0 : 1;
+}
+
 int
 ledger_key_register(ledger_t *lg, store_conn_t *sc, const char *spec, char *err, size_t errlen)
 {
@@ -342,13 +376,20 @@ ledger_key_register(ledger_t *lg, store_conn_t *sc, const char *spec, char *err,
              spec, a, (long long)newest, b);
     return -1;
   }
-  if (found != newest) {
+  int replaced = found != newest ? successor_endorsed(sc, found, pub) : 1;
+  if (replaced < 0)
+    goto db_fail;
+  if (replaced == 0) {
     snprintf(err, errlen,
              "signing key %s is key %lld, which key %lld (%s...) replaced; set signing_key to "
              "the current key",
              spec, (long long)found, (long long)newest, b);
     return -1;
   }
+  if (found != newest)
+    log_warn(LD_LEDGER, "server_keys holds key %lld after key %lld, the key tilld holds, but key "
+             "%lld never endorsed it; the start-up check decides", (long long)found + 1,
+             (long long)found, (long long)found);
   lg->key_id = found;
   return 0;
  db_fail:

@@ -14,6 +14,14 @@ attacks of tests/integ/test_ledger_forge.sh use it.
                                        were (so the schema looks untouched)
   chain_forge.py resign DB KEY.pem     replace every signature by one over
                                        the (rewritten) chain, made with KEY
+  chain_forge.py addkey DB KEY.pem ID BY
+                                       add key ID (KEY's public half) to
+                                       server_keys, "endorsed" by key BY
+                                       with KEY itself (the forger has no
+                                       other key to sign with)
+  chain_forge.py signhead DB KEY.pem ID REASON
+                                       sign the stored head with KEY as key
+                                       ID, a signature row like the server's
   chain_forge.py rehash DB FROM        recompute every hash from FROM on
   chain_forge.py hash DB ID            print h_ID in hex
   chain_forge.py canon DB ID           print canonical_bytes(txn ID) in hex
@@ -26,6 +34,7 @@ import struct
 import subprocess
 import sys
 import tempfile
+import time
 
 TRIGGERS = ["journal_no_update", "journal_no_delete", "entries_no_update",
             "entries_no_delete", "chain_signatures_no_update",
@@ -86,6 +95,16 @@ def sign(key, msg):
                                "-in", f.name], check=True, capture_output=True).stdout
 
 
+def raw_pub(key):
+    der = subprocess.run(["openssl", "pkey", "-in", key, "-pubout", "-outform", "DER"],
+                         check=True, capture_output=True).stdout
+    return der[-32:]  # an Ed25519 SubjectPublicKeyInfo ends with the raw 32 bytes
+
+
+def head_message(txn, h, at, reason):
+    return b"TILL-HEAD-V2" + i64(txn) + h + i64(at) + s(reason)
+
+
 def main():
     cmd, path = sys.argv[1], sys.argv[2]
     db = sqlite3.connect(path, isolation_level=None)
@@ -113,11 +132,27 @@ def main():
         for sig_id, txn, at, reason in rows:
             h = bytes(32) if txn == 0 else db.execute(
                 "SELECT hash FROM journal WHERE id = ?", (txn,)).fetchone()[0]
-            msg = b"TILL-HEAD-V2" + i64(txn) + h + i64(at) + s(reason)
+            msg = head_message(txn, h, at, reason)
             db.execute("UPDATE chain_signatures SET head_hash = ?, signature = ? WHERE id = ?",
                        (h, sign(sys.argv[3], msg), sig_id))
         for (sql,) in saved:
             db.execute(sql)
+    elif cmd == "addkey":
+        key, key_id, by = sys.argv[3], int(sys.argv[4]), int(sys.argv[5])
+        pub, at = raw_pub(key), int(time.time())
+        row = db.execute("SELECT public_key FROM server_keys WHERE id = ?", (by,)).fetchone()
+        by_pub = row[0] if row else pub
+        msg = b"TILL-KEY-V1" + i64(key_id) + pub + i64(at) + i64(by) + by_pub
+        db.execute("INSERT INTO server_keys(id, algorithm, public_key, created_at, endorsed_by,"
+                   " endorsement) VALUES (?, 'ed25519', ?, ?, ?, ?)",
+                   (key_id, pub, at, by, sign(key, msg)))
+    elif cmd == "signhead":
+        key, key_id, reason = sys.argv[3], int(sys.argv[4]), sys.argv[5]
+        txn, h = db.execute("SELECT id, hash FROM journal ORDER BY id DESC LIMIT 1").fetchone()
+        at = int(time.time() * 1000)
+        db.execute("INSERT INTO chain_signatures(txn_id, head_hash, at_ms, reason, key_id,"
+                   " signature) VALUES (?, ?, ?, ?, ?, ?)",
+                   (txn, h, at, reason, key_id, sign(key, head_message(txn, h, at, reason))))
     elif cmd == "rehash":
         drop_triggers(db)
         rehash_from(db, int(sys.argv[3]))
