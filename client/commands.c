@@ -107,6 +107,10 @@ static const command_t commands[] = {
   {"audit", "witness", cmd_audit_witness, N_("audit witness --file FILE [--pubkey PEM]"), AUDITOR,
    "--file= --pubkey=", 0, 0},
   /* ---- end of tamper ---- */
+  /* ---- tamper: security events ---- */
+  {"audit", "events", cmd_audit_events, N_("audit events [--kind KIND] [--since DATE] [--limit N]"),
+   AUDITOR, "--kind= --since= --limit=", 0, 0},
+  /* ---- end of tamper: security events ---- */
   {"audit", "pubkey", cmd_audit_pubkey, N_("audit pubkey [--pin FILE]"), AUDITOR, "--pin=", 0, 0}, /* ---- keys: --pin ---- */
   {"audit", "checkpoint", cmd_audit_checkpoint, N_("audit checkpoint"), SUPERVISOR, "", 0, 0},
   {"audit", "receipts", cmd_audit_receipts, N_("audit receipts --series SERIES [--from N] [--to N]"),

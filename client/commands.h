@@ -84,6 +84,7 @@ command_fn cmd_audit_verify, cmd_audit_pubkey, cmd_audit_checkpoint, cmd_audit_r
 command_fn cmd_audit_txn, cmd_audit_export, cmd_audit_ledger;
 /* ---- tamper: cmd_audit_witness.c ---- */
 command_fn cmd_audit_witness;
+command_fn cmd_audit_events; /* ---- tamper: security events (cmd_audit_events.c) ---- */
 /* ---- end of tamper ---- */
 /* cmd_report.c, cmd_day.c, cmd_target.c */
 command_fn cmd_report_daily, cmd_report_monthly, cmd_day_close, cmd_day_status, cmd_target_set;

@@ -8,6 +8,7 @@
  * init-admin reads the password from TILL_ADMIN_PASSWORD or, if that is not
  * set, from the first line of standard input -- never from argv, where other
  * users of the machine could read it. */
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -128,6 +129,37 @@ init_admin(config_t *cfg, const char *user, const char *terminal)
 }
 
 /* ---- keys: tilld rotate-key ---- */
+
+/* A rotation is a security event (docs/operations.md, "Security events"),
+ * written in the rotation's own transaction; the user is whoever ran the
+ * command on the server (no Till user is logged in), the terminal empty. */
+static int
+record_rotation(store_conn_t *sc, const ledger_rotation_t *rot, void *arg)
+{
+  static const char sql[] =
+    "INSERT INTO security_events(at, kind, user_name, terminal_id, detail)"
+    " VALUES (?, 'key_rotated', ?, '', ?)";
+  const char *who = arg;
+  char a[17], b[17], detail[256];
+  till_hex_encode(rot->old_pub, 8, a);
+  till_hex_encode(rot->new_pub, 8, b);
+  snprintf(detail, sizeof detail,
+           "signing key %lld (%s...) replaces key %lld (%s...), which endorsed it",
+           (long long)rot->new_id, b, (long long)rot->old_id, a);
+  sqlite3_stmt *st = store_stmt(sc, sql);
+  if (!st)
+    return -1;
+  sqlite3_bind_int64(st, 1, till_now());
+  sqlite3_bind_text(st, 2, who, -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 3, detail, -1, SQLITE_TRANSIENT);
+  int step = sqlite3_step(st);
+  sqlite3_reset(st);
+  if (step != SQLITE_DONE)
+    return -1;
+  log_notice(LD_AUTH, "security event key_rotated user=%s terminal=- %s", who, detail);
+  return 0;
+}
+
 static int
 rotate_key(config_t *cfg, const char *new_key)
 {
@@ -151,7 +183,12 @@ rotate_key(config_t *cfg, const char *new_key)
     fprintf(stderr, "tilld rotate-key: %s\n", err);
     return 1;
   }
-  int rc = ledger_rotate_key(sc, cfg->signing_key, new_key, &rot, err, sizeof err);
+  /* the operator: the login name of the one who ran the command */
+  char who[64];
+  const struct passwd *pw = getpwuid(getuid());
+  snprintf(who, sizeof who, "%s", pw && pw->pw_name ? pw->pw_name : "?");
+  int rc = ledger_rotate_key_recorded(sc, cfg->signing_key, new_key, record_rotation, who, &rot,
+                                      err, sizeof err);
   store_close(sc);
   if (rc != 0) {
     fprintf(stderr, "tilld rotate-key: %s\n", err);

@@ -50,6 +50,10 @@ int audit_find_range(store_conn_t *sc, int64_t from_ms, int64_t to_ms, int64_t *
  * head signed with the header's statement as its reason ---- */
 till_status_t audit_handle_snapshot(req_t *r, store_conn_t *sc);
 /* ---- end of tamper ---- */
+/* ---- tamper: security events (audit_events.c), read phase: the events
+ * after after_id, at or after since, of one kind or all, oldest first ---- */
+till_status_t audit_handle_events(req_t *r, store_conn_t *sc);
+/* ---- end of tamper: security events ---- */
 /* A ChainSignature from a row of (txn_id, head_hash, at_ms, reason,
  * signature) of chain_signatures, in r's arena; NULL when out of memory. */
 Till__V1__ChainSignature *audit_signature_from_row(req_t *r, sqlite3_stmt *st);

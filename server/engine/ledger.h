@@ -158,6 +158,16 @@ typedef struct {
  * Neither key is made here. 0, or -1 with err set and nothing written. */
 int ledger_rotate_key(store_conn_t *sc, const char *old_spec, const char *new_spec,
                       ledger_rotation_t *out, char *err, size_t errlen);
+/* ---- keys: the same, calling <record>(sc, rotation, arg) inside the
+ * rotation's transaction, after the new key is written and before the
+ * commit (tilld records the rotation as a security event there, so that
+ * both are written or neither). <record> returns 0, or -1 to roll the
+ * rotation back (err is then "recording the rotation: <database error>"). ---- */
+typedef int (*ledger_rotation_record_fn)(store_conn_t *sc, const ledger_rotation_t *rot,
+                                         void *arg);
+int ledger_rotate_key_recorded(store_conn_t *sc, const char *old_spec, const char *new_spec,
+                               ledger_rotation_record_fn record, void *arg,
+                               ledger_rotation_t *out, char *err, size_t errlen);
 
 /* Re-read the chain head after a rollback. */
 int ledger_reload_head(ledger_t *lg, store_conn_t *sc);

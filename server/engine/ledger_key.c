@@ -401,6 +401,14 @@ int
 ledger_rotate_key(store_conn_t *sc, const char *old_spec, const char *new_spec,
                   ledger_rotation_t *out, char *err, size_t errlen)
 {
+  return ledger_rotate_key_recorded(sc, old_spec, new_spec, NULL, NULL, out, err, errlen);
+}
+
+int
+ledger_rotate_key_recorded(store_conn_t *sc, const char *old_spec, const char *new_spec,
+                           ledger_rotation_record_fn record, void *arg, ledger_rotation_t *out,
+                           char *err, size_t errlen)
+{
   int rc = -1;
   ledger_signer_t *old = NULL, *nk = NULL;
   till_canon_t c;
@@ -455,12 +463,19 @@ ledger_rotate_key(store_conn_t *sc, const char *old_spec, const char *new_spec,
              (long long)(newest + 1));
     goto rollback;
   }
-  if (store_exec(sc->db, "COMMIT", "rotating the signing key") != 0)
-    goto db_fail;
   out->old_id = old_id;
   out->new_id = new_id;
   memcpy(out->old_pub, ledger_key_public(old), 32);
   memcpy(out->new_pub, ledger_key_public(nk), 32);
+  if (record && record(sc, out, arg) != 0) {
+    snprintf(err, errlen, "recording the rotation: %s", sqlite3_errmsg(sc->db));
+    memset(out, 0, sizeof *out);
+    goto rollback;
+  }
+  if (store_exec(sc->db, "COMMIT", "rotating the signing key") != 0) {
+    memset(out, 0, sizeof *out);
+    goto db_fail;
+  }
   rc = 0;
   goto done;
  db_fail:

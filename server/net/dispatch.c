@@ -128,6 +128,10 @@ static const handler_t handlers[] = {
   {TILL__V1__ENVELOPE__BODY_AUDIT_SNAPSHOT_REQ, TILL__V1__ENVELOPE__BODY_AUDIT_SNAPSHOT_RESP,
    "audit snapshot", ROLES_AUDITOR, NULL, audit_handle_snapshot},
   /* ---- end of tamper ---- */
+  /* ---- tamper: security events, read by auditors ---- */
+  {TILL__V1__ENVELOPE__BODY_AUDIT_EVENTS_REQ, TILL__V1__ENVELOPE__BODY_AUDIT_EVENTS_RESP,
+   "audit events", ROLES_AUDITOR, audit_handle_events, NULL},
+  /* ---- end of tamper: security events ---- */
   /* reports: the monthly settlement is read by supervisors and auditors;
    * only a supervisor sets a cashier's target */
   {TILL__V1__ENVELOPE__BODY_MONTHLY_REPORT_REQ, TILL__V1__ENVELOPE__BODY_MONTHLY_REPORT_RESP,

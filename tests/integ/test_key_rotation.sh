@@ -50,6 +50,8 @@ openssl genpkey -algorithm ED25519 -out "$DB.k.pem" 2>/dev/null && chmod 400 -- 
 expect_rc_contains 2 "lies in the database's directory" \
   rotate --signing_key "$SIGNING_KEY" --new-key "$DB.k.pem"
 assert_eq 1 "$(keys_count)" "server keys after the refused rotations"
+assert_eq 0 "$(sql "SELECT count(*) FROM security_events WHERE kind = 'key_rotated'")" \
+  "rotation events after the refused rotations"
 
 step "rotate to key 2: endorsed by key 1; key 1 no longer starts tilld"
 expect_rc_contains 0 "replaces key 1" \

@@ -51,6 +51,8 @@ stop_tilld || fail "tilld exited with $TILLD_RC"
 make_signing_key "$T/keys2/k.pem"
 make_signing_key "$T/keys3/k.pem"
 expect_rc_contains 0 "replaces key 1" rotate --signing_key "$SIGNING_KEY" --new-key "$T/keys2/k.pem"
+# a rotation is a security event, logged at notice as the others are
+assert_last_contains "[notice] auth: security event key_rotated user=$(id -un) terminal=- signing key 2"
 start_tilld --signing_key "$T/keys2/k.pem" || fail "tilld did not start with key 2 (exit $TILLD_RC)"
 sales 2
 checkpoint
@@ -65,6 +67,25 @@ per_key=$(sql "SELECT group_concat(key_id || ':' || n, ' ') FROM (SELECT key_id,
 [[ $per_key =~ ^1:[1-9][0-9]*\ 2:[1-9][0-9]*\ 3:[1-9][0-9]*$ ]] ||
   fail "signatures per key: '$per_key' (every key should have signed)"
 step "signatures per key: $per_key"
+
+step "each rotation is a security event the auditor reads, naming both keys"
+pub() { sql "SELECT lower(substr(hex(public_key), 1, 16)) FROM server_keys WHERE id = $1"; }
+expect_sql "2|$(id -un)" "SELECT count(*), group_concat(DISTINCT user_name) FROM security_events
+                          WHERE kind = 'key_rotated'"
+expect_rc 0 till_user T-LANE-02 audrey audit events --kind key_rotated
+assert_last_contains "signing key 2 ($(pub 2)...) replaces key 1 ($(pub 1)...), which endorsed it"
+assert_last_contains "signing key 3 ($(pub 3)...) replaces key 2 ($(pub 2)...), which endorsed it"
+assert_last_contains "2 security events"
+assert_eq 2 "$(grep -c ' key_rotated ' "$T/last.out")" "rotations listed"
+expect_rc 0 till_user T-LANE-02 audrey --json audit events --kind key_rotated --limit 1
+assert_last_contains "\"kind\":\"key_rotated\",\"user\":\"$(id -un)\",\"terminal\":\"\",\"detail\":\"signing key 2 ("
+assert_last_contains "\"more\":true"
+# every kind: the logins of this test are there too, oldest first
+expect_rc 0 till_user T-LANE-02 audrey audit events --limit 1000
+assert_eq "$(sql "SELECT count(*) FROM security_events")" "$(sed -n 's/^\([0-9]*\) security events$/\1/p' "$T/last.out")" \
+  "security events listed"
+expect_rc_contains 13 "your roles do not allow" till_user T-LANE-01 carol audit events
+expect_rc_contains 11 "kind must be 1-32 of a-z and _" till_user T-LANE-02 audrey audit events --kind "Key-Rotated"
 
 step "the witness, pinned to key 1 only, checks each head under its own key"
 h3=$(heads)
