@@ -4,8 +4,16 @@
  * verified or not, and never crash, hang or leak. The seeds in
  * corpus/export are real exports kept from tests/integ/test_audit_export.sh
  * (KEEP_TMP=1): a signed run, an unsigned one, an empty one, and one with an
- * amount edited; and snapshot_run, an export whose header carries the
- * server's signed snapshot (issue 22). */
+ * amount edited (formats before the header was signed: they stop at the
+ * header); and two in today's format, whose header carries the server's
+ * signed snapshot and the ledger's keys, so the fuzzer starts past it:
+ * snapshot_run, the whole-ledger export all.tex of
+ * tests/integ/test_audit_export_header.sh (one key), and snapshot_rotated,
+ * all.tillx of tests/integ/test_key_rotation.sh (three keys, each endorsed
+ * by the one before, signatures under each). To remake them after the
+ * format changes: KEEP_TMP=1 on those tests, copy the files, and check
+ * each with `till audit verify --file` (tests/fuzz/make_seeds.py writes
+ * the other targets' seeds, not these). */
 #include <stdint.h>
 #include <stdio.h>
 

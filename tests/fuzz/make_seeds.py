@@ -6,6 +6,10 @@ regenerating the seeds needs nothing but python3. Field numbers follow
 proto/till.proto; if it changes, update them and rerun:
 
     python3 tests/fuzz/make_seeds.py
+
+The export target's seeds (corpus/export) are real exports, not written
+here: tests/fuzz/fuzz_export.c says which test keeps each and how to remake
+them.
 """
 import os
 import struct
