@@ -13,7 +13,7 @@
  * a zone half an hour off UTC gets its own hours, and a clock going back
  * never merges two hours. A void's hour is its sale's (o). The amounts are
  * the takings': revenue lines, and a billing payment's lines with an item. */
-static const char sql_hours[] =
+const char report_hours_sql[] =
   "SELECT o.at_ms / 1000"
   "   - CAST(strftime('%s', o.at_ms / 1000, 'unixepoch', 'localtime') AS INTEGER) % 3600,"
   " count(DISTINCT CASE WHEN j.kind <> 'void' THEN j.id END),"
@@ -51,7 +51,7 @@ hour_row(req_t *r, sqlite3_stmt *st, void *arg)
 till_status_t
 report_daily_hours(req_t *r, store_conn_t *sc, Till__V1__DailyReportResponse *resp)
 {
-  sqlite3_stmt *st = store_stmt(sc, sql_hours);
+  sqlite3_stmt *st = store_stmt(sc, report_hours_sql);
   resp->hours = req_alloc(r, REPORT_HOURS_MAX * sizeof *resp->hours);
   if (!resp->hours) {
     if (st)

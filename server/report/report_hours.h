@@ -12,6 +12,12 @@
  * for weeks); more is refused as incomplete, as the other lists are. */
 #define REPORT_HOURS_MAX 1000
 
+/* The read (?1 the business date, ?2 a row limit); rows: the hour's first
+ * Unix second, sales, amount, voids, void amount. tests/unit/test_report_hours.c
+ * runs it on hours of its own making, in zones a whole and half an hour
+ * off UTC. */
+extern const char report_hours_sql[];
+
 /* Fill resp->hours for the business date resp->date, after the takings
  * (resp->net_amount) were loaded: the hours with any sale of the date's
  * shifts, ascending; a void counts in the hour of the sale it reverses, so
