@@ -11,6 +11,7 @@
 #include "cli.h"
 #include "cli_opt.h"
 #include "cmd_hospital.h"
+#include "cmd_refund.h"
 #include "commands.h"
 #include "i18n.h"
 #include "json_out.h"
@@ -463,7 +464,8 @@ cmd_bill_show(cli_t *cli)
   else
     print_bill(stdout, resp->hosp_bill_get_resp->bill);
   till__v1__envelope__free_unpacked(resp, NULL);
-  return 0;
+  /* ---- refund2: the original shows its refunds, as a receipt does ---- */
+  return cli->json ? 0 : print_refunds_of(cli, in.number);
 }
 
 /* ---- deposits ------------------------------------------------------------ */
@@ -573,6 +575,8 @@ kind_text(const char *kind)
     return _("bill");
   if (strcmp(kind, "hosp_discharge") == 0)
     return _("discharge");
+  if (strcmp(kind, "refund") == 0) /* a refund of a bill drawn from the deposit */
+    return _("refund to the deposit");
   return kind;
 }
 

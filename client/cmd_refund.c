@@ -31,6 +31,16 @@ state_word(const char *state)
   return state && *state ? _(state) : "?";
 }
 
+/* How a refund was paid out, in the user's language: a method's name, or
+ * "deposit" for one back to a patient's deposit (预交金). */
+static const char *
+method_word(const char *method)
+{
+  if (method && strcmp(method, "deposit") == 0)
+    return _("to the patient's deposit");
+  return method && *method ? _(method) : "";
+}
+
 static void
 refund_json(const Till__V1__Refund *f, int first, int replayed)
 {
@@ -220,42 +230,120 @@ cmd_refund_reject(cli_t *cli)
   return refund_decide(cli, 0);
 }
 
-/* The refund slip: 42 cells, like a receipt. */
+/* ---- the refund slip: 42 cells, like a receipt, laid out in display
+ * cells (layout.h) so that the English and the Chinese labels both fit:
+ * the labels' column is as wide as the widest label on the slip, a value
+ * wraps under itself, and a label too long for the room left of its
+ * amount wraps at a space, never inside a word. ---- */
+
+#define SLIP_AMOUNT 14 /* cells of an amount, as print_money_line */
+#define SLIP_LABELS_MAX 20 /* the widest label column; a wider label wraps */
+
+/* "label   value", the label in <col> cells, the value wrapped under itself */
+static void
+slip_text_line(FILE *f, int col, const char *label, const char *value)
+{
+  char lead[160];
+  int w = layout_width(label);
+  if (w >= col) { /* a label wider than the column: alone on its line */
+    layout_wrapped(f, "", 0, label, PRINT_COLS);
+    w = 0;
+    label = "";
+  }
+  snprintf(lead, sizeof lead, "%s%*s", label, col - w, "");
+  layout_wrapped(f, lead, col, value[0] ? value : "-", PRINT_COLS - col);
+}
+
+/* "label ....... amount": a label longer than the room left of the amount
+ * wraps over lines of its own, the amount on its last line. */
+static void
+slip_money_line(FILE *f, const char *label, int64_t fen)
+{
+  char m[TILL_MONEY_STR_MAX], line[256];
+  till_money_format(fen, m, sizeof m);
+  int w = (int)strlen(m) > SLIP_AMOUNT ? (int)strlen(m) : SLIP_AMOUNT;
+  int room = PRINT_COLS - w - 1;
+  const char *rest = label + strspn(label, " ");
+  int indent = (int)(rest - label); /* a leading indent stays on every line */
+  if (indent > 4)
+    indent = 4;
+  room -= indent;
+  /* each line takes at least one character: bounded by the label's length */
+  for (;;) {
+    const char *at = rest + strspn(rest, " ");
+    size_t n = layout_wrap(rest, room, &rest);
+    snprintf(line, sizeof line, "%*s%.*s", indent, "", (int)(n < 200 ? n : 200), at);
+    if (!*rest || n == 0) {
+      layout_left(f, line, PRINT_COLS - w);
+      fprintf(f, "%*s\n", w, m);
+      return;
+    }
+    fprintf(f, "%s\n", line);
+  }
+}
+
+/* A leg's words: its item's name (or a toll's words) and the quantity, or
+ * for a share given back without an item, the share's name. */
+static const char *
+leg_label(const Till__V1__RefundLeg *l, char *buf, size_t len)
+{
+  char words[96];
+  if (!l->item[0]) {
+    if (strcmp(l->account, "receivable:medical-fund") == 0)
+      return _("insurance fund (receivable)");
+    if (strcmp(l->account, "receivable:medical-account") == 0)
+      return _("personal accounts (receivable)");
+    if (strcmp(l->account, "waiver:hospital") == 0)
+      return _("hospital share");
+    return l->account;
+  }
+  const char *name = print_item_name(l->item, l->name, words, sizeof words);
+  if (l->quantity > 0 && l->unit_price > 0)
+    snprintf(buf, len, "%s x%lld", name, (long long)l->quantity);
+  else
+    snprintf(buf, len, "%s", name);
+  return buf;
+}
+
 static void
 print_refund_slip(FILE *f, const Till__V1__RefundPayResponse *p)
 {
   const Till__V1__Refund *r = p->refund;
-  char when[32], label[64];
+  char when[32], label[256];
+  const char *labels[] = {_("Refund receipt"), _("Original receipt"), _("Time"),
+                          _("Paid out by"),    _("Approved by"),      _("Reason"),
+                          _("Reference"),      _("Verify")};
+  int col = 10;
+  for (size_t i = 0; i < sizeof labels / sizeof labels[0]; i++) {
+    int w = layout_width(labels[i]) + 2;
+    if (w > col && w <= SLIP_LABELS_MAX)
+      col = w;
+  }
   print_rule(f, '=');
   if (p->office && *p->office)
     print_centered(f, p->office);
   print_centered(f, _("REFUND"));
   print_rule(f, '-');
-  print_text_line(f, _("Refund receipt"), r->number);
-  print_text_line(f, _("Original receipt"), r->orig_number);
+  slip_text_line(f, col, labels[0], r->number);
+  slip_text_line(f, col, labels[1], r->orig_number);
   fmt_time((long long)(p->at_ms / 1000), when, sizeof when);
-  print_text_line(f, _("Time"), when);
-  print_text_line(f, _("Paid by"), r->paid_by);
-  print_text_line(f, _("Approved by"), r->decided_by);
-  print_text_line(f, _("Reason"), r->reason);
-  print_text_line(f, _("Reference"), r->reference);
+  slip_text_line(f, col, labels[2], when);
+  slip_text_line(f, col, labels[3], r->paid_by);
+  slip_text_line(f, col, labels[4], r->decided_by);
+  slip_text_line(f, col, labels[5], r->reason);
+  slip_text_line(f, col, labels[6], r->reference);
   print_rule(f, '-');
-  for (size_t i = 0; i < r->n_legs; i++) {
-    const Till__V1__RefundLeg *l = r->legs[i];
-    if (l->quantity > 0 && l->unit_price > 0)
-      snprintf(label, sizeof label, "%s x%lld", l->item, (long long)l->quantity);
-    else
-      snprintf(label, sizeof label, "%s", l->item[0] ? l->item : l->account);
-    print_money_line(f, label, l->amount);
-  }
+  for (size_t i = 0; i < r->n_legs; i++)
+    slip_money_line(f, leg_label(r->legs[i], label, sizeof label), r->legs[i]->amount);
   print_rule(f, '-');
-  print_money_line(f, _("Refunded"), r->amount);
-  snprintf(label, sizeof label, "  %s", _(r->method));
-  print_money_line(f, label, r->amount);
-  print_money_line(f, _("Left on the original"), r->orig_paid - r->orig_refunded);
-  print_text_line(f, _("Verify"), p->verify_code);
+  slip_money_line(f, _("Refunded"), r->amount);
+  snprintf(label, sizeof label, "  %s", method_word(r->method));
+  slip_money_line(f, label, r->amount);
+  slip_money_line(f, _("Left on the original"), r->orig_paid - r->orig_refunded);
+  slip_text_line(f, col, labels[7], p->verify_code);
   print_rule(f, '=');
 }
+/* ---- end of the refund slip ---- */
 
 /* till refund pay ID [--method cash|original] */
 int
@@ -351,13 +439,13 @@ print_refunds_of(cli_t *cli, const char *number)
   int64_t total = 0;
   for (size_t i = 0; i < l->n_refunds; i++) {
     const Till__V1__Refund *f = l->refunds[i];
-    char label[80];
+    char label[128];
     if (i == 0) {
       print_centered(stdout, _("REFUNDS"));
       print_rule(stdout, '-');
     }
-    snprintf(label, sizeof label, "%s %s", f->number, _(f->method));
-    print_money_line(stdout, label, -f->amount);
+    snprintf(label, sizeof label, "%s %s", f->number, method_word(f->method));
+    slip_money_line(stdout, label, -f->amount);
     total += f->amount;
   }
   if (l->n_refunds) {

@@ -158,6 +158,16 @@ toll_line_name(const char *item, char *buf, size_t len)
   return buf;
 }
 
+/* ---- refund2 ---- */
+const char *
+print_item_name(const char *item, const char *name, char *buf, size_t len)
+{
+  if (strncmp(item, "toll.", 5) == 0)
+    return toll_line_name(item, buf, len);
+  return name && name[0] ? name : item;
+}
+/* ---- end of refund2 ---- */
+
 /* An item line: the name wrapped in its 18-cell column, the figures on its
  * first line. */
 static void

@@ -46,5 +46,9 @@ void print_rule(FILE *f, char c);
 void print_centered(FILE *f, const char *s);
 void print_money_line(FILE *f, const char *label, int64_t fen);
 void print_text_line(FILE *f, const char *label, const char *value);
+/* ---- refund2: the words of an item, as the receipt prints them: a toll's
+ * class or card fee (toll.p1, toll.card) in words, else <name>, else the
+ * code <item>. <buf> holds the words when they are made up. ---- */
+const char *print_item_name(const char *item, const char *name, char *buf, size_t len);
 
 #endif

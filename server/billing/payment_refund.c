@@ -204,4 +204,5 @@ payment_refunded(req_t *r, store_conn_t *sc, const refund_ask_t *ask, const refu
   return payment_reopen_charges(r, sc, charge, amount, k, refund_txn_id);
 }
 
-const refund_hook_t billing_refund_hook = {LEDGER_KIND_PAYMENT, payment_legs, payment_refunded};
+const refund_hook_t billing_refund_hook = {LEDGER_KIND_PAYMENT, payment_legs, payment_refunded,
+                                           NULL /* item names: the charge periods are their own */};

@@ -27,6 +27,9 @@
  * refunds already paid, whatever the hook returned: a hook cannot post to
  * an account the original did not touch, nor more than is left on it.
  *
+ *   item_name -- the name of an item of the original, for the refund slip
+ *              and the list (may be NULL).
+ *
  * Wiring: a domain exports a `const refund_hook_t` (sales: sales_refund_hook
  * for "sale"; billing: billing_refund_hook for "payment"; hospital: its own;
  * tolls: toll_refund_hook for "toll")
@@ -53,6 +56,7 @@
 #define REFUND_MAX_LEGS (TILL_CHAIN_MAX_ENTRIES - 1) /* the engine adds the paid-out leg */
 #define REFUND_MAX_HOOKS 16
 #define REFUND_MAX_DONE TILL_CHAIN_MAX_ENTRIES /* distinct (account, item) already refunded */
+#define REFUND_NAME_MAX 160                    /* an item's name, with its NUL (UTF-8 bytes) */
 
 /* A line asked back: the item as the original's entry names it, and how
  * many of it. */
@@ -108,6 +112,13 @@ typedef struct refund_hook {
    * rolled back whole. */
   till_status_t (*posted)(req_t *r, store_conn_t *sc, const refund_ask_t *ask,
                           const refund_leg_t *legs, size_t n_legs, int64_t refund_txn_id);
+  /* The name a person reads for <item> of original <orig_txn_id> (a sale's
+   * fee item's name, a hospital line's name as billed) into name[0..len),
+   * "" when the domain has none (the slip shows the code). Reads only; on a
+   * reader or the writer. May be NULL: no names. A database error is
+   * recorded with req_fail and returned. */
+  till_status_t (*item_name)(req_t *r, store_conn_t *sc, int64_t orig_txn_id, const char *item,
+                             char *name /* OUT */, size_t len);
 } refund_hook_t;
 
 /* The legs of a refund of an original whose lines are entries with an item

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "ledger_hospital.h"
 #include "ledger_int.h"
 #include "till_log.h"
 #include "till_money.h"
@@ -105,7 +106,7 @@ ledger_refunded_so_far(store_conn_t *sc, int64_t orig, ledger_refund_done_t *out
     "SELECT e.account, e.item, sum(e.amount), sum(e.quantity) FROM refunds q"
     " JOIN entries e ON e.txn_id = q.refund_txn_id"
     " WHERE q.orig_txn_id = ? AND q.state = 'paid'"
-    " AND NOT (e.account GLOB 'drawer:*' OR e.account GLOB 'clearing:*')"
+    " AND e.seq > 1" /* seq 1 is the paid-out leg: a drawer, clearing or a deposit */
     " GROUP BY e.account, e.item ORDER BY min(e.txn_id * 100 + e.seq)";
   *n = 0;
   sqlite3_stmt *st = store_stmt(sc, sql);
@@ -131,13 +132,22 @@ ledger_refunded_so_far(store_conn_t *sc, int64_t orig, ledger_refund_done_t *out
   return rc == SQLITE_DONE ? TILL_OK : ledger_db_fail(sc, err, errlen);
 }
 
-/* what <o> took in: the sum of its payment entries */
+/* 1 if <account> is a patient's deposit (预交金, deposit:patient:<id>) */
+static int
+is_deposit(const char *account)
+{
+  return strncmp(account, LEDGER_HOSP_DEPOSIT_PREFIX, strlen(LEDGER_HOSP_DEPOSIT_PREFIX)) == 0;
+}
+
+/* what <o> took in: the sum of its payment entries, and what it drew from
+ * a patient's deposit (a hospital bill paid --from-deposit debits it) */
 static int64_t
 paid_in_of(const till_txn_t *o)
 {
   int64_t in = 0;
   for (size_t i = 0; i < o->n_entries; i++)
-    if (ledger_account_method(o->entries[i].account))
+    if (ledger_account_method(o->entries[i].account) ||
+        (is_deposit(o->entries[i].account) && o->entries[i].amount > 0))
       in += o->entries[i].amount;
   return in;
 }
@@ -196,7 +206,8 @@ check_legs(const till_txn_t *o, const refund_post_t *p, const ledger_refund_done
     const ledger_refund_leg_t *l = &p->legs[i];
     int64_t net = orig_net(o, l->account);
     if (l->amount == 0 || l->amount > LEDGER_TOTAL_MAX || l->amount < -LEDGER_TOTAL_MAX ||
-        ledger_account_method(l->account) || net == 0 || (net > 0) == (l->amount > 0)) {
+        ledger_account_method(l->account) || is_deposit(l->account) || net == 0 ||
+        (net > 0) == (l->amount > 0)) {
       snprintf(err, errlen, "a refund of transaction %lld may only reverse its own entries; "
                "%s is not one of them", (long long)o->id, l->account);
       return TILL_E_INVALID;
@@ -252,13 +263,74 @@ refund_series(store_conn_t *sc, char *prefix, size_t len, char *err, size_t errl
   return TILL_OK;
 }
 
-/* The paid-out account and journal.method: the paying drawer for cash, the
- * original's clearing:<method> for its non-cash method. */
-static till_status_t
-paid_out_account(const till_txn_t *o, int to_original, int64_t shift_id, char *acc, size_t len,
-                 const char **method, char *err, size_t errlen)
+/* 1 if a discharge closed the deposit <account> (its hosp_discharge debited
+ * it), 0 if not, -1 on a database error */
+static int
+deposit_closed(store_conn_t *sc, const char *account)
 {
-  int m = TILL_METHOD_CASH;
+  static const char sql[] =
+    "SELECT EXISTS (SELECT 1 FROM entries e JOIN journal j ON j.id = e.txn_id"
+    " WHERE e.account = ? AND j.kind = '" LEDGER_KIND_HOSP_DISCHARGE "')";
+  sqlite3_stmt *st = store_stmt(sc, sql);
+  if (!st)
+    return -1;
+  sqlite3_bind_text(st, 1, account, -1, SQLITE_TRANSIENT);
+  int rc = sqlite3_step(st);
+  int v = rc == SQLITE_ROW ? sqlite3_column_int(st, 0) : -1;
+  sqlite3_reset(st);
+  return v;
+}
+
+/* An original drawn from a patient's deposit goes back to that deposit
+ * while the patient is in (a hospital credits an inpatient's refund to the
+ * 预交金; the discharge pays the balance out in cash), and in cash once
+ * the discharge closed it. *done 1 when the deposit (or a refusal) decided
+ * the paid-out account, 0 when the original drew on no deposit. */
+static till_status_t
+paid_out_deposit(store_conn_t *sc, const till_txn_t *o, int to_original, char *acc, size_t len,
+                 const char **method, int *done, char *err, size_t errlen)
+{
+  const char *dep = NULL;
+  *done = 0;
+  for (size_t i = 0; i < o->n_entries && !dep; i++)
+    if (is_deposit(o->entries[i].account) && o->entries[i].amount > 0)
+      dep = o->entries[i].account;
+  if (!dep)
+    return TILL_OK;
+  const char *patient = dep + strlen(LEDGER_HOSP_DEPOSIT_PREFIX);
+  int closed = deposit_closed(sc, dep);
+  if (closed < 0)
+    return ledger_db_fail(sc, err, errlen);
+  if (closed && to_original) {
+    snprintf(err, errlen, "the deposit of patient %s was closed at discharge; pay the refund in "
+             "cash", patient);
+    return TILL_E_PRECONDITION;
+  }
+  if (closed)
+    return TILL_OK; /* cash from the paying drawer, as any refund */
+  if (!to_original) {
+    snprintf(err, errlen, "the original was paid from the deposit of patient %s, who was not "
+             "discharged: the refund goes back to the deposit (--method original); the "
+             "discharge pays the balance in cash", patient);
+    return TILL_E_PRECONDITION;
+  }
+  snprintf(acc, len, "%s", dep);
+  *method = LEDGER_REFUND_METHOD_DEPOSIT;
+  *done = 1;
+  return TILL_OK;
+}
+
+/* The paid-out account and journal.method: the paying drawer for cash, the
+ * original's clearing:<method> for its non-cash method, the patient's
+ * deposit for an original drawn from it (paid_out_deposit). */
+static till_status_t
+paid_out_account(store_conn_t *sc, const till_txn_t *o, int to_original, int64_t shift_id,
+                 char *acc, size_t len, const char **method, char *err, size_t errlen)
+{
+  int m = TILL_METHOD_CASH, done = 0;
+  till_status_t st = paid_out_deposit(sc, o, to_original, acc, len, method, &done, err, errlen);
+  if (st != TILL_OK || done)
+    return st;
   if (to_original) {
     int found = 0;
     for (size_t i = 0; i < o->n_entries; i++) {
@@ -383,8 +455,8 @@ ledger_post_refund(ledger_t *lg, store_conn_t *sc, const refund_post_t *p, post_
     return st;
   const char *method = "";
   memset(&t, 0, sizeof t);
-  if ((st = paid_out_account(&o, p->to_original, shift_id, acc[0], sizeof acc[0], &method, err,
-                             errlen)) != TILL_OK)
+  if ((st = paid_out_account(sc, &o, p->to_original, shift_id, acc[0], sizeof acc[0], &method,
+                             err, errlen)) != TILL_OK)
     return st;
   t.entries[0] = (till_entry_t){1, acc[0], -total, "", 0, 0};
   for (size_t i = 0; i < p->n_legs; i++) {

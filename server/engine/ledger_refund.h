@@ -17,6 +17,7 @@
 
 #define LEDGER_KIND_REFUND "refund"         /* journal.kind of a refund */
 #define LEDGER_REFUND_SERIES_KIND "refund"  /* series.kind of the refund receipts */
+#define LEDGER_REFUND_METHOD_DEPOSIT "deposit" /* journal.method of a refund back to a deposit */
 #define LEDGER_REFUND_ACCOUNT_MAX 96
 #define LEDGER_REFUND_MAX_LEGS (TILL_CHAIN_MAX_ENTRIES - 1)
 
@@ -61,7 +62,11 @@ typedef struct {
  * where partial refunds are off, "original" for an original paid by more
  * than one method. The paid-out leg is Cr drawer:shift:<paying shift> for
  * cash, Cr clearing:<method> for the original's non-cash method (cash
- * back to the original's cash means the paying drawer). On TILL_OK
+ * back to the original's cash means the paying drawer). An original that
+ * drew on a patient's deposit (deposit:patient:<id>, a hospital bill paid
+ * from it) goes back to that deposit ("original"; journal.method
+ * "deposit") while no discharge has closed it -- cash is then refused --
+ * and only in cash once one has. On TILL_OK
  * res->ref_id is the refund transaction's id and *receipt its number
  * ("TF2026-00000001", receipt may be NULL); a replay of the key answers
  * the first result. */

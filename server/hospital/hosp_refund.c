@@ -7,7 +7,8 @@
  * yet. The refund takes back the lines' revenue (Dr revenue:hospital, with
  * item, quantity and price) and the split's shares in proportion
  * (hosp_refund_split: Cr receivable:medical-fund, receivable:medical-account,
- * waiver:hospital); the rest is what the engine pays out at the window.
+ * waiver:hospital); the rest is what the engine pays out: at the window,
+ * or back to the patient's deposit for a bill drawn from it.
  * Once posted, the lines are marked refunded (hosp_bill_lines.refund_txn). */
 #include <stdio.h>
 #include <string.h>
@@ -19,7 +20,6 @@
 /* The bill <txn>'s split and its lines not refunded yet. */
 typedef struct {
   hosp_split_t split;
-  int from_deposit;
   size_t n;
   struct {
     int64_t seq, quantity, unit_price, amount;
@@ -51,7 +51,7 @@ static till_status_t
 match_lines(req_t *r, store_conn_t *sc, const refund_ask_t *ask, open_bill_t *b)
 {
   static const char sql_bill[] =
-    "SELECT total, fund, patient_share, account, hospital_share, window_share, from_deposit"
+    "SELECT total, fund, patient_share, account, hospital_share, window_share"
     " FROM hosp_bills WHERE txn_id = ?";
   static const char sql_lines[] =
     "SELECT seq, code, quantity, unit_price, amount FROM hosp_bill_lines"
@@ -75,7 +75,6 @@ match_lines(req_t *r, store_conn_t *sc, const refund_ask_t *ask, open_bill_t *b)
   b->split.account = sqlite3_column_int64(st, 3);
   b->split.hospital = sqlite3_column_int64(st, 4);
   b->split.window = sqlite3_column_int64(st, 5);
-  b->from_deposit = sqlite3_column_int(st, 6);
   sqlite3_reset(st);
   st = store_stmt(sc, sql_lines);
   if (st) {
@@ -153,12 +152,8 @@ hosp_refund_legs(req_t *r, store_conn_t *sc, const refund_ask_t *ask,
     return req_fail(r, TILL_E_INTERNAL, "out of memory");
   if (match_lines(r, sc, ask, bp) != TILL_OK)
     return r->status;
-  /* the engine pays a refund out of a drawer or a clearing account only,
-   * and checks it against what the original took in through them: a bill
-   * drawn from a deposit took nothing in that way */
-  if (bp->from_deposit)
-    return req_fail(r, TILL_E_PRECONDITION, "this bill was paid from the patient's deposit, not "
-                    "at the window; it cannot be refunded at the window");
+  /* a bill drawn from the deposit: the window's part goes back to the
+   * deposit (or in cash after discharge) -- the engine's paid-out leg */
   size_t n = 0;
   int64_t refund = 0, before = 0;
   for (size_t k = 0; k < bp->n; k++)
@@ -214,5 +209,27 @@ hosp_refund_posted(req_t *r, store_conn_t *sc, const refund_ask_t *ask, const re
   return TILL_OK;
 }
 
+/* A line's name as it was billed (hosp_bill_lines keeps it). */
+static till_status_t
+hosp_refund_item_name(req_t *r, store_conn_t *sc, int64_t orig_txn_id, const char *item,
+                      char *name, size_t len)
+{
+  static const char sql[] =
+    "SELECT name FROM hosp_bill_lines WHERE txn_id = ? AND code = ? ORDER BY seq LIMIT 1";
+  name[0] = '\0';
+  sqlite3_stmt *st = store_stmt(sc, sql);
+  if (!st)
+    return req_fail(r, TILL_E_INTERNAL, "internal error");
+  sqlite3_bind_int64(st, 1, orig_txn_id);
+  sqlite3_bind_text(st, 2, item, -1, SQLITE_TRANSIENT);
+  int rc = sqlite3_step(st);
+  if (rc == SQLITE_ROW)
+    snprintf(name, len, "%s", (const char *)sqlite3_column_text(st, 0));
+  sqlite3_reset(st);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    return req_step_failed(r, st, rc);
+  return TILL_OK;
+}
+
 const refund_hook_t hosp_refund_hook = {LEDGER_KIND_HOSP_BILL, hosp_refund_legs,
-                                        hosp_refund_posted};
+                                        hosp_refund_posted, hosp_refund_item_name};

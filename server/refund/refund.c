@@ -120,9 +120,31 @@ leg_row(req_t *r, sqlite3_stmt *st, void *arg)
   l->item = COL_TEXT(2);
   l->quantity = sqlite3_column_int64(st, 3);
   l->unit_price = sqlite3_column_int64(st, 4);
+  l->name = (char *)"";
   if (!l->account || !l->item)
     return TILL_E_INTERNAL;
   f->legs[f->n_legs++] = l;
+  return TILL_OK;
+}
+
+/* Each leg's item's name from the original's domain (its hook's
+ * item_name), for the slip; "" when it has none. */
+static till_status_t
+leg_names(req_t *r, store_conn_t *sc, Till__V1__Refund *f)
+{
+  const refund_hook_t *hook = refund_hook_find(f->orig_kind);
+  char name[REFUND_NAME_MAX];
+  if (!hook || !hook->item_name)
+    return TILL_OK;
+  for (size_t i = 0; i < f->n_legs; i++) {
+    Till__V1__RefundLeg *l = f->legs[i];
+    if (!l->item[0])
+      continue;
+    if (hook->item_name(r, sc, f->orig_txn_id, l->item, name, sizeof name) != TILL_OK)
+      return r->status != TILL_OK ? r->status : req_fail(r, TILL_E_INTERNAL, "internal error");
+    if (name[0] && !(l->name = req_strdup(r, name)))
+      return req_fail(r, TILL_E_INTERNAL, "out of memory");
+  }
   return TILL_OK;
 }
 
@@ -146,6 +168,8 @@ refund_details(req_t *r, store_conn_t *sc, Till__V1__Refund *f)
       return req_fail(r, TILL_E_INTERNAL, "internal error");
     sqlite3_bind_int64(st, 1, f->refund_txn_id);
     if (req_rows(r, st, TILL_CHAIN_MAX_ENTRIES, leg_row, f, NULL) != TILL_OK)
+      return r->status;
+    if (leg_names(r, sc, f) != TILL_OK)
       return r->status;
   }
   till_status_t fs = ledger_refund_figures(sc, f->orig_txn_id, &f->orig_paid, &f->orig_refunded,

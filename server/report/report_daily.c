@@ -89,6 +89,8 @@ static const char sql_refunds[] =
   " FROM shifts s JOIN journal j ON j.shift_id = s.id"
   " JOIN entries e ON e.txn_id = j.id AND e.seq = 1"
   " WHERE s.business_date = ?1 AND j.kind = 'refund'"
+  /* a refund back to a patient's deposit pays nothing out */
+  " AND e.account NOT GLOB 'deposit:*'"
   " GROUP BY 1 ORDER BY 1";
 /* ---- end of refunds ---- */
 static const char sql_shifts_of_day[] =

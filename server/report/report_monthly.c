@@ -95,6 +95,8 @@ static const char sql_refunds[] =
   " FROM shifts s JOIN journal j ON j.shift_id = s.id"
   " JOIN entries e ON e.txn_id = j.id AND e.seq = 1"
   " WHERE s.business_date BETWEEN ?1 AND ?2 AND j.kind = 'refund'"
+  /* a refund back to a patient's deposit pays nothing out */
+  " AND e.account NOT GLOB 'deposit:*'"
   " GROUP BY 1 ORDER BY 1 LIMIT ?3";
 /* ---- end of refunds ---- */
 static const char sql_targets[] =

@@ -35,8 +35,9 @@ static const char sql_methods[] =
   " coalesce(sum(e.amount), 0) FROM journal j"
   " JOIN entries e ON e.txn_id = j.id AND e.item = ''"
   " WHERE j.shift_id = ? AND j.kind IN ('sale', 'void', 'payment', 'toll', 'refund')"
-  /* ---- refunds: a refund's paid-out entry is its first ---- */
-  " AND (j.kind != 'refund' OR e.seq = 1)"
+  /* ---- refunds: a refund's paid-out entry is its first; one back to a
+   * patient's deposit pays nothing out of the shift ---- */
+  " AND (j.kind != 'refund' OR (e.seq = 1 AND e.account NOT GLOB 'deposit:*'))"
   " GROUP BY 1, j.kind";
 /* ---- reports: hospital windows (issue 21) ----
  * Per method and hospital kind: the entries on a drawer or a clearing

@@ -18,4 +18,5 @@
 #include "ledger_toll.h"
 #include "toll.h"
 
-const refund_hook_t toll_refund_hook = {LEDGER_KIND_TOLL, refund_item_legs, NULL};
+const refund_hook_t toll_refund_hook = {LEDGER_KIND_TOLL, refund_item_legs, NULL,
+                                        NULL /* names: the client says toll.<class> in words */};

@@ -96,7 +96,7 @@ grep -Eq '^TF[0-9]{4}-00000001 现金 +-13.50$' "$out" || fail "the receipt does
 # the hospital refund: the whole 500.00 bill; the fund's 231.00 and the
 # account's 150.00 go back to their receivables, the window's 119.00 in cash
 grep -Eq '^退费金额 +119.00$' "$out" || fail "the hospital refund is not 119.00 at the window"
-grep -Eq '^receivable:medical-fund +-231.00$' "$out" || fail "the fund's share is not taken back"
+grep -Eq '^统筹基金（应收） +-231.00$' "$out" || fail "the fund's share is not taken back (named on the slip)"
 grep -q '支付方式' "$T/last.out" || fail "the sale after the demo printed no Chinese receipt"
 if grep -q 'TILL FEE RECEIPT' "$out"; then fail "the Chinese demo printed an English receipt"; fi
 stop_demo

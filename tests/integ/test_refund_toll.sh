@@ -21,6 +21,14 @@ lane_in() { till_user T-LANE-01 carol "$@"; }
 lane_out() { till_user T-LANE-02 erin "$@"; }
 sup() { till_user ADMIN-01 sam "$@"; }
 yuan() { printf '%d.%02d' $(($1 / 100)) $(($1 % 100)); }
+zh_user() { TILL_LANG=zh_CN till_user "$@"; }
+# fits42 WHAT -- every line of the last output at most 42 display cells
+# (wc -L counts a CJK character as two), the 80 mm slip's width
+fits42() {
+  local w
+  w=$(LC_ALL=C.UTF-8 wc -L <"$T/last.out")
+  [ "$w" -le 42 ] || fail "$1: a line of $w cells on a 42-cell slip: $(cat "$T/last.out")"
+}
 # state -- what a refused request must leave as it was
 state() {
   sql "SELECT (SELECT count(*) FROM journal), (SELECT count(*) FROM entries),
@@ -103,8 +111,13 @@ assert_eq "$((ev0 + 1))" "$(sql "SELECT count(*) FROM security_events WHERE kind
 
 step "sam approves; erin pays it back to WeChat"
 expect_rc 0 sup refund approve "$Q3"
-expect_rc 0 lane_out --json refund pay "$Q3" --method original
-RT3=$(json_field refund_txn_id)
+expect_rc 0 zh_user T-LANE-02 erin refund pay "$Q3" --method original
+RT3=$(sql "SELECT refund_txn_id FROM refunds WHERE id = $Q3")
+step "the Chinese slip: the lines by name, in 42 cells"
+fits42 "the Chinese refund slip"
+assert_last_contains "通行费 1 类客车 x1"
+assert_last_contains "通行卡工本费 x1"
+assert_last_contains "退费票据号"
 expect_sql "1|clearing:wechat|-$((P3 + CARD_FEE))||0
 2|revenue:toll|$P3|toll.p1|1
 3|revenue:toll_card|$CARD_FEE|toll.card|1" \
@@ -115,6 +128,13 @@ expect_rc 0 lane_out --json refund request "$R1" --amount "$(yuan $LEFT)" --reas
 Q4=$(json_field id)
 expect_rc 0 sup refund approve "$Q4"
 expect_rc 0 lane_out refund pay "$Q4"
+fits42 "the English refund slip"
+# the labels' column is as wide as the widest label ("Original receipt" + 2):
+# every value starts at cell 19, none is pushed out of line
+assert_last_contains "Original receipt  $R1"
+assert_last_contains "Approved by       sam"
+assert_last_contains "Reason            charged twice"
+assert_last_contains "Toll, passenger class 2"
 expect_sql "0|0" "SELECT (SELECT sum(amount) FROM entries WHERE account = 'revenue:toll'),
   (SELECT sum(amount) FROM entries WHERE account = 'revenue:toll_card')"
 expect_sql "C001|$T1" "SELECT card, settled_txn FROM toll_cards"
