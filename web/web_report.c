@@ -19,6 +19,8 @@
 #include "till_names.h"
 #include "web_chart.h"
 
+#define HOUR_SLOTS_MAX 48 /* columns of the chart by hour, at most */
+
 /* 1 if <d> is "YYYY-MM-DD" in digits (tilld checks that the date is real). */
 static int
 date_shape_ok(const char *d)
@@ -91,21 +93,37 @@ static void
 by_hour(wreq_t *wr, const Till__V1__DailyReportResponse *d)
 {
   char when[32];
-  web_bar_t *bars = calloc(d->n_hours ? d->n_hours : 1, sizeof *bars);
-  char(*labels)[4] = calloc(d->n_hours ? d->n_hours : 1, sizeof *labels);
+  /* A column for every hour from the first to the last with takings, the
+   * quiet ones empty, so a gap shows -- when they lie on one grid of whole
+   * hours apart (not across a clock change) and are at most two days'. */
+  size_t slots = d->n_hours;
+  if (d->n_hours > 1) {
+    int64_t span = d->hours[d->n_hours - 1]->hour - d->hours[0]->hour;
+    int on_grid = span % 3600 == 0 && span / 3600 < HOUR_SLOTS_MAX;
+    for (size_t i = 0; on_grid && i < d->n_hours; i++)
+      on_grid = (d->hours[i]->hour - d->hours[0]->hour) % 3600 == 0;
+    if (on_grid)
+      slots = (size_t)(span / 3600) + 1;
+  }
+  web_bar_t *bars = calloc(slots ? slots : 1, sizeof *bars);
+  char(*labels)[4] = calloc(slots ? slots : 1, sizeof *labels);
   section(wr, "hours", _("Takings by hour"), 1);
   web_printf(wr, "<p class=\"note\">%s</p>", _("A void counts in the hour of the sale it voids."));
   if (!bars || !labels) {
     web_printf(wr, "<p class=\"error\">%s</p>", _("out of memory"));
   } else {
-    for (size_t i = 0; i < d->n_hours; i++) {
-      time_t t = (time_t)d->hours[i]->hour;
+    for (size_t i = 0, k = 0; i < slots; i++) {
+      int64_t hour = slots == d->n_hours ? d->hours[i]->hour : d->hours[0]->hour + (int64_t)i * 3600;
+      time_t t = (time_t)hour;
       struct tm tm;
       if (!localtime_r(&t, &tm) || strftime(labels[i], sizeof labels[i], "%H", &tm) == 0)
         snprintf(labels[i], sizeof labels[i], "?");
-      bars[i] = (web_bar_t){labels[i], d->hours[i]->net, NULL};
+      if (k < d->n_hours && d->hours[k]->hour == hour)
+        bars[i] = (web_bar_t){labels[i], d->hours[k++]->net, NULL};
+      else
+        bars[i] = (web_bar_t){labels[i], 0, "empty"};
     }
-    web_chart_columns(wr, "chart-hours", _("Net takings by the hour of the sale"), bars, d->n_hours,
+    web_chart_columns(wr, "chart-hours", _("Net takings by the hour of the sale"), bars, slots,
                       WEB_UNIT_FEN);
   }
   free(bars);

@@ -225,7 +225,10 @@ def main():
         same("hours (summed here from the payment entries)", page_hours, mine)
         if sum(fen(h[4]) for h in page_hours.values()) != fen(rep["net_amount"]):
             fail("the hours' net does not add up to the day's net")
-        same("hour bars", bars("chart-hours"), len(rep["hours"]))
+        same("hour bars", len(d.find_elements(By.CSS_SELECTOR, "svg#chart-hours rect.bar:not(.bar-empty)")),
+             len(rep["hours"]))
+        first, last = rep["hours"][0]["hour"], rep["hours"][-1]["hour"]
+        same("hour columns, the quiet hours between too", bars("chart-hours"), (last - first) // 3600 + 1)
         ok(f"by hour: {len(page_hours)} hours equal the json and the database's sums, one bar each")
 
         same("method rows", [[r[1]] for r in table("methods")], [[m["amount"]] for m in rep["methods"]])
