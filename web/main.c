@@ -43,6 +43,7 @@
 #include "till_conf.h"
 #include "till_log.h"
 #include "till_tls.h"
+#include "till_util.h"
 #include "web.h"
 
 typedef struct {
@@ -354,6 +355,14 @@ on_request(struct evhttp_request *req, void *arg)
   else
     wr.chinese = strcmp(w->default_lang, "en") != 0;
   i18n_init(wr.chinese ? "zh_CN" : "en");
+  /* ---- web1: a page leaves in several TLS records; without TCP_NODELAY
+   * the last waits for the browser's delayed ACK (40 ms a page,
+   * docs/benchmarks.md "Web console") ---- */
+  struct evhttp_connection *ec = evhttp_request_get_connection(req);
+  struct bufferevent *bev = ec ? evhttp_connection_get_bufferevent(ec) : NULL;
+  if (bev && bufferevent_getfd(bev) >= 0)
+    (void)till_tcp_nodelay(bufferevent_getfd(bev));
+  /* ---- end of web1 ---- */
   wr.sess = web_session_find(w, req);
   const struct evhttp_uri *uri = evhttp_request_get_evhttp_uri(req);
   const char *q = uri ? evhttp_uri_get_query(uri) : NULL;
