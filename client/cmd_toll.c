@@ -621,7 +621,8 @@ print_handover(const Till__V1__TollHandoverResponse *h)
            add_counts(t, _("by payment method"), h->methods, h->n_methods) == 0 &&
            add_counts(t, _("exemptions"), h->exemptions, h->n_exemptions) == 0 &&
            add_counts(t, _("special cases"), h->flags, h->n_flags) == 0 &&
-           add_counts(t, _("voids by reason"), h->voids, h->n_voids) == 0;
+           add_counts(t, _("voids by reason"), h->voids, h->n_voids) == 0 &&
+           add_counts(t, _("refunds paid out"), h->refunds, h->n_refunds) == 0;
   return print_table(t, ok, "") == 0 ? 0 : print_out_of_memory();
 }
 
@@ -657,6 +658,7 @@ cmd_toll_handover(cli_t *cli)
     counts_json("exemptions", h->exemptions, h->n_exemptions);
     counts_json("flags", h->flags, h->n_flags);
     counts_json("voids", h->voids, h->n_voids);
+    counts_json("refunds", h->refunds, h->n_refunds);
     printf("}\n");
     rc = 0;
   } else {

@@ -170,6 +170,14 @@ static const char sql_h_methods[] =
   " JOIN entries e ON e.txn_id = j.id AND e.seq = 1"
   " WHERE j.shift_id = ?1 AND j.kind = 'toll' AND" NOT_VOIDED("j.id")
   " GROUP BY j.method ORDER BY j.method";
+/* ---- refund2: refunds paid out of the shift (of any day's toll), by the
+ * method of their paid-out entry, their first; one back to a patient's
+ * deposit pays nothing out ---- */
+static const char sql_h_refunds[] =
+  "SELECT j.method, count(*), -sum(e.amount) FROM journal j"
+  " JOIN entries e ON e.txn_id = j.id AND e.seq = 1"
+  " WHERE j.shift_id = ?1 AND j.kind = 'refund' AND e.account NOT GLOB 'deposit:*'"
+  " GROUP BY j.method ORDER BY j.method";
 
 /* The shift's row and its receipt range into <h>. */
 static till_status_t
@@ -237,7 +245,9 @@ toll_handle_handover(req_t *r, store_conn_t *sc)
       counts(r, sc, sql_h_classes, h->shift_id, NULL, NULL, &h->classes, &h->n_classes) !=
         TILL_OK ||
       counts(r, sc, sql_h_flags, h->shift_id, NULL, NULL, &h->flags, &h->n_flags) != TILL_OK ||
-      counts(r, sc, sql_h_methods, h->shift_id, NULL, NULL, &h->methods, &h->n_methods) != TILL_OK)
+      counts(r, sc, sql_h_methods, h->shift_id, NULL, NULL, &h->methods, &h->n_methods) !=
+        TILL_OK ||
+      counts(r, sc, sql_h_refunds, h->shift_id, NULL, NULL, &h->refunds, &h->n_refunds) != TILL_OK)
     return r->status;
   h->tolls = sum_of(h->methods, h->n_methods);
   h->waived = sum_of(h->exemptions, h->n_exemptions);

@@ -147,6 +147,12 @@ expect_rc_contains 0 "$N1" lane_out receipt show "$R1"
 assert_last_contains "$(sql "SELECT series || '-' || printf('%08d', receipt_no) FROM journal WHERE id =
   (SELECT refund_txn_id FROM refunds WHERE id = $Q4)")"
 
+step "erin's hand-over lists the refunds she paid out, and still counts both vehicles"
+expect_rc 0 lane_out --json toll handover "$SID"
+assert_last_contains "\"refunds\":[{\"key\":\"cash\",\"count\":2,\"amount\":\"$(yuan "$P2")\"},{\"key\":\"wechat\",\"count\":1,\"amount\":\"$(yuan $((P3 + CARD_FEE)))\"}]"
+assert_last_contains "\"classes\":[{\"key\":\"p1\",\"count\":1,\"amount\":\"$(yuan $((P3 + CARD_FEE)))\"},{\"key\":\"p2\",\"count\":1,\"amount\":\"$(yuan "$P2")\"}]"
+expect_rc_contains 0 "refunds paid out" lane_out toll handover "$SID"
+
 step "erin's Z-report: the cash refunds left her drawer, WeChat nets to zero"
 exp=$(sql "SELECT sum(amount) FROM entries WHERE account = 'drawer:shift:$SID'")
 assert_eq 20000 "$exp" "the float: the cash toll went back out"
