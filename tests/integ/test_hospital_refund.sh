@@ -142,6 +142,8 @@ CASH_OUT=$(sql "SELECT -coalesce(sum(e.amount), 0) FROM entries e JOIN journal j
 assert_eq "$W1|$((W1 + W2))" "$W1|$CASH_OUT" "the test's own sum: the first bill's two window refunds"
 expect_rc 0 sup --json report daily
 assert_last_contains "\"refunds_total\":\"$(yuan "$CASH_OUT")\""
+expect_rc 0 sup --json report monthly --month "$(sql "SELECT substr(business_date, 1, 7) FROM shifts WHERE id = $SID")"
+assert_last_contains "\"refunds_total\":\"$(yuan "$CASH_OUT")\""
 
 step "discharge pays the balance, refund included, in cash; a later refund of the bill is cash only"
 expect_rc 0 win --json hospital discharge ZY0009
