@@ -17,6 +17,9 @@
 #            transaction from the ledger (hash and entries as `till audit
 #            txn --json`) and reads the verification (as `till audit verify
 #            --json`); the console shows no error;
+#   tampered: an entry's amount changed in the database (its trigger
+#            dropped): the verification page says VERIFICATION FAILED at the
+#            transaction `till audit verify --json` names;
 #   export:  the export downloaded equals `till audit export`'s file record
 #            for record (the header but its time and its own signature,
 #            every transaction byte for byte, the CLI's signed heads byte for
@@ -79,20 +82,40 @@ step "till-web's own terminal, WEB-01"
 "$TILL_SOURCE_DIR/certs/make-dev-certs.sh" --out "$T/certs" --terminal WEB-01 >>"$T/certs.log" 2>&1 ||
   fail "make-dev-certs.sh --terminal WEB-01 failed"
 expect_rc 0 till_as ADMIN-01 admin terminal add WEB-01 --description "web console"
-WEB_LOG=$T/till-web.log
-"$TILL_WEB" --listen 127.0.0.1:0 --port_file "$T/web.port" --cert "$T/certs/server.crt" \
-  --key "$T/certs/server.key" --server "127.0.0.1:$PORT" --ca "$T/certs/ca.crt" \
-  --terminal_cert "$T/certs/terminal-WEB-01.crt" --terminal_key "$T/certs/terminal-WEB-01.key" \
-  --language en </dev/null >"$WEB_LOG" 2>&1 8>&- 9>&- &
-WEB_PID=$!
-BG_PIDS+=("$WEB_PID")
-for ((i = 0; i < 100; i++)); do
-  [ -s "$T/web.port" ] && break
-  kill -0 "$WEB_PID" 2>/dev/null || { cat -- "$WEB_LOG" >&9; fail "till-web exited at start"; }
-  sleep 0.1
-done
-[ -s "$T/web.port" ] || fail "till-web wrote no port within 10 s"
-URL=https://127.0.0.1:$(cat -- "$T/web.port")
+# start_web LOG -- till-web on the current tilld; WEB_PID, WEB_LOG, URL
+start_web() {
+  WEB_LOG=$1
+  rm -f -- "$T/web.port"
+  "$TILL_WEB" --listen 127.0.0.1:0 --port_file "$T/web.port" --cert "$T/certs/server.crt" \
+    --key "$T/certs/server.key" --server "127.0.0.1:$PORT" --ca "$T/certs/ca.crt" \
+    --terminal_cert "$T/certs/terminal-WEB-01.crt" --terminal_key "$T/certs/terminal-WEB-01.key" \
+    --language en </dev/null >"$WEB_LOG" 2>&1 8>&- 9>&- &
+  WEB_PID=$!
+  BG_PIDS+=("$WEB_PID")
+  for ((i = 0; i < 100; i++)); do
+    [ -s "$T/web.port" ] && break
+    kill -0 "$WEB_PID" 2>/dev/null || { cat -- "$WEB_LOG" >&9; fail "till-web exited at start"; }
+    sleep 0.1
+  done
+  [ -s "$T/web.port" ] || fail "till-web wrote no port within 10 s"
+  URL=https://127.0.0.1:$(cat -- "$T/web.port")
+}
+# stop_web -- SIGTERM; it must stop within 10 s, exit 0, and its log show
+# no sanitizer report
+stop_web() {
+  kill -TERM "$WEB_PID"
+  for ((i = 0; i < 100; i++)); do
+    kill -0 "$WEB_PID" 2>/dev/null || break
+    sleep 0.1
+  done
+  if kill -0 "$WEB_PID" 2>/dev/null; then fail "till-web still running 10 s after SIGTERM"; fi
+  wait "$WEB_PID" || fail "till-web exited with $? on SIGTERM"
+  if grep -qE 'ERROR: (Address|Leak)Sanitizer|runtime error:' "$WEB_LOG"; then
+    cat -- "$WEB_LOG" >&9
+    fail "till-web's log shows a sanitizer report"
+  fi
+}
+start_web "$T/till-web.log"
 
 ADMIN_CONF=$T/term/ADMIN-01/till.conf
 export WEB_SUP=sam WEB_SUP_PW=$(world_password sam) WEB_SELF=suzy WEB_SELF_PW=$(world_password suzy)
@@ -150,14 +173,25 @@ cat -- "$T/export.out"
 expect_rc_contains 0 "export verified" till_as ADMIN-01 audit verify --file "$EXPORT_WEB" --pubkey "$T/pub.pem"
 
 step "till-web stops on SIGTERM"
-kill -TERM "$WEB_PID"
-for ((i = 0; i < 100; i++)); do
-  kill -0 "$WEB_PID" 2>/dev/null || break
-  sleep 0.1
-done
-kill -0 "$WEB_PID" 2>/dev/null && fail "till-web still running 10 s after SIGTERM"
-wait "$WEB_PID" || fail "till-web exited with $? on SIGTERM"
-if grep -qE 'ERROR: (Address|Leak)Sanitizer|runtime error:' "$WEB_LOG"; then
-  cat -- "$WEB_LOG" >&9
-  fail "till-web's log shows a sanitizer report"
+stop_web
+
+step "a ledger tampered with: the verification names the transaction, as till audit verify"
+stop_tilld || fail "tilld exited with $TILLD_RC on SIGTERM"
+target=$(sql "SELECT min(id) FROM journal WHERE kind = 'sale'")
+sql "DROP TRIGGER entries_no_update;
+  UPDATE entries SET amount = amount - 100 WHERE txn_id = $target AND seq = 1;" ||
+  fail "could not tamper with the database"
+start_tilld || fail "tilld did not start on the tampered ledger (exit $TILLD_RC)"
+start_web "$T/till-web-tampered.log"
+run till_as ADMIN-01 --session "$(user_session ADMIN-01 audrey)" --json audit verify
+[ "$LAST_RC" = 1 ] || fail "till audit verify passed the tampered ledger"
+export TAMPERED_TXN=$target
+grep -qF "\"first_bad_txn\":$target," "$T/last.out" ||
+  fail "till audit verify does not name transaction $target: $(cat -- "$T/last.out")"
+if ! timeout 60 "$PY" "$(dirname -- "$0")/web_ops.py" tampered "$URL" "$T/certs/ca.crt" \
+    >"$T/tampered.out" 2>&1; then
+  cat -- "$T/tampered.out" >&9
+  fail "the tampered ledger's verification page failed (above)"
 fi
+cat -- "$T/tampered.out"
+stop_web

@@ -4,6 +4,7 @@
    web_ops.py raw     URL CA          bad input over plain HTTPS requests
    web_ops.py browser URL CA OUTDIR   headless Chromium through chromedriver
    web_ops.py export  URL CA          the export download against the CLI's
+   web_ops.py tampered URL CA         the verification of a tampered ledger
 
 Settings come from the environment the shell test sets (see there).
 Prints one line per check and exits 1 on the first failure, naming it.
@@ -392,6 +393,20 @@ def export(url, ca):
     ok("end record: the same transactions, one signed head more")
 
 
+def tampered(url, ca):
+    """The verification of a ledger whose entry was changed names the
+    transaction, as till audit verify --json does (TAMPERED_TXN)."""
+    e = os.environ
+    a = Client(url, ca)
+    a.login(e["WEB_AUDITOR"], e["WEB_AUDITOR_PW"])
+    r, page = a.request("GET", "/verify")
+    want = f"VERIFICATION FAILED at transaction {e['TAMPERED_TXN']}:"
+    m = re.search(r'id="verdict" data-ok="(\d)">([^<]*)', page)
+    if r.status != 200 or not m or m.group(1) != "0" or want not in m.group(2):
+        fail(f"/verify of the tampered ledger: {r.status}: {m and m.group(0)!r}: {page[:500]}")
+    ok(f"the tampered ledger's verification: {m.group(2).strip()}")
+
+
 def main():
     if len(sys.argv) < 4:
         fail("usage: web_ops.py raw|browser|export URL CA [OUTDIR]")
@@ -402,6 +417,8 @@ def main():
         browser(url, ca, sys.argv[4])
     elif mode == "export":
         export(url, ca)
+    elif mode == "tampered":
+        tampered(url, ca)
     else:
         fail(f"unknown mode {mode}")
     print(f"web_ops {mode}: all {wb.CHECKS} checks hold")
