@@ -15,8 +15,8 @@
 #define CHART_W 640
 #define BAR_H 24
 #define GAP 8
-#define FONT_W 8    /* an ASCII character at 14 px, near enough */
-#define FONT_CJK 14 /* a CJK character */
+#define FONT_W 10   /* an ASCII character, with room for the phone's larger text */
+#define FONT_CJK 18 /* a CJK character, likewise */
 #define LABEL_MAX 260
 #define VALUE_W 96
 #define COL_AREA_H 200

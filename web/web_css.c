@@ -86,8 +86,10 @@ const char web_css[] =
   /* a chart and its table side by side where the screen is wide enough */
   "@media (min-width:1200px){section.pair{display:grid;grid-template-columns:minmax(0,660px) minmax(0,1fr);"
   "gap:0 18px;align-items:start}section.pair>h2,section.pair>.note,section.pair>p{grid-column:1/-1}}\n"
+  /* a chart shrinks to a phone's width, its text with it: larger text in
+   * the drawing's units keeps it readable (labels have room for it) */
   "@media (max-width:700px){figure.chart{display:block;padding:4px}nav a{display:inline-block;margin:2px 10px 2px 0}"
-  "h1{font-size:1.2em}}\n"
+  "h1{font-size:1.2em}svg .label,svg .value{font-size:18px}svg .tick{font-size:16px}}\n"
   "@media print{@page{size:A4;margin:12mm}figure.chart,tr{break-inside:avoid}h2,h3{break-after:avoid}"
   "div.scroll{overflow:visible}figure.chart svg{max-width:100%}table{font-size:11px}"
   "tr.band-beyond_15 td.band,tr.band-10_15 td.band{color:#000}}\n";
