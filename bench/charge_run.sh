@@ -22,6 +22,7 @@
 # every wait is bounded.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source bench/lib_key.sh
 root=$(pwd)
 PAYERS=${BENCH_PAYERS:-200000}
 SALE_RATE=${BENCH_SALE_RATE:-200}
@@ -65,7 +66,7 @@ done <<<"$bound_out"
 
 start_tilld() {
   rm -f "$W/port"
-  "$TILLD" --db "$W/till.db" --cert "$W/certs/server.crt" --key "$W/certs/server.key" \
+  "$TILLD" --db "$W/till.db" "${KEY_FLAGS[@]}" --cert "$W/certs/server.crt" --key "$W/certs/server.key" \
     --ca "$W/certs/ca.crt" --listen 127.0.0.1:0 --port_file "$W/port" --log_level warn \
     </dev/null >>"$W/tilld.log" 2>&1 &
   TILLD_PID=$!
@@ -78,6 +79,7 @@ for i in $(seq -f '%03g' 1 "$CONNS"); do ids+=("T-$i"); done
 cert_args=()
 for id in "${ids[@]}"; do cert_args+=(--terminal "$id"); done
 bash certs/make-dev-certs.sh --out "$W/certs" "${cert_args[@]}" >/dev/null
+bench_signing_key "$W"
 TILL_ADMIN_PASSWORD=bench-admin-pw "$TILLD" init-admin --db "$W/till.db" --user root \
   --terminal ADMIN-01 </dev/null >"$W/init.log" 2>&1
 

@@ -24,6 +24,7 @@
 # loopback in a temporary directory removed at the end; every wait is bounded.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source bench/lib_key.sh
 root=$(pwd)
 TERMS=${BENCH_TERMS:-64}
 DAY=${BENCH_DAY:-20000}
@@ -62,20 +63,10 @@ for i in $(seq -f '%03g' 1 "$TERMS"); do ids+=("T-$i"); done
 cert_args=()
 for id in "${ids[@]}"; do cert_args+=(--terminal "$id"); done
 bash certs/make-dev-certs.sh --out "$W/certs" "${cert_args[@]}" >/dev/null
-# the chain-signing key apart from the database, as tests/integ/lib.sh makes it
-mkdir -p "$W/keys"
-openssl genpkey -algorithm ED25519 -out "$W/keys/chain-signing.pem" 2>/dev/null
-chmod 440 "$W/keys/chain-signing.pem"
-chmod 750 "$W/keys"
-key_flags=(--signing_key "$W/keys/chain-signing.pem")
-if [ "$(id -u)" -eq 0 ]; then
-  chown 65534:0 "$W/keys/chain-signing.pem" "$W/keys"
-else
-  key_flags+=(--signing_key_check dev)
-fi
+bench_signing_key "$W"
 TILL_ADMIN_PASSWORD=bench-admin-pw "$TILLD" init-admin --db "$W/till.db" --user root \
   --terminal ADMIN-01 </dev/null >"$W/init.log" 2>&1
-"$TILLD" --db "$W/till.db" "${key_flags[@]}" --cert "$W/certs/server.crt" --key "$W/certs/server.key" \
+"$TILLD" --db "$W/till.db" "${KEY_FLAGS[@]}" --cert "$W/certs/server.crt" --key "$W/certs/server.key" \
   --ca "$W/certs/ca.crt" --listen 127.0.0.1:0 --port_file "$W/port" --log_level warn \
   </dev/null >"$W/tilld.log" 2>&1 &
 TILLD_PID=$!
