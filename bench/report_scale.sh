@@ -33,7 +33,8 @@
 # With BENCH_OLD_TILLD=PATH (a tilld built from an earlier commit), the
 # database is made by that tilld, measured with it, then opened by this
 # tree's tilld (which migrates it) and measured again: before and after on
-# the same data, in one run.
+# the same data, in one run; the two tillds' `report monthly --json` are
+# compared byte for byte (one line: identical, or DIFFER and the diff).
 #
 #   bench/report_scale.sh          settings: BENCH_SHIFTS, BENCH_PER_DAY,
 #                                  BENCH_PILE_DAYS, BENCH_RUNS, BENCH_OLD_TILLD,
@@ -247,10 +248,16 @@ measure() {
   done
 }
 
+# ---- reports: the monthly report's figures, kept to compare before with after ----
+keep_monthly() {
+  till_on ADMIN-01 sam --json report monthly --month "$MONTH" >"$W/monthly-$1.json"
+}
+# ---- end of reports ----
 if [ -n "$OLD" ]; then
   say "measuring with the earlier tilld ($OLD)"
   start "$OLD"
   measure before
+  keep_monthly before
   stop
 fi
 say "measuring with this tree's tilld"
@@ -266,5 +273,17 @@ case $why in
   *) say "start-up check failed: $why"; exit 1 ;;
 esac
 measure after
+keep_monthly after
 till_on ADMIN-01 sam report daily --date "$YESTERDAY" | sed -n '1,3p' >&2
 stop
+# ---- reports: the same ledger, the same monthly figures from either tilld ----
+if [ -n "$OLD" ]; then
+  if cmp -s "$W/monthly-before.json" "$W/monthly-after.json"; then
+    printf 'monthly report --json: before and after identical (%s bytes)\n' \
+      "$(wc -c <"$W/monthly-after.json")"
+  else
+    printf 'monthly report --json: before and after DIFFER\n'
+    diff "$W/monthly-before.json" "$W/monthly-after.json" | head -c 2000 >&2 || true
+  fi
+fi
+# ---- end of reports ----

@@ -2,6 +2,7 @@
  * report_monthly.h. */
 #include "report_monthly.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,7 +15,10 @@
 #define MONTH_LEN 7
 #define DAYS_MAX 31
 
-/* Sales and their voids are the collections, on their shift's business
+
+/* ---- what the month reads ------------------------------------------------
+ *
+ * Sales and their voids are the collections, on their shift's business
  * date (a void, with the sale's cashier and method, needs the sale's shift
  * open, so it has the sale's date). A transaction's amount is the sum of
  * its line entries (item <> ''), negated: the revenue credited, which
@@ -24,81 +28,29 @@
  * counts as a sale: its lines are its credits to the payer's receivable
  * (item "<scheme>:<period>") and prepaid (item "prepaid"); so does a toll
  * (its lines on revenue:toll and revenue:toll_card; a toll let through free
- * is a waiver below). Other kinds (floats, variances,
- * deposits, and waivers once they exist) are not collections. Each query
- * finds the shifts of a business date, or of the dates ?1 .. ?2 of the
- * month, over shifts_business_date, their transactions over journal_shift
- * and the entries by their primary key (txn_id, seq). A posting with no
- * shift counts on no business date. The queries that pick entries by an
- * account range (over/short, waivers, clearing) say CROSS JOIN, which
- * SQLite takes as the order to join in: left to itself it walked every
- * entry of the range ever made (over entries_account, in the GROUP BY's
- * order) and only then looked for the month (issue 23). */
-static const char sql_day[] =
-  "SELECT count(DISTINCT j.id),"
-  " count(DISTINCT CASE WHEN j.kind IN ('sale', 'payment', 'toll')"
-  "                     AND j.receipt_no IS NOT NULL THEN j.id END),"
-  " coalesce(-sum(CASE WHEN e.item <> '' THEN e.amount END), 0),"
-  " coalesce(sum(CASE WHEN e.item = '' AND " LEDGER_SQL_ENTRY_METHOD("e") " = 'cash'"
-  "              THEN e.amount END), 0)"
-  " FROM shifts s JOIN journal j ON j.shift_id = s.id"
-  " JOIN entries e ON e.txn_id = j.id"
-  " WHERE s.business_date = ?1 AND j.kind IN ('sale', 'void', 'payment', 'toll')";
-/* a void's entries keep the sale's quantity; only the amounts are negated */
-static const char sql_items[] =
-  "SELECT e.item, coalesce((SELECT f.name FROM fee_items f WHERE f.code = e.item), ''),"
-  " sum(CASE WHEN j.kind = 'void' THEN -e.quantity ELSE e.quantity END), -sum(e.amount)"
-  " FROM shifts s JOIN journal j ON j.shift_id = s.id"
-  " JOIN entries e ON e.txn_id = j.id AND e.item <> ''"
-  " WHERE s.business_date BETWEEN ?1 AND ?2 AND j.kind IN ('sale', 'void', 'payment', 'toll')"
-  " GROUP BY e.item ORDER BY e.item LIMIT ?3";
-static const char sql_collected[] =
-  "SELECT j.cashier, -sum(e.amount)"
-  " FROM shifts s JOIN journal j ON j.shift_id = s.id"
-  " JOIN entries e ON e.txn_id = j.id AND e.item <> ''"
-  " WHERE s.business_date BETWEEN ?1 AND ?2 AND j.kind IN ('sale', 'void', 'payment', 'toll')"
-  " GROUP BY j.cashier ORDER BY j.cashier LIMIT ?3";
-/* over_short:<cashier> is debited a shortage and credited an overage; the
- * account range 'over_short:' .. 'over_short;' (';' follows ':') is every
- * such account */
-const char report_monthly_sql_over_short[] =
-  "SELECT substr(e.account, 12), -sum(e.amount)"
+ * is a waiver below). Other kinds (floats, variances, deposits, hospital
+ * postings, refunds) are not collections; over/short and waivers are read
+ * from every kind, refunds from their paid-out (first) entry. A posting
+ * with no shift counts on no business date.
+ *
+ * All of it in ONE pass over the month's entries, summed here in C (issue
+ * 23): the month's shifts over shifts_business_date (?1 .. ?2, the first
+ * and last date the month can hold: dates compare as text), their
+ * transactions over journal_shift, each one's entries by the primary key
+ * (txn_id, seq). CROSS JOIN makes SQLite join in exactly that order, so
+ * nothing is sorted or grouped by SQLite and a transaction's entries come
+ * one after another (the waivers' counts of distinct transactions rely on
+ * it). Six statements used to read the month, one of them once a day: 2.1
+ * s over 2 million transactions (docs/benchmarks.md). Only the billing
+ * waivers (no shift: their own table), the targets and the items' names
+ * are read apart, each a handful of rows. */
+const char report_monthly_sql_month[] =
+  "SELECT s.business_date, j.id, j.kind, j.cashier, j.receipt_no IS NOT NULL,"
+  " e.seq, e.account, e.amount, e.item, e.quantity"
   " FROM shifts s CROSS JOIN journal j ON j.shift_id = s.id"
   " CROSS JOIN entries e ON e.txn_id = j.id"
-  " WHERE s.business_date BETWEEN ?1 AND ?2"
-  "   AND e.account >= 'over_short:' AND e.account < 'over_short;'"
-  " GROUP BY e.account ORDER BY e.account LIMIT ?3";
-/* waiver:<kind> is debited what was waived; a reversal credits it back:
- * count is the transactions debiting it less those crediting it */
-const char report_monthly_sql_waivers[] =
-  "SELECT e.account, count(DISTINCT CASE WHEN e.amount > 0 THEN e.txn_id END)"
-  " - count(DISTINCT CASE WHEN e.amount < 0 THEN e.txn_id END), sum(e.amount)"
-  " FROM shifts s CROSS JOIN journal j ON j.shift_id = s.id"
-  " CROSS JOIN entries e ON e.txn_id = j.id"
-  " WHERE s.business_date BETWEEN ?1 AND ?2"
-  "   AND e.account >= 'waiver:' AND e.account < 'waiver;'"
-  " GROUP BY e.account ORDER BY e.account LIMIT ?3";
-/* the non-cash takings by method: what sales debited, and voids credited,
- * to clearing:<method> (cash goes to the drawer); 'clearing:' ..
- * 'clearing;' is every such account */
-const char report_monthly_sql_clearing[] =
-  "SELECT substr(e.account, 10), sum(e.amount)"
-  " FROM shifts s CROSS JOIN journal j ON j.shift_id = s.id"
-  " CROSS JOIN entries e ON e.txn_id = j.id"
-  " WHERE s.business_date BETWEEN ?1 AND ?2 AND j.kind IN ('sale', 'void', 'payment', 'toll')"
-  "   AND e.account >= 'clearing:' AND e.account < 'clearing;'"
-  " GROUP BY e.account ORDER BY e.account LIMIT ?3";
-/* ---- refunds: paid out in the month's shifts, per method of the
- * paid-out entry (a refund's first) ---- */
-static const char sql_refunds[] =
-  "SELECT " LEDGER_SQL_ENTRY_METHOD("e") ", count(*), -sum(e.amount)"
-  " FROM shifts s JOIN journal j ON j.shift_id = s.id"
-  " JOIN entries e ON e.txn_id = j.id AND e.seq = 1"
-  " WHERE s.business_date BETWEEN ?1 AND ?2 AND j.kind = 'refund'"
-  /* a refund back to a patient's deposit pays nothing out */
-  " AND e.account NOT GLOB 'deposit:*'"
-  " GROUP BY 1 ORDER BY 1 LIMIT ?3";
-/* ---- end of refunds ---- */
+  " WHERE s.business_date BETWEEN ?1 AND ?2";
+static const char sql_item_name[] = "SELECT name FROM fee_items WHERE code = ?";
 static const char sql_targets[] =
   "SELECT cashier, amount FROM cashier_targets WHERE month = ? ORDER BY cashier LIMIT ?";
 
@@ -160,6 +112,7 @@ monthly_electronic(const int64_t net[TILL_METHOD_MAX + 1])
   return sum;
 }
 
+
 /* ---- the report ---------------------------------------------------------- */
 
 /* <sql> with ?1 and ?2 bound to the first and last business date a month
@@ -179,162 +132,385 @@ month_stmt(store_conn_t *sc, const char *sql, const char *month)
   return st;
 }
 
-/* One cashier's row while the lists are merged. */
+/* A set of names (items, cashiers) and their rows' indices: open
+ * addressing over NAME_SLOTS slots with FNV-1a, at most <max> names (each
+ * copied into the request's arena), so at most 62 % full. */
+#define NAME_SLOTS 16384
+_Static_assert(MONTHLY_ITEMS_MAX * 8 <= NAME_SLOTS * 5 && MONTHLY_CASHIERS_MAX * 8 <= NAME_SLOTS * 5,
+               "a name set stays under 5/8 full");
+
+typedef struct {
+  int32_t *slot;      /* a row's index + 1; 0 empty */
+  const char **name;  /* by row */
+  size_t n, max;
+  size_t last;        /* the row found last: rows come in runs of one name */
+} name_set_t;
+
+static int
+name_set_init(req_t *r, name_set_t *s, size_t max)
+{
+  s->slot = req_alloc(r, NAME_SLOTS * sizeof *s->slot);
+  s->name = req_alloc(r, max * sizeof *s->name);
+  if (!s->slot || !s->name)
+    return -1;
+  memset(s->slot, 0, NAME_SLOTS * sizeof *s->slot);
+  s->n = 0;
+  s->max = max;
+  s->last = SIZE_MAX;
+  return 0;
+}
+
+/* The row of <name> into *row, added if new (*added set). 0; 1 when the set
+ * is full; -1 out of memory. */
+static int
+name_set_find(req_t *r, name_set_t *s, const char *name, size_t *row, int *added)
+{
+  *added = 0;
+  if (s->last != SIZE_MAX && strcmp(s->name[s->last], name) == 0) {
+    *row = s->last;
+    return 0;
+  }
+  uint32_t h = 2166136261u;
+  for (const unsigned char *p = (const unsigned char *)name; *p; p++)
+    h = (h ^ *p) * 16777619u;
+  /* at most NAME_SLOTS probes; the set is never full, so one is empty */
+  for (size_t i = 0, at = h & (NAME_SLOTS - 1); i < NAME_SLOTS; i++, at = (at + 1) & (NAME_SLOTS - 1)) {
+    int32_t v = s->slot[at];
+    if (v && strcmp(s->name[v - 1], name) == 0) {
+      *row = s->last = (size_t)v - 1;
+      return 0;
+    }
+    if (v)
+      continue;
+    if (s->n == s->max)
+      return 1;
+    if (!(s->name[s->n] = req_strdup(r, name)))
+      return -1;
+    s->slot[at] = (int32_t)++s->n;
+    *row = s->last = s->n - 1;
+    *added = 1;
+    return 0;
+  }
+  return 1;
+}
+
+/* One cashier's row. */
 typedef struct {
   const char *name; /* in the request's arena */
   int64_t collected, over_short, target;
 } cashier_acc_t;
 
+/* One fee item's row. */
 typedef struct {
-  cashier_acc_t *v;
-  size_t n;
-} cashiers_t;
+  const char *code; /* in the request's arena */
+  int64_t quantity, amount;
+} item_acc_t;
 
-/* The row of <name>, added (in the arena) if new; NULL when full or out of
- * memory. A linear search: the lists are at most MONTHLY_CASHIERS_MAX. */
-static cashier_acc_t *
-cashier_row(req_t *r, cashiers_t *cs, const char *name)
-{
-  for (size_t i = 0; i < cs->n; i++)
-    if (strcmp(cs->v[i].name, name) == 0)
-      return &cs->v[i];
-  if (cs->n == MONTHLY_CASHIERS_MAX)
-    return NULL;
-  char *copy = req_strdup(r, name);
-  if (!copy)
-    return NULL;
-  cs->v[cs->n] = (cashier_acc_t){copy, 0, 0, 0};
-  return &cs->v[cs->n++];
-}
-
-/* One day's figures (sql_day's one row). */
+/* One business date's figures. */
 typedef struct {
   int64_t txns, receipts, amount, cash;
 } day_sums_t;
 
-static till_status_t
-day_row(req_t *r, sqlite3_stmt *st, void *arg)
+enum { WAIVERS_MAX = 1000 };
+
+/* One waiver account: the transactions debiting it less those crediting
+ * it, and the sum; <pos> and <neg> the last transaction counted each way
+ * (a transaction's entries come together, so that counts each once). */
+typedef struct {
+  const char *account;
+  int64_t count, amount, pos, neg;
+} waiver_acc_t;
+
+/* The month's sums as the pass makes them. */
+typedef struct {
+  day_sums_t day[DAYS_MAX + 1];            /* [1..31] */
+  int64_t net[TILL_METHOD_MAX + 1];        /* collections through clearing:<method> */
+  int64_t refund_n[TILL_METHOD_MAX + 1], refund_sum[TILL_METHOD_MAX + 1];
+  name_set_t items, cashiers;
+  item_acc_t *item;
+  cashier_acc_t *cashier;
+  waiver_acc_t *waiver;
+  size_t n_waivers, last_waiver;
+} month_acc_t;
+
+enum { K_OTHER, K_SALE, K_VOID, K_PAYMENT, K_TOLL, K_REFUND };
+
+static int
+kind_of(const char *k)
 {
-  (void)r;
-  day_sums_t *d = arg;
-  d->txns = sqlite3_column_int64(st, 0);
-  d->receipts = sqlite3_column_int64(st, 1);
-  d->amount = sqlite3_column_int64(st, 2);
-  d->cash = sqlite3_column_int64(st, 3);
+  if (strcmp(k, "sale") == 0)
+    return K_SALE;
+  if (strcmp(k, "void") == 0)
+    return K_VOID;
+  if (strcmp(k, "payment") == 0)
+    return K_PAYMENT;
+  if (strcmp(k, "toll") == 0)
+    return K_TOLL;
+  if (strcmp(k, "refund") == 0)
+    return K_REFUND;
+  return K_OTHER;
+}
+
+/* The payment method of a payment account (LEDGER_SQL_ENTRY_METHOD's
+ * rule): cash for a drawer, <m> for clearing:<m>; 0 otherwise. */
+static int
+account_method(const char *account)
+{
+  if (strncmp(account, "drawer:", 7) == 0)
+    return TILL_METHOD_CASH;
+  if (strncmp(account, "clearing:", 9) == 0)
+    return till_method_from_name(account + 9);
+  return 0;
+}
+
+/* The cashier row of <name>, new ones zeroed. */
+static cashier_acc_t *
+cashier_of(req_t *r, month_acc_t *a, const char *name)
+{
+  size_t i;
+  int added;
+  int rc = name_set_find(r, &a->cashiers, name, &i, &added);
+  if (rc == 1) {
+    req_fail(r, TILL_E_EXHAUSTED, "more than %d cashiers in one month", MONTHLY_CASHIERS_MAX);
+    return NULL;
+  }
+  if (rc != 0)
+    return NULL;
+  if (added)
+    a->cashier[i] = (cashier_acc_t){a->cashiers.name[i], 0, 0, 0};
+  return &a->cashier[i];
+}
+
+/* A collection's entry (a sale's, a void's, a payment's, a toll's). */
+static till_status_t
+collection_entry(req_t *r, month_acc_t *a, sqlite3_stmt *st, int kind, const char *account,
+                 int64_t amount)
+{
+  const char *date = (const char *)sqlite3_column_text(st, 0);
+  const char *item = (const char *)sqlite3_column_text(st, 8);
+  int d = date && strlen(date) == 10 ? (date[8] - '0') * 10 + (date[9] - '0') : 0;
+  if (d < 1 || d > DAYS_MAX || !item)
+    return req_fail(r, TILL_E_INTERNAL, "a shift of the month has business date %s",
+                    date ? date : "(none)");
+  day_sums_t *day = &a->day[d];
+  if (sqlite3_column_int64(st, 5) == 1) { /* the transaction's first entry: count it once */
+    day->txns++;
+    if (kind != K_VOID && sqlite3_column_int(st, 4))
+      day->receipts++;
+  }
+  if (item[0]) {
+    size_t i;
+    int added;
+    int rc = name_set_find(r, &a->items, item, &i, &added);
+    if (rc == 1)
+      return req_fail(r, TILL_E_EXHAUSTED, "the month has more than %d fee items; the report "
+                      "would be incomplete", MONTHLY_ITEMS_MAX);
+    if (rc != 0)
+      return TILL_E_INTERNAL;
+    if (added)
+      a->item[i] = (item_acc_t){a->items.name[i], 0, 0};
+    /* a void's entries keep the sale's quantity; only the amounts are negated */
+    int64_t q = sqlite3_column_int64(st, 9);
+    a->item[i].quantity += kind == K_VOID ? -q : q;
+    a->item[i].amount -= amount;
+    day->amount -= amount;
+    cashier_acc_t *c = cashier_of(r, a, (const char *)sqlite3_column_text(st, 3));
+    if (!c)
+      return r->status ? r->status : TILL_E_INTERNAL;
+    c->collected -= amount;
+  } else if (strncmp(account, "drawer:", 7) == 0) {
+    day->cash += amount;
+  }
+  if (strncmp(account, "clearing:", 9) == 0) {
+    int m = till_method_from_name(account + 9);
+    if (!m || m == TILL_METHOD_CASH)
+      return req_fail(r, TILL_E_INTERNAL, "a sale or void posted to clearing:%s, which is no "
+                      "payment method", account + 9);
+    a->net[m] += amount;
+  }
   return TILL_OK;
 }
 
-/* The days of the month with sales or voids, and the month's totals. */
+/* An entry on a waiver:* account, of any kind. */
 static till_status_t
-add_days(req_t *r, store_conn_t *sc, Till__V1__MonthlyReportResponse *resp)
+waiver_entry(req_t *r, month_acc_t *a, const char *account, int64_t txn, int64_t amount)
+{
+  waiver_acc_t *w = NULL;
+  if (a->last_waiver < a->n_waivers && strcmp(a->waiver[a->last_waiver].account, account) == 0)
+    w = &a->waiver[a->last_waiver];
+  for (size_t i = 0; !w && i < a->n_waivers; i++)
+    if (strcmp(a->waiver[i].account, account) == 0) {
+      w = &a->waiver[i];
+      a->last_waiver = i;
+    }
+  if (!w) {
+    if (a->n_waivers == WAIVERS_MAX)
+      return req_fail(r, TILL_E_EXHAUSTED, "the month has more than %d waiver accounts; the "
+                      "report would be incomplete", WAIVERS_MAX);
+    const char *copy = req_strdup(r, account);
+    if (!copy)
+      return TILL_E_INTERNAL;
+    a->last_waiver = a->n_waivers;
+    w = &a->waiver[a->n_waivers++];
+    *w = (waiver_acc_t){copy, 0, 0, 0, 0};
+  }
+  if (amount > 0 && w->pos != txn) {
+    w->count++;
+    w->pos = txn;
+  } else if (amount < 0 && w->neg != txn) {
+    w->count--;
+    w->neg = txn;
+  }
+  w->amount += amount;
+  return TILL_OK;
+}
+
+/* rows of report_monthly_sql_month: date, txn, kind, cashier, numbered,
+ * seq, account, amount, item, quantity -- one entry each */
+static till_status_t
+month_row(req_t *r, sqlite3_stmt *st, void *arg)
+{
+  month_acc_t *a = arg;
+  const char *kind_s = (const char *)sqlite3_column_text(st, 2);
+  const char *account = (const char *)sqlite3_column_text(st, 6);
+  if (!kind_s || !account || !sqlite3_column_text(st, 3))
+    return TILL_E_INTERNAL;
+  int kind = kind_of(kind_s);
+  int64_t txn = sqlite3_column_int64(st, 1), amount = sqlite3_column_int64(st, 7);
+  till_status_t s = TILL_OK;
+  if (kind == K_SALE || kind == K_VOID || kind == K_PAYMENT || kind == K_TOLL)
+    s = collection_entry(r, a, st, kind, account, amount);
+  if (s != TILL_OK)
+    return s;
+  /* over_short:<cashier> is debited a shortage and credited an overage */
+  if (strncmp(account, "over_short:", 11) == 0) {
+    cashier_acc_t *c = cashier_of(r, a, account + 11);
+    if (!c)
+      return r->status ? r->status : TILL_E_INTERNAL;
+    c->over_short -= amount;
+  }
+  /* waiver:<kind> is debited what was waived; a reversal credits it back */
+  if (strncmp(account, "waiver:", 7) == 0 && (s = waiver_entry(r, a, account, txn, amount)) != TILL_OK)
+    return s;
+  /* ---- refunds: the paid-out entry, a refund's first ---- */
+  if (kind == K_REFUND && sqlite3_column_int64(st, 5) == 1 &&
+      strncmp(account, "deposit:", 8) != 0) { /* one back to a patient's deposit pays nothing out */
+    int m = account_method(account);
+    if (!m)
+      return req_fail(r, TILL_E_INTERNAL, "a refund paid out of no payment account");
+    a->refund_n[m]++;
+    a->refund_sum[m] -= amount;
+  }
+  return TILL_OK;
+}
+
+/* The days of the month with collections, and the month's totals. */
+static till_status_t
+add_days(req_t *r, const month_acc_t *a, Till__V1__MonthlyReportResponse *resp)
 {
   resp->days = req_alloc(r, DAYS_MAX * sizeof *resp->days);
   if (!resp->days)
     return req_fail(r, TILL_E_INTERNAL, "out of memory");
   for (int d = 1; d <= DAYS_MAX; d++) {
-    char date[16];
-    int64_t from_s, to_s;
-    snprintf(date, sizeof date, "%.7s-%02d", resp->month, d);
-    if (till_day_bounds(date, &from_s, &to_s) != 0)
-      break; /* past the month's last day */
-    sqlite3_stmt *st = store_stmt(sc, sql_day);
-    if (st)
-      sqlite3_bind_text(st, 1, date, -1, SQLITE_TRANSIENT);
-    day_sums_t day = {0, 0, 0, 0};
-    if (req_rows(r, st, 1, day_row, &day, NULL) != TILL_OK)
-      return r->status;
-    if (day.txns == 0)
+    const day_sums_t *day = &a->day[d];
+    if (day->txns == 0)
       continue;
-    int64_t receipts = day.receipts, amount = day.amount, cash = day.cash;
+    char date[16];
+    snprintf(date, sizeof date, "%.7s-%02d", resp->month, d);
     Till__V1__DayTotal *t = req_alloc(r, sizeof *t);
     if (!t)
       return req_fail(r, TILL_E_INTERNAL, "out of memory");
     till__v1__day_total__init(t);
     if (!(t->date = req_strdup(r, date)))
       return req_fail(r, TILL_E_INTERNAL, "out of memory");
-    t->receipts = receipts;
-    t->amount = amount;
-    t->cash = cash;
+    t->receipts = day->receipts;
+    t->amount = day->amount;
+    t->cash = day->cash;
     /* a month's sums fit: each posting is at most LEDGER_TOTAL_MAX, and
      * int64 holds 92 million of them */
-    t->noncash = amount - cash;
-    resp->total += amount;
-    resp->cash += cash;
+    t->noncash = day->amount - day->cash;
+    resp->total += t->amount;
+    resp->cash += t->cash;
     resp->noncash += t->noncash;
     resp->days[resp->n_days++] = t;
   }
-  return TILL_OK;
-}
-
-/* rows: method, net takings -- into net[method] */
-static till_status_t
-clearing_row(req_t *r, sqlite3_stmt *st, void *arg)
-{
-  int64_t *net = arg;
-  const char *name = (const char *)sqlite3_column_text(st, 0);
-  int m = till_method_from_name(name);
-  if (!m || m == TILL_METHOD_CASH)
-    return req_fail(r, TILL_E_INTERNAL, "a sale or void posted to clearing:%s, which is no "
-                    "payment method", name ? name : "");
-  net[m] = sqlite3_column_int64(st, 1);
-  return TILL_OK;
-}
-
-/* The electronic part of the month's takings and the e-payment ratio:
- * electronic / total, not non-cash / total (a cheque or a subsidy is not
- * electronic payment). */
-static till_status_t
-add_epay(req_t *r, store_conn_t *sc, Till__V1__MonthlyReportResponse *resp)
-{
-  int64_t net[TILL_METHOD_MAX + 1] = {0};
-  sqlite3_stmt *st = month_stmt(sc, report_monthly_sql_clearing, resp->month);
-  if (st)
-    sqlite3_bind_int(st, 3, TILL_METHOD_MAX + 1);
-  if (req_rows(r, st, TILL_METHOD_MAX + 1, clearing_row, net, NULL) != TILL_OK)
-    return r->status;
-  resp->electronic = monthly_electronic(net);
+  /* the electronic part of the takings and the e-payment ratio:
+   * electronic / total, not non-cash / total (a cheque or a subsidy is not
+   * electronic payment) */
+  resp->electronic = monthly_electronic(a->net);
   resp->epay_ratio_bp = monthly_ratio_bp(resp->electronic, resp->total);
   return TILL_OK;
 }
 
-/* rows: item, name, quantity, amount */
+/* rows of sql_item_name: the name into *(char **)arg */
 static till_status_t
-item_row(req_t *r, sqlite3_stmt *st, void *arg)
+name_row(req_t *r, sqlite3_stmt *st, void *arg)
 {
-  Till__V1__MonthlyReportResponse *resp = arg;
-  Till__V1__MonthItem *it = req_alloc(r, sizeof *it);
-  if (!it)
-    return TILL_E_INTERNAL;
-  till__v1__month_item__init(it);
-  it->item = req_strdup(r, (const char *)sqlite3_column_text(st, 0));
-  it->name = req_strdup(r, (const char *)sqlite3_column_text(st, 1));
-  it->quantity = sqlite3_column_int64(st, 2);
-  it->amount = sqlite3_column_int64(st, 3);
-  if (!it->item || !it->name)
-    return TILL_E_INTERNAL;
-  resp->items[resp->n_items++] = it;
-  return TILL_OK;
+  char **out = arg;
+  return (*out = req_strdup(r, (const char *)sqlite3_column_text(st, 0))) ? TILL_OK
+                                                                          : TILL_E_INTERNAL;
 }
 
-static till_status_t
-add_items(req_t *r, store_conn_t *sc, Till__V1__MonthlyReportResponse *resp)
+/* qsort orders: by the name first in each row (strcmp: SQLite's BINARY
+ * order for UTF-8 text, as the ORDER BY of the statements before) */
+static int
+item_cmp(const void *a, const void *b)
 {
-  resp->items = req_alloc(r, MONTHLY_ITEMS_MAX * sizeof *resp->items);
+  return strcmp(((const item_acc_t *)a)->code, ((const item_acc_t *)b)->code);
+}
+
+static int
+cashier_cmp(const void *a, const void *b)
+{
+  return strcmp(((const cashier_acc_t *)a)->name, ((const cashier_acc_t *)b)->name);
+}
+
+static int
+waiver_cmp(const void *a, const void *b)
+{
+  return strcmp(((const waiver_acc_t *)a)->account, ((const waiver_acc_t *)b)->account);
+}
+
+/* The fee items in code order, each with its name in the price list ("" for
+ * none: a toll's lines, a payer's scheme and period). */
+static till_status_t
+add_items(req_t *r, store_conn_t *sc, month_acc_t *a, Till__V1__MonthlyReportResponse *resp)
+{
+  size_t n = a->items.n;
+  resp->items = req_alloc(r, (n ? n : 1) * sizeof *resp->items);
   if (!resp->items)
     return req_fail(r, TILL_E_INTERNAL, "out of memory");
-  sqlite3_stmt *st = month_stmt(sc, sql_items, resp->month);
-  if (st)
-    sqlite3_bind_int(st, 3, MONTHLY_ITEMS_MAX + 1);
-  int more;
-  if (req_rows(r, st, MONTHLY_ITEMS_MAX, item_row, resp, &more) != TILL_OK)
-    return r->status;
-  if (more)
-    return req_fail(r, TILL_E_EXHAUSTED, "the month has more than %d fee items; the report "
-                    "would be incomplete", MONTHLY_ITEMS_MAX);
+  qsort(a->item, n, sizeof *a->item, item_cmp);
+  for (size_t i = 0; i < n; i++) {
+    Till__V1__MonthItem *it = req_alloc(r, sizeof *it);
+    if (!it)
+      return req_fail(r, TILL_E_INTERNAL, "out of memory");
+    till__v1__month_item__init(it);
+    it->item = (char *)a->item[i].code;
+    it->quantity = a->item[i].quantity;
+    it->amount = a->item[i].amount;
+    it->name = NULL;
+    sqlite3_stmt *st = store_stmt(sc, sql_item_name);
+    if (st)
+      sqlite3_bind_text(st, 1, it->item, -1, SQLITE_STATIC);
+    if (req_rows(r, st, 1, name_row, &it->name, NULL) != TILL_OK)
+      return r->status;
+    if (!it->name && !(it->name = req_strdup(r, "")))
+      return req_fail(r, TILL_E_INTERNAL, "out of memory");
+    resp->items[resp->n_items++] = it;
+  }
   return TILL_OK;
 }
 
-enum { WAIVERS_MAX = 1000 };
+/* ---- billing's waivers (减免 approved in the month) -------------------------
+ * A billing waiver has no shift: it counts on the local calendar date it
+ * was approved. Per scheme, the approved waivers and their amounts, merged
+ * into the report's list under waiver:<scheme>. */
+static const char sql_billing_waivers[] =
+  "SELECT 'waiver:' || c.scheme, count(*), sum(w.amount)"
+  " FROM waivers w JOIN charges c ON c.id = w.charge_id"
+  " WHERE w.state = 2 AND date(w.decided_at, 'unixepoch', 'localtime') BETWEEN ?1 AND ?2"
+  " GROUP BY c.scheme ORDER BY c.scheme LIMIT ?3";
 
 /* rows: account, count, amount */
 static till_status_t
@@ -354,16 +530,6 @@ waiver_row(req_t *r, sqlite3_stmt *st, void *arg)
   return TILL_OK;
 }
 
-/* ---- billing's waivers (减免 approved in the month) -------------------------
- * A billing waiver has no shift: it counts on the local calendar date it
- * was approved. Per scheme, the approved waivers and their amounts, merged
- * into the report's list under waiver:<scheme>. */
-static const char sql_billing_waivers[] =
-  "SELECT 'waiver:' || c.scheme, count(*), sum(w.amount)"
-  " FROM waivers w JOIN charges c ON c.id = w.charge_id"
-  " WHERE w.state = 2 AND date(w.decided_at, 'unixepoch', 'localtime') BETWEEN ?1 AND ?2"
-  " GROUP BY c.scheme ORDER BY c.scheme LIMIT ?3";
-
 static till_status_t
 billing_waiver_row(req_t *r, sqlite3_stmt *st, void *arg)
 {
@@ -381,113 +547,67 @@ billing_waiver_row(req_t *r, sqlite3_stmt *st, void *arg)
   return waiver_row(r, st, arg);
 }
 
+/* The waiver accounts of the month's shifts in account order, then the
+ * billing waivers merged in. */
 static till_status_t
-add_billing_waivers(req_t *r, store_conn_t *sc, Till__V1__MonthlyReportResponse *resp)
+add_waivers(req_t *r, store_conn_t *sc, month_acc_t *a, Till__V1__MonthlyReportResponse *resp)
 {
+  resp->waivers = req_alloc(r, WAIVERS_MAX * sizeof *resp->waivers);
+  if (!resp->waivers)
+    return req_fail(r, TILL_E_INTERNAL, "out of memory");
+  qsort(a->waiver, a->n_waivers, sizeof *a->waiver, waiver_cmp);
+  for (size_t i = 0; i < a->n_waivers; i++) {
+    Till__V1__WaiverTotal *w = req_alloc(r, sizeof *w);
+    if (!w)
+      return req_fail(r, TILL_E_INTERNAL, "out of memory");
+    till__v1__waiver_total__init(w);
+    w->account = (char *)a->waiver[i].account;
+    w->count = a->waiver[i].count;
+    w->amount = a->waiver[i].amount;
+    resp->waivers[resp->n_waivers++] = w;
+  }
   sqlite3_stmt *st = month_stmt(sc, sql_billing_waivers, resp->month);
   if (st)
     sqlite3_bind_int(st, 3, WAIVERS_MAX + 1);
   return req_rows(r, st, WAIVERS_MAX + 1, billing_waiver_row, resp, NULL);
 }
 
+/* rows of sql_targets: cashier, amount -- into the cashier's row */
 static till_status_t
-add_waivers(req_t *r, store_conn_t *sc, Till__V1__MonthlyReportResponse *resp)
+target_row(req_t *r, sqlite3_stmt *st, void *arg)
 {
-  resp->waivers = req_alloc(r, WAIVERS_MAX * sizeof *resp->waivers);
-  if (!resp->waivers)
-    return req_fail(r, TILL_E_INTERNAL, "out of memory");
-  sqlite3_stmt *st = month_stmt(sc, report_monthly_sql_waivers, resp->month);
-  if (st)
-    sqlite3_bind_int(st, 3, WAIVERS_MAX + 1);
-  int more;
-  if (req_rows(r, st, WAIVERS_MAX, waiver_row, resp, &more) != TILL_OK)
-    return r->status;
-  if (more)
-    return req_fail(r, TILL_E_EXHAUSTED, "the month has more than %d waiver accounts; the "
-                    "report would be incomplete", WAIVERS_MAX);
-  return add_billing_waivers(r, sc, resp);
-}
-
-/* Which figure of a cashier a query fills. */
-enum cashier_field { F_COLLECTED, F_OVER_SHORT, F_TARGET };
-
-typedef struct {
-  cashiers_t *cs;
-  enum cashier_field f;
-} merge_t;
-
-/* rows: cashier, amount -- into the cashier's row */
-static till_status_t
-cashier_amount_row(req_t *r, sqlite3_stmt *st, void *arg)
-{
-  merge_t *m = arg;
-  cashier_acc_t *c = cashier_row(r, m->cs, (const char *)sqlite3_column_text(st, 0));
-  if (!c && m->cs->n == MONTHLY_CASHIERS_MAX)
-    return req_fail(r, TILL_E_EXHAUSTED, "more than %d cashiers in one month",
-                    MONTHLY_CASHIERS_MAX);
+  cashier_acc_t *c = cashier_of(r, arg, (const char *)sqlite3_column_text(st, 0));
   if (!c)
-    return TILL_E_INTERNAL;
-  int64_t v = sqlite3_column_int64(st, 1);
-  if (m->f == F_COLLECTED)
-    c->collected = v;
-  else if (m->f == F_OVER_SHORT)
-    c->over_short = v;
-  else
-    c->target = v;
+    return r->status ? r->status : TILL_E_INTERNAL;
+  c->target = sqlite3_column_int64(st, 1);
   return TILL_OK;
 }
 
-/* Run <st> (rows: cashier, amount; at most MONTHLY_CASHIERS_MAX + 1 by its
- * LIMIT) and put each amount into the cashier's row. */
+/* The cashiers in name order: collected, over/short, target and band. */
 static till_status_t
-merge_cashiers(req_t *r, sqlite3_stmt *st, cashiers_t *cs, enum cashier_field f)
+add_cashiers(req_t *r, store_conn_t *sc, month_acc_t *a, Till__V1__MonthlyReportResponse *resp)
 {
-  merge_t m = {cs, f};
-  return req_rows(r, st, 0, cashier_amount_row, &m, NULL);
-}
-
-static int
-cashier_cmp(const void *a, const void *b)
-{
-  return strcmp(((const cashier_acc_t *)a)->name, ((const cashier_acc_t *)b)->name);
-}
-
-static till_status_t
-add_cashiers(req_t *r, store_conn_t *sc, Till__V1__MonthlyReportResponse *resp)
-{
-  cashiers_t cs = {req_alloc(r, MONTHLY_CASHIERS_MAX * sizeof *cs.v), 0};
-  if (!cs.v)
-    return req_fail(r, TILL_E_INTERNAL, "out of memory");
-  sqlite3_stmt *st = month_stmt(sc, sql_collected, resp->month);
+  sqlite3_stmt *st = store_stmt(sc, sql_targets);
   if (!st)
-    return req_fail(r, TILL_E_INTERNAL, "internal error");
-  sqlite3_bind_int(st, 3, MONTHLY_CASHIERS_MAX + 1);
-  if (merge_cashiers(r, st, &cs, F_COLLECTED) != TILL_OK)
-    return r->status;
-  if (!(st = month_stmt(sc, report_monthly_sql_over_short, resp->month)))
-    return req_fail(r, TILL_E_INTERNAL, "internal error");
-  sqlite3_bind_int(st, 3, MONTHLY_CASHIERS_MAX + 1);
-  if (merge_cashiers(r, st, &cs, F_OVER_SHORT) != TILL_OK)
-    return r->status;
-  if (!(st = store_stmt(sc, sql_targets)))
     return req_fail(r, TILL_E_INTERNAL, "internal error");
   sqlite3_bind_text(st, 1, resp->month, -1, SQLITE_STATIC);
   sqlite3_bind_int(st, 2, MONTHLY_CASHIERS_MAX + 1);
-  if (merge_cashiers(r, st, &cs, F_TARGET) != TILL_OK)
+  if (req_rows(r, st, 0, target_row, a, NULL) != TILL_OK)
     return r->status;
-  qsort(cs.v, cs.n, sizeof *cs.v, cashier_cmp);
-  resp->cashiers = req_alloc(r, (cs.n ? cs.n : 1) * sizeof *resp->cashiers);
+  size_t n = a->cashiers.n;
+  qsort(a->cashier, n, sizeof *a->cashier, cashier_cmp);
+  resp->cashiers = req_alloc(r, (n ? n : 1) * sizeof *resp->cashiers);
   if (!resp->cashiers)
     return req_fail(r, TILL_E_INTERNAL, "out of memory");
-  for (size_t i = 0; i < cs.n; i++) {
+  for (size_t i = 0; i < n; i++) {
     Till__V1__CashierMonth *m = req_alloc(r, sizeof *m);
     if (!m)
       return req_fail(r, TILL_E_INTERNAL, "out of memory");
     till__v1__cashier_month__init(m);
-    m->cashier = (char *)cs.v[i].name;
-    m->collected = cs.v[i].collected;
-    m->over_short = cs.v[i].over_short;
-    m->target = cs.v[i].target;
+    m->cashier = (char *)a->cashier[i].name;
+    m->collected = a->cashier[i].collected;
+    m->over_short = a->cashier[i].over_short;
+    m->target = a->cashier[i].target;
     till_band_t band;
     int above;
     monthly_deviation(m->collected, m->target, &m->deviation_bp, &band, &above);
@@ -499,40 +619,56 @@ add_cashiers(req_t *r, store_conn_t *sc, Till__V1__MonthlyReportResponse *resp)
 }
 
 /* ---- refunds ---- */
+/* The month's refunds per method, in the order of the methods' names (as
+ * the statement before ordered them), and its net takings (total -
+ * refunds). */
 static till_status_t
-refund_row(req_t *r, sqlite3_stmt *st, void *arg)
+add_refunds(req_t *r, const month_acc_t *a, Till__V1__MonthlyReportResponse *resp)
 {
-  Till__V1__MonthlyReportResponse *resp = arg;
-  const char *name = (const char *)sqlite3_column_text(st, 0);
-  int m = name ? till_method_from_name(name) : 0;
-  Till__V1__MethodAmount *a = req_alloc(r, sizeof *a);
-  if (!m || !a || resp->n_refunds == TILL_METHOD_MAX)
-    return req_fail(r, TILL_E_INTERNAL, "a refund paid out of no payment account");
-  till__v1__method_amount__init(a);
-  a->method = till_wire_method(m);
-  a->amount = sqlite3_column_int64(st, 2);
-  resp->refund_count += sqlite3_column_int64(st, 1);
-  resp->refunds_total += a->amount; /* a month's sums fit, as add_days says */
-  resp->refunds[resp->n_refunds++] = a;
-  return TILL_OK;
-}
-
-/* The month's refunds per method and its net takings (total - refunds). */
-static till_status_t
-add_refunds(req_t *r, store_conn_t *sc, Till__V1__MonthlyReportResponse *resp)
-{
+  int order[TILL_METHOD_MAX];
+  size_t n = 0;
+  for (int m = 1; m <= TILL_METHOD_MAX; m++) {
+    if (!a->refund_n[m])
+      continue;
+    size_t at = n++;
+    for (; at > 0 && strcmp(till_method_name(order[at - 1]), till_method_name(m)) > 0; at--)
+      order[at] = order[at - 1];
+    order[at] = m;
+  }
   resp->refunds = req_alloc(r, TILL_METHOD_MAX * sizeof *resp->refunds);
   if (!resp->refunds)
     return req_fail(r, TILL_E_INTERNAL, "out of memory");
-  sqlite3_stmt *st = month_stmt(sc, sql_refunds, resp->month);
-  if (st)
-    sqlite3_bind_int(st, 3, TILL_METHOD_MAX);
-  if (req_rows(r, st, TILL_METHOD_MAX, refund_row, resp, NULL) != TILL_OK)
-    return r->status;
+  for (size_t i = 0; i < n; i++) {
+    Till__V1__MethodAmount *x = req_alloc(r, sizeof *x);
+    if (!x)
+      return req_fail(r, TILL_E_INTERNAL, "out of memory");
+    till__v1__method_amount__init(x);
+    x->method = till_wire_method(order[i]);
+    x->amount = a->refund_sum[order[i]];
+    resp->refund_count += a->refund_n[order[i]];
+    resp->refunds_total += x->amount; /* a month's sums fit, as add_days says */
+    resp->refunds[resp->n_refunds++] = x;
+  }
   resp->net_takings = resp->total - resp->refunds_total;
   return TILL_OK;
 }
 /* ---- end of refunds ---- */
+
+/* The month's sums in one pass (report_monthly_sql_month). */
+static till_status_t
+read_month(req_t *r, store_conn_t *sc, const char *month, month_acc_t *a)
+{
+  memset(a, 0, sizeof *a);
+  a->item = req_alloc(r, MONTHLY_ITEMS_MAX * sizeof *a->item);
+  a->cashier = req_alloc(r, MONTHLY_CASHIERS_MAX * sizeof *a->cashier);
+  a->waiver = req_alloc(r, WAIVERS_MAX * sizeof *a->waiver);
+  if (!a->item || !a->cashier || !a->waiver ||
+      name_set_init(r, &a->items, MONTHLY_ITEMS_MAX) != 0 ||
+      name_set_init(r, &a->cashiers, MONTHLY_CASHIERS_MAX) != 0)
+    return req_fail(r, TILL_E_INTERNAL, "out of memory");
+  a->last_waiver = SIZE_MAX;
+  return req_rows(r, month_stmt(sc, report_monthly_sql_month, month), 0, month_row, a, NULL);
+}
 
 till_status_t
 monthly_handle_report(req_t *r, store_conn_t *sc)
@@ -555,18 +691,19 @@ monthly_handle_report(req_t *r, store_conn_t *sc)
   if (!month[0] || till_month_bounds(month, &from_s, &to_s) != 0)
     return req_fail(r, TILL_E_INVALID, "month must be YYYY-MM (2000-01 to 2999-12), like 2026-11");
   Till__V1__MonthlyReportResponse *resp = req_alloc(r, sizeof *resp);
-  if (!resp)
+  month_acc_t *acc = req_alloc(r, sizeof *acc);
+  if (!resp || !acc)
     return req_fail(r, TILL_E_INTERNAL, "out of memory");
   till__v1__monthly_report_response__init(resp);
   resp->month = req_strdup(r, month);
   if (!resp->month)
     return req_fail(r, TILL_E_INTERNAL, "out of memory");
   /* from_ms and to_ms stay 0: the month is its business dates */
-  if (add_days(r, sc, resp) != TILL_OK || add_epay(r, sc, resp) != TILL_OK ||
-      add_items(r, sc, resp) != TILL_OK ||
-      add_waivers(r, sc, resp) != TILL_OK || add_cashiers(r, sc, resp) != TILL_OK)
+  if (read_month(r, sc, month, acc) != TILL_OK || add_days(r, acc, resp) != TILL_OK ||
+      add_items(r, sc, acc, resp) != TILL_OK || add_waivers(r, sc, acc, resp) != TILL_OK ||
+      add_cashiers(r, sc, acc, resp) != TILL_OK)
     return r->status;
-  if (add_refunds(r, sc, resp) != TILL_OK) /* ---- refunds ---- */
+  if (add_refunds(r, acc, resp) != TILL_OK) /* ---- refunds ---- */
     return r->status;
   r->resp.body_case = TILL__V1__ENVELOPE__BODY_MONTHLY_REPORT_RESP;
   r->resp.monthly_report_resp = resp;

@@ -52,11 +52,9 @@ till_status_t monthly_handle_report(req_t *r, store_conn_t *sc);
 till_status_t monthly_handle_target_set(req_t *r, store_conn_t *sc);
 
 /* ---- scale: plans checked (issue 23) ---- */
-/* The statements that pick entries by an account range (?1, ?2 the
- * month's first and last date, ?3 a row limit); tests/unit/
- * test_report_plans.c checks that they start from the month's shifts. */
-extern const char report_monthly_sql_over_short[];
-extern const char report_monthly_sql_waivers[];
-extern const char report_monthly_sql_clearing[];
+/* The month read in one pass (?1, ?2 the month's first and last date):
+ * every entry of the month's transactions; tests/unit/test_report_plans.c
+ * checks that it starts from the month's shifts and sorts nothing. */
+extern const char report_monthly_sql_month[];
 
 #endif
