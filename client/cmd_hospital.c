@@ -655,6 +655,13 @@ print_hospital_day_json(const Till__V1__HospitalDay *h)
   json_money(stdout, "window_deposit", h->window_deposit, 1);
   json_methods("deposits_in", h->deposits_in, h->n_deposits_in);
   json_money(stdout, "deposits_out", h->deposits_out, 1);
+  /* ---- reports: refunds of bills ---- */
+  printf(",\"refunds\":%lld", (long long)h->refunds);
+  json_money(stdout, "refunded", h->refunded, 1);
+  json_money(stdout, "refund_fund", h->refund_fund, 1);
+  json_money(stdout, "refund_account", h->refund_account, 1);
+  json_money(stdout, "refund_hospital", h->refund_hospital, 1);
+  json_methods("refund_window", h->refund_window, h->n_refund_window);
   printf("}");
 }
 
@@ -691,6 +698,20 @@ print_hospital_day_text(const Till__V1__HospitalDay *h)
     ROW(label, h->deposits_in[i]->amount);
   }
   ROW(_("deposits paid back at discharge"), h->deposits_out);
+  if (h->refunds) { /* ---- reports: refunds of bills ---- */
+    snprintf(n, sizeof n, "%lld", (long long)h->refunds);
+    ok = ok && layout_table_add(t, _("refunds of bills"), n) == 0;
+    ROW(_("refunded: lines"), h->refunded);
+    ROW(_("refunded: insurance fund"), h->refund_fund);
+    ROW(_("refunded: personal accounts"), h->refund_account);
+    ROW(_("refunded: hospital share"), h->refund_hospital);
+    for (size_t i = 0; i < h->n_refund_window; i++) {
+      char label[96];
+      snprintf(label, sizeof label, _("refunded at the window: %s"),
+               print_method((int)h->refund_window[i]->method));
+      ROW(label, h->refund_window[i]->amount);
+    }
+  }
 #undef ROW
   return print_table(t, ok, "  ");
 }

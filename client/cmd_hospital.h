@@ -1,5 +1,5 @@
 /* cmd_hospital.h -- the hospital's printers other groups share: the daily
- * report's hospital block (cmd_report.c). */
+ * and the monthly report's hospital block (cmd_report.c). */
 #ifndef TILL_CMD_HOSPITAL_H
 #define TILL_CMD_HOSPITAL_H
 
@@ -7,7 +7,7 @@
 
 /* ,"hospital":{...} or nothing when <h> is NULL. */
 void print_hospital_day_json(const Till__V1__HospitalDay *h);
-/* The "---- hospital ----" section of the daily report, or nothing when <h>
+/* The "---- hospital ----" section of the daily or monthly report, or nothing when <h>
  * is NULL. 0, or -1 when memory ran out. */
 int print_hospital_day_text(const Till__V1__HospitalDay *h);
 

@@ -568,7 +568,9 @@ print_monthly_json(const Till__V1__MonthlyReportResponse *m)
     printf(",\"deviation_bp\":%lld,\"deviation_percent\":\"%s\",\"band\":\"%s\",\"above\":%s}",
            (long long)c->deviation_bp, pct, band_key(c->band), c->above ? "true" : "false");
   }
-  printf("]}\n");
+  printf("]");
+  print_hospital_day_json(m->hospital); /* ---- reports: hospital windows ---- */
+  printf("}\n");
 }
 
 /* "28" .. "31": the last day of the month "YYYY-MM" (the server checked it) */
@@ -705,6 +707,10 @@ print_monthly_text(const Till__V1__MonthlyReportResponse *m)
     return -1;
   if (!m->n_cashiers)
     printf("%s\n", _("(no cashier collected anything or has a target)"));
+  /* ---- reports: hospital windows ---- */
+  if (print_hospital_day_text(m->hospital) != 0)
+    return -1;
+  /* ---- end of reports ---- */
   return 0;
 }
 

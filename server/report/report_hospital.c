@@ -1,9 +1,11 @@
-/* report_hospital.c -- the daily report's hospital block; see
- * report_hospital.h. Read from the journal of the date's shifts, like the
- * rest of the daily report: a bill's revenue (revenue:hospital) is what
- * its shares debit -- the fund's and the personal account's receivables,
- * the hospital's own share (waiver:hospital), the window share through a
- * method's account or out of the patient's deposit. */
+/* report_hospital.c -- the hospital block of the daily and the monthly
+ * report; see report_hospital.h. Read from the journal of the period's
+ * shifts, like the rest of the reports: a bill's revenue (revenue:hospital)
+ * is what its shares debit -- the fund's and the personal account's
+ * receivables, the hospital's own share (waiver:hospital), the window share
+ * through a method's account or out of the patient's deposit; a refund of
+ * a bill's lines takes back revenue and credits the shares in proportion,
+ * the window's part paid out through a method's account. */
 #include "report_hospital.h"
 
 #include <string.h>
@@ -14,7 +16,8 @@
 #include "till_wire.h"
 
 /* ?1 the date, ?2 a row limit. The channel: m:<method> for a payment
- * account, "deposit" for any patient's deposit, else the account. */
+ * account, "deposit" for any patient's deposit, else the account. A refund
+ * counts here when it took back a bill's lines (debited revenue:hospital). */
 static const char sql_hospital[] =
   "SELECT j.kind,"
   " CASE WHEN " LEDGER_SQL_ENTRY_METHOD("e") " <> '' THEN 'm:' || " LEDGER_SQL_ENTRY_METHOD("e")
@@ -22,8 +25,10 @@ static const char sql_hospital[] =
   " sum(e.amount), count(DISTINCT j.id)"
   " FROM shifts s JOIN journal j ON j.shift_id = s.id JOIN entries e ON e.txn_id = j.id"
   " WHERE s.business_date = ?1"
-  "   AND j.kind IN ('" LEDGER_KIND_HOSP_BILL "', '" LEDGER_KIND_HOSP_DEPOSIT "',"
-  "                  '" LEDGER_KIND_HOSP_DISCHARGE "')"
+  "   AND (j.kind IN ('" LEDGER_KIND_HOSP_BILL "', '" LEDGER_KIND_HOSP_DEPOSIT "',"
+  "                   '" LEDGER_KIND_HOSP_DISCHARGE "')"
+  "        OR (j.kind = 'refund' AND EXISTS (SELECT 1 FROM entries x WHERE x.txn_id = j.id"
+  "                                 AND x.account = '" LEDGER_HOSP_REVENUE "')))"
   " GROUP BY 1, 2 ORDER BY 1, 2 LIMIT ?2";
 
 #define ROWS_MAX 64
@@ -54,73 +59,168 @@ slot(req_t *r, Till__V1__MethodAmount **list, size_t *n, int m)
   return a;
 }
 
+till_status_t
+report_hosp_new(req_t *r, Till__V1__HospitalDay **out)
+{
+  Till__V1__HospitalDay *h = req_alloc(r, sizeof *h);
+  Till__V1__MethodAmount **w = req_alloc(r, TILL_METHOD_MAX * sizeof *w);
+  Till__V1__MethodAmount **d = req_alloc(r, TILL_METHOD_MAX * sizeof *d);
+  Till__V1__MethodAmount **rw = req_alloc(r, TILL_METHOD_MAX * sizeof *rw);
+  if (!h || !w || !d || !rw)
+    return req_fail(r, TILL_E_INTERNAL, "out of memory");
+  till__v1__hospital_day__init(h);
+  h->window = w;
+  h->deposits_in = d;
+  h->refund_window = rw;
+  *out = h;
+  return TILL_OK;
+}
+
+/* <sum> of the entries of kind <kind> on channel <chan> (an account, or
+ * "deposit" for any patient's deposit) or, <m> not 0, on method <m>'s
+ * account; <txns> the transactions among them, counted for a bill's
+ * revenue and a refund's paid-out leg. */
+static till_status_t
+hosp_add(req_t *r, Till__V1__HospitalDay *h, const char *kind, int m, const char *chan,
+         int64_t sum, int64_t txns)
+{
+  Till__V1__MethodAmount *a = NULL;
+  if (strcmp(kind, LEDGER_KIND_HOSP_BILL) == 0) {
+    if (m) {
+      if (!(a = slot(r, h->window, &h->n_window, m)))
+        return TILL_E_INTERNAL;
+      a->amount += sum;
+    } else if (strcmp(chan, LEDGER_HOSP_REVENUE) == 0) {
+      h->total -= sum;
+      h->bills += txns;
+    } else if (strcmp(chan, LEDGER_HOSP_FUND) == 0) {
+      h->fund += sum;
+    } else if (strcmp(chan, LEDGER_HOSP_ACCOUNT) == 0) {
+      h->account += sum;
+    } else if (strcmp(chan, LEDGER_HOSP_SHARE) == 0) {
+      h->hospital += sum;
+    } else if (strcmp(chan, "deposit") == 0) {
+      h->window_deposit += sum;
+    } else {
+      return req_fail(r, TILL_E_INTERNAL, "a hospital bill posted to %s", chan);
+    }
+  } else if (strcmp(kind, LEDGER_KIND_HOSP_DEPOSIT) == 0) {
+    if (m && !(a = slot(r, h->deposits_in, &h->n_deposits_in, m)))
+      return TILL_E_INTERNAL;
+    if (a)
+      a->amount += sum;
+  } else if (strcmp(kind, LEDGER_KIND_HOSP_DISCHARGE) == 0) {
+    if (!m && strcmp(chan, "deposit") == 0)
+      h->deposits_out += sum;
+  } else if (strcmp(kind, "refund") == 0) { /* ---- reports: refunds of bills ---- */
+    if (m) {
+      if (!(a = slot(r, h->refund_window, &h->n_refund_window, m)))
+        return TILL_E_INTERNAL;
+      a->amount -= sum;
+      h->refunds += txns;
+    } else if (strcmp(chan, LEDGER_HOSP_REVENUE) == 0) {
+      h->refunded += sum;
+    } else if (strcmp(chan, LEDGER_HOSP_FUND) == 0) {
+      h->refund_fund -= sum;
+    } else if (strcmp(chan, LEDGER_HOSP_ACCOUNT) == 0) {
+      h->refund_account -= sum;
+    } else if (strcmp(chan, LEDGER_HOSP_SHARE) == 0) {
+      h->refund_hospital -= sum;
+    } else {
+      return req_fail(r, TILL_E_INTERNAL, "a refund of a hospital bill posted to %s", chan);
+    }
+  }
+  return TILL_OK;
+}
+
+till_status_t
+report_hosp_entry(req_t *r, Till__V1__HospitalDay *h, const char *kind, const char *account,
+                  int64_t amount, int first)
+{
+  static const char dep[] = LEDGER_HOSP_DEPOSIT_PREFIX;
+  int m = 0;
+  if (strncmp(account, "drawer:", 7) == 0)
+    m = TILL_METHOD_CASH;
+  else if (strncmp(account, "clearing:", 9) == 0 && !(m = till_method_from_name(account + 9)))
+    return req_fail(r, TILL_E_INTERNAL, "a hospital posting to %s, which is no payment method",
+                    account);
+  const char *chan = strncmp(account, dep, sizeof dep - 1) == 0 ? "deposit" : account;
+  /* a bill counts on its first entry, a refund on its one paid-out leg */
+  if (first && strcmp(kind, LEDGER_KIND_HOSP_BILL) == 0)
+    h->bills++;
+  return hosp_add(r, h, kind, m, chan, amount, strcmp(kind, "refund") == 0 && m ? 1 : 0);
+}
+
+till_status_t
+report_hosp_refund(req_t *r, Till__V1__HospitalDay *h, int m, int64_t window, int64_t revenue,
+                   int64_t fund, int64_t account, int64_t share)
+{
+  Till__V1__MethodAmount *a = slot(r, h->refund_window, &h->n_refund_window, m);
+  if (!a)
+    return req_fail(r, TILL_E_INTERNAL, "a refund of a hospital bill paid out of no method");
+  a->amount += window;
+  h->refunds++;
+  h->refunded += revenue;
+  h->refund_fund += fund;
+  h->refund_account += account;
+  h->refund_hospital += share;
+  return TILL_OK;
+}
+
+till_status_t
+report_hosp_finish(req_t *r, Till__V1__HospitalDay **h)
+{
+  Till__V1__HospitalDay *x = *h;
+  int64_t shares = x->fund + x->account + x->hospital + x->window_deposit;
+  for (size_t i = 0; i < x->n_window; i++)
+    shares += x->window[i]->amount;
+  if (shares != x->total)
+    return req_fail(r, TILL_E_INTERNAL, "the hospital shares (%lld fen) disagree with the "
+                    "bills (%lld fen)", (long long)shares, (long long)x->total);
+  int64_t back = x->refund_fund + x->refund_account + x->refund_hospital;
+  for (size_t i = 0; i < x->n_refund_window; i++)
+    back += x->refund_window[i]->amount;
+  if (back != x->refunded)
+    return req_fail(r, TILL_E_INTERNAL, "the refunds of hospital bills gave back %lld fen "
+                    "for lines worth %lld fen", (long long)back, (long long)x->refunded);
+  if (!x->bills && !x->n_deposits_in && !x->deposits_out && !x->refunds)
+    *h = NULL;
+  return TILL_OK;
+}
+
 static till_status_t
 hospital_row(req_t *r, sqlite3_stmt *st, void *arg)
 {
   Till__V1__HospitalDay *h = arg;
   const char *kind = (const char *)sqlite3_column_text(st, 0);
   const char *chan = (const char *)sqlite3_column_text(st, 1);
-  int64_t sum = sqlite3_column_int64(st, 2);
   if (!kind || !chan)
     return TILL_E_INTERNAL;
   int m = strncmp(chan, "m:", 2) == 0 ? till_method_from_name(chan + 2) : 0;
-  Till__V1__MethodAmount *a = NULL;
-  if (strcmp(kind, LEDGER_KIND_HOSP_BILL) == 0) {
-    if (strcmp(chan, LEDGER_HOSP_REVENUE) == 0) {
-      h->total = -sum;
-      h->bills = sqlite3_column_int64(st, 3);
-    } else if (strcmp(chan, LEDGER_HOSP_FUND) == 0) {
-      h->fund = sum;
-    } else if (strcmp(chan, LEDGER_HOSP_ACCOUNT) == 0) {
-      h->account = sum;
-    } else if (strcmp(chan, LEDGER_HOSP_SHARE) == 0) {
-      h->hospital = sum;
-    } else if (strcmp(chan, "deposit") == 0) {
-      h->window_deposit = sum;
-    } else if (m && (a = slot(r, h->window, &h->n_window, m)) != NULL) {
-      a->amount += sum;
-    } else {
-      return req_fail(r, TILL_E_INTERNAL, "a hospital bill posted to %s", chan);
-    }
-  } else if (strcmp(kind, LEDGER_KIND_HOSP_DEPOSIT) == 0) {
-    if (m && (a = slot(r, h->deposits_in, &h->n_deposits_in, m)) != NULL)
-      a->amount += sum;
-  } else if (strcmp(kind, LEDGER_KIND_HOSP_DISCHARGE) == 0 && strcmp(chan, "deposit") == 0) {
-    h->deposits_out = sum;
-  }
-  return TILL_OK;
+  if (strncmp(chan, "m:", 2) == 0 && !m)
+    return req_fail(r, TILL_E_INTERNAL, "a hospital posting to %s", chan);
+  return hosp_add(r, h, kind, m, chan, sqlite3_column_int64(st, 2), sqlite3_column_int64(st, 3));
 }
 
 till_status_t
 report_hospital_day(req_t *r, store_conn_t *sc, const char *date, Till__V1__HospitalDay **out)
 {
   *out = NULL;
-  Till__V1__HospitalDay *h = req_alloc(r, sizeof *h);
-  Till__V1__MethodAmount **w = req_alloc(r, TILL_METHOD_MAX * sizeof *w);
-  Till__V1__MethodAmount **d = req_alloc(r, TILL_METHOD_MAX * sizeof *d);
-  if (!h || !w || !d)
-    return req_fail(r, TILL_E_INTERNAL, "out of memory");
-  till__v1__hospital_day__init(h);
-  h->window = w;
-  h->deposits_in = d;
+  Till__V1__HospitalDay *h = NULL;
+  if (report_hosp_new(r, &h) != TILL_OK)
+    return r->status;
   sqlite3_stmt *st = store_stmt(sc, sql_hospital);
   if (st) {
     sqlite3_bind_text(st, 1, date, -1, SQLITE_STATIC);
     sqlite3_bind_int(st, 2, ROWS_MAX + 1);
   }
-  int more = 0, rows = 0;
+  int more = 0;
   if (req_rows(r, st, ROWS_MAX, hospital_row, h, &more) != TILL_OK)
     return r->status;
   if (more)
     return req_fail(r, TILL_E_INTERNAL, "more hospital channels than a day can have");
-  int64_t shares = h->fund + h->account + h->hospital + h->window_deposit;
-  for (size_t i = 0; i < h->n_window; i++)
-    shares += h->window[i]->amount;
-  if (shares != h->total)
-    return req_fail(r, TILL_E_INTERNAL, "the day's hospital shares (%lld fen) disagree with its "
-                    "bills (%lld fen)", (long long)shares, (long long)h->total);
-  rows = h->bills || h->n_deposits_in || h->deposits_out;
-  if (rows)
-    *out = h;
+  if (report_hosp_finish(r, &h) != TILL_OK)
+    return r->status;
+  *out = h;
   return TILL_OK;
 }

@@ -8,6 +8,8 @@
 #include <string.h>
 
 #include "ledger.h"
+#include "ledger_hospital.h"
+#include "report_hospital.h"
 #include "request.h"
 #include "till_util.h"
 #include "till_wire.h"
@@ -221,8 +223,20 @@ typedef struct {
   int64_t count, amount, pos, neg;
 } waiver_acc_t;
 
+/* ---- reports: hospital refunds ----
+ * A refund's entries summed until the next transaction tells the pass
+ * whether it took back a hospital bill's lines (it debited
+ * revenue:hospital): its paid-out leg comes first, its lines after. */
+typedef struct {
+  int64_t txn;            /* 0: none held */
+  int method;             /* of the paid-out leg */
+  int64_t window, revenue, fund, account, share;
+} refund_held_t;
+
 /* The month's sums as the pass makes them. */
 typedef struct {
+  Till__V1__HospitalDay *hosp; /* ---- reports: hospital windows ---- */
+  refund_held_t held;
   day_sums_t day[DAYS_MAX + 1];            /* [1..31] */
   int64_t net[TILL_METHOD_MAX + 1];        /* collections through clearing:<method> */
   int64_t refund_n[TILL_METHOD_MAX + 1], refund_sum[TILL_METHOD_MAX + 1];
@@ -233,7 +247,7 @@ typedef struct {
   size_t n_waivers, last_waiver;
 } month_acc_t;
 
-enum { K_OTHER, K_SALE, K_VOID, K_PAYMENT, K_TOLL, K_REFUND };
+enum { K_OTHER, K_SALE, K_VOID, K_PAYMENT, K_TOLL, K_REFUND, K_HOSP };
 
 static int
 kind_of(const char *k)
@@ -248,6 +262,9 @@ kind_of(const char *k)
     return K_TOLL;
   if (strcmp(k, "refund") == 0)
     return K_REFUND;
+  if (strcmp(k, LEDGER_KIND_HOSP_BILL) == 0 || strcmp(k, LEDGER_KIND_HOSP_DEPOSIT) == 0 ||
+      strcmp(k, LEDGER_KIND_HOSP_DISCHARGE) == 0)
+    return K_HOSP;
   return K_OTHER;
 }
 
@@ -365,6 +382,45 @@ waiver_entry(req_t *r, month_acc_t *a, const char *account, int64_t txn, int64_t
   return TILL_OK;
 }
 
+/* The refund held, into the hospital block if it took back a bill's lines;
+ * then none is held. */
+static till_status_t
+refund_flush(req_t *r, month_acc_t *a)
+{
+  refund_held_t *h = &a->held;
+  till_status_t s = TILL_OK;
+  if (h->txn && h->revenue)
+    s = report_hosp_refund(r, a->hosp, h->method, h->window, h->revenue, h->fund, h->account,
+                           h->share);
+  memset(h, 0, sizeof *h);
+  return s;
+}
+
+/* A refund's entry: summed by channel while its transaction lasts. */
+static till_status_t
+refund_entry(req_t *r, month_acc_t *a, int64_t txn, const char *account, int64_t amount)
+{
+  refund_held_t *h = &a->held;
+  if (h->txn != txn && refund_flush(r, a) != TILL_OK)
+    return r->status;
+  h->txn = txn;
+  int m = account_method(account);
+  if (m) {
+    h->method = m;
+    h->window -= amount;
+  } else if (strcmp(account, LEDGER_HOSP_REVENUE) == 0) {
+    h->revenue += amount;
+  } else if (strcmp(account, LEDGER_HOSP_FUND) == 0) {
+    h->fund -= amount;
+  } else if (strcmp(account, LEDGER_HOSP_ACCOUNT) == 0) {
+    h->account -= amount;
+  } else if (strcmp(account, LEDGER_HOSP_SHARE) == 0) {
+    h->share -= amount;
+  }
+  return TILL_OK;
+}
+/* ---- end of reports ---- */
+
 /* rows of report_monthly_sql_month: date, txn, kind, cashier, numbered,
  * seq, account, amount, item, quantity -- one entry each */
 static till_status_t
@@ -401,6 +457,12 @@ month_row(req_t *r, sqlite3_stmt *st, void *arg)
     a->refund_n[m]++;
     a->refund_sum[m] -= amount;
   }
+  /* ---- reports: hospital windows and the refunds of their bills ---- */
+  if (kind == K_REFUND)
+    return refund_entry(r, a, txn, account, amount);
+  if (kind == K_HOSP)
+    return report_hosp_entry(r, a->hosp, kind_s, account, amount,
+                             sqlite3_column_int64(st, 5) == 1);
   return TILL_OK;
 }
 
@@ -667,7 +729,11 @@ read_month(req_t *r, store_conn_t *sc, const char *month, month_acc_t *a)
       name_set_init(r, &a->cashiers, MONTHLY_CASHIERS_MAX) != 0)
     return req_fail(r, TILL_E_INTERNAL, "out of memory");
   a->last_waiver = SIZE_MAX;
-  return req_rows(r, month_stmt(sc, report_monthly_sql_month, month), 0, month_row, a, NULL);
+  if (report_hosp_new(r, &a->hosp) != TILL_OK ||
+      req_rows(r, month_stmt(sc, report_monthly_sql_month, month), 0, month_row, a, NULL) != TILL_OK ||
+      refund_flush(r, a) != TILL_OK || report_hosp_finish(r, &a->hosp) != TILL_OK)
+    return r->status;
+  return TILL_OK;
 }
 
 till_status_t
@@ -705,6 +771,7 @@ monthly_handle_report(req_t *r, store_conn_t *sc)
     return r->status;
   if (add_refunds(r, acc, resp) != TILL_OK) /* ---- refunds ---- */
     return r->status;
+  resp->hospital = acc->hosp; /* ---- reports: hospital windows (NULL: none) ---- */
   r->resp.body_case = TILL__V1__ENVELOPE__BODY_MONTHLY_REPORT_RESP;
   r->resp.monthly_report_resp = resp;
   return TILL_OK;
