@@ -662,6 +662,7 @@ print_hospital_day_json(const Till__V1__HospitalDay *h)
   json_money(stdout, "refund_account", h->refund_account, 1);
   json_money(stdout, "refund_hospital", h->refund_hospital, 1);
   json_methods("refund_window", h->refund_window, h->n_refund_window);
+  json_money(stdout, "refund_deposit", h->refund_deposit, 1);
   printf("}");
 }
 
@@ -711,6 +712,8 @@ print_hospital_day_text(const Till__V1__HospitalDay *h)
                print_method((int)h->refund_window[i]->method));
       ROW(label, h->refund_window[i]->amount);
     }
+    if (h->refund_deposit)
+      ROW(_("refunded to deposits"), h->refund_deposit);
   }
 #undef ROW
   return print_table(t, ok, "  ");

@@ -126,6 +126,9 @@ hosp_add(req_t *r, Till__V1__HospitalDay *h, const char *kind, int m, const char
       h->refund_account -= sum;
     } else if (strcmp(chan, LEDGER_HOSP_SHARE) == 0) {
       h->refund_hospital -= sum;
+    } else if (strcmp(chan, "deposit") == 0) { /* back to the deposit it was drawn from */
+      h->refund_deposit -= sum;
+      h->refunds += txns;
     } else {
       return req_fail(r, TILL_E_INTERNAL, "a refund of a hospital bill posted to %s", chan);
     }
@@ -152,13 +155,15 @@ report_hosp_entry(req_t *r, Till__V1__HospitalDay *h, const char *kind, const ch
 }
 
 till_status_t
-report_hosp_refund(req_t *r, Till__V1__HospitalDay *h, int m, int64_t window, int64_t revenue,
-                   int64_t fund, int64_t account, int64_t share)
+report_hosp_refund(req_t *r, Till__V1__HospitalDay *h, int m, int64_t window, int64_t deposit,
+                   int64_t revenue, int64_t fund, int64_t account, int64_t share)
 {
-  Till__V1__MethodAmount *a = slot(r, h->refund_window, &h->n_refund_window, m);
-  if (!a)
-    return req_fail(r, TILL_E_INTERNAL, "a refund of a hospital bill paid out of no method");
-  a->amount += window;
+  Till__V1__MethodAmount *a = m ? slot(r, h->refund_window, &h->n_refund_window, m) : NULL;
+  if (m && !a)
+    return req_fail(r, TILL_E_INTERNAL, "out of memory");
+  if (a)
+    a->amount += window;
+  h->refund_deposit += deposit;
   h->refunds++;
   h->refunded += revenue;
   h->refund_fund += fund;
@@ -177,7 +182,7 @@ report_hosp_finish(req_t *r, Till__V1__HospitalDay **h)
   if (shares != x->total)
     return req_fail(r, TILL_E_INTERNAL, "the hospital shares (%lld fen) disagree with the "
                     "bills (%lld fen)", (long long)shares, (long long)x->total);
-  int64_t back = x->refund_fund + x->refund_account + x->refund_hospital;
+  int64_t back = x->refund_fund + x->refund_account + x->refund_hospital + x->refund_deposit;
   for (size_t i = 0; i < x->n_refund_window; i++)
     back += x->refund_window[i]->amount;
   if (back != x->refunded)

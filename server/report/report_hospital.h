@@ -29,9 +29,11 @@ till_status_t report_hosp_entry(req_t *r, Till__V1__HospitalDay *h, const char *
 /* Add one refund that took back a bill's lines worth <revenue> (what it
  * debited revenue:hospital), gave back <fund>, <account> and <share> to
  * the fund's, the personal accounts' and the hospital's share, and paid out
- * <window> by method <m>. TILL_OK or the recorded failure. */
+ * <window> by method <m> (0: none) or <deposit> back to the patient's
+ * deposit. TILL_OK or the recorded failure. */
 till_status_t report_hosp_refund(req_t *r, Till__V1__HospitalDay *h, int m, int64_t window,
-                                 int64_t revenue, int64_t fund, int64_t account, int64_t share);
+                                 int64_t deposit, int64_t revenue, int64_t fund, int64_t account,
+                                 int64_t share);
 /* Check the block as report_hospital_day does, and set *h to NULL when it
  * holds nothing. TILL_OK or the recorded failure. */
 till_status_t report_hosp_finish(req_t *r, Till__V1__HospitalDay **h);

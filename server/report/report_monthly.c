@@ -229,8 +229,8 @@ typedef struct {
  * revenue:hospital): its paid-out leg comes first, its lines after. */
 typedef struct {
   int64_t txn;            /* 0: none held */
-  int method;             /* of the paid-out leg */
-  int64_t window, revenue, fund, account, share;
+  int method;             /* of the paid-out leg; 0: back to the deposit */
+  int64_t window, deposit, revenue, fund, account, share;
 } refund_held_t;
 
 /* The month's sums as the pass makes them. */
@@ -390,8 +390,8 @@ refund_flush(req_t *r, month_acc_t *a)
   refund_held_t *h = &a->held;
   till_status_t s = TILL_OK;
   if (h->txn && h->revenue)
-    s = report_hosp_refund(r, a->hosp, h->method, h->window, h->revenue, h->fund, h->account,
-                           h->share);
+    s = report_hosp_refund(r, a->hosp, h->method, h->window, h->deposit, h->revenue, h->fund,
+                           h->account, h->share);
   memset(h, 0, sizeof *h);
   return s;
 }
@@ -416,6 +416,8 @@ refund_entry(req_t *r, month_acc_t *a, int64_t txn, const char *account, int64_t
     h->account -= amount;
   } else if (strcmp(account, LEDGER_HOSP_SHARE) == 0) {
     h->share -= amount;
+  } else if (strncmp(account, LEDGER_HOSP_DEPOSIT_PREFIX, sizeof LEDGER_HOSP_DEPOSIT_PREFIX - 1) == 0) {
+    h->deposit -= amount; /* a bill paid from the deposit is refunded to it */
   }
   return TILL_OK;
 }

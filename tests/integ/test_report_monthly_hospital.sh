@@ -3,8 +3,9 @@
 # (issue 21; docs/hospital.md, "Reports"): bills with the insurance split
 # (fund, personal account, the hospital's own share, the window by cash and
 # by card), deposits in cash and by Alipay, a bill drawn from the deposit,
-# the rest paid back at discharge, a refund of a bill's lines (its shares
-# given back in proportion) and one of a sale (not the hospital's). Every
+# that bill refunded while the patient is in (back to the deposit), the
+# rest paid back at discharge, a refund of a bill's lines (its shares given
+# back in proportion) and one of a sale (not the hospital's). Every
 # figure of the block in `till --json report monthly` equals what this test
 # sums from the entries of `till --json audit ledger`, channel by channel;
 # the daily report's block of the one date is the same; the text report
@@ -27,7 +28,7 @@ refund() {
   expect_rc 0 win --json refund request "$number" "$@" --reason "not performed" --ref "DEPT-1"
   id=$(json_field id)
   expect_rc 0 sup refund approve "$id"
-  expect_rc 0 win refund pay "$id"
+  expect_rc 0 win refund pay "$id" --method original
 }
 
 adm admin series add HP --kind hospital
@@ -48,8 +49,11 @@ expect_rc 0 win bill new XR01 LAB01 --patient-id MZ0002 --patient-name 李四 \
   --fund 50 --patient 80 --hospital 20 --method card
 expect_rc 0 win hospital deposit ZY0009 --name 赵六 --amount 1000 --method cash
 expect_rc 0 win hospital deposit ZY0009 --name 赵六 --amount 500 --method alipay
-expect_rc 0 win bill new BED01:3 --patient-id ZY0009 --patient-name 赵六 --fund 100 --patient 80 \
-  --from-deposit
+expect_rc 0 win --json bill new BED01:3 --patient-id ZY0009 --patient-name 赵六 --fund 100 \
+  --patient 80 --from-deposit
+B3=$(json_field number)
+# refunded while the patient is in: the window's part back to the deposit
+refund "$B3" --line BED01:3
 expect_rc 0 win hospital discharge ZY0009
 refund "$B1" --line LAB01:2
 refund "$S1" --line PARK:1
@@ -70,7 +74,7 @@ order = ["cash", "card", "wechat", "alipay", "transfer", "cheque", "subsidy"]
 def methods(d): return [{"method": m, "amount": yuan(d[m])} for m in order if m in d]
 h = dict(bills=0, total=0, fund=0, account=0, hospital=0, window={}, window_deposit=0,
          deposits_in={}, deposits_out=0, refunds=0, refunded=0, refund_fund=0,
-         refund_account=0, refund_hospital=0, refund_window={})
+         refund_account=0, refund_hospital=0, refund_window={}, refund_deposit=0)
 for t in txns:
     k, es = t["kind"], t["entries"]
     if k == "refund" and not any(e["account"] == "revenue:hospital" for e in es):
@@ -96,6 +100,7 @@ for t in txns:
             elif a == "receivable:medical-fund": h["refund_fund"] -= x
             elif a == "receivable:medical-account": h["refund_account"] -= x
             elif a == "waiver:hospital": h["refund_hospital"] -= x
+            elif a.startswith("deposit:patient:"): h["refund_deposit"] -= x
 out = {"bills": h["bills"]}
 for f in ("total", "fund", "account", "hospital"): out[f] = yuan(h[f])
 out["window"] = methods(h["window"])
@@ -105,6 +110,7 @@ out["deposits_out"] = yuan(h["deposits_out"])
 out["refunds"] = h["refunds"]
 for f in ("refunded", "refund_fund", "refund_account", "refund_hospital"): out[f] = yuan(h[f])
 out["refund_window"] = methods(h["refund_window"])
+out["refund_deposit"] = yuan(h["refund_deposit"])
 print(json.dumps(out, sort_keys=True))' "$T/ledger.json")
 # block FILE -- the report's "hospital" object, keys sorted
 block() {
@@ -114,7 +120,8 @@ print(json.dumps(json.load(open(sys.argv[1])).get("hospital"), sort_keys=True))'
 }
 # the figures this test sums are the ones a reader would check by hand
 assert_eq '"bills": 3' "$(grep -o '"bills": [0-9]*' <<<"$want")" "three bills in the ledger"
-assert_eq '"refunds": 1' "$(grep -o '"refunds": [0-9]*' <<<"$want")" "one refund of a bill's lines"
+assert_eq '"refunds": 2' "$(grep -o '"refunds": [0-9]*' <<<"$want")" "two refunds of bills' lines"
+assert_eq '"refund_deposit": "80.00"' "$(grep -o '"refund_deposit": "[0-9.]*"' <<<"$want")" "one back to the deposit"
 expect_rc 0 sup --json report monthly
 assert_eq "$want" "$(block "$T/last.out")" "the monthly hospital block"
 expect_rc 0 sup --json report daily
