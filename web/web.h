@@ -124,6 +124,8 @@ void web_page_ledger(wreq_t *wr);     /* GET /ledger?filters&after=&head= */
 void web_page_ledger_csv(wreq_t *wr); /* GET /ledger.csv?filters */
 /* ---- web2: report pages ---- */
 void web_page_month(wreq_t *wr);     /* GET /month?month=YYYY-MM: the monthly settlement */
+/* web_report.c: a report's hospital block (chart and table); nothing when h is NULL */
+void web_report_hospital(wreq_t *wr, const Till__V1__HospitalDay *h);
 /* ---- end of web2 ---- */
 
 /* ---- web1: approvals of refunds and waivers, deposits (web_ops.c) ---- */

@@ -5,7 +5,8 @@
  * collection rate of each scheme's period that holds the month and the
  * arrears by year and complex (SchemeList, Collection, Arrears); when it
  * has toll lanes, the vehicles and exemptions by type of the month's
- * business dates (TollReport). Charts are SVG drawn here (web_chart.c),
+ * business dates (TollReport); when it has hospital windows, their block
+ * as the daily report's (MonthlyReportResponse.hospital). Charts are SVG drawn here (web_chart.c),
  * each with its figures in a table under it; every figure is tilld's
  * answer as `till report monthly`, `till report collection`, `till report
  * arrears` and `till toll report` print it. All the calls are made before
@@ -589,6 +590,7 @@ web_page_month(wreq_t *wr)
   const Till__V1__TollReportResponse *t = c.tolls->toll_report_resp;
   if (t->n_classes || t->n_exemptions || t->tolls || t->waived)
     tolls(wr, t);
+  web_report_hospital(wr, m->hospital); /* ---- reports: the month's hospital windows ---- */
   calls_free(&c);
   web_end(wr, 200);
 }

@@ -253,11 +253,12 @@ by_key(wreq_t *wr, const Till__V1__DailyReportResponse *d, int by_cashier)
 }
 
 /* ---- hospital ---- */
-/* The date's hospital bills split by who pays (as `till report daily`'s
- * hospital block, the same catalog texts), and the deposits; absent when
- * the date has no hospital posting. */
-static void
-hospital(wreq_t *wr, const Till__V1__HospitalDay *h)
+/* The hospital bills split by who pays (as `till report daily`'s and
+ * `monthly`'s hospital block, the same catalog texts), the deposits and
+ * the refunds of bills; nothing when <h> is absent (no hospital posting).
+ * web.h. */
+void
+web_report_hospital(wreq_t *wr, const Till__V1__HospitalDay *h)
 {
   char label[96], id[48];
   web_bar_t bars[4 + 2 * (TILL_METHOD_MAX + 1)];
@@ -294,6 +295,21 @@ hospital(wreq_t *wr, const Till__V1__HospitalDay *h)
     money_row(wr, id, label, h->deposits_in[i]->amount);
   }
   money_row(wr, "hosp-deposits_out", _("deposits paid back at discharge"), h->deposits_out);
+  if (h->refunds) { /* ---- reports: refunds of bills ---- */
+    web_printf(wr, "<tr><th>%s</th><td class=\"num\" id=\"hosp-refunds\">%lld</td></tr>",
+               _("refunds of bills"), (long long)h->refunds);
+    money_row(wr, "hosp-refunded", _("refunded: lines"), h->refunded);
+    money_row(wr, "hosp-refund_fund", _("refunded: insurance fund"), h->refund_fund);
+    money_row(wr, "hosp-refund_account", _("refunded: personal accounts"), h->refund_account);
+    money_row(wr, "hosp-refund_hospital", _("refunded: hospital share"), h->refund_hospital);
+    money_row(wr, "hosp-refund_deposit", _("refunded to deposits"), h->refund_deposit);
+    for (size_t i = 0; i < h->n_refund_window; i++) {
+      int m = (int)h->refund_window[i]->method;
+      snprintf(label, sizeof label, _("refunded at the window: %s"), print_method(m));
+      snprintf(id, sizeof id, "hosp-refund_window-%s", method_key(m));
+      money_row(wr, id, label, h->refund_window[i]->amount);
+    }
+  }
   web_printf(wr, "</tbody></table></div></section>\n");
 }
 /* ---- end of hospital ---- */
@@ -365,7 +381,7 @@ web_page_report(wreq_t *wr)
   by_method(wr, d);
   by_key(wr, d, 0);
   by_key(wr, d, 1);
-  hospital(wr, d->hospital); /* ---- hospital ---- */
+  web_report_hospital(wr, d->hospital); /* ---- hospital ---- */
   takings_table(wr, d);
   till__v1__envelope__free_unpacked(resp, NULL);
   web_end(wr, 200);

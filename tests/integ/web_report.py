@@ -184,6 +184,25 @@ def main():
             f.write(base64.b64decode(pdf))
         ok(f"{name} printed: no header or form, {n} charts; {name}.pdf written")
 
+    def hospital(rep, which):
+        """The hospital block of the page shown equals the report's json."""
+        h = rep.get("hospital")
+        if not h:
+            fail(f"the {which} report has no hospital block")
+        same("hospital bills", text("hosp-bills"), str(h["bills"]))
+        for k in ("total", "fund", "account", "hospital", "window_deposit", "deposits_out"):
+            same(f"{which} hospital {k}", text("hosp-" + k), h[k])
+        for k in ("window", "deposits_in"):
+            for m in h[k]:
+                same(f"{which} hospital {k} {m['method']}", text(f"hosp-{k}-{m['method']}"), m["amount"])
+        if h.get("refunds"):
+            same(f"{which} hospital refunds", text("hosp-refunds"), str(h["refunds"]))
+            for k in ("refunded", "refund_fund", "refund_account", "refund_hospital", "refund_deposit"):
+                same(f"{which} hospital {k}", text("hosp-" + k), h[k])
+        same(f"{which} hospital bars", bars("chart-hospital"), 4 + len(h["window"]))
+        ok(f"{which} hospital: {h['bills']} bill of {h['total']} (fund {h['fund']}, account "
+           f"{h['account']}), deposits {', '.join(m['amount'] for m in h['deposits_in'])}, equal the json")
+
     try:
         login(os.environ["WEB_SUP"], os.environ["WEB_SUP_PW"])
         # ---- Chinese by default, English by the link
@@ -254,18 +273,7 @@ def main():
                 fail(f"by {key}: the rows do not add up to the net")
             ok(f"by {key}: {len(want)} rows equal the takings rows of the json added up, one bar each")
         same("takings rows", len(table("takings")), len(rep["takings"]))
-        h = rep.get("hospital")
-        if not h:
-            fail("the day's report has no hospital block")
-        same("hospital bills", text("hosp-bills"), str(h["bills"]))
-        for k in ("total", "fund", "account", "hospital", "window_deposit", "deposits_out"):
-            same("hospital " + k, text("hosp-" + k), h[k])
-        for k in ("window", "deposits_in"):
-            for m in h[k]:
-                same(f"hospital {k} {m['method']}", text(f"hosp-{k}-{m['method']}"), m["amount"])
-        same("hospital bars", bars("chart-hospital"), 4 + len(h["window"]))
-        ok(f"hospital: {h['bills']} bill of {h['total']} (fund {h['fund']}, account {h['account']}), "
-           f"deposits {', '.join(m['amount'] for m in h['deposits_in'])}, equal the json")
+        hospital(rep, "daily")
         console()
         sizes("daily")
         printed("daily")
@@ -354,6 +362,7 @@ def main():
             fail(f"two exemption types expected: {tol['exemptions']}")
         ok(f"tolls: {len(tol['classes'])} classes, {len(tol['exemptions'])} exemption types, "
            f"charged {tol['tolls']}, waived {tol['waived']}, equal till toll report --json")
+        hospital(mon, "monthly")
         console()
         sizes("month")
         printed("month")
