@@ -43,6 +43,7 @@
 # temporary directory removed at the end; every wait is bounded.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source bench/lib_key.sh
 root=$(pwd)
 SHIFTS=${BENCH_SHIFTS:-50000}
 PER=${BENCH_PER_DAY:-60}
@@ -73,23 +74,12 @@ cleanup() {
 trap cleanup EXIT
 say() { printf 'report scale: %s\n' "$*" >&2; }
 
-# the chain-signing key tilld requires (docs/operations.md, "The signing
-# key"): a folder of its own beside the database's; as root, owned by
-# nobody so the strict check takes it, otherwise the dev check
-mkdir -m 750 -- "$W/keys"
-openssl genpkey -algorithm ED25519 -out "$W/keys/chain-signing.pem" 2>/dev/null
-chmod 440 -- "$W/keys/chain-signing.pem"
-KEY_ARGS=(--signing_key "$W/keys/chain-signing.pem")
-if [ "$(id -u)" -eq 0 ]; then
-  chown 65534:0 -- "$W/keys" "$W/keys/chain-signing.pem"
-else
-  KEY_ARGS+=(--signing_key_check dev)
-fi
+bench_signing_key "$W"
 start() {
   rm -f -- "$W/port"
   "$1" --db "$W/till.db" --cert "$W/certs/server.crt" --key "$W/certs/server.key" \
     --ca "$W/certs/ca.crt" --listen 127.0.0.1:0 --port_file "$W/port" --log_level warn \
-    "${KEY_ARGS[@]}" </dev/null >>"$W/tilld.log" 2>&1 &
+    "${KEY_FLAGS[@]}" </dev/null >>"$W/tilld.log" 2>&1 &
   TILLD_PID=$!
   for _ in $(seq 1 600); do [ -s "$W/port" ] && break; sleep 0.1; done
   [ -s "$W/port" ] || { cat "$W/tilld.log" >&2; say "tilld did not start"; exit 1; }
