@@ -26,6 +26,7 @@
 #include "json_out.h"
 #include "layout.h"
 #include "print.h"
+#include "report_band.h"
 #include "till_chain.h"
 #include "till_money.h"
 #include "till_names.h"
@@ -460,33 +461,6 @@ fmt_bp(char *buf, size_t len, int64_t bp)
            (unsigned long long)(mag % 100));
 }
 
-static const char *
-band_key(int band)
-{
-  static const char *const keys[] = {"none", "within_5", "5_10", "10_15", "beyond_15"};
-  return band >= 0 && band <= 4 ? keys[band] : "none";
-}
-
-/* "within 5%", "5-10% below", "beyond 15% above", "no target": each a
- * phrase of its own, in the reader's language. */
-static void
-band_text(char *buf, size_t len, const Till__V1__CashierMonth *c)
-{
-  switch (c->band) {
-  case TILL__V1__TARGET_BAND__BAND_WITHIN_5: snprintf(buf, len, _("within 5%%")); break;
-  case TILL__V1__TARGET_BAND__BAND_5_10:
-    snprintf(buf, len, c->above ? _("5-10%% above") : _("5-10%% below"));
-    break;
-  case TILL__V1__TARGET_BAND__BAND_10_15:
-    snprintf(buf, len, c->above ? _("10-15%% above") : _("10-15%% below"));
-    break;
-  case TILL__V1__TARGET_BAND__BAND_BEYOND_15:
-    snprintf(buf, len, c->above ? _("beyond 15%% above") : _("beyond 15%% below"));
-    break;
-  default: snprintf(buf, len, "%s", _("no target")); break;
-  }
-}
-
 /* The methods as a reader names them, for the e-payment ratio's note. */
 static const char *const method_text[TILL_METHOD_MAX + 1] = {
   [TILL_METHOD_CASH] = N_("cash"),
@@ -566,7 +540,7 @@ print_monthly_json(const Till__V1__MonthlyReportResponse *m)
     json_money(stdout, "target", c->target, 1);
     fmt_bp(pct, sizeof pct, c->deviation_bp);
     printf(",\"deviation_bp\":%lld,\"deviation_percent\":\"%s\",\"band\":\"%s\",\"above\":%s}",
-           (long long)c->deviation_bp, pct, band_key(c->band), c->above ? "true" : "false");
+           (long long)c->deviation_bp, pct, report_band_key(c->band), c->above ? "true" : "false");
   }
   printf("]");
   print_hospital_day_json(m->hospital); /* ---- reports: hospital windows ---- */
@@ -680,7 +654,7 @@ print_month_cashiers(const Till__V1__MonthlyReportResponse *m)
       snprintf(b, sizeof b, "-");
       snprintf(pct, sizeof pct, "-");
     }
-    band_text(band, sizeof band, cm);
+    report_band_text(band, sizeof band, cm);
     rc = layout_table_add(t, cm->cashier, a, b, pct, band, c);
   }
   return print_table(t, rc == 0, "");

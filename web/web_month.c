@@ -11,6 +11,7 @@
  * answer as `till report monthly`, `till report collection`, `till report
  * arrears` and `till toll report` print it. All the calls are made before
  * the page is written, so a refusal is the whole page. */
+#include "report_band.h"
 #include "web.h"
 
 #include <stdio.h>
@@ -153,32 +154,6 @@ days(wreq_t *wr, const Till__V1__MonthlyReportResponse *m)
   web_printf(wr, "</section>\n");
 }
 
-static const char *
-band_key(int band)
-{
-  static const char *const keys[] = {"none", "within_5", "5_10", "10_15", "beyond_15"};
-  return band >= 0 && band <= 4 ? keys[band] : "none";
-}
-
-/* the band as `till report monthly` words it (the same catalog texts) */
-static void
-band_text(char *buf, size_t len, const Till__V1__CashierMonth *c)
-{
-  switch (c->band) {
-  case TILL__V1__TARGET_BAND__BAND_WITHIN_5: snprintf(buf, len, _("within 5%%")); break;
-  case TILL__V1__TARGET_BAND__BAND_5_10:
-    snprintf(buf, len, c->above ? _("5-10%% above") : _("5-10%% below"));
-    break;
-  case TILL__V1__TARGET_BAND__BAND_10_15:
-    snprintf(buf, len, c->above ? _("10-15%% above") : _("10-15%% below"));
-    break;
-  case TILL__V1__TARGET_BAND__BAND_BEYOND_15:
-    snprintf(buf, len, c->above ? _("beyond 15%% above") : _("beyond 15%% below"));
-    break;
-  default: snprintf(buf, len, "%s", _("no target")); break;
-  }
-}
-
 static void
 collectors(wreq_t *wr, const Till__V1__MonthlyReportResponse *m)
 {
@@ -189,7 +164,7 @@ collectors(wreq_t *wr, const Till__V1__MonthlyReportResponse *m)
   if (rows) {
     for (size_t i = 0; i < n; i++)
       rows[i] = (web_target_t){m->cashiers[i]->cashier, m->cashiers[i]->collected,
-                               m->cashiers[i]->target, band_key((int)m->cashiers[i]->band)};
+                               m->cashiers[i]->target, report_band_key((int)m->cashiers[i]->band)};
     web_chart_targets(wr, "chart-collectors",
                       _("Collected (bar) against the target (line); the shades are the bands "
                         "within 5, 10 and 15 % of it"),
@@ -202,7 +177,7 @@ collectors(wreq_t *wr, const Till__V1__MonthlyReportResponse *m)
   table_head(wr, "collectors", cols, "lrrrlr", 6);
   for (size_t i = 0; i < n; i++) {
     const Till__V1__CashierMonth *c = m->cashiers[i];
-    web_printf(wr, "<tr class=\"band-%s%s\"><td>", band_key((int)c->band),
+    web_printf(wr, "<tr class=\"band-%s%s\"><td>", report_band_key((int)c->band),
                c->band && !c->above ? " below" : "");
     web_esc(wr, c->cashier);
     web_printf(wr, "</td>");
@@ -215,7 +190,7 @@ collectors(wreq_t *wr, const Till__V1__MonthlyReportResponse *m)
     } else {
       web_printf(wr, "<td class=\"num\">-</td><td class=\"num\">-</td>");
     }
-    band_text(band, sizeof band, c);
+    report_band_text(band, sizeof band, c);
     web_printf(wr, "<td class=\"band\">");
     web_esc(wr, band);
     web_printf(wr, "</td>");
