@@ -100,30 +100,13 @@ cmd_audit_export(cli_t *cli)
     return rc;
   }
   const Till__V1__AuditSnapshotResponse *g = snap->audit_snapshot_resp;
-  const Till__V1__AuditHeadsResponse *h = hs.h;
   int64_t first = g->first_id, last = g->last_id;
-  if (g->public_key.len != 32 || g->prev_hash.len != TILL_HASH_LEN || first < 1 ||
-      !g->signature || g->head_id < last) {
+  Till__V1__ExportHeader eh;
+  if (export_header_init(&eh, g, hs.h->keys, hs.h->n_keys, from_ms, to_ms) != 0) {
     fprintf(stderr, "%s", _("till: the server's answer is malformed\n"));
     rc = EXIT_CONN;
     goto out;
   }
-
-  Till__V1__ExportHeader eh = TILL__V1__EXPORT_HEADER__INIT;
-  eh.format = EXPORT_FORMAT;
-  eh.public_key = g->public_key;
-  eh.first_id = first;
-  eh.last_id = last;
-  eh.prev_hash = g->prev_hash;
-  eh.from_ms = from_ms;
-  eh.to_ms = to_ms;
-  eh.created_at_ms = till_now_ms();
-  eh.n_counters = g->n_counters;
-  eh.counters = g->counters;
-  eh.head_id = g->head_id;
-  eh.snapshot = g->signature;
-  eh.n_keys = h->n_keys; /* ---- keys: every key, so each signature checks under its own ---- */
-  eh.keys = h->keys;
   Till__V1__ExportRecord rec = TILL__V1__EXPORT_RECORD__INIT;
   rec.body_case = TILL__V1__EXPORT_RECORD__BODY_HEADER;
   rec.header = &eh;
@@ -135,22 +118,8 @@ cmd_audit_export(cli_t *cli)
       goto out;
     goto write_failed;
   }
-  for (size_t i = 0; i < hs.n_sigs; i++) {
-    int64_t id = hs.sigs[i]->txn_id;
-    if (id < first - 1 || id > last || first > last)
-      continue;
-    rec.body_case = TILL__V1__EXPORT_RECORD__BODY_SIGNATURE;
-    rec.signature = (Till__V1__ChainSignature *)hs.sigs[i];
-    if (export_write(stdout, &rec) != 0)
-      goto write_failed;
-    n_sigs++;
-  }
-  Till__V1__ExportEnd end = TILL__V1__EXPORT_END__INIT;
-  end.txns = n_txns;
-  end.signatures = n_sigs;
-  rec.body_case = TILL__V1__EXPORT_RECORD__BODY_END;
-  rec.end = &end;
-  if (export_write(stdout, &rec) != 0 || fflush(stdout) != 0)
+  if (export_write_tail(stdout, hs.sigs, hs.n_sigs, first, last, n_txns, &n_sigs) != 0 ||
+      fflush(stdout) != 0)
     goto write_failed;
   if (n_txns)
     fprintf(stderr, _("till: exported transactions %lld..%lld (%lld) and %lld signed heads\n"),

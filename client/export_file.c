@@ -12,6 +12,7 @@
 
 #include "i18n.h"
 #include "till_frame.h"
+#include "till_util.h"
 
 static void check_fail(export_check_t *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
@@ -43,6 +44,55 @@ export_write(FILE *f, const Till__V1__ExportRecord *rec)
   int rc = fwrite(buf, 1, TILL_FRAME_HEADER + len, f) == TILL_FRAME_HEADER + len ? 0 : -1;
   free(buf);
   return rc;
+}
+
+int
+export_header_init(Till__V1__ExportHeader *eh, const Till__V1__AuditSnapshotResponse *g,
+                   Till__V1__ServerKey **keys, size_t n_keys, int64_t from_ms, int64_t to_ms)
+{
+  if (!g || g->public_key.len != 32 || g->prev_hash.len != TILL_HASH_LEN || g->first_id < 1 ||
+      !g->signature || g->head_id < g->last_id)
+    return -1;
+  till__v1__export_header__init(eh);
+  eh->format = EXPORT_FORMAT;
+  eh->public_key = g->public_key;
+  eh->first_id = g->first_id;
+  eh->last_id = g->last_id;
+  eh->prev_hash = g->prev_hash;
+  eh->from_ms = from_ms;
+  eh->to_ms = to_ms;
+  eh->created_at_ms = till_now_ms();
+  eh->n_counters = g->n_counters;
+  eh->counters = g->counters;
+  eh->head_id = g->head_id;
+  eh->snapshot = g->signature;
+  eh->n_keys = n_keys; /* every key, so each signature checks under its own */
+  eh->keys = keys;
+  return 0;
+}
+
+int
+export_write_tail(FILE *f, const Till__V1__ChainSignature *const *sigs, size_t n_sigs,
+                  int64_t first, int64_t last, int64_t n_txns, int64_t *n_written)
+{
+  Till__V1__ExportRecord rec = TILL__V1__EXPORT_RECORD__INIT;
+  *n_written = 0;
+  for (size_t i = 0; i < n_sigs; i++) {
+    int64_t id = sigs[i]->txn_id;
+    if (id < first - 1 || id > last || first > last)
+      continue;
+    rec.body_case = TILL__V1__EXPORT_RECORD__BODY_SIGNATURE;
+    rec.signature = (Till__V1__ChainSignature *)sigs[i];
+    if (export_write(f, &rec) != 0)
+      return -1;
+    (*n_written)++;
+  }
+  Till__V1__ExportEnd end = TILL__V1__EXPORT_END__INIT;
+  end.txns = n_txns;
+  end.signatures = *n_written;
+  rec.body_case = TILL__V1__EXPORT_RECORD__BODY_END;
+  rec.end = &end;
+  return export_write(f, &rec);
 }
 
 int

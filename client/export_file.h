@@ -38,6 +38,23 @@ int export_read(FILE *f, Till__V1__ExportRecord **out, long long *offset, export
 /* Append one record. 0, or -1 when it cannot be packed or written. */
 int export_write(FILE *f, const Till__V1__ExportRecord *rec);
 
+/* The header of an export of <g>, the server's signed snapshot
+ * (AuditSnapshotResponse: the run first_id..last_id, the counters, the
+ * head), listing the ledger's <keys> (AuditHeadsResponse.keys), for the
+ * days <from_ms>..<to_ms> (0: open). *eh points into g and keys and lives
+ * as long as they do. 0, or -1 when the snapshot is malformed (a key not
+ * 32 bytes, no prev_hash, no signature, a run past its own head). */
+int export_header_init(Till__V1__ExportHeader *eh, const Till__V1__AuditSnapshotResponse *g,
+                       Till__V1__ServerKey **keys, size_t n_keys, int64_t from_ms, int64_t to_ms);
+
+/* After the header and the run first..last (<n_txns> transactions), the
+ * rest of the file: every signed head of <sigs> that names a transaction
+ * of the run or the one before it, then the end record with the counts.
+ * *n_written gets the signed heads written. 0, or -1 when a record cannot
+ * be written. */
+int export_write_tail(FILE *f, const Till__V1__ChainSignature *const *sigs, size_t n_sigs,
+                      int64_t first, int64_t last, int64_t n_txns, int64_t *n_written);
+
 /* A till_txn_t view of an AuditTxn, pointing into the message, for the
  * verifier (here and in the online `till audit verify`). 0, or -1 when a
  * length is out of range. */

@@ -294,32 +294,17 @@ export_file(wreq_t *wr, int64_t from_ms, int64_t to_ms, FILE *f)
   if (heads_fetch(wr, &hs) != 0)
     goto out;
   const Till__V1__AuditSnapshotResponse *g = snap->audit_snapshot_resp;
-  int64_t first = g ? g->first_id : 0, last = g ? g->last_id : 0;
-  if (!g || g->public_key.len != 32 || g->prev_hash.len != TILL_HASH_LEN || first < 1 || !g->signature ||
-      g->head_id < last) {
+  Till__V1__ExportHeader eh;
+  if (export_header_init(&eh, g, hs.h->keys, hs.h->n_keys, from_ms, to_ms) != 0) {
     web_error(wr, 502, _("Server error"), _("unexpected answer from the ledger server"));
     goto out;
   }
+  int64_t first = g->first_id, last = g->last_id;
   if (last - first + 1 > (int64_t)CHAIN_PAGE * CHAIN_MAX_PAGES) {
     web_error(wr, 413, _("Invalid request"),
               _("Over 200,000 transactions: export a shorter range, or the whole ledger with till audit export."));
     goto out;
   }
-  Till__V1__ExportHeader eh = TILL__V1__EXPORT_HEADER__INIT;
-  eh.format = EXPORT_FORMAT;
-  eh.public_key = g->public_key;
-  eh.first_id = first;
-  eh.last_id = last;
-  eh.prev_hash = g->prev_hash;
-  eh.from_ms = from_ms;
-  eh.to_ms = to_ms;
-  eh.created_at_ms = till_now_ms();
-  eh.n_counters = g->n_counters;
-  eh.counters = g->counters;
-  eh.head_id = g->head_id;
-  eh.snapshot = g->signature;
-  eh.n_keys = hs.h->n_keys;
-  eh.keys = hs.h->keys;
   Till__V1__ExportRecord rec = TILL__V1__EXPORT_RECORD__INIT;
   rec.body_case = TILL__V1__EXPORT_RECORD__BODY_HEADER;
   rec.header = &eh;
@@ -328,22 +313,8 @@ export_file(wreq_t *wr, int64_t from_ms, int64_t to_ms, FILE *f)
     goto write_failed;
   if (export_txns(wr, f, first, last, &n_txns) != 0)
     goto out;
-  for (size_t i = 0; i < hs.n_sigs; i++) {
-    int64_t id = hs.sigs[i]->txn_id;
-    if (id < first - 1 || id > last || first > last)
-      continue;
-    rec.body_case = TILL__V1__EXPORT_RECORD__BODY_SIGNATURE;
-    rec.signature = (Till__V1__ChainSignature *)hs.sigs[i];
-    if (export_write(f, &rec) != 0)
-      goto write_failed;
-    n_sigs++;
-  }
-  Till__V1__ExportEnd end = TILL__V1__EXPORT_END__INIT;
-  end.txns = n_txns;
-  end.signatures = n_sigs;
-  rec.body_case = TILL__V1__EXPORT_RECORD__BODY_END;
-  rec.end = &end;
-  if (export_write(f, &rec) != 0)
+  if (export_write_tail(f, hs.sigs, hs.n_sigs, first, last,
+                        n_txns, &n_sigs) != 0)
     goto write_failed;
   rc = 0;
   goto out;
