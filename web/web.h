@@ -114,6 +114,10 @@ Till__V1__Envelope *web_call(wreq_t *wr, Till__V1__Envelope *req,
 void web_page_login(wreq_t *wr);      /* GET and POST /login */
 void web_page_logout(wreq_t *wr);     /* POST /logout */
 void web_page_board(wreq_t *wr);      /* GET /board: today's shifts */
+/* The closed shifts whose cash is not deposited (<u>, NULL: none) as a
+ * table with its total, for the board and the deposits page; <pick>: a
+ * checkbox "shift" on each row, for the deposit form around it. */
+void web_undeposited_table(wreq_t *wr, const Till__V1__UndepositedResponse *u, int pick);
 void web_page_shift(wreq_t *wr);      /* GET /shift?id=N */
 void web_page_signoff(wreq_t *wr);    /* POST /shift/signoff */
 void web_page_voids(wreq_t *wr);      /* GET /voids */

@@ -268,7 +268,6 @@ web_page_waiver_decide(wreq_t *wr)
 static int
 deposit_form(wreq_t *wr, int64_t hours)
 {
-  char t[32];
   Till__V1__UndepositedRequest ur = TILL__V1__UNDEPOSITED_REQUEST__INIT;
   ur.hours = (int32_t)hours;
   Till__V1__Envelope env = TILL__V1__ENVELOPE__INIT;
@@ -296,30 +295,8 @@ deposit_form(wreq_t *wr, int64_t hours)
   web_printf(wr, "<form method=\"post\" action=\"/deposits/create\" id=\"deposit\">");
   web_csrf_field(wr);
   key_field(wr);
-  web_printf(wr, "<table id=\"undeposited\"><thead><tr><th></th><th>%s</th><th>%s</th><th>%s</th>"
-                 "<th>%s</th><th>%s</th><th class=\"num\">%s</th></tr></thead><tbody>\n",
-             _("Shift"), _("Cashier"), _("Terminal"), _("Business date"), _("Closed"), _("To deposit"));
-  for (size_t i = 0; u && i < u->n_shifts; i++) {
-    const Till__V1__ShiftSummary *s = u->shifts[i];
-    web_printf(wr, "<tr id=\"undeposited-%lld\"><td><input type=\"checkbox\" name=\"shift\" value=\"%lld\" "
-                   "id=\"pick-%lld\"></td><td><a href=\"/shift?id=%lld\">%lld</a></td><td>",
-               (long long)s->shift_id, (long long)s->shift_id, (long long)s->shift_id,
-               (long long)s->shift_id, (long long)s->shift_id);
-    web_esc(wr, s->cashier);
-    web_printf(wr, "</td><td>");
-    web_esc(wr, s->terminal_id);
-    web_printf(wr, "</td><td>");
-    web_esc(wr, s->business_date);
-    web_printf(wr, "</td><td>%s</td><td class=\"num\">", web_time(s->closed_at, t, sizeof t));
-    web_money(wr, s->depositable);
-    web_printf(wr, "</td></tr>\n");
-  }
-  if (!u || !u->n_shifts)
-    web_printf(wr, "<tr><td colspan=\"7\">%s</td></tr>\n", _("None."));
-  web_printf(wr, "</tbody><tfoot><tr><th colspan=\"6\">%s</th><td class=\"num\" id=\"undeposited_total\">",
-             _("Total"));
-  web_money(wr, u ? u->total : 0);
-  web_printf(wr, "</td></tr></tfoot></table>\n<p><label>%s <input name=\"slip\" id=\"slip\" maxlength=\"%d\" "
+  web_undeposited_table(wr, u, 1);
+  web_printf(wr, "<p><label>%s <input name=\"slip\" id=\"slip\" maxlength=\"%d\" "
                  "required></label> <label>%s <input name=\"amount\" id=\"amount\" maxlength=\"16\" required>"
                  "</label> <button type=\"submit\" id=\"make-deposit\">%s</button></p>\n"
                  "<p class=\"legend\">%s</p></form>\n",

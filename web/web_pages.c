@@ -182,10 +182,43 @@ board_row(wreq_t *wr, const Till__V1__ShiftSummary *s)
 /* Closed shifts whose cash is in no deposit <hours> after their close
  * (UndepositedRequest), as a section of the board. 0, or -1 after an
  * error page. */
+void
+web_undeposited_table(wreq_t *wr, const Till__V1__UndepositedResponse *u, int pick)
+{
+  char t[32];
+  int cols = pick ? 7 : 6;
+  web_printf(wr, "<table id=\"undeposited\"><thead><tr>%s<th>%s</th><th>%s</th><th>%s</th><th>%s</th>"
+                 "<th>%s</th><th class=\"num\">%s</th></tr></thead><tbody>\n",
+             pick ? "<th></th>" : "", _("Shift"), _("Cashier"), _("Terminal"), _("Business date"),
+             _("Closed"), _("To deposit"));
+  for (size_t i = 0; u && i < u->n_shifts; i++) {
+    const Till__V1__ShiftSummary *s = u->shifts[i];
+    long long id = (long long)s->shift_id;
+    web_printf(wr, "<tr id=\"undeposited-%lld\">", id);
+    if (pick)
+      web_printf(wr, "<td><input type=\"checkbox\" name=\"shift\" value=\"%lld\" id=\"pick-%lld\"></td>",
+                 id, id);
+    web_printf(wr, "<td><a href=\"/shift?id=%lld\">%lld</a></td><td>", id, id);
+    web_esc(wr, s->cashier);
+    web_printf(wr, "</td><td>");
+    web_esc(wr, s->terminal_id);
+    web_printf(wr, "</td><td>");
+    web_esc(wr, s->business_date);
+    web_printf(wr, "</td><td>%s</td><td class=\"num\">", web_time(s->closed_at, t, sizeof t));
+    web_money(wr, s->depositable);
+    web_printf(wr, "</td></tr>\n");
+  }
+  if (!u || !u->n_shifts)
+    web_printf(wr, "<tr><td colspan=\"%d\">%s</td></tr>\n", cols, _("None."));
+  web_printf(wr, "</tbody><tfoot><tr><th colspan=\"%d\">%s</th><td class=\"num\" id=\"undeposited_total\">",
+             cols - 1, _("Total"));
+  web_money(wr, u ? u->total : 0);
+  web_printf(wr, "</td></tr></tfoot></table>\n");
+}
+
 static int
 undeposited(wreq_t *wr, int64_t hours)
 {
-  char t[32];
   Till__V1__UndepositedRequest ur = TILL__V1__UNDEPOSITED_REQUEST__INIT;
   ur.hours = (int32_t)hours;
   Till__V1__Envelope env = TILL__V1__ENVELOPE__INIT;
@@ -199,29 +232,9 @@ undeposited(wreq_t *wr, int64_t hours)
   web_printf(wr, _("Cash not deposited %lld hours after the close"), (long long)hours);
   web_printf(wr, "</h2>\n<form method=\"get\" action=\"/board\" class=\"noprint filters\"><label>%s "
                  "<input name=\"hours\" value=\"%lld\" maxlength=\"4\"></label> <button type=\"submit\">%s</button>"
-                 "</form>\n<table id=\"undeposited\"><thead><tr><th>%s</th><th>%s</th><th>%s</th><th>%s</th>"
-                 "<th>%s</th><th class=\"num\">%s</th></tr></thead><tbody>\n",
-             _("Hours"), (long long)hours, _("Show"), _("Shift"), _("Cashier"), _("Terminal"),
-             _("Business date"), _("Closed"), _("To deposit"));
-  for (size_t i = 0; u && i < u->n_shifts; i++) {
-    const Till__V1__ShiftSummary *s = u->shifts[i];
-    web_printf(wr, "<tr id=\"undeposited-%lld\"><td><a href=\"/shift?id=%lld\">%lld</a></td><td>",
-               (long long)s->shift_id, (long long)s->shift_id, (long long)s->shift_id);
-    web_esc(wr, s->cashier);
-    web_printf(wr, "</td><td>");
-    web_esc(wr, s->terminal_id);
-    web_printf(wr, "</td><td>");
-    web_esc(wr, s->business_date);
-    web_printf(wr, "</td><td>%s</td><td class=\"num\">", web_time(s->closed_at, t, sizeof t));
-    web_money(wr, s->depositable);
-    web_printf(wr, "</td></tr>\n");
-  }
-  if (!u || !u->n_shifts)
-    web_printf(wr, "<tr><td colspan=\"6\">%s</td></tr>\n", _("None."));
-  web_printf(wr, "</tbody><tfoot><tr><th colspan=\"5\">%s</th><td class=\"num\" id=\"undeposited_total\">",
-             _("Total"));
-  web_money(wr, u ? u->total : 0);
-  web_printf(wr, "</td></tr></tfoot></table>\n");
+                 "</form>\n",
+             _("Hours"), (long long)hours, _("Show"));
+  web_undeposited_table(wr, u, 0);
   if (u && u->n_shifts) /* ---- web1: making the deposit (web_ops.c) ---- */
     web_printf(wr, "<p class=\"noprint\"><a id=\"to-deposit\" href=\"/deposits?hours=%lld\">%s</a></p>\n",
                (long long)hours, _("Make a deposit of this cash"));
