@@ -63,6 +63,11 @@ void web_printf(wreq_t *wr, const char *fmt, ...) __attribute__((format(printf, 
 void web_esc(wreq_t *wr, const char *s);
 /* Append an amount in fen as yuan ("-12.50"), with class "neg" when < 0. */
 void web_money(wreq_t *wr, int64_t fen);
+/* <td class="num">amount</td> */
+void web_money_cell(wreq_t *wr, int64_t fen);
+/* <tr><th>label</th><td class="num" id="id">amount</td></tr>: a figure the
+ * tests find by its id */
+void web_money_row(wreq_t *wr, const char *id, const char *label, int64_t fen);
 /* The page's head, header bar (user, language, log out) and <main>. */
 void web_begin(wreq_t *wr, const char *title);
 /* Close <main> and the page, and send it with <code>. */

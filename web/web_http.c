@@ -49,6 +49,22 @@ web_money(wreq_t *wr, int64_t fen)
     web_printf(wr, "%s", buf);
 }
 
+void
+web_money_cell(wreq_t *wr, int64_t fen)
+{
+  web_printf(wr, "<td class=\"num\">");
+  web_money(wr, fen);
+  web_printf(wr, "</td>");
+}
+
+void
+web_money_row(wreq_t *wr, const char *id, const char *label, int64_t fen)
+{
+  web_printf(wr, "<tr><th>%s</th><td class=\"num\" id=\"%s\">", label, id);
+  web_money(wr, fen);
+  web_printf(wr, "</td></tr>");
+}
+
 const char *
 web_time(int64_t unix_s, char *buf, size_t len)
 {

@@ -48,22 +48,6 @@ last_day(int y, int mo)
 }
 
 static void
-money_cell(wreq_t *wr, int64_t fen)
-{
-  web_printf(wr, "<td class=\"num\">");
-  web_money(wr, fen);
-  web_printf(wr, "</td>");
-}
-
-static void
-kv_money(wreq_t *wr, const char *id, const char *label, int64_t fen)
-{
-  web_printf(wr, "<tr><th>%s</th><td class=\"num\" id=\"%s\">", label, id);
-  web_money(wr, fen);
-  web_printf(wr, "</td></tr>");
-}
-
-static void
 kv_text(wreq_t *wr, const char *id, const char *label, const char *value)
 {
   web_printf(wr, "<tr><th>%s</th><td class=\"num\" id=\"%s\">", label, id);
@@ -102,18 +86,18 @@ totals(wreq_t *wr, const Till__V1__MonthlyReportResponse *m)
 {
   char pct[48];
   web_printf(wr, "<div class=\"scroll\"><table class=\"kv\" id=\"summary\"><tbody>");
-  kv_money(wr, "total", _("Net collections"), m->total);
-  kv_money(wr, "cash", _("Cash"), m->cash);
-  kv_money(wr, "noncash", _("Non-cash"), m->noncash);
-  kv_money(wr, "electronic", _("Electronic (card, WeChat, Alipay, bank transfer)"), m->electronic);
+  web_money_row(wr, "total", _("Net collections"), m->total);
+  web_money_row(wr, "cash", _("Cash"), m->cash);
+  web_money_row(wr, "noncash", _("Non-cash"), m->noncash);
+  web_money_row(wr, "electronic", _("Electronic (card, WeChat, Alipay, bank transfer)"), m->electronic);
   web_chart_value(m->epay_ratio_bp, WEB_UNIT_BP, pct, sizeof pct);
   pct[strlen(pct) - 1] = '\0'; /* as --json's epay_ratio_percent: no % sign */
   kv_text(wr, "epay_ratio_percent", _("E-payment ratio %"), pct);
   /* ---- refunds ---- */
-  kv_money(wr, "refunds_total", _("Refunds paid out"), m->refunds_total);
+  web_money_row(wr, "refunds_total", _("Refunds paid out"), m->refunds_total);
   web_printf(wr, "<tr><th>%s</th><td class=\"num\" id=\"refund_count\">%lld</td></tr>",
              _("Refunds"), (long long)m->refund_count);
-  kv_money(wr, "net_takings", _("Net takings less refunds"), m->net_takings);
+  web_money_row(wr, "net_takings", _("Net takings less refunds"), m->net_takings);
   /* ---- end of refunds ---- */
   web_printf(wr, "</tbody></table></div>\n");
 }
@@ -143,9 +127,9 @@ days(wreq_t *wr, const Till__V1__MonthlyReportResponse *m)
     web_printf(wr, "<tr><td>");
     web_esc(wr, d->date);
     web_printf(wr, "</td><td class=\"num\">%lld</td>", (long long)d->receipts);
-    money_cell(wr, d->amount);
-    money_cell(wr, d->cash);
-    money_cell(wr, d->noncash);
+    web_money_cell(wr, d->amount);
+    web_money_cell(wr, d->cash);
+    web_money_cell(wr, d->noncash);
     web_printf(wr, "</tr>");
   }
   table_end(wr);
@@ -181,9 +165,9 @@ collectors(wreq_t *wr, const Till__V1__MonthlyReportResponse *m)
                c->band && !c->above ? " below" : "");
     web_esc(wr, c->cashier);
     web_printf(wr, "</td>");
-    money_cell(wr, c->collected);
+    web_money_cell(wr, c->collected);
     if (c->target > 0) {
-      money_cell(wr, c->target);
+      web_money_cell(wr, c->target);
       web_chart_value(c->deviation_bp, WEB_UNIT_BP, pct, sizeof pct);
       pct[strlen(pct) - 1] = '\0';
       web_printf(wr, "<td class=\"num\">%s</td>", pct);
@@ -194,7 +178,7 @@ collectors(wreq_t *wr, const Till__V1__MonthlyReportResponse *m)
     web_printf(wr, "<td class=\"band\">");
     web_esc(wr, band);
     web_printf(wr, "</td>");
-    money_cell(wr, c->over_short);
+    web_money_cell(wr, c->over_short);
     web_printf(wr, "</tr>");
   }
   table_end(wr);
@@ -217,7 +201,7 @@ items_waivers(wreq_t *wr, const Till__V1__MonthlyReportResponse *m)
     web_printf(wr, "</td><td>");
     web_esc(wr, it->name);
     web_printf(wr, "</td><td class=\"num\">%lld</td>", (long long)it->quantity);
-    money_cell(wr, it->amount);
+    web_money_cell(wr, it->amount);
     web_printf(wr, "</tr>");
   }
   table_end(wr);
@@ -228,7 +212,7 @@ items_waivers(wreq_t *wr, const Till__V1__MonthlyReportResponse *m)
     web_printf(wr, "<tr><td>");
     web_esc(wr, m->waivers[i]->account);
     web_printf(wr, "</td><td class=\"num\">%lld</td>", (long long)m->waivers[i]->count);
-    money_cell(wr, m->waivers[i]->amount);
+    web_money_cell(wr, m->waivers[i]->amount);
     web_printf(wr, "</tr>");
   }
   table_end(wr);
@@ -288,7 +272,7 @@ collection(wreq_t *wr, const Till__V1__Scheme *s, const Till__V1__CollectionResp
   for (size_t i = 0; i < 5; i++) {
     char kid[96];
     snprintf(kid, sizeof kid, "%s-%s", id, keys[i]);
-    kv_money(wr, kid, labels[i], values[i]);
+    web_money_row(wr, kid, labels[i], values[i]);
   }
   web_chart_value(c->rate_bp, WEB_UNIT_BP, pct, sizeof pct);
   pct[strlen(pct) - 1] = '\0';
@@ -315,10 +299,10 @@ collection(wreq_t *wr, const Till__V1__Scheme *s, const Till__V1__CollectionResp
     web_esc(wr, r->key);
     web_printf(wr, "</td>");
     if (r->due)
-      money_cell(wr, r->due);
+      web_money_cell(wr, r->due);
     else
       web_printf(wr, "<td class=\"num\">-</td>");
-    money_cell(wr, r->collected);
+    web_money_cell(wr, r->collected);
     web_chart_value(r->rate_bp, WEB_UNIT_BP, pct, sizeof pct);
     pct[strlen(pct) - 1] = '\0';
     web_printf(wr, "<td class=\"num\">%s</td></tr>", pct);
@@ -385,7 +369,7 @@ arrears(wreq_t *wr, const Till__V1__ArrearsResponse *a)
     web_esc(wr, r->scheme);
     web_printf(wr, "</td><td class=\"num\">%s</td><td>%s</td><td class=\"num\">%lld</td>", label,
                age_text((int)r->age), (long long)r->payers);
-    money_cell(wr, r->open);
+    web_money_cell(wr, r->open);
     web_printf(wr, "</tr>");
   }
   table_end(wr);
@@ -393,9 +377,9 @@ arrears(wreq_t *wr, const Till__V1__ArrearsResponse *a)
   for (size_t i = 0; i < a->n_age_totals && i < 4; i++) {
     char id[16];
     snprintf(id, sizeof id, "age-%zu", i);
-    kv_money(wr, id, age_text((int)i), a->age_totals[i]);
+    web_money_row(wr, id, age_text((int)i), a->age_totals[i]);
   }
-  kv_money(wr, "arrears_total", _("Arrears in all"), a->total);
+  web_money_row(wr, "arrears_total", _("Arrears in all"), a->total);
   web_printf(wr, "<tr><th>%s</th><td class=\"num\" id=\"arrears_payers\">%lld</td></tr>",
              _("Payers owing"), (long long)a->payers);
   web_printf(wr, "</tbody></table></div>\n");
@@ -423,7 +407,7 @@ toll_counts(wreq_t *wr, const char *id, const char *caption, const char *what,
     web_printf(wr, "<tr><td>");
     web_esc(wr, list[i]->key);
     web_printf(wr, "</td><td class=\"num\">%lld</td>", (long long)list[i]->count);
-    money_cell(wr, list[i]->amount);
+    web_money_cell(wr, list[i]->amount);
     web_printf(wr, "</tr>");
   }
   table_end(wr);
@@ -434,8 +418,8 @@ tolls(wreq_t *wr, const Till__V1__TollReportResponse *t)
 {
   section(wr, "tolls", _("Tolls: vehicles and exemptions by type"), 0);
   web_printf(wr, "<div class=\"scroll\"><table class=\"kv\" id=\"toll-summary\"><tbody>");
-  kv_money(wr, "toll_tolls", _("Tolls charged"), t->tolls);
-  kv_money(wr, "toll_waived", _("Waived by exemptions"), t->waived);
+  web_money_row(wr, "toll_tolls", _("Tolls charged"), t->tolls);
+  web_money_row(wr, "toll_waived", _("Waived by exemptions"), t->waived);
   web_printf(wr, "</tbody></table></div>\n");
   toll_counts(wr, "toll-classes", _("Paying vehicles by class"), _("Class"), _("Tolls"),
               t->classes, t->n_classes);

@@ -40,22 +40,6 @@ method_key(int m)
   return n ? print_wire_name(n) : "unknown";
 }
 
-static void
-money_cell(wreq_t *wr, int64_t fen)
-{
-  web_printf(wr, "<td class=\"num\">");
-  web_money(wr, fen);
-  web_printf(wr, "</td>");
-}
-
-static void
-money_row(wreq_t *wr, const char *id, const char *label, int64_t fen)
-{
-  web_printf(wr, "<tr><th>%s</th><td class=\"num\" id=\"%s\">", label, id);
-  web_money(wr, fen);
-  web_printf(wr, "</td></tr>");
-}
-
 /* <pair>: one chart and its table, side by side on a wide screen */
 static void
 section(wreq_t *wr, const char *id, const char *title, int pair)
@@ -69,21 +53,21 @@ static void
 summary(wreq_t *wr, const Till__V1__DailyReportResponse *d)
 {
   web_printf(wr, "<div class=\"scroll\"><table class=\"kv\" id=\"summary\"><tbody>");
-  money_row(wr, "sales_amount", _("Sales"), d->sales_amount);
-  money_row(wr, "void_amount", _("Voided"), d->void_amount);
-  money_row(wr, "net_amount", _("Net takings"), d->net_amount);
+  web_money_row(wr, "sales_amount", _("Sales"), d->sales_amount);
+  web_money_row(wr, "void_amount", _("Voided"), d->void_amount);
+  web_money_row(wr, "net_amount", _("Net takings"), d->net_amount);
   /* ---- refunds ---- */
-  money_row(wr, "refunds_total", _("Refunds paid out"), d->refunds_total);
-  money_row(wr, "net_takings", _("Net takings less refunds"), d->net_takings);
+  web_money_row(wr, "refunds_total", _("Refunds paid out"), d->refunds_total);
+  web_money_row(wr, "net_takings", _("Net takings less refunds"), d->net_takings);
   /* ---- end of refunds ---- */
   web_printf(wr, "<tr><th>%s</th><td class=\"num\" id=\"receipts_issued\">%lld</td></tr>",
              _("Receipts issued"), (long long)d->receipts_issued);
   web_printf(wr, "<tr><th>%s</th><td class=\"num\" id=\"receipts_voided\">%lld</td></tr>",
              _("Receipts voided"), (long long)d->receipts_voided);
-  money_row(wr, "floats", _("Floats"), d->floats);
-  money_row(wr, "variance", _("Cash variance"), d->variance);
-  money_row(wr, "deposited", _("Deposited"), d->deposited);
-  money_row(wr, "undeposited_amount", _("Not yet deposited"), d->undeposited_amount);
+  web_money_row(wr, "floats", _("Floats"), d->floats);
+  web_money_row(wr, "variance", _("Cash variance"), d->variance);
+  web_money_row(wr, "deposited", _("Deposited"), d->deposited);
+  web_money_row(wr, "undeposited_amount", _("Not yet deposited"), d->undeposited_amount);
   web_printf(wr, "</tbody></table></div>\n");
 }
 
@@ -136,10 +120,10 @@ by_hour(wreq_t *wr, const Till__V1__DailyReportResponse *d)
     const Till__V1__HourTakings *h = d->hours[i];
     web_printf(wr, "<tr id=\"hour-%lld\"><td>%s</td><td class=\"num\">%lld</td>",
                (long long)h->hour, web_time(h->hour, when, sizeof when), (long long)h->sales);
-    money_cell(wr, h->amount);
+    web_money_cell(wr, h->amount);
     web_printf(wr, "<td class=\"num\">%lld</td>", (long long)h->voids);
-    money_cell(wr, h->void_amount);
-    money_cell(wr, h->net);
+    web_money_cell(wr, h->void_amount);
+    web_money_cell(wr, h->net);
     web_printf(wr, "</tr>");
   }
   web_printf(wr, "</tbody></table></div></section>\n");
@@ -242,9 +226,9 @@ by_key(wreq_t *wr, const Till__V1__DailyReportResponse *d, int by_cashier)
     web_printf(wr, "</td>");
     if (!by_cashier)
       web_printf(wr, "<td class=\"num\">%lld</td>", (long long)(s[i].quantity - s[i].void_quantity));
-    money_cell(wr, s[i].amount);
-    money_cell(wr, s[i].void_amount);
-    money_cell(wr, s[i].amount - s[i].void_amount);
+    web_money_cell(wr, s[i].amount);
+    web_money_cell(wr, s[i].void_amount);
+    web_money_cell(wr, s[i].amount - s[i].void_amount);
     web_printf(wr, "</tr>");
   }
   web_printf(wr, "</tbody></table></div></section>\n");
@@ -277,37 +261,37 @@ web_report_hospital(wreq_t *wr, const Till__V1__HospitalDay *h)
   web_printf(wr, "<div class=\"scroll\"><table class=\"kv\" id=\"hospital\"><tbody>"
                  "<tr><th>%s</th><td class=\"num\" id=\"hosp-bills\">%lld</td></tr>",
              _("bills"), (long long)h->bills);
-  money_row(wr, "hosp-total", _("billed"), h->total);
-  money_row(wr, "hosp-fund", _("insurance fund (receivable)"), h->fund);
-  money_row(wr, "hosp-account", _("personal accounts (receivable)"), h->account);
-  money_row(wr, "hosp-hospital", _("hospital share"), h->hospital);
+  web_money_row(wr, "hosp-total", _("billed"), h->total);
+  web_money_row(wr, "hosp-fund", _("insurance fund (receivable)"), h->fund);
+  web_money_row(wr, "hosp-account", _("personal accounts (receivable)"), h->account);
+  web_money_row(wr, "hosp-hospital", _("hospital share"), h->hospital);
   for (size_t i = 0; i < h->n_window; i++) {
     int m = (int)h->window[i]->method;
     snprintf(label, sizeof label, _("at the window: %s"), print_method(m));
     snprintf(id, sizeof id, "hosp-window-%s", method_key(m));
-    money_row(wr, id, label, h->window[i]->amount);
+    web_money_row(wr, id, label, h->window[i]->amount);
   }
-  money_row(wr, "hosp-window_deposit", _("at the window: from deposits"), h->window_deposit);
+  web_money_row(wr, "hosp-window_deposit", _("at the window: from deposits"), h->window_deposit);
   for (size_t i = 0; i < h->n_deposits_in; i++) {
     int m = (int)h->deposits_in[i]->method;
     snprintf(label, sizeof label, _("deposits taken: %s"), print_method(m));
     snprintf(id, sizeof id, "hosp-deposits_in-%s", method_key(m));
-    money_row(wr, id, label, h->deposits_in[i]->amount);
+    web_money_row(wr, id, label, h->deposits_in[i]->amount);
   }
-  money_row(wr, "hosp-deposits_out", _("deposits paid back at discharge"), h->deposits_out);
+  web_money_row(wr, "hosp-deposits_out", _("deposits paid back at discharge"), h->deposits_out);
   if (h->refunds) { /* ---- reports: refunds of bills ---- */
     web_printf(wr, "<tr><th>%s</th><td class=\"num\" id=\"hosp-refunds\">%lld</td></tr>",
                _("refunds of bills"), (long long)h->refunds);
-    money_row(wr, "hosp-refunded", _("refunded: lines"), h->refunded);
-    money_row(wr, "hosp-refund_fund", _("refunded: insurance fund"), h->refund_fund);
-    money_row(wr, "hosp-refund_account", _("refunded: personal accounts"), h->refund_account);
-    money_row(wr, "hosp-refund_hospital", _("refunded: hospital share"), h->refund_hospital);
-    money_row(wr, "hosp-refund_deposit", _("refunded to deposits"), h->refund_deposit);
+    web_money_row(wr, "hosp-refunded", _("refunded: lines"), h->refunded);
+    web_money_row(wr, "hosp-refund_fund", _("refunded: insurance fund"), h->refund_fund);
+    web_money_row(wr, "hosp-refund_account", _("refunded: personal accounts"), h->refund_account);
+    web_money_row(wr, "hosp-refund_hospital", _("refunded: hospital share"), h->refund_hospital);
+    web_money_row(wr, "hosp-refund_deposit", _("refunded to deposits"), h->refund_deposit);
     for (size_t i = 0; i < h->n_refund_window; i++) {
       int m = (int)h->refund_window[i]->method;
       snprintf(label, sizeof label, _("refunded at the window: %s"), print_method(m));
       snprintf(id, sizeof id, "hosp-refund_window-%s", method_key(m));
-      money_row(wr, id, label, h->refund_window[i]->amount);
+      web_money_row(wr, id, label, h->refund_window[i]->amount);
     }
   }
   web_printf(wr, "</tbody></table></div></section>\n");
@@ -334,9 +318,9 @@ takings_table(wreq_t *wr, const Till__V1__DailyReportResponse *d)
     web_printf(wr, "</td><td>");
     web_esc(wr, t->terminal_id);
     web_printf(wr, "</td><td class=\"num\">%lld</td>", (long long)t->quantity);
-    money_cell(wr, t->amount);
+    web_money_cell(wr, t->amount);
     web_printf(wr, "<td class=\"num\">%lld</td>", (long long)t->void_quantity);
-    money_cell(wr, t->void_amount);
+    web_money_cell(wr, t->void_amount);
     web_printf(wr, "</tr>");
   }
   web_printf(wr, "</tbody></table></div></section>\n");
