@@ -373,7 +373,8 @@ refund_row(req_t *r, sqlite3_stmt *st, void *arg)
   return TILL_OK;
 }
 
-/* The date's refunds per method, and net takings (takings less refunds). */
+/* The date's refunds per method, and net takings (takings less refunds;
+ * report_daily_handle takes the refunds of hospital bills back out). */
 static till_status_t
 load_refunds(req_t *r, store_conn_t *sc, Till__V1__DailyReportResponse *resp)
 {
@@ -608,8 +609,15 @@ report_daily_handle(req_t *r, store_conn_t *sc)
                      NULL, "open shifts") != TILL_OK)
     return r->status;
   /* ---- hospital ---- */
+  int64_t paid_back;
   if (report_hospital_day(r, sc, date, &resp->hospital) != TILL_OK)
     return r->status;
+  /* net takings are takings less the refunds of what they hold: a refund of
+   * a hospital bill is paid out (refunds) but takes back no takings */
+  if (till_money_sub(resp->refunds_total, report_hosp_refunded_window(resp->hospital),
+                     &paid_back) != 0 ||
+      till_money_sub(resp->net_amount, paid_back, &resp->net_takings) != 0)
+    return req_fail(r, TILL_E_INTERNAL, "net takings out of range");
   /* ---- end of hospital ---- */
   /* not closed: closed_by stays the empty string, the signature absent */
   int closed = load_close(r, sc, date, &resp->close_signature, &resp->closed_by,

@@ -193,6 +193,15 @@ report_hosp_finish(req_t *r, Till__V1__HospitalDay **h)
   return TILL_OK;
 }
 
+int64_t
+report_hosp_refunded_window(const Till__V1__HospitalDay *h)
+{
+  int64_t out = 0;
+  for (size_t i = 0; h && i < h->n_refund_window; i++)
+    out += h->refund_window[i]->amount; /* a period's sums fit, as the block's checks say */
+  return out;
+}
+
 static till_status_t
 hospital_row(req_t *r, sqlite3_stmt *st, void *arg)
 {

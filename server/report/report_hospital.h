@@ -38,4 +38,9 @@ till_status_t report_hosp_refund(req_t *r, Till__V1__HospitalDay *h, int m, int6
  * holds nothing. TILL_OK or the recorded failure. */
 till_status_t report_hosp_finish(req_t *r, Till__V1__HospitalDay **h);
 
+/* What the refunds of hospital bills in <h> paid out at the window, every
+ * method together (0 for NULL): the part of a report's refunds paid out
+ * that takes back no takings, as a bill's window share is not in them. */
+int64_t report_hosp_refunded_window(const Till__V1__HospitalDay *h);
+
 #endif

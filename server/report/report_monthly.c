@@ -684,8 +684,8 @@ add_cashiers(req_t *r, store_conn_t *sc, month_acc_t *a, Till__V1__MonthlyReport
 
 /* ---- refunds ---- */
 /* The month's refunds per method, in the order of the methods' names (as
- * the statement before ordered them), and its net takings (total -
- * refunds). */
+ * the statement before ordered them), and its net takings (total - the
+ * refunds of takings). */
 static till_status_t
 add_refunds(req_t *r, const month_acc_t *a, Till__V1__MonthlyReportResponse *resp)
 {
@@ -713,7 +713,9 @@ add_refunds(req_t *r, const month_acc_t *a, Till__V1__MonthlyReportResponse *res
     resp->refunds_total += x->amount; /* a month's sums fit, as add_days says */
     resp->refunds[resp->n_refunds++] = x;
   }
-  resp->net_takings = resp->total - resp->refunds_total;
+  /* net takings are takings less the refunds of what they hold: a refund of
+   * a hospital bill is paid out (refunds) but takes back no takings */
+  resp->net_takings = resp->total - (resp->refunds_total - report_hosp_refunded_window(a->hosp));
   return TILL_OK;
 }
 /* ---- end of refunds ---- */

@@ -142,8 +142,12 @@ CASH_OUT=$(sql "SELECT -coalesce(sum(e.amount), 0) FROM entries e JOIN journal j
 assert_eq "$W1|$((W1 + W2))" "$W1|$CASH_OUT" "the test's own sum: the first bill's two window refunds"
 expect_rc 0 sup --json report daily
 assert_last_contains "\"refunds_total\":\"$(yuan "$CASH_OUT")\""
+# a bill's window share is not in takings, so its refund takes none back:
+# the only refunds here are of bills, and net takings are the takings
+assert_eq "$(json_field net_amount)" "$(json_field net_takings)" "daily net takings, refunds of bills only"
 expect_rc 0 sup --json report monthly --month "$(sql "SELECT substr(business_date, 1, 7) FROM shifts WHERE id = $SID")"
 assert_last_contains "\"refunds_total\":\"$(yuan "$CASH_OUT")\""
+assert_eq "$(json_field total)" "$(json_field net_takings)" "monthly net takings, refunds of bills only"
 
 step "discharge pays the balance, refund included, in cash; a later refund of the bill is cash only"
 expect_rc 0 win --json hospital discharge ZY0009
