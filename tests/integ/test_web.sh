@@ -26,20 +26,9 @@
 # Screenshots go to $TILL_TEST_TMP/test_web.artefacts/ (kept after the run).
 source "$(dirname -- "$0")/lib.sh"
 source "$(dirname -- "$0")/lib_world.sh"
+source "$(dirname -- "$0")/lib_web.sh"
 
-TILL_WEB=${TILL_WEB:-$TILL_SOURCE_DIR/build/web/till-web}
-[ -x "$TILL_WEB" ] || fail "till-web is not built at $TILL_WEB (set TILL_WEB)"
-# Debian's python3, where python3-selenium is installed (not a pyenv's)
-PY=${TILL_PYTHON:-/usr/bin/python3}
-[ -x "$PY" ] || fail "$PY is missing: run scripts/install-deps.sh"
-for tool in chromium chromedriver; do
-  command -v "$tool" >/dev/null 2>&1 ||
-    fail "$tool is not installed: run scripts/install-deps.sh (chromium, chromium-driver, python3-selenium)"
-done
-"$PY" -c 'import selenium' 2>/dev/null ||
-  fail "python3-selenium is not installed: run scripts/install-deps.sh"
-ART=$TILL_TEST_TMP/test_web.artefacts
-rm -rf -- "$ART" && mkdir -p -- "$ART"
+web_tools test_web
 
 step "a business date: carol closes 10.00 short, dan exact with a pending void"
 register_lanes
@@ -61,24 +50,9 @@ void_id=$(json_field id)
 [[ $short_shift =~ ^[0-9]+$ && $void_id =~ ^[0-9]+$ ]] || fail "no shift or void id"
 
 step "till-web's own terminal, WEB-01, registered like any other"
-"$TILL_SOURCE_DIR/certs/make-dev-certs.sh" --out "$T/certs" --terminal WEB-01 >>"$T/certs.log" 2>&1 ||
-  fail "make-dev-certs.sh --terminal WEB-01 failed"
-expect_rc 0 till_as ADMIN-01 admin terminal add WEB-01 --description "web console"
+web_terminal
 
-WEB_LOG=$T/till-web.log
-"$TILL_WEB" --listen 127.0.0.1:0 --port_file "$T/web.port" --cert "$T/certs/server.crt" \
-  --key "$T/certs/server.key" --server "127.0.0.1:$PORT" --ca "$T/certs/ca.crt" \
-  --terminal_cert "$T/certs/terminal-WEB-01.crt" --terminal_key "$T/certs/terminal-WEB-01.key" \
-  --language en --request_timeout 2 </dev/null >"$WEB_LOG" 2>&1 8>&- 9>&- &
-WEB_PID=$!
-BG_PIDS+=("$WEB_PID")
-for ((i = 0; i < 100; i++)); do
-  [ -s "$T/web.port" ] && break
-  kill -0 "$WEB_PID" 2>/dev/null || { cat -- "$WEB_LOG" >&9; fail "till-web exited at start"; }
-  sleep 0.1
-done
-[ -s "$T/web.port" ] || fail "till-web wrote no port within 10 s"
-URL=https://127.0.0.1:$(cat -- "$T/web.port")
+start_web "$T/till-web.log" --language en --request_timeout 2
 
 export WEB_SUP=sam WEB_SUP_PW=$(world_password sam) WEB_CASHIER=carol
 export WEB_CASHIER_PW=$(world_password carol) SHORT_SHIFT=$short_shift VOID_ID=$void_id
@@ -115,14 +89,4 @@ for png in board voids receipts ledger report cashier; do
 done
 
 step "till-web stops on SIGTERM"
-kill -TERM "$WEB_PID"
-for ((i = 0; i < 100; i++)); do
-  kill -0 "$WEB_PID" 2>/dev/null || break
-  sleep 0.1
-done
-kill -0 "$WEB_PID" 2>/dev/null && fail "till-web still running 10 s after SIGTERM"
-wait "$WEB_PID" || fail "till-web exited with $? on SIGTERM"
-if grep -qE 'ERROR: (Address|Leak)Sanitizer|runtime error:' "$WEB_LOG"; then
-  cat -- "$WEB_LOG" >&9
-  fail "till-web's log shows a sanitizer report"
-fi
+stop_web

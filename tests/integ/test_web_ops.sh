@@ -28,19 +28,9 @@
 # Screenshots go to $TILL_TEST_TMP/test_web_ops.artefacts/.
 source "$(dirname -- "$0")/lib.sh"
 source "$(dirname -- "$0")/lib_world.sh"
+source "$(dirname -- "$0")/lib_web.sh"
 
-TILL_WEB=${TILL_WEB:-$TILL_SOURCE_DIR/build/web/till-web}
-[ -x "$TILL_WEB" ] || fail "till-web is not built at $TILL_WEB (set TILL_WEB)"
-PY=${TILL_PYTHON:-/usr/bin/python3}
-[ -x "$PY" ] || fail "$PY is missing: run scripts/install-deps.sh"
-for tool in chromium chromedriver; do
-  command -v "$tool" >/dev/null 2>&1 ||
-    fail "$tool is not installed: run scripts/install-deps.sh (chromium, chromium-driver, python3-selenium)"
-done
-"$PY" -c 'import selenium' 2>/dev/null ||
-  fail "python3-selenium is not installed: run scripts/install-deps.sh"
-ART=$TILL_TEST_TMP/test_web_ops.artefacts
-rm -rf -- "$ART" && mkdir -p -- "$ART"
+web_tools test_web_ops
 
 step "a business date: carol closes exact, dan and suzy ask refunds, carol and suzy waivers"
 register_lanes
@@ -79,43 +69,8 @@ for v in "$carol_shift" "$refund_ok" "$refund_self" "$waiver_ok" "$waiver_self";
 done
 
 step "till-web's own terminal, WEB-01"
-"$TILL_SOURCE_DIR/certs/make-dev-certs.sh" --out "$T/certs" --terminal WEB-01 >>"$T/certs.log" 2>&1 ||
-  fail "make-dev-certs.sh --terminal WEB-01 failed"
-expect_rc 0 till_as ADMIN-01 admin terminal add WEB-01 --description "web console"
-# start_web LOG -- till-web on the current tilld; WEB_PID, WEB_LOG, URL
-start_web() {
-  WEB_LOG=$1
-  rm -f -- "$T/web.port"
-  "$TILL_WEB" --listen 127.0.0.1:0 --port_file "$T/web.port" --cert "$T/certs/server.crt" \
-    --key "$T/certs/server.key" --server "127.0.0.1:$PORT" --ca "$T/certs/ca.crt" \
-    --terminal_cert "$T/certs/terminal-WEB-01.crt" --terminal_key "$T/certs/terminal-WEB-01.key" \
-    --language en </dev/null >"$WEB_LOG" 2>&1 8>&- 9>&- &
-  WEB_PID=$!
-  BG_PIDS+=("$WEB_PID")
-  for ((i = 0; i < 100; i++)); do
-    [ -s "$T/web.port" ] && break
-    kill -0 "$WEB_PID" 2>/dev/null || { cat -- "$WEB_LOG" >&9; fail "till-web exited at start"; }
-    sleep 0.1
-  done
-  [ -s "$T/web.port" ] || fail "till-web wrote no port within 10 s"
-  URL=https://127.0.0.1:$(cat -- "$T/web.port")
-}
-# stop_web -- SIGTERM; it must stop within 10 s, exit 0, and its log show
-# no sanitizer report
-stop_web() {
-  kill -TERM "$WEB_PID"
-  for ((i = 0; i < 100; i++)); do
-    kill -0 "$WEB_PID" 2>/dev/null || break
-    sleep 0.1
-  done
-  if kill -0 "$WEB_PID" 2>/dev/null; then fail "till-web still running 10 s after SIGTERM"; fi
-  wait "$WEB_PID" || fail "till-web exited with $? on SIGTERM"
-  if grep -qE 'ERROR: (Address|Leak)Sanitizer|runtime error:' "$WEB_LOG"; then
-    cat -- "$WEB_LOG" >&9
-    fail "till-web's log shows a sanitizer report"
-  fi
-}
-start_web "$T/till-web.log"
+web_terminal
+start_web "$T/till-web.log" --language en
 
 ADMIN_CONF=$T/term/ADMIN-01/till.conf
 export WEB_SUP=sam WEB_SUP_PW=$(world_password sam) WEB_SELF=suzy WEB_SELF_PW=$(world_password suzy)
@@ -182,7 +137,7 @@ sql "DROP TRIGGER entries_no_update;
   UPDATE entries SET amount = amount - 100 WHERE txn_id = $target AND seq = 1;" ||
   fail "could not tamper with the database"
 start_tilld || fail "tilld did not start on the tampered ledger (exit $TILLD_RC)"
-start_web "$T/till-web-tampered.log"
+start_web "$T/till-web-tampered.log" --language en
 run till_as ADMIN-01 --session "$(user_session ADMIN-01 audrey)" --json audit verify
 [ "$LAST_RC" = 1 ] || fail "till audit verify passed the tampered ledger"
 export TAMPERED_TXN=$target

@@ -25,19 +25,9 @@
 # and the printed PDFs go to $TILL_TEST_TMP/test_web_report.artefacts/.
 source "$(dirname -- "$0")/lib.sh"
 source "$(dirname -- "$0")/lib_world.sh"
+source "$(dirname -- "$0")/lib_web.sh"
 
-TILL_WEB=${TILL_WEB:-$TILL_SOURCE_DIR/build/web/till-web}
-[ -x "$TILL_WEB" ] || fail "till-web is not built at $TILL_WEB (set TILL_WEB)"
-PY=${TILL_PYTHON:-/usr/bin/python3}
-[ -x "$PY" ] || fail "$PY is missing: run scripts/install-deps.sh"
-for tool in chromium chromedriver; do
-  command -v "$tool" >/dev/null 2>&1 ||
-    fail "$tool is not installed: run scripts/install-deps.sh (chromium, chromium-driver, python3-selenium)"
-done
-"$PY" -c 'import selenium' 2>/dev/null ||
-  fail "python3-selenium is not installed: run scripts/install-deps.sh"
-ART=$TILL_TEST_TMP/test_web_report.artefacts
-rm -rf -- "$ART" && mkdir -p -- "$ART"
+web_tools test_web_report
 
 adm() { expect_rc 0 till_as ADMIN-01 "$@"; }
 sale() { expect_rc 0 till_user "$1" "$2" --json sale "$3" --method "$4"; }
@@ -117,24 +107,9 @@ expect_rc 0 till_user ADMIN-01 sam target set --cashier hal --month "$MONTH" --a
 export BANDS="carol=within_5 dan=5_10 hal=beyond_15"
 
 step "till-web's own terminal, WEB-01, registered like any other"
-"$TILL_SOURCE_DIR/certs/make-dev-certs.sh" --out "$T/certs" --terminal WEB-01 >>"$T/certs.log" 2>&1 ||
-  fail "make-dev-certs.sh --terminal WEB-01 failed"
-adm admin terminal add WEB-01 --description "web console"
-WEB_LOG=$T/till-web.log
+web_terminal
 # no --language: the console's default, Chinese
-"$TILL_WEB" --listen 127.0.0.1:0 --port_file "$T/web.port" --cert "$T/certs/server.crt" \
-  --key "$T/certs/server.key" --server "127.0.0.1:$PORT" --ca "$T/certs/ca.crt" \
-  --terminal_cert "$T/certs/terminal-WEB-01.crt" --terminal_key "$T/certs/terminal-WEB-01.key" \
-  </dev/null >"$WEB_LOG" 2>&1 8>&- 9>&- &
-WEB_PID=$!
-BG_PIDS+=("$WEB_PID")
-for ((i = 0; i < 100; i++)); do
-  [ -s "$T/web.port" ] && break
-  kill -0 "$WEB_PID" 2>/dev/null || { cat -- "$WEB_LOG" >&9; fail "till-web exited at start"; }
-  sleep 0.1
-done
-[ -s "$T/web.port" ] || fail "till-web wrote no port within 10 s"
-URL=https://127.0.0.1:$(cat -- "$T/web.port")
+start_web "$T/till-web.log"
 
 AS_SAM="$TILL --config $T/term/ADMIN-01/till.conf --session $(user_session ADMIN-01 sam) --json"
 export WEB_SUP=sam WEB_SUP_PW=$(world_password sam) WEB_CERT=$T/certs/server.crt
@@ -168,14 +143,4 @@ for f in daily month; do
 done
 
 step "till-web stops on SIGTERM"
-kill -TERM "$WEB_PID"
-for ((i = 0; i < 100; i++)); do
-  kill -0 "$WEB_PID" 2>/dev/null || break
-  sleep 0.1
-done
-kill -0 "$WEB_PID" 2>/dev/null && fail "till-web still running 10 s after SIGTERM"
-wait "$WEB_PID" || fail "till-web exited with $? on SIGTERM"
-if grep -qE 'ERROR: (Address|Leak)Sanitizer|runtime error:' "$WEB_LOG"; then
-  cat -- "$WEB_LOG" >&9
-  fail "till-web's log shows a sanitizer report"
-fi
+stop_web
