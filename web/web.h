@@ -123,6 +123,10 @@ void web_page_board(wreq_t *wr);      /* GET /board: today's shifts */
  * table with its total, for the board and the deposits page; <pick>: a
  * checkbox "shift" on each row, for the deposit form around it. */
 void web_undeposited_table(wreq_t *wr, const Till__V1__UndepositedResponse *u, int pick);
+/* Ask tilld for the closed shifts not deposited <hours> after their close:
+ * its answer (free it with till__v1__envelope__free_unpacked), or NULL
+ * after an error page. */
+Till__V1__Envelope *web_undeposited_fetch(wreq_t *wr, int64_t hours);
 void web_page_shift(wreq_t *wr);      /* GET /shift?id=N */
 void web_page_signoff(wreq_t *wr);    /* POST /shift/signoff */
 void web_page_voids(wreq_t *wr);      /* GET /voids */

@@ -268,12 +268,7 @@ web_page_waiver_decide(wreq_t *wr)
 static int
 deposit_form(wreq_t *wr, int64_t hours)
 {
-  Till__V1__UndepositedRequest ur = TILL__V1__UNDEPOSITED_REQUEST__INIT;
-  ur.hours = (int32_t)hours;
-  Till__V1__Envelope env = TILL__V1__ENVELOPE__INIT;
-  env.body_case = TILL__V1__ENVELOPE__BODY_UNDEPOSITED_REQ;
-  env.undeposited_req = &ur;
-  Till__V1__Envelope *resp = web_call(wr, &env, TILL__V1__ENVELOPE__BODY_UNDEPOSITED_RESP, 1);
+  Till__V1__Envelope *resp = web_undeposited_fetch(wr, hours);
   if (!resp)
     return -1;
   const Till__V1__UndepositedResponse *u = resp->undeposited_resp;

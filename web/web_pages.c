@@ -182,6 +182,17 @@ board_row(wreq_t *wr, const Till__V1__ShiftSummary *s)
 /* Closed shifts whose cash is in no deposit <hours> after their close
  * (UndepositedRequest), as a section of the board. 0, or -1 after an
  * error page. */
+Till__V1__Envelope *
+web_undeposited_fetch(wreq_t *wr, int64_t hours)
+{
+  Till__V1__UndepositedRequest ur = TILL__V1__UNDEPOSITED_REQUEST__INIT;
+  ur.hours = (int32_t)hours;
+  Till__V1__Envelope env = TILL__V1__ENVELOPE__INIT;
+  env.body_case = TILL__V1__ENVELOPE__BODY_UNDEPOSITED_REQ;
+  env.undeposited_req = &ur;
+  return web_call(wr, &env, TILL__V1__ENVELOPE__BODY_UNDEPOSITED_RESP, 1);
+}
+
 void
 web_undeposited_table(wreq_t *wr, const Till__V1__UndepositedResponse *u, int pick)
 {
@@ -219,12 +230,7 @@ web_undeposited_table(wreq_t *wr, const Till__V1__UndepositedResponse *u, int pi
 static int
 undeposited(wreq_t *wr, int64_t hours)
 {
-  Till__V1__UndepositedRequest ur = TILL__V1__UNDEPOSITED_REQUEST__INIT;
-  ur.hours = (int32_t)hours;
-  Till__V1__Envelope env = TILL__V1__ENVELOPE__INIT;
-  env.body_case = TILL__V1__ENVELOPE__BODY_UNDEPOSITED_REQ;
-  env.undeposited_req = &ur;
-  Till__V1__Envelope *resp = web_call(wr, &env, TILL__V1__ENVELOPE__BODY_UNDEPOSITED_RESP, 1);
+  Till__V1__Envelope *resp = web_undeposited_fetch(wr, hours);
   if (!resp)
     return -1;
   const Till__V1__UndepositedResponse *u = resp->undeposited_resp;
