@@ -109,6 +109,10 @@ static const handler_t handlers[] = {
    "deposit confirm", ROLES_SUPERVISOR, NULL, deposit_handle_confirm},
   {TILL__V1__ENVELOPE__BODY_UNDEPOSITED_REQ, TILL__V1__ENVELOPE__BODY_UNDEPOSITED_RESP,
    "undeposited cash", ROLES_SUPERVISOR | ROLES_AUDITOR, deposit_handle_undeposited, NULL},
+  /* ---- deplist: the deposits of a date and those in transit ---- */
+  {TILL__V1__ENVELOPE__BODY_DEPOSIT_LIST_REQ, TILL__V1__ENVELOPE__BODY_DEPOSIT_LIST_RESP,
+   "deposit list", ROLES_SUPERVISOR | ROLES_AUDITOR, deposit_handle_list, NULL},
+  /* ---- end of deplist ---- */
   /* audit: auditors read the chain; supervisors sign a checkpoint */
   {TILL__V1__ENVELOPE__BODY_AUDIT_EXPORT_REQ, TILL__V1__ENVELOPE__BODY_AUDIT_EXPORT_RESP,
    "audit export", ROLES_AUDITOR, audit_handle_export, NULL},

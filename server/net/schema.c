@@ -26,6 +26,7 @@ static const store_migration_t *const steps[] = {
   &ledger_key_schema_v11, /* ---- keys: endorsed server keys (rotation) ---- */
   &shift_schema_v12,
   &ledger_schema_v13,
+  &shift_schema_v14, /* ---- deplist: deposits in transit ---- */
 };
 
 static const store_schema_t schema = {steps, (int)(sizeof steps / sizeof steps[0])};

@@ -724,7 +724,8 @@ deposit_info_build(req_t *r, store_conn_t *sc, int64_t id, Till__V1__DepositInfo
 {
   static const char sql[] =
     "SELECT slip, amount, state, created_by, created_at, coalesce(confirmed_by, ''),"
-    " coalesce(confirmed_at, 0), txn_id, coalesce(confirm_txn_id, 0) FROM deposits WHERE id = ?";
+    " coalesce(confirmed_at, 0), txn_id, coalesce(confirm_txn_id, 0), business_date"
+    " FROM deposits WHERE id = ?";
   static const char sql_shifts[] = "SELECT id FROM shifts WHERE deposit_id = ? ORDER BY id LIMIT 64";
   Till__V1__DepositInfo *d = req_alloc(r, sizeof *d);
   int64_t *ids = req_alloc(r, 64 * sizeof *ids);
@@ -747,8 +748,9 @@ deposit_info_build(req_t *r, store_conn_t *sc, int64_t id, Till__V1__DepositInfo
   d->confirmed_at = sqlite3_column_int64(st, 6);
   d->txn_id = sqlite3_column_int64(st, 7);
   d->confirm_txn_id = sqlite3_column_int64(st, 8);
+  d->business_date = req_strdup(r, (const char *)sqlite3_column_text(st, 9)); /* ---- deplist ---- */
   sqlite3_reset(st);
-  if (!d->slip || !d->created_by || !d->confirmed_by)
+  if (!d->slip || !d->created_by || !d->confirmed_by || !d->business_date)
     return req_fail(r, TILL_E_INTERNAL, "out of memory");
   /* a deposit covers fewer than LEDGER_MAX_DEPOSIT_SHIFTS (64) shifts */
   id_list_t list = {ids, 0};

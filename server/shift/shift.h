@@ -14,6 +14,9 @@ till_status_t shift_handle_list(req_t *r, store_conn_t *sc);
 till_status_t deposit_handle_create(req_t *r, store_conn_t *sc);
 till_status_t deposit_handle_confirm(req_t *r, store_conn_t *sc);
 till_status_t deposit_handle_undeposited(req_t *r, store_conn_t *sc);
+/* ---- deplist: the deposits of a date and those in transit ---- */
+till_status_t deposit_handle_list(req_t *r, store_conn_t *sc);
+/* ---- end of deplist ---- */
 
 /* The columns of shifts a ShiftSummary is made of, in the order
  * shift_summary_from_row reads them: select them FROM shifts (no alias). */
@@ -38,6 +41,20 @@ till_status_t deposit_handle_undeposited(req_t *r, store_conn_t *sc);
  * and depositable total. tests/unit/test_report_plans.c checks their plans. */
 extern const char shift_sql_undeposited[];
 extern const char shift_sql_undeposited_sum[];
+
+/* ---- deplist: the deposits of a date and those in transit ---- */
+/* Deposits in either list of `deposit list`; a longer one is refused. */
+#define DEPOSIT_LIST_MAX 1000
+/* A deposit the bank has not confirmed yet: the WHERE of the partial index
+ * deposits_in_transit (schema step 14), word for word. */
+#define DEPOSIT_SQL_IN_TRANSIT "state = 1"
+/* `deposit list`'s statements (?1 a business date, ?2 a row limit): the
+ * ids of the date's deposits, by id; of the deposits in transit made on
+ * any other date, by date then id. tests/unit/test_deposit_plans.c checks
+ * that both read an index, never the whole table. */
+extern const char deposit_sql_of_date[];
+extern const char deposit_sql_in_transit[];
+/* ---- end of deplist ---- */
 
 /* The ShiftSummary of the row at <st> (SHIFT_SUMMARY_COLUMNS), in r's
  * arena; NULL when out of memory. */

@@ -7,5 +7,6 @@
 extern const store_migration_t shift_schema_v3;
 extern const store_migration_t shift_schema_v5; /* business dates */
 extern const store_migration_t shift_schema_v12; /* undeposited and deposit indices */
+extern const store_migration_t shift_schema_v14; /* ---- deplist: deposits in transit ---- */
 
 #endif

@@ -1,0 +1,116 @@
+/* test_deposit_plans.c -- the plans SQLite makes for `deposit list` (the
+ * deposits of a date and those in transit, shift.h): the date's deposits
+ * over deposits_business_date, those in transit over the partial index of
+ * exactly those (schema step 14), a deposit by its primary key and its
+ * shifts over shifts_deposit -- never a scan of every deposit ever made,
+ * and nothing sorted (the indices give the order). Checked with EXPLAIN
+ * QUERY PLAN on a new database with the whole schema (tilld runs no
+ * ANALYZE, so these are the plans it makes at any size). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "schema.h"
+#include "shift.h"
+#include "store.h"
+#include "testkit.h"
+
+#define PLAN_MAX 4096
+
+static char g_dir[200];
+static store_conn_t *g_sc;
+
+/* The plan of <sql>, one detail a line, into out. */
+static void
+plan_of(const char *sql, char *out, size_t len)
+{
+  char eqp[8192];
+  snprintf(eqp, sizeof eqp, "EXPLAIN QUERY PLAN %s", sql);
+  sqlite3_stmt *st = NULL;
+  if (sqlite3_prepare_v2(g_sc->db, eqp, -1, &st, NULL) != SQLITE_OK)
+    fail_msg("preparing %s: %s", sql, sqlite3_errmsg(g_sc->db));
+  size_t used = 0;
+  out[0] = '\0';
+  int rc;
+  for (int i = 0; i < 100 && (rc = sqlite3_step(st)) == SQLITE_ROW; i++) {
+    int n = snprintf(out + used, len - used, "%s\n", (const char *)sqlite3_column_text(st, 3));
+    assert_true(n > 0 && (size_t)n < len - used);
+    used += (size_t)n;
+  }
+  sqlite3_finalize(st);
+}
+
+static void
+is(const char *sql, const char *want)
+{
+  char plan[PLAN_MAX];
+  plan_of(sql, plan, sizeof plan);
+  if (strcmp(plan, want) != 0)
+    fail_msg("the plan of\n  %s\nis\n%swanted\n%s", sql, plan, want);
+}
+
+static void
+test_of_date(void **state)
+{
+  (void)state;
+  is(deposit_sql_of_date,
+     "SEARCH deposits USING COVERING INDEX deposits_business_date (business_date=?)\n");
+}
+
+static void
+test_in_transit(void **state)
+{
+  (void)state;
+  /* the whole partial index: only the deposits the bank has not confirmed
+   * (each row read for its state, which the index's WHERE already holds) */
+  is(deposit_sql_in_transit, "SCAN deposits USING INDEX deposits_in_transit\n");
+}
+
+static void
+test_one_deposit(void **state)
+{
+  (void)state;
+  /* deposit_info_build's two lookups */
+  is("SELECT slip, amount, state, created_by, created_at, coalesce(confirmed_by, ''),"
+     " coalesce(confirmed_at, 0), txn_id, coalesce(confirm_txn_id, 0), business_date"
+     " FROM deposits WHERE id = ?",
+     "SEARCH deposits USING INTEGER PRIMARY KEY (rowid=?)\n");
+  is("SELECT id FROM shifts WHERE deposit_id = ? ORDER BY id LIMIT 64",
+     "SEARCH shifts USING COVERING INDEX shifts_deposit (deposit_id=?)\n");
+}
+
+static int
+setup(void **state)
+{
+  (void)state;
+  char path[320], err[256];
+  if (testkit_tmpdir("till-test-deposit-plans", g_dir, sizeof g_dir) != 0)
+    return -1;
+  snprintf(path, sizeof path, "%s/plans.db", g_dir);
+  g_sc = store_open_rw(path, "full", schema_all(), err, sizeof err);
+  return g_sc ? 0 : -1;
+}
+
+static int
+teardown(void **state)
+{
+  (void)state;
+  store_close(g_sc);
+  return testkit_rm_tree(g_dir);
+}
+
+int
+main(void)
+{
+  const struct CMUnitTest tests[] = {
+    cmocka_unit_test(test_of_date),
+    cmocka_unit_test(test_in_transit),
+    cmocka_unit_test(test_one_deposit),
+  };
+  return cmocka_run_group_tests(tests, setup, teardown);
+}
