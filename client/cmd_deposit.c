@@ -1,9 +1,11 @@
-/* cmd_deposit.c -- till deposit create|confirm|pending: closed shifts'
+/* cmd_deposit.c -- till deposit create|confirm|pending|list: closed shifts'
  * cash taken to the bank (a supervisor records the slip, then confirms it
- * arrived) and the cash still waiting. Postings carry an idempotency key
- * and are retried with it. */
+ * arrived), the cash still waiting, and the deposits of a business date
+ * with every one still in transit. Postings carry an idempotency key and
+ * are retried with it. */
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
@@ -166,3 +168,138 @@ cmd_deposit_pending(cli_t *cli)
   till__v1__envelope__free_unpacked(resp, NULL);
   return rc; /* not 0 when the table could not be made (out of memory) */
 }
+
+/* ---- deplist: the deposits of a date and those in transit ---- */
+
+/* A deposit as `deposit list --json` carries it: every field, amounts as
+ * yuan strings, the state by its wire name. */
+static void
+list_json(const char *key, Till__V1__DepositInfo **d, size_t n)
+{
+  char amount[TILL_MONEY_STR_MAX];
+  printf(",\"%s\":[", key);
+  for (size_t i = 0; i < n; i++) {
+    const Till__V1__DepositInfo *p = d[i];
+    till_money_format(p->amount, amount, sizeof amount);
+    printf("%s{\"id\":%lld,\"business_date\":", i ? "," : "", (long long)p->id);
+    json_str(stdout, p->business_date);
+    printf(",\"slip\":");
+    json_str(stdout, p->slip);
+    printf(",\"amount\":\"%s\",\"state\":\"%s\",\"shifts\":[", amount,
+           print_wire_name(till_deposit_state_name((int)p->state)));
+    for (size_t k = 0; k < p->n_shift_ids; k++)
+      printf("%s%lld", k ? "," : "", (long long)p->shift_ids[k]);
+    printf("],\"created_by\":");
+    json_str(stdout, p->created_by);
+    printf(",\"created_at\":%lld,\"confirmed_by\":", (long long)p->created_at);
+    json_str(stdout, p->confirmed_by);
+    printf(",\"confirmed_at\":%lld,\"txn_id\":%lld,\"confirm_txn_id\":%lld}",
+           (long long)p->confirmed_at, (long long)p->txn_id, (long long)p->confirm_txn_id);
+  }
+  printf("]");
+}
+
+/* "<who> <when>" into buf. */
+static const char *
+who_when(const char *who, int64_t when, char *buf, size_t len)
+{
+  char t[32];
+  fmt_time(when, t, sizeof t);
+  snprintf(buf, len, "%s %s", who, t);
+  return buf;
+}
+
+/* One deposit as a block of the 42-cell receipt width: its number and
+ * state, (with <dated>) its business date, the slip, the shifts, who made
+ * and who confirmed it, and the amount. 0, or -1 when out of memory. */
+static int
+list_block(const Till__V1__DepositInfo *p, int dated)
+{
+  char head[96], who[160];
+  size_t len = p->n_shift_ids * 21 + 1, used = 0; /* a long long and a space each */
+  char *shifts = malloc(len);
+  if (!shifts)
+    return -1;
+  shifts[0] = '\0';
+  for (size_t k = 0; k < p->n_shift_ids; k++)
+    used += (size_t)snprintf(shifts + used, len - used, "%s%lld", k ? " " : "",
+                             (long long)p->shift_ids[k]);
+  snprintf(head, sizeof head, "%lld  %s", (long long)p->id, print_deposit_state((int)p->state));
+  print_text_line(stdout, _("Deposit"), head);
+  if (dated)
+    print_text_line(stdout, _("Date"), p->business_date);
+  print_text_line(stdout, _("Slip"), p->slip);
+  print_text_line(stdout, _("Shifts"), shifts);
+  print_text_line(stdout, _("Made by"), who_when(p->created_by, p->created_at, who, sizeof who));
+  if (p->state == TILL__V1__DEPOSIT_STATE__DEPOSIT_CONFIRMED)
+    print_text_line(stdout, _("Confirmed"),
+                    who_when(p->confirmed_by, p->confirmed_at, who, sizeof who));
+  print_money_line(stdout, _("Amount"), p->amount);
+  free(shifts);
+  return 0;
+}
+
+/* <n> deposits as blocks under a rule each, or "none". 0 or -1. */
+static int
+list_blocks(Till__V1__DepositInfo **d, size_t n, int dated)
+{
+  print_rule(stdout, '-');
+  if (!n)
+    printf("%s\n", _("none"));
+  for (size_t i = 0; i < n; i++) {
+    if (i)
+      print_rule(stdout, '-');
+    if (list_block(d[i], dated) != 0)
+      return -1;
+  }
+  print_rule(stdout, '-');
+  return 0;
+}
+
+int
+cmd_deposit_list(cli_t *cli)
+{
+  Till__V1__Envelope req = TILL__V1__ENVELOPE__INIT;
+  Till__V1__DepositListRequest list = TILL__V1__DEPOSIT_LIST_REQUEST__INIT;
+  int rc;
+  const char *date = cli_opt(cli, "--date");
+  list.date = (char *)(date ? date : ""); /* the server checks it */
+  req.body_case = TILL__V1__ENVELOPE__BODY_DEPOSIT_LIST_REQ;
+  req.deposit_list_req = &list;
+  Till__V1__Envelope *resp =
+    cli_call_expect(cli, &req, 1, TILL__V1__ENVELOPE__BODY_DEPOSIT_LIST_RESP, &rc);
+  if (!resp)
+    return rc;
+  const Till__V1__DepositListResponse *l = resp->deposit_list_resp;
+  char sum[TILL_MONEY_STR_MAX], label[128];
+  rc = 0;
+  if (cli->json) {
+    printf("{\"date\":");
+    json_str(stdout, l->date);
+    printf(",\"current_business_date\":");
+    json_str(stdout, l->current_business_date);
+    list_json("deposits", l->deposits, l->n_deposits);
+    till_money_format(l->deposited, sum, sizeof sum);
+    printf(",\"deposited\":\"%s\"", sum);
+    list_json("in_transit", l->in_transit, l->n_in_transit);
+    till_money_format(l->in_transit_total, sum, sizeof sum);
+    printf(",\"in_transit_total\":\"%s\"}\n", sum);
+  } else {
+    snprintf(label, sizeof label, _("DEPOSITS %s"), l->date);
+    print_centered(stdout, label);
+    snprintf(label, sizeof label, _("the current business date is %s"),
+             l->current_business_date);
+    print_centered(stdout, label);
+    rc = list_blocks(l->deposits, l->n_deposits, 0);
+    snprintf(label, sizeof label, _("deposited on %s"), l->date);
+    print_money_line(stdout, label, l->deposited);
+    printf("\n");
+    print_centered(stdout, _("IN TRANSIT, MADE ON OTHER DATES"));
+    if (rc == 0)
+      rc = list_blocks(l->in_transit, l->n_in_transit, 1);
+    print_money_line(stdout, _("in transit, every date"), l->in_transit_total);
+  }
+  till__v1__envelope__free_unpacked(resp, NULL);
+  return rc ? print_out_of_memory() : 0;
+}
+/* ---- end of deplist ---- */

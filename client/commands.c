@@ -97,6 +97,10 @@ static const command_t commands[] = {
    SUPERVISOR, "--idem-key=", 1, 1},
   {"deposit", "pending", cmd_deposit_pending, N_("deposit pending [--hours 24]"),
    SUPERVISOR | AUDITOR, "--hours=", 0, 0},
+  /* ---- deplist: the deposits of a date and those in transit ---- */
+  {"deposit", "list", cmd_deposit_list, N_("deposit list [--date YYYY-MM-DD]"), SUPERVISOR | AUDITOR,
+   "--date=", 0, 0},
+  /* ---- end of deplist ---- */
 
   {"audit", "verify", cmd_audit_verify,
    N_("audit verify [--pubkey FILE] [--witness FILE] [--prior EXPORT]\n"

@@ -79,6 +79,7 @@ command_fn cmd_void_request, cmd_void_approve, cmd_void_reject, cmd_void_list;
 command_fn cmd_shift_open, cmd_shift_status, cmd_shift_close, cmd_shift_approve, cmd_shift_list;
 /* cmd_deposit.c */
 command_fn cmd_deposit_create, cmd_deposit_confirm, cmd_deposit_pending;
+command_fn cmd_deposit_list; /* ---- deplist ---- */
 /* cmd_audit.c, cmd_audit_export.c, cmd_audit_ledger.c */
 command_fn cmd_audit_verify, cmd_audit_pubkey, cmd_audit_checkpoint, cmd_audit_receipts;
 command_fn cmd_audit_txn, cmd_audit_export, cmd_audit_ledger;

@@ -301,33 +301,30 @@ deposit_form(wreq_t *wr, int64_t hours)
   return 0;
 }
 
-/* The deposits made on the current business date (the daily report's), a
- * deposit in transit with its confirm button. */
-static int
-deposits_today(wreq_t *wr)
+/* ---- deplist: the deposits of a date and those in transit ---- */
+/* A table of deposits (<id> the table's), with each one's business date
+ * when <dated>; a deposit in transit has its confirm button. */
+static void
+deposit_table(wreq_t *wr, const char *id, Till__V1__DepositInfo **ds, size_t n, int dated)
 {
   char t[32];
-  Till__V1__DailyReportRequest dr = TILL__V1__DAILY_REPORT_REQUEST__INIT;
-  dr.date = "";
-  Till__V1__Envelope env = TILL__V1__ENVELOPE__INIT;
-  env.body_case = TILL__V1__ENVELOPE__BODY_DAILY_REPORT_REQ;
-  env.daily_report_req = &dr;
-  Till__V1__Envelope *resp = web_call(wr, &env, TILL__V1__ENVELOPE__BODY_DAILY_REPORT_RESP, 1);
-  if (!resp)
-    return -1;
-  const Till__V1__DailyReportResponse *r = resp->daily_report_resp;
-  web_printf(wr, "<h2>%s ", _("Deposits of the business date"));
-  web_esc(wr, r ? r->date : "");
-  web_printf(wr, "</h2>\n<table id=\"deposits\"><thead><tr><th>%s</th><th>%s</th><th class=\"num\">%s</th>"
-                 "<th>%s</th><th>%s</th><th>%s</th><th>%s</th><th></th></tr></thead><tbody>\n",
-             _("Deposit"), _("Slip"), _("Amount"), _("State"), _("Shifts"), _("Made by"), _("Made at"));
-  for (size_t i = 0; r && i < r->n_deposits; i++) {
-    const Till__V1__DepositInfo *d = r->deposits[i];
+  web_printf(wr, "<table id=\"%s\"><thead><tr><th>%s</th>", id, _("Deposit"));
+  if (dated)
+    web_printf(wr, "<th>%s</th>", _("Business date"));
+  web_printf(wr, "<th>%s</th><th class=\"num\">%s</th><th>%s</th><th>%s</th><th>%s</th><th>%s</th>"
+                 "<th></th></tr></thead><tbody>\n",
+             _("Slip"), _("Amount"), _("State"), _("Shifts"), _("Made by"), _("Made at"));
+  for (size_t i = 0; i < n; i++) {
+    const Till__V1__DepositInfo *d = ds[i];
     web_printf(wr, "<tr id=\"deposit-%lld\"><td>%lld</td><td>", (long long)d->id, (long long)d->id);
+    if (dated) {
+      web_esc(wr, d->business_date);
+      web_printf(wr, "</td><td>");
+    }
     web_esc(wr, d->slip);
-    web_printf(wr, "</td><td class=\"num\">");
-    web_money(wr, d->amount);
-    web_printf(wr, "</td><td class=\"state\">%s</td><td>", print_deposit_state((int)d->state));
+    web_printf(wr, "</td>");
+    web_money_cell(wr, d->amount);
+    web_printf(wr, "<td class=\"state\">%s</td><td>", print_deposit_state((int)d->state));
     for (size_t k = 0; k < d->n_shift_ids; k++)
       web_printf(wr, "%s%lld", k ? ", " : "", (long long)d->shift_ids[k]);
     web_printf(wr, "</td><td>");
@@ -346,12 +343,41 @@ deposits_today(wreq_t *wr)
     }
     web_printf(wr, "</td></tr>\n");
   }
-  if (!r || !r->n_deposits)
-    web_printf(wr, "<tr><td colspan=\"8\">%s</td></tr>\n", _("None."));
+  if (!n)
+    web_printf(wr, "<tr><td colspan=\"%d\">%s</td></tr>\n", dated ? 9 : 8, _("None."));
   web_printf(wr, "</tbody></table>\n");
+}
+
+/* The deposits made on the current business date, and those of other
+ * dates still in transit (DepositList: the deposits only, never the day's
+ * postings), each in transit with its confirm button. */
+static int
+deposits_listed(wreq_t *wr)
+{
+  Till__V1__DepositListRequest lr = TILL__V1__DEPOSIT_LIST_REQUEST__INIT;
+  lr.date = "";
+  Till__V1__Envelope env = TILL__V1__ENVELOPE__INIT;
+  env.body_case = TILL__V1__ENVELOPE__BODY_DEPOSIT_LIST_REQ;
+  env.deposit_list_req = &lr;
+  Till__V1__Envelope *resp = web_call(wr, &env, TILL__V1__ENVELOPE__BODY_DEPOSIT_LIST_RESP, 1);
+  if (!resp)
+    return -1;
+  const Till__V1__DepositListResponse *l = resp->deposit_list_resp;
+  web_printf(wr, "<h2>%s ", _("Deposits of the business date"));
+  web_esc(wr, l->date);
+  web_printf(wr, "</h2>\n");
+  deposit_table(wr, "deposits", l->deposits, l->n_deposits, 0);
+  web_printf(wr, "<table class=\"kv\"><tbody>");
+  web_money_row(wr, "deposited", _("Deposited"), l->deposited);
+  web_printf(wr, "</tbody></table>\n<h2>%s</h2>\n", _("In transit, made on other business dates"));
+  deposit_table(wr, "in-transit", l->in_transit, l->n_in_transit, 1);
+  web_printf(wr, "<table class=\"kv\"><tbody>");
+  web_money_row(wr, "in-transit-total", _("In transit, every date"), l->in_transit_total);
+  web_printf(wr, "</table>\n");
   till__v1__envelope__free_unpacked(resp, NULL);
   return 0;
 }
+/* ---- end of deplist ---- */
 
 /* ?hours=N as the board takes it: 0 .. 99999 (tilld checks its range). 0,
  * or -1 after a 400 page. */
@@ -379,7 +405,7 @@ web_page_deposits(wreq_t *wr)
   int64_t hours;
   if (web_hours_param(wr, &hours) != 0)
     return;
-  if (deposit_form(wr, hours) != 0 || deposits_today(wr) != 0)
+  if (deposit_form(wr, hours) != 0 || deposits_listed(wr) != 0)
     return; /* the error page replaced this one */
   web_end(wr, 200);
 }

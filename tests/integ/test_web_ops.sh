@@ -127,6 +127,29 @@ fi
 cat -- "$T/export.out"
 expect_rc_contains 0 "export verified" till_as ADMIN-01 audit verify --file "$EXPORT_WEB" --pubkey "$T/pub.pem"
 
+# ---- deplist: a deposit of an earlier business date confirmed ----
+step "a deposit of an earlier business date, confirmed from the console after the close"
+expect_rc 0 till_user T-LANE-02 dan shift close --count none
+expect_rc 0 till_user T-LANE-01 carol shift open --count none
+expect_rc 0 till_user T-LANE-01 carol sale PARK:2 --method cash --tendered 10
+expect_rc 0 till_user T-LANE-01 carol --json shift close --count 10x1
+expect_rc 0 till_user ADMIN-01 sam --json deposit create --shifts "$(json_field shift_id)" \
+  --slip LATE-1 --amount 10.00
+late=$(json_field id)
+late_date=$(sql "SELECT business_date FROM deposits WHERE id = $late")
+expect_rc 0 till_user ADMIN-01 sam day close --date "$late_date"
+assert_eq "1|$late_date" "$(sql "SELECT count(*), max(date) FROM day_closes")" "the date closed"
+expect_sql "1|1000" "SELECT count(*), sum(amount) FROM deposits WHERE state = 1"
+if ! LATE_DEPOSIT=$late LATE_DATE=$late_date LATE_AMOUNT=10.00 \
+    timeout 60 "$PY" "$(dirname -- "$0")/web_ops.py" late "$URL" "$T/certs/ca.crt" >"$T/late.out" 2>&1; then
+  cat -- "$T/late.out" >&9
+  fail "the late confirmation failed (above)"
+fi
+cat -- "$T/late.out"
+expect_sql "2|sam" "SELECT state, confirmed_by FROM deposits WHERE id = $late"
+expect_sql "0" "SELECT count(*) FROM deposits WHERE state = 1"
+# ---- end of deplist ----
+
 step "till-web stops on SIGTERM"
 stop_web
 

@@ -5,6 +5,7 @@
    web_ops.py browser URL CA OUTDIR   headless Chromium through chromedriver
    web_ops.py export  URL CA          the export download against the CLI's
    web_ops.py tampered URL CA         the verification of a tampered ledger
+   web_ops.py late    URL CA          a deposit of an earlier date confirmed
 
 Settings come from the environment the shell test sets (see there).
 Prints one line per check and exits 1 on the first failure, naming it.
@@ -407,6 +408,49 @@ def tampered(url, ca):
     ok(f"the tampered ledger's verification: {m.group(2).strip()}")
 
 
+# ---- deplist: a deposit of an earlier business date confirmed ----
+def late(url, ca):
+    """The deposits page lists the deposit LATE_DEPOSIT, made on the closed
+    business date LATE_DATE and still in transit, among those of other
+    dates, with its confirm form; the supervisor sends that form and the
+    deposit is confirmed (tilld's DepositConfirm): the page says so, and
+    the deposit leaves the list and the total in transit."""
+    e = os.environ
+    dep, date = e["LATE_DEPOSIT"], e["LATE_DATE"]
+    c = Client(url, ca)
+    c.login(e["WEB_SUP"], e["WEB_SUP_PW"])
+    r, page = c.request("GET", "/deposits")
+    if r.status != 200 or 'id="in-transit"' not in page:
+        fail(f"/deposits: {r.status}, no table of deposits in transit: {page[:300]}")
+    other = page[page.index('id="in-transit"'):]
+    m = re.search(rf'<tr id="deposit-{dep}"><td>{dep}</td><td>([0-9-]+)</td>.*?</tr>', other)
+    if not m or m.group(1) != date or f'id="confirm-{dep}"' not in m.group(0):
+        fail(f"deposit {dep} of {date} is not in transit with its button: {other[:600]}")
+    total = re.search(r'id="in-transit-total">([^<]*)<', page)
+    if not total or total.group(1) != e["LATE_AMOUNT"]:
+        fail(f"the total in transit is {total and total.group(1)}, want {e['LATE_AMOUNT']}")
+    ok(f"deposit {dep} of {date} listed in transit with its confirm button; in transit {total.group(1)}")
+    form = re.search(r'<form method="post" action="/deposits/confirm"[^>]*>(?:(?!</form>).)*'
+                     rf'name="deposit_id" value="{dep}"', m.group(0))
+    csrf, key = CSRF.search(form.group(0)) if form else None, KEY.search(form.group(0)) if form else None
+    if not csrf or not key:
+        fail(f"deposit {dep}'s confirm form lacks its token or key: {m.group(0)[:400]}")
+    r, page = c.request("POST", "/deposits/confirm", {"csrf": csrf.group(1), "key": key.group(1),
+                                                      "deposit_id": dep})
+    loc = r.getheader("Location") or ""
+    if r.status != 303 or f"done={dep}&confirmed=1" not in loc:
+        fail(f"confirming deposit {dep}: {r.status} {loc}: {page[:300]}")
+    r, page = c.request("GET", loc)
+    # confirmed, it is no longer in transit, and not of the current date
+    if (r.status != 200 or f"Deposit {dep} was confirmed." not in page
+            or f'id="deposit-{dep}"' in page):
+        fail(f"after the confirmation: no notice, or deposit {dep} still listed: {page[:400]}")
+    total = re.search(r'id="in-transit-total">([^<]*)<', page)
+    if not total or total.group(1) != "0.00":
+        fail(f"the total in transit after the confirmation is {total and total.group(1)}")
+    ok(f"deposit {dep} of {date} confirmed from the console on the next business date")
+
+
 def main():
     if len(sys.argv) < 4:
         fail("usage: web_ops.py raw|browser|export URL CA [OUTDIR]")
@@ -419,6 +463,8 @@ def main():
         export(url, ca)
     elif mode == "tampered":
         tampered(url, ca)
+    elif mode == "late":
+        late(url, ca)
     else:
         fail(f"unknown mode {mode}")
     print(f"web_ops {mode}: all {wb.CHECKS} checks hold")
