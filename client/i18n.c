@@ -18,11 +18,25 @@
 
 static int chinese;
 static const char *mo_dir; /* where the catalogs were found, or NULL */
+/* the calling thread's choice (i18n_use): 0 none, 1 Chinese, 2 English */
+static _Thread_local int thread_lang;
 
 int
 i18n_is_chinese(void)
 {
-  return chinese;
+  return thread_lang ? thread_lang == 1 : chinese;
+}
+
+void
+i18n_use(int zh)
+{
+  thread_lang = zh ? 1 : 2;
+}
+
+const char *
+i18n_gettext(const char *s)
+{
+  return i18n_is_chinese() ? gettext(s) : s;
 }
 
 /* 1 if <lang> ("zh_CN.UTF-8", "zh", "en_US") names Chinese. */
@@ -345,24 +359,45 @@ server_gettext(const char *msgid)
   return dgettext(I18N_SERVER_DOMAIN, msgid);
 }
 
-const char *
-i18n_server_message(const char *msg, char *buf, size_t len)
+/* The server catalog's message formats, loaded at the first call (or by
+ * i18n_init_threads, before threads start); NULL when there are none. */
+static const char *const *
+server_formats(uint32_t *n)
 {
   static mo_t mo;
   static int loaded; /* 1 loaded, -1 none */
-  if (!chinese || !msg)
-    return msg;
+  static const char **formats;
   if (!loaded)
     loaded = mo_load(&mo) == 0 ? 1 : -1;
   if (loaded < 0)
-    return msg;
-  static const char **formats;
+    return NULL;
   if (!formats) {
     formats = calloc(mo.n ? mo.n : 1, sizeof *formats);
     if (!formats)
-      return msg;
+      return NULL;
     for (uint32_t i = 0; i < mo.n; i++)
       formats[i] = mo_original(&mo, i);
   }
-  return i18n_translate_with(formats, mo.n, server_gettext, msg, buf, len) ? buf : msg;
+  *n = mo.n;
+  return formats;
+}
+
+const char *
+i18n_server_message(const char *msg, char *buf, size_t len)
+{
+  uint32_t n = 0;
+  if (!i18n_is_chinese() || !msg)
+    return msg;
+  const char *const *formats = server_formats(&n);
+  if (!formats)
+    return msg;
+  return i18n_translate_with(formats, n, server_gettext, msg, buf, len) ? buf : msg;
+}
+
+void
+i18n_init_threads(void)
+{
+  uint32_t n;
+  i18n_init("zh_CN"); /* LANGUAGE=zh_CN: gettext's answer when a thread wants Chinese */
+  (void)server_formats(&n);
 }

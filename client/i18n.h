@@ -14,8 +14,12 @@
 #define I18N_DOMAIN "till"
 #define I18N_SERVER_DOMAIN "till-server"
 
-#define _(s) gettext(s)
+#define _(s) i18n_gettext(s)
 #define N_(s) (s)
+
+/* gettext(<s>) when the language in use (i18n_is_chinese) is Chinese, <s>
+ * itself when it is English, the language the source is written in. */
+const char *i18n_gettext(const char *s) __attribute__((format_arg(1)));
 
 /* Choose the language once, before anything is printed: $TILL_LANG if set,
  * else <configured> (the `language` setting; may be NULL), else the
@@ -23,8 +27,18 @@
  * else English. Works whether or not the zh_CN locale is installed. */
 void i18n_init(const char *configured);
 
-/* 1 when the chosen language is Chinese. */
+/* 1 when the chosen language is Chinese: the calling thread's, when it
+ * chose one with i18n_use, else the one i18n_init chose. */
 int i18n_is_chinese(void);
+
+/* For a program whose threads each answer in their own language
+ * (till-web): bind the Chinese catalogs and load the server's message
+ * formats once, before any thread starts. Afterwards each thread chooses
+ * per request with i18n_use, which changes nothing shared (no setlocale,
+ * no environment). */
+void i18n_init_threads(void);
+/* The calling thread's language from now on: Chinese when <chinese>. */
+void i18n_use(int chinese);
 
 /* The server's English message <msg> in the chosen language: when one of
  * the server's message formats matches it, its translation with the

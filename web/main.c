@@ -17,11 +17,18 @@
  *   request_timeout seconds a browser has to send its request (default 10)
  *   language        zh_CN (default) or en: the pages' language until a
  *                   browser chooses
+ *   workers         threads answering browsers, 1 to 32 (default 4)
  *
- * One event loop answers every browser; a page's calls to tilld are made
- * on it, blocking, over one kept connection (docs/web.md says what that
- * costs). */
+ * Each worker thread has its own event loop and its own evhttp accepting on
+ * the one listening socket, and its own kept connection to tilld, over
+ * which a page's calls are made blocking; a worker busy with a slow page
+ * accepts no new connection meanwhile, so the other workers answer the
+ * other browsers. The browsers' sessions are one table, shared under a
+ * mutex (web.h); the language is chosen per request and per thread
+ * (i18n_use). The main thread only waits for SIGTERM or SIGINT, then stops
+ * every worker and frees everything (docs/web.md). */
 #include <errno.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,6 +36,7 @@
 #include <sys/socket.h>
 #include <netinet/in.h>
 #include <arpa/inet.h>
+#include <unistd.h>
 
 #include <event2/buffer.h>
 #include <event2/bufferevent.h>
@@ -36,6 +44,8 @@
 #include <event2/event.h>
 #include <event2/http.h>
 #include <event2/keyvalq_struct.h>
+#include <event2/thread.h>
+#include <openssl/crypto.h>
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 
@@ -54,7 +64,19 @@ typedef struct {
   char language[16];
   int tls_min;
   int request_timeout; /* seconds a browser has to send a request */
+  int workers;         /* threads answering browsers */
 } web_opts_t;
+
+/* One worker thread: its event loop, its evhttp on the shared listening
+ * socket and its own kept connection to tilld. */
+typedef struct {
+  web_t *w;
+  struct event_base *base;
+  struct evhttp *http;
+  cconn_t *conn;     /* reopened when it fails (web_session.c) */
+  pthread_t thread;
+  int running;       /* the thread was started and is not joined yet */
+} worker_t;
 
 static void
 usage(FILE *f)
@@ -62,7 +84,7 @@ usage(FILE *f)
   fprintf(f, "usage: till-web [--config FILE] [--SETTING VALUE ...]\n"
              "settings (file 'key = value' or flag '--key value'): listen, port_file, cert, key,\n"
              "  tls_min_version, server, ca, terminal_cert, terminal_key, timeout, request_timeout,\n"
-             "  language.\n"
+             "  language, workers.\n"
              "See docs/web.md.\n");
 }
 
@@ -107,6 +129,14 @@ apply(web_opts_t *o, web_t *w, const char *k, const char *v)
     if (*end || t < 1 || t > 300)
       return -1;
     o->request_timeout = (int)t;
+    return 0;
+  }
+  if (!strcmp(k, "workers")) {
+    char *end;
+    long t = strtol(v, &end, 10);
+    if (*end || t < 1 || t > WEB_WORKERS_MAX)
+      return -1;
+    o->workers = (int)t;
     return 0;
   }
   if (!strcmp(k, "tls_min_version")) {
@@ -339,8 +369,9 @@ route(wreq_t *wr, enum evhttp_cmd_type method)
 static void
 on_request(struct evhttp_request *req, void *arg)
 {
-  web_t *w = arg;
-  wreq_t wr = {.w = w, .req = req};
+  worker_t *wk = arg;
+  web_t *w = wk->w;
+  wreq_t wr = {.w = w, .conn = &wk->conn, .req = req};
   wr.query.tqh_first = NULL; /* TAILQ_INIT, which event2 does not export */
   wr.query.tqh_last = &wr.query.tqh_first;
   wr.form.tqh_first = NULL;
@@ -354,7 +385,7 @@ on_request(struct evhttp_request *req, void *arg)
     wr.chinese = strcmp(lang, "en") != 0;
   else
     wr.chinese = strcmp(w->default_lang, "en") != 0;
-  i18n_init(wr.chinese ? "zh_CN" : "en");
+  i18n_use(wr.chinese); /* this thread's language, for this request */
   /* ---- web1: a page leaves in several TLS records; without TCP_NODELAY
    * the last waits for the browser's delayed ACK (40 ms a page,
    * docs/benchmarks.md "Web console") ---- */
@@ -363,7 +394,8 @@ on_request(struct evhttp_request *req, void *arg)
   if (bev && bufferevent_getfd(bev) >= 0)
     (void)till_tcp_nodelay(bufferevent_getfd(bev));
   /* ---- end of web1 ---- */
-  wr.sess = web_session_find(w, req);
+  if (web_session_find(w, req, &wr.sess_copy) == 0)
+    wr.sess = &wr.sess_copy;
   const struct evhttp_uri *uri = evhttp_request_get_evhttp_uri(req);
   const char *q = uri ? evhttp_uri_get_query(uri) : NULL;
   wr.path = uri && evhttp_uri_get_path(uri) ? evhttp_uri_get_path(uri) : "";
@@ -379,6 +411,7 @@ on_request(struct evhttp_request *req, void *arg)
   evhttp_clear_headers(&wr.query);
   evhttp_clear_headers(&wr.form);
   evbuffer_free(wr.out);
+  OPENSSL_cleanse(&wr.sess_copy, sizeof wr.sess_copy);
 }
 
 /* ---- start-up ------------------------------------------------------------------- */
@@ -428,47 +461,112 @@ write_port(const char *path, struct evhttp_bound_socket *bound)
   return ok && rename(tmp, path) == 0 ? 0 : -1;
 }
 
-static int
-serve(web_t *w, const web_opts_t *o, SSL_CTX *ctx)
+/* The evhttp of one worker, set up like every other. */
+static struct evhttp *
+worker_http(worker_t *wk, const web_opts_t *o, SSL_CTX *ctx)
 {
-  char host[256];
-  int port, rc = 1;
-  struct event_base *base = event_base_new();
-  struct evhttp *http = base ? evhttp_new(base) : NULL;
-  struct event *sigterm = NULL, *sigint = NULL;
-  if (!http || split_listen(o->listen, host, sizeof host, &port) != 0) {
-    fprintf(stderr, "till-web: cannot listen on '%s'\n", o->listen);
-    goto done;
-  }
+  struct evhttp *http = evhttp_new(wk->base);
+  if (!http)
+    return NULL;
   evhttp_set_bevcb(http, https_bev, ctx);
-  evhttp_set_gencb(http, on_request, w);
+  evhttp_set_gencb(http, on_request, wk);
   evhttp_set_max_body_size(http, WEB_MAX_BODY);
   evhttp_set_max_headers_size(http, WEB_MAX_HEADERS);
   evhttp_set_timeout(http, o->request_timeout);
   evhttp_set_allowed_methods(http, EVHTTP_REQ_GET | EVHTTP_REQ_POST);
-  struct evhttp_bound_socket *bound = evhttp_bind_socket_with_handle(http, host, (ev_uint16_t)port);
+  return http;
+}
+
+static void *
+worker_main(void *arg)
+{
+  worker_t *wk = arg;
+  event_base_loop(wk->base, EVLOOP_NO_EXIT_ON_EMPTY);
+  return NULL;
+}
+
+/* Stop and free the workers (each joined first), and their connections. */
+static void
+workers_free(worker_t *wk, int n)
+{
+  for (int i = 0; i < n; i++)
+    if (wk[i].running && event_base_loopexit(wk[i].base, NULL) != 0)
+      fprintf(stderr, "till-web: cannot stop worker %d\n", i);
+  for (int i = 0; i < n; i++) {
+    if (wk[i].running)
+      pthread_join(wk[i].thread, NULL);
+    wk[i].running = 0;
+    if (wk[i].http)
+      evhttp_free(wk[i].http); /* closes its connections and its listener */
+    cconn_close(wk[i].conn);
+    if (wk[i].base)
+      event_base_free(wk[i].base);
+  }
+}
+
+static int
+serve(web_t *w, const web_opts_t *o, SSL_CTX *ctx, cconn_t *first)
+{
+  char host[256];
+  int port, rc = 1, n = o->workers;
+  worker_t wk[WEB_WORKERS_MAX];
+  memset(wk, 0, sizeof wk);
+  wk[0].conn = first;
+  struct event_base *base = event_base_new(); /* the main thread's: signals only */
+  struct event *sigterm = NULL, *sigint = NULL;
+  if (!base || split_listen(o->listen, host, sizeof host, &port) != 0) {
+    fprintf(stderr, "till-web: cannot listen on '%s'\n", o->listen);
+    goto done;
+  }
+  for (int i = 0; i < n; i++) {
+    wk[i].w = w;
+    if (!(wk[i].base = event_base_new()) || !(wk[i].http = worker_http(&wk[i], o, ctx))) {
+      fprintf(stderr, "till-web: cannot set up worker %d\n", i);
+      goto done;
+    }
+  }
+  struct evhttp_bound_socket *bound = evhttp_bind_socket_with_handle(wk[0].http, host, (ev_uint16_t)port);
   if (!bound) {
     fprintf(stderr, "till-web: cannot listen on %s: %s\n", o->listen, strerror(errno));
     goto done;
   }
-  if (write_port(o->port_file, bound) != 0) {
-    fprintf(stderr, "till-web: cannot write the port file %s\n", o->port_file);
-    goto done;
+  /* the other workers accept on copies of the same listening socket: the
+   * kernel hands a new connection to whichever idle worker takes it first */
+  for (int i = 1; i < n; i++) {
+    int fd = dup(evhttp_bound_socket_get_fd(bound));
+    if (fd < 0 || !evhttp_accept_socket_with_handle(wk[i].http, fd)) {
+      if (fd >= 0)
+        close(fd);
+      fprintf(stderr, "till-web: worker %d cannot accept: %s\n", i, strerror(errno));
+      goto done;
+    }
   }
   sigterm = evsignal_new(base, SIGTERM, on_signal, base);
   sigint = evsignal_new(base, SIGINT, on_signal, base);
   if (!sigterm || !sigint || event_add(sigterm, NULL) != 0 || event_add(sigint, NULL) != 0)
     goto done;
+  for (int i = 0; i < n; i++) {
+    if (pthread_create(&wk[i].thread, NULL, worker_main, &wk[i]) != 0) {
+      fprintf(stderr, "till-web: cannot start worker %d\n", i);
+      goto done;
+    }
+    wk[i].running = 1;
+  }
+  if (write_port(o->port_file, bound) != 0) {
+    fprintf(stderr, "till-web: cannot write the port file %s\n", o->port_file);
+    goto done;
+  }
+  fprintf(stderr, "till-web: %d workers\n", n);
   event_base_dispatch(base);
-  fprintf(stderr, "till-web: stopped\n");
   rc = 0;
  done:
+  workers_free(wk, n);
+  if (rc == 0)
+    fprintf(stderr, "till-web: stopped\n");
   if (sigterm)
     event_free(sigterm);
   if (sigint)
     event_free(sigint);
-  if (http)
-    evhttp_free(http);
   if (base)
     event_base_free(base);
   return rc;
@@ -479,7 +577,7 @@ main(int argc, char **argv)
 {
   static web_t w; /* the session table is large */
   web_opts_t o = {.listen = "127.0.0.1:8443", .tls_min = TLS1_3_VERSION, .language = "zh_CN",
-                  .request_timeout = WEB_TIMEOUT_S};
+                  .request_timeout = WEB_TIMEOUT_S, .workers = WEB_WORKERS};
   if (argc == 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
     usage(stdout);
     return 0;
@@ -489,18 +587,25 @@ main(int argc, char **argv)
     return 2;
   w.default_lang = o.language;
   unsetenv("TILL_LANG"); /* the browser's choice, not the environment's */
+  i18n_init_threads();   /* before any thread: each request then picks its language */
   signal(SIGPIPE, SIG_IGN);
+  if (evthread_use_pthreads() != 0 || pthread_mutex_init(&w.sess_lock, NULL) != 0) {
+    fprintf(stderr, "till-web: cannot set up threads\n");
+    return 1;
+  }
   SSL_CTX *ctx = https_ctx(&o);
   if (!ctx)
     return 1;
-  /* reach tilld once now, so a wrong address or certificate shows at start */
+  /* reach tilld once now, so a wrong address or certificate shows at start;
+   * the connection becomes the first worker's */
   char err[512];
-  if (!(w.conn = cconn_open(&w.upstream, err, sizeof err)))
+  cconn_t *first = cconn_open(&w.upstream, err, sizeof err);
+  if (!first)
     fprintf(stderr, "till-web: tilld not reachable yet: %s\n", err);
-  int rc = serve(&w, &o, ctx);
-  cconn_close(w.conn);
-  for (size_t i = 0; i < WEB_SESS_MAX; i++)
-    web_session_drop(&w.sess[i]);
+  int rc = serve(&w, &o, ctx, first);
+  web_session_clear(&w);
+  pthread_mutex_destroy(&w.sess_lock);
   SSL_CTX_free(ctx);
+  libevent_global_shutdown();
   return rc;
 }

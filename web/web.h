@@ -8,6 +8,7 @@
 #ifndef TILL_WEB_H
 #define TILL_WEB_H
 
+#include <pthread.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -23,6 +24,8 @@
 #define WEB_TIMEOUT_S 10           /* a slow client is cut off (request_timeout) */
 #define WEB_SESS_MAX 256           /* logged-in browsers at once */
 #define WEB_TOKEN_HEX 64           /* cookie, CSRF token: 32 random bytes */
+#define WEB_WORKERS 4              /* threads answering browsers (workers) */
+#define WEB_WORKERS_MAX 32
 
 typedef struct {
   int used;
@@ -34,19 +37,25 @@ typedef struct {
   int64_t expires_at;            /* tilld's session end, Unix seconds */
 } web_sess_t;
 
+/* What the worker threads share. Only the session table changes after
+ * start-up, and only under sess_lock: a request works on a copy of its
+ * session (wreq_t.sess_copy), never on a slot another thread may drop or
+ * reuse. */
 typedef struct web {
   client_cfg_t upstream;         /* tilld's address, CA, our terminal certificate */
-  cconn_t *conn;                 /* the one connection to tilld, reopened when it fails */
   const char *default_lang;      /* "zh_CN" unless --language says otherwise */
+  pthread_mutex_t sess_lock;     /* guards sess[] */
   web_sess_t sess[WEB_SESS_MAX];
 } web_t;
 
-/* One browser request being answered. */
+/* One browser request being answered, on one worker thread. */
 typedef struct {
   web_t *w;
+  cconn_t **conn;                /* the worker's kept connection to tilld (NULL: closed) */
   struct evhttp_request *req;
   struct evbuffer *out;          /* the page being written */
-  web_sess_t *sess;              /* NULL: not logged in */
+  web_sess_t *sess;              /* NULL: not logged in; else &sess_copy */
+  web_sess_t sess_copy;          /* the session as the table held it when the request came */
   int chinese;
   const char *path;
   struct evkeyvalq query;        /* the URI's query */
@@ -95,11 +104,18 @@ const char *web_time(int64_t unix_s, char *buf, size_t len);
 
 /* ---- web_session.c: sessions and calls to tilld --------------------------- */
 
-/* The session the request's cookie names, if live; NULL otherwise. */
-web_sess_t *web_session_find(web_t *w, struct evhttp_request *req);
-/* A new session for a successful login; NULL when the table is full. */
-web_sess_t *web_session_new(web_t *w);
-void web_session_drop(web_sess_t *s);
+/* The session the request's cookie names, if live, copied into <out>; 0,
+ * or -1 when there is none (an expired one is dropped). */
+int web_session_find(web_t *w, struct evhttp_request *req, web_sess_t *out);
+/* Store <s> (token, user, roles, expires_at filled) as a new session: its
+ * sid and csrf are made here and written into <s> too; 0, or -1 when the
+ * table is full. */
+int web_session_add(web_t *w, web_sess_t *s);
+/* End the session whose cookie is <sid>, for every connection; nothing
+ * when no session has it any more. */
+void web_session_drop(web_t *w, const char *sid);
+/* Empty the table (at shutdown, after the workers stopped). */
+void web_session_clear(web_t *w);
 /* 1 when the form's csrf field equals the session's token. */
 int web_csrf_ok(wreq_t *wr);
 

@@ -73,11 +73,11 @@ login_post(wreq_t *wr)
   if (!resp)
     return;
   Till__V1__LoginResponse *r = resp->login_resp;
-  web_sess_t *s = NULL;
-  if (!r || !r->token || strlen(r->token) != WEB_TOKEN_HEX || !r->session ||
-      !(s = web_session_new(wr->w))) {
+  web_sess_t *s = &wr->sess_copy; /* filled here, then stored in the table */
+  memset(s, 0, sizeof *s);
+  if (!r || !r->token || strlen(r->token) != WEB_TOKEN_HEX || !r->session) {
     till__v1__envelope__free_unpacked(resp, NULL);
-    web_error(wr, 503, _("Try again later"), _("too many people are logged in to the console"));
+    web_error(wr, 502, _("Server error"), _("unexpected answer from the ledger server"));
     return;
   }
   snprintf(s->token, sizeof s->token, "%s", r->token);
@@ -87,6 +87,10 @@ login_post(wreq_t *wr)
       s->roles |= TILL_ROLE_BIT(r->session->roles[i]);
   s->expires_at = r->session->expires_at;
   till__v1__envelope__free_unpacked(resp, NULL);
+  if (web_session_add(wr->w, s) != 0) {
+    web_error(wr, 503, _("Try again later"), _("too many people are logged in to the console"));
+    return;
+  }
   long max_age = (long)(s->expires_at - (int64_t)time(NULL));
   if (max_age < 1)
     max_age = 1;
@@ -122,7 +126,7 @@ web_page_logout(wreq_t *wr)
   env.logout_req = &lr;
   Till__V1__Envelope *resp = web_call(wr, &env, TILL__V1__ENVELOPE__BODY_LOGOUT_RESP, 1);
   /* whatever tilld answered, this browser's session ends here */
-  web_session_drop(wr->sess);
+  web_session_drop(wr->w, wr->sess->sid);
   wr->sess = NULL;
   if (!resp)
     return; /* the error page went out */

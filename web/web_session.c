@@ -23,52 +23,81 @@ random_hex(char out[WEB_TOKEN_HEX + 1])
   return 0;
 }
 
-void
-web_session_drop(web_sess_t *s)
+/* Under sess_lock. */
+static void
+slot_drop(web_sess_t *s)
 {
-  if (s)
-    OPENSSL_cleanse(s, sizeof *s); /* used = 0 */
+  OPENSSL_cleanse(s, sizeof *s); /* used = 0 */
 }
 
-web_sess_t *
-web_session_find(web_t *w, struct evhttp_request *req)
+void
+web_session_drop(web_t *w, const char *sid)
+{
+  if (!sid || strlen(sid) != WEB_TOKEN_HEX)
+    return;
+  pthread_mutex_lock(&w->sess_lock);
+  for (size_t i = 0; i < WEB_SESS_MAX; i++) {
+    web_sess_t *s = &w->sess[i];
+    if (s->used && CRYPTO_memcmp(s->sid, sid, WEB_TOKEN_HEX) == 0)
+      slot_drop(s);
+  }
+  pthread_mutex_unlock(&w->sess_lock);
+}
+
+void
+web_session_clear(web_t *w)
+{
+  pthread_mutex_lock(&w->sess_lock);
+  for (size_t i = 0; i < WEB_SESS_MAX; i++)
+    slot_drop(&w->sess[i]);
+  pthread_mutex_unlock(&w->sess_lock);
+}
+
+int
+web_session_find(web_t *w, struct evhttp_request *req, web_sess_t *out)
 {
   char sid[WEB_TOKEN_HEX + 1];
+  int rc = -1;
   if (web_cookie(req, "till_sid", sid, sizeof sid) != 0 || strlen(sid) != WEB_TOKEN_HEX)
-    return NULL;
+    return -1;
   int64_t now = (int64_t)time(NULL);
+  pthread_mutex_lock(&w->sess_lock);
   for (size_t i = 0; i < WEB_SESS_MAX; i++) {
     web_sess_t *s = &w->sess[i];
     if (!s->used || CRYPTO_memcmp(s->sid, sid, WEB_TOKEN_HEX) != 0)
       continue;
     if (s->expires_at && s->expires_at <= now) {
-      web_session_drop(s); /* the Till session ended: so does the browser's */
-      return NULL;
+      slot_drop(s); /* the Till session ended: so does the browser's */
+      break;
     }
-    return s;
+    *out = *s;
+    rc = 0;
+    break;
   }
-  return NULL;
+  pthread_mutex_unlock(&w->sess_lock);
+  return rc;
 }
 
-web_sess_t *
-web_session_new(web_t *w)
+int
+web_session_add(web_t *w, web_sess_t *s)
 {
   int64_t now = (int64_t)time(NULL);
+  if (random_hex(s->sid) != 0 || random_hex(s->csrf) != 0)
+    return -1;
+  s->used = 1;
   web_sess_t *free_slot = NULL;
+  pthread_mutex_lock(&w->sess_lock);
   for (size_t i = 0; i < WEB_SESS_MAX && !free_slot; i++) {
-    web_sess_t *s = &w->sess[i];
-    if (s->used && s->expires_at && s->expires_at <= now)
-      web_session_drop(s);
-    if (!s->used)
-      free_slot = s;
+    web_sess_t *t = &w->sess[i];
+    if (t->used && t->expires_at && t->expires_at <= now)
+      slot_drop(t);
+    if (!t->used)
+      free_slot = t;
   }
-  if (!free_slot)
-    return NULL;
-  memset(free_slot, 0, sizeof *free_slot);
-  if (random_hex(free_slot->sid) != 0 || random_hex(free_slot->csrf) != 0)
-    return NULL;
-  free_slot->used = 1;
-  return free_slot;
+  if (free_slot)
+    *free_slot = *s;
+  pthread_mutex_unlock(&w->sess_lock);
+  return free_slot ? 0 : -1;
 }
 
 int
@@ -81,16 +110,17 @@ web_csrf_ok(wreq_t *wr)
 
 /* ---- calls to tilld -------------------------------------------------------- */
 
+/* On the worker's own connection <*conn> (opened when NULL). */
 static Till__V1__Envelope *
-send_once(web_t *w, Till__V1__Envelope *req, char *err, size_t errlen)
+send_once(const web_t *w, cconn_t **conn, Till__V1__Envelope *req, char *err, size_t errlen)
 {
-  if (!w->conn && !(w->conn = cconn_open(&w->upstream, err, errlen)))
+  if (!*conn && !(*conn = cconn_open(&w->upstream, err, errlen)))
     return NULL;
-  Till__V1__Envelope *resp = cconn_call(w->conn, req, err, errlen);
+  Till__V1__Envelope *resp = cconn_call(*conn, req, err, errlen);
   if (!resp || resp->request_id == 0) {
     /* failed, or ended by the server: the next call opens a fresh one */
-    cconn_close(w->conn);
-    w->conn = NULL;
+    cconn_close(*conn);
+    *conn = NULL;
   }
   return resp;
 }
@@ -132,9 +162,9 @@ web_call(wreq_t *wr, Till__V1__Envelope *req, Till__V1__Envelope__BodyCase expec
 {
   char err[512], text[2048];
   req->session = wr->sess ? wr->sess->token : "";
-  Till__V1__Envelope *resp = send_once(wr->w, req, err, sizeof err);
+  Till__V1__Envelope *resp = send_once(wr->w, wr->conn, req, err, sizeof err);
   if (!resp && retry_safe)
-    resp = send_once(wr->w, req, err, sizeof err);
+    resp = send_once(wr->w, wr->conn, req, err, sizeof err);
   if (!resp) {
     till_log(LOG_WARN, LD_NET, "tilld: %s", err);
     web_error(wr, 502, _("The ledger server cannot be reached"), err);
@@ -147,7 +177,7 @@ web_call(wreq_t *wr, Till__V1__Envelope *req, Till__V1__Envelope__BodyCase expec
     const char *msg = i18n_server_message(resp->error->message ? resp->error->message : "", text,
                                           sizeof text);
     if (code == TILL_E_UNAUTH && wr->sess) {
-      web_session_drop(wr->sess); /* the Till session ended or was revoked */
+      web_session_drop(wr->w, wr->sess->sid); /* the Till session ended or was revoked */
       wr->sess = NULL;
     }
     web_error(wr, http_code_of(code), heading_of(code), msg);
