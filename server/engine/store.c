@@ -324,6 +324,8 @@ store_close(store_conn_t *sc)
 {
   if (!sc)
     return;
+  if (sc->kept && sc->kept_free)
+    sc->kept_free(sc->kept);
   for (int i = 0; i < sc->n; i++)
     sqlite3_finalize(sc->st[i]);
   if (sqlite3_close(sc->db) != SQLITE_OK)

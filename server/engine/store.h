@@ -21,6 +21,11 @@ typedef struct store_conn {
   const char *sql[STORE_MAX_STMTS];
   sqlite3_stmt *st[STORE_MAX_STMTS];
   int n;
+  /* What a higher layer keeps with this connection between requests (the
+   * daily report's sums, report_daily.c), freed by store_close with
+   * kept_free. Like the connection, used by one thread at a time. */
+  void *kept;
+  void (*kept_free)(void *kept);
 } store_conn_t;
 
 /* Heap memory glibc keeps instead of returning it to the kernel, and the

@@ -10,6 +10,7 @@
 #include "report_daily.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -18,81 +19,70 @@
 #include "ledger.h"
 #include "report_hospital.h" /* hospital */
 #include "report_hours.h"    /* web2 */
+#include "report_pass.h"
 #include "shift.h"
+#include "till_chain.h"
 #include "till_money.h"
 #include "till_util.h"
 #include "till_wire.h"
 
 #define DATE_LEN LEDGER_DATE_LEN
 
-/* The date's takings. A line of a sale credits a revenue account with its
- * item, quantity and unit price; a void repeats the lines with the amounts
- * negated. Both count on their shift's business date (a void needs the
- * sale's shift open, so it has the sale's). The payment method, cashier
- * and terminal of a void are the sale's (ledger_decide_void copies them).
- * A payment against a payer (billing, docs/billing.md) counts as a sale:
- * its lines are its credits to receivable:payer:<id> (item
- * "<scheme>:<period>", quantity 1 per charge) and prepaid:payer:<id>
- * (item "prepaid"), its payment entry the one without an item. A toll
- * paid at an exit lane (docs/tolls.md) counts as a sale too: its lines
- * credit revenue:toll (item "toll.<class>") and, for a lost card,
- * revenue:toll_card (item "toll.card"). */
-static const char sql_takings[] =
-  "SELECT e.item, j.method, j.cashier, j.terminal_id,"
-  " sum(CASE WHEN j.kind IN ('sale', 'payment', 'toll') THEN e.quantity ELSE 0 END),"
-  " sum(CASE WHEN j.kind IN ('sale', 'payment', 'toll') THEN -e.amount ELSE 0 END),"
-  " sum(CASE WHEN j.kind = 'void' THEN e.quantity ELSE 0 END),"
-  " sum(CASE WHEN j.kind = 'void' THEN e.amount ELSE 0 END)"
-  " FROM shifts s JOIN journal j ON j.shift_id = s.id JOIN entries e ON e.txn_id = j.id"
-  " JOIN accounts a ON a.code = e.account"
-  "  AND (a.type = 'revenue' OR (j.kind = 'payment' AND e.item <> ''))"
-  " WHERE s.business_date = ?1 AND j.kind IN ('sale', 'void', 'payment', 'toll')"
-  " GROUP BY e.item, j.method, j.cashier, j.terminal_id"
-  " ORDER BY e.item, j.method, j.cashier, j.terminal_id LIMIT ?2";
-/* The date's net per payment method, from the same sales and voids as the
- * takings (those of the date's shifts): their payment entries (no item),
- * one per part, so a receipt paid cash + WeChat counts each part under its
- * method; a void's are negated. The takings rows cannot say this for a
- * split receipt (its lines are paid by all its parts together: they show
- * method "split"). */
-static const char sql_methods[] =
-  "SELECT " LEDGER_SQL_ENTRY_METHOD("e") ", sum(e.amount)"
-  " FROM shifts s JOIN journal j ON j.shift_id = s.id"
-  " JOIN entries e ON e.txn_id = j.id AND e.item = ''"
-  " WHERE s.business_date = ?1 AND j.kind IN ('sale', 'void', 'payment', 'toll')"
-  " GROUP BY 1 ORDER BY 1";
-/* Receipts numbered in the date's shifts, per series; voided = reversed by
- * now (a void needs its shift open, and a closed date has none, so this
- * settles). */
-static const char sql_receipts[] =
-  "SELECT j.series, min(j.receipt_no), max(j.receipt_no), count(*),"
-  " sum(EXISTS (SELECT 1 FROM journal v WHERE v.reverses = j.id))"
-  " FROM shifts s JOIN journal j ON j.shift_id = s.id"
-  " WHERE s.business_date = ?1 AND j.receipt_no > 0"
-  " GROUP BY j.series ORDER BY j.series LIMIT ?2";
-/* waiver:<type> is debited what a shift's posting waived (a toll's
- * exemption) and credited back by its void: count is the transactions
- * debiting it less those crediting it, as in the monthly report */
-static const char sql_waivers[] =
-  "SELECT e.account, count(DISTINCT CASE WHEN e.amount > 0 THEN e.txn_id END)"
-  " - count(DISTINCT CASE WHEN e.amount < 0 THEN e.txn_id END), sum(e.amount)"
-  " FROM shifts s JOIN journal j ON j.shift_id = s.id JOIN entries e ON e.txn_id = j.id"
-  " WHERE s.business_date = ?1"
-  "   AND e.account >= 'waiver:' AND e.account < 'waiver;'"
-  " GROUP BY e.account ORDER BY e.account LIMIT ?2";
-/* ---- refunds ----
- * Refunds paid out in the date's shifts (the paying cashier's shift, of
- * whatever date the original was): per method of the paid-out entry, its
- * first (docs/refunds.md). */
-static const char sql_refunds[] =
-  "SELECT " LEDGER_SQL_ENTRY_METHOD("e") ", count(*), -sum(e.amount)"
-  " FROM shifts s JOIN journal j ON j.shift_id = s.id"
-  " JOIN entries e ON e.txn_id = j.id AND e.seq = 1"
-  " WHERE s.business_date = ?1 AND j.kind = 'refund'"
-  /* a refund back to a patient's deposit pays nothing out */
-  " AND e.account NOT GLOB 'deposit:*'"
-  " GROUP BY 1 ORDER BY 1";
-/* ---- end of refunds ---- */
+/* ---- the day's postings, in one pass (issue 24) ----
+ *
+ * The date's shifts over shifts_business_date, their transactions over
+ * journal_shift, each one's entries by the primary key (txn_id, seq):
+ * CROSS JOIN makes SQLite join in exactly that order, so nothing is sorted
+ * or grouped by SQLite and a transaction's entries come one after another.
+ * report_daily_pass sums them here in C into every figure the report
+ * reads from the journal: the takings, the net per payment method, the
+ * takings by hour, the receipts, the waivers, the refunds and the hospital
+ * block. Seven statements used to read the day, each over all of its
+ * postings: about 280 ms for a day of 20,032 sales on a quiet machine, and
+ * 0.8 s and more while 64 terminals posted (docs/benchmarks.md).
+ *
+ * What counts where (docs/ledger.md, "The daily report"):
+ *  - takings: a sale's, a void's, a payment's or a toll's lines -- its
+ *    entries on a revenue account (revenue:*), and a payment's entries
+ *    with an item (its credits to receivable:payer:<id>, item
+ *    "<scheme>:<period>", and prepaid:payer:<id>, item "prepaid") --
+ *    grouped by item and the transaction's method, cashier and terminal.
+ *    A void repeats the sale's lines negated with its method, cashier and
+ *    terminal (ledger_decide_void copies them) in the sale's shift, so it
+ *    counts on the sale's date;
+ *  - net per method: the same transactions' payment entries (item ''),
+ *    one per part, so a receipt paid cash + WeChat counts each part under
+ *    its method (its lines show method "split");
+ *  - by hour: the takings' lines in the hour, on the server's local clock,
+ *    of the sale (for a void, of the sale it reverses);
+ *  - receipts: the transactions numbered in a series; voided = reversed by
+ *    now (report_daily_sql_reversed);
+ *  - waivers: waiver:<type> is debited what a posting waived (a toll's
+ *    exemption) and credited back by its reversal, of any kind: count is
+ *    the transactions debiting it less those crediting it;
+ *  - refunds: paid out in the date's shifts (the paying cashier's shift,
+ *    of whatever date the original was), per method of the paid-out
+ *    entry, a refund's first, unless it went back to a patient's deposit
+ *    (docs/refunds.md);
+ *  - the hospital block: report_hospital.h. */
+const char report_daily_sql_day[] =
+  "SELECT j.id, j.kind, j.method, j.cashier, j.terminal_id, j.series, j.receipt_no, j.at_ms,"
+  " coalesce(j.reverses, 0), e.seq, e.account, e.amount, e.item, e.quantity"
+  " FROM shifts s CROSS JOIN journal j ON j.shift_id = s.id"
+  " CROSS JOIN entries e ON e.txn_id = j.id"
+  " WHERE s.business_date = ?1";
+/* a void's sale: its time, for its hour */
+static const char sql_at_of[] = "SELECT at_ms FROM journal WHERE id = ?";
+/* The receipts of the date's shifts reversed by now, per series: the
+ * reversals of the transactions ?2 .. ?3 (the numbered ones of the date
+ * lie between) over the UNIQUE index on journal.reverses, each joined to
+ * what it reverses by primary key. */
+const char report_daily_sql_reversed[] =
+  "SELECT o.series, count(*) FROM journal v CROSS JOIN journal o ON o.id = v.reverses"
+  " WHERE v.reverses BETWEEN ?2 AND ?3 AND o.receipt_no > 0"
+  " AND o.shift_id IN (SELECT id FROM shifts WHERE business_date = ?1)"
+  " GROUP BY o.series LIMIT ?4";
+/* ---- end of the day's postings ---- */
 static const char sql_shifts_of_day[] =
   "SELECT " SHIFT_SUMMARY_COLUMNS " FROM shifts WHERE business_date = ?1 ORDER BY id LIMIT ?2";
 static const char sql_floats[] =
@@ -278,154 +268,614 @@ method_slot(req_t *r, Till__V1__DailyReportResponse *resp, int m)
   return a;
 }
 
-/* rows: item, method, cashier, terminal, quantity, amount, void quantity,
- * void amount */
-static till_status_t
-takings_row(req_t *r, sqlite3_stmt *st, void *arg)
-{
-  Till__V1__DailyReportResponse *resp = arg;
-  Till__V1__TakingsRow *t = req_alloc(r, sizeof *t);
-  if (!t)
-    return TILL_E_INTERNAL;
-  till__v1__takings_row__init(t);
-  t->item = req_strdup(r, (const char *)sqlite3_column_text(st, 0));
-  t->method = req_strdup(r, (const char *)sqlite3_column_text(st, 1));
-  t->cashier = req_strdup(r, (const char *)sqlite3_column_text(st, 2));
-  t->terminal_id = req_strdup(r, (const char *)sqlite3_column_text(st, 3));
-  t->quantity = sqlite3_column_int64(st, 4);
-  t->amount = sqlite3_column_int64(st, 5);
-  t->void_quantity = sqlite3_column_int64(st, 6);
-  t->void_amount = sqlite3_column_int64(st, 7);
-  if (!t->item || !t->method || !t->cashier || !t->terminal_id)
-    return TILL_E_INTERNAL;
-  if (till_money_add(resp->sales_amount, t->amount, &resp->sales_amount) != 0 ||
-      till_money_add(resp->void_amount, t->void_amount, &resp->void_amount) != 0)
-    return req_fail(r, TILL_E_INTERNAL, "takings of %s by %s: method or amount out of range",
-                    t->item, t->method);
-  resp->takings[resp->n_takings++] = t;
-  return TILL_OK;
-}
+/* ---- the day's postings, in one pass ---- */
 
-/* rows: method, net of its payment parts */
-static till_status_t
-day_method_row(req_t *r, sqlite3_stmt *st, void *arg)
-{
-  Till__V1__DailyReportResponse *resp = arg;
-  const char *name = (const char *)sqlite3_column_text(st, 0);
-  int m = name ? till_method_from_name(name) : 0;
-  Till__V1__MethodAmount *a = m ? method_slot(r, resp, m) : NULL;
-  if (!a || till_money_add(a->amount, sqlite3_column_int64(st, 1), &a->amount) != 0)
-    return req_fail(r, TILL_E_INTERNAL, "a payment entry on no payment account, or out of range");
-  return TILL_OK;
-}
+/* One takings row: an item sold by one method, cashier and terminal. */
+typedef struct {
+  const char *item, *method, *cashier, *terminal; /* in the request's arena */
+  int64_t quantity, amount, void_quantity, void_amount;
+} takings_acc_t;
 
-static till_status_t
-load_takings(req_t *r, store_conn_t *sc, Till__V1__DailyReportResponse *resp)
+/* One series' receipts. */
+typedef struct {
+  const char *series; /* in the request's arena */
+  int64_t first_no, last_no, issued, voided;
+} series_acc_t;
+
+/* The day's sums as the pass makes them. */
+typedef struct {
+  store_conn_t *sc;
+  report_names_t keys;          /* takings rows by "item\x1fmethod\x1fcashier\x1fterminal" */
+  takings_acc_t *takings;
+  report_names_t series_names;
+  series_acc_t *series;
+  int64_t numbered_min, numbered_max; /* the numbered transactions' ids */
+  int64_t method_net[TILL_METHOD_MAX + 1];
+  int method_seen[TILL_METHOD_MAX + 1];
+  int64_t refund_n[TILL_METHOD_MAX + 1], refund_sum[TILL_METHOD_MAX + 1];
+  report_waivers_t waivers;
+  report_hours_t hours;
+  Till__V1__HospitalDay *hosp;
+  report_hosp_held_t held;
+  /* the transaction being read */
+  int64_t txn;
+  int kind;
+  int64_t hour;                 /* of a collection: its hour (a void's: its sale's) */
+  int hour_counted;             /* a line of it went into its hour */
+} day_acc_t;
+
+/* A key's separator: no item code, method, user or terminal name holds a
+ * control character (till_text_ok) */
+#define KEY_SEP "\x1f"
+
+/* The takings row of <item> sold by the transaction's <method>, <cashier>
+ * and <terminal>, new ones zeroed; NULL with the failure recorded. */
+static takings_acc_t *
+takings_of(req_t *r, day_acc_t *a, const char *item, const char *method, const char *cashier,
+           const char *terminal)
 {
-  sqlite3_stmt *st = date_stmt(sc, sql_takings, resp->date, REPORT_DAILY_LIST_MAX + 1);
-  resp->takings = req_alloc(r, REPORT_DAILY_LIST_MAX * sizeof *resp->takings);
-  resp->methods = req_alloc(r, TILL_METHOD_MAX * sizeof *resp->methods);
-  if (!resp->takings || !resp->methods) {
-    if (st)
-      sqlite3_reset(st);
-    return req_fail(r, TILL_E_INTERNAL, "out of memory");
+  char key[1024];
+  int n = snprintf(key, sizeof key, "%s" KEY_SEP "%s" KEY_SEP "%s" KEY_SEP "%s", item, method,
+                   cashier, terminal);
+  if (n < 0 || (size_t)n >= sizeof key) {
+    req_fail(r, TILL_E_INTERNAL, "takings of %s by %s: method or amount out of range", item, method);
+    return NULL;
   }
-  int more;
-  if (req_rows(r, st, REPORT_DAILY_LIST_MAX, takings_row, resp, &more) != TILL_OK)
+  size_t row;
+  int added, rc = report_names_find(r, &a->keys, key, &row, &added);
+  if (rc == 1) {
+    too_many(r, "takings rows (item, method, cashier, terminal)");
+    return NULL;
+  }
+  if (rc != 0) {
+    req_fail(r, TILL_E_INTERNAL, "out of memory");
+    return NULL;
+  }
+  takings_acc_t *t = &a->takings[row];
+  if (added) {
+    *t = (takings_acc_t){req_strdup(r, item), req_strdup(r, method), req_strdup(r, cashier),
+                         req_strdup(r, terminal), 0, 0, 0, 0};
+    if (!t->item || !t->method || !t->cashier || !t->terminal) {
+      req_fail(r, TILL_E_INTERNAL, "out of memory");
+      return NULL;
+    }
+  }
+  return t;
+}
+
+/* The receipt numbered <no> in <series> by transaction <txn>. */
+static till_status_t
+numbered(req_t *r, day_acc_t *a, const char *series, int64_t no, int64_t txn)
+{
+  size_t row;
+  int added, rc = series ? report_names_find(r, &a->series_names, series, &row, &added) : -1;
+  if (rc == 1)
+    return too_many(r, "receipt series");
+  if (rc != 0)
+    return req_fail(r, TILL_E_INTERNAL, "out of memory");
+  series_acc_t *x = &a->series[row];
+  if (added)
+    *x = (series_acc_t){a->series_names.name[row], no, no, 0, 0};
+  if (no < x->first_no)
+    x->first_no = no;
+  if (no > x->last_no)
+    x->last_no = no;
+  x->issued++;
+  if (a->numbered_min == 0 || txn < a->numbered_min)
+    a->numbered_min = txn;
+  if (txn > a->numbered_max)
+    a->numbered_max = txn;
+  return TILL_OK;
+}
+
+/* A new transaction's first row: its kind, its hour if it is a
+ * collection, its receipt if it is numbered. */
+static till_status_t
+day_txn(req_t *r, day_acc_t *a, sqlite3_stmt *st, const char *kind)
+{
+  a->txn = sqlite3_column_int64(st, 0);
+  a->kind = report_kind_of(kind);
+  a->hour_counted = 0;
+  if (REPORT_K_COLLECTION(a->kind)) {
+    int64_t at_ms = sqlite3_column_int64(st, 7);
+    if (a->kind == REPORT_K_VOID) { /* in the hour of its sale */
+      sqlite3_stmt *q = store_stmt(a->sc, sql_at_of);
+      if (q)
+        sqlite3_bind_int64(q, 1, sqlite3_column_int64(st, 8));
+      if (req_rows(r, q, 1, req_row_int64, &at_ms, NULL) != TILL_OK)
+        return r->status;
+    }
+    a->hour = report_hour_start(at_ms / 1000);
+  }
+  if (sqlite3_column_type(st, 6) != SQLITE_NULL && sqlite3_column_int64(st, 6) > 0)
+    return numbered(r, a, (const char *)sqlite3_column_text(st, 5), sqlite3_column_int64(st, 6),
+                    a->txn);
+  return TILL_OK;
+}
+
+/* A line or a payment entry of a sale, void, payment or toll. */
+static till_status_t
+collection_entry(req_t *r, day_acc_t *a, sqlite3_stmt *st, const char *account, const char *item,
+                 int64_t amount)
+{
+  int is_void = a->kind == REPORT_K_VOID;
+  if (strncmp(account, "revenue:", 8) == 0 || (a->kind == REPORT_K_PAYMENT && item[0])) {
+    const char *method = (const char *)sqlite3_column_text(st, 2);
+    const char *cashier = (const char *)sqlite3_column_text(st, 3);
+    const char *terminal = (const char *)sqlite3_column_text(st, 4);
+    if (!method || !cashier || !terminal)
+      return req_fail(r, TILL_E_INTERNAL, "out of memory");
+    takings_acc_t *t = takings_of(r, a, item, method, cashier, terminal);
+    if (!t)
+      return r->status;
+    int64_t q = sqlite3_column_int64(st, 13);
+    if (is_void) {
+      t->void_quantity += q;
+      t->void_amount += amount;
+    } else {
+      t->quantity += q;
+      t->amount -= amount;
+    }
+    int first = !a->hour_counted;
+    a->hour_counted = 1;
+    return report_hours_add(r, &a->hours, a->hour, is_void, first, is_void ? amount : -amount);
+  }
+  if (!item[0]) { /* a payment part */
+    int m = report_account_method(account);
+    if (!m)
+      return req_fail(r, TILL_E_INTERNAL, "a payment entry on no payment account, or out of range");
+    a->method_net[m] += amount;
+    a->method_seen[m] = 1;
+  }
+  return TILL_OK;
+}
+
+/* rows of report_daily_sql_day: txn, kind, method, cashier, terminal, series, receipt
+ * number, at_ms, reverses, seq, account, amount, item, quantity -- one
+ * entry each */
+static till_status_t
+day_row(req_t *r, sqlite3_stmt *st, void *arg)
+{
+  day_acc_t *a = arg;
+  const char *kind = (const char *)sqlite3_column_text(st, 1);
+  const char *account = (const char *)sqlite3_column_text(st, 10);
+  const char *item = (const char *)sqlite3_column_text(st, 12);
+  if (!kind || !account || !item)
+    return req_fail(r, TILL_E_INTERNAL, "out of memory");
+  if (sqlite3_column_int64(st, 0) != a->txn && day_txn(r, a, st, kind) != TILL_OK)
     return r->status;
-  if (more)
-    return too_many(r, "takings rows (item, method, cashier, terminal)");
+  int64_t amount = sqlite3_column_int64(st, 11);
+  int first_entry = sqlite3_column_int64(st, 9) == 1;
+  if (REPORT_K_COLLECTION(a->kind) && collection_entry(r, a, st, account, item, amount) != TILL_OK)
+    return r->status;
+  if (strncmp(account, "waiver:", 7) == 0) {
+    int rc = report_waiver_entry(r, &a->waivers, account, a->txn, amount);
+    if (rc == 1)
+      return too_many(r, "waiver accounts");
+    if (rc != 0)
+      return req_fail(r, TILL_E_INTERNAL, "out of memory");
+  }
+  if (a->kind == REPORT_K_REFUND) {
+    /* paid out: the first entry, unless back to a patient's deposit */
+    if (first_entry && strncmp(account, "deposit:", 8) != 0) {
+      int m = report_account_method(account);
+      if (!m)
+        return req_fail(r, TILL_E_INTERNAL, "a refund paid out of no payment account");
+      a->refund_n[m]++;
+      a->refund_sum[m] -= amount;
+    }
+    return report_hosp_refund_entry(r, a->hosp, &a->held, a->txn, account, amount);
+  }
+  if (a->kind == REPORT_K_HOSP)
+    return report_hosp_entry(r, a->hosp, kind, account, amount, first_entry);
+  return TILL_OK;
+}
+
+/* qsort orders of the answer's lists: SQLite's BINARY order for UTF-8
+ * text, as the statements before ordered them */
+static int
+takings_cmp(const void *x, const void *y)
+{
+  const Till__V1__TakingsRow *a = *(Till__V1__TakingsRow *const *)x;
+  const Till__V1__TakingsRow *b = *(Till__V1__TakingsRow *const *)y;
+  int c = strcmp(a->item, b->item);
+  if (!c)
+    c = strcmp(a->method, b->method);
+  if (!c)
+    c = strcmp(a->cashier, b->cashier);
+  return c ? c : strcmp(a->terminal_id, b->terminal_id);
+}
+
+static int
+series_cmp(const void *x, const void *y)
+{
+  return strcmp((*(Till__V1__SeriesDay *const *)x)->series,
+                (*(Till__V1__SeriesDay *const *)y)->series);
+}
+
+/* The answer is built in the request's arena from the sums, which it never
+ * changes: they may be kept for the next report (day_kept_t). */
+
+/* The takings rows in order, their totals, and the net per method, which
+ * must equal them: every sale and void balances, so what was paid is what
+ * the lines earned. */
+static till_status_t
+add_takings(req_t *r, const day_acc_t *a, Till__V1__DailyReportResponse *resp)
+{
+  size_t n = a->keys.n;
+  resp->takings = req_alloc(r, (n ? n : 1) * sizeof *resp->takings);
+  resp->methods = req_alloc(r, TILL_METHOD_MAX * sizeof *resp->methods);
+  if (!resp->takings || !resp->methods)
+    return req_fail(r, TILL_E_INTERNAL, "out of memory");
+  for (size_t i = 0; i < n; i++) {
+    const takings_acc_t *x = &a->takings[i];
+    Till__V1__TakingsRow *t = req_alloc(r, sizeof *t);
+    if (!t)
+      return req_fail(r, TILL_E_INTERNAL, "out of memory");
+    till__v1__takings_row__init(t);
+    t->item = req_strdup(r, x->item);
+    t->method = req_strdup(r, x->method);
+    t->cashier = req_strdup(r, x->cashier);
+    t->terminal_id = req_strdup(r, x->terminal);
+    if (!t->item || !t->method || !t->cashier || !t->terminal_id)
+      return req_fail(r, TILL_E_INTERNAL, "out of memory");
+    t->quantity = x->quantity;
+    t->amount = x->amount;
+    t->void_quantity = x->void_quantity;
+    t->void_amount = x->void_amount;
+    if (till_money_add(resp->sales_amount, t->amount, &resp->sales_amount) != 0 ||
+        till_money_add(resp->void_amount, t->void_amount, &resp->void_amount) != 0)
+      return req_fail(r, TILL_E_INTERNAL, "takings of %s by %s: method or amount out of range",
+                      t->item, t->method);
+    resp->takings[resp->n_takings++] = t;
+  }
+  qsort(resp->takings, n, sizeof *resp->takings, takings_cmp);
   if (till_money_sub(resp->sales_amount, resp->void_amount, &resp->net_amount) != 0)
     return req_fail(r, TILL_E_INTERNAL, "net takings out of range");
-  /* at most one row per method */
-  st = date_stmt(sc, sql_methods, resp->date, 0);
-  if (req_rows(r, st, TILL_METHOD_MAX, day_method_row, resp, &more) != TILL_OK)
-    return r->status;
   int64_t paid = 0;
-  for (size_t i = 0; i < resp->n_methods; i++)
-    if (till_money_add(paid, resp->methods[i]->amount, &paid) != 0)
+  for (int m = 1; m <= TILL_METHOD_MAX; m++) {
+    if (!a->method_seen[m])
+      continue;
+    Till__V1__MethodAmount *x = method_slot(r, resp, m);
+    if (!x || till_money_add(x->amount, a->method_net[m], &x->amount) != 0 ||
+        till_money_add(paid, a->method_net[m], &paid) != 0)
       return req_fail(r, TILL_E_INTERNAL, "net by method out of range");
-  /* every sale and void balances: what was paid is what the lines earned */
-  if (more || paid != resp->net_amount)
+  }
+  if (paid != resp->net_amount)
     return req_fail(r, TILL_E_INTERNAL, "the day's payments by method (%lld fen) disagree with "
                     "its takings (%lld fen)", (long long)paid, (long long)resp->net_amount);
   return TILL_OK;
 }
 
 /* ---- refunds ---- */
-/* rows: method, refunds, amount paid out */
+/* The date's refunds per method in the order of the methods' names (as
+ * the statement before ordered them), and net takings (takings less
+ * refunds; report_daily_handle takes the refunds of hospital bills back
+ * out). */
 static till_status_t
-refund_row(req_t *r, sqlite3_stmt *st, void *arg)
+add_refunds(req_t *r, const day_acc_t *a, Till__V1__DailyReportResponse *resp)
 {
-  Till__V1__DailyReportResponse *resp = arg;
-  const char *name = (const char *)sqlite3_column_text(st, 0);
-  int m = name ? till_method_from_name(name) : 0;
-  Till__V1__MethodAmount *a = req_alloc(r, sizeof *a);
-  if (!m || !a || resp->n_refunds == TILL_METHOD_MAX)
-    return req_fail(r, TILL_E_INTERNAL, "a refund paid out of no payment account");
-  till__v1__method_amount__init(a);
-  a->method = till_wire_method(m);
-  a->amount = sqlite3_column_int64(st, 2);
-  resp->refund_count += sqlite3_column_int64(st, 1);
-  if (till_money_add(resp->refunds_total, a->amount, &resp->refunds_total) != 0)
-    return req_fail(r, TILL_E_INTERNAL, "refunds out of range");
-  resp->refunds[resp->n_refunds++] = a;
-  return TILL_OK;
-}
-
-/* The date's refunds per method, and net takings (takings less refunds;
- * report_daily_handle takes the refunds of hospital bills back out). */
-static till_status_t
-load_refunds(req_t *r, store_conn_t *sc, Till__V1__DailyReportResponse *resp)
-{
+  int order[TILL_METHOD_MAX];
+  size_t n = report_methods_by_name(a->refund_n, order);
   resp->refunds = req_alloc(r, TILL_METHOD_MAX * sizeof *resp->refunds);
   if (!resp->refunds)
     return req_fail(r, TILL_E_INTERNAL, "out of memory");
-  sqlite3_stmt *st = date_stmt(sc, sql_refunds, resp->date, 0);
-  if (req_rows(r, st, TILL_METHOD_MAX, refund_row, resp, NULL) != TILL_OK)
-    return r->status;
+  for (size_t i = 0; i < n; i++) {
+    Till__V1__MethodAmount *x = req_alloc(r, sizeof *x);
+    if (!x)
+      return req_fail(r, TILL_E_INTERNAL, "out of memory");
+    till__v1__method_amount__init(x);
+    x->method = till_wire_method(order[i]);
+    x->amount = a->refund_sum[order[i]];
+    resp->refund_count += a->refund_n[order[i]];
+    if (till_money_add(resp->refunds_total, x->amount, &resp->refunds_total) != 0)
+      return req_fail(r, TILL_E_INTERNAL, "refunds out of range");
+    resp->refunds[resp->n_refunds++] = x;
+  }
   if (till_money_sub(resp->net_amount, resp->refunds_total, &resp->net_takings) != 0)
     return req_fail(r, TILL_E_INTERNAL, "net takings out of range");
   return TILL_OK;
 }
 /* ---- end of refunds ---- */
 
-/* rows: series, first and last number, issued, voided */
+/* The hours ascending, each with its net; they must add up to the net
+ * takings (report_hours_finish checks). */
 static till_status_t
-receipts_row(req_t *r, sqlite3_stmt *st, void *arg)
+add_hours(req_t *r, const day_acc_t *a, Till__V1__DailyReportResponse *resp)
 {
-  Till__V1__DailyReportResponse *resp = arg;
-  Till__V1__SeriesDay *d = req_alloc(r, sizeof *d);
-  if (!d)
-    return TILL_E_INTERNAL;
-  till__v1__series_day__init(d);
-  if (!(d->series = req_strdup(r, (const char *)sqlite3_column_text(st, 0))))
-    return TILL_E_INTERNAL;
-  d->first_no = sqlite3_column_int64(st, 1);
-  d->last_no = sqlite3_column_int64(st, 2);
-  d->issued = sqlite3_column_int64(st, 3);
-  d->voided = sqlite3_column_int64(st, 4);
-  resp->receipts_issued += d->issued;
-  resp->receipts_voided += d->voided;
-  resp->receipts[resp->n_receipts++] = d;
+  report_hours_t hs = {req_alloc(r, (a->hours.n ? a->hours.n : 1) * sizeof *hs.h), 0, 0};
+  if (!hs.h)
+    return req_fail(r, TILL_E_INTERNAL, "out of memory");
+  for (; hs.n < a->hours.n; hs.n++) {
+    if (!(hs.h[hs.n] = req_alloc(r, sizeof *hs.h[hs.n])))
+      return req_fail(r, TILL_E_INTERNAL, "out of memory");
+    *hs.h[hs.n] = *a->hours.h[hs.n];
+  }
+  return report_hours_finish(r, &hs, resp);
+}
+
+/* The answer's receipts, whose order is the sums' until add_receipts sorts
+ * them: rows of report_daily_sql_reversed (series, reversed) go to theirs */
+typedef struct {
+  const day_acc_t *a;
+  Till__V1__SeriesDay **by_row;
+} reversed_acc_t;
+
+static till_status_t
+reversed_row(req_t *r, sqlite3_stmt *st, void *arg)
+{
+  reversed_acc_t *x = arg;
+  const char *series = (const char *)sqlite3_column_text(st, 0);
+  for (size_t i = 0; series && i < x->a->series_names.n; i++)
+    if (strcmp(x->by_row[i]->series, series) == 0) {
+      x->by_row[i]->voided = sqlite3_column_int64(st, 1);
+      return TILL_OK;
+    }
+  return req_fail(r, TILL_E_INTERNAL, "out of memory");
+}
+
+/* The series with receipts numbered in the date's shifts, in order, each
+ * with its first and last number, how many were issued and how many of
+ * them were reversed by now (a void needs its shift open, and a closed
+ * date has none, so a closed date's figure settles). */
+static till_status_t
+add_receipts(req_t *r, store_conn_t *sc, const day_acc_t *a, Till__V1__DailyReportResponse *resp)
+{
+  size_t n = a->series_names.n;
+  resp->receipts = req_alloc(r, (n ? n : 1) * sizeof *resp->receipts);
+  if (!resp->receipts)
+    return req_fail(r, TILL_E_INTERNAL, "out of memory");
+  for (size_t i = 0; i < n; i++) {
+    Till__V1__SeriesDay *d = req_alloc(r, sizeof *d);
+    if (!d)
+      return req_fail(r, TILL_E_INTERNAL, "out of memory");
+    till__v1__series_day__init(d);
+    d->series = req_strdup(r, a->series[i].series);
+    if (!d->series)
+      return req_fail(r, TILL_E_INTERNAL, "out of memory");
+    d->first_no = a->series[i].first_no;
+    d->last_no = a->series[i].last_no;
+    d->issued = a->series[i].issued;
+    resp->receipts[resp->n_receipts++] = d;
+  }
+  if (n) {
+    reversed_acc_t x = {a, resp->receipts};
+    sqlite3_stmt *st = date_stmt(sc, report_daily_sql_reversed, resp->date, 0);
+    if (st) {
+      sqlite3_bind_int64(st, 2, a->numbered_min);
+      sqlite3_bind_int64(st, 3, a->numbered_max);
+      sqlite3_bind_int(st, 4, REPORT_DAILY_LIST_MAX + 1);
+    }
+    if (req_rows(r, st, REPORT_DAILY_LIST_MAX + 1, reversed_row, &x, NULL) != TILL_OK)
+      return r->status;
+  }
+  for (size_t i = 0; i < n; i++) {
+    resp->receipts_issued += resp->receipts[i]->issued;
+    resp->receipts_voided += resp->receipts[i]->voided;
+  }
+  qsort(resp->receipts, n, sizeof *resp->receipts, series_cmp);
   return TILL_OK;
 }
 
+/* The waiver accounts in order. */
 static till_status_t
-load_receipts(req_t *r, store_conn_t *sc, Till__V1__DailyReportResponse *resp)
+add_waivers(req_t *r, const day_acc_t *a, Till__V1__DailyReportResponse *resp)
 {
-  sqlite3_stmt *st = date_stmt(sc, sql_receipts, resp->date, REPORT_DAILY_LIST_MAX + 1);
-  resp->receipts = req_alloc(r, REPORT_DAILY_LIST_MAX * sizeof *resp->receipts);
-  if (!resp->receipts) {
-    if (st)
-      sqlite3_reset(st);
+  size_t n = a->waivers.n;
+  report_waivers_t sorted = {req_alloc(r, (n ? n : 1) * sizeof *sorted.w), n, n, 0};
+  resp->waivers = req_alloc(r, (n ? n : 1) * sizeof *resp->waivers);
+  if (!sorted.w || !resp->waivers)
     return req_fail(r, TILL_E_INTERNAL, "out of memory");
+  memcpy(sorted.w, a->waivers.w, n * sizeof *sorted.w);
+  report_waivers_sort(&sorted);
+  for (size_t i = 0; i < n; i++) {
+    Till__V1__WaiverTotal *w = req_alloc(r, sizeof *w);
+    if (!w)
+      return req_fail(r, TILL_E_INTERNAL, "out of memory");
+    till__v1__waiver_total__init(w);
+    if (!(w->account = req_strdup(r, sorted.w[i].account)))
+      return req_fail(r, TILL_E_INTERNAL, "out of memory");
+    w->count = sorted.w[i].count;
+    w->amount = sorted.w[i].amount;
+    resp->waivers[resp->n_waivers++] = w;
   }
-  int more;
-  if (req_rows(r, st, REPORT_DAILY_LIST_MAX, receipts_row, resp, &more) != TILL_OK)
-    return r->status;
-  return more ? too_many(r, "receipt series") : TILL_OK;
+  return TILL_OK;
 }
+
+/* ---- the sums kept between reports ----
+ *
+ * The journal only grows, a transaction is sealed with its entries, and
+ * the writer numbers transactions in order and commits them in that
+ * order: a reader's snapshot holds transactions 1 .. N. So the sums of a
+ * date's transactions up to id L stay right for every later snapshot, and
+ * the next report of the date need only add its transactions after L
+ * (report_daily_sql_after, over the journal's primary key) instead of
+ * reading the whole day again. Each reader connection keeps the sums of
+ * the date it reported last (store_conn_t.kept), with L and L's chain
+ * hash, which must still be in the journal for them to be used. Anything
+ * that fails while they are added to drops them: the next report reads
+ * the day whole. */
+const char report_daily_sql_after[] =
+  "SELECT j.id, j.kind, j.method, j.cashier, j.terminal_id, j.series, j.receipt_no, j.at_ms,"
+  " coalesce(j.reverses, 0), e.seq, e.account, e.amount, e.item, e.quantity"
+  " FROM journal j CROSS JOIN entries e ON e.txn_id = j.id"
+  " WHERE j.id > ?2 AND j.shift_id IN (SELECT id FROM shifts WHERE business_date = ?1)";
+static const char sql_head[] = "SELECT id, hash FROM journal ORDER BY id DESC LIMIT 1";
+static const char sql_hash_of[] = "SELECT hash FROM journal WHERE id = ?";
+
+/* Room the kept sums may take, at most (they hold at most
+ * REPORT_DAILY_LIST_MAX rows of each list: about 1 MiB). */
+#define KEPT_ARENA_LIMIT (16u * 1024 * 1024)
+
+typedef struct {
+  till_arena_t arena;        /* everything below points into it */
+  int valid;
+  char date[DATE_LEN + 1];
+  int64_t last;              /* the sums hold the date's transactions 1 .. last */
+  uint8_t last_hash[TILL_HASH_LEN];
+  day_acc_t *acc;
+} day_kept_t;
+
+static void
+kept_free(void *p)
+{
+  day_kept_t *k = p;
+  till_arena_clear(&k->arena);
+  free(k);
+}
+
+/* The head of the reader's snapshot: its id and hash (0 and zeros for an
+ * empty journal). */
+static till_status_t
+snapshot_head(req_t *r, store_conn_t *sc, int64_t *id, uint8_t hash[TILL_HASH_LEN])
+{
+  *id = 0;
+  memset(hash, 0, TILL_HASH_LEN);
+  sqlite3_stmt *st = store_stmt(sc, sql_head);
+  if (!st)
+    return req_fail(r, TILL_E_INTERNAL, "internal error");
+  int step = sqlite3_step(st);
+  if (step == SQLITE_ROW && sqlite3_column_bytes(st, 1) == TILL_HASH_LEN) {
+    *id = sqlite3_column_int64(st, 0);
+    memcpy(hash, sqlite3_column_blob(st, 1), TILL_HASH_LEN);
+  }
+  sqlite3_reset(st);
+  if (step != SQLITE_ROW && step != SQLITE_DONE)
+    return req_step_failed(r, NULL, step);
+  return TILL_OK;
+}
+
+/* 1 when the kept sums are of <date> and their last transaction is in the
+ * journal with the hash they saw; 0 when not; -1 with the failure
+ * recorded. */
+static int
+kept_usable(req_t *r, store_conn_t *sc, const day_kept_t *k, const char *date)
+{
+  if (!k->valid || strcmp(k->date, date) != 0)
+    return 0;
+  if (k->last == 0)
+    return 1;
+  sqlite3_stmt *st = store_stmt(sc, sql_hash_of);
+  if (!st) {
+    req_fail(r, TILL_E_INTERNAL, "internal error");
+    return -1;
+  }
+  sqlite3_bind_int64(st, 1, k->last);
+  int step = sqlite3_step(st);
+  int same = step == SQLITE_ROW && sqlite3_column_bytes(st, 0) == TILL_HASH_LEN &&
+             memcmp(sqlite3_column_blob(st, 0), k->last_hash, TILL_HASH_LEN) == 0;
+  sqlite3_reset(st);
+  if (step != SQLITE_ROW && step != SQLITE_DONE) {
+    req_step_failed(r, NULL, step);
+    return -1;
+  }
+  return same;
+}
+
+/* Empty sums of <date>, allocated in the request's arena (kept_update has
+ * put <k>'s in its place). */
+static till_status_t
+acc_new(req_t *r, store_conn_t *sc, day_kept_t *k, const char *date)
+{
+  k->last = 0;
+  snprintf(k->date, sizeof k->date, "%s", date);
+  day_acc_t *a = k->acc = req_alloc(r, sizeof *a);
+  if (!a)
+    return req_fail(r, TILL_E_INTERNAL, "out of memory");
+  a->sc = sc;
+  a->takings = req_alloc(r, REPORT_DAILY_LIST_MAX * sizeof *a->takings);
+  a->series = req_alloc(r, REPORT_DAILY_LIST_MAX * sizeof *a->series);
+  if (!a->takings || !a->series ||
+      report_names_init(r, &a->keys, REPORT_DAILY_LIST_MAX) != 0 ||
+      report_names_init(r, &a->series_names, REPORT_DAILY_LIST_MAX) != 0 ||
+      report_waivers_init(r, &a->waivers, REPORT_DAILY_LIST_MAX) != 0)
+    return req_fail(r, TILL_E_INTERNAL, "out of memory");
+  if (report_hours_init(r, &a->hours) != TILL_OK || report_hosp_new(r, &a->hosp) != TILL_OK)
+    return r->status;
+  return TILL_OK;
+}
+
+/* Bring <k>'s sums up to the snapshot's head: all of <date> when they are
+ * not usable, else its transactions after the last they hold. Every
+ * allocation of the sums goes to <k>'s arena: it stands in for the
+ * request's while they are made (req_alloc), and the request's is put
+ * back whatever happens. */
+static till_status_t
+kept_update(req_t *r, store_conn_t *sc, day_kept_t *k, const char *date)
+{
+  int64_t head;
+  uint8_t head_hash[TILL_HASH_LEN];
+  if (snapshot_head(r, sc, &head, head_hash) != TILL_OK)
+    return r->status;
+  int usable = kept_usable(r, sc, k, date);
+  if (usable < 0)
+    return r->status;
+  if (usable && head == k->last)
+    return TILL_OK;
+  if (!usable) {
+    till_arena_clear(&k->arena);
+    k->valid = 0;
+  }
+  till_arena_t mine = r->arena;
+  r->arena = k->arena;
+  till_status_t s = usable ? TILL_OK : acc_new(r, sc, k, date);
+  if (s == TILL_OK) {
+    day_acc_t *a = k->acc;
+    sqlite3_stmt *st = usable ? date_stmt(sc, report_daily_sql_after, date, 0)
+                              : date_stmt(sc, report_daily_sql_day, date, 0);
+    if (st && usable)
+      sqlite3_bind_int64(st, 2, k->last);
+    /* bounded by the date's postings */
+    if (req_rows(r, st, 0, day_row, a, NULL) != TILL_OK ||
+        report_hosp_refund_flush(r, a->hosp, &a->held) != TILL_OK)
+      s = r->status;
+  }
+  k->arena = r->arena;
+  r->arena = mine;
+  k->valid = s == TILL_OK;
+  if (s == TILL_OK) {
+    k->last = head;
+    memcpy(k->last_hash, head_hash, TILL_HASH_LEN);
+  }
+  return s;
+}
+
+/* The reader connection's kept sums, made on first use: NULL with the
+ * failure recorded. */
+static day_kept_t *
+kept_of(req_t *r, store_conn_t *sc)
+{
+  if (sc->kept && sc->kept_free != kept_free)
+    return req_fail(r, TILL_E_INTERNAL, "internal error"), NULL;
+  if (!sc->kept) {
+    day_kept_t *k = calloc(1, sizeof *k);
+    if (!k)
+      return req_fail(r, TILL_E_INTERNAL, "out of memory"), NULL;
+    till_arena_init(&k->arena, KEPT_ARENA_LIMIT);
+    sc->kept = k;
+    sc->kept_free = kept_free;
+  }
+  return sc->kept;
+}
+
+/* Everything the report reads from the date's postings: the sums brought
+ * up to the snapshot (kept_update), then the lists in order. */
+static till_status_t
+load_postings(req_t *r, store_conn_t *sc, Till__V1__DailyReportResponse *resp)
+{
+  day_kept_t *k = kept_of(r, sc);
+  if (!k || kept_update(r, sc, k, resp->date) != TILL_OK)
+    return r->status;
+  const day_acc_t *a = k->acc;
+  Till__V1__HospitalDay *h = a->hosp;
+  if (add_takings(r, a, resp) != TILL_OK || add_refunds(r, a, resp) != TILL_OK ||
+      add_hours(r, a, resp) != TILL_OK || add_receipts(r, sc, a, resp) != TILL_OK ||
+      add_waivers(r, a, resp) != TILL_OK || report_hosp_finish(r, &h) != TILL_OK ||
+      report_hosp_copy(r, h, &resp->hospital) != TILL_OK)
+    return r->status;
+  return TILL_OK;
+}
+/* ---- end of the day's postings ---- */
 
 /* Ids from column 0 into room for REPORT_DAILY_LIST_MAX. */
 typedef struct {
@@ -439,42 +889,6 @@ id_row(req_t *r, sqlite3_stmt *st, void *arg)
   (void)r;
   ids_acc_t *acc = arg;
   acc->ids[acc->n++] = sqlite3_column_int64(st, 0);
-  return TILL_OK;
-}
-
-/* rows: account, count, amount */
-static till_status_t
-waiver_row(req_t *r, sqlite3_stmt *st, void *arg)
-{
-  Till__V1__DailyReportResponse *resp = arg;
-  Till__V1__WaiverTotal *w = req_alloc(r, sizeof *w);
-  if (!w)
-    return TILL_E_INTERNAL;
-  till__v1__waiver_total__init(w);
-  w->account = req_strdup(r, (const char *)sqlite3_column_text(st, 0));
-  w->count = sqlite3_column_int64(st, 1);
-  w->amount = sqlite3_column_int64(st, 2);
-  if (!w->account)
-    return TILL_E_INTERNAL;
-  resp->waivers[resp->n_waivers++] = w;
-  return TILL_OK;
-}
-
-static till_status_t
-load_waivers(req_t *r, store_conn_t *sc, Till__V1__DailyReportResponse *resp)
-{
-  sqlite3_stmt *st = date_stmt(sc, sql_waivers, resp->date, REPORT_DAILY_LIST_MAX + 1);
-  resp->waivers = req_alloc(r, REPORT_DAILY_LIST_MAX * sizeof *resp->waivers);
-  if (!resp->waivers) {
-    if (st)
-      sqlite3_reset(st);
-    return req_fail(r, TILL_E_INTERNAL, "out of memory");
-  }
-  int more;
-  if (req_rows(r, st, REPORT_DAILY_LIST_MAX, waiver_row, resp, &more) != TILL_OK)
-    return r->status;
-  if (more)
-    return too_many(r, "waiver accounts");
   return TILL_OK;
 }
 
@@ -589,16 +1003,7 @@ report_daily_handle(req_t *r, store_conn_t *sc)
   if (!resp->date || !resp->current_business_date)
     return req_fail(r, TILL_E_INTERNAL, "out of memory");
   /* from_ms and to_ms stay 0: a business date is not a time range */
-  /* ---- refunds ---- */
-  if (load_takings(r, sc, resp) != TILL_OK || load_refunds(r, sc, resp) != TILL_OK)
-    return r->status;
-  /* ---- end of refunds ---- */
-  /* ---- web2: takings by hour ---- */
-  if (report_daily_hours(r, sc, resp) != TILL_OK)
-    return r->status;
-  /* ---- end of web2 ---- */
-  if (load_receipts(r, sc, resp) != TILL_OK ||
-      load_waivers(r, sc, resp) != TILL_OK ||
+  if (load_postings(r, sc, resp) != TILL_OK ||
       collect_shifts(r, sc, sql_shifts_of_day, date, &resp->shifts, &resp->n_shifts, NULL,
                      "shifts") != TILL_OK ||
       sum_one(r, sc, sql_floats, date, &resp->floats) != TILL_OK ||
@@ -610,8 +1015,6 @@ report_daily_handle(req_t *r, store_conn_t *sc)
     return r->status;
   /* ---- hospital ---- */
   int64_t paid_back;
-  if (report_hospital_day(r, sc, date, &resp->hospital) != TILL_OK)
-    return r->status;
   /* net takings are takings less the refunds of what they hold: a refund of
    * a hospital bill is paid out (refunds) but takes back no takings */
   if (till_money_sub(resp->refunds_total, report_hosp_refunded_window(resp->hospital),

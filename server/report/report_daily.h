@@ -26,6 +26,16 @@
  * oldest REPORT_DAILY_LIST_MAX and counts and sums all of them. */
 #define REPORT_DAILY_LIST_MAX 1000
 
+/* The day's postings in one pass (?1 the date) and the reversals of its
+ * numbered transactions (?1 the date, ?2 .. ?3 their ids, ?4 a row
+ * limit); tests/unit/test_report_plans.c checks that their plans read the
+ * date's shifts and what hangs off them, never the journal's history. */
+extern const char report_daily_sql_day[];
+extern const char report_daily_sql_reversed[];
+/* The date's transactions after ?2 (report_daily.c, "the sums kept between
+ * reports"), over the journal's primary key. */
+extern const char report_daily_sql_after[];
+
 /* ---- scale: the undeposited pile (issue 23) ---- */
 /* The report's "not deposited" (?1 the date; ?2 a row limit): the oldest
  * shifts, and the count and total of all. tests/unit/test_report_plans.c

@@ -12,26 +12,9 @@
 
 #include "ledger.h"
 #include "ledger_hospital.h"
+#include "report_pass.h"
 #include "till_money.h"
 #include "till_wire.h"
-
-/* ?1 the date, ?2 a row limit. The channel: m:<method> for a payment
- * account, "deposit" for any patient's deposit, else the account. A refund
- * counts here when it took back a bill's lines (debited revenue:hospital). */
-static const char sql_hospital[] =
-  "SELECT j.kind,"
-  " CASE WHEN " LEDGER_SQL_ENTRY_METHOD("e") " <> '' THEN 'm:' || " LEDGER_SQL_ENTRY_METHOD("e")
-  "  WHEN e.account GLOB 'deposit:patient:*' THEN 'deposit' ELSE e.account END,"
-  " sum(e.amount), count(DISTINCT j.id)"
-  " FROM shifts s JOIN journal j ON j.shift_id = s.id JOIN entries e ON e.txn_id = j.id"
-  " WHERE s.business_date = ?1"
-  "   AND (j.kind IN ('" LEDGER_KIND_HOSP_BILL "', '" LEDGER_KIND_HOSP_DEPOSIT "',"
-  "                   '" LEDGER_KIND_HOSP_DISCHARGE "')"
-  "        OR (j.kind = 'refund' AND EXISTS (SELECT 1 FROM entries x WHERE x.txn_id = j.id"
-  "                                 AND x.account = '" LEDGER_HOSP_REVENUE "')))"
-  " GROUP BY 1, 2 ORDER BY 1, 2 LIMIT ?2";
-
-#define ROWS_MAX 64
 
 /* The slot of method <m> in <list> (*n of them, room for TILL_METHOD_MAX),
  * kept in the enum's order. */
@@ -193,6 +176,78 @@ report_hosp_finish(req_t *r, Till__V1__HospitalDay **h)
   return TILL_OK;
 }
 
+till_status_t
+report_hosp_refund_flush(req_t *r, Till__V1__HospitalDay *h, report_hosp_held_t *held)
+{
+  till_status_t s = TILL_OK;
+  if (held->txn && held->revenue)
+    s = report_hosp_refund(r, h, held->method, held->window, held->deposit, held->revenue,
+                           held->fund, held->account, held->share);
+  memset(held, 0, sizeof *held);
+  return s;
+}
+
+till_status_t
+report_hosp_refund_entry(req_t *r, Till__V1__HospitalDay *h, report_hosp_held_t *held,
+                         int64_t txn, const char *account, int64_t amount)
+{
+  if (held->txn != txn && report_hosp_refund_flush(r, h, held) != TILL_OK)
+    return r->status;
+  held->txn = txn;
+  int m = report_account_method(account);
+  if (m) {
+    held->method = m;
+    held->window -= amount;
+  } else if (strcmp(account, LEDGER_HOSP_REVENUE) == 0) {
+    held->revenue += amount;
+  } else if (strcmp(account, LEDGER_HOSP_FUND) == 0) {
+    held->fund -= amount;
+  } else if (strcmp(account, LEDGER_HOSP_ACCOUNT) == 0) {
+    held->account -= amount;
+  } else if (strcmp(account, LEDGER_HOSP_SHARE) == 0) {
+    held->share -= amount;
+  } else if (strncmp(account, LEDGER_HOSP_DEPOSIT_PREFIX,
+                     sizeof LEDGER_HOSP_DEPOSIT_PREFIX - 1) == 0) {
+    held->deposit -= amount; /* a bill paid from the deposit is refunded to it */
+  }
+  return TILL_OK;
+}
+
+/* A copy of the list <from> (<n> of them) into <to>, room for
+ * TILL_METHOD_MAX made by report_hosp_new. */
+static till_status_t
+copy_methods(req_t *r, Till__V1__MethodAmount *const *from, size_t n, Till__V1__MethodAmount **to)
+{
+  for (size_t i = 0; i < n && i < TILL_METHOD_MAX; i++) {
+    if (!(to[i] = req_alloc(r, sizeof *to[i])))
+      return req_fail(r, TILL_E_INTERNAL, "out of memory");
+    *to[i] = *from[i];
+  }
+  return TILL_OK;
+}
+
+till_status_t
+report_hosp_copy(req_t *r, const Till__V1__HospitalDay *h, Till__V1__HospitalDay **out)
+{
+  *out = NULL;
+  if (!h)
+    return TILL_OK;
+  Till__V1__HospitalDay *c;
+  if (report_hosp_new(r, &c) != TILL_OK)
+    return r->status;
+  Till__V1__MethodAmount **w = c->window, **d = c->deposits_in, **rw = c->refund_window;
+  *c = *h;
+  c->window = w;
+  c->deposits_in = d;
+  c->refund_window = rw;
+  if (copy_methods(r, h->window, h->n_window, w) != TILL_OK ||
+      copy_methods(r, h->deposits_in, h->n_deposits_in, d) != TILL_OK ||
+      copy_methods(r, h->refund_window, h->n_refund_window, rw) != TILL_OK)
+    return r->status;
+  *out = c;
+  return TILL_OK;
+}
+
 int64_t
 report_hosp_refunded_window(const Till__V1__HospitalDay *h)
 {
@@ -200,41 +255,4 @@ report_hosp_refunded_window(const Till__V1__HospitalDay *h)
   for (size_t i = 0; h && i < h->n_refund_window; i++)
     out += h->refund_window[i]->amount; /* a period's sums fit, as the block's checks say */
   return out;
-}
-
-static till_status_t
-hospital_row(req_t *r, sqlite3_stmt *st, void *arg)
-{
-  Till__V1__HospitalDay *h = arg;
-  const char *kind = (const char *)sqlite3_column_text(st, 0);
-  const char *chan = (const char *)sqlite3_column_text(st, 1);
-  if (!kind || !chan)
-    return TILL_E_INTERNAL;
-  int m = strncmp(chan, "m:", 2) == 0 ? till_method_from_name(chan + 2) : 0;
-  if (strncmp(chan, "m:", 2) == 0 && !m)
-    return req_fail(r, TILL_E_INTERNAL, "a hospital posting to %s", chan);
-  return hosp_add(r, h, kind, m, chan, sqlite3_column_int64(st, 2), sqlite3_column_int64(st, 3));
-}
-
-till_status_t
-report_hospital_day(req_t *r, store_conn_t *sc, const char *date, Till__V1__HospitalDay **out)
-{
-  *out = NULL;
-  Till__V1__HospitalDay *h = NULL;
-  if (report_hosp_new(r, &h) != TILL_OK)
-    return r->status;
-  sqlite3_stmt *st = store_stmt(sc, sql_hospital);
-  if (st) {
-    sqlite3_bind_text(st, 1, date, -1, SQLITE_STATIC);
-    sqlite3_bind_int(st, 2, ROWS_MAX + 1);
-  }
-  int more = 0;
-  if (req_rows(r, st, ROWS_MAX, hospital_row, h, &more) != TILL_OK)
-    return r->status;
-  if (more)
-    return req_fail(r, TILL_E_INTERNAL, "more hospital channels than a day can have");
-  if (report_hosp_finish(r, &h) != TILL_OK)
-    return r->status;
-  *out = h;
-  return TILL_OK;
 }

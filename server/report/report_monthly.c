@@ -10,6 +10,7 @@
 #include "ledger.h"
 #include "ledger_hospital.h"
 #include "report_hospital.h"
+#include "report_pass.h"
 #include "request.h"
 #include "till_util.h"
 #include "till_wire.h"
@@ -134,67 +135,8 @@ month_stmt(store_conn_t *sc, const char *sql, const char *month)
   return st;
 }
 
-/* A set of names (items, cashiers) and their rows' indices: open
- * addressing over NAME_SLOTS slots with FNV-1a, at most <max> names (each
- * copied into the request's arena), so at most 62 % full. */
-#define NAME_SLOTS 16384
-_Static_assert(MONTHLY_ITEMS_MAX * 8 <= NAME_SLOTS * 5 && MONTHLY_CASHIERS_MAX * 8 <= NAME_SLOTS * 5,
+_Static_assert(MONTHLY_ITEMS_MAX <= REPORT_NAMES_MAX && MONTHLY_CASHIERS_MAX <= REPORT_NAMES_MAX,
                "a name set stays under 5/8 full");
-
-typedef struct {
-  int32_t *slot;      /* a row's index + 1; 0 empty */
-  const char **name;  /* by row */
-  size_t n, max;
-  size_t last;        /* the row found last: rows come in runs of one name */
-} name_set_t;
-
-static int
-name_set_init(req_t *r, name_set_t *s, size_t max)
-{
-  s->slot = req_alloc(r, NAME_SLOTS * sizeof *s->slot);
-  s->name = req_alloc(r, max * sizeof *s->name);
-  if (!s->slot || !s->name)
-    return -1;
-  memset(s->slot, 0, NAME_SLOTS * sizeof *s->slot);
-  s->n = 0;
-  s->max = max;
-  s->last = SIZE_MAX;
-  return 0;
-}
-
-/* The row of <name> into *row, added if new (*added set). 0; 1 when the set
- * is full; -1 out of memory. */
-static int
-name_set_find(req_t *r, name_set_t *s, const char *name, size_t *row, int *added)
-{
-  *added = 0;
-  if (s->last != SIZE_MAX && strcmp(s->name[s->last], name) == 0) {
-    *row = s->last;
-    return 0;
-  }
-  uint32_t h = 2166136261u;
-  for (const unsigned char *p = (const unsigned char *)name; *p; p++)
-    h = (h ^ *p) * 16777619u;
-  /* at most NAME_SLOTS probes; the set is never full, so one is empty */
-  for (size_t i = 0, at = h & (NAME_SLOTS - 1); i < NAME_SLOTS; i++, at = (at + 1) & (NAME_SLOTS - 1)) {
-    int32_t v = s->slot[at];
-    if (v && strcmp(s->name[v - 1], name) == 0) {
-      *row = s->last = (size_t)v - 1;
-      return 0;
-    }
-    if (v)
-      continue;
-    if (s->n == s->max)
-      return 1;
-    if (!(s->name[s->n] = req_strdup(r, name)))
-      return -1;
-    s->slot[at] = (int32_t)++s->n;
-    *row = s->last = s->n - 1;
-    *added = 1;
-    return 0;
-  }
-  return 1;
-}
 
 /* One cashier's row. */
 typedef struct {
@@ -215,70 +157,18 @@ typedef struct {
 
 enum { WAIVERS_MAX = 1000 };
 
-/* One waiver account: the transactions debiting it less those crediting
- * it, and the sum; <pos> and <neg> the last transaction counted each way
- * (a transaction's entries come together, so that counts each once). */
-typedef struct {
-  const char *account;
-  int64_t count, amount, pos, neg;
-} waiver_acc_t;
-
-/* ---- reports: hospital refunds ----
- * A refund's entries summed until the next transaction tells the pass
- * whether it took back a hospital bill's lines (it debited
- * revenue:hospital): its paid-out leg comes first, its lines after. */
-typedef struct {
-  int64_t txn;            /* 0: none held */
-  int method;             /* of the paid-out leg; 0: back to the deposit */
-  int64_t window, deposit, revenue, fund, account, share;
-} refund_held_t;
-
 /* The month's sums as the pass makes them. */
 typedef struct {
   Till__V1__HospitalDay *hosp; /* ---- reports: hospital windows ---- */
-  refund_held_t held;
+  report_hosp_held_t held;
   day_sums_t day[DAYS_MAX + 1];            /* [1..31] */
   int64_t net[TILL_METHOD_MAX + 1];        /* collections through clearing:<method> */
   int64_t refund_n[TILL_METHOD_MAX + 1], refund_sum[TILL_METHOD_MAX + 1];
-  name_set_t items, cashiers;
+  report_names_t items, cashiers;
   item_acc_t *item;
   cashier_acc_t *cashier;
-  waiver_acc_t *waiver;
-  size_t n_waivers, last_waiver;
+  report_waivers_t waivers;
 } month_acc_t;
-
-enum { K_OTHER, K_SALE, K_VOID, K_PAYMENT, K_TOLL, K_REFUND, K_HOSP };
-
-static int
-kind_of(const char *k)
-{
-  if (strcmp(k, "sale") == 0)
-    return K_SALE;
-  if (strcmp(k, "void") == 0)
-    return K_VOID;
-  if (strcmp(k, "payment") == 0)
-    return K_PAYMENT;
-  if (strcmp(k, "toll") == 0)
-    return K_TOLL;
-  if (strcmp(k, "refund") == 0)
-    return K_REFUND;
-  if (strcmp(k, LEDGER_KIND_HOSP_BILL) == 0 || strcmp(k, LEDGER_KIND_HOSP_DEPOSIT) == 0 ||
-      strcmp(k, LEDGER_KIND_HOSP_DISCHARGE) == 0)
-    return K_HOSP;
-  return K_OTHER;
-}
-
-/* The payment method of a payment account (LEDGER_SQL_ENTRY_METHOD's
- * rule): cash for a drawer, <m> for clearing:<m>; 0 otherwise. */
-static int
-account_method(const char *account)
-{
-  if (strncmp(account, "drawer:", 7) == 0)
-    return TILL_METHOD_CASH;
-  if (strncmp(account, "clearing:", 9) == 0)
-    return till_method_from_name(account + 9);
-  return 0;
-}
 
 /* The cashier row of <name>, new ones zeroed. */
 static cashier_acc_t *
@@ -286,7 +176,7 @@ cashier_of(req_t *r, month_acc_t *a, const char *name)
 {
   size_t i;
   int added;
-  int rc = name_set_find(r, &a->cashiers, name, &i, &added);
+  int rc = report_names_find(r, &a->cashiers, name, &i, &added);
   if (rc == 1) {
     req_fail(r, TILL_E_EXHAUSTED, "more than %d cashiers in one month", MONTHLY_CASHIERS_MAX);
     return NULL;
@@ -312,13 +202,13 @@ collection_entry(req_t *r, month_acc_t *a, sqlite3_stmt *st, int kind, const cha
   day_sums_t *day = &a->day[d];
   if (sqlite3_column_int64(st, 5) == 1) { /* the transaction's first entry: count it once */
     day->txns++;
-    if (kind != K_VOID && sqlite3_column_int(st, 4))
+    if (kind != REPORT_K_VOID && sqlite3_column_int(st, 4))
       day->receipts++;
   }
   if (item[0]) {
     size_t i;
     int added;
-    int rc = name_set_find(r, &a->items, item, &i, &added);
+    int rc = report_names_find(r, &a->items, item, &i, &added);
     if (rc == 1)
       return req_fail(r, TILL_E_EXHAUSTED, "the month has more than %d fee items; the report "
                       "would be incomplete", MONTHLY_ITEMS_MAX);
@@ -328,7 +218,7 @@ collection_entry(req_t *r, month_acc_t *a, sqlite3_stmt *st, int kind, const cha
       a->item[i] = (item_acc_t){a->items.name[i], 0, 0};
     /* a void's entries keep the sale's quantity; only the amounts are negated */
     int64_t q = sqlite3_column_int64(st, 9);
-    a->item[i].quantity += kind == K_VOID ? -q : q;
+    a->item[i].quantity += kind == REPORT_K_VOID ? -q : q;
     a->item[i].amount -= amount;
     day->amount -= amount;
     cashier_acc_t *c = cashier_of(r, a, (const char *)sqlite3_column_text(st, 3));
@@ -348,81 +238,6 @@ collection_entry(req_t *r, month_acc_t *a, sqlite3_stmt *st, int kind, const cha
   return TILL_OK;
 }
 
-/* An entry on a waiver:* account, of any kind. */
-static till_status_t
-waiver_entry(req_t *r, month_acc_t *a, const char *account, int64_t txn, int64_t amount)
-{
-  waiver_acc_t *w = NULL;
-  if (a->last_waiver < a->n_waivers && strcmp(a->waiver[a->last_waiver].account, account) == 0)
-    w = &a->waiver[a->last_waiver];
-  for (size_t i = 0; !w && i < a->n_waivers; i++)
-    if (strcmp(a->waiver[i].account, account) == 0) {
-      w = &a->waiver[i];
-      a->last_waiver = i;
-    }
-  if (!w) {
-    if (a->n_waivers == WAIVERS_MAX)
-      return req_fail(r, TILL_E_EXHAUSTED, "the month has more than %d waiver accounts; the "
-                      "report would be incomplete", WAIVERS_MAX);
-    const char *copy = req_strdup(r, account);
-    if (!copy)
-      return TILL_E_INTERNAL;
-    a->last_waiver = a->n_waivers;
-    w = &a->waiver[a->n_waivers++];
-    *w = (waiver_acc_t){copy, 0, 0, 0, 0};
-  }
-  if (amount > 0 && w->pos != txn) {
-    w->count++;
-    w->pos = txn;
-  } else if (amount < 0 && w->neg != txn) {
-    w->count--;
-    w->neg = txn;
-  }
-  w->amount += amount;
-  return TILL_OK;
-}
-
-/* The refund held, into the hospital block if it took back a bill's lines;
- * then none is held. */
-static till_status_t
-refund_flush(req_t *r, month_acc_t *a)
-{
-  refund_held_t *h = &a->held;
-  till_status_t s = TILL_OK;
-  if (h->txn && h->revenue)
-    s = report_hosp_refund(r, a->hosp, h->method, h->window, h->deposit, h->revenue, h->fund,
-                           h->account, h->share);
-  memset(h, 0, sizeof *h);
-  return s;
-}
-
-/* A refund's entry: summed by channel while its transaction lasts. */
-static till_status_t
-refund_entry(req_t *r, month_acc_t *a, int64_t txn, const char *account, int64_t amount)
-{
-  refund_held_t *h = &a->held;
-  if (h->txn != txn && refund_flush(r, a) != TILL_OK)
-    return r->status;
-  h->txn = txn;
-  int m = account_method(account);
-  if (m) {
-    h->method = m;
-    h->window -= amount;
-  } else if (strcmp(account, LEDGER_HOSP_REVENUE) == 0) {
-    h->revenue += amount;
-  } else if (strcmp(account, LEDGER_HOSP_FUND) == 0) {
-    h->fund -= amount;
-  } else if (strcmp(account, LEDGER_HOSP_ACCOUNT) == 0) {
-    h->account -= amount;
-  } else if (strcmp(account, LEDGER_HOSP_SHARE) == 0) {
-    h->share -= amount;
-  } else if (strncmp(account, LEDGER_HOSP_DEPOSIT_PREFIX, sizeof LEDGER_HOSP_DEPOSIT_PREFIX - 1) == 0) {
-    h->deposit -= amount; /* a bill paid from the deposit is refunded to it */
-  }
-  return TILL_OK;
-}
-/* ---- end of reports ---- */
-
 /* rows of report_monthly_sql_month: date, txn, kind, cashier, numbered,
  * seq, account, amount, item, quantity -- one entry each */
 static till_status_t
@@ -433,10 +248,10 @@ month_row(req_t *r, sqlite3_stmt *st, void *arg)
   const char *account = (const char *)sqlite3_column_text(st, 6);
   if (!kind_s || !account || !sqlite3_column_text(st, 3))
     return TILL_E_INTERNAL;
-  int kind = kind_of(kind_s);
+  int kind = report_kind_of(kind_s);
   int64_t txn = sqlite3_column_int64(st, 1), amount = sqlite3_column_int64(st, 7);
   till_status_t s = TILL_OK;
-  if (kind == K_SALE || kind == K_VOID || kind == K_PAYMENT || kind == K_TOLL)
+  if (kind == REPORT_K_SALE || kind == REPORT_K_VOID || kind == REPORT_K_PAYMENT || kind == REPORT_K_TOLL)
     s = collection_entry(r, a, st, kind, account, amount);
   if (s != TILL_OK)
     return s;
@@ -448,21 +263,27 @@ month_row(req_t *r, sqlite3_stmt *st, void *arg)
     c->over_short -= amount;
   }
   /* waiver:<kind> is debited what was waived; a reversal credits it back */
-  if (strncmp(account, "waiver:", 7) == 0 && (s = waiver_entry(r, a, account, txn, amount)) != TILL_OK)
-    return s;
+  if (strncmp(account, "waiver:", 7) == 0) {
+    int rc = report_waiver_entry(r, &a->waivers, account, txn, amount);
+    if (rc == 1)
+      return req_fail(r, TILL_E_EXHAUSTED, "the month has more than %d waiver accounts; the "
+                      "report would be incomplete", WAIVERS_MAX);
+    if (rc != 0)
+      return TILL_E_INTERNAL;
+  }
   /* ---- refunds: the paid-out entry, a refund's first ---- */
-  if (kind == K_REFUND && sqlite3_column_int64(st, 5) == 1 &&
+  if (kind == REPORT_K_REFUND && sqlite3_column_int64(st, 5) == 1 &&
       strncmp(account, "deposit:", 8) != 0) { /* one back to a patient's deposit pays nothing out */
-    int m = account_method(account);
+    int m = report_account_method(account);
     if (!m)
       return req_fail(r, TILL_E_INTERNAL, "a refund paid out of no payment account");
     a->refund_n[m]++;
     a->refund_sum[m] -= amount;
   }
   /* ---- reports: hospital windows and the refunds of their bills ---- */
-  if (kind == K_REFUND)
-    return refund_entry(r, a, txn, account, amount);
-  if (kind == K_HOSP)
+  if (kind == REPORT_K_REFUND)
+    return report_hosp_refund_entry(r, a->hosp, &a->held, txn, account, amount);
+  if (kind == REPORT_K_HOSP)
     return report_hosp_entry(r, a->hosp, kind_s, account, amount,
                              sqlite3_column_int64(st, 5) == 1);
   return TILL_OK;
@@ -527,12 +348,6 @@ static int
 cashier_cmp(const void *a, const void *b)
 {
   return strcmp(((const cashier_acc_t *)a)->name, ((const cashier_acc_t *)b)->name);
-}
-
-static int
-waiver_cmp(const void *a, const void *b)
-{
-  return strcmp(((const waiver_acc_t *)a)->account, ((const waiver_acc_t *)b)->account);
 }
 
 /* The fee items in code order, each with its name in the price list ("" for
@@ -619,15 +434,15 @@ add_waivers(req_t *r, store_conn_t *sc, month_acc_t *a, Till__V1__MonthlyReportR
   resp->waivers = req_alloc(r, WAIVERS_MAX * sizeof *resp->waivers);
   if (!resp->waivers)
     return req_fail(r, TILL_E_INTERNAL, "out of memory");
-  qsort(a->waiver, a->n_waivers, sizeof *a->waiver, waiver_cmp);
-  for (size_t i = 0; i < a->n_waivers; i++) {
+  report_waivers_sort(&a->waivers);
+  for (size_t i = 0; i < a->waivers.n; i++) {
     Till__V1__WaiverTotal *w = req_alloc(r, sizeof *w);
     if (!w)
       return req_fail(r, TILL_E_INTERNAL, "out of memory");
     till__v1__waiver_total__init(w);
-    w->account = (char *)a->waiver[i].account;
-    w->count = a->waiver[i].count;
-    w->amount = a->waiver[i].amount;
+    w->account = (char *)a->waivers.w[i].account;
+    w->count = a->waivers.w[i].count;
+    w->amount = a->waivers.w[i].amount;
     resp->waivers[resp->n_waivers++] = w;
   }
   sqlite3_stmt *st = month_stmt(sc, sql_billing_waivers, resp->month);
@@ -690,15 +505,7 @@ static till_status_t
 add_refunds(req_t *r, const month_acc_t *a, Till__V1__MonthlyReportResponse *resp)
 {
   int order[TILL_METHOD_MAX];
-  size_t n = 0;
-  for (int m = 1; m <= TILL_METHOD_MAX; m++) {
-    if (!a->refund_n[m])
-      continue;
-    size_t at = n++;
-    for (; at > 0 && strcmp(till_method_name(order[at - 1]), till_method_name(m)) > 0; at--)
-      order[at] = order[at - 1];
-    order[at] = m;
-  }
+  size_t n = report_methods_by_name(a->refund_n, order);
   resp->refunds = req_alloc(r, TILL_METHOD_MAX * sizeof *resp->refunds);
   if (!resp->refunds)
     return req_fail(r, TILL_E_INTERNAL, "out of memory");
@@ -727,15 +534,13 @@ read_month(req_t *r, store_conn_t *sc, const char *month, month_acc_t *a)
   memset(a, 0, sizeof *a);
   a->item = req_alloc(r, MONTHLY_ITEMS_MAX * sizeof *a->item);
   a->cashier = req_alloc(r, MONTHLY_CASHIERS_MAX * sizeof *a->cashier);
-  a->waiver = req_alloc(r, WAIVERS_MAX * sizeof *a->waiver);
-  if (!a->item || !a->cashier || !a->waiver ||
-      name_set_init(r, &a->items, MONTHLY_ITEMS_MAX) != 0 ||
-      name_set_init(r, &a->cashiers, MONTHLY_CASHIERS_MAX) != 0)
+  if (!a->item || !a->cashier || report_waivers_init(r, &a->waivers, WAIVERS_MAX) != 0 ||
+      report_names_init(r, &a->items, MONTHLY_ITEMS_MAX) != 0 ||
+      report_names_init(r, &a->cashiers, MONTHLY_CASHIERS_MAX) != 0)
     return req_fail(r, TILL_E_INTERNAL, "out of memory");
-  a->last_waiver = SIZE_MAX;
   if (report_hosp_new(r, &a->hosp) != TILL_OK ||
       req_rows(r, month_stmt(sc, report_monthly_sql_month, month), 0, month_row, a, NULL) != TILL_OK ||
-      refund_flush(r, a) != TILL_OK || report_hosp_finish(r, &a->hosp) != TILL_OK)
+      report_hosp_refund_flush(r, a->hosp, &a->held) != TILL_OK || report_hosp_finish(r, &a->hosp) != TILL_OK)
     return r->status;
   return TILL_OK;
 }

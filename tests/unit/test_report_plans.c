@@ -121,6 +121,31 @@ test_monthly_one_pass(void **state)
   reads_no_history(plan);
 }
 
+/* The daily report reads its date the same way (issue 24), and the
+ * reversals of its receipts over the UNIQUE index on journal.reverses. */
+static void
+test_daily_one_pass(void **state)
+{
+  (void)state;
+  char plan[PLAN_MAX];
+  plan_of(report_daily_sql_day, plan, sizeof plan);
+  const char *want = "SEARCH s USING COVERING INDEX shifts_business_date (business_date=?)\n"
+                     "SEARCH j USING INDEX journal_shift (shift_id=?)\n"
+                     "SEARCH e USING PRIMARY KEY (txn_id=?)\n";
+  if (strcmp(plan, want) != 0)
+    fail_msg("the day's plan is not one pass from its shifts:\n%s", plan);
+  reads_no_history(plan);
+  /* the next report of the date: only what came after the sums kept */
+  plan_of(report_daily_sql_after, plan, sizeof plan);
+  has(plan, "SEARCH j USING INDEX journal_shift (shift_id=? AND rowid>?)");
+  has(plan, "SEARCH e USING PRIMARY KEY (txn_id=?)");
+  reads_no_history(plan);
+  plan_of(report_daily_sql_reversed, plan, sizeof plan);
+  has(plan, "SEARCH v USING COVERING INDEX sqlite_autoindex_journal_1 (reverses>? AND reverses<?)");
+  has(plan, "SEARCH o USING INTEGER PRIMARY KEY (rowid=?)");
+  reads_no_history(plan);
+}
+
 static void
 test_deposit_shifts(void **state)
 {
@@ -159,6 +184,7 @@ main(void)
     cmocka_unit_test(test_daily_undeposited),
     cmocka_unit_test(test_deposit_pending),
     cmocka_unit_test(test_monthly_one_pass),
+    cmocka_unit_test(test_daily_one_pass),
     cmocka_unit_test(test_deposit_shifts),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
