@@ -56,15 +56,21 @@ def slow(url, ca, mode):
     ok(f"/verify alone: {alone:.3f} s for {os.environ['JOURNAL_N']} transactions")
     for rnd in range(1, ROUNDS + 1):
         got = {}
+        sent = threading.Event()
 
         def verify():
-            r, page = aud.request("GET", "/verify")
+            conn, get = kept(url, ca, aud.cookies, sent)
+            r, page = get("/verify")
             got["done"] = time.monotonic()
             got["answer"] = (r.status, page)
+            conn.close()
 
         th = threading.Thread(target=verify)
         th.start()
-        # /verify's connection is made and its request sent well before
+        # /verify's connection made and its request sent, and a moment for
+        # till-web to read it, before the board is asked
+        if not sent.wait(60):
+            fail("/verify's request could not be sent in 60 s")
         time.sleep(min(0.3, alone / 3))
         asked = time.monotonic()
         r, page = sup.request("GET", "/board")  # a new connection
@@ -145,13 +151,16 @@ def many_at_once(url, ca):
        f"user's in the right language ({time.monotonic() - t0:.1f} s)")
 
 
-def kept(url, ca, cookies):
-    """A kept-alive connection with the browser's cookies: (conn, get)."""
+def kept(url, ca, cookies, sent=None):
+    """A kept-alive connection with the browser's cookies: (conn, get);
+    <sent> (an Event) is set once a request has gone out."""
     c = Client(url, ca)
-    conn = http.client.HTTPSConnection(c.host, c.port, context=c.ctx, timeout=20)
+    conn = http.client.HTTPSConnection(c.host, c.port, context=c.ctx, timeout=120)
 
     def get(path):
         conn.request("GET", path, headers={"Cookie": "; ".join(f"{k}={v}" for k, v in cookies.items())})
+        if sent:
+            sent.set()
         r = conn.getresponse()
         return r, r.read().decode("utf-8", "replace")
     return conn, get
