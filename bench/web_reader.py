@@ -3,13 +3,24 @@
 bench/web.sh: logs in, then GETs the pages in turn over one kept HTTPS
 connection (as a browser does) until SECONDS pass or the file STOP
 appears, and prints one line per page: path, count, p50, p99 and max in
-ms, then the same over every page ("all").
+ms, then the same over every page ("all") with the CPU seconds the reader
+itself used (it runs on the server's cores in the benchmark; a browser
+would not).
 
-   web_reader.py URL CA USER PASSWORD SECONDS STOP PATH...
+   web_reader.py [--pace S] [--start K] URL CA USER PASSWORD SECONDS STOP PATH...
+
+Without --pace a page is asked as soon as the last one arrived (a closed
+loop: as fast as the console answers). With --pace S the reader asks a
+page every S seconds, on a fixed schedule, as a person clicking through
+the console would; a page that takes longer than S delays the next.
+--start K begins with the K-th path (0 first) and, with --pace, K/len
+of S later, so that several readers do not all ask the same page at the
+same moment.
 """
 import http.client
 import os
 import re
+import resource
 import ssl
 import sys
 import time
@@ -17,8 +28,19 @@ import urllib.parse
 
 
 def main():
-    url, ca, user, pw, secs, stop = sys.argv[1:7]
-    paths = sys.argv[7:]
+    args = sys.argv[1:]
+    pace = 0.0
+    start = 0
+    while args[:1] in (["--pace"], ["--start"]):
+        if args[0] == "--pace":
+            pace = float(args[1])
+        else:
+            start = int(args[1])
+        args = args[2:]
+    url, ca, user, pw, secs, stop = args[:6]
+    paths = args[6:]
+    start %= len(paths)
+    paths = paths[start:] + paths[:start]
     u = urllib.parse.urlsplit(url)
     ctx = ssl.create_default_context(cafile=ca)
     conn = [None]
@@ -59,9 +81,15 @@ def main():
         sys.exit(1)
     times = {p: [] for p in paths}
     end = time.monotonic() + float(secs)
+    due = time.monotonic() + pace * start / len(paths)
     errors = 0
     while time.monotonic() < end and not os.path.exists(stop):
         for p in paths:
+            if pace:
+                due += pace
+                time.sleep(max(0.0, due - time.monotonic()))
+                if time.monotonic() >= end or os.path.exists(stop):
+                    break
             t0 = time.perf_counter()
             status, _ = get("GET", p)
             times[p].append((time.perf_counter() - t0) * 1000)
@@ -77,7 +105,9 @@ def main():
 
     for p in paths:
         print(line(p, times[p]))
-    print(line("all", [x for p in paths for x in times[p]]) + f" errors={errors}")
+    ru = resource.getrusage(resource.RUSAGE_SELF)
+    print(line("all", [x for p in paths for x in times[p]]) + f" errors={errors}"
+          f" cpu_s={ru.ru_utime + ru.ru_stime:.2f}")
 
 
 if __name__ == "__main__":
