@@ -78,21 +78,6 @@ audit_load_message(req_t *r, store_conn_t *sc, int64_t id)
   return m;
 }
 
-/* Ids from column 0, into room for the query's LIMIT. */
-typedef struct {
-  int64_t *ids;
-  size_t n;
-} audit_ids_t;
-
-static till_status_t
-audit_id_row(req_t *r, sqlite3_stmt *st, void *arg)
-{
-  (void)r;
-  audit_ids_t *acc = arg;
-  acc->ids[acc->n++] = sqlite3_column_int64(st, 0);
-  return TILL_OK;
-}
-
 till_status_t
 audit_handle_export(req_t *r, store_conn_t *sc)
 {
@@ -115,8 +100,8 @@ audit_handle_export(req_t *r, store_conn_t *sc)
     sqlite3_bind_int64(st, 1, in->after_id);
     sqlite3_bind_int(st, 2, (int)in->limit);
   }
-  audit_ids_t acc = {ids, 0};
-  if (req_rows(r, st, in->limit, audit_id_row, &acc, NULL) != TILL_OK)
+  req_ids_t acc = {ids, 0};
+  if (req_rows(r, st, in->limit, req_row_id, &acc, NULL) != TILL_OK)
     return r->status;
   size_t n = acc.n;
   resp->txns = req_alloc(r, (n ? n : 1) * sizeof *resp->txns);
@@ -352,8 +337,8 @@ audit_handle_txn(req_t *r, store_conn_t *sc)
     sqlite3_bind_int64(st, 1, in->id);
     sqlite3_bind_int(st, 2, AUDIT_TXN_VOIDS_MAX);
   }
-  audit_ids_t acc = {ids, 0};
-  if (req_rows(r, st, AUDIT_TXN_VOIDS_MAX, audit_id_row, &acc, NULL) != TILL_OK)
+  req_ids_t acc = {ids, 0};
+  if (req_rows(r, st, AUDIT_TXN_VOIDS_MAX, req_row_id, &acc, NULL) != TILL_OK)
     return r->status;
   size_t n = acc.n;
   resp->voids = req_alloc(r, (n ? n : 1) * sizeof *resp->voids);

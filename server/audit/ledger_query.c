@@ -214,21 +214,6 @@ narrow(store_conn_t *sc, const Till__V1__LedgerQueryRequest *in, int64_t *lo, in
   return 0;
 }
 
-/* Ids from column 0 into room for in->limit. */
-typedef struct {
-  int64_t *ids;
-  size_t n;
-} ids_acc_t;
-
-static till_status_t
-id_row(req_t *r, sqlite3_stmt *st, void *arg)
-{
-  (void)r;
-  ids_acc_t *acc = arg;
-  acc->ids[acc->n++] = sqlite3_column_int64(st, 0);
-  return TILL_OK;
-}
-
 /* Select up to in->limit matching ids in (lo, end] into ids; *n gets how
  * many. A database error is recorded on <r>. */
 static till_status_t
@@ -260,8 +245,8 @@ select_ids(req_t *r, store_conn_t *sc, const Till__V1__LedgerQueryRequest *in, i
   sqlite3_bind_int64(st, 16, in->amount_min);
   sqlite3_bind_int64(st, 17, in->amount_max ? in->amount_max : INT64_MAX);
   sqlite3_bind_int(st, 18, (int)in->limit);
-  ids_acc_t acc = {ids, 0};
-  if (req_rows(r, st, in->limit, id_row, &acc, NULL) != TILL_OK)
+  req_ids_t acc = {ids, 0};
+  if (req_rows(r, st, in->limit, req_row_id, &acc, NULL) != TILL_OK)
     return r->status;
   *n = acc.n;
   return TILL_OK;

@@ -205,6 +205,15 @@ req_writer_waiting(const req_t *r)
 }
 
 till_status_t
+req_row_id(req_t *r, sqlite3_stmt *st, void *arg)
+{
+  (void)r;
+  req_ids_t *acc = arg;
+  acc->ids[acc->n++] = sqlite3_column_int64(st, 0);
+  return TILL_OK;
+}
+
+till_status_t
 req_row_int64(req_t *r, sqlite3_stmt *st, void *arg)
 {
   (void)r;

@@ -161,6 +161,15 @@ till_status_t req_row_one(req_t *r, sqlite3_stmt *st, till_status_t none, const 
  * *(int64_t *)arg. Use with limit 1; with no row *arg is left as it was. */
 till_status_t req_row_int64(req_t *r, sqlite3_stmt *st, void *arg);
 
+/* Ids read from column 0 (row ids, shift ids ...) into room the caller made
+ * for as many as the req_rows limit it passes. */
+typedef struct {
+  int64_t *ids;
+  size_t n;
+} req_ids_t;
+/* A req_row_fn: column 0 appended to *(req_ids_t *)arg. */
+till_status_t req_row_id(req_t *r, sqlite3_stmt *st, void *arg);
+
 /* Record the database error <rc> (what sqlite3_step returned on <st>, which
  * may be NULL) as the one answer every handler gives for it, and log it:
  *   SQLITE_BUSY, SQLITE_LOCKED -> TILL_E_UNAVAILABLE "database busy; retry"

@@ -877,25 +877,10 @@ load_postings(req_t *r, store_conn_t *sc, Till__V1__DailyReportResponse *resp)
 }
 /* ---- end of the day's postings ---- */
 
-/* Ids from column 0 into room for REPORT_DAILY_LIST_MAX. */
-typedef struct {
-  int64_t *ids;
-  size_t n;
-} ids_acc_t;
-
-static till_status_t
-id_row(req_t *r, sqlite3_stmt *st, void *arg)
-{
-  (void)r;
-  ids_acc_t *acc = arg;
-  acc->ids[acc->n++] = sqlite3_column_int64(st, 0);
-  return TILL_OK;
-}
-
 static till_status_t
 load_deposits(req_t *r, store_conn_t *sc, Till__V1__DailyReportResponse *resp)
 {
-  ids_acc_t acc = {req_alloc(r, REPORT_DAILY_LIST_MAX * sizeof *acc.ids), 0};
+  req_ids_t acc = {req_alloc(r, REPORT_DAILY_LIST_MAX * sizeof *acc.ids), 0};
   sqlite3_stmt *st = date_stmt(sc, sql_deposits, resp->date, REPORT_DAILY_LIST_MAX + 1);
   if (!acc.ids) {
     if (st)
@@ -903,7 +888,7 @@ load_deposits(req_t *r, store_conn_t *sc, Till__V1__DailyReportResponse *resp)
     return req_fail(r, TILL_E_INTERNAL, "out of memory");
   }
   int more;
-  if (req_rows(r, st, REPORT_DAILY_LIST_MAX, id_row, &acc, &more) != TILL_OK)
+  if (req_rows(r, st, REPORT_DAILY_LIST_MAX, req_row_id, &acc, &more) != TILL_OK)
     return r->status;
   if (more)
     return too_many(r, "deposits");

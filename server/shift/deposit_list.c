@@ -22,21 +22,6 @@ const char deposit_sql_in_transit[] =
   "SELECT id FROM deposits INDEXED BY deposits_in_transit WHERE " DEPOSIT_SQL_IN_TRANSIT
   " AND business_date <> ?1 ORDER BY business_date, id LIMIT ?2";
 
-/* Ids read from column 0, into room for DEPOSIT_LIST_MAX. */
-typedef struct {
-  int64_t *ids;
-  size_t n;
-} ids_t;
-
-static till_status_t
-id_row(req_t *r, sqlite3_stmt *st, void *arg)
-{
-  (void)r;
-  ids_t *l = arg;
-  l->ids[l->n++] = sqlite3_column_int64(st, 0);
-  return TILL_OK;
-}
-
 /* The business date asked for into <out>: <date>, checked against the
  * calendar, or the current one when <date> is empty. Fails the request
  * with INVALID_ARGUMENT (the daily report's words) or a database error. */
@@ -66,7 +51,7 @@ static till_status_t
 load(req_t *r, store_conn_t *sc, const char *sql, const char *date, int *more,
      Till__V1__DepositInfo ***list, size_t *n, int64_t *sum, int64_t *transit)
 {
-  ids_t acc = {req_alloc(r, DEPOSIT_LIST_MAX * sizeof *acc.ids), 0};
+  req_ids_t acc = {req_alloc(r, DEPOSIT_LIST_MAX * sizeof *acc.ids), 0};
   if (!acc.ids)
     return req_fail(r, TILL_E_INTERNAL, "out of memory");
   sqlite3_stmt *st = store_stmt(sc, sql);
@@ -74,7 +59,7 @@ load(req_t *r, store_conn_t *sc, const char *sql, const char *date, int *more,
     sqlite3_bind_text(st, 1, date, -1, SQLITE_TRANSIENT);
     sqlite3_bind_int(st, 2, DEPOSIT_LIST_MAX + 1);
   }
-  if (req_rows(r, st, DEPOSIT_LIST_MAX, id_row, &acc, more) != TILL_OK)
+  if (req_rows(r, st, DEPOSIT_LIST_MAX, req_row_id, &acc, more) != TILL_OK)
     return r->status;
   if (*more)
     return TILL_OK; /* the caller refuses, naming the list */

@@ -704,21 +704,6 @@ shift_handle_list(req_t *r, store_conn_t *sc)
   return TILL_OK;
 }
 
-/* Ids read from column 0 into room for the query's LIMIT. */
-typedef struct {
-  int64_t *ids;
-  size_t n;
-} id_list_t;
-
-static till_status_t
-id_row(req_t *r, sqlite3_stmt *st, void *arg)
-{
-  (void)r;
-  id_list_t *l = arg;
-  l->ids[l->n++] = sqlite3_column_int64(st, 0);
-  return TILL_OK;
-}
-
 till_status_t
 deposit_info_build(req_t *r, store_conn_t *sc, int64_t id, Till__V1__DepositInfo **out)
 {
@@ -753,8 +738,8 @@ deposit_info_build(req_t *r, store_conn_t *sc, int64_t id, Till__V1__DepositInfo
   if (!d->slip || !d->created_by || !d->confirmed_by || !d->business_date)
     return req_fail(r, TILL_E_INTERNAL, "out of memory");
   /* a deposit covers fewer than LEDGER_MAX_DEPOSIT_SHIFTS (64) shifts */
-  id_list_t list = {ids, 0};
-  if (req_rows(r, shift_stmt(sc, sql_shifts, id), 64, id_row, &list, NULL) != TILL_OK)
+  req_ids_t list = {ids, 0};
+  if (req_rows(r, shift_stmt(sc, sql_shifts, id), 64, req_row_id, &list, NULL) != TILL_OK)
     return r->status;
   d->shift_ids = ids;
   d->n_shift_ids = list.n;
