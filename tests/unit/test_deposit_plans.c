@@ -15,6 +15,7 @@
 
 #include <cmocka.h>
 
+#include "plan_fixture.h"
 #include "schema.h"
 #include "shift.h"
 #include "store.h"
@@ -25,31 +26,11 @@
 static char g_dir[200];
 static store_conn_t *g_sc;
 
-/* The plan of <sql>, one detail a line, into out. */
-static void
-plan_of(const char *sql, char *out, size_t len)
-{
-  char eqp[8192];
-  snprintf(eqp, sizeof eqp, "EXPLAIN QUERY PLAN %s", sql);
-  sqlite3_stmt *st = NULL;
-  if (sqlite3_prepare_v2(g_sc->db, eqp, -1, &st, NULL) != SQLITE_OK)
-    fail_msg("preparing %s: %s", sql, sqlite3_errmsg(g_sc->db));
-  size_t used = 0;
-  out[0] = '\0';
-  int rc;
-  for (int i = 0; i < 100 && (rc = sqlite3_step(st)) == SQLITE_ROW; i++) {
-    int n = snprintf(out + used, len - used, "%s\n", (const char *)sqlite3_column_text(st, 3));
-    assert_true(n > 0 && (size_t)n < len - used);
-    used += (size_t)n;
-  }
-  sqlite3_finalize(st);
-}
-
 static void
 is(const char *sql, const char *want)
 {
   char plan[PLAN_MAX];
-  plan_of(sql, plan, sizeof plan);
+  plan_of(g_sc->db, sql, plan, sizeof plan);
   if (strcmp(plan, want) != 0)
     fail_msg("the plan of\n  %s\nis\n%swanted\n%s", sql, plan, want);
 }

@@ -19,6 +19,7 @@
 
 #include "report_daily.h"
 #include "report_monthly.h"
+#include "plan_fixture.h"
 #include "schema.h"
 #include "shift.h"
 #include "store.h"
@@ -28,26 +29,6 @@
 
 static char g_dir[200];
 static store_conn_t *g_sc;
-
-/* The plan of <sql>, one detail a line, into out. */
-static void
-plan_of(const char *sql, char *out, size_t len)
-{
-  char eqp[8192];
-  snprintf(eqp, sizeof eqp, "EXPLAIN QUERY PLAN %s", sql);
-  sqlite3_stmt *st = NULL;
-  if (sqlite3_prepare_v2(g_sc->db, eqp, -1, &st, NULL) != SQLITE_OK)
-    fail_msg("preparing %s: %s", sql, sqlite3_errmsg(g_sc->db));
-  size_t used = 0;
-  out[0] = '\0';
-  int rc;
-  for (int i = 0; i < 100 && (rc = sqlite3_step(st)) == SQLITE_ROW; i++) {
-    int n = snprintf(out + used, len - used, "%s\n", (const char *)sqlite3_column_text(st, 3));
-    assert_true(n > 0 && (size_t)n < len - used);
-    used += (size_t)n;
-  }
-  sqlite3_finalize(st);
-}
 
 static void
 has(const char *plan, const char *want)
@@ -82,7 +63,7 @@ test_daily_undeposited(void **state)
   char plan[PLAN_MAX];
   const char *stmts[] = {report_daily_sql_undeposited, report_daily_sql_undeposited_sum};
   for (size_t i = 0; i < 2; i++) {
-    plan_of(stmts[i], plan, sizeof plan);
+    plan_of(g_sc->db, stmts[i], plan, sizeof plan);
     has(plan, "SEARCH shifts USING INDEX shifts_undeposited (business_date<?)");
     has(plan, "SEARCH shifts USING INDEX shifts_deposit (deposit_id=?)");
     has(plan, "SEARCH deposits USING COVERING INDEX deposits_business_date (business_date>?)");
@@ -97,7 +78,7 @@ test_deposit_pending(void **state)
   char plan[PLAN_MAX];
   const char *stmts[] = {shift_sql_undeposited, shift_sql_undeposited_sum};
   for (size_t i = 0; i < 2; i++) {
-    plan_of(stmts[i], plan, sizeof plan);
+    plan_of(g_sc->db, stmts[i], plan, sizeof plan);
     /* the whole partial index: only the shifts waiting for a deposit */
     has(plan, "SCAN shifts USING INDEX shifts_undeposited");
     reads_no_history(plan);
@@ -109,7 +90,7 @@ test_monthly_one_pass(void **state)
 {
   (void)state;
   char plan[PLAN_MAX];
-  plan_of(report_monthly_sql_month, plan, sizeof plan);
+  plan_of(g_sc->db, report_monthly_sql_month, plan, sizeof plan);
   /* the month's shifts first, then their transactions and entries, in
    * that order, and nothing sorted or grouped: the handler sums */
   const char *want = "SEARCH s USING COVERING INDEX shifts_business_date "
@@ -128,7 +109,7 @@ test_daily_one_pass(void **state)
 {
   (void)state;
   char plan[PLAN_MAX];
-  plan_of(report_daily_sql_day, plan, sizeof plan);
+  plan_of(g_sc->db, report_daily_sql_day, plan, sizeof plan);
   const char *want = "SEARCH s USING COVERING INDEX shifts_business_date (business_date=?)\n"
                      "SEARCH j USING INDEX journal_shift (shift_id=?)\n"
                      "SEARCH e USING PRIMARY KEY (txn_id=?)\n";
@@ -136,11 +117,11 @@ test_daily_one_pass(void **state)
     fail_msg("the day's plan is not one pass from its shifts:\n%s", plan);
   reads_no_history(plan);
   /* the next report of the date: only what came after the sums kept */
-  plan_of(report_daily_sql_after, plan, sizeof plan);
+  plan_of(g_sc->db, report_daily_sql_after, plan, sizeof plan);
   has(plan, "SEARCH j USING INDEX journal_shift (shift_id=? AND rowid>?)");
   has(plan, "SEARCH e USING PRIMARY KEY (txn_id=?)");
   reads_no_history(plan);
-  plan_of(report_daily_sql_reversed, plan, sizeof plan);
+  plan_of(g_sc->db, report_daily_sql_reversed, plan, sizeof plan);
   has(plan, "SEARCH v USING COVERING INDEX sqlite_autoindex_journal_1 (reverses>? AND reverses<?)");
   has(plan, "SEARCH o USING INTEGER PRIMARY KEY (rowid=?)");
   reads_no_history(plan);
@@ -152,7 +133,7 @@ test_deposit_shifts(void **state)
   (void)state;
   char plan[PLAN_MAX];
   /* deposit_info_build's lookup of a deposit's shifts */
-  plan_of("SELECT id FROM shifts WHERE deposit_id = ? ORDER BY id LIMIT 64", plan, sizeof plan);
+  plan_of(g_sc->db, "SELECT id FROM shifts WHERE deposit_id = ? ORDER BY id LIMIT 64", plan, sizeof plan);
   has(plan, "shifts_deposit (deposit_id=?)");
   reads_no_history(plan);
 }

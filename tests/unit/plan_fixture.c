@@ -1,0 +1,28 @@
+/* plan_fixture.c -- see plan_fixture.h. */
+#include "plan_fixture.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include <cmocka.h>
+
+void
+plan_of(sqlite3 *db, const char *sql, char *out, size_t len)
+{
+  char eqp[8192];
+  int n = snprintf(eqp, sizeof eqp, "EXPLAIN QUERY PLAN %s", sql);
+  assert_true(n > 0 && (size_t)n < sizeof eqp);
+  sqlite3_stmt *st = NULL;
+  if (sqlite3_prepare_v2(db, eqp, -1, &st, NULL) != SQLITE_OK)
+    fail_msg("preparing %s: %s", sql, sqlite3_errmsg(db));
+  size_t used = 0;
+  out[0] = '\0';
+  for (int i = 0; i < 100 && sqlite3_step(st) == SQLITE_ROW; i++) {
+    n = snprintf(out + used, len - used, "%s\n", (const char *)sqlite3_column_text(st, 3));
+    assert_true(n > 0 && (size_t)n < len - used);
+    used += (size_t)n;
+  }
+  sqlite3_finalize(st);
+}
