@@ -171,30 +171,15 @@ cmd_deposit_pending(cli_t *cli)
 
 /* ---- deplist: the deposits of a date and those in transit ---- */
 
-/* A deposit as `deposit list --json` carries it: every field, amounts as
- * yuan strings, the state by its wire name. */
+/* The deposits under <key> as `deposit list --json` carries them
+ * (json_deposit). */
 static void
 list_json(const char *key, Till__V1__DepositInfo **d, size_t n)
 {
-  char amount[TILL_MONEY_STR_MAX];
   printf(",\"%s\":[", key);
   for (size_t i = 0; i < n; i++) {
-    const Till__V1__DepositInfo *p = d[i];
-    till_money_format(p->amount, amount, sizeof amount);
-    printf("%s{\"id\":%lld,\"business_date\":", i ? "," : "", (long long)p->id);
-    json_str(stdout, p->business_date);
-    printf(",\"slip\":");
-    json_str(stdout, p->slip);
-    printf(",\"amount\":\"%s\",\"state\":\"%s\",\"shifts\":[", amount,
-           print_wire_name(till_deposit_state_name((int)p->state)));
-    for (size_t k = 0; k < p->n_shift_ids; k++)
-      printf("%s%lld", k ? "," : "", (long long)p->shift_ids[k]);
-    printf("],\"created_by\":");
-    json_str(stdout, p->created_by);
-    printf(",\"created_at\":%lld,\"confirmed_by\":", (long long)p->created_at);
-    json_str(stdout, p->confirmed_by);
-    printf(",\"confirmed_at\":%lld,\"txn_id\":%lld,\"confirm_txn_id\":%lld}",
-           (long long)p->confirmed_at, (long long)p->txn_id, (long long)p->confirm_txn_id);
+    printf("%s", i ? "," : "");
+    json_deposit(stdout, d[i]);
   }
   printf("]");
 }

@@ -104,19 +104,8 @@ print_daily_json(const Till__V1__DailyReportResponse *d)
   printf(",\"floats\":\"%s\",\"variance\":\"%s\",\"deposits\":[", yuan(d->floats),
          yuan(d->variance));
   for (size_t i = 0; i < d->n_deposits; i++) {
-    const Till__V1__DepositInfo *p = d->deposits[i];
-    printf("%s{\"id\":%lld,\"slip\":", i ? "," : "", (long long)p->id);
-    json_str(stdout, p->slip);
-    printf(",\"amount\":\"%s\",\"state\":\"%s\",\"shifts\":[", yuan(p->amount),
-           print_wire_name(till_deposit_state_name((int)p->state)));
-    for (size_t k = 0; k < p->n_shift_ids; k++)
-      printf("%s%lld", k ? "," : "", (long long)p->shift_ids[k]);
-    printf("],\"created_by\":");
-    json_str(stdout, p->created_by);
-    printf(",\"created_at\":%lld,\"confirmed_by\":", (long long)p->created_at);
-    json_str(stdout, p->confirmed_by);
-    printf(",\"confirmed_at\":%lld,\"txn_id\":%lld,\"confirm_txn_id\":%lld}",
-           (long long)p->confirmed_at, (long long)p->txn_id, (long long)p->confirm_txn_id);
+    printf("%s", i ? "," : "");
+    json_deposit(stdout, d->deposits[i]);
   }
   printf("],\"deposited\":\"%s\"", yuan(d->deposited));
   json_shifts("undeposited", d->undeposited, d->n_undeposited);
