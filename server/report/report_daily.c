@@ -555,23 +555,9 @@ add_takings(req_t *r, const day_acc_t *a, Till__V1__DailyReportResponse *resp)
 static till_status_t
 add_refunds(req_t *r, const day_acc_t *a, Till__V1__DailyReportResponse *resp)
 {
-  int order[TILL_METHOD_MAX];
-  size_t n = report_methods_by_name(a->refund_n, order);
-  resp->refunds = req_alloc(r, TILL_METHOD_MAX * sizeof *resp->refunds);
-  if (!resp->refunds)
-    return req_fail(r, TILL_E_INTERNAL, "out of memory");
-  for (size_t i = 0; i < n; i++) {
-    Till__V1__MethodAmount *x = req_alloc(r, sizeof *x);
-    if (!x)
-      return req_fail(r, TILL_E_INTERNAL, "out of memory");
-    till__v1__method_amount__init(x);
-    x->method = till_wire_method(order[i]);
-    x->amount = a->refund_sum[order[i]];
-    resp->refund_count += a->refund_n[order[i]];
-    if (till_money_add(resp->refunds_total, x->amount, &resp->refunds_total) != 0)
-      return req_fail(r, TILL_E_INTERNAL, "refunds out of range");
-    resp->refunds[resp->n_refunds++] = x;
-  }
+  if (report_refunds_list(r, a->refund_n, a->refund_sum, &resp->refunds, &resp->n_refunds,
+                          &resp->refund_count, &resp->refunds_total) != TILL_OK)
+    return r->status;
   if (till_money_sub(resp->net_amount, resp->refunds_total, &resp->net_takings) != 0)
     return req_fail(r, TILL_E_INTERNAL, "net takings out of range");
   return TILL_OK;

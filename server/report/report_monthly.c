@@ -504,22 +504,9 @@ add_cashiers(req_t *r, store_conn_t *sc, month_acc_t *a, Till__V1__MonthlyReport
 static till_status_t
 add_refunds(req_t *r, const month_acc_t *a, Till__V1__MonthlyReportResponse *resp)
 {
-  int order[TILL_METHOD_MAX];
-  size_t n = report_methods_by_name(a->refund_n, order);
-  resp->refunds = req_alloc(r, TILL_METHOD_MAX * sizeof *resp->refunds);
-  if (!resp->refunds)
-    return req_fail(r, TILL_E_INTERNAL, "out of memory");
-  for (size_t i = 0; i < n; i++) {
-    Till__V1__MethodAmount *x = req_alloc(r, sizeof *x);
-    if (!x)
-      return req_fail(r, TILL_E_INTERNAL, "out of memory");
-    till__v1__method_amount__init(x);
-    x->method = till_wire_method(order[i]);
-    x->amount = a->refund_sum[order[i]];
-    resp->refund_count += a->refund_n[order[i]];
-    resp->refunds_total += x->amount; /* a month's sums fit, as add_days says */
-    resp->refunds[resp->n_refunds++] = x;
-  }
+  if (report_refunds_list(r, a->refund_n, a->refund_sum, &resp->refunds, &resp->n_refunds,
+                          &resp->refund_count, &resp->refunds_total) != TILL_OK)
+    return r->status;
   /* net takings are takings less the refunds of what they hold: a refund of
    * a hospital bill is paid out (refunds) but takes back no takings */
   resp->net_takings = resp->total - (resp->refunds_total - report_hosp_refunded_window(a->hosp));

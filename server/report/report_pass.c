@@ -6,7 +6,9 @@
 #include <string.h>
 
 #include "ledger_hospital.h"
+#include "till_money.h"
 #include "till_names.h"
+#include "till_wire.h"
 
 _Static_assert((REPORT_NAME_SLOTS & (REPORT_NAME_SLOTS - 1)) == 0, "a power of two");
 
@@ -39,8 +41,11 @@ report_account_method(const char *account)
   return 0;
 }
 
-size_t
-report_methods_by_name(const int64_t *count, int *order)
+/* The methods with count[m] != 0 (count indexed 1 .. TILL_METHOD_MAX) into
+ * order[], in the order of their names (as an ORDER BY on the name): how
+ * many. */
+static size_t
+methods_by_name(const int64_t *count, int *order)
 {
   size_t n = 0;
   for (int m = 1; m <= TILL_METHOD_MAX; m++) {
@@ -52,6 +57,30 @@ report_methods_by_name(const int64_t *count, int *order)
     order[at] = m;
   }
   return n;
+}
+
+till_status_t
+report_refunds_list(req_t *r, const int64_t *refund_n, const int64_t *refund_sum,
+                    Till__V1__MethodAmount ***list, size_t *n_list, int64_t *count,
+                    int64_t *total)
+{
+  int order[TILL_METHOD_MAX];
+  size_t n = methods_by_name(refund_n, order);
+  if (!(*list = req_alloc(r, TILL_METHOD_MAX * sizeof **list)))
+    return req_fail(r, TILL_E_INTERNAL, "out of memory");
+  for (size_t i = 0; i < n; i++) {
+    Till__V1__MethodAmount *x = req_alloc(r, sizeof *x);
+    if (!x)
+      return req_fail(r, TILL_E_INTERNAL, "out of memory");
+    till__v1__method_amount__init(x);
+    x->method = till_wire_method(order[i]);
+    x->amount = refund_sum[order[i]];
+    *count += refund_n[order[i]];
+    if (till_money_add(*total, x->amount, total) != 0)
+      return req_fail(r, TILL_E_INTERNAL, "refunds out of range");
+    (*list)[(*n_list)++] = x;
+  }
+  return TILL_OK;
 }
 
 int

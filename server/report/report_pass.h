@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "request.h"
+#include "till.pb-c.h"
 
 /* journal.kind as the reports tell them apart */
 enum { REPORT_K_OTHER, REPORT_K_SALE, REPORT_K_VOID, REPORT_K_PAYMENT, REPORT_K_TOLL,
@@ -23,10 +24,14 @@ int report_kind_of(const char *kind);
  * rule): cash for a drawer, <m> for clearing:<m>; 0 otherwise. */
 int report_account_method(const char *account);
 
-/* The methods with count[m] != 0 (count indexed 1 .. TILL_METHOD_MAX) into
- * order[], in the order of their names (as an ORDER BY on the name): how
- * many. */
-size_t report_methods_by_name(const int64_t *count, int *order);
+/* The refunds paid out per method, as the reports answer them: for each
+ * method with refund_n[m] != 0, in the order of the methods' names, a
+ * MethodAmount of refund_sum[m] into *list (made here, room for
+ * TILL_METHOD_MAX); *count gets the refunds, *total their sum. TILL_OK,
+ * or the failure recorded (out of memory, a total out of range). */
+till_status_t report_refunds_list(req_t *r, const int64_t *refund_n, const int64_t *refund_sum,
+                                  Till__V1__MethodAmount ***list, size_t *n_list,
+                                  int64_t *count, int64_t *total);
 
 /* A set of names (items, cashiers, takings keys) and their rows' indices:
  * open addressing over REPORT_NAME_SLOTS slots with FNV-1a, at most <max>

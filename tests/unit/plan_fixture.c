@@ -8,6 +8,9 @@
 
 #include <cmocka.h>
 
+#include "schema.h"
+#include "testkit.h"
+
 void
 plan_of(sqlite3 *db, const char *sql, char *out, size_t len)
 {
@@ -25,4 +28,21 @@ plan_of(sqlite3 *db, const char *sql, char *out, size_t len)
     used += (size_t)n;
   }
   sqlite3_finalize(st);
+}
+
+store_conn_t *
+plan_fx_open(const char *prefix, char *dir, size_t dirlen)
+{
+  char path[512], err[256];
+  if (testkit_tmpdir(prefix, dir, dirlen) != 0)
+    return NULL;
+  snprintf(path, sizeof path, "%s/plans.db", dir);
+  return store_open_rw(path, "full", schema_all(), err, sizeof err);
+}
+
+int
+plan_fx_close(store_conn_t *sc, const char *dir)
+{
+  store_close(sc);
+  return testkit_rm_tree(dir);
 }

@@ -20,10 +20,8 @@
 #include "report_daily.h"
 #include "report_monthly.h"
 #include "plan_fixture.h"
-#include "schema.h"
 #include "shift.h"
 #include "store.h"
-#include "testkit.h"
 
 #define PLAN_MAX 4096
 
@@ -142,11 +140,7 @@ static int
 setup(void **state)
 {
   (void)state;
-  char path[320], err[256];
-  if (testkit_tmpdir("till-test-plans", g_dir, sizeof g_dir) != 0)
-    return -1;
-  snprintf(path, sizeof path, "%s/plans.db", g_dir);
-  g_sc = store_open_rw(path, "full", schema_all(), err, sizeof err);
+  g_sc = plan_fx_open("till-test-plans", g_dir, sizeof g_dir);
   return g_sc ? 0 : -1;
 }
 
@@ -154,8 +148,7 @@ static int
 teardown(void **state)
 {
   (void)state;
-  store_close(g_sc);
-  return testkit_rm_tree(g_dir);
+  return plan_fx_close(g_sc, g_dir);
 }
 
 int
