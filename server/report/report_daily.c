@@ -134,38 +134,6 @@ static const char sql_all_open[] =
 static const char sql_close_add[] =
   "INSERT INTO day_closes(date, closed_by, closed_at, signature_id) VALUES (?,?,?,?)";
 
-/* The server's current business date into <out> (ledger_business_date);
- * fails the request on a database error. */
-static till_status_t
-current_date(req_t *r, store_conn_t *sc, char out[DATE_LEN + 1])
-{
-  char err[200];
-  till_status_t st = ledger_business_date(sc, till_now(), out, err, sizeof err);
-  return st == TILL_OK ? TILL_OK : req_fail(r, st, "%s", err);
-}
-
-/* The business date <date> ("" = the current one, when allowed) into out;
- * fails the request with INVALID_ARGUMENT naming the field. */
-static till_status_t
-day_of(req_t *r, store_conn_t *sc, const char *date, int empty_is_current,
-       char out[DATE_LEN + 1])
-{
-  int64_t from_s, to_s;
-  if ((!date || !date[0]) && empty_is_current)
-    return current_date(r, sc, out);
-  else if (!date || !date[0])
-    return req_fail(r, TILL_E_INVALID, "date is required (YYYY-MM-DD)");
-  else if (strlen(date) != DATE_LEN)
-    return req_fail(r, TILL_E_INVALID, "date must be YYYY-MM-DD, a day of the years 2000 to 2999");
-  else
-    memcpy(out, date, DATE_LEN + 1);
-  /* the calendar check only: a business date is not a time range */
-  if (till_day_bounds(out, &from_s, &to_s) != 0)
-    return req_fail(r, TILL_E_INVALID, "date %s is not a day of the calendar (YYYY-MM-DD, "
-                    "years 2000 to 2999)", out);
-  return TILL_OK;
-}
-
 /* "2026-11-28 09:00:01", the server's local time. */
 static void
 local_time(int64_t unix_s, char out[20])
@@ -963,7 +931,8 @@ report_daily_handle(req_t *r, store_conn_t *sc)
   const Till__V1__DailyReportRequest *in = r->env->daily_report_req;
   char date[DATE_LEN + 1], current[DATE_LEN + 1];
   /* every figure comes from the reader's one snapshot (worker.c's BEGIN) */
-  if (current_date(r, sc, current) != TILL_OK || day_of(r, sc, in->date, 1, date) != TILL_OK)
+  if (shift_date_arg(r, sc, "", 1, current) != TILL_OK ||
+      shift_date_arg(r, sc, in->date, 1, date) != TILL_OK)
     return r->status;
   Till__V1__DailyReportResponse *resp = req_alloc(r, sizeof *resp);
   if (!resp)
@@ -1022,7 +991,7 @@ answer_close(req_t *r, store_conn_t *sc, const char *date, int replayed)
   int found = load_close(r, sc, date, &resp->signature, &resp->closed_by, &resp->closed_at);
   if (found != 1)
     return found;
-  if (current_date(r, sc, next) != TILL_OK)
+  if (shift_date_arg(r, sc, "", 1, next) != TILL_OK)
     return -1;
   resp->date = req_strdup(r, date);
   resp->next_business_date = req_strdup(r, next);
@@ -1106,7 +1075,7 @@ close_checks(req_t *r, store_conn_t *sc, char date[DATE_LEN + 1], int *closed)
   const Till__V1__DayCloseRequest *in = r->env->day_close_req;
   char current[DATE_LEN + 1];
   *closed = 0;
-  if (day_of(r, sc, in->date, 0, date) != TILL_OK)
+  if (shift_date_arg(r, sc, in->date, 0, date) != TILL_OK)
     return r->status;
   int found = answer_close(r, sc, date, 1);
   if (found < 0)
@@ -1115,7 +1084,7 @@ close_checks(req_t *r, store_conn_t *sc, char date[DATE_LEN + 1], int *closed)
     *closed = 1;
     return TILL_OK;
   }
-  if (current_date(r, sc, current) != TILL_OK)
+  if (shift_date_arg(r, sc, "", 1, current) != TILL_OK)
     return r->status;
   if (strcmp(date, current) > 0)
     return req_fail(r, TILL_E_INVALID, "date %s is in the future: the current business date "
@@ -1213,7 +1182,7 @@ report_day_status_handle(req_t *r, store_conn_t *sc)
   if (!resp)
     return req_fail(r, TILL_E_INTERNAL, "out of memory");
   till__v1__day_status_response__init(resp);
-  if (current_date(r, sc, current) != TILL_OK)
+  if (shift_date_arg(r, sc, "", 1, current) != TILL_OK)
     return r->status;
   till_local_date(now, today);
   utc_offset(now, offset);

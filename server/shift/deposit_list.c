@@ -22,28 +22,6 @@ const char deposit_sql_in_transit[] =
   "SELECT id FROM deposits INDEXED BY deposits_in_transit WHERE " DEPOSIT_SQL_IN_TRANSIT
   " AND business_date <> ?1 ORDER BY business_date, id LIMIT ?2";
 
-/* The business date asked for into <out>: <date>, checked against the
- * calendar, or the current one when <date> is empty. Fails the request
- * with INVALID_ARGUMENT (the daily report's words) or a database error. */
-static till_status_t
-list_date(req_t *r, store_conn_t *sc, const char *date, char out[LEDGER_DATE_LEN + 1])
-{
-  char err[200];
-  int64_t from_s, to_s;
-  if (!date || !date[0]) {
-    till_status_t st = ledger_business_date(sc, till_now(), out, err, sizeof err);
-    return st == TILL_OK ? TILL_OK : req_fail(r, st, "%s", err);
-  }
-  if (strlen(date) != LEDGER_DATE_LEN)
-    return req_fail(r, TILL_E_INVALID, "date must be YYYY-MM-DD, a day of the years 2000 to 2999");
-  memcpy(out, date, LEDGER_DATE_LEN + 1);
-  /* the calendar check only: a business date is not a time range */
-  if (till_day_bounds(out, &from_s, &to_s) != 0)
-    return req_fail(r, TILL_E_INVALID, "date %s is not a day of the calendar (YYYY-MM-DD, "
-                    "years 2000 to 2999)", out);
-  return TILL_OK;
-}
-
 /* The deposits <sql> names for <date> into *list / *n (in r's arena), their
  * amounts added to *sum (when not NULL) and those in transit to *transit.
  * *more is set when there are more than DEPOSIT_LIST_MAX (nothing listed). */
@@ -85,7 +63,8 @@ deposit_handle_list(req_t *r, store_conn_t *sc)
   const Till__V1__DepositListRequest *in = r->env->deposit_list_req;
   char date[LEDGER_DATE_LEN + 1], current[LEDGER_DATE_LEN + 1];
   /* both lists come from the reader's one snapshot (worker.c's BEGIN) */
-  if (list_date(r, sc, "", current) != TILL_OK || list_date(r, sc, in->date, date) != TILL_OK)
+  if (shift_date_arg(r, sc, "", 1, current) != TILL_OK ||
+      shift_date_arg(r, sc, in->date, 1, date) != TILL_OK)
     return r->status;
   Till__V1__DepositListResponse *resp = req_alloc(r, sizeof *resp);
   if (!resp)

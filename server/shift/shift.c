@@ -705,6 +705,27 @@ shift_handle_list(req_t *r, store_conn_t *sc)
 }
 
 till_status_t
+shift_date_arg(req_t *r, store_conn_t *sc, const char *date, int empty_is_current,
+               char out[LEDGER_DATE_LEN + 1])
+{
+  char err[200];
+  int64_t from_s, to_s;
+  if ((!date || !date[0]) && empty_is_current) {
+    till_status_t st = ledger_business_date(sc, till_now(), out, err, sizeof err);
+    return st == TILL_OK ? TILL_OK : req_fail(r, st, "%s", err);
+  }
+  if (!date || !date[0])
+    return req_fail(r, TILL_E_INVALID, "date is required (YYYY-MM-DD)");
+  if (strlen(date) != LEDGER_DATE_LEN)
+    return req_fail(r, TILL_E_INVALID, "date must be YYYY-MM-DD, a day of the years 2000 to 2999");
+  memcpy(out, date, LEDGER_DATE_LEN + 1);
+  if (till_day_bounds(out, &from_s, &to_s) != 0)
+    return req_fail(r, TILL_E_INVALID, "date %s is not a day of the calendar (YYYY-MM-DD, "
+                    "years 2000 to 2999)", out);
+  return TILL_OK;
+}
+
+till_status_t
 deposit_info_build(req_t *r, store_conn_t *sc, int64_t id, Till__V1__DepositInfo **out)
 {
   static const char sql[] =

@@ -3,6 +3,7 @@
 #ifndef TILLD_SHIFT_H
 #define TILLD_SHIFT_H
 
+#include "ledger.h"
 #include "request.h"
 #include "store.h"
 
@@ -16,6 +17,14 @@ till_status_t deposit_handle_confirm(req_t *r, store_conn_t *sc);
 till_status_t deposit_handle_undeposited(req_t *r, store_conn_t *sc);
 /* ---- deplist: the deposits of a date and those in transit ---- */
 till_status_t deposit_handle_list(req_t *r, store_conn_t *sc);
+
+/* The business date a request names into <out>: <date> (YYYY-MM-DD, checked
+ * against the calendar of the years 2000 to 2999; a business date is not a
+ * time range), or, when <date> is empty and <empty_is_current>, the
+ * server's current one (ledger_business_date). Fails the request with
+ * INVALID_ARGUMENT naming the field, or the database error. */
+till_status_t shift_date_arg(req_t *r, store_conn_t *sc, const char *date, int empty_is_current,
+                             char out[LEDGER_DATE_LEN + 1]);
 /* ---- end of deplist ---- */
 
 /* The columns of shifts a ShiftSummary is made of, in the order
