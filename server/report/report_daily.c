@@ -240,13 +240,13 @@ method_slot(req_t *r, Till__V1__DailyReportResponse *resp, int m)
 
 /* One takings row: an item sold by one method, cashier and terminal. */
 typedef struct {
-  const char *item, *method, *cashier, *terminal; /* in the request's arena */
+  const char *item, *method, *cashier, *terminal; /* in the sums' arena (day_kept_t) */
   int64_t quantity, amount, void_quantity, void_amount;
 } takings_acc_t;
 
 /* One series' receipts. */
 typedef struct {
-  const char *series; /* in the request's arena */
+  const char *series; /* in the sums' arena (day_kept_t) */
   int64_t first_no, last_no, issued, voided;
 } series_acc_t;
 
@@ -285,8 +285,8 @@ takings_of(req_t *r, day_acc_t *a, const char *item, const char *method, const c
   char key[1024];
   int n = snprintf(key, sizeof key, "%s" KEY_SEP "%s" KEY_SEP "%s" KEY_SEP "%s", item, method,
                    cashier, terminal);
-  if (n < 0 || (size_t)n >= sizeof key) {
-    req_fail(r, TILL_E_INTERNAL, "takings of %s by %s: method or amount out of range", item, method);
+  if (n < 0 || (size_t)n >= sizeof key) { /* each name is far shorter: checked when made */
+    req_fail(r, TILL_E_INTERNAL, "internal error");
     return NULL;
   }
   size_t row;
@@ -316,7 +316,9 @@ static till_status_t
 numbered(req_t *r, day_acc_t *a, const char *series, int64_t no, int64_t txn)
 {
   size_t row;
-  int added, rc = series ? report_names_find(r, &a->series_names, series, &row, &added) : -1;
+  if (!series) /* numbered in no series: the journal's rows never are */
+    return req_fail(r, TILL_E_INTERNAL, "internal error");
+  int added, rc = report_names_find(r, &a->series_names, series, &row, &added);
   if (rc == 1)
     return too_many(r, "receipt series");
   if (rc != 0)
