@@ -129,6 +129,63 @@ web_page_receipts(wreq_t *wr)
 
 /* ---- the ledger query ------------------------------------------------------------ */
 
+/* A 400 page naming the filter (its label and its key in the address)
+ * and what it must be. Always -1. */
+static int
+bad_filter(wreq_t *wr, const char *key, const char *label, const char *what)
+{
+  char msg[512];
+  snprintf(msg, sizeof msg, _("%s (%s): %s"), _(label), key, what);
+  web_error(wr, 400, _("Invalid request"), msg);
+  return -1;
+}
+
+/* The account, receipt-range and amount filters, checked here as `till
+ * audit ledger` checks its options and, what tilld would refuse (a
+ * negative amount, a bound above the other), refused here too, so that a
+ * bad value gets its page without a question to tilld. Amounts are parsed
+ * by the client's money parser (till_money_parse), as --min/--max are.
+ * 0, or -1 after a 400 page. */
+static int
+range_filters(wreq_t *wr, Till__V1__LedgerQueryRequest *q)
+{
+  const char *const L_ACCOUNT = N_("Account"), *const L_RFROM = N_("Receipt from"),
+                   *const L_RTO = N_("Receipt to"), *const L_MIN = N_("Min amount"),
+                   *const L_MAX = N_("Max amount");
+  const char *v = web_query(wr, "account");
+  if (v && (strlen(v) > FILTER_MAX || !till_text_ok(v, strlen(v))))
+    return bad_filter(wr, "account", L_ACCOUNT, _("text of at most 64 characters"));
+  q->account = (char *)(v ? v : "");
+  const struct {
+    const char *key;
+    const char *label;
+  } receipts[] = {{"receipt_from", L_RFROM}, {"receipt_to", L_RTO}}, amounts[] = {{"min", L_MIN}, {"max", L_MAX}};
+  int64_t *receipt_out[] = {&q->receipt_from, &q->receipt_to};
+  int64_t *amount_out[] = {&q->amount_min, &q->amount_max};
+  for (size_t i = 0; i < 2; i++) {
+    if ((v = web_query(wr, receipts[i].key)) && v[0] && web_parse_id(v, receipt_out[i]) != 0)
+      return bad_filter(wr, receipts[i].key, receipts[i].label,
+                        _("a receipt number: digits only, 1 or more"));
+    if ((v = web_query(wr, amounts[i].key)) && v[0] &&
+        (strlen(v) > FILTER_MAX || till_money_parse(v, amount_out[i]) != 0 || *amount_out[i] < 0))
+      return bad_filter(wr, amounts[i].key, amounts[i].label,
+                        _("an amount in yuan like 12.30: digits, at most 2 decimals, not negative"));
+  }
+  char msg[512];
+  if (q->receipt_from && q->receipt_to && q->receipt_from > q->receipt_to) {
+    snprintf(msg, sizeof msg, _("%s (%s) is above %s (%s)."), _(L_RFROM), "receipt_from", _(L_RTO),
+             "receipt_to");
+    web_error(wr, 400, _("Invalid request"), msg);
+    return -1;
+  }
+  if (q->amount_min && q->amount_max && q->amount_min > q->amount_max) {
+    snprintf(msg, sizeof msg, _("%s (%s) is above %s (%s)."), _(L_MIN), "min", _(L_MAX), "max");
+    web_error(wr, 400, _("Invalid request"), msg);
+    return -1;
+  }
+  return 0;
+}
+
 /* The query's filters from the address, as `till audit ledger` takes them
  * from its options. 0, or -1 after a 400 page. */
 static int
@@ -164,7 +221,7 @@ ledger_filters(wreq_t *wr, Till__V1__LedgerQueryRequest *q)
   if ((v = web_query(wr, "n")) && v[0] && (web_parse_id(v, &n) != 0 || n > CSV_PAGE))
     goto bad;
   q->limit = (uint32_t)n;
-  return 0;
+  return range_filters(wr, q);
  bad:
   web_error(wr, 400, _("Invalid request"),
             _("A filter is not valid: dates are YYYY-MM-DD, ids digits, texts at most 64 characters."));
@@ -175,7 +232,8 @@ ledger_filters(wreq_t *wr, Till__V1__LedgerQueryRequest *q)
 static void
 filters_query(wreq_t *wr, const Till__V1__LedgerQueryRequest *q)
 {
-  static const char *const keys[] = {"terminal", "cashier", "kind", "method", "series", "from", "to", "shift", "n"};
+  static const char *const keys[] = {"terminal", "cashier", "kind", "method", "series", "from", "to", "shift",
+                                     "account", "receipt_from", "receipt_to", "min", "max", "n"};
   for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
     const char *v = web_query(wr, keys[i]);
     if (!v || !v[0])
@@ -197,7 +255,9 @@ filter_form(wreq_t *wr)
     const char *label;
   } inputs[] = {{"from", N_("From date")}, {"to", N_("To date")}, {"cashier", N_("Cashier")},
                 {"terminal", N_("Terminal")}, {"kind", N_("Kind")}, {"method", N_("Method")},
-                {"series", N_("Series")}, {"shift", N_("Shift")}};
+                {"series", N_("Series")}, {"shift", N_("Shift")}, {"account", N_("Account")},
+                {"receipt_from", N_("Receipt from")}, {"receipt_to", N_("Receipt to")},
+                {"min", N_("Min amount")}, {"max", N_("Max amount")}};
   web_printf(wr, "<form method=\"get\" action=\"/ledger\" class=\"filters noprint\">");
   for (size_t i = 0; i < sizeof inputs / sizeof inputs[0]; i++) {
     const char *v = web_query(wr, inputs[i].key);

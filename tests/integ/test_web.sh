@@ -16,8 +16,13 @@
 #            receipt continuity of the series (issued as the journal
 #            holds, none missing, the void with its reason); the ledger's
 #            CSV download byte for byte `till audit ledger --csv`, also
-#            filtered; the ledger page by page (pages of 2) shows each
-#            transaction once; an unknown series, bad filters refused;
+#            filtered (also by account, receipt range and amount, alone
+#            and together), the page carrying those filters into its next
+#            page and CSV links; the ledger page by page (pages of 2) shows
+#            each transaction once; an unknown series, bad filters (an
+#            amount with 3 decimals, letters, min above max, a receipt
+#            number that is no whole number) refused with a 400 naming
+#            the field;
 #   browser: the supervisor sees the short drawer highlighted, approves the
 #            void and sees it leave the list (tilld then holds it
 #            approved), reads the daily report whose figures equal `till
