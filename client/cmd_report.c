@@ -550,54 +550,97 @@ last_day(const char *month)
   return last[mo - 1];
 }
 
-/* The days of the month: receipts, net amount, cash and non-cash. */
+/* The monthly report is laid out for the 42-cell receipt printer
+ * (PRINT_COLS), like the Z-report and the hospital block: each table fits
+ * 42 cells with the figures of an ordinary month, a name wraps under
+ * itself and is never cut mid-word, and a table only grows wider when a
+ * figure alone does not fit. */
+
+/* The days of the month: the day (the month is in the title), the sales
+ * (receipts), net amount, cash and non-cash. */
 static int
 print_month_days(const Till__V1__MonthlyReportResponse *m)
 {
   char a[TILL_MONEY_STR_MAX], b[TILL_MONEY_STR_MAX], c[TILL_MONEY_STR_MAX], n[24];
   layout_table_t *t = layout_table_new(5, "lrrrr");
-  int rc = t && layout_table_add(t, _("DATE"), _("RECEIPTS"), _("NET AMOUNT"), _("CASH"),
-                                 _("NON-CASH")) == 0
+  int rc = t && layout_table_add(t, _("DAY"), _("SALES"), _("NET"), _("CASH"), _("NON-CASH")) == 0
              ? 0
              : -1;
   for (size_t i = 0; rc == 0 && i < m->n_days; i++) {
     const Till__V1__DayTotal *d = m->days[i];
+    const char *day = strlen(d->date) == 10 ? d->date + 8 : d->date; /* "YYYY-MM-DD" */
     yuan_into(a, d->amount);
     yuan_into(b, d->cash);
     yuan_into(c, d->noncash);
     snprintf(n, sizeof n, "%lld", (long long)d->receipts);
-    rc = layout_table_add(t, d->date, n, a, b, c);
+    rc = layout_table_add(t, day, n, a, b, c);
   }
   return print_table(t, rc == 0, "");
 }
 
-/* The items of the month: code, name (perhaps Chinese), quantity, amount. */
+static int
+max_int(int a, int b)
+{
+  return a > b ? a : b;
+}
+
+/* The items of the month: the code and the name (perhaps Chinese) in one
+ * column that wraps under itself, then the quantity and the amount on the
+ * item's first line; 42 cells in all. */
 static int
 print_month_items(const Till__V1__MonthlyReportResponse *m)
 {
   char a[TILL_MONEY_STR_MAX], q[24];
-  layout_table_t *t = layout_table_new(4, "llrr");
-  int rc = t && layout_table_add(t, _("ITEM"), _("NAME"), _("QTY"), _("NET AMOUNT")) == 0 ? 0 : -1;
-  for (size_t i = 0; rc == 0 && i < m->n_items; i++) {
+  int qw = layout_width(_("QTY")), aw = layout_width(_("NET AMOUNT"));
+  for (size_t i = 0; i < m->n_items; i++) {
+    yuan_into(a, m->items[i]->amount);
+    snprintf(q, sizeof q, "%lld", (long long)m->items[i]->quantity);
+    qw = max_int(qw, layout_width(q));
+    aw = max_int(aw, layout_width(a));
+  }
+  int nw = max_int(PRINT_COLS - qw - aw - 4, 12);
+  layout_left(stdout, _("ITEM"), nw + 2);
+  layout_right(stdout, _("QTY"), qw);
+  fputs("  ", stdout);
+  layout_right(stdout, _("NET AMOUNT"), aw);
+  putchar('\n');
+  for (size_t i = 0; i < m->n_items; i++) {
     const Till__V1__MonthItem *it = m->items[i];
+    const char *rest;
+    int named = it->name && it->name[0] && strcmp(it->name, it->item) != 0;
+    size_t len = strlen(it->item) + (named ? strlen(it->name) + 1 : 0) + 1;
+    char *text = malloc(len), *first = malloc(len);
+    if (!text || !first) {
+      free(text);
+      free(first);
+      return -1;
+    }
+    snprintf(text, len, "%s%s%s", it->item, named ? " " : "", named ? it->name : "");
+    size_t n = layout_wrap(text, nw, &rest);
+    snprintf(first, len, "%.*s", (int)n, text);
     yuan_into(a, it->amount);
     snprintf(q, sizeof q, "%lld", (long long)it->quantity);
-    rc = layout_table_add(t, it->item, it->name, q, a);
+    layout_left(stdout, first, nw + 2);
+    layout_right(stdout, q, qw);
+    fputs("  ", stdout);
+    layout_right(stdout, a, aw);
+    putchar('\n');
+    if (rest[strspn(rest, " ")])
+      layout_wrapped(stdout, "  ", 2, rest, nw - 2);
+    free(text);
+    free(first);
   }
-  return print_table(t, rc == 0, "");
+  return 0;
 }
 
-/* The totals, the e-payment ratio with the methods it counts, and the
- * waivers by account (account names as they are). */
+/* The totals (label, figure), the methods the e-payment ratio counts, the
+ * refunds by method and the waivers by account (account names as they
+ * are). */
 static int
 print_month_totals(const Till__V1__MonthlyReportResponse *m)
 {
-  char a[TILL_MONEY_STR_MAX], b[TILL_MONEY_STR_MAX], c[TILL_MONEY_STR_MAX], pct[40];
-  char methods[256] = "";
-  yuan_into(a, m->total);
-  yuan_into(b, m->cash);
-  yuan_into(c, m->noncash);
-  printf(_("net collections %s   cash %s   non-cash %s\n"), a, b, c);
+  char pct[40], label[96];
+  char methods[256] = "", note[320];
   for (int k = 1, first = 1; k <= TILL_METHOD_MAX; k++)
     if (till_method_is_electronic(k)) {
       if (!first)
@@ -605,36 +648,58 @@ print_month_totals(const Till__V1__MonthlyReportResponse *m)
       strncat(methods, _(method_text[k]), sizeof methods - strlen(methods) - 1);
       first = 0;
     }
-  yuan_into(a, m->electronic);
-  fmt_bp(pct, sizeof pct, m->epay_ratio_bp);
-  printf(_("electronic %s   e-payment ratio %s%%   (electronic: %s)\n"), a, pct, methods);
+  layout_table_t *t = layout_table_new(2, "lr");
+  int rc = t ? 0 : -1;
+  if (rc == 0)
+    rc = layout_table_add(t, _("net collections"), yuan(m->total));
+  snprintf(label, sizeof label, "  %s", _("cash"));
+  if (rc == 0)
+    rc = layout_table_add(t, label, yuan(m->cash));
+  snprintf(label, sizeof label, "  %s", _("non-cash"));
+  if (rc == 0)
+    rc = layout_table_add(t, label, yuan(m->noncash));
+  snprintf(label, sizeof label, "  %s", _("electronic"));
+  if (rc == 0)
+    rc = layout_table_add(t, label, yuan(m->electronic));
+  fmt_bp(pct, sizeof pct - 1, m->epay_ratio_bp);
+  strcat(pct, "%");
+  if (rc == 0)
+    rc = layout_table_add(t, _("e-payment ratio"), pct);
+  if (print_table(t, rc == 0, "") != 0)
+    return -1;
+  snprintf(note, sizeof note, _("(electronic: %s)"), methods);
+  layout_wrapped(stdout, "", 1, note, PRINT_COLS - 1);
   /* ---- refunds ---- */
-  yuan_into(a, m->refunds_total);
-  yuan_into(b, m->net_takings);
-  printf(_("refunds %s (%lld)   net takings (collections - refunds) %s\n"), a,
-         (long long)m->refund_count, b);
-  for (size_t i = 0; i < m->n_refunds; i++) {
-    yuan_into(a, m->refunds[i]->amount);
-    printf("  %s %s\n", print_method((int)m->refunds[i]->method), a);
+  t = layout_table_new(2, "lr");
+  rc = t ? 0 : -1;
+  snprintf(label, sizeof label, _("refunds (%lld)"), (long long)m->refund_count);
+  if (rc == 0)
+    rc = layout_table_add(t, label, yuan(m->refunds_total));
+  for (size_t i = 0; rc == 0 && i < m->n_refunds; i++) {
+    snprintf(label, sizeof label, "  %s", print_method((int)m->refunds[i]->method));
+    rc = layout_table_add(t, label, yuan(m->refunds[i]->amount));
   }
+  if (rc == 0)
+    rc = layout_table_add(t, _("net takings (less refunds)"), yuan(m->net_takings));
+  if (print_table(t, rc == 0, "") != 0)
+    return -1;
   /* ---- end of refunds ---- */
   return print_waivers(m->waivers, m->n_waivers);
 }
 
-/* The collectors against their targets, with the band of each. */
+/* The collectors against their targets, then each one's band and
+ * over/short: two tables, so that each fits 42 cells. */
 static int
 print_month_cashiers(const Till__V1__MonthlyReportResponse *m)
 {
-  char a[TILL_MONEY_STR_MAX], b[TILL_MONEY_STR_MAX], c[TILL_MONEY_STR_MAX], pct[40], band[80];
-  layout_table_t *t = layout_table_new(6, "lrrrlr");
-  int rc = t && layout_table_add(t, _("CASHIER"), _("COLLECTED"), _("TARGET"), _("DEVIATION"),
-                                 _("BAND"), _("OVER/SHORT")) == 0
+  char a[TILL_MONEY_STR_MAX], b[TILL_MONEY_STR_MAX], pct[40], band[80];
+  layout_table_t *t = layout_table_new(4, "lrrr");
+  int rc = t && layout_table_add(t, _("CASHIER"), _("COLLECTED"), _("TARGET"), _("DEVIATION")) == 0
              ? 0
              : -1;
   for (size_t i = 0; rc == 0 && i < m->n_cashiers; i++) {
     const Till__V1__CashierMonth *cm = m->cashiers[i];
     yuan_into(a, cm->collected);
-    yuan_into(c, cm->over_short);
     if (cm->target > 0) {
       yuan_into(b, cm->target);
       fmt_bp(pct, sizeof pct - 1, cm->deviation_bp);
@@ -643,8 +708,20 @@ print_month_cashiers(const Till__V1__MonthlyReportResponse *m)
       snprintf(b, sizeof b, "-");
       snprintf(pct, sizeof pct, "-");
     }
+    rc = layout_table_add(t, cm->cashier, a, b, pct);
+  }
+  if (print_table(t, rc == 0, "") != 0)
+    return -1;
+  if (!m->n_cashiers)
+    return 0;
+  putchar('\n');
+  t = layout_table_new(3, "llr");
+  rc = t && layout_table_add(t, _("CASHIER"), _("BAND"), _("OVER/SHORT")) == 0 ? 0 : -1;
+  for (size_t i = 0; rc == 0 && i < m->n_cashiers; i++) {
+    const Till__V1__CashierMonth *cm = m->cashiers[i];
+    yuan_into(a, cm->over_short);
     report_band_text(band, sizeof band, cm);
-    rc = layout_table_add(t, cm->cashier, a, b, pct, band, c);
+    rc = layout_table_add(t, cm->cashier, band, a);
   }
   return print_table(t, rc == 0, "");
 }
@@ -653,8 +730,8 @@ print_month_cashiers(const Till__V1__MonthlyReportResponse *m)
 static int
 print_monthly_text(const Till__V1__MonthlyReportResponse *m)
 {
-  printf(_("MONTHLY SETTLEMENT %s  (the business dates %s-01 .. %s-%s)\n\n"), m->month, m->month,
-         m->month, last_day(m->month));
+  printf(_("MONTHLY SETTLEMENT %s\n"), m->month);
+  printf(_("business dates %s-01 .. %s-%s\n\n"), m->month, m->month, last_day(m->month));
   if (print_month_days(m) != 0)
     return -1;
   if (!m->n_days)

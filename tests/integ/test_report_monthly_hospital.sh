@@ -9,7 +9,9 @@
 # figure of the block in `till --json report monthly` equals what this test
 # sums from the entries of `till --json audit ledger`, channel by channel;
 # the daily report's block of the one date is the same; the text report
-# shows the block in English and in Chinese within 42 cells.
+# shows the block in English and in Chinese within 42 cells, and the whole
+# report (with a payer's heating bill paid and a target set too) fits the
+# 42-cell printer in both languages.
 source "$(dirname -- "$0")/lib.sh"
 source "$(dirname -- "$0")/lib_ledger.sh"
 source "$(dirname -- "$0")/lib_world.sh"
@@ -57,6 +59,16 @@ refund "$B3" --line BED01:3
 expect_rc 0 win hospital discharge ZY0009
 refund "$B1" --line LAB01:2
 refund "$S1" --line PARK:1
+# a payer's heating charges paid (billing items, named by code) and a target
+adm admin series add JF --kind billing
+adm payer add --complex 阳光小区 --unit 3-2-1101 --owner 张三 --area 100.00 --occupancy occupied
+P1=$(sql "SELECT id FROM payers WHERE unit = '3-2-1101'")
+adm scheme add heating --name 供暖费 --rule area_season --period season
+adm tariff add --scheme heating --from 2020-01-01 --rate 24.00
+adm charge run --scheme heating --period 2024-2025
+expect_rc 0 win pay "$P1" --amount 2400.00 --method wechat
+expect_rc 0 sup target set --cashier erin --month "$(sql "SELECT substr(max(business_date), 1, 7) FROM shifts")" \
+  --amount 3000
 
 step "the monthly block equals the ledger's entries summed here"
 expect_rc 0 till_user T-LANE-02 audrey --json audit ledger
@@ -145,6 +157,19 @@ assert_last_contains "账单退费"
 sed -n '/----/,$p' "$T/last.out" | sed -n '/医院/,$p' >"$T/hosp.txt"
 [ -s "$T/hosp.txt" ] || fail "the Chinese report has its hospital block"
 assert_eq "" "$(too_wide)" "the Chinese block fits 42 cells"
+
+step "the whole report fits 42 cells, in English and in Chinese"
+expect_rc 0 sup report monthly
+assert_last_contains "heating:2024-2025"
+assert_last_contains "erin"
+cp -- "$T/last.out" "$T/monthly-en.txt"
+w=$(LC_ALL=C.UTF-8 wc -L <"$T/last.out")
+[ "$w" -le 42 ] || fail "the English report has a line of $w cells: $(cat "$T/last.out")"
+TILL_LANG=zh_CN expect_rc 0 sup report monthly
+assert_last_contains "heating:2024-2025"
+cp -- "$T/last.out" "$T/monthly-zh.txt"
+w=$(LC_ALL=C.UTF-8 wc -L <"$T/last.out")
+[ "$w" -le 42 ] || fail "the Chinese report has a line of $w cells: $(cat "$T/last.out")"
 
 step "a month without hospital postings has no block"
 expect_rc 0 sup --json report monthly --month 2001-01
