@@ -64,12 +64,20 @@ static const char sql_noncash[] =
   "SELECT method, counted, expected FROM shift_noncash WHERE shift_id = ?";
 static const char sql_drawer[] =
   "SELECT coalesce(sum(amount), 0) FROM entries WHERE account = ?";
+/* An item's name: the price list's (fee_items); a hospital line's, which is
+ * not on that list, as it was billed (hosp_bill_lines.name, as the refund
+ * slip names it), from a bill of the shift or the bill a refund of the
+ * shift gave back; else its code. */
 static const char sql_items[] =
-  "SELECT e.item, coalesce(f.name, e.item),"
+  "SELECT e.item, coalesce(f.name,"
+  " (SELECT l.name FROM entries x JOIN journal jx ON jx.id = x.txn_id"
+  " LEFT JOIN refunds rf ON rf.refund_txn_id = x.txn_id"
+  " JOIN hosp_bill_lines l ON l.txn_id = coalesce(rf.orig_txn_id, x.txn_id) AND l.code = x.item"
+  " WHERE jx.shift_id = ?1 AND x.item = e.item LIMIT 1), e.item),"
   " sum(CASE WHEN j.kind IN ('void', 'refund') THEN -e.quantity ELSE e.quantity END),"
   " -sum(e.amount)"
   " FROM entries e JOIN journal j ON j.id = e.txn_id LEFT JOIN fee_items f ON f.code = e.item"
-  " WHERE j.shift_id = ? AND e.item != '' GROUP BY e.item ORDER BY e.item";
+  " WHERE j.shift_id = ?1 AND e.item != '' GROUP BY e.item ORDER BY e.item";
 static const char sql_reprints[] =
   "SELECT count(*) FROM reprints p JOIN journal j ON j.id = p.txn_id WHERE j.shift_id = ?";
 static const char sql_ranges[] =

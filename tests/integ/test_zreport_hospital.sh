@@ -135,8 +135,21 @@ expect_rc 0 win --json shift close --count "100x$((CASH / 10000)),1x$(((CASH % 1
 check_report "Z-report"
 assert_eq "0.00" "$(json_field cash_variance)" "the drawer balances"
 assert_eq "0.00 0.00 0.00 0.00" "$(method variance)" "no method has a variance"
+expect_rc 0 till_user ADMIN-01 sam --json shift status "$SID"
+# the item list names a hospital line as it was billed; --json keeps the code
+# BED01:2 at 60.00 from the deposit; XR01 once on each of two bills, one
+# refunded; CT01 and LAB01:2 billed and refunded
+BED=$((2 * 6000)) XR=$((2 * 12000 - 12000))
+assert_last_contains "{\"item\":\"BED01\",\"name\":\"普通病房床位费\",\"quantity\":2,\"amount\":\"$(yuan $BED)\"}"
+assert_last_contains "{\"item\":\"XR01\",\"name\":\"胸部X线摄影\",\"quantity\":1,\"amount\":\"$(yuan $XR)\"}"
+assert_last_contains "{\"item\":\"CT01\",\"name\":\"CT平扫\",\"quantity\":0,\"amount\":\"0.00\"}"
 expect_rc 0 till_user ADMIN-01 sam shift status "$SID"
 assert_last_contains "Bills     3      Deposits 2    Discharges 1"
+last_matches "^普通病房床位费 +2 +$(yuan $BED)\$" || fail "BED01 by its name in the Z-report"
+last_matches "^胸部X线摄影 +1 +$(yuan $XR)\$" || fail "XR01 by its name in the Z-report"
+last_matches "^血常规 +0 +0\.00\$" || fail "LAB01 by its name in the Z-report"
+last_matches "^BED01 " && fail "a hospital line by its code in the Z-report"
+cp -- "$T/last.out" "$T/zreport.txt"
 TILL_LANG=zh_CN expect_rc 0 till_user ADMIN-01 sam shift status "$SID"
 assert_last_contains "出院退预交金 $(yuan $discharged)（1 笔）"
 # every line of the printed report fits the 80 mm printer's 42 cells
