@@ -284,15 +284,44 @@ send_static(wreq_t *wr, const char *type, const char *body)
   wr->answered = 1;
 }
 
+/* ---- loose: the language switch returns to this page ---- */
+/* 1 when <back> is a page of this console to send a browser back to: a
+ * path that a GET route answers, perhaps with a query, in printable ASCII
+ * without a backslash, quote or angle bracket, at most WEB_BACK_MAX bytes;
+ * never "//host" nor "scheme://host", so never another site. */
+static int
+back_is_ours(const char *back)
+{
+  if (!back || back[0] != '/')
+    return 0;
+  size_t n = strnlen(back, WEB_BACK_MAX + 1);
+  if (n > WEB_BACK_MAX)
+    return 0;
+  for (size_t i = 0; i < n; i++) {
+    unsigned char c = (unsigned char)back[i];
+    if (c < 0x21 || c > 0x7e || c == '\\' || c == '"' || c == '<' || c == '>' || c == '#')
+      return 0;
+  }
+  size_t path = strcspn(back, "?");
+  for (size_t i = 0; i < sizeof routes / sizeof routes[0]; i++)
+    if (routes[i].method == EVHTTP_REQ_GET && strlen(routes[i].path) == path &&
+        !strncmp(routes[i].path, back, path))
+      return 1;
+  return 0;
+}
+/* ---- end of loose ---- */
+
 static void
 set_language(wreq_t *wr)
 {
   const char *to = web_query(wr, "to");
   const char *v = to && !strcmp(to, "en") ? "en" : "zh";
+  const char *back = web_query(wr, "back");
   char cookie[96];
   snprintf(cookie, sizeof cookie, "till_lang=%s; Path=/; Max-Age=31536000; HttpOnly; Secure; SameSite=Strict", v);
   evhttp_add_header(evhttp_request_get_output_headers(wr->req), "Set-Cookie", cookie);
-  web_redirect(wr, wr->sess ? "/board" : "/login");
+  /* back to the page the switch was on; else the board (or the login) */
+  web_redirect(wr, back_is_ours(back) ? back : wr->sess ? "/board" : "/login");
 }
 
 /* The POST body as a form; 0, or -1 after an error page. */

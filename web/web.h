@@ -64,6 +64,11 @@ typedef struct {
   int answered;                  /* a response went out */
 } wreq_t;
 
+/* ---- loose: the language switch returns to this page ---- */
+/* The longest path and query /lang sends a browser back to. */
+#define WEB_BACK_MAX 1024
+/* ---- end of loose ---- */
+
 /* ---- web_http.c: writing pages ------------------------------------------ */
 
 /* Append printf output to the page. */

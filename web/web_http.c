@@ -155,8 +155,19 @@ web_begin(wreq_t *wr, const char *title)
     /* ---- end of web1 ---- */
     web_printf(wr, "</nav>");
   }
-  web_printf(wr, "<span class=\"who\"><a href=\"/lang?to=%s\">%s</a>", wr->chinese ? "en" : "zh",
-             wr->chinese ? "English" : "中文");
+  /* ---- loose: the language switch returns to this page ---- */
+  /* back: this page's path and query (a GET's; a POST's answer has no page
+   * to come back to), percent-encoded whole, so /lang can send the browser
+   * here again; /lang checks that it is a page of ours */
+  const char *uri = evhttp_request_get_uri(wr->req);
+  char *back = evhttp_request_get_command(wr->req) == EVHTTP_REQ_GET && uri &&
+                   strlen(uri) <= WEB_BACK_MAX
+                 ? evhttp_encode_uri(uri)
+                 : NULL;
+  web_printf(wr, "<span class=\"who\"><a href=\"/lang?to=%s%s%s\">%s</a>", wr->chinese ? "en" : "zh",
+             back ? "&amp;back=" : "", back ? back : "", wr->chinese ? "English" : "中文");
+  free(back);
+  /* ---- end of loose ---- */
   if (wr->sess) {
     web_printf(wr, " <span class=\"user\">");
     web_esc(wr, wr->sess->user);

@@ -368,10 +368,12 @@ def main():
         printed("month")
 
         # ---- English by the header's link
-        d.find_element(By.CSS_SELECTOR, "a[href='/lang?to=en']").click()
+        # (it carries the page as back=: the switch returns to this page)
+        d.find_element(By.CSS_SELECTOR, "a[href^='/lang?to=en&back=']").click()
         WebDriverWait(d, 20).until(lambda drv: drv.find_element(By.TAG_NAME, "html")
                                    .get_attribute("lang") == "en")
-        d.get(url + "/month?month=" + month)
+        if not d.current_url.endswith("/month?month=" + month):
+            fail("the language switch did not return to the monthly page: " + d.current_url)
         if d.find_element(By.TAG_NAME, "h1").text != "Monthly settlement":
             fail("English by the link: " + d.find_element(By.TAG_NAME, "h1").text)
         d.save_screenshot(os.path.join(outdir, "month-en.png"))
@@ -379,7 +381,7 @@ def main():
         if "Takings by hour" not in d.page_source:
             fail("the daily report is not in English after the link")
         d.save_screenshot(os.path.join(outdir, "daily-en.png"))
-        ok("English by the header's link: Monthly settlement, Takings by hour")
+        ok("English by the header's link, back on the same page: Monthly settlement, Takings by hour")
 
         # ---- bad input: a clear page, nothing asked of tilld that could write
         for path, want, says in (
