@@ -332,6 +332,14 @@ want=$(for w in "green_channel $PG" "holiday $PH" "military $PM"; do set -- $w; 
 assert_eq "${want% }" \
   "$(hq "SELECT group_concat(json_extract(value, '\$.account') || ':' || json_extract(value, '\$.count') || ':' || $(fen_of "json_extract(value, '\$.amount')"), ' ') FROM d, json_each(R, '\$.waivers')")" \
   "the month's waivers by exemption"
+# the month's text report, with the tolls and their exemptions, fits the
+# 42-cell printer in English and in Chinese
+for lang in en zh_CN; do
+  TILL_LANG=$lang expect_rc 0 till_user T-LANE-02 audrey report monthly --month "${D:0:7}"
+  w=$(LC_ALL=C.UTF-8 wc -L <"$T/last.out")
+  [ "$w" -le 42 ] || fail "the monthly report ($lang) has a line of $w cells: $(cat "$T/last.out")"
+done
+cp -- "$T/last.out" "$T/monthly-zh.txt"
 
 step "a toll keyed at the wrong class is voided (erin asks, sam approves): the hand-over lists it by its reason and no longer charges it"
 expect_rc 0 lane_out --json void "$NT1" --reason "wrong class keyed"
