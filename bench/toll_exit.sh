@@ -24,60 +24,29 @@
 # is bounded.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-source bench/lib_key.sh
-root=$(pwd)
+source bench/lib.sh
 TERMS=${BENCH_TERMS:-256}
 DEPTH=${BENCH_DEPTH:-16}
 TOTAL=${BENCH_TOTAL:-30000}
 ROUNDS=${BENCH_ROUNDS:-2}
 
-cmake -S . -B build-bench -DCMAKE_BUILD_TYPE=Release -DBUILD_TESTING=OFF >/dev/null
-cmake --build build-bench -j2 --target tilld till till-bench >/dev/null
-TILLD=$root/build-bench/server/tilld
-TILL=$root/build-bench/client/till
-BENCH=$root/build-bench/bench/till-bench
-OUT=$root/build-bench/toll_exit.txt
+bench_build tilld till till-bench
+OUT=$PWD/build-bench/toll_exit.txt
 : >"$OUT"
 
 W=$(mktemp -d "${TMPDIR:-/tmp}/till-toll-bench.XXXXXX")
 TILLD_PID=
 cleanup() {
-  if [ -n "$TILLD_PID" ]; then
-    kill -TERM "$TILLD_PID" 2>/dev/null || true
-    for _ in $(seq 1 100); do kill -0 "$TILLD_PID" 2>/dev/null || break; sleep 0.1; done
-    kill -KILL "$TILLD_PID" 2>/dev/null || true
-  fi
+  bench_stop "$TILLD_PID"
   rm -rf -- "$W"
 }
 trap cleanup EXIT
 say() { printf 'toll bench: %s\n' "$*" >&2; }
-field() { sed -n "s/.*\\b$1=\\([^ /]*\\).*/\\1/p" <<<"$2"; }
 
 say "a tilld with $TERMS exit lanes, each with a cashier and an open shift"
-ids=(ADMIN-01 AUDIT-01)
+ids=(AUDIT-01)
 for i in $(seq -f '%03g' 1 "$TERMS"); do ids+=("T-$i"); done
-cert_args=()
-for id in "${ids[@]}"; do cert_args+=(--terminal "$id"); done
-bash certs/make-dev-certs.sh --out "$W/certs" "${cert_args[@]}" >/dev/null
-bench_signing_key "$W"
-TILL_ADMIN_PASSWORD=bench-admin-pw "$TILLD" init-admin --db "$W/till.db" --user root \
-  --terminal ADMIN-01 </dev/null >"$W/init.log" 2>&1
-"$TILLD" --db "$W/till.db" "${KEY_FLAGS[@]}" --cert "$W/certs/server.crt" --key "$W/certs/server.key" \
-  --ca "$W/certs/ca.crt" --listen 127.0.0.1:0 --port_file "$W/port" --log_level warn \
-  </dev/null >"$W/tilld.log" 2>&1 &
-TILLD_PID=$!
-for _ in $(seq 1 100); do [ -s "$W/port" ] && break; sleep 0.1; done
-[ -s "$W/port" ] || { cat "$W/tilld.log" >&2; echo "toll bench: tilld did not start" >&2; exit 1; }
-SERVER=127.0.0.1:$(cat "$W/port")
-till_on() {
-  local id=$1 sess=$2
-  shift 2
-  "$TILL" --server "$SERVER" --ca "$W/certs/ca.crt" --cert "$W/certs/terminal-$id.crt" \
-    --key "$W/certs/terminal-$id.key" --session "$W/$sess.session" "$@"
-}
-token_of() { sed -n 's/^token = //p' "$W/$1.session"; }
-adm() { till_on ADMIN-01 root "$@" >/dev/null; }
-TILL_PASSWORD=bench-admin-pw till_on ADMIN-01 root login root >/dev/null
+bench_tilld "toll bench" "${ids[@]}"
 adm admin series add HT --kind receipt
 adm admin item add PARK1H --name Parking --price 5.00 --series HT
 adm admin series add TL --kind toll

@@ -34,8 +34,7 @@
 # loopback in a temporary directory removed at the end; every wait is bounded.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-source bench/lib_key.sh
-root=$(pwd)
+source bench/lib.sh
 TERMS=${BENCH_TERMS:-64}
 DAY=${BENCH_DAY:-20000}
 COUNT=${BENCH_COUNT:-600}
@@ -45,55 +44,25 @@ PACED=${BENCH_PACED:-8}
 PACE=${BENCH_PACE:-1}
 PY=/usr/bin/python3
 
-cmake -S . -B build-bench -DCMAKE_BUILD_TYPE=Release -DBUILD_TESTING=OFF >/dev/null
-cmake --build build-bench -j2 --target tilld till till-bench till-web >/dev/null
-TILLD=$root/build-bench/server/tilld
-TILL=$root/build-bench/client/till
-BENCH=$root/build-bench/bench/till-bench
-WEB=$root/build-bench/web/till-web
-OUT=$root/build-bench/web.txt
+bench_build tilld till till-bench till-web
+OUT=$PWD/build-bench/web.txt
 : >"$OUT"
 
 W=$(mktemp -d "${TMPDIR:-/tmp}/till-web-bench.XXXXXX")
 TILLD_PID= WEB_PID=
 cleanup() {
-  for pid in $WEB_PID $TILLD_PID; do
-    kill -TERM "$pid" 2>/dev/null || true
-    for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-    kill -KILL "$pid" 2>/dev/null || true
-  done
+  bench_stop "$WEB_PID"
+  bench_stop "$TILLD_PID"
   chmod -R u+w "$W" 2>/dev/null || true
   rm -rf -- "$W"
 }
 trap cleanup EXIT
 say() { printf 'web bench: %s\n' "$*" >&2; }
-field() { sed -n "s/.*\\b$1=\\([^ /]*\\).*/\\1/p" <<<"$2"; }
 
 say "a tilld with $TERMS terminals, each with a cashier and an open shift"
-ids=(ADMIN-01 WEB-01)
+ids=(WEB-01)
 for i in $(seq -f '%03g' 1 "$TERMS"); do ids+=("T-$i"); done
-cert_args=()
-for id in "${ids[@]}"; do cert_args+=(--terminal "$id"); done
-bash certs/make-dev-certs.sh --out "$W/certs" "${cert_args[@]}" >/dev/null
-bench_signing_key "$W"
-TILL_ADMIN_PASSWORD=bench-admin-pw "$TILLD" init-admin --db "$W/till.db" --user root \
-  --terminal ADMIN-01 </dev/null >"$W/init.log" 2>&1
-"$TILLD" --db "$W/till.db" "${KEY_FLAGS[@]}" --cert "$W/certs/server.crt" --key "$W/certs/server.key" \
-  --ca "$W/certs/ca.crt" --listen 127.0.0.1:0 --port_file "$W/port" --log_level warn \
-  </dev/null >"$W/tilld.log" 2>&1 &
-TILLD_PID=$!
-for _ in $(seq 1 100); do [ -s "$W/port" ] && break; sleep 0.1; done
-[ -s "$W/port" ] || { cat "$W/tilld.log" >&2; echo "web bench: tilld did not start" >&2; exit 1; }
-SERVER=127.0.0.1:$(cat "$W/port")
-till_on() {
-  local id=$1 sess=$2
-  shift 2
-  "$TILL" --server "$SERVER" --ca "$W/certs/ca.crt" --cert "$W/certs/terminal-$id.crt" \
-    --key "$W/certs/terminal-$id.key" --session "$W/$sess.session" "$@"
-}
-token_of() { sed -n 's/^token = //p' "$W/$1.session"; }
-adm() { till_on ADMIN-01 root "$@" >/dev/null; }
-TILL_PASSWORD=bench-admin-pw till_on ADMIN-01 root login root >/dev/null
+bench_tilld "web bench" "${ids[@]}"
 adm admin series add HT --kind receipt
 adm admin item add PARK1H --name Parking --price 5.00 --series HT
 adm admin terminal add WEB-01
