@@ -18,6 +18,12 @@
  *   language        zh_CN (default) or en: the pages' language until a
  *                   browser chooses
  *   workers         threads answering browsers, 1 to 32 (default 4)
+ *   verify_pubkey   a PEM file of the ledger's pinned public keys (as
+ *                   'till audit pubkey' writes): /verify trusts only them
+ *                   and the keys endorsed from them, rotation by rotation,
+ *                   as 'till audit verify --pubkey FILE' does; unset, it
+ *                   checks under the key tilld presents (unpinned)
+ *   max_sessions    browsers logged in at once, 1 to 256 (default 256)
  *
  * Each worker thread has its own event loop and its own evhttp accepting on
  * the one listening socket, and its own kept connection to tilld, over
@@ -84,7 +90,7 @@ usage(FILE *f)
   fprintf(f, "usage: till-web [--config FILE] [--SETTING VALUE ...]\n"
              "settings (file 'key = value' or flag '--key value'): listen, port_file, cert, key,\n"
              "  tls_min_version, server, ca, terminal_cert, terminal_key, timeout, request_timeout,\n"
-             "  language, workers.\n"
+             "  language, workers, verify_pubkey, max_sessions.\n"
              "See docs/web.md.\n");
 }
 
@@ -139,6 +145,18 @@ apply(web_opts_t *o, web_t *w, const char *k, const char *v)
     o->workers = (int)t;
     return 0;
   }
+  /* ---- webverify: pinned keys, the session limit ---- */
+  if (!strcmp(k, "verify_pubkey"))
+    return v[0] ? copy(w->pin_file, sizeof w->pin_file, v) : -1;
+  if (!strcmp(k, "max_sessions")) {
+    char *end;
+    long t = strtol(v, &end, 10);
+    if (*end || t < 1 || t > WEB_SESS_MAX)
+      return -1;
+    w->sess_max = (int)t;
+    return 0;
+  }
+  /* ---- end of webverify ---- */
   if (!strcmp(k, "tls_min_version")) {
     if (strcmp(v, "1.3") && strcmp(v, "1.2"))
       return -1;
@@ -196,6 +214,12 @@ configure(web_opts_t *o, web_t *w, int argc, char **argv)
       return -1;
     }
   }
+  /* ---- webverify: the pinned keys, read once ---- */
+  if (w->pin_file[0] && audit_pins_load(w->pin_file, &w->pins) != 0) {
+    fprintf(stderr, "till-web: verify_pubkey %s: not an Ed25519 public key in PEM\n", w->pin_file);
+    return -1;
+  }
+  /* ---- end of webverify ---- */
   return 0;
 }
 
@@ -612,6 +636,7 @@ main(int argc, char **argv)
     return 0;
   }
   w.upstream.timeout = 10;
+  w.sess_max = WEB_SESS_MAX;
   if (configure(&o, &w, argc, argv) != 0)
     return 2;
   w.default_lang = o.language;

@@ -15,6 +15,7 @@
 #include <event2/http.h>
 #include <event2/keyvalq_struct.h>
 
+#include "audit_keys.h"
 #include "conn.h"
 #include "till.pb-c.h"
 
@@ -46,6 +47,11 @@ typedef struct web {
   const char *default_lang;      /* "zh_CN" unless --language says otherwise */
   pthread_mutex_t sess_lock;     /* guards sess[] */
   web_sess_t sess[WEB_SESS_MAX];
+  /* ---- webverify: the session limit, the pinned keys ---- */
+  int sess_max;                  /* max_sessions: 1 .. WEB_SESS_MAX (default) */
+  char pin_file[1024];           /* verify_pubkey: "" when unset (the key tilld presents) */
+  audit_pins_t pins;             /* its keys, read once at start */
+  /* ---- end of webverify ---- */
 } web_t;
 
 /* One browser request being answered, on one worker thread. */
@@ -121,6 +127,12 @@ int web_session_add(web_t *w, web_sess_t *s);
 void web_session_drop(web_t *w, const char *sid);
 /* Empty the table (at shutdown, after the workers stopped). */
 void web_session_clear(web_t *w);
+/* ---- webverify: a Till session no browser holds ---- */
+/* Send tilld's LogoutRequest for <token> on the request's connection,
+ * writing no page (a failure is only logged): for a login tilld accepted
+ * that the console then refused. */
+void web_till_logout(wreq_t *wr, const char *token);
+/* ---- end of webverify ---- */
 /* 1 when the form's csrf field equals the session's token. */
 int web_csrf_ok(wreq_t *wr);
 

@@ -450,6 +450,82 @@ verify_result(wreq_t *wr, verifier_t *v)
   web_printf(wr, "</tbody></table>\n");
 }
 
+/* ---- webverify: which keys the verification trusted, and why ---- */
+
+/* <fmt> (translated, one %s) with <name> HTML-escaped in place of the %s. */
+static void
+printf_esc(wreq_t *wr, const char *fmt, const char *name)
+{
+  const char *at = strstr(fmt, "%s");
+  if (!at) {
+    web_esc(wr, fmt);
+    return;
+  }
+  web_printf(wr, "%.*s", (int)(at - fmt), fmt);
+  web_esc(wr, name);
+  web_printf(wr, "%s", at + 2);
+}
+
+/* Whether the keys were pinned (verify_pubkey) or taken as tilld presented
+ * them, as a paragraph under the verdict. */
+static void
+trust_note(wreq_t *wr, const audit_pins_t *pins, const char *pin_name)
+{
+  web_printf(wr, "<p class=\"legend\" id=\"v-trust\" data-pinned=\"%d\">", pins ? 1 : 0);
+  if (pins)
+    printf_esc(wr, _("Pinned: signatures are checked only under the keys in %s (the setting "
+                     "verify_pubkey) and the keys endorsed from them, as till audit verify --pubkey "
+                     "does."), pin_name);
+  else
+    web_printf(wr, "%s", _("Unpinned: the key is the one the ledger server presented; nothing pins "
+                           "it. Set verify_pubkey in till-web's settings to a file from till audit "
+                           "pubkey, or verify with till audit verify --pubkey, to trust nothing of "
+                           "the server."));
+  web_printf(wr, "</p>\n");
+}
+
+/* The ledger's keys (oldest first), each with why it was trusted, once
+ * audit_keys_check accepted them: pinned in verify_pubkey's file, endorsed
+ * by the key before it (itself trusted), or -- unpinned -- the key tilld
+ * presented. */
+static void
+keys_trusted(wreq_t *wr, const Till__V1__AuditHeadsResponse *h, const audit_pins_t *pins,
+             const char *pin_name)
+{
+  web_printf(wr, "<h2>%s</h2>", _("Signing keys"));
+  trust_note(wr, pins, pin_name);
+  web_printf(wr, "<table id=\"v-keys\"><thead><tr><th class=\"num\">%s</th><th>%s</th><th>%s</th>"
+                 "</tr></thead><tbody>\n",
+             _("Key"), _("Public key"), _("Trusted because"));
+  size_t n = h->n_keys ? h->n_keys : 1; /* no list: the one key, id 0 */
+  for (size_t i = 0; i < n; i++) {
+    const Till__V1__ServerKey *k = h->n_keys ? h->keys[i] : NULL;
+    const uint8_t *pub = k ? k->public_key.data : h->public_key.data;
+    char hex[2 * 32 + 1];
+    till_hex_encode(pub, 32, hex);
+    int pinned = pins && audit_pins_has(pins, pub), endorsed = !pinned && k && k->endorsed_by;
+    web_printf(wr, "<tr data-key=\"%lld\" data-why=\"%s\"><td class=\"num\">", k ? (long long)k->id : 0LL,
+               pinned ? "pinned" : endorsed ? "endorsed" : "presented");
+    if (k)
+      web_printf(wr, "%lld", (long long)k->id);
+    else
+      web_printf(wr, "-");
+    web_printf(wr, "</td><td class=\"hash\">%s</td><td class=\"why\">", hex);
+    if (pinned) {
+      printf_esc(wr, _("pinned in %s"), pin_name);
+    } else if (endorsed) {
+      web_printf(wr, _("endorsed by key %lld"), (long long)k->endorsed_by);
+      if (pins)
+        web_printf(wr, " (%s)", _("trusted from a pinned key"));
+    } else {
+      web_printf(wr, "%s", _("presented by the ledger server (unpinned)"));
+    }
+    web_printf(wr, "</td></tr>\n");
+  }
+  web_printf(wr, "</tbody></table>\n");
+}
+/* ---- end of webverify ---- */
+
 void
 web_page_verify(wreq_t *wr)
 {
@@ -466,8 +542,12 @@ web_page_verify(wreq_t *wr)
     return;
   }
   char why[512], text[512];
-  if (audit_keys_check(h->keys, h->n_keys, h->public_key.data, NULL, NULL, v, why, sizeof why, text,
-                       sizeof text) != 0) {
+  /* ---- webverify: the pinned keys (verify_pubkey), as till audit verify --pubkey ---- */
+  const audit_pins_t *pins = wr->w->pin_file[0] ? &wr->w->pins : NULL;
+  const char *pin_name = pins ? wr->w->pin_file : NULL;
+  int keys_ok = audit_keys_check(h->keys, h->n_keys, h->public_key.data, pins, pin_name, v, why,
+                                 sizeof why, text, sizeof text) == 0;
+  if (!keys_ok) {
     verifier_fail_with(v, 0, why, text);
   } else {
     for (size_t i = 0; i < h->n_counters; i++)
@@ -488,10 +568,12 @@ web_page_verify(wreq_t *wr)
   }
   web_begin(wr, _("The chain's verification"));
   verify_result(wr, v);
+  if (keys_ok)
+    keys_trusted(wr, h, pins, pin_name);
+  else
+    trust_note(wr, pins, pin_name);
   web_printf(wr, "<p class=\"legend\">%s</p>\n",
-             _("Checked here as till audit verify does, from the rows the ledger server stores, against the "
-               "key it presents; pin the key and verify with till audit verify --pubkey to trust nothing "
-               "of the server."));
+             _("Checked here as till audit verify does, from the rows the ledger server stores."));
   web_printf(wr, "<h2>%s</h2><form method=\"get\" action=\"/export.tillx\" class=\"filters noprint\">"
                  "<label>%s <input name=\"from\" maxlength=\"10\"></label> <label>%s <input name=\"to\" "
                  "maxlength=\"10\"></label> <button type=\"submit\" id=\"export\">%s</button></form>\n"

@@ -88,6 +88,9 @@ login_post(wreq_t *wr)
   s->expires_at = r->session->expires_at;
   till__v1__envelope__free_unpacked(resp, NULL);
   if (web_session_add(wr->w, s) != 0) {
+    /* ---- webverify: no browser holds the Till session tilld opened: end it ---- */
+    web_till_logout(wr, s->token);
+    memset(s->token, 0, sizeof s->token);
     web_error(wr, 503, _("Try again later"), _("too many people are logged in to the console"));
     return;
   }

@@ -87,7 +87,8 @@ web_session_add(web_t *w, web_sess_t *s)
   s->used = 1;
   web_sess_t *free_slot = NULL;
   pthread_mutex_lock(&w->sess_lock);
-  for (size_t i = 0; i < WEB_SESS_MAX && !free_slot; i++) {
+  size_t max = w->sess_max > 0 && w->sess_max <= WEB_SESS_MAX ? (size_t)w->sess_max : WEB_SESS_MAX;
+  for (size_t i = 0; i < max && !free_slot; i++) {
     web_sess_t *t = &w->sess[i];
     if (t->used && t->expires_at && t->expires_at <= now)
       slot_drop(t);
@@ -155,6 +156,29 @@ heading_of(int code)
   default: return _("Server error");
   }
 }
+
+/* ---- webverify: a Till session no browser holds ---- */
+void
+web_till_logout(wreq_t *wr, const char *token)
+{
+  char err[512];
+  Till__V1__LogoutRequest lr = TILL__V1__LOGOUT_REQUEST__INIT;
+  Till__V1__Envelope env = TILL__V1__ENVELOPE__INIT;
+  env.body_case = TILL__V1__ENVELOPE__BODY_LOGOUT_REQ;
+  env.logout_req = &lr;
+  env.session = (char *)token;
+  Till__V1__Envelope *resp = send_once(wr->w, wr->conn, &env, err, sizeof err);
+  if (!resp) /* a logout may be sent again: the session is ended at most once */
+    resp = send_once(wr->w, wr->conn, &env, err, sizeof err);
+  if (!resp)
+    till_log(LOG_WARN, LD_NET, "tilld: logout of a refused login: %s", err);
+  else if (resp->body_case != TILL__V1__ENVELOPE__BODY_LOGOUT_RESP)
+    till_log(LOG_WARN, LD_NET, "tilld: logout of a refused login: %s",
+             resp->error && resp->error->message ? resp->error->message : "unexpected answer");
+  if (resp)
+    till__v1__envelope__free_unpacked(resp, NULL);
+}
+/* ---- end of webverify ---- */
 
 Till__V1__Envelope *
 web_call(wreq_t *wr, Till__V1__Envelope *req, Till__V1__Envelope__BodyCase expected,
