@@ -150,6 +150,7 @@ collectors(wreq_t *wr, const Till__V1__MonthlyReportResponse *m)
       rows[i] = (web_target_t){m->cashiers[i]->cashier, m->cashiers[i]->collected,
                                m->cashiers[i]->target, report_band_key((int)m->cashiers[i]->band)};
     web_chart_targets(wr, "chart-collectors",
+                      /* xgettext:no-c-format */
                       _("Collected (bar) against the target (line); the shades are the bands "
                         "within 5, 10 and 15 % of it"),
                       rows, n);
