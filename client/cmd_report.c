@@ -11,6 +11,7 @@
  * server's, and a business date is not a range of the clock. The times it
  * does print (a shift opened, the close) are in this terminal's zone, and
  * the report says which. */
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -173,6 +174,215 @@ print_waivers(Till__V1__WaiverTotal *const *w, size_t n)
   return print_table(t, rc == 0, "  ");
 }
 
+/* ---- the daily report on the 42-cell printer --------------------------- */
+
+/* The daily report is laid out for the 42-cell receipt printer
+ * (PRINT_COLS), as the monthly report is: label left, figure right. A
+ * table here is a few lines of text columns and a line of figures: its
+ * text columns are in groups, each group a line whose columns line up
+ * from row to row (and run on, one space apart, wrapping under themselves
+ * when the group is wider than the printer); its figures are
+ * right-aligned and end at the printer's last cell, the figure columns as
+ * wide as their widest cell, so the table grows wider only when the
+ * figures alone do not fit. A row goes on one line when its text fits
+ * before its figures (the whole table's, or only the first column's
+ * when the rest is empty, as a total's). */
+#define DTAB_MAX_COLS 12
+#define DTAB_MAX_GROUPS 3
+
+typedef struct {
+  size_t ntext, nfig, ngroups;
+  size_t group[DTAB_MAX_GROUPS]; /* text columns in each line */
+  char **cells;                  /* nrows x (ntext + nfig) */
+  size_t nrows, cap;
+} dtab_t;
+
+/* A table of <ntext> text columns in <ngroups> lines of group[] columns
+ * each, and <nfig> figures; 0 or -1. */
+static int
+dtab_init(dtab_t *t, size_t nfig, size_t ngroups, const size_t *group)
+{
+  memset(t, 0, sizeof *t);
+  t->nfig = nfig;
+  t->ngroups = ngroups;
+  for (size_t g = 0; g < ngroups; g++) {
+    t->group[g] = group[g];
+    t->ntext += group[g];
+  }
+  return t->ntext + nfig <= DTAB_MAX_COLS ? 0 : -1;
+}
+
+static void
+dtab_free(dtab_t *t)
+{
+  size_t n = t->ntext + t->nfig;
+  for (size_t i = 0; i < t->nrows * n; i++)
+    free(t->cells[i]);
+  free(t->cells);
+  t->cells = NULL;
+  t->nrows = t->cap = 0;
+}
+
+/* Append a row: the text columns, then the figures (NULL is empty); 0 or
+ * -1 when out of memory. */
+static int
+dtab_add(dtab_t *t, ...)
+{
+  size_t n = t->ntext + t->nfig;
+  if (t->nrows == t->cap) {
+    size_t cap = t->cap ? t->cap * 2 : 8;
+    char **c = realloc(t->cells, cap * n * sizeof *c);
+    if (!c)
+      return -1;
+    t->cells = c;
+    t->cap = cap;
+  }
+  char **row = t->cells + t->nrows * n;
+  va_list ap;
+  va_start(ap, t);
+  int rc = 0;
+  for (size_t i = 0; i < n; i++) {
+    const char *s = va_arg(ap, const char *);
+    row[i] = rc == 0 ? strdup(s ? s : "") : NULL;
+    if (!row[i])
+      rc = -1;
+  }
+  va_end(ap);
+  if (rc != 0) {
+    for (size_t i = 0; i < n; i++)
+      free(row[i]);
+    return -1;
+  }
+  t->nrows++;
+  return 0;
+}
+
+/* One group of text columns of a row: aligned to w[], <gap> cells apart,
+ * or (gap 0) run on one space apart and wrapped to the printer. 0 or -1. */
+static int
+dtab_text_line(char **cells, size_t ncols, const int *w, int gap)
+{
+  if (gap) {
+    size_t last = ncols;
+    while (last > 0 && !cells[last - 1][0])
+      last--;
+    for (size_t i = 0; i < last; i++) {
+      if (i + 1 < last) {
+        layout_left(stdout, cells[i], w[i] + gap);
+      } else {
+        fputs(cells[i], stdout);
+      }
+    }
+    putchar('\n');
+    return 0;
+  }
+  size_t len = 1;
+  for (size_t i = 0; i < ncols; i++)
+    len += strlen(cells[i]) + 1;
+  char *text = malloc(len);
+  if (!text)
+    return -1;
+  text[0] = '\0';
+  for (size_t i = 0; i < ncols; i++)
+    if (cells[i][0]) {
+      if (text[0])
+        strcat(text, " ");
+      strcat(text, cells[i]);
+    }
+  layout_wrapped(stdout, "", 2, text, PRINT_COLS - 2);
+  free(text);
+  return 0;
+}
+
+/* Print the table (its first row is the header) and free it; 0, or -1
+ * when <built> is 0 or memory ran out. */
+static int
+dtab_print(dtab_t *t, int built)
+{
+  size_t n = t->ntext + t->nfig;
+  int w[DTAB_MAX_COLS] = {0}, gw[DTAB_MAX_GROUPS] = {0}, gap[DTAB_MAX_GROUPS] = {0};
+  int fig = 0, rc = built ? 0 : -1;
+  for (size_t r = 0; rc == 0 && r < t->nrows; r++)
+    for (size_t i = 0; i < n; i++) {
+      int cw = layout_width(t->cells[r * n + i]);
+      w[i] = cw > w[i] ? cw : w[i];
+    }
+  for (size_t i = t->ntext; i < n; i++)
+    fig += w[i] + (i > t->ntext ? 2 : 0);
+  int lead = PRINT_COLS - fig; /* the cells before the figures */
+  /* a group's columns two cells apart, or one when two do not fit */
+  for (size_t g = 0, c = 0; g < t->ngroups; c += t->group[g], g++) {
+    int cols = 0;
+    for (size_t i = c; i < c + t->group[g]; i++)
+      cols += w[i];
+    int n_gaps = (int)t->group[g] - 1;
+    gap[g] = cols + 2 * n_gaps <= PRINT_COLS ? 2 : cols + n_gaps <= PRINT_COLS ? 1 : 0;
+    gw[g] = cols + 2 * n_gaps;
+  }
+  int one_line = t->ngroups == 1 && gw[0] + 2 <= lead;
+  /* the header's text shares its figures' line only when every row's does */
+  int header_joins = t->nrows > 1;
+  for (size_t r = 1; r < t->nrows; r++) {
+    char **row = t->cells + r * n;
+    int room = lead;
+    for (size_t i = t->ntext; i < n && !row[i][0]; i++)
+      room += w[i] + 2;
+    for (size_t i = 1; i < t->ntext; i++)
+      header_joins = header_joins && !row[i][0];
+    header_joins = header_joins && layout_width(row[0]) + 2 <= room;
+  }
+  for (size_t r = 0; rc == 0 && r < t->nrows; r++) {
+    char **row = t->cells + r * n;
+    int rest_empty = 1;
+    for (size_t i = 1; i < t->ntext; i++)
+      rest_empty = rest_empty && !row[i][0];
+    int any_fig = 0;
+    for (size_t i = t->ntext; i < n; i++)
+      any_fig = any_fig || row[i][0];
+    int used = 0; /* cells of text already on the figures' line */
+    size_t skip = t->ntext; /* the first figure printed: a total's label may take empty ones */
+    int room = lead;
+    while (skip < n && !row[skip][0]) {
+      room += w[skip] + 2;
+      skip++;
+    }
+    if (one_line) {
+      for (size_t i = 0; i < t->ntext; i++) {
+        layout_left(stdout, row[i], w[i] + (i + 1 < t->ntext ? 2 : 0));
+      }
+      used = gw[0];
+    } else if (rest_empty && any_fig && layout_width(row[0]) + 2 <= room &&
+               (r > 0 || header_joins)) {
+      fputs(row[0], stdout);
+      used = layout_width(row[0]);
+    } else {
+      for (size_t g = 0, c = 0; rc == 0 && g < t->ngroups; c += t->group[g], g++) {
+        int empty = 1;
+        for (size_t i = c; i < c + t->group[g]; i++)
+          empty = empty && !row[i][0];
+        if (!empty)
+          rc = dtab_text_line(row + c, t->group[g], w + c, gap[g]);
+      }
+      if (!any_fig)
+        continue;
+    }
+    if (!any_fig) {
+      putchar('\n');
+      continue;
+    }
+    for (int k = used; k < room; k++)
+      putchar(' ');
+    for (size_t i = skip; i < n; i++) {
+      if (i > skip)
+        fputs("  ", stdout);
+      layout_right(stdout, row[i], w[i]);
+    }
+    putchar('\n');
+  }
+  dtab_free(t);
+  return rc;
+}
+
 /* A title underlined as wide as it is on the screen. */
 static void
 heading(const char *title)
@@ -183,55 +393,57 @@ heading(const char *title)
   putchar('\n');
 }
 
-/* The shifts as a table: who, where, when, the count and what is left to
- * deposit ("-" for an open shift, which has no count yet). 0 or -1. */
+/* The shifts: who, where and the business date, the state, when it was
+ * opened and closed, then the count and what is left to deposit ("-" for
+ * an open shift, which has no count yet) and the deposit. 0 or -1. */
 static int
 print_shift_rows(Till__V1__ShiftSummary **s, size_t n)
 {
   char id[24], dep[24], opened[32], closed[32];
-  layout_table_t *t = layout_table_new(11, "lllllllrrrl");
-  int rc = t && layout_table_add(t, _("SHIFT"), _("TERMINAL"), _("CASHIER"), _("DATE"),
-                                 _("STATE"), _("OPENED"), _("CLOSED"), _("COUNTED"),
-                                 _("VARIANCE"), _("TO DEPOSIT"), _("DEPOSIT")) == 0
-             ? 0
-             : -1;
+  static const size_t groups[] = {5, 2};
+  dtab_t t;
+  int rc = dtab_init(&t, 4, 2, groups);
+  if (rc == 0)
+    rc = dtab_add(&t, _("SHIFT"), _("TERMINAL"), _("CASHIER"), _("DATE"), _("STATE"),
+                  _("OPENED"), _("CLOSED"), _("COUNTED"), _("VARIANCE"), _("TO DEPOSIT"),
+                  _("DEPOSIT"));
   for (size_t i = 0; rc == 0 && i < n; i++) {
     int open = s[i]->state == TILL__V1__SHIFT_STATE__SHIFT_OPEN;
     snprintf(id, sizeof id, "%lld", (long long)s[i]->shift_id);
     snprintf(dep, sizeof dep, "%lld", (long long)s[i]->deposit_id);
     fmt_time(s[i]->opened_at, opened, sizeof opened);
     fmt_time(s[i]->closed_at, closed, sizeof closed);
-    rc = layout_table_add(t, id, s[i]->terminal_id, s[i]->cashier, s[i]->business_date,
-                          print_shift_state((int)s[i]->state), opened, closed,
-                          open ? "-" : yuan(s[i]->counted_cash),
-                          open ? "-" : yuan(s[i]->cash_variance),
-                          open ? "-" : yuan(s[i]->depositable), s[i]->deposit_id ? dep : "-");
+    rc = dtab_add(&t, id, s[i]->terminal_id, s[i]->cashier, s[i]->business_date,
+                  print_shift_state((int)s[i]->state), opened, closed,
+                  open ? "-" : yuan(s[i]->counted_cash), open ? "-" : yuan(s[i]->cash_variance),
+                  open ? "-" : yuan(s[i]->depositable), s[i]->deposit_id ? dep : "-");
   }
-  return print_table(t, rc == 0, "");
+  return dtab_print(&t, rc == 0);
 }
 
-/* The takings by item, method, cashier and terminal, and their total. */
+/* The takings by item, method, cashier and terminal (a line), the
+ * quantities and amounts under them, and their total. */
 static int
 print_takings(const Till__V1__DailyReportResponse *d)
 {
   char q[24], vq[24];
-  layout_table_t *t = layout_table_new(9, "llllrrrrr");
-  int rc = t && layout_table_add(t, _("ITEM"), _("METHOD"), _("CASHIER"), _("TERMINAL"), _("QTY"),
-                                 _("SOLD"), _("VOIDS"), _("VOIDED"), _("NET")) == 0
-             ? 0
-             : -1;
+  static const size_t groups[] = {4};
+  dtab_t t;
+  int rc = dtab_init(&t, 5, 1, groups);
+  if (rc == 0)
+    rc = dtab_add(&t, _("ITEM"), _("METHOD"), _("CASHIER"), _("TERMINAL"), _("QTY"), _("SOLD"),
+                  _("VOIDS"), _("VOIDED"), _("NET"));
   for (size_t i = 0; rc == 0 && i < d->n_takings; i++) {
     const Till__V1__TakingsRow *r = d->takings[i];
     snprintf(q, sizeof q, "%lld", (long long)r->quantity);
     snprintf(vq, sizeof vq, "%lld", (long long)r->void_quantity);
-    rc = layout_table_add(t, r->item, method_word(r->method), r->cashier, r->terminal_id, q,
-                          yuan(r->amount), vq, yuan(r->void_amount),
-                          yuan(r->amount - r->void_amount));
+    rc = dtab_add(&t, r->item, method_word(r->method), r->cashier, r->terminal_id, q,
+                  yuan(r->amount), vq, yuan(r->void_amount), yuan(r->amount - r->void_amount));
   }
   if (rc == 0)
-    rc = layout_table_add(t, _("TOTAL"), "", "", "", "", yuan(d->sales_amount), "",
-                          yuan(d->void_amount), yuan(d->net_amount));
-  return print_table(t, rc == 0, "");
+    rc = dtab_add(&t, _("TOTAL"), "", "", "", "", yuan(d->sales_amount), "", yuan(d->void_amount),
+                  yuan(d->net_amount));
+  return dtab_print(&t, rc == 0);
 }
 
 /* The net by method, then the receipts issued by series. */
@@ -259,29 +471,30 @@ print_methods_receipts(const Till__V1__DailyReportResponse *d)
   if (rc == 0)
     rc = layout_table_add(t, _("total"), yuan(d->refunds_total));
   if (rc == 0)
-    rc = layout_table_add(t, _("net takings (takings - refunds)"), yuan(d->net_takings));
+    rc = layout_table_add(t, _("net takings (less refunds)"), yuan(d->net_takings));
   if (print_table(t, rc == 0, "") != 0)
     return -1;
   /* ---- end of refunds ---- */
 
   heading(_("Receipts issued"));
-  t = layout_table_new(5, "lllrr");
-  rc = t && layout_table_add(t, _("SERIES"), _("FIRST"), _("LAST"), _("ISSUED"), _("VOIDED")) == 0
-         ? 0
-         : -1;
+  static const size_t groups[] = {3};
+  dtab_t r;
+  rc = dtab_init(&r, 2, 1, groups);
+  if (rc == 0)
+    rc = dtab_add(&r, _("SERIES"), _("FIRST"), _("LAST"), _("ISSUED"), _("VOIDED"));
   for (size_t i = 0; rc == 0 && i < d->n_receipts; i++) {
     const Till__V1__SeriesDay *s = d->receipts[i];
     till_receipt_format(s->series, s->first_no, n1, sizeof n1);
     till_receipt_format(s->series, s->last_no, n2, sizeof n2);
     snprintf(issued, sizeof issued, "%lld", (long long)s->issued);
     snprintf(voided, sizeof voided, "%lld", (long long)s->voided);
-    rc = layout_table_add(t, s->series, n1, n2, issued, voided);
+    rc = dtab_add(&r, s->series, n1, n2, issued, voided);
   }
   snprintf(issued, sizeof issued, "%lld", (long long)d->receipts_issued);
   snprintf(voided, sizeof voided, "%lld", (long long)d->receipts_voided);
   if (rc == 0)
-    rc = layout_table_add(t, _("total"), "", "", issued, voided);
-  return print_table(t, rc == 0, "");
+    rc = dtab_add(&r, _("total"), "", "", issued, voided);
+  return dtab_print(&r, rc == 0);
 }
 
 /* The ids of a deposit's shifts, "12 13 15", in a buffer to free; NULL
@@ -300,25 +513,27 @@ shift_ids(const Till__V1__DepositInfo *p)
   return buf;
 }
 
-/* The deposits of the date: slip, amount, state and the shifts in each. */
+/* The deposits of the date: slip, state and the shifts in each, and the
+ * amount. */
 static int
 print_deposits(const Till__V1__DailyReportResponse *d)
 {
   char id[24];
-  layout_table_t *t = layout_table_new(5, "llrll");
-  int rc = t && layout_table_add(t, _("ID"), _("SLIP"), _("AMOUNT"), _("STATE"), _("SHIFTS")) == 0
-             ? 0
-             : -1;
+  static const size_t groups[] = {4};
+  dtab_t t;
+  int rc = dtab_init(&t, 1, 1, groups);
+  if (rc == 0)
+    rc = dtab_add(&t, _("ID"), _("SLIP"), _("STATE"), _("SHIFTS"), _("AMOUNT"));
   for (size_t i = 0; rc == 0 && i < d->n_deposits; i++) {
     const Till__V1__DepositInfo *p = d->deposits[i];
     char *shifts = shift_ids(p);
     snprintf(id, sizeof id, "%lld", (long long)p->id);
-    rc = shifts ? layout_table_add(t, id, p->slip, yuan(p->amount),
-                                   print_deposit_state((int)p->state), shifts)
+    rc = shifts ? dtab_add(&t, id, p->slip, print_deposit_state((int)p->state), shifts,
+                           yuan(p->amount))
                 : -1;
     free(shifts);
   }
-  return print_table(t, rc == 0, "");
+  return dtab_print(&t, rc == 0);
 }
 
 /* ---- web2: takings by hour ---- */
@@ -327,44 +542,60 @@ static int
 print_hours(const Till__V1__DailyReportResponse *d)
 {
   char when[32], n[24], v[24];
-  heading(_("Takings by hour (a void in its sale's hour)"));
-  layout_table_t *t = layout_table_new(6, "lrrrrr");
-  int rc = t && layout_table_add(t, _("HOUR"), _("SALES"), _("SOLD"), _("VOIDS"), _("VOIDED"),
-                                 _("NET")) == 0
-             ? 0
-             : -1;
+  heading(_("Takings by hour"));
+  printf("%s\n", _("(a void in its sale's hour)"));
+  static const size_t groups[] = {1};
+  dtab_t t;
+  int rc = dtab_init(&t, 5, 1, groups);
+  if (rc == 0)
+    rc = dtab_add(&t, _("HOUR"), _("SALES"), _("SOLD"), _("VOIDS"), _("VOIDED"), _("NET"));
   for (size_t i = 0; rc == 0 && i < d->n_hours; i++) {
     const Till__V1__HourTakings *h = d->hours[i];
     fmt_time(h->hour, when, sizeof when);
     when[16] = '\0';
     snprintf(n, sizeof n, "%lld", (long long)h->sales);
     snprintf(v, sizeof v, "%lld", (long long)h->voids);
-    rc = layout_table_add(t, when, n, yuan(h->amount), v, yuan(h->void_amount), yuan(h->net));
+    rc = dtab_add(&t, when, n, yuan(h->amount), v, yuan(h->void_amount), yuan(h->net));
   }
-  return print_table(t, rc == 0, "");
+  return dtab_print(&t, rc == 0);
 }
 /* ---- end of web2 ---- */
+
+/* A line of text wrapped to the printer. */
+static void
+para(const char *text)
+{
+  layout_wrapped(stdout, "", 0, text, PRINT_COLS);
+}
 
 /* 0, or -1 when memory ran out (part of the report is then missing). */
 static int
 print_daily_text(const Till__V1__DailyReportResponse *d)
 {
-  char zone[16], when[32];
+  char zone[16], when[32], line[512];
   cli_zone_label(zone, sizeof zone);
-  printf(_("DAILY REPORT %s  (business date; the current one is %s)\n"), d->date,
-         d->current_business_date);
-  printf(_("the shifts of this business date and all their postings, also those made after "
-           "midnight; times in this terminal's zone (%s)\n"), zone);
+  printf(_("DAILY REPORT %s (business date)\n"), d->date);
+  snprintf(line, sizeof line, _("the current business date is %s"), d->current_business_date);
+  para(line);
+  snprintf(line, sizeof line,
+           _("the shifts of this business date and all their postings, also those made after "
+             "midnight; times in this terminal's zone (%s)"),
+           zone);
+  para(line);
   if (d->closed) {
     fmt_time(d->closed_at, when, sizeof when);
-    printf(_("day CLOSED by %s at %s; chain head %lld signed (%s)\n"), d->closed_by, when,
-           d->close_signature ? (long long)d->close_signature->txn_id : 0LL,
-           d->close_signature ? d->close_signature->reason : "?");
+    snprintf(line, sizeof line, _("day CLOSED by %s at %s"), d->closed_by, when);
+    para(line);
+    snprintf(line, sizeof line, _("chain head %lld signed (%s)"),
+             d->close_signature ? (long long)d->close_signature->txn_id : 0LL,
+             d->close_signature ? d->close_signature->reason : "?");
+    para(line);
   } else {
-    printf("%s\n", _("day OPEN: not closed yet"));
+    para(_("day OPEN: not closed yet"));
   }
 
-  heading(_("Takings (sales and voids of the date's shifts)"));
+  heading(_("Takings"));
+  para(_("(sales and voids of the date's shifts)"));
   if (print_takings(d) != 0 || print_methods_receipts(d) != 0 ||
       print_waivers(d->waivers, d->n_waivers) != 0)
     return -1;
@@ -376,24 +607,28 @@ print_daily_text(const Till__V1__DailyReportResponse *d)
   heading(_("Shifts of the business date"));
   if (print_shift_rows(d->shifts, d->n_shifts) != 0)
     return -1;
-  printf(_("floats issued %s; variance of shifts closed %s\n"), yuan(d->floats),
-         yuan(d->variance));
+  printf(_("floats issued %s\n"), yuan(d->floats));
+  printf(_("variance of shifts closed %s\n"), yuan(d->variance));
 
   heading(_("Deposits"));
   if (print_deposits(d) != 0)
     return -1;
   printf(_("deposited %s\n"), yuan(d->deposited));
 
-  heading(_("Not yet deposited (shifts of this date or before, closed)"));
+  heading(_("Not yet deposited"));
+  para(_("(closed shifts of this date or before)"));
   if (print_shift_rows(d->undeposited, d->n_undeposited) != 0)
     return -1;
   /* ---- scale: the whole pile counted (issue 23) ---- */
   if (d->undeposited_count > (int64_t)d->n_undeposited) {
     long long more = (long long)(d->undeposited_count - (int64_t)d->n_undeposited);
-    printf(ngettext("... and %lld more shift not listed (the oldest %zu are)\n",
-                    "... and %lld more shifts not listed (the oldest %zu are)\n",
-                    (unsigned long)more),
-           more, d->n_undeposited);
+    snprintf(line, sizeof line,
+             ngettext("... and %lld more shift not listed", "... and %lld more shifts not listed",
+                      (unsigned long)more),
+             more);
+    para(line);
+    snprintf(line, sizeof line, _("(the oldest %zu are)"), d->n_undeposited);
+    para(line);
   }
   printf(_("not deposited %s\n"), yuan(d->undeposited_amount));
 

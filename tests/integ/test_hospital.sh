@@ -200,8 +200,14 @@ assert_last_contains "\"hospital\":{\"bills\":4"
 assert_last_contains "\"total\":\"$(yuan $((TOTAL + OTOTAL + BA + BB)))\",\"fund\":\"$(yuan $((FUND + 8000 + 10000)))\",\"account\":\"$(yuan $((ACC + 2700)))\",\"hospital\":\"0.00\""
 assert_last_contains "\"window\":[{\"method\":\"cash\",\"amount\":\"$(yuan $WINDOW)\"},{\"method\":\"wechat\",\"amount\":\"50.00\"}],\"window_deposit\":\"$(yuan $((BA - 10000 + BB)))\""
 assert_last_contains "\"deposits_in\":[{\"method\":\"cash\",\"amount\":\"1000.00\"},{\"method\":\"alipay\",\"amount\":\"500.00\"}],\"deposits_out\":\"$(yuan $OUT)\""
-expect_rc 0 till_user ADMIN-01 sam report daily
-assert_last_contains "---- hospital ----"
+# the whole report, with its hospital block, fits the 42-cell printer in
+# English and in Chinese
+for lang in en zh_CN; do
+  TILL_LANG=$lang expect_rc 0 till_user ADMIN-01 sam report daily
+  if [ "$lang" = en ]; then assert_last_contains "---- hospital ----"; else assert_last_contains "---- 医疗收费 ----"; fi
+  w=$(LC_ALL=C.UTF-8 wc -L <"$T/last.out")
+  [ "$w" -le 42 ] || fail "the daily report ($lang) has a line of $w cells: $(cat "$T/last.out")"
+done
 
 step "the Z-report's drawer holds the float, the window's cash and the deposit, less the discharge"
 CASH=$((20000 + WINDOW + 100000 - OUT))

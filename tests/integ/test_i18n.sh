@@ -382,21 +382,26 @@ same_json T-LANE-01 carol -- shift status "$SID"
 
 step "report daily: the Chinese headings over their columns"
 expect_rc 0 zh_as ADMIN-01 sam report daily
-for w in "日结报表 " "（营业日；当前营业日为 " 未日结 "收款（本日各班次的收费与作废）" 按支付方式的净额 已开票据 \
-  本营业日的班次 "已发备用金 0.00" 缴存 "尚未缴存" "未缴存 11.00" "未交班的班次（本日及以前）"; do
+for w in "日结报表 " "（营业日）" "当前营业日为 " 未日结 "（本日各班次的收费与作废）" 按支付方式的净额 已开票据 \
+  本营业日的班次 "已发备用金 0.00" "已交班班次的长短款 " 缴存 "尚未缴存" "（本日及以前已交班的班次）" \
+  "未缴存 11.00" "未交班的班次（本日及以前）"; do
   assert_last_contains "$w"
 done
 same_column "daily takings in Chinese" "收费员" "carol"
 same_end "daily takings in Chinese" "收费金额" "240.00"
 same_end "daily shifts in Chinese" "实点现金" "11.00"
 last_matches "^合计 +240\.00 +120\.00 +120\.00\$" || fail "the takings' total in Chinese"
-title=$(grep -m1 -A1 -F "收款（本日各班次的收费与作废）" "$T/last.out" | tail -n1)
-assert_eq "$(printf '%s' "收款（本日各班次的收费与作废）" | wc -L)" "${#title}" "the Chinese heading's underline"
+w=$(LC_ALL=C.UTF-8 wc -L <"$T/last.out")
+[ "$w" -le 42 ] || fail "a line of $w cells in the Chinese daily report: $(cat "$T/last.out")"
+title=$(grep -m1 -A1 -F "未交班的班次（本日及以前）" "$T/last.out" | tail -n1)
+assert_eq "$(printf '%s' "未交班的班次（本日及以前）" | wc -L)" "${#title}" "the Chinese heading's underline"
 expect_rc 0 en_as ADMIN-01 sam report daily
 same_column "daily takings in English" "CASHIER" "carol"
 same_end "daily takings in English" "SOLD" "240.00"
 same_end "daily shifts in English" "COUNTED" "11.00"
 last_matches "^TOTAL +240\.00 +120\.00 +120\.00\$" || fail "the takings' total in English"
+w=$(LC_ALL=C.UTF-8 wc -L <"$T/last.out")
+[ "$w" -le 42 ] || fail "a line of $w cells in the English daily report: $(cat "$T/last.out")"
 same_json ADMIN-01 sam -- report daily
 
 step "report monthly: the Chinese item name and the collectors in columns"

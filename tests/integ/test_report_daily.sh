@@ -285,18 +285,32 @@ assert_eq "0||0|null" "$(rep "SELECT json_extract(R, '\$.closed') || '|' || json
     || '|' || json_extract(R, '\$.closed_at') || '|' || json_type(R, '\$.close_signature') FROM d")" \
   "not closed yet"
 
-step "the text report a supervisor reads"
-expect_rc_contains 0 "DAILY REPORT $TODAY  (business date; the current one is $TODAY)" \
+step "the text report a supervisor reads, on the 42-cell printer in English and Chinese"
+expect_rc_contains 0 "DAILY REPORT $TODAY (business date)" \
   till_user ADMIN-01 sam report daily --date "$TODAY"
-assert_last_contains "times in this terminal's zone (UTC"
+cp -- "$T/last.out" "$T/daily-en.txt"
+assert_last_contains "the current business date is $TODAY"
 assert_last_contains "day OPEN: not closed yet"
 last_matches "^TOTAL +72\.50 +20\.00 +52\.50\$" || fail "the takings' total line"
-last_matches "^PARK +wechat +carol +T-LANE-01 +4 +20\.00 +4 +20\.00 +0\.00\$" || fail "the voided row"
+# a takings row: item, method, cashier, terminal; the figures on the next line
+grep -A1 -E "^PARK +wechat +carol +T-LANE-01\$" "$T/last.out" | tail -n1 | grep -qE "^ +4 +20\.00 +4 +20\.00 +0\.00\$" ||
+  fail "the voided row"
 last_matches "^cash +25\.00$" || fail "net cash"
-last_matches "^HT$(date +%Y) +HT$(date +%Y)-00000001 +HT$(date +%Y)-00000009 +9 +1\$" || fail "receipts"
-assert_last_contains "floats issued 300.00; variance of shifts closed -10.00"
+grep -A1 -E "^HT$(date +%Y) +HT$(date +%Y)-00000001 +HT$(date +%Y)-00000009\$" "$T/last.out" | tail -n1 |
+  grep -qE "^ +9 +1\$" || fail "receipts"
+last_matches "^total +9 +1\$" || fail "the receipts' total"
+assert_last_contains "floats issued 300.00"
+assert_last_contains "variance of shifts closed -10.00"
 assert_last_contains "deposited $(yuan "$dep_carol")"
 assert_last_contains "not deposited $(yuan $((exp_dan - 10000)))"
+w=$(LC_ALL=C.UTF-8 wc -L <"$T/last.out")
+[ "$w" -le 42 ] || fail "a line of $w cells in the English daily report: $(cat "$T/last.out")"
+TILL_LANG=zh_CN expect_rc 0 till_user ADMIN-01 sam report daily --date "$TODAY"
+cp -- "$T/last.out" "$T/daily-zh.txt"
+assert_last_contains "日结报表 $TODAY"
+last_matches "^合计 +72\.50 +20\.00 +52\.50\$" || fail "the takings' total in Chinese"
+w=$(LC_ALL=C.UTF-8 wc -L <"$T/last.out")
+[ "$w" -le 42 ] || fail "a line of $w cells in the Chinese daily report: $(cat "$T/last.out")"
 
 step "an auditor reads it too; an empty day is all zeros"
 expect_rc_contains 0 "DAILY REPORT 2026-01-01" till_user ADMIN-01 audrey report daily --date 2026-01-01
@@ -389,9 +403,11 @@ assert_eq "1|sam|day_close:$TODAY|$sig_hex|0" \
       || json_extract(R, '\$.close_signature.reason') || '|' || json_extract(R, '\$.close_signature.signature')
       || '|' || json_array_length(R, '\$.open_shifts') FROM d")" "closed day"
 expect_rc_contains 0 "day CLOSED by sam at $TODAY" till_user ADMIN-01 audrey report daily --date "$TODAY"
+cp -- "$T/last.out" "$T/daily-closed.txt"
 # without a date: the current business date, the next one
-expect_rc_contains 0 "DAILY REPORT $TOMORROW  (business date; the current one is $TOMORROW)" \
+expect_rc_contains 0 "DAILY REPORT $TOMORROW (business date)" \
   till_user ADMIN-01 audrey report daily
+assert_last_contains "the current business date is $TOMORROW"
 assert_last_contains "day OPEN: not closed yet"
 
 step "after the close: the bank confirms carol's deposit; a shift opens and dan's cash is deposited at once, on $TOMORROW"

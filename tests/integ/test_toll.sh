@@ -326,6 +326,13 @@ assert_eq "${want% }" \
   "the day's exemptions by type, each with what it waived"
 expect_rc 0 till_user T-LANE-02 audrey report daily --date "$D"
 assert_last_contains "waiver:green_channel"
+# the day's text report, with the tolls and their exemptions, fits the
+# 42-cell printer in English and in Chinese
+for lang in en zh_CN; do
+  TILL_LANG=$lang expect_rc 0 till_user T-LANE-02 audrey report daily --date "$D"
+  w=$(LC_ALL=C.UTF-8 wc -L <"$T/last.out")
+  [ "$w" -le 42 ] || fail "the daily report ($lang) has a line of $w cells: $(cat "$T/last.out")"
+done
 expect_rc 0 till_user T-LANE-02 audrey --json report monthly --month "${D:0:7}"
 cp -- "$T/last.out" "$T/handover.json"
 want=$(for w in "green_channel $PG" "holiday $PH" "military $PM"; do set -- $w; printf 'waiver:%s:1:%s ' "$1" "$2"; done)
