@@ -120,23 +120,43 @@ read_pages() {
       >"$W/reader.$r" 2>&1 &
     READER_PIDS+=($!)
   done
+  # every reader logged in before the clock starts: a login is a password
+  # hash in tilld, and a burst of them is not reading the console
+  local ready
+  for _ in $(seq 1 300); do
+    ready=$({ grep -lx ready "$W"/reader.* 2>/dev/null || true; } | wc -l)
+    [ "$ready" -eq "$n" ] && break
+    sleep 0.1
+  done
+  [ "$ready" -eq "$n" ] || { cat "$W"/reader.* >&2; echo "web bench: readers did not log in" >&2; exit 1; }
 }
 wait_readers() {
   for pid in "${READER_PIDS[@]}"; do
     wait "$pid" || { cat "$W"/reader.* >&2; echo "web bench: a reader failed" >&2; exit 1; }
   done
 }
-# the readers' lines, each page's figures over all readers (p99 of the
-# readers' p99s: the worst; counts summed), and the CPU they took
+# each page's figures over all readers' pages together (count, p50, p99,
+# max), then the same over every page, with the CPU the readers took
+pct() { # the sorted times on stdin: n p50 p99 max (web_reader.py's rank: int(f * n))
+  awk '{ x[NR] = $1 }
+    function at(f,  i) { i = int(f * NR) + 1; return x[i > NR ? NR : i] }
+    END { if (!NR) { print 0, 0, 0, 0; exit } print NR, at(0.50), at(0.99), x[NR] }'
+}
 summary() {
   local phase=$1 p
   for p in "${PAGES[@]}" all; do
-    grep -h "^page=$p " "$W"/reader.* | awk -v ph="$phase" -v p="$p" '
-      { for (i = 1; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
-        n += v["n"]; if (v["p50_ms"] > p50) p50 = v["p50_ms"]; if (v["p99_ms"] > p99) p99 = v["p99_ms"]
-        if (v["max_ms"] > mx) mx = v["max_ms"]; if ("errors" in v) e += v["errors"]; c += v["cpu_s"] }
-      END { printf "%s page=%s n=%d p50_ms=%.1f p99_ms=%.1f max_ms=%.1f%s\n", ph, p, n, p50, p99, mx,
-                   (p == "all" ? " errors=" e " readers_cpu_s=" c : "") }'
+    local sel="^ms page=$p "
+    [ "$p" = all ] && sel="^ms page="
+    read -r n p50 p99 mx < <({ grep -h "$sel" "$W"/reader.* || true; } | awk '{ print $3 }' | sort -n | pct)
+    if [ "$p" = all ]; then
+      local e c
+      e=$(grep -h '^page=all ' "$W"/reader.* | sed -n 's/.* errors=\([0-9]*\).*/\1/p' | awk '{ s += $1 } END { print s + 0 }')
+      c=$(grep -h '^page=all ' "$W"/reader.* | sed -n 's/.* cpu_s=\([0-9.]*\).*/\1/p' | awk '{ s += $1 } END { printf "%.2f", s }')
+      printf '%s page=all n=%s p50_ms=%s p99_ms=%s max_ms=%s errors=%s readers_cpu_s=%s\n' \
+        "$phase" "$n" "$p50" "$p99" "$mx" "$e" "$c"
+    else
+      printf '%s page=%s n=%s p50_ms=%s p99_ms=%s max_ms=%s\n' "$phase" "$p" "$n" "$p50" "$p99" "$mx"
+    fi
   done
 }
 # CPU seconds a process has used so far (utime + stime)
@@ -168,7 +188,6 @@ posting_read() { # label [PACE]
   say "posting while ${2:+$PACED people read a page every $2 s each}${2:-$READERS readers read the pages}"
   rm -f "$W/stop"
   read_pages 600 "$W/stop" "${2:-}"
-  sleep 1
   cpu_mark
   local out
   out=$(post "$COUNT" 1)

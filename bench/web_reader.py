@@ -2,7 +2,8 @@
 """web_reader.py -- a supervisor reading till-web's pages in a loop, for
 bench/web.sh: logs in, then GETs the pages in turn over one kept HTTPS
 connection (as a browser does) until SECONDS pass or the file STOP
-appears, and prints one line per page: path, count, p50, p99 and max in
+appears; prints "ready" once logged in, then at the end every page's time
+("ms page=PATH MS") and one line per page: path, count, p50, p99 and max in
 ms, then the same over every page ("all") with the CPU seconds the reader
 itself used (it runs on the server's cores in the benchmark; a browser
 would not).
@@ -79,6 +80,7 @@ def main():
     if status != 303:
         print(f"login failed: {status}", file=sys.stderr)
         sys.exit(1)
+    print("ready", flush=True)  # logged in: web.sh starts its clock once all are
     times = {p: [] for p in paths}
     end = time.monotonic() + float(secs)
     due = time.monotonic() + pace * start / len(paths)
@@ -105,6 +107,8 @@ def main():
 
     for p in paths:
         print(line(p, times[p]))
+        # every page's time, for percentiles over all readers (bench/web.sh)
+        print("\n".join(f"ms page={p} {x:.1f}" for x in times[p]))
     ru = resource.getrusage(resource.RUSAGE_SELF)
     print(line("all", [x for p in paths for x in times[p]]) + f" errors={errors}"
           f" cpu_s={ru.ru_utime + ru.ru_stime:.2f}")
