@@ -9,6 +9,7 @@
 # endorsement or an unpinned, unendorsed key fails the verify.
 source "$(dirname -- "$0")/lib.sh"
 source "$(dirname -- "$0")/lib_world.sh"
+source "$(dirname -- "$0")/lib_keys.sh"
 
 register_lanes
 world_catalog
@@ -16,17 +17,7 @@ world_users carol sam audrey
 world_login T-LANE-01:carol ADMIN-01:sam T-LANE-02:audrey
 open_shift T-LANE-01 carol
 
-# sales N -- N cash sales by carol
-sales() {
-  local i
-  for ((i = 0; i < $1; i++)); do
-    expect_rc 0 till_user T-LANE-01 carol sale PARK1H --method cash
-  done
-}
-checkpoint() { expect_rc_contains 0 "signed" till_user ADMIN-01 sam audit checkpoint; }
 keys_count() { sql "SELECT count(*) FROM server_keys"; }
-# rotate [flags] -- tilld rotate-key on $DB (dev check when not root, as lib.sh)
-rotate() { "$TILLD" rotate-key --db "$DB" ${SIGNING_KEY_FLAGS[@]+"${SIGNING_KEY_FLAGS[@]}"} "$@"; }
 
 step "key 1 signs; the auditor pins it"
 sales 3

@@ -20,6 +20,7 @@
 #              at start.
 source "$(dirname -- "$0")/lib.sh"
 source "$(dirname -- "$0")/lib_world.sh"
+source "$(dirname -- "$0")/lib_keys.sh"
 source "$(dirname -- "$0")/lib_ledger.sh"
 source "$(dirname -- "$0")/lib_web.sh"
 
@@ -33,14 +34,6 @@ open_shift T-LANE-01 carol
 web_terminal
 export WEB_AUDITOR=audrey WEB_AUDITOR_PW=$(world_password audrey)
 
-sales() {
-  local i
-  for ((i = 0; i < $1; i++)); do
-    expect_rc 0 till_user T-LANE-01 carol sale PARK1H --method cash
-  done
-}
-checkpoint() { expect_rc_contains 0 "signed" till_user ADMIN-01 sam audit checkpoint; }
-rotate() { "$TILLD" rotate-key --db "$DB" ${SIGNING_KEY_FLAGS[@]+"${SIGNING_KEY_FLAGS[@]}"} "$@"; }
 # pubhex PEM [-pubin] -- the raw Ed25519 public key of a PEM private (or, with
 # -pubin, public) key, in hex
 pubhex() { openssl pkey ${2:-} -in "$1" -pubout -outform DER 2>/dev/null | tail -c 32 | od -An -tx1 | tr -d ' \n'; }

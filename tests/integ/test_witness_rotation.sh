@@ -11,6 +11,7 @@
 # verify fail naming the key, appending nothing.
 source "$(dirname -- "$0")/lib.sh"
 source "$(dirname -- "$0")/lib_world.sh"
+source "$(dirname -- "$0")/lib_keys.sh"
 
 FORGE=$TILL_SOURCE_DIR/tests/integ/chain_forge.py
 command -v python3 >/dev/null || fail "python3 is needed for the forger's tool"
@@ -21,14 +22,6 @@ world_users carol sam audrey
 world_login T-LANE-01:carol ADMIN-01:sam T-LANE-02:audrey
 open_shift T-LANE-01 carol
 
-sales() {
-  local i
-  for ((i = 0; i < $1; i++)); do
-    expect_rc 0 till_user T-LANE-01 carol sale PARK1H --method cash
-  done
-}
-checkpoint() { expect_rc_contains 0 "signed" till_user ADMIN-01 sam audit checkpoint; }
-rotate() { "$TILLD" rotate-key --db "$DB" ${SIGNING_KEY_FLAGS[@]+"${SIGNING_KEY_FLAGS[@]}"} "$@"; }
 heads() { sql "SELECT count(DISTINCT txn_id) FROM chain_signatures"; }
 sigs() { sql "SELECT count(*) FROM chain_signatures"; }
 witness() { till_user T-LANE-02 audrey audit witness --file "$T/witness" "$@"; }
