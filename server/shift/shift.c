@@ -6,6 +6,7 @@
 
 #include "request.h"
 #include "ledger.h"
+#include "ledger_hospital.h"
 #include "shift_blind.h"
 #include "till_util.h"
 #include "till_wire.h"
@@ -66,18 +67,24 @@ static const char sql_drawer[] =
   "SELECT coalesce(sum(amount), 0) FROM entries WHERE account = ?";
 /* An item's name: the price list's (fee_items); a hospital line's, which is
  * not on that list, as it was billed (hosp_bill_lines.name, as the refund
- * slip names it), from a bill of the shift or the bill a refund of the
- * shift gave back; else its code. */
+ * slip names it) -- looked up once per item, in the first bill of the shift
+ * that has the line or the bill the shift's first refund of it gave back
+ * (hosp: the first transaction of the shift crediting or debiting
+ * revenue:hospital with the item); else its code. The shift's entries are
+ * read once: the names are looked up after the grouping, by key. */
 static const char sql_items[] =
-  "SELECT e.item, coalesce(f.name,"
-  " (SELECT l.name FROM entries x JOIN journal jx ON jx.id = x.txn_id"
-  " LEFT JOIN refunds rf ON rf.refund_txn_id = x.txn_id"
-  " JOIN hosp_bill_lines l ON l.txn_id = coalesce(rf.orig_txn_id, x.txn_id) AND l.code = x.item"
-  " WHERE jx.shift_id = ?1 AND x.item = e.item LIMIT 1), e.item),"
-  " sum(CASE WHEN j.kind IN ('void', 'refund') THEN -e.quantity ELSE e.quantity END),"
-  " -sum(e.amount)"
-  " FROM entries e JOIN journal j ON j.id = e.txn_id LEFT JOIN fee_items f ON f.code = e.item"
-  " WHERE j.shift_id = ?1 AND e.item != '' GROUP BY e.item ORDER BY e.item";
+  "SELECT t.item, coalesce(t.name,"
+  " (SELECT l.name FROM hosp_bill_lines l"
+  "  WHERE l.txn_id = coalesce((SELECT rf.orig_txn_id FROM refunds rf"
+  "                             WHERE rf.refund_txn_id = t.hosp), t.hosp)"
+  "    AND l.code = t.item LIMIT 1), t.item), t.quantity, t.amount"
+  " FROM (SELECT e.item AS item, f.name AS name,"
+  "  min(CASE WHEN e.account = '" LEDGER_HOSP_REVENUE "' THEN e.txn_id END) AS hosp,"
+  "  sum(CASE WHEN j.kind IN ('void', 'refund') THEN -e.quantity ELSE e.quantity END) AS quantity,"
+  "  -sum(e.amount) AS amount"
+  "  FROM entries e JOIN journal j ON j.id = e.txn_id LEFT JOIN fee_items f ON f.code = e.item"
+  "  WHERE j.shift_id = ?1 AND e.item != '' GROUP BY e.item) t"
+  " ORDER BY t.item";
 static const char sql_reprints[] =
   "SELECT count(*) FROM reprints p JOIN journal j ON j.id = p.txn_id WHERE j.shift_id = ?";
 static const char sql_ranges[] =
